@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Benchmark: `ckm ingest` + `ckm clean` on the generated 10-million-line orders table (1 million
+# customers, two years), as CSV and as Parquet, side by side with Python polars doing the same
+# work (../shared/bench/ref_ingest.py), in the same run. Prints wall time, rows/s, peak RSS and
+# the ratios ckm / Python polars. Absolute times on shared machines are noise; ratios are not.
+#
+#   benches/ingest_clean.sh              # 10M rows (generates the inputs once, ~3 min)
+#   ROWS=1000000 benches/ingest_clean.sh # a quicker look
+#
+# Needs ../shared/bench beside the checkout; inputs and outputs go to $BENCH_DIR
+# (default ~/.cache/ckm-bench/data).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SHARED=../shared/bench
+[[ -d $SHARED ]] || { echo "skipping: $SHARED is absent" >&2; exit 0; }
+ROWS=${ROWS:-10000000}
+CUSTOMERS=${CUSTOMERS:-$((ROWS / 10))}
+DIR=${BENCH_DIR:-$HOME/.cache/ckm-bench/data}
+mkdir -p "$DIR"
+PY=$("$SHARED/setup.sh")
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ckm-target}"
+cargo build --release --quiet
+CKM="$CARGO_TARGET_DIR/release/ckm"
+
+for ext in csv parquet; do
+  f="$DIR/orders_${ROWS}.$ext"
+  [[ -f $f ]] || "$PY" "$SHARED/gen_transactions.py" --rows "$ROWS" --customers "$CUSTOMERS" --out "$f" >&2
+done
+
+# measure NAME COMMAND...: wall seconds and peak RSS (MiB) of a whole process tree via GNU time.
+measure() {
+  local name=$1; shift
+  local log="$DIR/time.$name.log"
+  /usr/bin/time -v "$@" >"$DIR/stdout.$name.log" 2>"$log" || { cat "$log" >&2; exit 1; }
+  local wall rss
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$log")
+  rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$log")
+  echo "$wall $rss"
+}
+
+printf '%-9s %-34s %9s %12s %10s\n' input tool "wall s" "rows/s" "peak MiB"
+for ext in csv parquet; do
+  f="$DIR/orders_${ROWS}.$ext"
+  read -r ref_wall ref_rss < <(measure "ref_$ext" "$PY" "$SHARED/ref_ingest.py" --input "$f" --out "$DIR/ref_out.parquet")
+  # One process doing the whole job (clean reads raw exports through the same reader as ingest).
+  read -r one_wall one_rss < <(measure "ckm_clean_$ext" "$CKM" clean "$f" -q -o "$DIR/ckm_out.parquet" --rejects "$DIR/ckm_rejects.parquet")
+  # The two-command pipeline, typed Arrow between them; peak is the larger process.
+  read -r pipe_wall pipe_rss < <(measure "ckm_pipe_$ext" bash -c "'$CKM' ingest '$f' -q --format arrow | '$CKM' clean - -q -o '$DIR/ckm_out2.parquet' --rejects '$DIR/ckm_rejects2.parquet'")
+  for row in "python polars (ref_ingest.py)|$ref_wall|$ref_rss" "ckm clean (ingest+clean, 1 process)|$one_wall|$one_rss" "ckm ingest | ckm clean (arrow pipe)|$pipe_wall|$pipe_rss"; do
+    IFS='|' read -r tool wall rss <<<"$row"
+    printf '%-9s %-34s %9.2f %12.0f %10s\n' "$ext" "$tool" "$wall" "$(echo "$ROWS / $wall" | bc -l)" "$rss"
+  done
+  printf '%-9s ratio ckm/python: one process %.2fx time, %.2fx memory; pipeline %.2fx time\n' "$ext" \
+    "$(echo "$one_wall / $ref_wall" | bc -l)" "$(echo "$one_rss / $ref_rss" | bc -l)" "$(echo "$pipe_wall / $ref_wall" | bc -l)"
+done

@@ -1,0 +1,216 @@
+//! The command line, declared with clap derive: one Args struct per subcommand, the flags every
+//! subcommand shares declared once and flattened in. No behaviour lives here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  success (also when the reader of stdout goes away, as in `ckm ... | head`)
+  1  runtime or I/O error
+  2  usage error
+  3  input data invalid (missing required columns, nothing parseable, wrong encoding)";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ckm",
+    version,
+    about = "Customer knowledge mining: turn CRM and order exports into customer knowledge",
+    long_about = "ckm reads customer and order exports from CRM, web-shop and point-of-sale \
+systems into one canonical transactions table and mines it. Data goes to stdout (CSV by \
+default) or to -o FILE; summaries and errors go to stderr.",
+    after_help = EXIT_CODES_HELP,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table
+    #[command(after_help = INGEST_HELP)]
+    Ingest(IngestArgs),
+    /// Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids
+    #[command(after_help = CLEAN_HELP)]
+    Clean(CleanArgs),
+    /// Write the deterministic sample CRM exports under sample-data/
+    #[command(hide = true)]
+    GenerateSample(GenerateSampleArgs),
+    /// Regenerate the man pages and shell completions from these definitions
+    #[command(hide = true)]
+    GenerateDocs(GenerateDocsArgs),
+}
+
+const INGEST_HELP: &str = "\
+Canonical columns: customer_id, order_id, ts (datetime, ms), amount, quantity, unit_price,
+item_id, item_name, category, channel, then the source's other columns unchanged, then
+source_row (1-based row in its file, the header being row 1), source_file (when several
+inputs are given) and ingest_issue (why a value could not be parsed; `ckm clean` rejects
+those rows).
+
+Examples:
+  ckm ingest orders.csv -o orders.parquet
+  ckm ingest web=web_orders.csv store=pos.tsv -o all.parquet
+  ckm ingest export.csv --map customer_id='Kundennummer' --dayfirst --explain
+  cat orders.csv | ckm ingest - | ckm clean - -o clean.csv";
+
+const CLEAN_HELP: &str = "\
+Rules, applied in this order, each with a count in the summary:
+  1. whitespace trimmed and customer ids normalised (17850.0 and 17850 are one id)
+  2. exact duplicate rows removed
+  3. rows with a missing or unparseable customer_id, ts or amount rejected
+  4. returns and cancellations (negative quantity or amount, order ids like C536379)
+     handled by --returns
+  5. non-positive unit prices rejected
+  6. timestamps after --max-date (default: now) or before 1970 rejected
+Every removed row goes to --rejects with a `reason`; rows in = rows out + rows rejected.
+
+Examples:
+  ckm clean orders.parquet -o clean.parquet --rejects rejects.csv
+  ckm ingest crm.csv | ckm clean - --returns keep > clean.csv";
+
+/// Flags shared by every subcommand that writes a table.
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
+    /// Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl
+    /// .arrow). Without it, or with `-`, the table goes to stdout as CSV
+    #[arg(short = 'o', long = "output", value_name = "PATH")]
+    pub output: Option<String>,
+
+    /// Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed
+    /// way to pipe between ckm commands)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<TableFormat>,
+
+    /// Write a JSON run record: version, command line, inputs and outputs with sizes, sha256
+    /// and row counts, parameters, summary figures and timings
+    #[arg(long, value_name = "PATH")]
+    pub manifest: Option<PathBuf>,
+
+    /// Print no summary on stderr (errors are still printed)
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// How input files are read and mapped onto the canonical columns.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ReadArgs {
+    /// Map a canonical column to a source header, overriding the automatic mapping
+    /// (repeatable), e.g. --map ts='Posting Date'
+    #[arg(long = "map", value_name = "CANONICAL=HEADER")]
+    pub map: Vec<String>,
+
+    /// Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year
+    #[arg(long)]
+    pub dayfirst: bool,
+
+    /// Date format for the ts column, strftime style (e.g. '%d.%m.%Y %H:%M'), instead of
+    /// detecting it
+    #[arg(long, value_name = "FORMAT")]
+    pub date_format: Option<String>,
+
+    /// Text encoding of delimited input; anything but UTF-8 is decoded before parsing
+    #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
+    pub encoding: Encoding,
+
+    /// Field delimiter of delimited input, instead of sniffing it among , ; TAB |
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<char>,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Input files, globs, directories of Parquet files, or `-` for stdin; prefix NAME= to set
+    /// the channel of that input's rows (web=web_orders.csv)
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// Print the column mapping chosen for each input and why, then exit
+    #[arg(long)]
+    pub explain: bool,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CleanArgs {
+    /// The transactions table (usually `ckm ingest` output), or `-` for stdin
+    #[arg(value_name = "INPUT")]
+    pub input: String,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// Where the removed rows go, with their values, source row and a `reason` column
+    /// (format from the extension, CSV by default)
+    #[arg(long, value_name = "PATH")]
+    pub rejects: Option<String>,
+
+    /// Returns and cancellations: drop them (to rejects), keep them (flagged in an `is_return`
+    /// column), or net them against the customer's matching purchases
+    #[arg(long, value_enum, default_value_t = ReturnsPolicy::Drop)]
+    pub returns: ReturnsPolicy,
+
+    /// Latest acceptable timestamp (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS); later rows are
+    /// rejected as in the future. Default: now
+    #[arg(long, value_name = "DATE")]
+    pub max_date: Option<String>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateSampleArgs {
+    /// Folder to write the sample exports into
+    #[arg(long, default_value = "sample-data")]
+    pub out_dir: PathBuf,
+    /// Number of customers
+    #[arg(long, default_value_t = 2000)]
+    pub customers: usize,
+    /// Random seed: the same seed writes the same bytes
+    #[arg(long, default_value_t = 20240101)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateDocsArgs {
+    /// Folder that receives man/ and completions/
+    #[arg(long, default_value = ".")]
+    pub out_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    Csv,
+    Tsv,
+    Parquet,
+    Json,
+    Ndjson,
+    Arrow,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Encoding {
+    #[default]
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    #[value(name = "latin-1", alias = "latin1", alias = "iso-8859-1")]
+    Latin1,
+    #[value(name = "windows-1252", alias = "cp1252")]
+    Windows1252,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReturnsPolicy {
+    Drop,
+    Keep,
+    Net,
+}

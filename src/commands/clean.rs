@@ -1,0 +1,242 @@
+//! `ckm clean`: the canonical table in, a table fit for mining out, and every removed row in
+//! the rejects file with its reason. rows in = rows out + rows rejected, always.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use polars::prelude::*;
+
+use crate::cli::{CleanArgs, ReturnsPolicy, TableFormat};
+use crate::error::CkmError;
+use crate::io::clean_rules::{self, REASON, RETURN_FLAG, RULE, RULES};
+use crate::io::manifest::RunRecord;
+use crate::io::{self, schema, write};
+use crate::mining::returns::{self, Line};
+use crate::printer::Printer;
+
+pub fn run(args: CleanArgs) -> Result<()> {
+    let printer = Printer::new(args.output.quiet);
+    let (destination, format) = write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
+    let rejects_destination = rejects_destination(&args, &destination)?;
+    let max_ts_ms = match &args.max_date {
+        Some(text) => parse_max_date(text)?,
+        None => chrono::Utc::now().timestamp_millis(),
+    };
+    let mut record = RunRecord::new("clean");
+    record.parameter("input", &args.input);
+    record.parameter("returns", format!("{:?}", args.returns).to_lowercase());
+    record.parameter("max_date_ms", max_ts_ms);
+    record.parameter("rejects", rejects_destination.as_ref().map(|(d, _)| d.display()));
+
+    let hash = args.output.manifest.is_some();
+    let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read)?;
+    let table = io::collect_transactions(planned, &mut record, &printer, hash)?;
+    let rows_in = table.height() as u64;
+
+    let lineage = [schema::SOURCE_ROW, schema::SOURCE_FILE, schema::INGEST_ISSUE];
+    let content_columns: Vec<String> = table
+        .get_column_names()
+        .into_iter()
+        .filter(|name| !lineage.contains(&name.as_str()))
+        .map(|name| name.to_string())
+        .collect();
+    let classified = clean_rules::classify(
+        clean_rules::normalise(table.lazy()).with_column(clean_rules::is_return().alias(RETURN_FLAG)),
+        &content_columns,
+        args.returns,
+        max_ts_ms,
+    )
+    .collect()?;
+    record.mark("classify");
+
+    let ids_normalised = classified.column(clean_rules::ID_CHANGED)?.bool()?.sum().unwrap_or(0) as u64;
+    let mut rule_counts: Vec<(String, u64)> = RULES.iter().map(|r| (r.to_string(), 0)).collect();
+    for rule in classified.column(RULE)?.str()?.iter().flatten() {
+        if let Some(entry) = rule_counts.iter_mut().find(|(name, _)| name == rule) {
+            entry.1 += 1;
+        }
+    }
+
+    let rejected_mask = classified.column(REASON)?.is_not_null();
+    let mut rejects = classified.filter(&rejected_mask)?;
+    let mut kept = classified.filter(&!&rejected_mask)?;
+
+    let returns_in_output = kept.column(RETURN_FLAG)?.bool()?.sum().unwrap_or(0) as u64;
+    let mut netting_figures = Vec::new();
+    match args.returns {
+        ReturnsPolicy::Drop => {}
+        ReturnsPolicy::Keep => {
+            kept.rename(RETURN_FLAG, schema::IS_RETURN.into())?;
+            netting_figures.push(("returns kept (is_return = true)".to_string(), returns_in_output));
+        }
+        ReturnsPolicy::Net => {
+            let (purchases, netted) = net_returns(kept)?;
+            kept = purchases;
+            let unmatched = netted.column(RULE)?.str()?.iter().filter(|r| *r == Some(RULE_UNMATCHED)).count() as u64;
+            netting_figures.push(("returns netted into purchases".to_string(), netted.height() as u64 - unmatched));
+            netting_figures.push(("returns with no purchase to net against".to_string(), unmatched));
+            rejects = rejects.vstack(&netted)?;
+        }
+    }
+
+    let helper_columns = [RULE, REASON, RETURN_FLAG, clean_rules::ID_CHANGED, schema::INGEST_ISSUE];
+    let output_columns: Vec<String> = kept
+        .get_column_names()
+        .into_iter()
+        .filter(|n| !helper_columns.contains(&n.as_str()))
+        .map(|n| n.to_string())
+        .collect();
+    let mut kept = kept.select(output_columns)?;
+    let reject_columns: Vec<String> = rejects
+        .get_column_names()
+        .into_iter()
+        .filter(|n| !helper_columns.contains(&n.as_str()))
+        .map(|n| n.to_string())
+        .chain(std::iter::once(REASON.to_string()))
+        .collect();
+    let mut rejects = rejects.select(reject_columns)?;
+    rejects.sort_in_place([schema::SOURCE_ROW], SortMultipleOptions::default())?;
+    record.mark("apply_rules");
+
+    let rows_out = kept.height() as u64;
+    let rows_rejected = rejects.height() as u64;
+    if rows_in != rows_out + rows_rejected {
+        anyhow::bail!("internal error: {rows_in} rows in but {rows_out} out and {rows_rejected} rejected");
+    }
+
+    let written = write::write_table(&mut kept, &destination, format, hash)?;
+    record.outputs.push(written);
+    match &rejects_destination {
+        Some((path, reject_format)) => {
+            let written = write::write_table(&mut rejects, path, *reject_format, hash)?;
+            record.outputs.push(written);
+        }
+        None if rows_rejected > 0 => {
+            let message = format!("{rows_rejected} rows were rejected and not saved: pass --rejects PATH to keep them with their reasons");
+            printer.warn(&message);
+            record.warnings.push(message);
+        }
+        None => {}
+    }
+    record.mark("write");
+
+    record.figure("rows in", rows_in);
+    record.figure("customer ids normalised (whitespace, 17850.0 -> 17850)", ids_normalised);
+    for (rule, count) in &rule_counts {
+        if *count > 0 || rule == RULES[0] {
+            record.figure(&format!("rejected: {rule}"), *count);
+        }
+    }
+    for (name, count) in netting_figures {
+        record.figure(&name, count);
+    }
+    record.figure("rows out", rows_out);
+    record.figure("rows rejected", rows_rejected);
+    record.figure("rows in = rows out + rows rejected", format!("{rows_in} = {rows_out} + {rows_rejected}"));
+    if let Some((path, _)) = &rejects_destination {
+        record.figure("rejects", path.display());
+    }
+    printer.summary("ckm clean", &record.summary_rows());
+    if let Some(path) = &args.output.manifest {
+        record.write(path)?;
+    }
+    Ok(())
+}
+
+const RULE_NETTED: &str = "return netted";
+const RULE_UNMATCHED: &str = "return unmatched";
+
+/// Where rejected rows go: `--rejects`, or beside a file output as `NAME.rejects.csv`.
+fn rejects_destination(args: &CleanArgs, output: &write::Destination) -> Result<Option<(write::Destination, TableFormat)>> {
+    if let Some(path) = &args.rejects {
+        if path == "-" {
+            return Err(CkmError::usage("--rejects needs a file path; stdout carries the cleaned table"));
+        }
+        let format = write::resolve_destination(Some(path), None).map(|(_, f)| f).unwrap_or(TableFormat::Csv);
+        return Ok(Some((write::Destination::File(PathBuf::from(path)), format)));
+    }
+    Ok(match output {
+        write::Destination::File(path) => {
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("output");
+            Some((write::Destination::File(path.with_file_name(format!("{stem}.rejects.csv"))), TableFormat::Csv))
+        }
+        write::Destination::Stdout => None,
+    })
+}
+
+fn parse_max_date(text: &str) -> Result<i64> {
+    let parsed = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S"))
+        .or_else(|_| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map(|d| d.and_hms_opt(23, 59, 59).expect("a valid time")));
+    parsed
+        .map(|dt| dt.and_utc().timestamp_millis())
+        .map_err(|_| CkmError::usage(format!("--max-date '{text}': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS")))
+}
+
+/// Splits kept rows into purchases (with returns taken off) and the return rows themselves,
+/// which leave the table with a reason naming the rows they were netted against.
+fn net_returns(kept: DataFrame) -> Result<(DataFrame, DataFrame)> {
+    let is_return = kept.column(RETURN_FLAG)?.bool()?.clone();
+    let mut purchases = kept.filter(&!&is_return)?;
+    let mut returned = kept.filter(&is_return)?;
+
+    let mut groups: HashMap<(String, String), u32> = HashMap::new();
+    let mut lines_of = |df: &DataFrame, is_return: bool| -> Result<Vec<Line>> {
+        let customers = df.column(schema::CUSTOMER_ID)?.str()?.clone();
+        let item_ids = df.column(schema::ITEM_ID)?.str()?.clone();
+        let item_names = df.column(schema::ITEM_NAME)?.str()?.clone();
+        let ts = df.column(schema::TS)?.cast(&DataType::Int64)?;
+        let ts = ts.i64()?;
+        let amounts = df.column(schema::AMOUNT)?.f64()?.clone();
+        let quantities = df.column(schema::QUANTITY)?.f64()?.clone();
+        let mut lines = Vec::with_capacity(df.height());
+        for i in 0..df.height() {
+            let item = item_ids.get(i).or(item_names.get(i)).unwrap_or("");
+            let key = (customers.get(i).unwrap_or("").to_string(), item.to_string());
+            let next = groups.len() as u32;
+            let group = *groups.entry(key).or_insert(next);
+            let amount = amounts.get(i).unwrap_or(0.0);
+            let quantity = quantities.get(i);
+            lines.push(Line {
+                group,
+                ts_ms: ts.get(i).unwrap_or(i64::MIN),
+                amount: if is_return { amount.abs() } else { amount },
+                quantity: if is_return { quantity.map(f64::abs) } else { quantity },
+            });
+        }
+        Ok(lines)
+    };
+    let purchase_lines = lines_of(&purchases, false)?;
+    let return_lines = lines_of(&returned, true)?;
+    let netting = returns::net_returns(&purchase_lines, &return_lines);
+
+    let amount = Series::new(schema::AMOUNT.into(), netting.purchase_amount);
+    let quantity = Series::new(schema::QUANTITY.into(), netting.purchase_quantity);
+    purchases.replace(schema::AMOUNT, amount.into())?;
+    purchases.replace(schema::QUANTITY, quantity.into())?;
+
+    let purchase_rows: Vec<Option<u64>> = purchases.column(schema::SOURCE_ROW)?.u64()?.iter().collect();
+    let mut rules = Vec::with_capacity(returned.height());
+    let mut reasons = Vec::with_capacity(returned.height());
+    for (against, unmatched) in netting.netted_against.iter().zip(&netting.unmatched_amount) {
+        if against.is_empty() {
+            rules.push(RULE_UNMATCHED);
+            reasons.push("return with no earlier purchase of this item by this customer to net against".to_string());
+        } else {
+            let rows: Vec<String> = against
+                .iter()
+                .map(|&p| purchase_rows[p].map(|r| r.to_string()).unwrap_or_else(|| "?".into()))
+                .collect();
+            rules.push(RULE_NETTED);
+            let mut reason = format!("return netted against source row {}", rows.join(", "));
+            if *unmatched > 1e-9 {
+                reason.push_str(&format!(" ({unmatched:.2} beyond the purchases)"));
+            }
+            reasons.push(reason);
+        }
+    }
+    returned.replace(RULE, Series::new(RULE.into(), rules).into())?;
+    returned.replace(REASON, Series::new(REASON.into(), reasons).into())?;
+    Ok((purchases, returned))
+}

@@ -1,0 +1,101 @@
+//! `ckm ingest`: exports in, one canonical transactions table out. No row is dropped; values
+//! that do not parse are flagged in `ingest_issue` for `ckm clean`.
+
+use anyhow::Result;
+use polars::prelude::*;
+
+use crate::cli::IngestArgs;
+use crate::io::manifest::RunRecord;
+use crate::io::{self, schema, write};
+use crate::printer::Printer;
+
+pub fn run(args: IngestArgs) -> Result<()> {
+    let printer = Printer::new(args.output.quiet);
+    let (destination, format) = write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
+    let mut record = RunRecord::new("ingest");
+    record.parameter("inputs", &args.inputs);
+    record.parameter("map", &args.read.map);
+    record.parameter("dayfirst", args.read.dayfirst);
+    record.parameter("date_format", &args.read.date_format);
+    record.parameter("encoding", format!("{:?}", args.read.encoding));
+
+    let planned = io::plan_inputs(&args.inputs, &args.read)?;
+    if args.explain {
+        explain(&planned);
+        return Ok(());
+    }
+    for (source, plan) in planned.sources.iter().zip(&planned.plans) {
+        record.parameter(
+            &format!("mapping[{}]", source.spec.display),
+            plan.mapping.mapped.iter().map(|m| (m.canonical, m.source.clone())).collect::<std::collections::BTreeMap<_, _>>(),
+        );
+    }
+    let mut table = io::collect_transactions(planned, &mut record, &printer, args.output.manifest.is_some())?;
+
+    let rows = table.height() as u64;
+    let flagged = rows - table.column(schema::INGEST_ISSUE)?.null_count() as u64;
+    let customers = table.column(schema::CUSTOMER_ID)?.n_unique()? as u64;
+    let written = write::write_table(&mut table, &destination, format, args.output.manifest.is_some())?;
+    record.mark("write");
+
+    record.figure("inputs", record.inputs.len() as u64);
+    record.figure("rows in", rows);
+    record.figure("rows out", rows);
+    record.figure("rows with unparseable values (flagged for clean)", flagged);
+    record.figure("distinct customer ids", customers);
+    if let Some(range) = time_range(&table)? {
+        record.figure("period", range);
+    }
+    record.figure("output", format!("{} ({})", written.path, written.format));
+    record.outputs.push(written);
+    printer.summary("ckm ingest", &record.summary_rows());
+    if let Some(path) = &args.output.manifest {
+        record.write(path)?;
+    }
+    Ok(())
+}
+
+fn time_range(table: &DataFrame) -> Result<Option<String>> {
+    let ts = table.column(schema::TS)?.cast(&DataType::Int64)?;
+    let values = ts.i64()?;
+    let (Some(first), Some(last)) = (values.min(), values.max()) else {
+        return Ok(None);
+    };
+    let show = |ms: i64| {
+        chrono::DateTime::from_timestamp_millis(ms).map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+    };
+    Ok(Some(format!("{} .. {}", show(first), show(last))))
+}
+
+fn explain(planned: &io::PlannedInputs) {
+    for (source, plan) in planned.sources.iter().zip(&planned.plans) {
+        println!("{} ({:?}{}):", source.spec.display, source.format, match source.format {
+            io::sniff::FileFormat::Delimited => format!(", delimiter {:?}", source.delimiter as char),
+            _ => String::new(),
+        });
+        for column in schema::CANONICAL_COLUMNS {
+            let line = match plan.mapping.mapped.iter().find(|m| m.canonical == column.name) {
+                Some(m) => {
+                    let extra = if column.name == schema::TS {
+                        plan.date_format.as_ref().map(|f| format!(", read as {f}")).unwrap_or_default()
+                    } else {
+                        String::new()
+                    };
+                    format!("'{}' ({}{extra})", m.source, m.reason)
+                }
+                None if column.name == schema::CHANNEL && source.spec.channel.is_some() => {
+                    format!("'{}' (from the NAME= prefix)", source.spec.channel.as_deref().unwrap_or_default())
+                }
+                None if column.name == schema::AMOUNT => "quantity x unit_price (no amount column)".into(),
+                None => "-".into(),
+            };
+            println!("  {:<12} <- {line}", column.name);
+        }
+        if !plan.mapping.extra.is_empty() {
+            println!("  kept as they are: {}", schema::quote_list(&plan.mapping.extra));
+        }
+        for warning in &plan.warnings {
+            println!("  warning: {warning}");
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! One module per subcommand: read inputs through `io`, call `mining`, write outputs, print
+//! the summary.
+
+pub mod clean;
+pub mod generate_docs;
+pub mod generate_sample;
+pub mod ingest;

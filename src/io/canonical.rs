@@ -1,0 +1,341 @@
+//! Turning a raw source frame into the canonical transactions table.
+//!
+//! Nothing is dropped here: a value that cannot be parsed becomes null and the row gets an
+//! `ingest_issue` naming the column and the original text, so `ckm clean` can reject it with
+//! a reason and the row accounting holds end to end.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use polars::prelude::*;
+
+use crate::error::CkmError;
+use crate::io::dates::{self, DateChoice, DateFormat};
+use crate::io::read::{Source, RAW_ROW_INDEX};
+use crate::io::schema::{self, ColumnKind, ColumnMapping, CANONICAL_COLUMNS};
+
+/// How many leading values of the time column are looked at to choose its date format.
+/// Day-first dates show themselves (a day above 12) within a fortnight of data.
+const DATE_SAMPLE_ROWS: u32 = 20_000;
+/// Original text quoted in an issue is cut to this many characters.
+const QUOTED_VALUE_CHARS: i64 = 60;
+
+pub struct CanonicalOptions {
+    pub overrides: BTreeMap<&'static str, String>,
+    pub dayfirst: bool,
+    pub date_format: Option<String>,
+    /// Several inputs go into one table: each row says which file it came from.
+    pub tag_source_file: bool,
+}
+
+/// One source's plan: the mapping chosen, how dates are read, and the lazy canonical frame.
+pub struct SourcePlan {
+    pub mapping: ColumnMapping,
+    pub date_format: Option<String>,
+    pub warnings: Vec<String>,
+    pub frame: LazyFrame,
+}
+
+/// The mapping for a raw frame, or the exit-code-3 error saying what is missing.
+pub fn mapping_for(source: &Source, raw: &mut LazyFrame, options: &CanonicalOptions) -> Result<ColumnMapping> {
+    let display = &source.spec.display;
+    let schema = raw
+        .collect_schema()
+        .map_err(|e| CkmError::invalid(format!("{display}: cannot read its header: {e}")))?;
+    let headers: Vec<String> = schema
+        .iter_names()
+        .filter(|n| n.as_str() != RAW_ROW_INDEX)
+        .map(|n| n.to_string())
+        .collect();
+    let mut mapping = schema::map_columns(&headers, &options.overrides).map_err(|e| CkmError::usage(format!("{display}: {e}")))?;
+    if source.spec.channel.is_some() {
+        // The NAME= prefix sets the channel; a channel column of the source is kept as an extra.
+        if let Some(position) = mapping.mapped.iter().position(|m| m.canonical == schema::CHANNEL) {
+            let removed = mapping.mapped.remove(position);
+            mapping.extra.push(removed.source);
+        }
+    }
+    Ok(mapping)
+}
+
+/// The error for a source whose headers lack a required column.
+pub fn check_required(source: &Source, mapping: &ColumnMapping) -> Result<()> {
+    let missing = schema::missing_required(mapping);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let headers: Vec<String> = mapping
+        .mapped
+        .iter()
+        .map(|m| m.source.clone())
+        .chain(mapping.extra.iter().cloned())
+        .collect();
+    let mut message = format!(
+        "{}: no column for the required field{} {}.\n  headers found: {}",
+        source.spec.display,
+        if missing.len() > 1 { "s" } else { "" },
+        missing.iter().map(|m| format!("'{m}'")).collect::<Vec<_>>().join(", "),
+        schema::quote_list(&headers)
+    );
+    for name in &missing {
+        let close = schema::closest_headers(name, &mapping.extra, 3);
+        let column = schema::canonical_column(name).expect("missing_required returns canonical names");
+        if close.is_empty() {
+            message.push_str(&format!(
+                "\n  {name} ({}): recognised headers include {}",
+                column.description,
+                column.synonyms.iter().take(4).map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")
+            ));
+        } else {
+            message.push_str(&format!("\n  {name}: closest headers {}", schema::quote_list(&close)));
+        }
+    }
+    message.push_str(&format!(
+        "\n  map a header with --map, e.g. --map {}='{}'",
+        missing[0],
+        schema::closest_headers(missing[0], &mapping.extra, 1).first().map(String::as_str).unwrap_or("Header")
+    ));
+    Err(CkmError::invalid(message))
+}
+
+fn null_of(dtype: DataType) -> Expr {
+    lit(NULL).cast(dtype)
+}
+
+fn is_text(dtype: &DataType) -> bool {
+    matches!(dtype, DataType::String)
+}
+
+fn non_blank(raw: Expr) -> Expr {
+    raw.clone().is_not_null().and(raw.str().strip_chars(lit(NULL)).str().len_bytes().gt(lit(0)))
+}
+
+fn issue_text(source_header: &str, raw: Expr, what: &str) -> Expr {
+    concat_str(
+        [
+            lit(format!("column '{source_header}': '")),
+            raw.str().slice(lit(0), lit(QUOTED_VALUE_CHARS)),
+            lit(format!("' is not {what}")),
+        ],
+        "",
+        false,
+    )
+}
+
+/// Text to number: trimmed, a leading currency sign dropped, thousands separators removed
+/// when the value has the `1,234,567.89` shape (a decimal comma is not guessed at).
+fn parse_number(raw: Expr) -> Expr {
+    let trimmed = raw.str().strip_chars(lit(NULL));
+    let unsigned = trimmed.str().replace(lit(r"^([-+]?)[$€£¥]\s*"), lit("${1}"), false);
+    let grouped = unsigned.clone().str().contains(lit(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$"), false);
+    when(grouped)
+        .then(unsigned.clone().str().replace_all(lit(","), lit(""), true))
+        .otherwise(unsigned)
+        .cast(DataType::Float64)
+}
+
+fn ms_datetime() -> DataType {
+    DataType::Datetime(TimeUnit::Milliseconds, None)
+}
+
+fn parse_timestamp(raw: Expr, format: &DateFormat) -> Expr {
+    let trimmed = raw.str().strip_chars(lit(NULL));
+    match format {
+        DateFormat::EpochSeconds => (trimmed.cast(DataType::Int64) * lit(1000i64)).cast(ms_datetime()),
+        DateFormat::EpochMilliseconds => trimmed.cast(DataType::Int64).cast(ms_datetime()),
+        DateFormat::Pattern { pattern, with_zone, date_only } => {
+            let options = StrptimeOptions {
+                format: Some(pattern.as_str().into()),
+                strict: false,
+                exact: true,
+                cache: true,
+            };
+            if *date_only {
+                trimmed.str().to_date(options).cast(ms_datetime())
+            } else if *with_zone {
+                let utc_offsets = trimmed.str().replace(lit("[Zz]$"), lit("+00:00"), false);
+                utc_offsets
+                    .str()
+                    .to_datetime(Some(TimeUnit::Milliseconds), None, options, lit("raise"))
+                    .dt()
+                    .replace_time_zone(None, lit("raise"), NonExistent::Raise)
+            } else {
+                trimmed.str().to_datetime(Some(TimeUnit::Milliseconds), None, options, lit("raise"))
+            }
+        }
+    }
+}
+
+/// Reads a sample of the time column as text, for choosing its format.
+fn sample_text(raw: &LazyFrame, column: &str) -> Result<Vec<String>> {
+    let sample = raw
+        .clone()
+        .select([col(column).cast(DataType::String)])
+        .filter(col(column).is_not_null())
+        .limit(DATE_SAMPLE_ROWS)
+        .collect()?;
+    let values = sample.column(column)?.str()?.iter().flatten().map(str::to_string).collect();
+    Ok(values)
+}
+
+/// Builds the canonical frame for one source.
+pub fn plan_source(source: &Source, mut raw: LazyFrame, options: &CanonicalOptions) -> Result<SourcePlan> {
+    let display = source.spec.display.clone();
+    let mapping = mapping_for(source, &mut raw, options)?;
+    check_required(source, &mapping)?;
+    let schema = raw.collect_schema()?;
+    let dtype_of = |name: &str| schema.get(name).cloned().unwrap_or(DataType::Null);
+
+    let mut warnings = Vec::new();
+    let mut exprs: Vec<Expr> = Vec::new();
+    let mut issues: Vec<Expr> = Vec::new();
+    let mut date_description = None;
+
+    // A re-read canonical table carries its lineage; keep it.
+    let carried_issue = mapping.extra.iter().any(|h| h == schema::INGEST_ISSUE);
+    if carried_issue {
+        issues.push(col(schema::INGEST_ISSUE).cast(DataType::String));
+    }
+
+    for column in CANONICAL_COLUMNS {
+        let name = column.name;
+        let Some(source_header) = mapping.source_of(name) else {
+            let expr = match (name, &source.spec.channel) {
+                (schema::CHANNEL, Some(channel)) => lit(channel.as_str()),
+                (schema::AMOUNT, _) => {
+                    // Required-column check guarantees quantity and unit_price here.
+                    col(mapping.source_of(schema::QUANTITY).expect("checked"))
+                        .pipe_number(&dtype_of(mapping.source_of(schema::QUANTITY).expect("checked")))
+                        * col(mapping.source_of(schema::UNIT_PRICE).expect("checked"))
+                            .pipe_number(&dtype_of(mapping.source_of(schema::UNIT_PRICE).expect("checked")))
+                }
+                _ => null_of(match column.kind {
+                    ColumnKind::Text => DataType::String,
+                    ColumnKind::Number => DataType::Float64,
+                    ColumnKind::Timestamp => ms_datetime(),
+                }),
+            };
+            exprs.push(expr.alias(name));
+            continue;
+        };
+        let raw_col = col(source_header);
+        let dtype = dtype_of(source_header);
+        let expr = match column.kind {
+            ColumnKind::Text => raw_col.cast(DataType::String),
+            ColumnKind::Number => {
+                if is_text(&dtype) {
+                    issues.push(
+                        when(non_blank(raw_col.clone()).and(parse_number(raw_col.clone()).is_null()))
+                            .then(issue_text(source_header, raw_col.clone(), "a number"))
+                            .otherwise(null_of(DataType::String)),
+                    );
+                }
+                raw_col.pipe_number(&dtype)
+            }
+            ColumnKind::Timestamp => match &dtype {
+                DataType::Datetime(_, Some(_)) => raw_col
+                    .dt()
+                    .convert_time_zone(TimeZone::UTC)
+                    .dt()
+                    .replace_time_zone(None, lit("raise"), NonExistent::Raise)
+                    .cast(ms_datetime()),
+                DataType::Datetime(_, None) | DataType::Date => raw_col.cast(ms_datetime()),
+                _ => {
+                    let text = raw_col.clone().cast(DataType::String);
+                    let format = match &options.date_format {
+                        Some(user) => DateFormat::from_user(user),
+                        None => {
+                            let sample = sample_text(&raw, source_header)
+                                .map_err(|e| CkmError::invalid(format!("{display}: reading column '{source_header}': {e}")))?;
+                            match dates::choose_format(source_header, &sample, options.dayfirst) {
+                                Some(DateChoice { format, warning, parsed, sampled }) => {
+                                    if let Some(w) = warning {
+                                        warnings.push(format!("{display}: {w}"));
+                                    }
+                                    if parsed < sampled {
+                                        warnings.push(format!(
+                                            "{display}: column '{source_header}': {} of the first {sampled} values do not fit {}; those rows are flagged for clean",
+                                            sampled - parsed,
+                                            format.describe()
+                                        ));
+                                    }
+                                    format
+                                }
+                                None if sample.is_empty() => DateFormat::from_user("%Y-%m-%d %H:%M:%S%.f"),
+                                None => {
+                                    let examples: Vec<String> = sample.iter().take(3).cloned().collect();
+                                    return Err(CkmError::invalid(format!(
+                                        "{display}: column '{source_header}' (mapped to ts): no known date format fits values such as {}; \
+                                         pass --date-format (e.g. --date-format '%d.%m.%Y %H:%M') or map another column with --map ts=HEADER",
+                                        schema::quote_list(&examples)
+                                    )));
+                                }
+                            }
+                        }
+                    };
+                    date_description = Some(format.describe());
+                    let parsed = parse_timestamp(text.clone(), &format);
+                    issues.push(
+                        when(non_blank(text.clone()).and(parsed.clone().is_null()))
+                            .then(issue_text(source_header, text, &format!("a date in the format {}", format.describe())))
+                            .otherwise(null_of(DataType::String)),
+                    );
+                    parsed
+                }
+            },
+        };
+        exprs.push(expr.alias(name));
+    }
+
+    // Extra columns as they are, renamed only if they would collide with ckm's own.
+    let reserved = |h: &str| {
+        schema::canonical_column(h).is_some() || [schema::SOURCE_ROW, schema::SOURCE_FILE, schema::INGEST_ISSUE, schema::IS_RETURN].contains(&h)
+    };
+    let carried_row = mapping.extra.iter().any(|h| h == schema::SOURCE_ROW);
+    let carried_file = mapping.extra.iter().any(|h| h == schema::SOURCE_FILE);
+    for extra in &mapping.extra {
+        if [schema::SOURCE_ROW, schema::SOURCE_FILE, schema::INGEST_ISSUE].contains(&extra.as_str()) {
+            continue;
+        }
+        let mut name = extra.clone();
+        while reserved(&name) {
+            name.push_str("_source");
+        }
+        exprs.push(col(extra.as_str()).alias(name));
+    }
+
+    exprs.push(if carried_row {
+        col(schema::SOURCE_ROW).cast(DataType::UInt64)
+    } else {
+        (col(RAW_ROW_INDEX).cast(DataType::UInt64) + lit(source.first_row_number())).alias(schema::SOURCE_ROW)
+    });
+    if carried_file {
+        exprs.push(col(schema::SOURCE_FILE).cast(DataType::String));
+    } else if options.tag_source_file {
+        exprs.push(lit(display.as_str()).alias(schema::SOURCE_FILE));
+    }
+    exprs.push(if issues.is_empty() {
+        null_of(DataType::String).alias(schema::INGEST_ISSUE)
+    } else {
+        coalesce(&issues).alias(schema::INGEST_ISSUE)
+    });
+
+    Ok(SourcePlan { mapping, date_format: date_description, warnings, frame: raw.select(exprs) })
+}
+
+trait NumberExpr {
+    fn pipe_number(self, dtype: &DataType) -> Expr;
+}
+
+impl NumberExpr for Expr {
+    /// Any source type to f64: text is parsed, numbers cast.
+    fn pipe_number(self, dtype: &DataType) -> Expr {
+        if is_text(dtype) {
+            parse_number(self)
+        } else if dtype.is_primitive_numeric() || matches!(dtype, DataType::Boolean | DataType::Null) {
+            self.cast(DataType::Float64)
+        } else {
+            parse_number(self.cast(DataType::String))
+        }
+    }
+}

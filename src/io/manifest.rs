@@ -1,0 +1,110 @@
+//! The run record (`--manifest PATH`): what ran, on which bytes, producing which bytes, with
+//! which figures. A cron job's audit trail; written atomically like every output.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Result;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::io::write::{self, WrittenFile};
+
+#[derive(Debug, Serialize)]
+pub struct InputRecord {
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    pub rows: u64,
+}
+
+/// Collects what a command did; printed as the summary and saved as the manifest.
+pub struct RunRecord {
+    command: &'static str,
+    started: Instant,
+    started_at: String,
+    pub inputs: Vec<InputRecord>,
+    pub outputs: Vec<WrittenFile>,
+    pub parameters: BTreeMap<String, Value>,
+    /// Summary figures in the order they are printed.
+    pub figures: Vec<(String, Value)>,
+    pub warnings: Vec<String>,
+    timings: Vec<(String, f64)>,
+    last_mark: Instant,
+}
+
+impl RunRecord {
+    pub fn new(command: &'static str) -> RunRecord {
+        let now = Instant::now();
+        RunRecord {
+            command,
+            started: now,
+            started_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            inputs: Vec::new(),
+            outputs: Vec::new(),
+            parameters: BTreeMap::new(),
+            figures: Vec::new(),
+            warnings: Vec::new(),
+            timings: Vec::new(),
+            last_mark: now,
+        }
+    }
+
+    pub fn parameter(&mut self, name: &str, value: impl Serialize) {
+        self.parameters.insert(name.to_string(), serde_json::to_value(value).unwrap_or(Value::Null));
+    }
+
+    pub fn figure(&mut self, name: &str, value: impl Serialize) {
+        self.figures.push((name.to_string(), serde_json::to_value(value).unwrap_or(Value::Null)));
+    }
+
+    /// Ends a timed stage (time since the previous mark).
+    pub fn mark(&mut self, stage: &str) {
+        let now = Instant::now();
+        self.timings.push((stage.to_string(), (now - self.last_mark).as_secs_f64()));
+        self.last_mark = now;
+    }
+
+    /// The figures as printable rows.
+    pub fn summary_rows(&self) -> Vec<(String, String)> {
+        self.figures
+            .iter()
+            .map(|(k, v)| {
+                let shown = match v {
+                    Value::String(s) => s.clone(),
+                    Value::Number(n) if n.is_u64() => crate::printer::thousands(n.as_u64().unwrap_or(0)),
+                    other => other.to_string(),
+                };
+                (k.clone(), shown)
+            })
+            .collect()
+    }
+
+    pub fn write(&self, path: &Path) -> Result<()> {
+        let mut timings: BTreeMap<String, Value> = self
+            .timings
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::from((v * 1000.0).round() / 1000.0)))
+            .collect();
+        timings.insert("total".into(), Value::from((self.started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0));
+        let figures: serde_json::Map<String, Value> = self.figures.iter().cloned().collect();
+        let document = serde_json::json!({
+            "ckm_version": env!("CARGO_PKG_VERSION"),
+            "command": self.command,
+            "command_line": std::env::args().collect::<Vec<_>>(),
+            "started_at": self.started_at,
+            "inputs": self.inputs,
+            "outputs": self.outputs,
+            "parameters": self.parameters,
+            "summary": figures,
+            "warnings": self.warnings,
+            "timings_seconds": timings,
+        });
+        let text = serde_json::to_string_pretty(&document)? + "\n";
+        write::write_atomically(path, false, |w| Ok(w.write_all(text.as_bytes())?))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,109 @@
+//! Everything that touches files: the canonical schema and header mapping, format sniffing,
+//! readers, the writer and the run manifest. Commands call [`load_transactions`] to get the
+//! canonical table and [`write::write_table`] to put results anywhere.
+
+pub mod canonical;
+pub mod dates;
+pub mod manifest;
+pub mod read;
+pub mod schema;
+pub mod sniff;
+pub mod write;
+
+use anyhow::Result;
+use polars::prelude::*;
+
+use crate::cli::ReadArgs;
+use crate::error::CkmError;
+use crate::io::canonical::{CanonicalOptions, SourcePlan};
+use crate::io::manifest::{InputRecord, RunRecord};
+use crate::io::read::Source;
+use crate::printer::Printer;
+
+const INPUT_INDEX: &str = "__ckm_input";
+
+/// Every input opened and planned, not yet read.
+pub struct PlannedInputs {
+    pub sources: Vec<Source>,
+    pub plans: Vec<SourcePlan>,
+}
+
+/// Resolves, opens and plans the inputs: all header and format problems surface here,
+/// before any data is read.
+pub fn plan_inputs(inputs: &[String], read: &ReadArgs) -> Result<PlannedInputs> {
+    let specs = read::resolve_inputs(inputs)?;
+    let options = CanonicalOptions {
+        overrides: schema::parse_overrides(&read.map)?,
+        dayfirst: read.dayfirst,
+        date_format: read.date_format.clone(),
+        tag_source_file: specs.len() > 1,
+    };
+    let mut sources = Vec::new();
+    let mut plans = Vec::new();
+    for spec in specs {
+        let source = read::open_source(spec, read)?;
+        let raw = read::scan_raw(&source)?;
+        plans.push(canonical::plan_source(&source, raw, &options)?);
+        sources.push(source);
+    }
+    Ok(PlannedInputs { sources, plans })
+}
+
+/// Reads the planned inputs into one canonical table (streaming engine), recording each
+/// input's rows, size and, for a manifest, sha256.
+pub fn collect_transactions(planned: PlannedInputs, record: &mut RunRecord, printer: &Printer, hash_inputs: bool) -> Result<DataFrame> {
+    for (source, plan) in planned.sources.iter().zip(&planned.plans) {
+        for note in &source.notes {
+            printer.info(note);
+        }
+        for warning in &plan.warnings {
+            printer.warn(warning);
+            record.warnings.push(warning.clone());
+        }
+    }
+    let frames: Vec<LazyFrame> = planned
+        .plans
+        .iter()
+        .enumerate()
+        .map(|(i, plan)| plan.frame.clone().with_column(lit(i as u32).cast(DataType::UInt32).alias(INPUT_INDEX)))
+        .collect();
+    let combined = if frames.len() == 1 {
+        frames.into_iter().next().expect("one frame")
+    } else {
+        concat_lf_diagonal(frames, UnionArgs { to_supertypes: true, ..Default::default() })?
+    };
+    let spinner = printer.spinner("reading and parsing");
+    let collected = combined.collect_with_engine(Engine::Streaming);
+    spinner.finish_and_clear();
+    let mut df = match collected {
+        Ok(result) => result.unwrap_single(),
+        Err(PolarsError::IO { error, msg }) => {
+            anyhow::bail!("reading {}: {error}{}", describe_inputs(&planned.sources), msg.map(|m| format!(" ({m})")).unwrap_or_default())
+        }
+        Err(e) => return Err(CkmError::invalid(format!("reading {}: {e}", describe_inputs(&planned.sources)))),
+    };
+    record.mark("read_and_parse");
+
+    let mut counts = vec![0u64; planned.sources.len()];
+    for index in df.column(INPUT_INDEX)?.u32()?.iter().flatten() {
+        counts[index as usize] += 1;
+    }
+    df = df.drop(INPUT_INDEX)?;
+    for (source, rows) in planned.sources.iter().zip(counts) {
+        let (bytes, sha256) = match (&source.original_path, hash_inputs) {
+            (Some(path), true) => {
+                let (bytes, sha) = write::hash_file(path)?;
+                (Some(bytes), Some(sha))
+            }
+            (Some(path), false) => (std::fs::metadata(path).ok().map(|m| m.len()), None),
+            (None, _) => (None, None),
+        };
+        record.inputs.push(InputRecord { path: source.spec.display.clone(), bytes, sha256, rows });
+    }
+    Ok(df)
+}
+
+fn describe_inputs(sources: &[Source]) -> String {
+    sources.iter().map(|s| s.spec.display.as_str()).collect::<Vec<_>>().join(", ")
+}
+pub mod clean_rules;

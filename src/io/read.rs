@@ -1,0 +1,288 @@
+//! Opening inputs: command-line specs (`NAME=PATH`, globs, directories, `-`) resolved to
+//! sources, each checked (empty, binary, compressed, encoding) and scanned by polars into a
+//! raw `LazyFrame` that still has the source's own headers.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use polars::prelude::*;
+
+use crate::cli::{Encoding, ReadArgs};
+use crate::error::CkmError;
+use crate::io::sniff::{self, FileFormat};
+
+/// The row-number column every raw frame carries (0-based position in its source).
+pub const RAW_ROW_INDEX: &str = "__ckm_row";
+
+/// One input as given on the command line, before it is opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputSpec {
+    /// What messages call it: the path as given, or `-` for stdin.
+    pub display: String,
+    pub channel: Option<String>,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Stdin,
+    File(PathBuf),
+    /// A directory of Parquet files, hive-partitioned or not.
+    ParquetDir(PathBuf),
+}
+
+fn is_channel_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Resolves command-line inputs to sources: `NAME=` prefixes, `-`, globs (sorted) and
+/// directories of Parquet files.
+pub fn resolve_inputs(args: &[String]) -> Result<Vec<InputSpec>> {
+    let mut specs = Vec::new();
+    let mut stdin_seen = false;
+    for arg in args {
+        let (channel, path_text) = match arg.split_once('=') {
+            Some((name, rest)) if is_channel_name(name) && !Path::new(arg).exists() => {
+                (Some(name.to_string()), rest.to_string())
+            }
+            _ => (None, arg.clone()),
+        };
+        if path_text == "-" {
+            if stdin_seen {
+                return Err(CkmError::usage("stdin ('-') can be given only once"));
+            }
+            stdin_seen = true;
+            specs.push(InputSpec { display: "-".into(), channel, location: Location::Stdin });
+            continue;
+        }
+        let path = PathBuf::from(&path_text);
+        if path.is_dir() {
+            let has_parquet = walk_files(&path)?
+                .iter()
+                .any(|p| FileFormat::from_extension(p) == Some(FileFormat::Parquet));
+            if !has_parquet {
+                return Err(CkmError::invalid(format!(
+                    "{path_text}: directory holds no .parquet files; give the files themselves or a glob"
+                )));
+            }
+            specs.push(InputSpec { display: path_text, channel, location: Location::ParquetDir(path) });
+            continue;
+        }
+        if path.exists() {
+            specs.push(InputSpec { display: path_text, channel, location: Location::File(path) });
+            continue;
+        }
+        if path_text.contains(['*', '?', '[']) {
+            let mut matched: Vec<PathBuf> = glob::glob(&path_text)
+                .map_err(|e| CkmError::usage(format!("{path_text}: not a valid glob: {e}")))?
+                .filter_map(|entry| entry.ok())
+                .filter(|p| p.is_file())
+                .collect();
+            matched.sort();
+            if matched.is_empty() {
+                return Err(CkmError::usage(format!("{path_text}: the glob matches no file")));
+            }
+            for file in matched {
+                specs.push(InputSpec {
+                    display: file.display().to_string(),
+                    channel: channel.clone(),
+                    location: Location::File(file),
+                });
+            }
+            continue;
+        }
+        anyhow::bail!("{path_text}: no such file or directory");
+    }
+    Ok(specs)
+}
+
+fn walk_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in std::fs::read_dir(&current).with_context(|| format!("reading directory {}", current.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// A source ready for a polars scan: format known, bytes checked and, when needed, copied
+/// into a temporary UTF-8 file.
+pub struct Source {
+    pub spec: InputSpec,
+    pub format: FileFormat,
+    pub delimiter: u8,
+    /// The file polars reads (the original, or a temporary copy for stdin and re-encoded input).
+    pub read_path: PathBuf,
+    /// The bytes as received, for size and sha256 in the manifest (`None` for directories).
+    pub original_path: Option<PathBuf>,
+    /// Notes for the summary, such as a decoding that happened.
+    pub notes: Vec<String>,
+    _temporary: Vec<tempfile::TempPath>,
+}
+
+impl Source {
+    /// The number the first data row gets: 2 for text with a header (the header is row 1).
+    pub fn first_row_number(&self) -> u64 {
+        if matches!(self.format, FileFormat::Delimited | FileFormat::Tsv) {
+            2
+        } else {
+            1
+        }
+    }
+}
+
+/// Opens one input spec: spools stdin, sniffs the format, and checks the bytes.
+pub fn open_source(spec: InputSpec, read: &ReadArgs) -> Result<Source> {
+    let mut temporary = Vec::new();
+    let (path, original) = match &spec.location {
+        Location::Stdin => {
+            let mut spooled = tempfile::Builder::new()
+                .prefix("ckm-stdin-")
+                .tempfile()
+                .context("creating a temporary file for stdin")?;
+            std::io::copy(&mut std::io::stdin().lock(), &mut spooled).context("reading stdin")?;
+            spooled.flush()?;
+            let path = spooled.into_temp_path();
+            let owned = path.to_path_buf();
+            temporary.push(path);
+            (owned.clone(), Some(owned))
+        }
+        Location::File(p) => (p.clone(), Some(p.clone())),
+        Location::ParquetDir(p) => {
+            return Ok(Source {
+                spec: spec.clone(),
+                format: FileFormat::Parquet,
+                delimiter: b',',
+                read_path: p.clone(),
+                original_path: None,
+                notes: Vec::new(),
+                _temporary: temporary,
+            });
+        }
+    };
+    let display = spec.display.clone();
+    let head = sniff::read_head(&path, 64 * 1024).with_context(|| format!("reading {display}"))?;
+    if head.is_empty() {
+        return Err(CkmError::invalid(format!(
+            "{display}: the input is empty (0 bytes); expected a header row and data"
+        )));
+    }
+    if head.starts_with(&[0x1f, 0x8b]) {
+        return Err(CkmError::invalid(format!(
+            "{display}: the input is gzip-compressed; decompress it first (gunzip -c {display} | ckm ... -)"
+        )));
+    }
+    let by_content = FileFormat::from_content(&head);
+    let format = match (&spec.location, FileFormat::from_extension(&path)) {
+        (Location::File(_), Some(by_extension)) => {
+            // A binary magic number beats a misleading extension.
+            if by_content.is_text() { by_extension } else { by_content }
+        }
+        _ => by_content,
+    };
+    if format.is_text() && sniff::looks_binary(&head) {
+        return Err(CkmError::invalid(format!(
+            "{display}: this looks like a binary file (it contains NUL bytes), not CSV, TSV, JSON, \
+             Parquet or Arrow; check the file name"
+        )));
+    }
+    let mut notes = Vec::new();
+    let mut read_path = path.clone();
+    if format.is_text() {
+        match read.encoding {
+            Encoding::Utf8 => {
+                if let Some(problem) = sniff::find_invalid_utf8(&path).with_context(|| format!("reading {display}"))? {
+                    return Err(CkmError::invalid(format!(
+                        "{display}: byte offset {} (line {}) holds byte 0x{:02X}, which is not UTF-8; \
+                         the file is probably Latin-1 or Windows-1252: pass --encoding windows-1252 \
+                         (or --encoding latin-1), or convert it with iconv",
+                        problem.byte_offset, problem.line, problem.byte
+                    )));
+                }
+            }
+            Encoding::Latin1 | Encoding::Windows1252 => {
+                let bytes = std::fs::read(&path).with_context(|| format!("reading {display}"))?;
+                let decoded = decode_single_byte(&bytes, read.encoding);
+                let mut converted = tempfile::Builder::new().prefix("ckm-decoded-").tempfile()?;
+                converted.write_all(decoded.as_bytes())?;
+                converted.flush()?;
+                let temp = converted.into_temp_path();
+                read_path = temp.to_path_buf();
+                temporary.push(temp);
+                notes.push(format!("{display}: decoded from {:?} to UTF-8", read.encoding));
+            }
+        }
+    }
+    let delimiter = match format {
+        FileFormat::Tsv => b'\t',
+        FileFormat::Delimited => match read.delimiter {
+            Some(c) if c.is_ascii() => c as u8,
+            Some(c) => return Err(CkmError::usage(format!("--delimiter '{c}': the delimiter must be one ASCII character"))),
+            None => sniff::sniff_delimiter(&head),
+        },
+        _ => b',',
+    };
+    Ok(Source { spec, format, delimiter, read_path, original_path: original, notes, _temporary: temporary })
+}
+
+/// Latin-1 maps every byte to the code point of the same number; Windows-1252 differs in
+/// 0x80..0x9F (€, quotes, dashes), which encoding_rs knows.
+fn decode_single_byte(bytes: &[u8], encoding: Encoding) -> String {
+    let bytes = sniff::strip_bom(bytes);
+    match encoding {
+        Encoding::Latin1 => bytes.iter().map(|&b| b as char).collect(),
+        _ => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
+    }
+}
+
+fn pl_path(path: &Path) -> PlRefPath {
+    PlRefPath::new(path.to_string_lossy().as_ref())
+}
+
+/// Scans a source into a raw frame: the source's own columns (all text for delimited input,
+/// so no value is lost to type inference) plus [`RAW_ROW_INDEX`].
+pub fn scan_raw(source: &Source) -> Result<LazyFrame> {
+    let display = &source.spec.display;
+    let path = &source.read_path;
+    let lf = match source.format {
+        FileFormat::Delimited | FileFormat::Tsv => LazyCsvReader::new(pl_path(path))
+            .with_has_header(true)
+            .with_separator(source.delimiter)
+            .with_infer_schema_length(Some(0))
+            .with_missing_is_null(true)
+            .finish(),
+        FileFormat::Parquet => {
+            let hive = matches!(source.spec.location, Location::ParquetDir(_));
+            let args = ScanArgsParquet {
+                hive_options: HiveOptions { enabled: Some(hive), ..HiveOptions::new_disabled() },
+                ..Default::default()
+            };
+            LazyFrame::scan_parquet(pl_path(path), args)
+        }
+        FileFormat::Ndjson => LazyJsonLineReader::new(pl_path(path)).finish(),
+        FileFormat::Json => {
+            let file = std::fs::File::open(path).with_context(|| format!("opening {display}"))?;
+            JsonReader::new(file).with_json_format(JsonFormat::Json).finish().map(|df| df.lazy())
+        }
+        FileFormat::ArrowStream => {
+            let file = std::fs::File::open(path).with_context(|| format!("opening {display}"))?;
+            IpcStreamReader::new(file).finish().map(|df| df.lazy())
+        }
+        FileFormat::ArrowFile => {
+            let file = std::fs::File::open(path).with_context(|| format!("opening {display}"))?;
+            IpcReader::new(file).finish().map(|df| df.lazy())
+        }
+    }
+    .map_err(|e| CkmError::invalid(format!("{display}: cannot be read as {:?}: {e}", source.format)))?;
+    Ok(lf.with_row_index(RAW_ROW_INDEX, None))
+}

@@ -1,0 +1,237 @@
+//! The one table writer: format from the extension or `--format`, atomic files (a temporary
+//! file in the same directory, renamed into place), stdout with a quiet end on a closed pipe.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use polars::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::cli::TableFormat;
+use crate::error::CkmError;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    Stdout,
+    File(PathBuf),
+}
+
+impl Destination {
+    pub fn display(&self) -> String {
+        match self {
+            Destination::Stdout => "-".into(),
+            Destination::File(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// What was written, for the summary and the manifest.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WrittenFile {
+    pub path: String,
+    pub format: String,
+    pub rows: usize,
+    pub bytes: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+pub fn format_name(format: TableFormat) -> &'static str {
+    match format {
+        TableFormat::Csv => "csv",
+        TableFormat::Tsv => "tsv",
+        TableFormat::Parquet => "parquet",
+        TableFormat::Json => "json",
+        TableFormat::Ndjson => "ndjson",
+        TableFormat::Arrow => "arrow",
+    }
+}
+
+fn format_from_extension(path: &Path) -> Option<TableFormat> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "csv" | "txt" => TableFormat::Csv,
+        "tsv" | "tab" => TableFormat::Tsv,
+        "parquet" | "pq" => TableFormat::Parquet,
+        "json" => TableFormat::Json,
+        "ndjson" | "jsonl" => TableFormat::Ndjson,
+        "arrow" | "arrows" | "ipc" => TableFormat::Arrow,
+        _ => return None,
+    })
+}
+
+/// Where a table goes and in which format: `-o PATH` (format from its extension) or stdout
+/// (CSV), `--format` overriding either.
+pub fn resolve_destination(output: Option<&str>, format: Option<TableFormat>) -> Result<(Destination, TableFormat)> {
+    match output {
+        None | Some("-") => Ok((Destination::Stdout, format.unwrap_or(TableFormat::Csv))),
+        Some(path) => {
+            let path = PathBuf::from(path);
+            let format = match format.or_else(|| format_from_extension(&path)) {
+                Some(f) => f,
+                None => {
+                    return Err(CkmError::usage(format!(
+                        "{}: cannot tell the output format from the extension; use .csv, .tsv, .parquet, \
+                         .json, .ndjson or .arrow, or pass --format",
+                        path.display()
+                    )))
+                }
+            };
+            Ok((Destination::File(path), format))
+        }
+    }
+}
+
+/// Counts bytes and, when asked, hashes them on their way to the inner writer.
+struct CountingWriter<W: Write> {
+    inner: W,
+    bytes: u64,
+    hasher: Option<Sha256>,
+}
+
+impl<W: Write> Write for CountingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(buf)?;
+        self.bytes += written as u64;
+        if let Some(h) = self.hasher.as_mut() {
+            h.update(&buf[..written]);
+        }
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Stdout that remembers a closed pipe, because polars wraps the io error it sees.
+struct StdoutSink {
+    inner: BufWriter<std::io::Stdout>,
+    closed: Arc<AtomicBool>,
+}
+
+impl Write for StdoutSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf).inspect_err(|e| self.note(e))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush().inspect_err(|e| self.note(e))
+    }
+}
+
+impl StdoutSink {
+    fn note(&self, error: &std::io::Error) {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            self.closed.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Timestamps as `2024-03-05 14:22:10.000`: readable by people, spreadsheets and ckm itself.
+fn csv_writer<W: Write>(writer: W) -> CsvWriter<W> {
+    CsvWriter::new(writer)
+        .include_header(true)
+        .with_datetime_format(Some("%Y-%m-%d %H:%M:%S%.3f".into()))
+}
+
+fn encode<W: Write>(df: &mut DataFrame, format: TableFormat, writer: W) -> PolarsResult<()> {
+    match format {
+        TableFormat::Csv => csv_writer(writer).finish(df),
+        TableFormat::Tsv => csv_writer(writer).with_separator(b'\t').finish(df),
+        TableFormat::Parquet => ParquetWriter::new(writer).finish(df).map(|_| ()),
+        TableFormat::Json => JsonWriter::new(writer).with_json_format(JsonFormat::Json).finish(df),
+        TableFormat::Ndjson => JsonWriter::new(writer).with_json_format(JsonFormat::JsonLines).finish(df),
+        TableFormat::Arrow => IpcStreamWriter::new(writer).finish(df),
+    }
+}
+
+/// Writes a table. Files appear complete or not at all.
+pub fn write_table(df: &mut DataFrame, destination: &Destination, format: TableFormat, hash: bool) -> Result<WrittenFile> {
+    let rows = df.height();
+    match destination {
+        Destination::Stdout => {
+            let closed = Arc::new(AtomicBool::new(false));
+            let sink = StdoutSink { inner: BufWriter::with_capacity(1 << 20, std::io::stdout()), closed: closed.clone() };
+            let mut counting = CountingWriter { inner: sink, bytes: 0, hasher: hash.then(Sha256::new) };
+            let result = encode(df, format, &mut counting).map_err(anyhow::Error::from).and_then(|_| Ok(counting.flush()?));
+            if closed.load(Ordering::Relaxed) {
+                return Err(CkmError::BrokenPipe.into());
+            }
+            result.context("writing to stdout")?;
+            Ok(WrittenFile {
+                path: "-".into(),
+                format: format_name(format).into(),
+                rows,
+                bytes: counting.bytes,
+                sha256: counting.hasher.map(|h| hex(&h.finalize())),
+            })
+        }
+        Destination::File(path) => {
+            let (bytes, sha256) = write_atomically(path, hash, |writer| {
+                encode(df, format, writer).map_err(anyhow::Error::from)
+            })?;
+            Ok(WrittenFile { path: path.display().to_string(), format: format_name(format).into(), rows, bytes, sha256 })
+        }
+    }
+}
+
+/// Writes through a temporary file in the target's directory and renames it into place, so
+/// a killed run never leaves half a file. Returns the size and, when asked, the sha256.
+pub fn write_atomically(
+    path: &Path,
+    hash: bool,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<(u64, Option<String>)> {
+    let directory = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let temporary = tempfile::Builder::new()
+        .prefix(&format!(".{}.", path.file_name().and_then(|n| n.to_str()).unwrap_or("ckm")))
+        .suffix(".tmp")
+        .tempfile_in(&directory)
+        .with_context(|| format!("creating a temporary file in {}", directory.display()))?;
+    let mut counting = CountingWriter {
+        inner: BufWriter::with_capacity(1 << 20, temporary.as_file()),
+        bytes: 0,
+        hasher: hash.then(Sha256::new),
+    };
+    write(&mut counting).with_context(|| format!("writing {}", path.display()))?;
+    counting.flush().with_context(|| format!("writing {}", path.display()))?;
+    let bytes = counting.bytes;
+    let sha256 = counting.hasher.take().map(|h| hex(&h.finalize()));
+    drop(counting);
+    set_readable_permissions(temporary.as_file());
+    temporary
+        .persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("moving the finished output into place at {}", path.display()))?;
+    Ok((bytes, sha256))
+}
+
+#[cfg(unix)]
+fn set_readable_permissions(file: &File) {
+    use std::os::unix::fs::PermissionsExt;
+    // tempfile creates 0600; an output file should read like any other the user creates.
+    let _ = file.set_permissions(std::fs::Permissions::from_mode(0o644));
+}
+
+#[cfg(not(unix))]
+fn set_readable_permissions(_file: &File) {}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// sha256 and size of a file, for the manifest's inputs.
+pub fn hash_file(path: &Path) -> Result<(u64, String)> {
+    let mut file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let mut hasher = Sha256::new();
+    let bytes = std::io::copy(&mut file, &mut hasher).with_context(|| format!("reading {}", path.display()))?;
+    Ok((bytes, hex(&hasher.finalize())))
+}

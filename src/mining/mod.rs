@@ -1,0 +1,3 @@
+//! Pure algorithms: slices in, plain structs out. No polars, no files, no printing.
+
+pub mod returns;

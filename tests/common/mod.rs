@@ -1,0 +1,114 @@
+//! Helpers shared by the integration tests: run the real binary in a scratch directory,
+//! write fixtures, read CSV output back as records.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub struct Workdir {
+    pub dir: tempfile::TempDir,
+}
+
+impl Workdir {
+    pub fn new() -> Workdir {
+        Workdir { dir: tempfile::tempdir().expect("a temporary directory") }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("creating fixture directory");
+        }
+        std::fs::write(&path, contents).expect("writing fixture");
+        path
+    }
+
+    /// The ckm binary, run inside this directory.
+    pub fn ckm(&self) -> Command {
+        let mut cmd = Command::cargo_bin("ckm").expect("the ckm binary is built");
+        cmd.current_dir(self.dir.path()).env_remove("NO_COLOR");
+        cmd
+    }
+
+    pub fn read_csv(&self, name: &str) -> Table {
+        Table::parse(&std::fs::read(self.path(name)).expect("reading output"), b',')
+    }
+
+    pub fn files(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.dir.path())
+            .expect("listing the workdir")
+            .map(|e| e.expect("an entry").file_name().to_string_lossy().to_string())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+/// A CSV table read back: headers and rows as text.
+#[derive(Debug)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub fn parse(bytes: &[u8], delimiter: u8) -> Table {
+        let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(bytes);
+        let headers = reader.headers().expect("a header").iter().map(String::from).collect();
+        let rows = reader
+            .records()
+            .map(|r| r.expect("a record").iter().map(String::from).collect())
+            .collect();
+        Table { headers, rows }
+    }
+
+    pub fn column(&self, name: &str) -> Vec<String> {
+        let index = self
+            .headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name} in {:?}", self.headers));
+        self.rows.iter().map(|r| r[index].clone()).collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn records(&self) -> Vec<HashMap<String, String>> {
+        self.rows
+            .iter()
+            .map(|r| self.headers.iter().cloned().zip(r.iter().cloned()).collect())
+            .collect()
+    }
+}
+
+pub fn repo_file(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+/// A file under ../shared/data, or None (with the reason printed) when it is absent, as on
+/// a user's fresh checkout.
+pub fn shared_data(relative: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(relative);
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!("skipping: {} is absent (../shared is not beside this checkout)", path.display());
+        None
+    }
+}
+
+pub fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).to_string()
+}
+
+pub fn stdout_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).to_string()
+}
