@@ -19,7 +19,11 @@ impl Printer {
     pub fn new(quiet: bool) -> Printer {
         let terminal = std::io::stderr().is_terminal();
         let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Printer { quiet, terminal, colour: terminal && !no_colour }
+        Printer {
+            quiet,
+            terminal,
+            colour: terminal && !no_colour,
+        }
     }
 
     /// A two-column table of figures under a title.
@@ -29,7 +33,11 @@ impl Printer {
         }
         let mut table = Table::new();
         table
-            .load_preset(if self.terminal { presets::UTF8_FULL_CONDENSED } else { presets::ASCII_FULL_CONDENSED })
+            .load_preset(if self.terminal {
+                presets::UTF8_FULL_CONDENSED
+            } else {
+                presets::ASCII_FULL_CONDENSED
+            })
             .set_content_arrangement(ContentArrangement::Disabled)
             .set_header(vec![title.to_string(), String::new()]);
         for (key, value) in rows {
@@ -68,7 +76,9 @@ impl Printer {
             return ProgressBar::hidden();
         }
         let bar = ProgressBar::new_spinner();
-        bar.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("the template is valid"));
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("the template is valid"),
+        );
         bar.set_message(message.to_string());
         bar.enable_steady_tick(Duration::from_millis(120));
         bar

@@ -19,7 +19,11 @@ const DIRTY: &str = "customer_id,order_id,ts,item_id,quantity,unit_price\n\
 13047,A11,1969-12-31 09:00,Z,1,2.0\n";
 
 fn reasons(table: &Table) -> Vec<(String, String)> {
-    table.column("source_row").into_iter().zip(table.column("reason")).collect()
+    table
+        .column("source_row")
+        .into_iter()
+        .zip(table.column("reason"))
+        .collect()
 }
 
 #[test]
@@ -28,7 +32,16 @@ fn each_rule_rejects_with_a_reason_and_rows_add_up() {
     wd.write("dirty.csv", DIRTY);
     let output = wd
         .ckm()
-        .args(["clean", "dirty.csv", "-o", "clean.csv", "--rejects", "rejects.csv", "--max-date", "2026-01-01"])
+        .args([
+            "clean",
+            "dirty.csv",
+            "-o",
+            "clean.csv",
+            "--rejects",
+            "rejects.csv",
+            "--max-date",
+            "2026-01-01",
+        ])
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr_of(&output));
@@ -44,7 +57,10 @@ fn each_rule_rejects_with_a_reason_and_rows_add_up() {
         [
             ("3", "exact duplicate of an earlier row"),
             ("6", "customer_id is missing"),
-            ("7", "unparseable value: column 'ts': 'not a date' is not a date in the format %Y-%m-%d %H:%M"),
+            (
+                "7",
+                "unparseable value: column 'ts': 'not a date' is not a date in the format %Y-%m-%d %H:%M"
+            ),
             ("8", "unparseable value: column 'quantity': 'one' is not a number"),
             ("9", "return or cancellation (--returns drop)"),
             ("10", "return or cancellation (--returns drop)"),
@@ -65,12 +81,25 @@ fn returns_keep_flags_them() {
     let wd = Workdir::new();
     wd.write("dirty.csv", DIRTY);
     wd.ckm()
-        .args(["clean", "dirty.csv", "-q", "-o", "clean.csv", "--returns", "keep", "--max-date", "2026-01-01"])
+        .args([
+            "clean",
+            "dirty.csv",
+            "-q",
+            "-o",
+            "clean.csv",
+            "--returns",
+            "keep",
+            "--max-date",
+            "2026-01-01",
+        ])
         .assert()
         .success();
     let clean = wd.read_csv("clean.csv");
     assert_eq!(clean.column("order_id"), ["A1", "A2", "A3", "C7", "A8"]);
-    assert_eq!(clean.column("is_return"), ["false", "false", "false", "true", "true"]);
+    assert_eq!(
+        clean.column("is_return"),
+        ["false", "false", "false", "true", "true"]
+    );
     // The default rejects file sits beside the output.
     let rejects = wd.read_csv("clean.rejects.csv");
     assert_eq!(rejects.len(), 7);
@@ -89,7 +118,17 @@ fn returns_net_against_the_latest_earlier_purchase() {
          b,5,2024-01-07,X,-1,5\n",
     );
     wd.ckm()
-        .args(["clean", "t.csv", "-q", "-o", "clean.csv", "--rejects", "rej.csv", "--returns", "net"])
+        .args([
+            "clean",
+            "t.csv",
+            "-q",
+            "-o",
+            "clean.csv",
+            "--rejects",
+            "rej.csv",
+            "--returns",
+            "net",
+        ])
         .assert()
         .success();
     let clean = wd.read_csv("clean.csv");
@@ -102,7 +141,10 @@ fn returns_net_against_the_latest_earlier_purchase() {
         reasons(&rejects),
         [
             ("4", "return netted against source row 3, 2"),
-            ("6", "return with no earlier purchase of this item by this customer to net against"),
+            (
+                "6",
+                "return with no earlier purchase of this item by this customer to net against"
+            ),
         ]
         .map(|(a, b)| (a.to_string(), b.to_string()))
     );
@@ -113,19 +155,37 @@ fn ingest_then_clean_through_pipes_in_csv_and_arrow() {
     let wd = Workdir::new();
     wd.write("dirty.csv", DIRTY);
     for format in ["csv", "arrow"] {
-        let ingested = wd.ckm().args(["ingest", "dirty.csv", "-q", "--format", format]).output().unwrap();
+        let ingested = wd
+            .ckm()
+            .args(["ingest", "dirty.csv", "-q", "--format", format])
+            .output()
+            .unwrap();
         assert!(ingested.status.success());
         let cleaned = wd
             .ckm()
-            .args(["clean", "-", "-q", "--rejects", "rej.parquet", "--max-date", "2026-01-01"])
+            .args([
+                "clean",
+                "-",
+                "-q",
+                "--rejects",
+                "rej.parquet",
+                "--max-date",
+                "2026-01-01",
+            ])
             .write_stdin(ingested.stdout)
             .output()
             .unwrap();
         assert!(cleaned.status.success(), "{format}: {}", stderr_of(&cleaned));
         let table = Table::parse(&cleaned.stdout, b',');
         assert_eq!(table.column("order_id"), ["A1", "A2", "A3"], "{format}");
-        assert_eq!(table.column("source_row"), ["2", "4", "5"], "{format}: rows point into dirty.csv");
-        assert!(std::fs::read(wd.path("rej.parquet")).unwrap().starts_with(b"PAR1"));
+        assert_eq!(
+            table.column("source_row"),
+            ["2", "4", "5"],
+            "{format}: rows point into dirty.csv"
+        );
+        assert!(std::fs::read(wd.path("rej.parquet"))
+            .unwrap()
+            .starts_with(b"PAR1"));
     }
 }
 
@@ -133,10 +193,18 @@ fn ingest_then_clean_through_pipes_in_csv_and_arrow() {
 fn without_rejects_path_on_stdout_a_warning_says_how_many() {
     let wd = Workdir::new();
     wd.write("dirty.csv", DIRTY);
-    let output = wd.ckm().args(["clean", "dirty.csv", "--max-date", "2026-01-01"]).output().unwrap();
+    let output = wd
+        .ckm()
+        .args(["clean", "dirty.csv", "--max-date", "2026-01-01"])
+        .output()
+        .unwrap();
     assert!(output.status.success());
     assert!(stderr_of(&output).contains("9 rows were rejected and not saved: pass --rejects PATH"));
-    let quiet = wd.ckm().args(["clean", "dirty.csv", "-q", "--max-date", "2026-01-01"]).output().unwrap();
+    let quiet = wd
+        .ckm()
+        .args(["clean", "dirty.csv", "-q", "--max-date", "2026-01-01"])
+        .output()
+        .unwrap();
     assert_eq!(stderr_of(&quiet), "");
 }
 
@@ -144,7 +212,10 @@ fn without_rejects_path_on_stdout_a_warning_says_how_many() {
 fn bad_max_date_is_a_usage_error() {
     let wd = Workdir::new();
     wd.write("dirty.csv", DIRTY);
-    wd.ckm().args(["clean", "dirty.csv", "--max-date", "tomorrow"]).assert().code(2);
+    wd.ckm()
+        .args(["clean", "dirty.csv", "--max-date", "tomorrow"])
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -154,11 +225,21 @@ fn sample_data_row_accounting_holds() {
         let path = common::repo_file(&format!("sample-data/{file}"));
         let output = wd
             .ckm()
-            .args(["clean", path.to_str().unwrap(), "-o", "clean.parquet", "--rejects", "rejects.csv", "--manifest", "m.json"])
+            .args([
+                "clean",
+                path.to_str().unwrap(),
+                "-o",
+                "clean.parquet",
+                "--rejects",
+                "rejects.csv",
+                "--manifest",
+                "m.json",
+            ])
             .output()
             .unwrap();
         assert!(output.status.success(), "{file}: {}", stderr_of(&output));
-        let m: serde_json::Value = serde_json::from_slice(&std::fs::read(wd.path("m.json")).unwrap()).unwrap();
+        let m: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(wd.path("m.json")).unwrap()).unwrap();
         let rows_in = m["summary"]["rows in"].as_u64().unwrap();
         let rows_out = m["summary"]["rows out"].as_u64().unwrap();
         let rejected = m["summary"]["rows rejected"].as_u64().unwrap();
@@ -171,18 +252,32 @@ fn sample_data_row_accounting_holds() {
 
 #[test]
 fn online_retail_accounting_holds() {
-    let Some(path) = common::shared_data("online-retail/online_retail.parquet") else { return };
+    let Some(path) = common::shared_data("online-retail/online_retail.parquet") else {
+        return;
+    };
     let wd = Workdir::new();
     let output = wd
         .ckm()
-        .args(["clean", path.to_str().unwrap(), "-o", "c.parquet", "--rejects", "r.parquet", "--manifest", "m.json"])
+        .args([
+            "clean",
+            path.to_str().unwrap(),
+            "-o",
+            "c.parquet",
+            "--rejects",
+            "r.parquet",
+            "--manifest",
+            "m.json",
+        ])
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr_of(&output));
     let m: serde_json::Value = serde_json::from_slice(&std::fs::read(wd.path("m.json")).unwrap()).unwrap();
     let s = &m["summary"];
     assert_eq!(s["rows in"], 541_909);
-    assert_eq!(s["rows in"].as_u64().unwrap(), s["rows out"].as_u64().unwrap() + s["rows rejected"].as_u64().unwrap());
+    assert_eq!(
+        s["rows in"].as_u64().unwrap(),
+        s["rows out"].as_u64().unwrap() + s["rows rejected"].as_u64().unwrap()
+    );
     // PROVENANCE.md: 5,268 fully duplicated rows; 135,080 rows without CustomerID.
     assert_eq!(s["rejected: exact duplicate"], 5_268);
     assert!(s["rejected: missing customer_id"].as_u64().unwrap() > 100_000);

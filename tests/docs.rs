@@ -7,7 +7,10 @@ use common::Workdir;
 #[test]
 fn man_pages_and_completions_are_current() {
     let wd = Workdir::new();
-    wd.ckm().args(["generate-docs", "--out-dir", "."]).assert().success();
+    wd.ckm()
+        .args(["generate-docs", "--out-dir", "."])
+        .assert()
+        .success();
     let mut stale = Vec::new();
     for folder in ["man", "completions"] {
         for entry in std::fs::read_dir(wd.path(folder)).unwrap() {
@@ -39,10 +42,16 @@ fn help_lists_only_working_subcommands() {
 #[test]
 fn sample_data_is_what_the_generator_writes() {
     let wd = Workdir::new();
-    wd.ckm().args(["generate-sample", "--out-dir", "fresh"]).assert().success();
+    wd.ckm()
+        .args(["generate-sample", "--out-dir", "fresh"])
+        .assert()
+        .success();
     for name in ["web_orders.csv", "store_sales.tsv", "customers.csv"] {
         let fresh = std::fs::read(wd.path(&format!("fresh/{name}"))).unwrap();
         let committed = std::fs::read(common::repo_file(&format!("sample-data/{name}"))).unwrap();
-        assert!(fresh == committed, "sample-data/{name} differs from the generator's output");
+        assert!(
+            fresh == committed,
+            "sample-data/{name} differs from the generator's output"
+        );
     }
 }

@@ -17,15 +17,32 @@ fn ts_column(table: &Table) -> Vec<String> {
 fn maps_a_us_export_and_computes_amount() {
     let wd = Workdir::new();
     wd.write("orders.csv", ORDERS);
-    wd.ckm().args(["ingest", "orders.csv", "-o", "out.csv", "-q"]).assert().success();
+    wd.ckm()
+        .args(["ingest", "orders.csv", "-o", "out.csv", "-q"])
+        .assert()
+        .success();
     let out = wd.read_csv("out.csv");
     assert_eq!(
         &out.headers[..10],
-        ["customer_id", "order_id", "ts", "amount", "quantity", "unit_price", "item_id", "item_name", "category", "channel"]
+        [
+            "customer_id",
+            "order_id",
+            "ts",
+            "amount",
+            "quantity",
+            "unit_price",
+            "item_id",
+            "item_name",
+            "category",
+            "channel"
+        ]
     );
     assert_eq!(out.column("customer_id"), ["17850", "13047"]);
     assert_eq!(out.column("order_id"), ["536365", "536366"]);
-    assert_eq!(ts_column(&out), ["2010-12-01 08:26:00.000", "2010-12-13 14:05:00.000"]);
+    assert_eq!(
+        ts_column(&out),
+        ["2010-12-01 08:26:00.000", "2010-12-13 14:05:00.000"]
+    );
     assert_eq!(out.column("amount"), ["15.299999999999999", "3.0"]);
     assert_eq!(out.column("item_name"), ["WHITE MUG", "RED MUG"]);
     assert_eq!(out.column("source_row"), ["2", "3"]);
@@ -45,7 +62,11 @@ fn every_date_format_is_read() {
         ("20240305", &[], "2024-03-05 00:00:00.000"),
         ("1709648530", &[], "2024-03-05 14:22:10.000"),
         ("1709648530000", &[], "2024-03-05 14:22:10.000"),
-        ("05.03.2024 14:22", &["--date-format", "%d.%m.%Y %H:%M"], "2024-03-05 14:22:00.000"),
+        (
+            "05.03.2024 14:22",
+            &["--date-format", "%d.%m.%Y %H:%M"],
+            "2024-03-05 14:22:00.000",
+        ),
     ];
     for (value, flags, expected) in cases {
         let wd = Workdir::new();
@@ -55,7 +76,11 @@ fn every_date_format_is_read() {
         let output = cmd.output().unwrap();
         assert!(output.status.success(), "{value}: {}", stderr_of(&output));
         let table = Table::parse(&output.stdout, b',');
-        assert_eq!(ts_column(&table), [expected.to_string()], "{value} with {flags:?}");
+        assert_eq!(
+            ts_column(&table),
+            [expected.to_string()],
+            "{value} with {flags:?}"
+        );
         assert_eq!(table.column("ingest_issue"), [String::new()], "{value}");
     }
 }
@@ -67,7 +92,10 @@ fn ambiguous_slash_dates_are_reported_not_guessed_silently() {
     let output = wd.ckm().args(["ingest", "t.csv"]).output().unwrap();
     assert!(output.status.success());
     let stderr = stderr_of(&output);
-    assert!(stderr.contains("warning:") && stderr.contains("--dayfirst"), "{stderr}");
+    assert!(
+        stderr.contains("warning:") && stderr.contains("--dayfirst"),
+        "{stderr}"
+    );
     let table = Table::parse(&output.stdout, b',');
     assert_eq!(ts_column(&table)[0], "2024-03-04 00:00:00.000");
 }
@@ -80,14 +108,20 @@ fn day_first_data_is_detected_and_said() {
     assert!(output.status.success());
     assert!(stderr_of(&output).contains("day/month"));
     let table = Table::parse(&output.stdout, b',');
-    assert_eq!(ts_column(&table), ["2024-12-25 00:00:00.000", "2024-04-03 00:00:00.000"]);
+    assert_eq!(
+        ts_column(&table),
+        ["2024-12-25 00:00:00.000", "2024-04-03 00:00:00.000"]
+    );
 }
 
 #[test]
 fn delimiters_are_sniffed() {
     for delimiter in [",", ";", "\t", "|"] {
         let wd = Workdir::new();
-        let text = format!("customer_id{d}ts{d}amount\nc1{d}2024-01-02{d}3.5\n", d = delimiter);
+        let text = format!(
+            "customer_id{d}ts{d}amount\nc1{d}2024-01-02{d}3.5\n",
+            d = delimiter
+        );
         wd.write("t.txt", text);
         let output = wd.ckm().args(["ingest", "t.txt", "-q"]).output().unwrap();
         assert!(output.status.success(), "{delimiter:?}: {}", stderr_of(&output));
@@ -119,7 +153,11 @@ fn empty_header_only_and_binary_inputs() {
     wd.write("empty.csv", "");
     let output = wd.ckm().args(["ingest", "empty.csv"]).output().unwrap();
     assert_eq!(output.status.code(), Some(3));
-    assert!(stderr_of(&output).contains("empty.csv: the input is empty"), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("empty.csv: the input is empty"),
+        "{}",
+        stderr_of(&output)
+    );
 
     wd.write("header.csv", "customer_id,ts,amount\n");
     let output = wd.ckm().args(["ingest", "header.csv", "-q"]).output().unwrap();
@@ -138,17 +176,35 @@ fn empty_header_only_and_binary_inputs() {
 fn missing_required_column_lists_headers_and_closest() {
     let wd = Workdir::new();
     wd.write("t.csv", "Custmer ID,Order Date,Total\nc1,2024-01-02,3\n");
-    let output = wd.ckm().args(["ingest", "t.csv", "-o", "out.csv"]).output().unwrap();
+    let output = wd
+        .ckm()
+        .args(["ingest", "t.csv", "-o", "out.csv"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(3));
     let stderr = stderr_of(&output);
-    assert!(stderr.contains("t.csv: no column for the required field 'customer_id'"), "{stderr}");
-    assert!(stderr.contains("headers found:") && stderr.contains("'Custmer ID'"), "{stderr}");
+    assert!(
+        stderr.contains("t.csv: no column for the required field 'customer_id'"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("headers found:") && stderr.contains("'Custmer ID'"),
+        "{stderr}"
+    );
     assert!(stderr.contains("--map customer_id='Custmer ID'"), "{stderr}");
     // Nothing half-written is left behind.
     assert_eq!(wd.files(), ["t.csv"]);
 
     wd.ckm()
-        .args(["ingest", "t.csv", "-q", "--map", "customer_id=Custmer ID", "-o", "out.csv"])
+        .args([
+            "ingest",
+            "t.csv",
+            "-q",
+            "--map",
+            "customer_id=Custmer ID",
+            "-o",
+            "out.csv",
+        ])
         .assert()
         .success();
     assert_eq!(wd.read_csv("out.csv").column("customer_id"), ["c1"]);
@@ -158,7 +214,10 @@ fn missing_required_column_lists_headers_and_closest() {
 fn a_one_megabyte_field_is_fine() {
     let wd = Workdir::new();
     let big = "x".repeat(1 << 20);
-    wd.write("t.csv", format!("customer_id,ts,amount,comment\nc1,2024-01-02,1,{big}\n"));
+    wd.write(
+        "t.csv",
+        format!("customer_id,ts,amount,comment\nc1,2024-01-02,1,{big}\n"),
+    );
     let output = wd.ckm().args(["ingest", "t.csv", "-q"]).output().unwrap();
     assert!(output.status.success(), "{}", stderr_of(&output));
     let table = Table::parse(&output.stdout, b',');
@@ -168,16 +227,30 @@ fn a_one_megabyte_field_is_fine() {
 #[test]
 fn latin1_bytes_are_rejected_with_their_offset_or_decoded() {
     let wd = Workdir::new();
-    wd.write("t.csv", b"customer_id,ts,amount,city\nc1,2024-01-02,1,Z\xfcrich\n");
+    wd.write(
+        "t.csv",
+        b"customer_id,ts,amount,city\nc1,2024-01-02,1,Z\xfcrich\n",
+    );
     let output = wd.ckm().args(["ingest", "t.csv"]).output().unwrap();
     assert_eq!(output.status.code(), Some(3));
     let stderr = stderr_of(&output);
-    assert!(stderr.contains("byte offset 40 (line 2)") && stderr.contains("--encoding"), "{stderr}");
+    assert!(
+        stderr.contains("byte offset 44 (line 2)") && stderr.contains("--encoding"),
+        "{stderr}"
+    );
 
-    let output = wd.ckm().args(["ingest", "t.csv", "--encoding", "latin-1", "-q"]).output().unwrap();
+    let output = wd
+        .ckm()
+        .args(["ingest", "t.csv", "--encoding", "latin-1", "-q"])
+        .output()
+        .unwrap();
     assert!(output.status.success(), "{}", stderr_of(&output));
     assert_eq!(Table::parse(&output.stdout, b',').column("city"), ["Zürich"]);
-    let output = wd.ckm().args(["ingest", "t.csv", "--encoding", "windows-1252", "-q"]).output().unwrap();
+    let output = wd
+        .ckm()
+        .args(["ingest", "t.csv", "--encoding", "windows-1252", "-q"])
+        .output()
+        .unwrap();
     assert_eq!(Table::parse(&output.stdout, b',').column("city"), ["Zürich"]);
 }
 
@@ -191,7 +264,11 @@ fn unparseable_values_are_flagged_not_dropped() {
     assert_eq!(table.len(), 3);
     let issues = table.column("ingest_issue");
     assert_eq!(issues[0], "column 'quantity': 'two' is not a number");
-    assert!(issues[1].starts_with("column 'ts': 'not a date' is not a date"), "{}", issues[1]);
+    assert!(
+        issues[1].starts_with("column 'ts': 'not a date' is not a date"),
+        "{}",
+        issues[1]
+    );
     assert_eq!(issues[2], "");
     assert_eq!(table.column("unit_price"), ["1.5", "2.5", "2.0"]);
     assert!(stderr_of(&output).contains("rows with unparseable values"));
@@ -206,7 +283,10 @@ fn channels_from_name_prefixes_and_several_inputs() {
         "receipt_no\ttransaction_time\tclient_id\tsku\tunits\tunit_price\tstore\n\
          9001\t2010-12-02T10:00:00\t17850\tA1\t1\t4.0\tDowntown\n",
     );
-    wd.ckm().args(["ingest", "web=web.csv", "store=pos.tsv", "-o", "all.csv", "-q"]).assert().success();
+    wd.ckm()
+        .args(["ingest", "web=web.csv", "store=pos.tsv", "-o", "all.csv", "-q"])
+        .assert()
+        .success();
     let table = wd.read_csv("all.csv");
     assert_eq!(table.column("channel"), ["web", "web", "store"]);
     assert_eq!(table.column("source_file"), ["web.csv", "web.csv", "pos.tsv"]);
@@ -219,11 +299,21 @@ fn channels_from_name_prefixes_and_several_inputs() {
 fn explain_prints_the_mapping_and_exits() {
     let wd = Workdir::new();
     wd.write("orders.csv", ORDERS);
-    let output = wd.ckm().args(["ingest", "orders.csv", "--explain", "-o", "out.csv"]).output().unwrap();
+    let output = wd
+        .ckm()
+        .args(["ingest", "orders.csv", "--explain", "-o", "out.csv"])
+        .output()
+        .unwrap();
     assert!(output.status.success());
     let text = stdout_of(&output);
-    assert!(text.contains("customer_id  <- 'Customer ID' (synonym 'customerid')"), "{text}");
-    assert!(text.contains("ts           <- 'Order Date' (synonym 'orderdate', read as %m/%d/%Y %H:%M)"), "{text}");
+    assert!(
+        text.contains("customer_id  <- 'Customer ID' (synonym 'customerid')"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ts           <- 'Order Date' (synonym 'orderdate', read as %m/%d/%Y %H:%M)"),
+        "{text}"
+    );
     assert!(text.contains("amount       <- quantity x unit_price"), "{text}");
     assert!(!wd.path("out.csv").exists());
 }
@@ -234,18 +324,40 @@ fn every_output_format_round_trips() {
     wd.write("orders.csv", ORDERS);
     for ext in ["csv", "tsv", "parquet", "json", "ndjson", "jsonl", "arrow"] {
         let name = format!("out.{ext}");
-        wd.ckm().args(["ingest", "orders.csv", "-q", "-o", &name]).assert().success();
+        wd.ckm()
+            .args(["ingest", "orders.csv", "-q", "-o", &name])
+            .assert()
+            .success();
         let back = wd.ckm().args(["ingest", &name, "-q"]).output().unwrap();
         assert!(back.status.success(), "{ext}: {}", stderr_of(&back));
         let table = Table::parse(&back.stdout, b',');
         assert_eq!(table.column("customer_id"), ["17850", "13047"], "{ext}");
         assert_eq!(table.column("ts")[1], "2010-12-13 14:05:00.000", "{ext}");
-        assert_eq!(table.column("source_row"), ["2", "3"], "{ext} keeps the original rows");
+        assert_eq!(
+            table.column("source_row"),
+            ["2", "3"],
+            "{ext} keeps the original rows"
+        );
     }
     // --format overrides the extension; stdout defaults to CSV.
-    wd.ckm().args(["ingest", "orders.csv", "-q", "--format", "parquet", "-o", "data.bin"]).assert().success();
+    wd.ckm()
+        .args([
+            "ingest",
+            "orders.csv",
+            "-q",
+            "--format",
+            "parquet",
+            "-o",
+            "data.bin",
+        ])
+        .assert()
+        .success();
     assert!(std::fs::read(wd.path("data.bin")).unwrap().starts_with(b"PAR1"));
-    let output = wd.ckm().args(["ingest", "orders.csv", "-q", "-o", "data.unknown"]).output().unwrap();
+    let output = wd
+        .ckm()
+        .args(["ingest", "orders.csv", "-q", "-o", "data.unknown"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
 
@@ -253,13 +365,27 @@ fn every_output_format_round_trips() {
 fn stdin_is_sniffed_for_csv_and_arrow() {
     let wd = Workdir::new();
     wd.write("orders.csv", ORDERS);
-    let csv_out = wd.ckm().args(["ingest", "-", "-q"]).write_stdin(ORDERS).output().unwrap();
+    let csv_out = wd
+        .ckm()
+        .args(["ingest", "-", "-q"])
+        .write_stdin(ORDERS)
+        .output()
+        .unwrap();
     assert!(csv_out.status.success(), "{}", stderr_of(&csv_out));
     assert_eq!(Table::parse(&csv_out.stdout, b',').len(), 2);
 
-    let arrow = wd.ckm().args(["ingest", "orders.csv", "-q", "--format", "arrow"]).output().unwrap();
+    let arrow = wd
+        .ckm()
+        .args(["ingest", "orders.csv", "-q", "--format", "arrow"])
+        .output()
+        .unwrap();
     assert!(arrow.status.success());
-    let back = wd.ckm().args(["ingest", "-", "-q"]).write_stdin(arrow.stdout).output().unwrap();
+    let back = wd
+        .ckm()
+        .args(["ingest", "-", "-q"])
+        .write_stdin(arrow.stdout)
+        .output()
+        .unwrap();
     assert!(back.status.success(), "{}", stderr_of(&back));
     let table = Table::parse(&back.stdout, b',');
     assert_eq!(table.column("amount"), ["15.299999999999999", "3.0"]);
@@ -270,9 +396,24 @@ fn globs_and_hive_partitioned_parquet_directories() {
     let wd = Workdir::new();
     wd.write("orders.csv", ORDERS);
     std::fs::create_dir_all(wd.path("lake/year=2010/month=12")).unwrap();
-    wd.ckm().args(["ingest", "orders.csv", "-q", "-o", "lake/year=2010/month=12/part-0.parquet"]).assert().success();
-    wd.ckm().args(["ingest", "orders.csv", "-q", "-o", "part-1.csv"]).assert().success();
-    wd.ckm().args(["ingest", "orders.csv", "-q", "-o", "part-2.csv"]).assert().success();
+    wd.ckm()
+        .args([
+            "ingest",
+            "orders.csv",
+            "-q",
+            "-o",
+            "lake/year=2010/month=12/part-0.parquet",
+        ])
+        .assert()
+        .success();
+    wd.ckm()
+        .args(["ingest", "orders.csv", "-q", "-o", "part-1.csv"])
+        .assert()
+        .success();
+    wd.ckm()
+        .args(["ingest", "orders.csv", "-q", "-o", "part-2.csv"])
+        .assert()
+        .success();
 
     let output = wd.ckm().args(["ingest", "lake", "-q"]).output().unwrap();
     assert!(output.status.success(), "{}", stderr_of(&output));
@@ -283,7 +424,10 @@ fn globs_and_hive_partitioned_parquet_directories() {
     let output = wd.ckm().args(["ingest", "part-*.csv", "-q"]).output().unwrap();
     assert!(output.status.success(), "{}", stderr_of(&output));
     let table = Table::parse(&output.stdout, b',');
-    assert_eq!(table.column("source_file"), ["part-1.csv", "part-1.csv", "part-2.csv", "part-2.csv"]);
+    assert_eq!(
+        table.column("source_file"),
+        ["part-1.csv", "part-1.csv", "part-2.csv", "part-2.csv"]
+    );
 
     let output = wd.ckm().args(["ingest", "nothing-*.csv"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
@@ -294,10 +438,25 @@ fn manifest_records_inputs_outputs_and_figures() {
     use sha2::Digest;
     let wd = Workdir::new();
     wd.write("orders.csv", ORDERS);
-    wd.ckm().args(["ingest", "orders.csv", "-q", "-o", "out.parquet", "--manifest", "run.json"]).assert().success();
-    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(wd.path("run.json")).unwrap()).unwrap();
+    wd.ckm()
+        .args([
+            "ingest",
+            "orders.csv",
+            "-q",
+            "-o",
+            "out.parquet",
+            "--manifest",
+            "run.json",
+        ])
+        .assert()
+        .success();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(wd.path("run.json")).unwrap()).unwrap();
     let expected_in = format!("{:x}", sha2::Sha256::digest(ORDERS.as_bytes()));
-    let expected_out = format!("{:x}", sha2::Sha256::digest(std::fs::read(wd.path("out.parquet")).unwrap()));
+    let expected_out = format!(
+        "{:x}",
+        sha2::Sha256::digest(std::fs::read(wd.path("out.parquet")).unwrap())
+    );
     assert_eq!(manifest["ckm_version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(manifest["inputs"][0]["sha256"], expected_in.as_str());
     assert_eq!(manifest["inputs"][0]["rows"], 2);
@@ -305,7 +464,11 @@ fn manifest_records_inputs_outputs_and_figures() {
     assert_eq!(manifest["outputs"][0]["sha256"], expected_out.as_str());
     assert_eq!(manifest["outputs"][0]["rows"], 2);
     assert_eq!(manifest["summary"]["rows out"], 2);
-    assert!(manifest["command_line"].as_array().unwrap().iter().any(|a| a == "--manifest"));
+    assert!(manifest["command_line"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a == "--manifest"));
     assert!(manifest["timings_seconds"]["total"].is_number());
     assert_eq!(manifest["parameters"]["dayfirst"], false);
 }
@@ -327,7 +490,9 @@ fn a_closed_pipe_ends_quietly_with_success() {
         .spawn()
         .unwrap();
     let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
     assert!(first.starts_with("customer_id,"));
     // The reader is gone now, as with `| head -1`.
     let output = child.wait_with_output().unwrap();
@@ -339,9 +504,16 @@ fn a_closed_pipe_ends_quietly_with_success() {
 fn usage_errors_exit_2() {
     let wd = Workdir::new();
     wd.ckm().args(["ingest"]).assert().code(2);
-    wd.ckm().args(["ingest", "x.csv", "--no-such-flag"]).assert().code(2);
+    wd.ckm()
+        .args(["ingest", "x.csv", "--no-such-flag"])
+        .assert()
+        .code(2);
     wd.write("orders.csv", ORDERS);
-    let output = wd.ckm().args(["ingest", "orders.csv", "--map", "nonsense=Qty"]).output().unwrap();
+    let output = wd
+        .ckm()
+        .args(["ingest", "orders.csv", "--map", "nonsense=Qty"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr_of(&output).contains("not a canonical column"));
     wd.ckm().args(["ingest", "missing.csv"]).assert().code(1);
@@ -354,7 +526,13 @@ fn sample_data_maps_without_help() {
     let store = common::repo_file("sample-data/store_sales.tsv");
     let output = wd
         .ckm()
-        .args(["ingest", &format!("web={}", web.display()), &format!("store={}", store.display()), "-o", "all.csv"])
+        .args([
+            "ingest",
+            &format!("web={}", web.display()),
+            &format!("store={}", store.display()),
+            "-o",
+            "all.csv",
+        ])
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr_of(&output));
@@ -362,7 +540,11 @@ fn sample_data_maps_without_help() {
     let web_rows = std::fs::read_to_string(&web).unwrap().lines().count() - 1;
     let store_rows = std::fs::read_to_string(&store).unwrap().lines().count() - 1;
     assert_eq!(table.len(), web_rows + store_rows);
-    let flagged = table.column("ingest_issue").iter().filter(|i| !i.is_empty()).count();
+    let flagged = table
+        .column("ingest_issue")
+        .iter()
+        .filter(|i| !i.is_empty())
+        .count();
     // The generator plants one bad date and one bad quantity in the web export and one bad
     // time in the store export.
     assert_eq!(flagged, 3);
@@ -370,14 +552,34 @@ fn sample_data_maps_without_help() {
 
 #[test]
 fn online_retail_parquet_maps_automatically() {
-    let Some(path) = shared_data("online-retail/online_retail.parquet") else { return };
+    let Some(path) = shared_data("online-retail/online_retail.parquet") else {
+        return;
+    };
     let wd = Workdir::new();
-    let output = wd.ckm().args(["ingest", path.to_str().unwrap(), "-o", "retail.parquet", "--manifest", "m.json"]).output().unwrap();
+    let output = wd
+        .ckm()
+        .args([
+            "ingest",
+            path.to_str().unwrap(),
+            "-o",
+            "retail.parquet",
+            "--manifest",
+            "m.json",
+        ])
+        .output()
+        .unwrap();
     assert!(output.status.success(), "{}", stderr_of(&output));
-    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(wd.path("m.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(wd.path("m.json")).unwrap()).unwrap();
     assert_eq!(manifest["summary"]["rows out"], 541_909);
-    assert_eq!(manifest["summary"]["rows with unparseable values (flagged for clean)"], 0);
-    assert_eq!(manifest["summary"]["period"], "2010-12-01 08:26 .. 2011-12-09 12:50");
+    assert_eq!(
+        manifest["summary"]["rows with unparseable values (flagged for clean)"],
+        0
+    );
+    assert_eq!(
+        manifest["summary"]["period"],
+        "2010-12-01 08:26 .. 2011-12-09 12:50"
+    );
     let mapping = &manifest["parameters"][format!("mapping[{}]", path.display())];
     assert_eq!(mapping["customer_id"], "CustomerID");
     assert_eq!(mapping["order_id"], "InvoiceNo");
@@ -387,9 +589,22 @@ fn online_retail_parquet_maps_automatically() {
 
 #[test]
 fn superstore_csv_maps_automatically() {
-    let Some(path) = shared_data("superstore/sample_superstore_2014_2017.csv") else { return };
+    let Some(path) = shared_data("superstore/sample_superstore_2014_2017.csv") else {
+        return;
+    };
     let wd = Workdir::new();
-    let output = wd.ckm().args(["ingest", path.to_str().unwrap(), "-o", "s.csv", "--manifest", "m.json"]).output().unwrap();
+    let output = wd
+        .ckm()
+        .args([
+            "ingest",
+            path.to_str().unwrap(),
+            "-o",
+            "s.csv",
+            "--manifest",
+            "m.json",
+        ])
+        .output()
+        .unwrap();
     assert!(output.status.success(), "{}", stderr_of(&output));
     let table = wd.read_csv("s.csv");
     assert_eq!(table.len(), 9_994);

@@ -17,7 +17,8 @@ use crate::printer::Printer;
 
 pub fn run(args: CleanArgs) -> Result<()> {
     let printer = Printer::new(args.output.quiet);
-    let (destination, format) = write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
+    let (destination, format) =
+        write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
     let rejects_destination = rejects_destination(&args, &destination)?;
     let max_ts_ms = match &args.max_date {
         Some(text) => parse_max_date(text)?,
@@ -50,7 +51,11 @@ pub fn run(args: CleanArgs) -> Result<()> {
     .collect()?;
     record.mark("classify");
 
-    let ids_normalised = classified.column(clean_rules::ID_CHANGED)?.bool()?.sum().unwrap_or(0) as u64;
+    let ids_normalised = classified
+        .column(clean_rules::ID_CHANGED)?
+        .bool()?
+        .sum()
+        .unwrap_or(0) as u64;
     let mut rule_counts: Vec<(String, u64)> = RULES.iter().map(|r| (r.to_string(), 0)).collect();
     for rule in classified.column(RULE)?.str()?.iter().flatten() {
         if let Some(entry) = rule_counts.iter_mut().find(|(name, _)| name == rule) {
@@ -73,14 +78,28 @@ pub fn run(args: CleanArgs) -> Result<()> {
         ReturnsPolicy::Net => {
             let (purchases, netted) = net_returns(kept)?;
             kept = purchases;
-            let unmatched = netted.column(RULE)?.str()?.iter().filter(|r| *r == Some(RULE_UNMATCHED)).count() as u64;
-            netting_figures.push(("returns netted into purchases".to_string(), netted.height() as u64 - unmatched));
+            let unmatched = netted
+                .column(RULE)?
+                .str()?
+                .iter()
+                .filter(|r| *r == Some(RULE_UNMATCHED))
+                .count() as u64;
+            netting_figures.push((
+                "returns netted into purchases".to_string(),
+                netted.height() as u64 - unmatched,
+            ));
             netting_figures.push(("returns with no purchase to net against".to_string(), unmatched));
             rejects = rejects.vstack(&netted)?;
         }
     }
 
-    let helper_columns = [RULE, REASON, RETURN_FLAG, clean_rules::ID_CHANGED, schema::INGEST_ISSUE];
+    let helper_columns = [
+        RULE,
+        REASON,
+        RETURN_FLAG,
+        clean_rules::ID_CHANGED,
+        schema::INGEST_ISSUE,
+    ];
     let output_columns: Vec<String> = kept
         .get_column_names()
         .into_iter()
@@ -122,7 +141,10 @@ pub fn run(args: CleanArgs) -> Result<()> {
     record.mark("write");
 
     record.figure("rows in", rows_in);
-    record.figure("customer ids normalised (whitespace, 17850.0 -> 17850)", ids_normalised);
+    record.figure(
+        "customer ids normalised (whitespace, 17850.0 -> 17850)",
+        ids_normalised,
+    );
     for (rule, count) in &rule_counts {
         if *count > 0 || rule == RULES[0] {
             record.figure(&format!("rejected: {rule}"), *count);
@@ -133,7 +155,10 @@ pub fn run(args: CleanArgs) -> Result<()> {
     }
     record.figure("rows out", rows_out);
     record.figure("rows rejected", rows_rejected);
-    record.figure("rows in = rows out + rows rejected", format!("{rows_in} = {rows_out} + {rows_rejected}"));
+    record.figure(
+        "rows in = rows out + rows rejected",
+        format!("{rows_in} = {rows_out} + {rows_rejected}"),
+    );
     if let Some((path, _)) = &rejects_destination {
         record.figure("rejects", path.display());
     }
@@ -148,18 +173,28 @@ const RULE_NETTED: &str = "return netted";
 const RULE_UNMATCHED: &str = "return unmatched";
 
 /// Where rejected rows go: `--rejects`, or beside a file output as `NAME.rejects.csv`.
-fn rejects_destination(args: &CleanArgs, output: &write::Destination) -> Result<Option<(write::Destination, TableFormat)>> {
+fn rejects_destination(
+    args: &CleanArgs,
+    output: &write::Destination,
+) -> Result<Option<(write::Destination, TableFormat)>> {
     if let Some(path) = &args.rejects {
         if path == "-" {
-            return Err(CkmError::usage("--rejects needs a file path; stdout carries the cleaned table"));
+            return Err(CkmError::usage(
+                "--rejects needs a file path; stdout carries the cleaned table",
+            ));
         }
-        let format = write::resolve_destination(Some(path), None).map(|(_, f)| f).unwrap_or(TableFormat::Csv);
+        let format = write::resolve_destination(Some(path), None)
+            .map(|(_, f)| f)
+            .unwrap_or(TableFormat::Csv);
         return Ok(Some((write::Destination::File(PathBuf::from(path)), format)));
     }
     Ok(match output {
         write::Destination::File(path) => {
             let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("output");
-            Some((write::Destination::File(path.with_file_name(format!("{stem}.rejects.csv"))), TableFormat::Csv))
+            Some((
+                write::Destination::File(path.with_file_name(format!("{stem}.rejects.csv"))),
+                TableFormat::Csv,
+            ))
         }
         write::Destination::Stdout => None,
     })
@@ -168,10 +203,15 @@ fn rejects_destination(args: &CleanArgs, output: &write::Destination) -> Result<
 fn parse_max_date(text: &str) -> Result<i64> {
     let parsed = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
         .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S"))
-        .or_else(|_| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map(|d| d.and_hms_opt(23, 59, 59).expect("a valid time")));
-    parsed
-        .map(|dt| dt.and_utc().timestamp_millis())
-        .map_err(|_| CkmError::usage(format!("--max-date '{text}': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS")))
+        .or_else(|_| {
+            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(|d| d.and_hms_opt(23, 59, 59).expect("a valid time"))
+        });
+    parsed.map(|dt| dt.and_utc().timestamp_millis()).map_err(|_| {
+        CkmError::usage(format!(
+            "--max-date '{text}': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS"
+        ))
+    })
 }
 
 /// Splits kept rows into purchases (with returns taken off) and the return rows themselves,
@@ -202,7 +242,11 @@ fn net_returns(kept: DataFrame) -> Result<(DataFrame, DataFrame)> {
                 group,
                 ts_ms: ts.get(i).unwrap_or(i64::MIN),
                 amount: if is_return { amount.abs() } else { amount },
-                quantity: if is_return { quantity.map(f64::abs) } else { quantity },
+                quantity: if is_return {
+                    quantity.map(f64::abs)
+                } else {
+                    quantity
+                },
             });
         }
         Ok(lines)
@@ -222,11 +266,17 @@ fn net_returns(kept: DataFrame) -> Result<(DataFrame, DataFrame)> {
     for (against, unmatched) in netting.netted_against.iter().zip(&netting.unmatched_amount) {
         if against.is_empty() {
             rules.push(RULE_UNMATCHED);
-            reasons.push("return with no earlier purchase of this item by this customer to net against".to_string());
+            reasons.push(
+                "return with no earlier purchase of this item by this customer to net against".to_string(),
+            );
         } else {
             let rows: Vec<String> = against
                 .iter()
-                .map(|&p| purchase_rows[p].map(|r| r.to_string()).unwrap_or_else(|| "?".into()))
+                .map(|&p| {
+                    purchase_rows[p]
+                        .map(|r| r.to_string())
+                        .unwrap_or_else(|| "?".into())
+                })
                 .collect();
             rules.push(RULE_NETTED);
             let mut reason = format!("return netted against source row {}", rows.join(", "));

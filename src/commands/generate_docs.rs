@@ -17,16 +17,26 @@ pub fn generate(out_dir: &Path) -> Result<()> {
     let man_dir = out_dir.join("man");
     let completions_dir = out_dir.join("completions");
     std::fs::create_dir_all(&man_dir).with_context(|| format!("creating {}", man_dir.display()))?;
-    std::fs::create_dir_all(&completions_dir).with_context(|| format!("creating {}", completions_dir.display()))?;
+    std::fs::create_dir_all(&completions_dir)
+        .with_context(|| format!("creating {}", completions_dir.display()))?;
 
     let command = Cli::command();
     write_man(&command, "ckm", &man_dir)?;
     for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
         let name = format!("ckm-{}", sub.get_name());
-        let sub = sub.clone().name(name.clone().leak() as &str).version(env!("CARGO_PKG_VERSION"));
+        let sub = sub
+            .clone()
+            .name(name.clone().leak() as &str)
+            .version(env!("CARGO_PKG_VERSION"));
         write_man(&sub, &name, &man_dir)?;
     }
-    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::Elvish, Shell::PowerShell] {
+    for shell in [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::Elvish,
+        Shell::PowerShell,
+    ] {
         let mut command = Cli::command();
         clap_complete::generate_to(shell, &mut command, "ckm", &completions_dir)
             .with_context(|| format!("writing {shell} completions"))?;

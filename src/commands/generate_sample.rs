@@ -57,8 +57,8 @@ impl Rng {
         let u2 = self.uniform();
         (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
     }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
     }
 }
 
@@ -70,31 +70,156 @@ struct Product {
 }
 
 const PRODUCTS: &[Product] = &[
-    Product { sku: "CF-1001", name: "House Blend Coffee 250g", category: "Coffee", price: 7.49 },
-    Product { sku: "CF-1002", name: "Espresso Roast 500g", category: "Coffee", price: 13.99 },
-    Product { sku: "CF-1003", name: "Decaf Colombia 250g", category: "Coffee", price: 8.29 },
-    Product { sku: "CF-1004", name: "Single Origin Ethiopia 250g", category: "Coffee", price: 10.90 },
-    Product { sku: "CF-1005", name: "Cold Brew Concentrate 1L", category: "Coffee", price: 9.50 },
-    Product { sku: "TE-2001", name: "Earl Grey Tea, 50 bags", category: "Tea", price: 5.99 },
-    Product { sku: "TE-2002", name: "Green Sencha 100g", category: "Tea", price: 6.75 },
-    Product { sku: "TE-2003", name: "Chamomile Herbal, 40 bags", category: "Tea", price: 4.25 },
-    Product { sku: "TE-2004", name: "Chai Spice Blend 200g", category: "Tea", price: 8.95 },
-    Product { sku: "EQ-3001", name: "Pour-Over Dripper", category: "Equipment", price: 24.00 },
-    Product { sku: "EQ-3002", name: "Paper Filters (100)", category: "Equipment", price: 4.50 },
-    Product { sku: "EQ-3003", name: "Burr Grinder", category: "Equipment", price: 89.00 },
-    Product { sku: "EQ-3004", name: "French Press 1L", category: "Equipment", price: 32.50 },
-    Product { sku: "EQ-3005", name: "Milk Frother", category: "Equipment", price: 19.99 },
-    Product { sku: "EQ-3006", name: "Gooseneck Kettle", category: "Equipment", price: 45.00 },
-    Product { sku: "MG-4001", name: "Stoneware Mug, 350ml", category: "Mugs", price: 12.00 },
-    Product { sku: "MG-4002", name: "Travel Tumbler", category: "Mugs", price: 22.00 },
-    Product { sku: "MG-4003", name: "Espresso Cups (set of 2)", category: "Mugs", price: 14.50 },
-    Product { sku: "SN-5001", name: "Almond Biscotti", category: "Snacks", price: 3.95 },
-    Product { sku: "SN-5002", name: "Dark Chocolate 70%", category: "Snacks", price: 2.99 },
-    Product { sku: "SN-5003", name: "Oat Cookies", category: "Snacks", price: 3.49 },
-    Product { sku: "SN-5004", name: "Caramel Syrup 250ml", category: "Snacks", price: 6.20 },
-    Product { sku: "GF-6001", name: "Gift Card 25", category: "Gifts", price: 25.00 },
-    Product { sku: "GF-6002", name: "Holiday Gift Box", category: "Gifts", price: 39.00 },
-    Product { sku: "GF-6003", name: "Tasting Set \"World Tour\"", category: "Gifts", price: 29.90 },
+    Product {
+        sku: "CF-1001",
+        name: "House Blend Coffee 250g",
+        category: "Coffee",
+        price: 7.49,
+    },
+    Product {
+        sku: "CF-1002",
+        name: "Espresso Roast 500g",
+        category: "Coffee",
+        price: 13.99,
+    },
+    Product {
+        sku: "CF-1003",
+        name: "Decaf Colombia 250g",
+        category: "Coffee",
+        price: 8.29,
+    },
+    Product {
+        sku: "CF-1004",
+        name: "Single Origin Ethiopia 250g",
+        category: "Coffee",
+        price: 10.90,
+    },
+    Product {
+        sku: "CF-1005",
+        name: "Cold Brew Concentrate 1L",
+        category: "Coffee",
+        price: 9.50,
+    },
+    Product {
+        sku: "TE-2001",
+        name: "Earl Grey Tea, 50 bags",
+        category: "Tea",
+        price: 5.99,
+    },
+    Product {
+        sku: "TE-2002",
+        name: "Green Sencha 100g",
+        category: "Tea",
+        price: 6.75,
+    },
+    Product {
+        sku: "TE-2003",
+        name: "Chamomile Herbal, 40 bags",
+        category: "Tea",
+        price: 4.25,
+    },
+    Product {
+        sku: "TE-2004",
+        name: "Chai Spice Blend 200g",
+        category: "Tea",
+        price: 8.95,
+    },
+    Product {
+        sku: "EQ-3001",
+        name: "Pour-Over Dripper",
+        category: "Equipment",
+        price: 24.00,
+    },
+    Product {
+        sku: "EQ-3002",
+        name: "Paper Filters (100)",
+        category: "Equipment",
+        price: 4.50,
+    },
+    Product {
+        sku: "EQ-3003",
+        name: "Burr Grinder",
+        category: "Equipment",
+        price: 89.00,
+    },
+    Product {
+        sku: "EQ-3004",
+        name: "French Press 1L",
+        category: "Equipment",
+        price: 32.50,
+    },
+    Product {
+        sku: "EQ-3005",
+        name: "Milk Frother",
+        category: "Equipment",
+        price: 19.99,
+    },
+    Product {
+        sku: "EQ-3006",
+        name: "Gooseneck Kettle",
+        category: "Equipment",
+        price: 45.00,
+    },
+    Product {
+        sku: "MG-4001",
+        name: "Stoneware Mug, 350ml",
+        category: "Mugs",
+        price: 12.00,
+    },
+    Product {
+        sku: "MG-4002",
+        name: "Travel Tumbler",
+        category: "Mugs",
+        price: 22.00,
+    },
+    Product {
+        sku: "MG-4003",
+        name: "Espresso Cups (set of 2)",
+        category: "Mugs",
+        price: 14.50,
+    },
+    Product {
+        sku: "SN-5001",
+        name: "Almond Biscotti",
+        category: "Snacks",
+        price: 3.95,
+    },
+    Product {
+        sku: "SN-5002",
+        name: "Dark Chocolate 70%",
+        category: "Snacks",
+        price: 2.99,
+    },
+    Product {
+        sku: "SN-5003",
+        name: "Oat Cookies",
+        category: "Snacks",
+        price: 3.49,
+    },
+    Product {
+        sku: "SN-5004",
+        name: "Caramel Syrup 250ml",
+        category: "Snacks",
+        price: 6.20,
+    },
+    Product {
+        sku: "GF-6001",
+        name: "Gift Card 25",
+        category: "Gifts",
+        price: 25.00,
+    },
+    Product {
+        sku: "GF-6002",
+        name: "Holiday Gift Box",
+        category: "Gifts",
+        price: 39.00,
+    },
+    Product {
+        sku: "GF-6003",
+        name: "Tasting Set \"World Tour\"",
+        category: "Gifts",
+        price: 29.90,
+    },
 ];
 
 const FIRST_NAMES: &[&str] = &[
@@ -107,14 +232,25 @@ const LAST_NAMES: &[&str] = &[
     "Thomas", "Moore", "Jackson", "White", "Harris", "Clark", "Lewis", "Young", "King", "Wright", "Müller",
     "O'Neil", "Nguyen", "Patel", "Kowalski", "Rossi", "Dubois", "Svensson", "Tanaka", "Okafor",
 ];
-const CITIES: &[&str] = &["Springfield", "Riverton", "Lakeside", "Fairview", "Greenville", "Madison", "Oakridge"];
+const CITIES: &[&str] = &[
+    "Springfield",
+    "Riverton",
+    "Lakeside",
+    "Fairview",
+    "Greenville",
+    "Madison",
+    "Oakridge",
+];
 const STORES: &[&str] = &["Downtown", "Mall East", "Airport"];
 
 /// Days since 2024-01-01 of the sample's two years.
 const DAYS: f64 = 731.0;
 
 fn day_to_datetime(day: f64) -> chrono::NaiveDateTime {
-    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).expect("a valid date").and_hms_opt(0, 0, 0).expect("a valid time");
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
+        .expect("a valid date")
+        .and_hms_opt(0, 0, 0)
+        .expect("a valid time");
     start + chrono::Duration::seconds((day * 86_400.0) as i64)
 }
 
@@ -172,14 +308,14 @@ pub fn run(args: GenerateSampleArgs) -> Result<()> {
 fn make_customers(rng: &mut Rng, count: usize) -> Vec<Customer> {
     (0..count)
         .map(|i| {
-            let first = *rng.pick(FIRST_NAMES);
-            let last = *rng.pick(LAST_NAMES);
+            let first = rng.pick(FIRST_NAMES);
+            let last = rng.pick(LAST_NAMES);
             let local: String = format!("{}.{}", first, last)
                 .to_lowercase()
                 .chars()
                 .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
                 .collect();
-            let domain = *rng.pick(&["example.com", "example.org", "mail.example.net", "gmail.com"]);
+            let domain = rng.pick(&["example.com", "example.org", "mail.example.net", "gmail.com"]);
             let email = format!("{local}{}@{domain}", 10 + i % 90);
             let digits = 2_000_000 + (rng.next_u64() % 7_000_000) as u32;
             let area = 200 + rng.below(700);
@@ -195,8 +331,8 @@ fn make_customers(rng: &mut Rng, count: usize) -> Vec<Customer> {
                 email,
                 phone,
                 signup_day: rng.uniform() * DAYS * 0.8,
-                plan: *rng.pick(&["free", "free", "free", "member", "member", "premium"]),
-                city: *rng.pick(CITIES),
+                plan: rng.pick(&["free", "free", "free", "member", "member", "premium"]),
+                city: rng.pick(CITIES),
                 web_share: [0.1, 0.5, 0.9, 1.0][rng.below(4)],
             }
         })
@@ -220,13 +356,25 @@ fn make_orders(rng: &mut Rng, customers: &[Customer]) -> Vec<OrderLine> {
             let store = rng.below(STORES.len());
             let mut used = Vec::new();
             for _ in 0..basket {
-                let product = if rng.uniform() < 0.4 { favourite } else { rng.below(PRODUCTS.len()) };
+                let product = if rng.uniform() < 0.4 {
+                    favourite
+                } else {
+                    rng.below(PRODUCTS.len())
+                };
                 if used.contains(&product) {
                     continue;
                 }
                 used.push(product);
                 let quantity = 1 + i32::from(rng.uniform() < 0.25) + i32::from(rng.uniform() < 0.05);
-                lines.push(OrderLine { day, customer: customer.id, order, product, quantity, web, store });
+                lines.push(OrderLine {
+                    day,
+                    customer: customer.id,
+                    order,
+                    product,
+                    quantity,
+                    web,
+                    store,
+                });
             }
             if rng.uniform() < leave {
                 break;
@@ -249,9 +397,22 @@ fn make_orders(rng: &mut Rng, customers: &[Customer]) -> Vec<OrderLine> {
 
 fn write_customers(path: &Path, customers: &[Customer]) -> Result<()> {
     let mut w = csv::Writer::from_path(path).with_context(|| format!("writing {}", path.display()))?;
-    w.write_record(["customer_id", "first_name", "last_name", "email", "phone", "signup_date", "plan", "city"])?;
+    w.write_record([
+        "customer_id",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "signup_date",
+        "plan",
+        "city",
+    ])?;
     for c in customers {
-        let email = if c.id % 97 == 0 { c.email.to_uppercase() } else { c.email.clone() };
+        let email = if c.id % 97 == 0 {
+            c.email.to_uppercase()
+        } else {
+            c.email.clone()
+        };
         w.write_record([
             c.id.to_string(),
             c.first.to_string(),
@@ -274,7 +435,15 @@ fn price_text(price: f64) -> String {
 /// The web shop's export: US dates, spreadsheet-style headers, dirty rows at fixed places.
 fn write_web_orders(path: &Path, lines: &[OrderLine]) -> Result<()> {
     let mut w = csv::Writer::from_path(path).with_context(|| format!("writing {}", path.display()))?;
-    w.write_record(["Order ID", "Order Date", "Customer ID", "Product", "Category", "Qty", "Price"])?;
+    w.write_record([
+        "Order ID",
+        "Order Date",
+        "Customer ID",
+        "Product",
+        "Category",
+        "Qty",
+        "Price",
+    ])?;
     let web: Vec<&OrderLine> = lines.iter().filter(|l| l.web).collect();
     for (i, line) in web.iter().enumerate() {
         let product = &PRODUCTS[line.product];
@@ -308,7 +477,9 @@ fn write_web_orders(path: &Path, lines: &[OrderLine]) -> Result<()> {
         }
         if i % 800 == 600 {
             // A return: the same item back, as a negative quantity a week later.
-            let back = day_to_datetime(line.day + 7.0).format("%-m/%-d/%Y %-H:%M").to_string();
+            let back = day_to_datetime(line.day + 7.0)
+                .format("%-m/%-d/%Y %-H:%M")
+                .to_string();
             w.write_record([
                 format!("WEB-R{}", line.order),
                 back,
@@ -331,7 +502,16 @@ fn write_store_sales(path: &Path, lines: &[OrderLine]) -> Result<()> {
         .delimiter(b'\t')
         .from_path(path)
         .with_context(|| format!("writing {}", path.display()))?;
-    w.write_record(["receipt_no", "transaction_time", "client_id", "sku", "description", "units", "unit_price", "store"])?;
+    w.write_record([
+        "receipt_no",
+        "transaction_time",
+        "client_id",
+        "sku",
+        "description",
+        "units",
+        "unit_price",
+        "store",
+    ])?;
     let store: Vec<&OrderLine> = lines.iter().filter(|l| !l.web).collect();
     for (i, line) in store.iter().enumerate() {
         let product = &PRODUCTS[line.product];

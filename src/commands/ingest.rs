@@ -11,7 +11,8 @@ use crate::printer::Printer;
 
 pub fn run(args: IngestArgs) -> Result<()> {
     let printer = Printer::new(args.output.quiet);
-    let (destination, format) = write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
+    let (destination, format) =
+        write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
     let mut record = RunRecord::new("ingest");
     record.parameter("inputs", &args.inputs);
     record.parameter("map", &args.read.map);
@@ -27,7 +28,11 @@ pub fn run(args: IngestArgs) -> Result<()> {
     for (source, plan) in planned.sources.iter().zip(&planned.plans) {
         record.parameter(
             &format!("mapping[{}]", source.spec.display),
-            plan.mapping.mapped.iter().map(|m| (m.canonical, m.source.clone())).collect::<std::collections::BTreeMap<_, _>>(),
+            plan.mapping
+                .mapped
+                .iter()
+                .map(|m| (m.canonical, m.source.clone()))
+                .collect::<std::collections::BTreeMap<_, _>>(),
         );
     }
     let mut table = io::collect_transactions(planned, &mut record, &printer, args.output.manifest.is_some())?;
@@ -62,29 +67,42 @@ fn time_range(table: &DataFrame) -> Result<Option<String>> {
         return Ok(None);
     };
     let show = |ms: i64| {
-        chrono::DateTime::from_timestamp_millis(ms).map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+        chrono::DateTime::from_timestamp_millis(ms)
+            .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default()
     };
     Ok(Some(format!("{} .. {}", show(first), show(last))))
 }
 
 fn explain(planned: &io::PlannedInputs) {
     for (source, plan) in planned.sources.iter().zip(&planned.plans) {
-        println!("{} ({:?}{}):", source.spec.display, source.format, match source.format {
-            io::sniff::FileFormat::Delimited => format!(", delimiter {:?}", source.delimiter as char),
-            _ => String::new(),
-        });
+        println!(
+            "{} ({:?}{}):",
+            source.spec.display,
+            source.format,
+            match source.format {
+                io::sniff::FileFormat::Delimited => format!(", delimiter {:?}", source.delimiter as char),
+                _ => String::new(),
+            }
+        );
         for column in schema::CANONICAL_COLUMNS {
             let line = match plan.mapping.mapped.iter().find(|m| m.canonical == column.name) {
                 Some(m) => {
                     let extra = if column.name == schema::TS {
-                        plan.date_format.as_ref().map(|f| format!(", read as {f}")).unwrap_or_default()
+                        plan.date_format
+                            .as_ref()
+                            .map(|f| format!(", read as {f}"))
+                            .unwrap_or_default()
                     } else {
                         String::new()
                     };
                     format!("'{}' ({}{extra})", m.source, m.reason)
                 }
                 None if column.name == schema::CHANNEL && source.spec.channel.is_some() => {
-                    format!("'{}' (from the NAME= prefix)", source.spec.channel.as_deref().unwrap_or_default())
+                    format!(
+                        "'{}' (from the NAME= prefix)",
+                        source.spec.channel.as_deref().unwrap_or_default()
+                    )
                 }
                 None if column.name == schema::AMOUNT => "quantity x unit_price (no amount column)".into(),
                 None => "-".into(),

@@ -37,7 +37,11 @@ pub struct SourcePlan {
 }
 
 /// The mapping for a raw frame, or the exit-code-3 error saying what is missing.
-pub fn mapping_for(source: &Source, raw: &mut LazyFrame, options: &CanonicalOptions) -> Result<ColumnMapping> {
+pub fn mapping_for(
+    source: &Source,
+    raw: &mut LazyFrame,
+    options: &CanonicalOptions,
+) -> Result<ColumnMapping> {
     let display = &source.spec.display;
     let schema = raw
         .collect_schema()
@@ -47,7 +51,8 @@ pub fn mapping_for(source: &Source, raw: &mut LazyFrame, options: &CanonicalOpti
         .filter(|n| n.as_str() != RAW_ROW_INDEX)
         .map(|n| n.to_string())
         .collect();
-    let mut mapping = schema::map_columns(&headers, &options.overrides).map_err(|e| CkmError::usage(format!("{display}: {e}")))?;
+    let mut mapping = schema::map_columns(&headers, &options.overrides)
+        .map_err(|e| CkmError::usage(format!("{display}: {e}")))?;
     if source.spec.channel.is_some() {
         // The NAME= prefix sets the channel; a channel column of the source is kept as an extra.
         if let Some(position) = mapping.mapped.iter().position(|m| m.canonical == schema::CHANNEL) {
@@ -74,7 +79,11 @@ pub fn check_required(source: &Source, mapping: &ColumnMapping) -> Result<()> {
         "{}: no column for the required field{} {}.\n  headers found: {}",
         source.spec.display,
         if missing.len() > 1 { "s" } else { "" },
-        missing.iter().map(|m| format!("'{m}'")).collect::<Vec<_>>().join(", "),
+        missing
+            .iter()
+            .map(|m| format!("'{m}'"))
+            .collect::<Vec<_>>()
+            .join(", "),
         schema::quote_list(&headers)
     );
     for name in &missing {
@@ -84,16 +93,28 @@ pub fn check_required(source: &Source, mapping: &ColumnMapping) -> Result<()> {
             message.push_str(&format!(
                 "\n  {name} ({}): recognised headers include {}",
                 column.description,
-                column.synonyms.iter().take(4).map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")
+                column
+                    .synonyms
+                    .iter()
+                    .take(4)
+                    .map(|s| format!("'{s}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         } else {
-            message.push_str(&format!("\n  {name}: closest headers {}", schema::quote_list(&close)));
+            message.push_str(&format!(
+                "\n  {name}: closest headers {}",
+                schema::quote_list(&close)
+            ));
         }
     }
     message.push_str(&format!(
         "\n  map a header with --map, e.g. --map {}='{}'",
         missing[0],
-        schema::closest_headers(missing[0], &mapping.extra, 1).first().map(String::as_str).unwrap_or("Header")
+        schema::closest_headers(missing[0], &mapping.extra, 1)
+            .first()
+            .map(String::as_str)
+            .unwrap_or("Header")
     ));
     Err(CkmError::invalid(message))
 }
@@ -107,7 +128,9 @@ fn is_text(dtype: &DataType) -> bool {
 }
 
 fn non_blank(raw: Expr) -> Expr {
-    raw.clone().is_not_null().and(raw.str().strip_chars(lit(NULL)).str().len_bytes().gt(lit(0)))
+    raw.clone()
+        .is_not_null()
+        .and(raw.str().strip_chars(lit(NULL)).str().len_bytes().gt(lit(0)))
 }
 
 fn issue_text(source_header: &str, raw: Expr, what: &str) -> Expr {
@@ -126,8 +149,13 @@ fn issue_text(source_header: &str, raw: Expr, what: &str) -> Expr {
 /// when the value has the `1,234,567.89` shape (a decimal comma is not guessed at).
 fn parse_number(raw: Expr) -> Expr {
     let trimmed = raw.str().strip_chars(lit(NULL));
-    let unsigned = trimmed.str().replace(lit(r"^([-+]?)[$€£¥]\s*"), lit("${1}"), false);
-    let grouped = unsigned.clone().str().contains(lit(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$"), false);
+    let unsigned = trimmed
+        .str()
+        .replace(lit(r"^([-+]?)[$€£¥]\s*"), lit("${1}"), false);
+    let grouped = unsigned
+        .clone()
+        .str()
+        .contains(lit(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$"), false);
     when(grouped)
         .then(unsigned.clone().str().replace_all(lit(","), lit(""), true))
         .otherwise(unsigned)
@@ -143,7 +171,11 @@ fn parse_timestamp(raw: Expr, format: &DateFormat) -> Expr {
     match format {
         DateFormat::EpochSeconds => (trimmed.cast(DataType::Int64) * lit(1000i64)).cast(ms_datetime()),
         DateFormat::EpochMilliseconds => trimmed.cast(DataType::Int64).cast(ms_datetime()),
-        DateFormat::Pattern { pattern, with_zone, date_only } => {
+        DateFormat::Pattern {
+            pattern,
+            with_zone,
+            date_only,
+        } => {
             let options = StrptimeOptions {
                 format: Some(pattern.as_str().into()),
                 strict: false,
@@ -160,7 +192,9 @@ fn parse_timestamp(raw: Expr, format: &DateFormat) -> Expr {
                     .dt()
                     .replace_time_zone(None, lit("raise"), NonExistent::Raise)
             } else {
-                trimmed.str().to_datetime(Some(TimeUnit::Milliseconds), None, options, lit("raise"))
+                trimmed
+                    .str()
+                    .to_datetime(Some(TimeUnit::Milliseconds), None, options, lit("raise"))
             }
         }
     }
@@ -174,7 +208,13 @@ fn sample_text(raw: &LazyFrame, column: &str) -> Result<Vec<String>> {
         .filter(col(column).is_not_null())
         .limit(DATE_SAMPLE_ROWS)
         .collect()?;
-    let values = sample.column(column)?.str()?.iter().flatten().map(str::to_string).collect();
+    let values = sample
+        .column(column)?
+        .str()?
+        .iter()
+        .flatten()
+        .map(str::to_string)
+        .collect();
     Ok(values)
 }
 
@@ -245,10 +285,16 @@ pub fn plan_source(source: &Source, mut raw: LazyFrame, options: &CanonicalOptio
                     let format = match &options.date_format {
                         Some(user) => DateFormat::from_user(user),
                         None => {
-                            let sample = sample_text(&raw, source_header)
-                                .map_err(|e| CkmError::invalid(format!("{display}: reading column '{source_header}': {e}")))?;
+                            let sample = sample_text(&raw, source_header).map_err(|e| {
+                                CkmError::invalid(format!("{display}: reading column '{source_header}': {e}"))
+                            })?;
                             match dates::choose_format(source_header, &sample, options.dayfirst) {
-                                Some(DateChoice { format, warning, parsed, sampled }) => {
+                                Some(DateChoice {
+                                    format,
+                                    warning,
+                                    parsed,
+                                    sampled,
+                                }) => {
                                     if let Some(w) = warning {
                                         warnings.push(format!("{display}: {w}"));
                                     }
@@ -277,7 +323,11 @@ pub fn plan_source(source: &Source, mut raw: LazyFrame, options: &CanonicalOptio
                     let parsed = parse_timestamp(text.clone(), &format);
                     issues.push(
                         when(non_blank(text.clone()).and(parsed.clone().is_null()))
-                            .then(issue_text(source_header, text, &format!("a date in the format {}", format.describe())))
+                            .then(issue_text(
+                                source_header,
+                                text,
+                                &format!("a date in the format {}", format.describe()),
+                            ))
                             .otherwise(null_of(DataType::String)),
                     );
                     parsed
@@ -289,7 +339,14 @@ pub fn plan_source(source: &Source, mut raw: LazyFrame, options: &CanonicalOptio
 
     // Extra columns as they are, renamed only if they would collide with ckm's own.
     let reserved = |h: &str| {
-        schema::canonical_column(h).is_some() || [schema::SOURCE_ROW, schema::SOURCE_FILE, schema::INGEST_ISSUE, schema::IS_RETURN].contains(&h)
+        schema::canonical_column(h).is_some()
+            || [
+                schema::SOURCE_ROW,
+                schema::SOURCE_FILE,
+                schema::INGEST_ISSUE,
+                schema::IS_RETURN,
+            ]
+            .contains(&h)
     };
     let carried_row = mapping.extra.iter().any(|h| h == schema::SOURCE_ROW);
     let carried_file = mapping.extra.iter().any(|h| h == schema::SOURCE_FILE);
@@ -320,7 +377,12 @@ pub fn plan_source(source: &Source, mut raw: LazyFrame, options: &CanonicalOptio
         coalesce(&issues).alias(schema::INGEST_ISSUE)
     });
 
-    Ok(SourcePlan { mapping, date_format: date_description, warnings, frame: raw.select(exprs) })
+    Ok(SourcePlan {
+        mapping,
+        date_format: date_description,
+        warnings,
+        frame: raw.select(exprs),
+    })
 }
 
 trait NumberExpr {

@@ -70,12 +70,22 @@ pub fn is_return() -> Expr {
         .lt(lit(0.0))
         .fill_null(lit(false))
         .or(col(schema::AMOUNT).lt(lit(0.0)).fill_null(lit(false)))
-        .or(col(schema::ORDER_ID).str().contains(lit(r"^C\d"), false).fill_null(lit(false)))
+        .or(col(schema::ORDER_ID)
+            .str()
+            .contains(lit(r"^C\d"), false)
+            .fill_null(lit(false)))
 }
 
 /// Adds the rule and reason columns (null for rows that stay), in the documented order.
-pub fn classify(frame: LazyFrame, content_columns: &[String], returns: ReturnsPolicy, max_ts_ms: i64) -> LazyFrame {
-    let duplicate = as_struct(content_columns.iter().map(|c| col(c.as_str())).collect()).is_first_distinct().not();
+pub fn classify(
+    frame: LazyFrame,
+    content_columns: &[String],
+    returns: ReturnsPolicy,
+    max_ts_ms: i64,
+) -> LazyFrame {
+    let duplicate = as_struct(content_columns.iter().map(|c| col(c.as_str())).collect())
+        .is_first_distinct()
+        .not();
     let ts_ms = col(schema::TS).cast(DataType::Int64);
     let return_dropped = col(RETURN_FLAG).and(lit(returns == ReturnsPolicy::Drop));
     let conditions: [(Expr, Expr); 9] = [
@@ -86,19 +96,43 @@ pub fn classify(frame: LazyFrame, content_columns: &[String], returns: ReturnsPo
         ),
         (col(schema::CUSTOMER_ID).is_null(), lit("customer_id is missing")),
         (col(schema::TS).is_null(), lit("ts (order date) is missing")),
-        (col(schema::AMOUNT).is_null(), lit("amount is missing (no amount, or no quantity and unit_price)")),
+        (
+            col(schema::AMOUNT).is_null(),
+            lit("amount is missing (no amount, or no quantity and unit_price)"),
+        ),
         (return_dropped, lit("return or cancellation (--returns drop)")),
         (
             col(schema::UNIT_PRICE).lt_eq(lit(0.0)).fill_null(lit(false)),
-            concat_str([lit("unit_price is not positive: "), col(schema::UNIT_PRICE).cast(DataType::String)], "", true),
+            concat_str(
+                [
+                    lit("unit_price is not positive: "),
+                    col(schema::UNIT_PRICE).cast(DataType::String),
+                ],
+                "",
+                true,
+            ),
         ),
         (
             ts_ms.clone().gt(lit(max_ts_ms)),
-            concat_str([lit("timestamp is in the future: "), col(schema::TS).cast(DataType::String)], "", true),
+            concat_str(
+                [
+                    lit("timestamp is in the future: "),
+                    col(schema::TS).cast(DataType::String),
+                ],
+                "",
+                true,
+            ),
         ),
         (
             ts_ms.lt(lit(0i64)),
-            concat_str([lit("timestamp is before 1970: "), col(schema::TS).cast(DataType::String)], "", true),
+            concat_str(
+                [
+                    lit("timestamp is before 1970: "),
+                    col(schema::TS).cast(DataType::String),
+                ],
+                "",
+                true,
+            ),
         ),
     ];
     let mut rule = when(conditions[0].0.clone())

@@ -12,7 +12,11 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime};
 pub enum DateFormat {
     /// A strftime pattern; `with_zone` when it ends in an offset (`%z`), in which case times
     /// are converted to UTC.
-    Pattern { pattern: String, with_zone: bool, date_only: bool },
+    Pattern {
+        pattern: String,
+        with_zone: bool,
+        date_only: bool,
+    },
     EpochSeconds,
     EpochMilliseconds,
 }
@@ -30,7 +34,9 @@ impl DateFormat {
         DateFormat::Pattern {
             pattern: pattern.to_string(),
             with_zone: pattern.contains("%z") || pattern.contains("%:z"),
-            date_only: !["%H", "%I", "%M", "%S", "%T", "%R", "%s"].iter().any(|p| pattern.contains(p)),
+            date_only: !["%H", "%I", "%M", "%S", "%T", "%R", "%s"]
+                .iter()
+                .any(|p| pattern.contains(p)),
         }
     }
 }
@@ -121,14 +127,23 @@ fn epoch_kind(values: &[String]) -> Option<DateFormat> {
 /// Chooses a format for a sample of non-empty values of the column `column`.
 /// Returns `None` when nothing parses any of them.
 pub fn choose_format(column: &str, sample: &[String], dayfirst: bool) -> Option<DateChoice> {
-    let values: Vec<String> = sample.iter().map(|v| prepare(v)).filter(|v| !v.is_empty()).collect();
+    let values: Vec<String> = sample
+        .iter()
+        .map(|v| prepare(v))
+        .filter(|v| !v.is_empty())
+        .collect();
     if values.is_empty() {
         return None;
     }
     // Eight digits are a date (YYYYMMDD) before they are a time stamp.
     if let Some(epoch) = epoch_kind(&values) {
         if !values.iter().all(|v| v.len() == 8) {
-            return Some(DateChoice { format: epoch, parsed: values.len(), sampled: values.len(), warning: None });
+            return Some(DateChoice {
+                format: epoch,
+                parsed: values.len(),
+                sampled: values.len(),
+                warning: None,
+            });
         }
     }
     let counts: Vec<usize> = PATTERNS
@@ -152,7 +167,11 @@ pub fn choose_format(column: &str, sample: &[String], dayfirst: bool) -> Option<
     let mut warning = None;
     if let Some(twin) = slash_twin(pattern) {
         let twin_count = values.iter().filter(|v| parses(&twin, v)).count();
-        let reading = if pattern.starts_with("%m") { "month/day (US)" } else { "day/month" };
+        let reading = if pattern.starts_with("%m") {
+            "month/day (US)"
+        } else {
+            "day/month"
+        };
         if twin_count == counts[best] {
             let other = if pattern.starts_with("%m") {
                 "--dayfirst".to_string()
@@ -167,13 +186,21 @@ pub fn choose_format(column: &str, sample: &[String], dayfirst: bool) -> Option<
             warning = Some(format!(
                 "column '{column}': dates are day/month (values such as '{}' have a day above 12); \
                  read as {pattern}",
-                values.iter().find(|v| !parses(&twin, v)).map(String::as_str).unwrap_or("")
+                values
+                    .iter()
+                    .find(|v| !parses(&twin, v))
+                    .map(String::as_str)
+                    .unwrap_or("")
             ));
         } else if pattern.starts_with("%m") && dayfirst {
             warning = Some(format!(
                 "column '{column}': --dayfirst given, but values such as '{}' only read as month/day; \
                  read as {pattern}",
-                values.iter().find(|v| !parses(&twin, v)).map(String::as_str).unwrap_or("")
+                values
+                    .iter()
+                    .find(|v| !parses(&twin, v))
+                    .map(String::as_str)
+                    .unwrap_or("")
             ));
         }
     }
@@ -202,9 +229,19 @@ mod tests {
 
     #[test]
     fn iso_forms() {
-        let c = choose_format("ts", &strings(&["2024-01-02 10:11:12", "2024-03-04 00:00:01"]), false).unwrap();
+        let c = choose_format(
+            "ts",
+            &strings(&["2024-01-02 10:11:12", "2024-03-04 00:00:01"]),
+            false,
+        )
+        .unwrap();
         assert_eq!(pattern_of(&c), "%Y-%m-%d %H:%M:%S%.f");
-        let c = choose_format("ts", &strings(&["2024-01-02T10:11:12.345Z", "2024-01-02T10:11:12+02:00"]), false).unwrap();
+        let c = choose_format(
+            "ts",
+            &strings(&["2024-01-02T10:11:12.345Z", "2024-01-02T10:11:12+02:00"]),
+            false,
+        )
+        .unwrap();
         assert_eq!(pattern_of(&c), "%Y-%m-%dT%H:%M:%S%.f%z");
         let c = choose_format("ts", &strings(&["2024-01-02", "2024-12-31"]), false).unwrap();
         assert_eq!(pattern_of(&c), "%Y-%m-%d");

@@ -54,17 +54,24 @@ impl RunRecord {
     }
 
     pub fn parameter(&mut self, name: &str, value: impl Serialize) {
-        self.parameters.insert(name.to_string(), serde_json::to_value(value).unwrap_or(Value::Null));
+        self.parameters.insert(
+            name.to_string(),
+            serde_json::to_value(value).unwrap_or(Value::Null),
+        );
     }
 
     pub fn figure(&mut self, name: &str, value: impl Serialize) {
-        self.figures.push((name.to_string(), serde_json::to_value(value).unwrap_or(Value::Null)));
+        self.figures.push((
+            name.to_string(),
+            serde_json::to_value(value).unwrap_or(Value::Null),
+        ));
     }
 
     /// Ends a timed stage (time since the previous mark).
     pub fn mark(&mut self, stage: &str) {
         let now = Instant::now();
-        self.timings.push((stage.to_string(), (now - self.last_mark).as_secs_f64()));
+        self.timings
+            .push((stage.to_string(), (now - self.last_mark).as_secs_f64()));
         self.last_mark = now;
     }
 
@@ -89,7 +96,10 @@ impl RunRecord {
             .iter()
             .map(|(k, v)| (k.clone(), Value::from((v * 1000.0).round() / 1000.0)))
             .collect();
-        timings.insert("total".into(), Value::from((self.started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0));
+        timings.insert(
+            "total".into(),
+            Value::from((self.started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0),
+        );
         let figures: serde_json::Map<String, Value> = self.figures.iter().cloned().collect();
         let document = serde_json::json!({
             "ckm_version": env!("CARGO_PKG_VERSION"),

@@ -51,7 +51,12 @@ pub fn plan_inputs(inputs: &[String], read: &ReadArgs) -> Result<PlannedInputs> 
 
 /// Reads the planned inputs into one canonical table (streaming engine), recording each
 /// input's rows, size and, for a manifest, sha256.
-pub fn collect_transactions(planned: PlannedInputs, record: &mut RunRecord, printer: &Printer, hash_inputs: bool) -> Result<DataFrame> {
+pub fn collect_transactions(
+    planned: PlannedInputs,
+    record: &mut RunRecord,
+    printer: &Printer,
+    hash_inputs: bool,
+) -> Result<DataFrame> {
     for (source, plan) in planned.sources.iter().zip(&planned.plans) {
         for note in &source.notes {
             printer.info(note);
@@ -65,12 +70,22 @@ pub fn collect_transactions(planned: PlannedInputs, record: &mut RunRecord, prin
         .plans
         .iter()
         .enumerate()
-        .map(|(i, plan)| plan.frame.clone().with_column(lit(i as u32).cast(DataType::UInt32).alias(INPUT_INDEX)))
+        .map(|(i, plan)| {
+            plan.frame
+                .clone()
+                .with_column(lit(i as u32).cast(DataType::UInt32).alias(INPUT_INDEX))
+        })
         .collect();
     let combined = if frames.len() == 1 {
         frames.into_iter().next().expect("one frame")
     } else {
-        concat_lf_diagonal(frames, UnionArgs { to_supertypes: true, ..Default::default() })?
+        concat_lf_diagonal(
+            frames,
+            UnionArgs {
+                to_supertypes: true,
+                ..Default::default()
+            },
+        )?
     };
     let spinner = printer.spinner("reading and parsing");
     let collected = combined.collect_with_engine(Engine::Streaming);
@@ -78,9 +93,18 @@ pub fn collect_transactions(planned: PlannedInputs, record: &mut RunRecord, prin
     let mut df = match collected {
         Ok(result) => result.unwrap_single(),
         Err(PolarsError::IO { error, msg }) => {
-            anyhow::bail!("reading {}: {error}{}", describe_inputs(&planned.sources), msg.map(|m| format!(" ({m})")).unwrap_or_default())
+            anyhow::bail!(
+                "reading {}: {error}{}",
+                describe_inputs(&planned.sources),
+                msg.map(|m| format!(" ({m})")).unwrap_or_default()
+            )
         }
-        Err(e) => return Err(CkmError::invalid(format!("reading {}: {e}", describe_inputs(&planned.sources)))),
+        Err(e) => {
+            return Err(CkmError::invalid(format!(
+                "reading {}: {e}",
+                describe_inputs(&planned.sources)
+            )))
+        }
     };
     record.mark("read_and_parse");
 
@@ -98,12 +122,21 @@ pub fn collect_transactions(planned: PlannedInputs, record: &mut RunRecord, prin
             (Some(path), false) => (std::fs::metadata(path).ok().map(|m| m.len()), None),
             (None, _) => (None, None),
         };
-        record.inputs.push(InputRecord { path: source.spec.display.clone(), bytes, sha256, rows });
+        record.inputs.push(InputRecord {
+            path: source.spec.display.clone(),
+            bytes,
+            sha256,
+            rows,
+        });
     }
     Ok(df)
 }
 
 fn describe_inputs(sources: &[Source]) -> String {
-    sources.iter().map(|s| s.spec.display.as_str()).collect::<Vec<_>>().join(", ")
+    sources
+        .iter()
+        .map(|s| s.spec.display.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 pub mod clean_rules;

@@ -55,7 +55,11 @@ pub fn resolve_inputs(args: &[String]) -> Result<Vec<InputSpec>> {
                 return Err(CkmError::usage("stdin ('-') can be given only once"));
             }
             stdin_seen = true;
-            specs.push(InputSpec { display: "-".into(), channel, location: Location::Stdin });
+            specs.push(InputSpec {
+                display: "-".into(),
+                channel,
+                location: Location::Stdin,
+            });
             continue;
         }
         let path = PathBuf::from(&path_text);
@@ -68,11 +72,19 @@ pub fn resolve_inputs(args: &[String]) -> Result<Vec<InputSpec>> {
                     "{path_text}: directory holds no .parquet files; give the files themselves or a glob"
                 )));
             }
-            specs.push(InputSpec { display: path_text, channel, location: Location::ParquetDir(path) });
+            specs.push(InputSpec {
+                display: path_text,
+                channel,
+                location: Location::ParquetDir(path),
+            });
             continue;
         }
         if path.exists() {
-            specs.push(InputSpec { display: path_text, channel, location: Location::File(path) });
+            specs.push(InputSpec {
+                display: path_text,
+                channel,
+                location: Location::File(path),
+            });
             continue;
         }
         if path_text.contains(['*', '?', '[']) {
@@ -103,7 +115,9 @@ fn walk_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(current) = pending.pop() {
-        for entry in std::fs::read_dir(&current).with_context(|| format!("reading directory {}", current.display()))? {
+        for entry in
+            std::fs::read_dir(&current).with_context(|| format!("reading directory {}", current.display()))?
+        {
             let path = entry?.path();
             if path.is_dir() {
                 pending.push(path);
@@ -186,7 +200,11 @@ pub fn open_source(spec: InputSpec, read: &ReadArgs) -> Result<Source> {
     let format = match (&spec.location, FileFormat::from_extension(&path)) {
         (Location::File(_), Some(by_extension)) => {
             // A binary magic number beats a misleading extension.
-            if by_content.is_text() { by_extension } else { by_content }
+            if by_content.is_text() {
+                by_extension
+            } else {
+                by_content
+            }
         }
         _ => by_content,
     };
@@ -201,7 +219,9 @@ pub fn open_source(spec: InputSpec, read: &ReadArgs) -> Result<Source> {
     if format.is_text() {
         match read.encoding {
             Encoding::Utf8 => {
-                if let Some(problem) = sniff::find_invalid_utf8(&path).with_context(|| format!("reading {display}"))? {
+                if let Some(problem) =
+                    sniff::find_invalid_utf8(&path).with_context(|| format!("reading {display}"))?
+                {
                     return Err(CkmError::invalid(format!(
                         "{display}: byte offset {} (line {}) holds byte 0x{:02X}, which is not UTF-8; \
                          the file is probably Latin-1 or Windows-1252: pass --encoding windows-1252 \
@@ -227,12 +247,24 @@ pub fn open_source(spec: InputSpec, read: &ReadArgs) -> Result<Source> {
         FileFormat::Tsv => b'\t',
         FileFormat::Delimited => match read.delimiter {
             Some(c) if c.is_ascii() => c as u8,
-            Some(c) => return Err(CkmError::usage(format!("--delimiter '{c}': the delimiter must be one ASCII character"))),
+            Some(c) => {
+                return Err(CkmError::usage(format!(
+                    "--delimiter '{c}': the delimiter must be one ASCII character"
+                )))
+            }
             None => sniff::sniff_delimiter(&head),
         },
         _ => b',',
     };
-    Ok(Source { spec, format, delimiter, read_path, original_path: original, notes, _temporary: temporary })
+    Ok(Source {
+        spec,
+        format,
+        delimiter,
+        read_path,
+        original_path: original,
+        notes,
+        _temporary: temporary,
+    })
 }
 
 /// Latin-1 maps every byte to the code point of the same number; Windows-1252 differs in
@@ -241,7 +273,10 @@ fn decode_single_byte(bytes: &[u8], encoding: Encoding) -> String {
     let bytes = sniff::strip_bom(bytes);
     match encoding {
         Encoding::Latin1 => bytes.iter().map(|&b| b as char).collect(),
-        _ => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
+        _ => encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
     }
 }
 
@@ -264,7 +299,10 @@ pub fn scan_raw(source: &Source) -> Result<LazyFrame> {
         FileFormat::Parquet => {
             let hive = matches!(source.spec.location, Location::ParquetDir(_));
             let args = ScanArgsParquet {
-                hive_options: HiveOptions { enabled: Some(hive), ..HiveOptions::new_disabled() },
+                hive_options: HiveOptions {
+                    enabled: Some(hive),
+                    ..HiveOptions::new_disabled()
+                },
                 ..Default::default()
             };
             LazyFrame::scan_parquet(pl_path(path), args)
@@ -272,7 +310,10 @@ pub fn scan_raw(source: &Source) -> Result<LazyFrame> {
         FileFormat::Ndjson => LazyJsonLineReader::new(pl_path(path)).finish(),
         FileFormat::Json => {
             let file = std::fs::File::open(path).with_context(|| format!("opening {display}"))?;
-            JsonReader::new(file).with_json_format(JsonFormat::Json).finish().map(|df| df.lazy())
+            JsonReader::new(file)
+                .with_json_format(JsonFormat::Json)
+                .finish()
+                .map(|df| df.lazy())
         }
         FileFormat::ArrowStream => {
             let file = std::fs::File::open(path).with_context(|| format!("opening {display}"))?;

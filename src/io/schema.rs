@@ -48,9 +48,21 @@ pub const CANONICAL_COLUMNS: &[CanonicalColumn] = &[
         name: CUSTOMER_ID,
         kind: ColumnKind::Text,
         synonyms: &[
-            "customerid", "custid", "customerno", "customernumber", "customernr", "clientid",
-            "clientnumber", "contactid", "accountid", "memberid", "buyerid", "userid",
-            "customercode", "customer", "client",
+            "customerid",
+            "custid",
+            "customerno",
+            "customernumber",
+            "customernr",
+            "clientid",
+            "clientnumber",
+            "contactid",
+            "accountid",
+            "memberid",
+            "buyerid",
+            "userid",
+            "customercode",
+            "customer",
+            "client",
         ],
         description: "who bought",
     },
@@ -58,9 +70,23 @@ pub const CANONICAL_COLUMNS: &[CanonicalColumn] = &[
         name: ORDER_ID,
         kind: ColumnKind::Text,
         synonyms: &[
-            "orderid", "invoiceno", "invoicenumber", "invoiceid", "invoice", "ordernumber",
-            "orderno", "ordernr", "order", "transactionid", "txnid", "receiptid", "receiptno",
-            "receiptnumber", "basketid", "ticketid", "salesorder",
+            "orderid",
+            "invoiceno",
+            "invoicenumber",
+            "invoiceid",
+            "invoice",
+            "ordernumber",
+            "orderno",
+            "ordernr",
+            "order",
+            "transactionid",
+            "txnid",
+            "receiptid",
+            "receiptno",
+            "receiptnumber",
+            "basketid",
+            "ticketid",
+            "salesorder",
         ],
         description: "the order or receipt a line belongs to",
     },
@@ -68,10 +94,25 @@ pub const CANONICAL_COLUMNS: &[CanonicalColumn] = &[
         name: TS,
         kind: ColumnKind::Timestamp,
         synonyms: &[
-            "invoicedate", "orderdate", "orderdatetime", "ordertime", "purchasedate",
-            "purchasetime", "transactiondate", "transactiontime", "txndate", "txntime",
-            "saledate", "salesdate", "receiptdate", "createdat", "created", "timestamp",
-            "datetime", "date", "time",
+            "invoicedate",
+            "orderdate",
+            "orderdatetime",
+            "ordertime",
+            "purchasedate",
+            "purchasetime",
+            "transactiondate",
+            "transactiontime",
+            "txndate",
+            "txntime",
+            "saledate",
+            "salesdate",
+            "receiptdate",
+            "createdat",
+            "created",
+            "timestamp",
+            "datetime",
+            "date",
+            "time",
         ],
         description: "when the purchase happened",
     },
@@ -79,29 +120,63 @@ pub const CANONICAL_COLUMNS: &[CanonicalColumn] = &[
         name: AMOUNT,
         kind: ColumnKind::Number,
         synonyms: &[
-            "amount", "lineamount", "linetotal", "linerevenue", "totalprice", "totalamount",
-            "salesamount", "netsales", "sales", "revenue", "total", "value",
+            "amount",
+            "lineamount",
+            "linetotal",
+            "linerevenue",
+            "totalprice",
+            "totalamount",
+            "salesamount",
+            "netsales",
+            "sales",
+            "revenue",
+            "total",
+            "value",
         ],
         description: "line revenue (quantity x unit_price when those exist)",
     },
     CanonicalColumn {
         name: QUANTITY,
         kind: ColumnKind::Number,
-        synonyms: &["quantity", "qty", "units", "unitssold", "numitems", "numberofitems", "pieces"],
+        synonyms: &[
+            "quantity",
+            "qty",
+            "units",
+            "unitssold",
+            "numitems",
+            "numberofitems",
+            "pieces",
+        ],
         description: "units on the line",
     },
     CanonicalColumn {
         name: UNIT_PRICE,
         kind: ColumnKind::Number,
-        synonyms: &["unitprice", "priceeach", "itemprice", "unitcost", "price", "salesprice"],
+        synonyms: &[
+            "unitprice",
+            "priceeach",
+            "itemprice",
+            "unitcost",
+            "price",
+            "salesprice",
+        ],
         description: "price of one unit",
     },
     CanonicalColumn {
         name: ITEM_ID,
         kind: ColumnKind::Text,
         synonyms: &[
-            "itemid", "stockcode", "sku", "productid", "productcode", "articleid", "articleno",
-            "itemcode", "itemno", "ean", "upc",
+            "itemid",
+            "stockcode",
+            "sku",
+            "productid",
+            "productcode",
+            "articleid",
+            "articleno",
+            "itemcode",
+            "itemno",
+            "ean",
+            "upc",
         ],
         description: "product identifier",
     },
@@ -109,15 +184,28 @@ pub const CANONICAL_COLUMNS: &[CanonicalColumn] = &[
         name: ITEM_NAME,
         kind: ColumnKind::Text,
         synonyms: &[
-            "itemname", "productname", "description", "itemdescription", "productdescription",
-            "product", "item", "articlename", "title",
+            "itemname",
+            "productname",
+            "description",
+            "itemdescription",
+            "productdescription",
+            "product",
+            "item",
+            "articlename",
+            "title",
         ],
         description: "product name",
     },
     CanonicalColumn {
         name: CATEGORY,
         kind: ColumnKind::Text,
-        synonyms: &["category", "productcategory", "itemcategory", "department", "productgroup"],
+        synonyms: &[
+            "category",
+            "productcategory",
+            "itemcategory",
+            "department",
+            "productgroup",
+        ],
         description: "product category",
     },
     CanonicalColumn {
@@ -190,7 +278,9 @@ pub fn parse_overrides(overrides: &[String]) -> anyhow::Result<BTreeMap<&'static
     let mut parsed = BTreeMap::new();
     for raw in overrides {
         let (name, header) = raw.split_once('=').ok_or_else(|| {
-            CkmError::usage(format!("--map '{raw}': expected CANONICAL=HEADER, e.g. --map ts='Order Date'"))
+            CkmError::usage(format!(
+                "--map '{raw}': expected CANONICAL=HEADER, e.g. --map ts='Order Date'"
+            ))
         })?;
         let column = canonical_column(name.trim()).ok_or_else(|| {
             let names: Vec<_> = CANONICAL_COLUMNS.iter().map(|c| c.name).collect();
@@ -232,7 +322,9 @@ pub fn map_columns(
             })?;
         taken[position] = true;
         mapped.push(MappedColumn {
-            canonical: canonical_column(canonical).expect("overrides hold canonical names").name,
+            canonical: canonical_column(canonical)
+                .expect("overrides hold canonical names")
+                .name,
             source: headers[position].clone(),
             reason: MatchReason::Explicit,
         });
@@ -285,7 +377,8 @@ pub fn missing_required(mapping: &ColumnMapping) -> Vec<&'static str> {
             missing.push(name);
         }
     }
-    if !has(AMOUNT) && !(has(QUANTITY) && has(UNIT_PRICE)) {
+    let amount_known = has(AMOUNT) || (has(QUANTITY) && has(UNIT_PRICE));
+    if !amount_known {
         if has(QUANTITY) {
             missing.push(UNIT_PRICE);
         } else if has(UNIT_PRICE) {
@@ -335,7 +428,11 @@ fn levenshtein(a: &str, b: &str) -> usize {
 }
 
 pub fn quote_list(items: &[String]) -> String {
-    items.iter().map(|h| format!("'{h}'")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|h| format!("'{h}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -349,8 +446,14 @@ mod tests {
     #[test]
     fn online_retail_headers_map_automatically() {
         let h = headers(&[
-            "InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice",
-            "CustomerID", "Country",
+            "InvoiceNo",
+            "StockCode",
+            "Description",
+            "Quantity",
+            "InvoiceDate",
+            "UnitPrice",
+            "CustomerID",
+            "Country",
         ]);
         let m = map_columns(&h, &BTreeMap::new()).unwrap();
         assert_eq!(m.source_of(CUSTOMER_ID), Some("CustomerID"));
@@ -368,8 +471,17 @@ mod tests {
     #[test]
     fn superstore_prefers_order_date_and_keeps_customer_name_extra() {
         let h = headers(&[
-            "Row ID", "Order ID", "Order Date", "Ship Date", "Customer ID", "Customer Name",
-            "Product ID", "Category", "Product Name", "Sales", "Quantity",
+            "Row ID",
+            "Order ID",
+            "Order Date",
+            "Ship Date",
+            "Customer ID",
+            "Customer Name",
+            "Product ID",
+            "Category",
+            "Product Name",
+            "Sales",
+            "Quantity",
         ]);
         let m = map_columns(&h, &BTreeMap::new()).unwrap();
         assert_eq!(m.source_of(TS), Some("Order Date"));
@@ -400,7 +512,10 @@ mod tests {
     #[test]
     fn closest_headers_suggest_typos() {
         let h = headers(&["Custmer ID", "Ordr Date", "Amount"]);
-        assert_eq!(closest_headers(CUSTOMER_ID, &h, 2), vec!["Custmer ID".to_string()]);
+        assert_eq!(
+            closest_headers(CUSTOMER_ID, &h, 2),
+            vec!["Custmer ID".to_string()]
+        );
         assert_eq!(closest_headers(TS, &h, 2), vec!["Ordr Date".to_string()]);
     }
 }

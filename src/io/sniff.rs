@@ -51,16 +51,17 @@ impl FileFormat {
             return FileFormat::ArrowStream;
         }
         let text = strip_bom(head);
-        let first = text.iter().position(|b| !b.is_ascii_whitespace()).map(|i| &text[i..]);
+        let first = text
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .map(|i| &text[i..]);
         match first {
             Some([b'[', ..]) => FileFormat::Json,
             Some([b'{', ..]) => {
                 // One record per line, or one pretty-printed object spanning lines.
                 let line_end = first.unwrap().iter().position(|&b| b == b'\n');
                 match line_end {
-                    Some(end) if first.unwrap()[..end].trim_ascii_end().ends_with(b"}") => {
-                        FileFormat::Ndjson
-                    }
+                    Some(end) if first.unwrap()[..end].trim_ascii_end().ends_with(b"}") => FileFormat::Ndjson,
                     None => FileFormat::Ndjson,
                     _ => FileFormat::Json,
                 }
@@ -70,7 +71,10 @@ impl FileFormat {
     }
 
     pub fn is_text(self) -> bool {
-        matches!(self, FileFormat::Delimited | FileFormat::Tsv | FileFormat::Json | FileFormat::Ndjson)
+        matches!(
+            self,
+            FileFormat::Delimited | FileFormat::Tsv | FileFormat::Json | FileFormat::Ndjson
+        )
     }
 }
 
@@ -220,11 +224,20 @@ mod tests {
     fn formats_from_content() {
         assert_eq!(FileFormat::from_content(b"PAR1\x15\x04"), FileFormat::Parquet);
         assert_eq!(FileFormat::from_content(b"ARROW1\0\0"), FileFormat::ArrowFile);
-        assert_eq!(FileFormat::from_content(&[0xff, 0xff, 0xff, 0xff, 1]), FileFormat::ArrowStream);
+        assert_eq!(
+            FileFormat::from_content(&[0xff, 0xff, 0xff, 0xff, 1]),
+            FileFormat::ArrowStream
+        );
         assert_eq!(FileFormat::from_content(b"  [{\"a\":1}]"), FileFormat::Json);
-        assert_eq!(FileFormat::from_content(b"{\"a\":1}\n{\"a\":2}\n"), FileFormat::Ndjson);
+        assert_eq!(
+            FileFormat::from_content(b"{\"a\":1}\n{\"a\":2}\n"),
+            FileFormat::Ndjson
+        );
         assert_eq!(FileFormat::from_content(b"{\n  \"a\": 1\n}"), FileFormat::Json);
-        assert_eq!(FileFormat::from_content(b"\xef\xbb\xbfa,b\n1,2\n"), FileFormat::Delimited);
+        assert_eq!(
+            FileFormat::from_content(b"\xef\xbb\xbfa,b\n1,2\n"),
+            FileFormat::Delimited
+        );
     }
 
     #[test]
@@ -246,7 +259,14 @@ mod tests {
         let path = dir.path().join("latin1.csv");
         std::fs::write(&path, b"name,city\nA,Z\xfcrich\n").unwrap();
         let problem = find_invalid_utf8(&path).unwrap().unwrap();
-        assert_eq!(problem, Utf8Problem { byte_offset: 13, line: 2, byte: 0xfc });
+        assert_eq!(
+            problem,
+            Utf8Problem {
+                byte_offset: 13,
+                line: 2,
+                byte: 0xfc
+            }
+        );
         std::fs::write(&path, "name\nZürich\n").unwrap();
         assert_eq!(find_invalid_utf8(&path).unwrap(), None);
     }

@@ -66,7 +66,10 @@ fn format_from_extension(path: &Path) -> Option<TableFormat> {
 
 /// Where a table goes and in which format: `-o PATH` (format from its extension) or stdout
 /// (CSV), `--format` overriding either.
-pub fn resolve_destination(output: Option<&str>, format: Option<TableFormat>) -> Result<(Destination, TableFormat)> {
+pub fn resolve_destination(
+    output: Option<&str>,
+    format: Option<TableFormat>,
+) -> Result<(Destination, TableFormat)> {
     match output {
         None | Some("-") => Ok((Destination::Stdout, format.unwrap_or(TableFormat::Csv))),
         Some(path) => {
@@ -144,21 +147,39 @@ fn encode<W: Write>(df: &mut DataFrame, format: TableFormat, writer: W) -> Polar
         TableFormat::Csv => csv_writer(writer).finish(df),
         TableFormat::Tsv => csv_writer(writer).with_separator(b'\t').finish(df),
         TableFormat::Parquet => ParquetWriter::new(writer).finish(df).map(|_| ()),
-        TableFormat::Json => JsonWriter::new(writer).with_json_format(JsonFormat::Json).finish(df),
-        TableFormat::Ndjson => JsonWriter::new(writer).with_json_format(JsonFormat::JsonLines).finish(df),
+        TableFormat::Json => JsonWriter::new(writer)
+            .with_json_format(JsonFormat::Json)
+            .finish(df),
+        TableFormat::Ndjson => JsonWriter::new(writer)
+            .with_json_format(JsonFormat::JsonLines)
+            .finish(df),
         TableFormat::Arrow => IpcStreamWriter::new(writer).finish(df),
     }
 }
 
 /// Writes a table. Files appear complete or not at all.
-pub fn write_table(df: &mut DataFrame, destination: &Destination, format: TableFormat, hash: bool) -> Result<WrittenFile> {
+pub fn write_table(
+    df: &mut DataFrame,
+    destination: &Destination,
+    format: TableFormat,
+    hash: bool,
+) -> Result<WrittenFile> {
     let rows = df.height();
     match destination {
         Destination::Stdout => {
             let closed = Arc::new(AtomicBool::new(false));
-            let sink = StdoutSink { inner: BufWriter::with_capacity(1 << 20, std::io::stdout()), closed: closed.clone() };
-            let mut counting = CountingWriter { inner: sink, bytes: 0, hasher: hash.then(Sha256::new) };
-            let result = encode(df, format, &mut counting).map_err(anyhow::Error::from).and_then(|_| Ok(counting.flush()?));
+            let sink = StdoutSink {
+                inner: BufWriter::with_capacity(1 << 20, std::io::stdout()),
+                closed: closed.clone(),
+            };
+            let mut counting = CountingWriter {
+                inner: sink,
+                bytes: 0,
+                hasher: hash.then(Sha256::new),
+            };
+            let result = encode(df, format, &mut counting)
+                .map_err(anyhow::Error::from)
+                .and_then(|_| Ok(counting.flush()?));
             if closed.load(Ordering::Relaxed) {
                 return Err(CkmError::BrokenPipe.into());
             }
@@ -175,7 +196,13 @@ pub fn write_table(df: &mut DataFrame, destination: &Destination, format: TableF
             let (bytes, sha256) = write_atomically(path, hash, |writer| {
                 encode(df, format, writer).map_err(anyhow::Error::from)
             })?;
-            Ok(WrittenFile { path: path.display().to_string(), format: format_name(format).into(), rows, bytes, sha256 })
+            Ok(WrittenFile {
+                path: path.display().to_string(),
+                format: format_name(format).into(),
+                rows,
+                bytes,
+                sha256,
+            })
         }
     }
 }
@@ -192,7 +219,10 @@ pub fn write_atomically(
         _ => PathBuf::from("."),
     };
     let temporary = tempfile::Builder::new()
-        .prefix(&format!(".{}.", path.file_name().and_then(|n| n.to_str()).unwrap_or("ckm")))
+        .prefix(&format!(
+            ".{}.",
+            path.file_name().and_then(|n| n.to_str()).unwrap_or("ckm")
+        ))
         .suffix(".tmp")
         .tempfile_in(&directory)
         .with_context(|| format!("creating a temporary file in {}", directory.display()))?;
@@ -202,7 +232,9 @@ pub fn write_atomically(
         hasher: hash.then(Sha256::new),
     };
     write(&mut counting).with_context(|| format!("writing {}", path.display()))?;
-    counting.flush().with_context(|| format!("writing {}", path.display()))?;
+    counting
+        .flush()
+        .with_context(|| format!("writing {}", path.display()))?;
     let bytes = counting.bytes;
     let sha256 = counting.hasher.take().map(|h| hex(&h.finalize()));
     drop(counting);
@@ -232,6 +264,7 @@ pub fn hex(bytes: &[u8]) -> String {
 pub fn hash_file(path: &Path) -> Result<(u64, String)> {
     let mut file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
     let mut hasher = Sha256::new();
-    let bytes = std::io::copy(&mut file, &mut hasher).with_context(|| format!("reading {}", path.display()))?;
+    let bytes =
+        std::io::copy(&mut file, &mut hasher).with_context(|| format!("reading {}", path.display()))?;
     Ok((bytes, hex(&hasher.finalize())))
 }

@@ -71,7 +71,12 @@ pub fn net_returns(purchases: &[Line], returns: &[Line]) -> Netting {
         }
         unmatched_amount[r] = amount_left;
     }
-    Netting { purchase_amount: amount, purchase_quantity: quantity, netted_against, unmatched_amount }
+    Netting {
+        purchase_amount: amount,
+        purchase_quantity: quantity,
+        netted_against,
+        unmatched_amount,
+    }
 }
 
 #[cfg(test)]
@@ -80,12 +85,22 @@ mod tests {
     use proptest::prelude::*;
 
     fn line(group: u32, ts_ms: i64, amount: f64) -> Line {
-        Line { group, ts_ms, amount, quantity: None }
+        Line {
+            group,
+            ts_ms,
+            amount,
+            quantity: None,
+        }
     }
 
     #[test]
     fn latest_earlier_purchase_first() {
-        let purchases = [line(1, 10, 30.0), line(1, 20, 10.0), line(2, 5, 50.0), line(1, 40, 99.0)];
+        let purchases = [
+            line(1, 10, 30.0),
+            line(1, 20, 10.0),
+            line(2, 5, 50.0),
+            line(1, 40, 99.0),
+        ];
         let returns = [line(1, 30, 25.0)];
         let n = net_returns(&purchases, &returns);
         // 10 from the purchase at t=20, then 15 from t=10; the later purchase at t=40 is untouched.
@@ -106,8 +121,18 @@ mod tests {
 
     #[test]
     fn quantities_follow() {
-        let purchases = [Line { group: 0, ts_ms: 0, amount: 30.0, quantity: Some(3.0) }];
-        let returns = [Line { group: 0, ts_ms: 1, amount: 10.0, quantity: Some(1.0) }];
+        let purchases = [Line {
+            group: 0,
+            ts_ms: 0,
+            amount: 30.0,
+            quantity: Some(3.0),
+        }];
+        let returns = [Line {
+            group: 0,
+            ts_ms: 1,
+            amount: 10.0,
+            quantity: Some(1.0),
+        }];
         let n = net_returns(&purchases, &returns);
         assert_eq!(n.purchase_quantity, vec![Some(2.0)]);
         assert_eq!(n.purchase_amount, vec![20.0]);

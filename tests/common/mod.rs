@@ -13,7 +13,9 @@ pub struct Workdir {
 
 impl Workdir {
     pub fn new() -> Workdir {
-        Workdir { dir: tempfile::tempdir().expect("a temporary directory") }
+        Workdir {
+            dir: tempfile::tempdir().expect("a temporary directory"),
+        }
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -60,7 +62,12 @@ pub struct Table {
 impl Table {
     pub fn parse(bytes: &[u8], delimiter: u8) -> Table {
         let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(bytes);
-        let headers = reader.headers().expect("a header").iter().map(String::from).collect();
+        let headers = reader
+            .headers()
+            .expect("a header")
+            .iter()
+            .map(String::from)
+            .collect();
         let rows = reader
             .records()
             .map(|r| r.expect("a record").iter().map(String::from).collect())
@@ -96,11 +103,16 @@ pub fn repo_file(relative: &str) -> PathBuf {
 /// A file under ../shared/data, or None (with the reason printed) when it is absent, as on
 /// a user's fresh checkout.
 pub fn shared_data(relative: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(relative);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data")
+        .join(relative);
     if path.exists() {
         Some(path)
     } else {
-        eprintln!("skipping: {} is absent (../shared is not beside this checkout)", path.display());
+        eprintln!(
+            "skipping: {} is absent (../shared is not beside this checkout)",
+            path.display()
+        );
         None
     }
 }
