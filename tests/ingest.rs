@@ -617,3 +617,49 @@ fn superstore_csv_maps_automatically() {
     assert_eq!(first["category"], "Furniture");
     assert_eq!(first["Ship Date"], "11/11/2016");
 }
+
+#[test]
+fn malformed_rows_are_located() {
+    let wd = Workdir::new();
+    wd.write(
+        "ragged.csv",
+        "customer_id,ts,amount\nc1,2024-01-02,1\nc2,2024-01-03,2,extra\n",
+    );
+    let output = wd.ckm().args(["ingest", "ragged.csv"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        stderr_of(&output).contains("ragged.csv: row 3 (line 3) has 4 fields where the header has 3"),
+        "{}",
+        stderr_of(&output)
+    );
+    wd.write("open.csv", "customer_id,ts,amount\n\"c1,2024-01-02,1\n");
+    let output = wd.ckm().args(["ingest", "open.csv"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        stderr_of(&output).contains("a quoted field may be left open"),
+        "{}",
+        stderr_of(&output)
+    );
+}
+
+#[test]
+fn delimiter_flag_overrides_sniffing() {
+    let wd = Workdir::new();
+    // Sniffing would pick the comma (more of them); the flag says semicolon.
+    wd.write("t.csv", "customer_id;ts;amount,with,commas\nc1;2024-01-02;3\n");
+    let output = wd
+        .ckm()
+        .args([
+            "ingest",
+            "t.csv",
+            "-q",
+            "--delimiter",
+            ";",
+            "--map",
+            "amount=amount,with,commas",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(Table::parse(&output.stdout, b',').column("amount"), ["3.0"]);
+}

@@ -11,7 +11,7 @@ use polars::prelude::*;
 
 use crate::error::CkmError;
 use crate::io::dates::{self, DateChoice, DateFormat};
-use crate::io::read::{Source, RAW_ROW_INDEX};
+use crate::io::read::{self, Source, RAW_ROW_INDEX};
 use crate::io::schema::{self, ColumnKind, ColumnMapping, CANONICAL_COLUMNS};
 
 /// How many leading values of the time column are looked at to choose its date format.
@@ -286,7 +286,9 @@ pub fn plan_source(source: &Source, mut raw: LazyFrame, options: &CanonicalOptio
                         Some(user) => DateFormat::from_user(user),
                         None => {
                             let sample = sample_text(&raw, source_header).map_err(|e| {
-                                CkmError::invalid(format!("{display}: reading column '{source_header}': {e}"))
+                                CkmError::invalid(read::diagnose_delimited(source).unwrap_or_else(|| {
+                                    format!("{display}: reading column '{source_header}': {e}")
+                                }))
                             })?;
                             match dates::choose_format(source_header, &sample, options.dayfirst) {
                                 Some(DateChoice {

@@ -100,10 +100,10 @@ pub fn collect_transactions(
             )
         }
         Err(e) => {
-            return Err(CkmError::invalid(format!(
-                "reading {}: {e}",
-                describe_inputs(&planned.sources)
-            )))
+            let located = planned.sources.iter().find_map(read::diagnose_delimited);
+            return Err(CkmError::invalid(located.unwrap_or_else(|| {
+                format!("reading {}: {e}", describe_inputs(&planned.sources))
+            })));
         }
     };
     record.mark("read_and_parse");

@@ -280,6 +280,41 @@ fn decode_single_byte(bytes: &[u8], encoding: Encoding) -> String {
     }
 }
 
+/// Finds why a delimited file failed to parse: the first row whose field count differs from
+/// the header's. polars reports such rows without their number.
+pub fn diagnose_delimited(source: &Source) -> Option<String> {
+    if !matches!(source.format, FileFormat::Delimited | FileFormat::Tsv) {
+        return None;
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(source.delimiter)
+        .flexible(true)
+        .from_path(&source.read_path)
+        .ok()?;
+    let expected = reader.headers().ok()?.len();
+    for (index, record) in reader.records().enumerate() {
+        let row = index + 2;
+        match record {
+            Err(e) => return Some(format!("{}: row {row}: {e}", source.spec.display)),
+            Ok(r) if r.len() != expected => {
+                let line = r.position().map(|p| p.line()).unwrap_or(row as u64);
+                let hint = if r.len() > expected {
+                    "quote fields that contain the delimiter, or remove the extra fields"
+                } else {
+                    "a quoted field may be left open, or fields are missing"
+                };
+                return Some(format!(
+                    "{}: row {row} (line {line}) has {} fields where the header has {expected}; {hint}",
+                    source.spec.display,
+                    r.len()
+                ));
+            }
+            Ok(_) => {}
+        }
+    }
+    None
+}
+
 fn pl_path(path: &Path) -> PlRefPath {
     PlRefPath::new(path.to_string_lossy().as_ref())
 }

@@ -407,7 +407,11 @@ pub fn closest_headers(canonical: &str, headers: &[String], limit: usize) -> Vec
                 .unwrap_or(usize::MAX);
             (best, h)
         })
-        .filter(|(distance, h)| *distance <= (normalise_header(h).len() / 2).max(2))
+        // Close means a typo or two, and only for headers long enough to carry a meaning.
+        .filter(|(distance, h)| {
+            let length = normalise_header(h).len();
+            length >= 3 && *distance <= (length / 4).max(1)
+        })
         .collect();
     scored.sort();
     scored.into_iter().take(limit).map(|(_, h)| h.clone()).collect()
