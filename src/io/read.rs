@@ -304,9 +304,10 @@ pub fn diagnose_delimited(source: &Source) -> Option<String> {
                     "a quoted field may be left open, or fields are missing"
                 };
                 return Some(format!(
-                    "{}: row {row} (line {line}) has {} fields where the header has {expected}; {hint}",
+                    "{}: row {row} (line {line}) has {} field{} where the header has {expected}; {hint}",
                     source.spec.display,
-                    r.len()
+                    r.len(),
+                    if r.len() == 1 { "" } else { "s" }
                 ));
             }
             Ok(_) => {}
