@@ -111,15 +111,6 @@ fn damaged_exports_never_panic() {
                 stderr_of(&output)
             );
         }
-        eprintln!(
-            "seed {seed}: ingest exit {:?}",
-            wd.ckm()
-                .args(["ingest", "in.csv", "-q"])
-                .output()
-                .unwrap()
-                .status
-                .code()
-        );
         // The same bytes on stdin, where the format is sniffed from the content.
         let output = wd
             .ckm()
