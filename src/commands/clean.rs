@@ -32,23 +32,30 @@ pub fn run(args: CleanArgs) -> Result<()> {
 
     let hash = args.output.manifest.is_some();
     let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read)?;
-    let table = io::collect_transactions(planned, &mut record, &printer, hash)?;
+    let table = io::collect_transactions(
+        planned,
+        |frame| clean_rules::normalise(frame).with_column(clean_rules::is_return().alias(RETURN_FLAG)),
+        &mut record,
+        &printer,
+        hash,
+    )?;
     let rows_in = table.height() as u64;
 
-    let lineage = [schema::SOURCE_ROW, schema::SOURCE_FILE, schema::INGEST_ISSUE];
+    let lineage = [
+        schema::SOURCE_ROW,
+        schema::SOURCE_FILE,
+        schema::INGEST_ISSUE,
+        RETURN_FLAG,
+        clean_rules::ID_CHANGED,
+    ];
     let content_columns: Vec<String> = table
         .get_column_names()
         .into_iter()
         .filter(|name| !lineage.contains(&name.as_str()))
         .map(|name| name.to_string())
         .collect();
-    let classified = clean_rules::classify(
-        clean_rules::normalise(table.lazy()).with_column(clean_rules::is_return().alias(RETURN_FLAG)),
-        &content_columns,
-        args.returns,
-        max_ts_ms,
-    )
-    .collect()?;
+    let classified =
+        clean_rules::classify(table.lazy(), &content_columns, args.returns, max_ts_ms).collect()?;
     record.mark("classify");
 
     let ids_normalised = classified

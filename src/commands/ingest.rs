@@ -35,7 +35,13 @@ pub fn run(args: IngestArgs) -> Result<()> {
                 .collect::<std::collections::BTreeMap<_, _>>(),
         );
     }
-    let mut table = io::collect_transactions(planned, &mut record, &printer, args.output.manifest.is_some())?;
+    let mut table = io::collect_transactions(
+        planned,
+        |frame| frame,
+        &mut record,
+        &printer,
+        args.output.manifest.is_some(),
+    )?;
 
     let rows = table.height() as u64;
     let flagged = rows - table.column(schema::INGEST_ISSUE)?.null_count() as u64;

@@ -49,10 +49,12 @@ pub fn plan_inputs(inputs: &[String], read: &ReadArgs) -> Result<PlannedInputs> 
     Ok(PlannedInputs { sources, plans })
 }
 
-/// Reads the planned inputs into one canonical table (streaming engine), recording each
-/// input's rows, size and, for a manifest, sha256.
+/// Reads the planned inputs into one canonical table (streaming engine), applying the
+/// caller's row-wise `transform` on the way, and records each input's rows, size and, for a
+/// manifest, sha256.
 pub fn collect_transactions(
     planned: PlannedInputs,
+    transform: impl FnOnce(LazyFrame) -> LazyFrame,
     record: &mut RunRecord,
     printer: &Printer,
     hash_inputs: bool,
@@ -88,7 +90,8 @@ pub fn collect_transactions(
         )?
     };
     let spinner = printer.spinner("reading and parsing");
-    let collected = combined.collect_with_engine(Engine::Streaming);
+    // Row-wise work of the caller runs in the same streaming pass as the parsing.
+    let collected = transform(combined).collect_with_engine(Engine::Streaming);
     spinner.finish_and_clear();
     let mut df = match collected {
         Ok(result) => result.unwrap_single(),
