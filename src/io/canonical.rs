@@ -14,7 +14,7 @@ use crate::io::dates::{self, DateChoice, DateFormat};
 use crate::io::read::{self, Source, RAW_ROW_INDEX};
 use crate::io::schema::{self, ColumnKind, ColumnMapping, CANONICAL_COLUMNS};
 
-/// How many leading values of the time column are looked at to choose its date format.
+/// How many leading rows of the time column are looked at to choose its date format.
 /// Day-first dates show themselves (a day above 12) within a fortnight of data.
 const DATE_SAMPLE_ROWS: u32 = 20_000;
 /// Original text quoted in an issue is cut to this many characters.
@@ -202,11 +202,12 @@ fn parse_timestamp(raw: Expr, format: &DateFormat) -> Expr {
 
 /// Reads a sample of the time column as text, for choosing its format.
 fn sample_text(raw: &LazyFrame, column: &str) -> Result<Vec<String>> {
+    // Limit first: the slice reaches the scan, so only the head of the file is read.
     let sample = raw
         .clone()
+        .limit(DATE_SAMPLE_ROWS)
         .select([col(column).cast(DataType::String)])
         .filter(col(column).is_not_null())
-        .limit(DATE_SAMPLE_ROWS)
         .collect()?;
     let values = sample
         .column(column)?
