@@ -133,11 +133,18 @@ fn non_blank(raw: Expr) -> Expr {
         .and(raw.str().strip_chars(lit(NULL)).str().len_bytes().gt(lit(0)))
 }
 
-fn issue_text(source_header: &str, raw: Expr, what: &str) -> Expr {
+/// `column 'X': 'value' is not ...` for the rows where `failed` holds, null elsewhere.
+///
+/// The raw value is masked *before* the text is built: a string column made by when/then
+/// keeps the buffers of both branches alive, so building the message for every row and
+/// masking afterwards would pin a message-sized buffer per row in memory.
+fn issue_text(source_header: &str, raw: Expr, failed: Expr, what: &str) -> Expr {
     concat_str(
         [
             lit(format!("column '{source_header}': '")),
-            raw.str().slice(lit(0), lit(QUOTED_VALUE_CHARS)),
+            when(failed)
+                .then(raw.str().slice(lit(0), lit(QUOTED_VALUE_CHARS)))
+                .otherwise(null_of(DataType::String)),
             lit(format!("' is not {what}")),
         ],
         "",
@@ -265,11 +272,8 @@ pub fn plan_source(source: &Source, mut raw: LazyFrame, options: &CanonicalOptio
             ColumnKind::Text => raw_col.cast(DataType::String),
             ColumnKind::Number => {
                 if is_text(&dtype) {
-                    issues.push(
-                        when(non_blank(raw_col.clone()).and(parse_number(raw_col.clone()).is_null()))
-                            .then(issue_text(source_header, raw_col.clone(), "a number"))
-                            .otherwise(null_of(DataType::String)),
-                    );
+                    let failed = non_blank(raw_col.clone()).and(parse_number(raw_col.clone()).is_null());
+                    issues.push(issue_text(source_header, raw_col.clone(), failed, "a number"));
                 }
                 raw_col.pipe_number(&dtype)
             }
@@ -324,15 +328,9 @@ pub fn plan_source(source: &Source, mut raw: LazyFrame, options: &CanonicalOptio
                     };
                     date_description = Some(format.describe());
                     let parsed = parse_timestamp(text.clone(), &format);
-                    issues.push(
-                        when(non_blank(text.clone()).and(parsed.clone().is_null()))
-                            .then(issue_text(
-                                source_header,
-                                text,
-                                &format!("a date in the format {}", format.describe()),
-                            ))
-                            .otherwise(null_of(DataType::String)),
-                    );
+                    let failed = non_blank(text.clone()).and(parsed.clone().is_null());
+                    let what = format!("a date in the format {}", format.describe());
+                    issues.push(issue_text(source_header, text, failed, &what));
                     parsed
                 }
             },

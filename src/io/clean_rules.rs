@@ -88,11 +88,29 @@ pub fn classify(
         .not();
     let ts_ms = col(schema::TS).cast(DataType::Int64);
     let return_dropped = col(RETURN_FLAG).and(lit(returns == ReturnsPolicy::Drop));
+    // Texts that quote a value are built only where their condition holds (see
+    // `canonical::issue_text` for why masking afterwards would pin memory).
+    let quoting = |condition: Expr, prefix: &str, value: Expr| {
+        concat_str(
+            [
+                lit(prefix.to_string()),
+                when(condition)
+                    .then(value)
+                    .otherwise(lit(NULL).cast(DataType::String)),
+            ],
+            "",
+            false,
+        )
+    };
+    let price_not_positive = col(schema::UNIT_PRICE).lt_eq(lit(0.0)).fill_null(lit(false));
+    let future = ts_ms.clone().gt(lit(max_ts_ms));
+    let before_1970 = ts_ms.lt(lit(0i64));
+    let ts_text = col(schema::TS).cast(DataType::String);
     let conditions: [(Expr, Expr); 9] = [
         (duplicate, lit("exact duplicate of an earlier row")),
         (
             col(schema::INGEST_ISSUE).is_not_null(),
-            concat_str([lit("unparseable value: "), col(schema::INGEST_ISSUE)], "", true),
+            concat_str([lit("unparseable value: "), col(schema::INGEST_ISSUE)], "", false),
         ),
         (col(schema::CUSTOMER_ID).is_null(), lit("customer_id is missing")),
         (col(schema::TS).is_null(), lit("ts (order date) is missing")),
@@ -102,37 +120,20 @@ pub fn classify(
         ),
         (return_dropped, lit("return or cancellation (--returns drop)")),
         (
-            col(schema::UNIT_PRICE).lt_eq(lit(0.0)).fill_null(lit(false)),
-            concat_str(
-                [
-                    lit("unit_price is not positive: "),
-                    col(schema::UNIT_PRICE).cast(DataType::String),
-                ],
-                "",
-                true,
+            price_not_positive.clone(),
+            quoting(
+                price_not_positive,
+                "unit_price is not positive: ",
+                col(schema::UNIT_PRICE).cast(DataType::String),
             ),
         ),
         (
-            ts_ms.clone().gt(lit(max_ts_ms)),
-            concat_str(
-                [
-                    lit("timestamp is in the future: "),
-                    col(schema::TS).cast(DataType::String),
-                ],
-                "",
-                true,
-            ),
+            future.clone(),
+            quoting(future, "timestamp is in the future: ", ts_text.clone()),
         ),
         (
-            ts_ms.lt(lit(0i64)),
-            concat_str(
-                [
-                    lit("timestamp is before 1970: "),
-                    col(schema::TS).cast(DataType::String),
-                ],
-                "",
-                true,
-            ),
+            before_1970.clone(),
+            quoting(before_1970, "timestamp is before 1970: ", ts_text),
         ),
     ];
     let mut rule = when(conditions[0].0.clone())
