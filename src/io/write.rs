@@ -142,11 +142,33 @@ fn csv_writer<W: Write>(writer: W) -> CsvWriter<W> {
         .with_datetime_format(Some("%Y-%m-%d %H:%M:%S%.3f".into()))
 }
 
+/// Rows per Parquet row group.
+const PARQUET_ROW_GROUP: usize = 512 * 1024;
+
+/// Parquet one row group at a time: `ParquetWriter::finish` first copies the whole table into
+/// row-group-sized chunks, which doubles the peak memory of a large write.
+fn write_parquet<W: Write>(df: &DataFrame, writer: W) -> PolarsResult<()> {
+    let mut batched = ParquetWriter::new(writer).batched(df.schema())?;
+    let mut offset = 0;
+    loop {
+        let mut group = df.slice(offset as i64, PARQUET_ROW_GROUP);
+        group.rechunk_mut();
+        if group.height() > 0 || offset == 0 {
+            batched.write_batch(&group)?;
+        }
+        offset += PARQUET_ROW_GROUP;
+        if offset >= df.height() {
+            break;
+        }
+    }
+    batched.finish().map(|_| ())
+}
+
 fn encode<W: Write>(df: &mut DataFrame, format: TableFormat, writer: W) -> PolarsResult<()> {
     match format {
         TableFormat::Csv => csv_writer(writer).finish(df),
         TableFormat::Tsv => csv_writer(writer).with_separator(b'\t').finish(df),
-        TableFormat::Parquet => ParquetWriter::new(writer).finish(df).map(|_| ()),
+        TableFormat::Parquet => write_parquet(df, writer),
         TableFormat::Json => JsonWriter::new(writer)
             .with_json_format(JsonFormat::Json)
             .finish(df),
