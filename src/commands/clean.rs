@@ -64,15 +64,24 @@ pub fn run(args: CleanArgs) -> Result<()> {
         .sum()
         .unwrap_or(0) as u64;
     let mut rule_counts: Vec<(String, u64)> = RULES.iter().map(|r| (r.to_string(), 0)).collect();
-    for rule in classified.column(RULE)?.str()?.iter().flatten() {
-        if let Some(entry) = rule_counts.iter_mut().find(|(name, _)| name == rule) {
-            entry.1 += 1;
+    for rule in classified.column(RULE)?.u32()?.iter().flatten() {
+        if rule > 0 {
+            rule_counts[rule as usize - 1].1 += 1;
         }
     }
 
-    let rejected_mask = classified.column(REASON)?.is_not_null();
-    let mut rejects = classified.filter(&rejected_mask)?;
-    let mut kept = classified.filter(&!&rejected_mask)?;
+    let rejected_mask = classified.column(RULE)?.u32()?.not_equal(0);
+    let mut rejects = classified
+        .filter(&rejected_mask)?
+        .lazy()
+        .with_column(clean_rules::reason())
+        .collect()?;
+    // The usual nightly case rejects little or nothing: keep the table as it is then.
+    let mut kept = if rejects.height() == 0 {
+        classified
+    } else {
+        classified.filter(&!&rejected_mask)?
+    };
 
     let returns_in_output = kept.column(RETURN_FLAG)?.bool()?.sum().unwrap_or(0) as u64;
     let mut netting_figures = Vec::new();
@@ -83,19 +92,15 @@ pub fn run(args: CleanArgs) -> Result<()> {
             netting_figures.push(("returns kept (is_return = true)".to_string(), returns_in_output));
         }
         ReturnsPolicy::Net => {
-            let (purchases, netted) = net_returns(kept)?;
+            let (purchases, netted, unmatched) = net_returns(kept)?;
             kept = purchases;
-            let unmatched = netted
-                .column(RULE)?
-                .str()?
-                .iter()
-                .filter(|r| *r == Some(RULE_UNMATCHED))
-                .count() as u64;
             netting_figures.push((
                 "returns netted into purchases".to_string(),
                 netted.height() as u64 - unmatched,
             ));
             netting_figures.push(("returns with no purchase to net against".to_string(), unmatched));
+            let columns = rejects.get_column_names_owned();
+            let netted = netted.select(columns)?;
             rejects = rejects.vstack(&netted)?;
         }
     }
@@ -176,9 +181,6 @@ pub fn run(args: CleanArgs) -> Result<()> {
     Ok(())
 }
 
-const RULE_NETTED: &str = "return netted";
-const RULE_UNMATCHED: &str = "return unmatched";
-
 /// Where rejected rows go: `--rejects`, or beside a file output as `NAME.rejects.csv`.
 fn rejects_destination(
     args: &CleanArgs,
@@ -223,7 +225,8 @@ fn parse_max_date(text: &str) -> Result<i64> {
 
 /// Splits kept rows into purchases (with returns taken off) and the return rows themselves,
 /// which leave the table with a reason naming the rows they were netted against.
-fn net_returns(kept: DataFrame) -> Result<(DataFrame, DataFrame)> {
+/// Also returns how many returns found no purchase at all.
+fn net_returns(kept: DataFrame) -> Result<(DataFrame, DataFrame, u64)> {
     let is_return = kept.column(RETURN_FLAG)?.bool()?.clone();
     let mut purchases = kept.filter(&!&is_return)?;
     let mut returned = kept.filter(&is_return)?;
@@ -268,11 +271,11 @@ fn net_returns(kept: DataFrame) -> Result<(DataFrame, DataFrame)> {
     purchases.replace(schema::QUANTITY, quantity.into())?;
 
     let purchase_rows: Vec<Option<u64>> = purchases.column(schema::SOURCE_ROW)?.u64()?.iter().collect();
-    let mut rules = Vec::with_capacity(returned.height());
+    let mut unmatched_returns = 0;
     let mut reasons = Vec::with_capacity(returned.height());
     for (against, unmatched) in netting.netted_against.iter().zip(&netting.unmatched_amount) {
         if against.is_empty() {
-            rules.push(RULE_UNMATCHED);
+            unmatched_returns += 1;
             reasons.push(
                 "return with no earlier purchase of this item by this customer to net against".to_string(),
             );
@@ -285,7 +288,6 @@ fn net_returns(kept: DataFrame) -> Result<(DataFrame, DataFrame)> {
                         .unwrap_or_else(|| "?".into())
                 })
                 .collect();
-            rules.push(RULE_NETTED);
             let mut reason = format!("return netted against source row {}", rows.join(", "));
             if *unmatched > 1e-9 {
                 reason.push_str(&format!(" ({unmatched:.2} beyond the purchases)"));
@@ -293,7 +295,6 @@ fn net_returns(kept: DataFrame) -> Result<(DataFrame, DataFrame)> {
             reasons.push(reason);
         }
     }
-    returned.replace(RULE, Series::new(RULE.into(), rules).into())?;
-    returned.replace(REASON, Series::new(REASON.into(), reasons).into())?;
-    Ok((purchases, returned))
+    returned.with_column(Column::new(REASON.into(), reasons))?;
+    Ok((purchases, returned, unmatched_returns))
 }

@@ -76,7 +76,9 @@ pub fn is_return() -> Expr {
             .fill_null(lit(false)))
 }
 
-/// Adds the rule and reason columns (null for rows that stay), in the documented order.
+/// Adds [`RULE`] (u32): 0 for rows that stay, otherwise 1 + the position in [`RULES`] of the first
+/// rule that removes the row. Only a small integer per row: the reason text is built later,
+/// for the removed rows alone ([`reason`]).
 pub fn classify(
     frame: LazyFrame,
     content_columns: &[String],
@@ -87,69 +89,55 @@ pub fn classify(
         .is_first_distinct()
         .not();
     let ts_ms = col(schema::TS).cast(DataType::Int64);
-    let return_dropped = col(RETURN_FLAG).and(lit(returns == ReturnsPolicy::Drop));
-    // Texts that quote a value are built only where their condition holds (see
-    // `canonical::issue_text` for why masking afterwards would pin memory).
-    let quoting = |condition: Expr, prefix: &str, value: Expr| {
+    let conditions: [Expr; 9] = [
+        duplicate,
+        col(schema::INGEST_ISSUE).is_not_null(),
+        col(schema::CUSTOMER_ID).is_null(),
+        col(schema::TS).is_null(),
+        col(schema::AMOUNT).is_null(),
+        col(RETURN_FLAG).and(lit(returns == ReturnsPolicy::Drop)),
+        col(schema::UNIT_PRICE).lt_eq(lit(0.0)).fill_null(lit(false)),
+        ts_ms.clone().gt(lit(max_ts_ms)),
+        ts_ms.lt(lit(0i64)),
+    ];
+    let mut rule = when(conditions[0].clone())
+        .then(lit(1u32))
+        .when(conditions[1].clone())
+        .then(lit(2u32));
+    for (i, condition) in conditions.iter().enumerate().skip(2) {
+        rule = rule.when(condition.clone()).then(lit(i as u32 + 1));
+    }
+    frame.with_column(rule.otherwise(lit(0u32)).cast(DataType::UInt32).alias(RULE))
+}
+
+/// The reason text of a removed row, from its [`RULE`].
+pub fn reason() -> Expr {
+    let ts_text = col(schema::TS).cast(DataType::String);
+    let texts: [Expr; 9] = [
+        lit("exact duplicate of an earlier row"),
+        concat_str([lit("unparseable value: "), col(schema::INGEST_ISSUE)], "", false),
+        lit("customer_id is missing"),
+        lit("ts (order date) is missing"),
+        lit("amount is missing (no amount, or no quantity and unit_price)"),
+        lit("return or cancellation (--returns drop)"),
         concat_str(
             [
-                lit(prefix.to_string()),
-                when(condition)
-                    .then(value)
-                    .otherwise(lit(NULL).cast(DataType::String)),
+                lit("unit_price is not positive: "),
+                col(schema::UNIT_PRICE).cast(DataType::String),
             ],
             "",
             false,
-        )
-    };
-    let price_not_positive = col(schema::UNIT_PRICE).lt_eq(lit(0.0)).fill_null(lit(false));
-    let future = ts_ms.clone().gt(lit(max_ts_ms));
-    let before_1970 = ts_ms.lt(lit(0i64));
-    let ts_text = col(schema::TS).cast(DataType::String);
-    let conditions: [(Expr, Expr); 9] = [
-        (duplicate, lit("exact duplicate of an earlier row")),
-        (
-            col(schema::INGEST_ISSUE).is_not_null(),
-            concat_str([lit("unparseable value: "), col(schema::INGEST_ISSUE)], "", false),
         ),
-        (col(schema::CUSTOMER_ID).is_null(), lit("customer_id is missing")),
-        (col(schema::TS).is_null(), lit("ts (order date) is missing")),
-        (
-            col(schema::AMOUNT).is_null(),
-            lit("amount is missing (no amount, or no quantity and unit_price)"),
-        ),
-        (return_dropped, lit("return or cancellation (--returns drop)")),
-        (
-            price_not_positive.clone(),
-            quoting(
-                price_not_positive,
-                "unit_price is not positive: ",
-                col(schema::UNIT_PRICE).cast(DataType::String),
-            ),
-        ),
-        (
-            future.clone(),
-            quoting(future, "timestamp is in the future: ", ts_text.clone()),
-        ),
-        (
-            before_1970.clone(),
-            quoting(before_1970, "timestamp is before 1970: ", ts_text),
-        ),
+        concat_str([lit("timestamp is in the future: "), ts_text.clone()], "", false),
+        concat_str([lit("timestamp is before 1970: "), ts_text], "", false),
     ];
-    let mut rule = when(conditions[0].0.clone())
-        .then(lit(RULES[0]))
-        .when(conditions[1].0.clone())
-        .then(lit(RULES[1]));
-    let mut reason = when(conditions[0].0.clone())
-        .then(conditions[0].1.clone())
-        .when(conditions[1].0.clone())
-        .then(conditions[1].1.clone());
-    for (i, (condition, text)) in conditions.iter().enumerate().skip(2) {
-        rule = rule.when(condition.clone()).then(lit(RULES[i]));
-        reason = reason.when(condition.clone()).then(text.clone());
+    let is_rule = |i: usize| col(RULE).eq(lit(i as u32 + 1));
+    let mut text = when(is_rule(0))
+        .then(texts[0].clone())
+        .when(is_rule(1))
+        .then(texts[1].clone());
+    for (i, t) in texts.iter().enumerate().skip(2) {
+        text = text.when(is_rule(i)).then(t.clone());
     }
-    frame.with_columns([
-        rule.otherwise(lit(NULL).cast(DataType::String)).alias(RULE),
-        reason.otherwise(lit(NULL).cast(DataType::String)).alias(REASON),
-    ])
+    text.otherwise(lit(NULL).cast(DataType::String)).alias(REASON)
 }
