@@ -362,7 +362,7 @@ fn every_output_format_round_trips() {
 }
 
 #[test]
-fn stdin_is_sniffed_for_csv_and_arrow() {
+fn stdin_is_sniffed_for_every_format() {
     let wd = Workdir::new();
     wd.write("orders.csv", ORDERS);
     let csv_out = wd
@@ -373,6 +373,26 @@ fn stdin_is_sniffed_for_csv_and_arrow() {
         .unwrap();
     assert!(csv_out.status.success(), "{}", stderr_of(&csv_out));
     assert_eq!(Table::parse(&csv_out.stdout, b',').len(), 2);
+
+    for format in ["parquet", "json", "ndjson"] {
+        let typed = wd
+            .ckm()
+            .args(["ingest", "orders.csv", "-q", "--format", format])
+            .output()
+            .unwrap();
+        let back = wd
+            .ckm()
+            .args(["ingest", "-", "-q"])
+            .write_stdin(typed.stdout)
+            .output()
+            .unwrap();
+        assert!(back.status.success(), "{format} on stdin: {}", stderr_of(&back));
+        assert_eq!(
+            Table::parse(&back.stdout, b',').column("order_id"),
+            ["536365", "536366"],
+            "{format}"
+        );
+    }
 
     let arrow = wd
         .ckm()
