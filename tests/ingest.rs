@@ -683,3 +683,19 @@ fn delimiter_flag_overrides_sniffing() {
     assert!(output.status.success(), "{}", stderr_of(&output));
     assert_eq!(Table::parse(&output.stdout, b',').column("amount"), ["3.0"]);
 }
+
+#[test]
+fn explain_shows_the_mapping_that_falls_short() {
+    let wd = Workdir::new();
+    wd.write("t.csv", "Custmer ID,Order Date,Total\nc1,2024-01-02,3\n");
+    let output = wd.ckm().args(["ingest", "t.csv", "--explain"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let text = stdout_of(&output);
+    assert!(text.contains("customer_id  <- -"), "{text}");
+    assert!(
+        text.contains("amount       <- 'Total' (synonym 'total')"),
+        "{text}"
+    );
+    assert!(text.contains("kept as they are: 'Custmer ID'"), "{text}");
+    assert!(stderr_of(&output).contains("--map customer_id='Custmer ID'"));
+}

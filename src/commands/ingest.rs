@@ -20,11 +20,10 @@ pub fn run(args: IngestArgs) -> Result<()> {
     record.parameter("date_format", &args.read.date_format);
     record.parameter("encoding", format!("{:?}", args.read.encoding));
 
-    let planned = io::plan_inputs(&args.inputs, &args.read)?;
     if args.explain {
-        explain(&planned);
-        return Ok(());
+        return explain(io::explain_inputs(&args.inputs, &args.read)?);
     }
+    let planned = io::plan_inputs(&args.inputs, &args.read)?;
     for (source, plan) in planned.sources.iter().zip(&planned.plans) {
         record.parameter(
             &format!("mapping[{}]", source.spec.display),
@@ -80,8 +79,12 @@ fn time_range(table: &DataFrame) -> Result<Option<String>> {
     Ok(Some(format!("{} .. {}", show(first), show(last))))
 }
 
-fn explain(planned: &io::PlannedInputs) {
-    for (source, plan) in planned.sources.iter().zip(&planned.plans) {
+/// Prints each input's mapping and how its dates are read; ends with the first input's
+/// planning error (exit code 3), if any, after every mapping has been shown.
+fn explain(inputs: Vec<io::ExplainedInput>) -> Result<()> {
+    let mut first_error = None;
+    for input in inputs {
+        let source = &input.source;
         println!(
             "{} ({:?}{}):",
             source.spec.display,
@@ -91,16 +94,16 @@ fn explain(planned: &io::PlannedInputs) {
                 _ => String::new(),
             }
         );
+        let (date_format, warnings) = match &input.plan {
+            Ok(plan) => (plan.date_format.clone(), plan.warnings.clone()),
+            Err(_) => (None, Vec::new()),
+        };
         for column in schema::CANONICAL_COLUMNS {
-            let line = match plan.mapping.mapped.iter().find(|m| m.canonical == column.name) {
+            let line = match input.mapping.mapped.iter().find(|m| m.canonical == column.name) {
                 Some(m) => {
-                    let extra = if column.name == schema::TS {
-                        plan.date_format
-                            .as_ref()
-                            .map(|f| format!(", read as {f}"))
-                            .unwrap_or_default()
-                    } else {
-                        String::new()
+                    let extra = match (column.name, &date_format) {
+                        (schema::TS, Some(f)) => format!(", read as {f}"),
+                        _ => String::new(),
                     };
                     format!("'{}' ({}{extra})", m.source, m.reason)
                 }
@@ -110,16 +113,25 @@ fn explain(planned: &io::PlannedInputs) {
                         source.spec.channel.as_deref().unwrap_or_default()
                     )
                 }
-                None if column.name == schema::AMOUNT => "quantity x unit_price (no amount column)".into(),
+                None if column.name == schema::AMOUNT
+                    && input.mapping.source_of(schema::QUANTITY).is_some()
+                    && input.mapping.source_of(schema::UNIT_PRICE).is_some() =>
+                {
+                    "quantity x unit_price (no amount column)".into()
+                }
                 None => "-".into(),
             };
             println!("  {:<12} <- {line}", column.name);
         }
-        if !plan.mapping.extra.is_empty() {
-            println!("  kept as they are: {}", schema::quote_list(&plan.mapping.extra));
+        if !input.mapping.extra.is_empty() {
+            println!("  kept as they are: {}", schema::quote_list(&input.mapping.extra));
         }
-        for warning in &plan.warnings {
+        for warning in &warnings {
             println!("  warning: {warning}");
         }
+        if let Err(error) = input.plan {
+            first_error.get_or_insert(error);
+        }
     }
+    first_error.map_or(Ok(()), Err)
 }

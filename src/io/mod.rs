@@ -31,6 +31,25 @@ pub struct PlannedInputs {
 /// Resolves, opens and plans the inputs: all header and format problems surface here,
 /// before any data is read.
 pub fn plan_inputs(inputs: &[String], read: &ReadArgs) -> Result<PlannedInputs> {
+    let mut sources = Vec::new();
+    let mut plans = Vec::new();
+    for explained in explain_inputs(inputs, read)? {
+        plans.push(explained.plan?);
+        sources.push(explained.source);
+    }
+    Ok(PlannedInputs { sources, plans })
+}
+
+/// One input's mapping, and its plan or the reason there is none.
+pub struct ExplainedInput {
+    pub source: Source,
+    pub mapping: schema::ColumnMapping,
+    pub plan: Result<SourcePlan>,
+}
+
+/// Opens every input and maps its headers; planning errors (a missing required column, no
+/// date format) are kept per input, so `--explain` can show the mapping that fell short.
+pub fn explain_inputs(inputs: &[String], read: &ReadArgs) -> Result<Vec<ExplainedInput>> {
     let specs = read::resolve_inputs(inputs)?;
     let options = CanonicalOptions {
         overrides: schema::parse_overrides(&read.map)?,
@@ -38,15 +57,19 @@ pub fn plan_inputs(inputs: &[String], read: &ReadArgs) -> Result<PlannedInputs> 
         date_format: read.date_format.clone(),
         tag_source_file: specs.len() > 1,
     };
-    let mut sources = Vec::new();
-    let mut plans = Vec::new();
+    let mut explained = Vec::new();
     for spec in specs {
         let source = read::open_source(spec, read)?;
-        let raw = read::scan_raw(&source)?;
-        plans.push(canonical::plan_source(&source, raw, &options)?);
-        sources.push(source);
+        let mut raw = read::scan_raw(&source)?;
+        let mapping = canonical::mapping_for(&source, &mut raw, &options)?;
+        let plan = canonical::plan_source(&source, raw, &options);
+        explained.push(ExplainedInput {
+            source,
+            mapping,
+            plan,
+        });
     }
-    Ok(PlannedInputs { sources, plans })
+    Ok(explained)
 }
 
 /// Reads the planned inputs into one canonical table (streaming engine), applying the
