@@ -238,8 +238,7 @@ fn sample_data_row_accounting_holds() {
             .output()
             .unwrap();
         assert!(output.status.success(), "{file}: {}", stderr_of(&output));
-        let m: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(wd.path("m.json")).unwrap()).unwrap();
+        let m = wd.read_json("m.json");
         let rows_in = m["summary"]["rows in"].as_u64().unwrap();
         let rows_out = m["summary"]["rows out"].as_u64().unwrap();
         let rejected = m["summary"]["rows rejected"].as_u64().unwrap();
@@ -271,7 +270,7 @@ fn online_retail_accounting_holds() {
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr_of(&output));
-    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(wd.path("m.json")).unwrap()).unwrap();
+    let m = wd.read_json("m.json");
     let s = &m["summary"];
     assert_eq!(s["rows in"], 541_909);
     assert_eq!(

@@ -470,8 +470,7 @@ fn manifest_records_inputs_outputs_and_figures() {
         ])
         .assert()
         .success();
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(wd.path("run.json")).unwrap()).unwrap();
+    let manifest = wd.read_json("run.json");
     let expected_in = format!("{:x}", sha2::Sha256::digest(ORDERS.as_bytes()));
     let expected_out = format!(
         "{:x}",
@@ -589,8 +588,7 @@ fn online_retail_parquet_maps_automatically() {
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr_of(&output));
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(wd.path("m.json")).unwrap()).unwrap();
+    let manifest = wd.read_json("m.json");
     assert_eq!(manifest["summary"]["rows out"], 541_909);
     assert_eq!(
         manifest["summary"]["rows with unparseable values (flagged for clean)"],

@@ -42,6 +42,11 @@ impl Workdir {
         Table::parse(&std::fs::read(self.path(name)).expect("reading output"), b',')
     }
 
+    pub fn read_json(&self, name: &str) -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(self.path(name)).expect("reading JSON output"))
+            .expect("valid JSON")
+    }
+
     pub fn files(&self) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(self.dir.path())
             .expect("listing the workdir")
