@@ -173,8 +173,12 @@ fn ms_datetime() -> DataType {
     DataType::Datetime(TimeUnit::Milliseconds, None)
 }
 
-fn parse_timestamp(raw: Expr, format: &DateFormat) -> Expr {
-    let trimmed = raw.str().strip_chars(lit(NULL));
+fn parse_timestamp(raw: Expr, format: &DateFormat, trim: bool) -> Expr {
+    let trimmed = if trim {
+        raw.str().strip_chars(lit(NULL))
+    } else {
+        raw
+    };
     match format {
         DateFormat::EpochSeconds => (trimmed.cast(DataType::Int64) * lit(1000i64)).cast(ms_datetime()),
         DateFormat::EpochMilliseconds => trimmed.cast(DataType::Int64).cast(ms_datetime()),
@@ -245,17 +249,16 @@ pub fn plan_source(source: &Source, mut raw: LazyFrame, options: &CanonicalOptio
         issues.push(col(schema::INGEST_ISSUE).cast(DataType::String));
     }
 
+    let mut staged = Staged::default();
     for column in CANONICAL_COLUMNS {
         let name = column.name;
         let Some(source_header) = mapping.source_of(name) else {
             let expr = match (name, &source.spec.channel) {
                 (schema::CHANNEL, Some(channel)) => lit(channel.as_str()),
+                // The required-column check guarantees quantity and unit_price here; they
+                // come before amount is needed, as staged values.
                 (schema::AMOUNT, _) => {
-                    // Required-column check guarantees quantity and unit_price here.
-                    col(mapping.source_of(schema::QUANTITY).expect("checked"))
-                        .pipe_number(&dtype_of(mapping.source_of(schema::QUANTITY).expect("checked")))
-                        * col(mapping.source_of(schema::UNIT_PRICE).expect("checked"))
-                            .pipe_number(&dtype_of(mapping.source_of(schema::UNIT_PRICE).expect("checked")))
+                    col(Staged::value_name(schema::QUANTITY)) * col(Staged::value_name(schema::UNIT_PRICE))
                 }
                 _ => null_of(match column.kind {
                     ColumnKind::Text => DataType::String,
@@ -270,13 +273,13 @@ pub fn plan_source(source: &Source, mut raw: LazyFrame, options: &CanonicalOptio
         let dtype = dtype_of(source_header);
         let expr = match column.kind {
             ColumnKind::Text => raw_col.cast(DataType::String),
-            ColumnKind::Number => {
-                if is_text(&dtype) {
-                    let failed = non_blank(raw_col.clone()).and(parse_number(raw_col.clone()).is_null());
-                    issues.push(issue_text(source_header, raw_col.clone(), failed, "a number"));
-                }
-                raw_col.pipe_number(&dtype)
+            ColumnKind::Number if is_text(&dtype) => {
+                let fast = raw_col.clone().cast(DataType::Float64);
+                let (value, issue) = staged.parse(name, source_header, fast, parse_number, "a number");
+                issues.push(issue);
+                value
             }
+            ColumnKind::Number => raw_col.pipe_number(&dtype),
             ColumnKind::Timestamp => match &dtype {
                 DataType::Datetime(_, Some(_)) => raw_col
                     .dt()
@@ -327,15 +330,16 @@ pub fn plan_source(source: &Source, mut raw: LazyFrame, options: &CanonicalOptio
                         }
                     };
                     date_description = Some(format.describe());
-                    let parsed = parse_timestamp(text.clone(), &format);
-                    let failed = non_blank(text.clone()).and(parsed.clone().is_null());
                     let what = format!("a date in the format {}", format.describe());
-                    issues.push(issue_text(source_header, text, failed, &what));
-                    parsed
+                    let fast = parse_timestamp(text, &format, false);
+                    let slow = |leftover: Expr| parse_timestamp(leftover, &format, true);
+                    let (value, issue) = staged.parse(name, source_header, fast, slow, &what);
+                    issues.push(issue);
+                    value
                 }
             },
         };
-        exprs.push(expr.alias(name));
+        exprs.push(staged.value(name, expr));
     }
 
     // Extra columns as they are, renamed only if they would collide with ckm's own.
@@ -382,8 +386,66 @@ pub fn plan_source(source: &Source, mut raw: LazyFrame, options: &CanonicalOptio
         mapping,
         date_format: date_description,
         warnings,
-        frame: raw.select(exprs),
+        frame: staged.apply(raw, exprs),
     })
+}
+
+/// The canonical frame is built in three steps, so that the cheap parse runs on every row
+/// and the expensive one (trimming, currency signs, thousands separators, issue texts) only
+/// on the few rows the cheap one could not read:
+/// 1. `fast`: a plain cast or strptime of the raw text;
+/// 2. `value`: the fast result, or the slow parse of the leftovers, plus the issue text;
+/// 3. the canonical select, which refers to the staged values by name.
+#[derive(Default)]
+struct Staged {
+    fast: Vec<Expr>,
+    values: Vec<Expr>,
+}
+
+impl Staged {
+    fn fast_name(canonical: &str) -> String {
+        format!("__ckm_fast_{canonical}")
+    }
+
+    fn value_name(canonical: &str) -> String {
+        format!("__ckm_value_{canonical}")
+    }
+
+    /// Stages `fast` and the fallback `slow` for a text column; returns the expression for
+    /// the parsed value and the issue text for rows neither could read.
+    fn parse(
+        &mut self,
+        canonical: &str,
+        source_header: &str,
+        fast: Expr,
+        slow: impl Fn(Expr) -> Expr,
+        what: &str,
+    ) -> (Expr, Expr) {
+        let fast_name = Self::fast_name(canonical);
+        self.fast.push(fast.alias(fast_name.as_str()));
+        let raw = col(source_header).cast(DataType::String);
+        // Null wherever the fast parse succeeded: the slow path sees only the leftovers.
+        let leftover = when(col(fast_name.as_str()).is_null())
+            .then(raw.clone())
+            .otherwise(null_of(DataType::String));
+        let slow_value = slow(leftover.clone());
+        let failed = non_blank(leftover).and(slow_value.clone().is_null());
+        let value = coalesce(&[col(fast_name.as_str()), slow_value]);
+        (value, issue_text(source_header, raw, failed, what))
+    }
+
+    /// Stages a canonical column's final expression; returns what the select refers to.
+    fn value(&mut self, canonical: &str, expr: Expr) -> Expr {
+        let name = Self::value_name(canonical);
+        self.values.push(expr.alias(name.as_str()));
+        col(name.as_str()).alias(canonical)
+    }
+
+    fn apply(self, raw: LazyFrame, select: Vec<Expr>) -> LazyFrame {
+        raw.with_columns(self.fast)
+            .with_columns(self.values)
+            .select(select)
+    }
 }
 
 trait NumberExpr {
