@@ -46,10 +46,9 @@ for ext in csv parquet; do
   read -r one_wall one_rss < <(measure "ckm_clean_$ext" "$CKM" clean "$f" -q -o "$DIR/ckm_out.parquet" --rejects "$DIR/ckm_rejects.parquet")
   # The two-command pipeline, typed Arrow between them; peak is the larger process.
   read -r pipe_wall pipe_rss < <(measure "ckm_pipe_$ext" bash -c "'$CKM' ingest '$f' -q --format arrow | '$CKM' clean - -q -o '$DIR/ckm_out2.parquet' --rejects '$DIR/ckm_rejects2.parquet'")
-  for row in "python polars (ref_ingest.py)|$ref_wall|$ref_rss" "ckm clean (ingest+clean, 1 process)|$one_wall|$one_rss" "ckm ingest | ckm clean (arrow pipe)|$pipe_wall|$pipe_rss"; do
-    IFS='|' read -r tool wall rss <<<"$row"
-    printf '%-9s %-34s %9.2f %12.0f %10s\n' "$ext" "$tool" "$wall" "$(echo "$ROWS / $wall" | bc -l)" "$rss"
-  done
+  printf '%-9s %-34s %9.2f %12.0f %10s\n' "$ext" "python polars (ref_ingest.py)" "$ref_wall" "$(echo "$ROWS / $ref_wall" | bc -l)" "$ref_rss"
+  printf '%-9s %-34s %9.2f %12.0f %10s\n' "$ext" "ckm clean (one process)" "$one_wall" "$(echo "$ROWS / $one_wall" | bc -l)" "$one_rss"
+  printf '%-9s %-34s %9.2f %12.0f %10s\n' "$ext" "ckm ingest, arrow pipe, ckm clean" "$pipe_wall" "$(echo "$ROWS / $pipe_wall" | bc -l)" "$pipe_rss"
   printf '%-9s ratio ckm/python: one process %.2fx time, %.2fx memory; pipeline %.2fx time\n' "$ext" \
     "$(echo "$one_wall / $ref_wall" | bc -l)" "$(echo "$one_rss / $ref_rss" | bc -l)" "$(echo "$pipe_wall / $ref_wall" | bc -l)"
 done
