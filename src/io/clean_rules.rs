@@ -34,7 +34,8 @@ fn text_columns() -> impl Iterator<Item = &'static str> {
 /// Whitespace trimmed (blank becomes missing) and customer ids that a spreadsheet turned
 /// into floats (`17850.0`) read back as the integers they were.
 pub fn normalise(frame: LazyFrame) -> LazyFrame {
-    let mut exprs: Vec<Expr> = text_columns()
+    const ORIGINAL_ID: &str = "__ckm_original_id";
+    let mut trimmed: Vec<Expr> = text_columns()
         .map(|name| {
             let trimmed = col(name).str().strip_chars(lit(NULL));
             when(trimmed.clone().str().len_bytes().eq(lit(0)))
@@ -43,24 +44,22 @@ pub fn normalise(frame: LazyFrame) -> LazyFrame {
                 .alias(name)
         })
         .collect();
-    exprs.push(
-        col(schema::CUSTOMER_ID)
-            .neq_missing(
-                col(schema::CUSTOMER_ID)
-                    .str()
-                    .strip_chars(lit(NULL))
-                    .str()
-                    .replace(lit(r"^([-+]?\d+)\.0+$"), lit("${1}"), false),
-            )
-            .alias(ID_CHANGED),
-    );
-    let frame = frame.with_columns(exprs);
-    frame.with_column(
-        col(schema::CUSTOMER_ID)
-            .str()
-            .replace(lit(r"^([-+]?\d+)\.0+$"), lit("${1}"), false)
-            .alias(schema::CUSTOMER_ID),
-    )
+    trimmed.push(col(schema::CUSTOMER_ID).alias(ORIGINAL_ID));
+    // The regex runs only on ids with a dot in them (null elsewhere), not on every row.
+    let id = col(schema::CUSTOMER_ID);
+    let dotted = when(id.clone().str().contains_literal(lit(".")))
+        .then(id.clone())
+        .otherwise(lit(NULL).cast(DataType::String));
+    let integral = dotted.str().replace(lit(r"^([-+]?\d+)\.0+$"), lit("${1}"), false);
+    frame
+        .with_columns(trimmed)
+        .with_column(coalesce(&[integral, id]).alias(schema::CUSTOMER_ID))
+        .with_column(
+            col(ORIGINAL_ID)
+                .neq_missing(col(schema::CUSTOMER_ID))
+                .alias(ID_CHANGED),
+        )
+        .drop(cols([ORIGINAL_ID]))
 }
 
 /// A return or cancellation: negative quantity or amount, or an order id such as `C536379`
@@ -70,7 +69,10 @@ pub fn is_return() -> Expr {
         .lt(lit(0.0))
         .fill_null(lit(false))
         .or(col(schema::AMOUNT).lt(lit(0.0)).fill_null(lit(false)))
-        .or(col(schema::ORDER_ID)
+        .or(when(col(schema::ORDER_ID).str().starts_with(lit("C")))
+            // The regex sees only the ids starting with C (null elsewhere).
+            .then(col(schema::ORDER_ID))
+            .otherwise(lit(NULL).cast(DataType::String))
             .str()
             .contains(lit(r"^C\d"), false)
             .fill_null(lit(false)))

@@ -155,6 +155,9 @@ pub fn collect_transactions(
             rows,
         });
     }
+    if hash_inputs {
+        record.mark("hash_inputs");
+    }
     Ok(df)
 }
 
