@@ -18,6 +18,7 @@ use crate::error::CkmError;
 use crate::io::canonical::{CanonicalOptions, SourcePlan};
 use crate::io::manifest::{InputRecord, RunRecord};
 use crate::io::read::Source;
+use crate::io::sniff::FileFormat;
 use crate::printer::Printer;
 
 const INPUT_INDEX: &str = "__ckm_input";
@@ -26,6 +27,9 @@ const INPUT_INDEX: &str = "__ckm_input";
 pub struct PlannedInputs {
     pub sources: Vec<Source>,
     pub plans: Vec<SourcePlan>,
+    /// For inputs planned on the fast path (numbers parsed by the CSV reader), the plan that
+    /// reads every value as text, used when the fast one meets a value it cannot parse.
+    pub text_plans: Vec<Option<SourcePlan>>,
 }
 
 /// Resolves, opens and plans the inputs: all header and format problems surface here,
@@ -33,16 +37,49 @@ pub struct PlannedInputs {
 pub fn plan_inputs(inputs: &[String], read: &ReadArgs) -> Result<PlannedInputs> {
     let mut sources = Vec::new();
     let mut plans = Vec::new();
+    let mut text_plans = Vec::new();
     for explained in explain_inputs(inputs, read)? {
-        plans.push(explained.plan?);
+        let text_plan = explained.plan?;
+        let numbers: Vec<String> = explained
+            .mapping
+            .mapped
+            .iter()
+            .filter(|m| {
+                schema::canonical_column(m.canonical).is_some_and(|c| c.kind == schema::ColumnKind::Number)
+            })
+            .map(|m| m.source.clone())
+            .collect();
+        let typed = if numbers.is_empty()
+            || !matches!(explained.source.format, FileFormat::Delimited | FileFormat::Tsv)
+        {
+            None
+        } else {
+            let raw = read::scan_raw_with_numbers(&explained.source, &numbers)?;
+            canonical::plan_source(&explained.source, raw, &explained.options).ok()
+        };
+        match typed {
+            Some(plan) => {
+                plans.push(plan);
+                text_plans.push(Some(text_plan));
+            }
+            None => {
+                plans.push(text_plan);
+                text_plans.push(None);
+            }
+        }
         sources.push(explained.source);
     }
-    Ok(PlannedInputs { sources, plans })
+    Ok(PlannedInputs {
+        sources,
+        plans,
+        text_plans,
+    })
 }
 
 /// One input's mapping, and its plan or the reason there is none.
 pub struct ExplainedInput {
     pub source: Source,
+    pub options: std::rc::Rc<CanonicalOptions>,
     pub mapping: schema::ColumnMapping,
     pub plan: Result<SourcePlan>,
 }
@@ -51,12 +88,12 @@ pub struct ExplainedInput {
 /// date format) are kept per input, so `--explain` can show the mapping that fell short.
 pub fn explain_inputs(inputs: &[String], read: &ReadArgs) -> Result<Vec<ExplainedInput>> {
     let specs = read::resolve_inputs(inputs)?;
-    let options = CanonicalOptions {
+    let options = std::rc::Rc::new(CanonicalOptions {
         overrides: schema::parse_overrides(&read.map)?,
         dayfirst: read.dayfirst,
         date_format: read.date_format.clone(),
         tag_source_file: specs.len() > 1,
-    };
+    });
     let mut explained = Vec::new();
     for spec in specs {
         let source = read::open_source(spec, read)?;
@@ -65,6 +102,7 @@ pub fn explain_inputs(inputs: &[String], read: &ReadArgs) -> Result<Vec<Explaine
         let plan = canonical::plan_source(&source, raw, &options);
         explained.push(ExplainedInput {
             source,
+            options: options.clone(),
             mapping,
             plan,
         });
@@ -77,7 +115,7 @@ pub fn explain_inputs(inputs: &[String], read: &ReadArgs) -> Result<Vec<Explaine
 /// manifest, sha256.
 pub fn collect_transactions(
     planned: PlannedInputs,
-    transform: impl FnOnce(LazyFrame) -> LazyFrame,
+    transform: impl Fn(LazyFrame) -> LazyFrame,
     record: &mut RunRecord,
     printer: &Printer,
     hash_inputs: bool,
@@ -91,30 +129,43 @@ pub fn collect_transactions(
             record.warnings.push(warning.clone());
         }
     }
-    let frames: Vec<LazyFrame> = planned
-        .plans
-        .iter()
-        .enumerate()
-        .map(|(i, plan)| {
-            plan.frame
-                .clone()
-                .with_column(lit(i as u32).cast(DataType::UInt32).alias(INPUT_INDEX))
-        })
-        .collect();
-    let combined = if frames.len() == 1 {
-        frames.into_iter().next().expect("one frame")
-    } else {
-        concat_lf_diagonal(
-            frames,
-            UnionArgs {
-                to_supertypes: true,
-                ..Default::default()
-            },
-        )?
+    let combine = |plans: Vec<&SourcePlan>| -> PolarsResult<LazyFrame> {
+        let frames: Vec<LazyFrame> = plans
+            .iter()
+            .enumerate()
+            .map(|(i, plan)| {
+                plan.frame
+                    .clone()
+                    .with_column(lit(i as u32).cast(DataType::UInt32).alias(INPUT_INDEX))
+            })
+            .collect();
+        if frames.len() == 1 {
+            Ok(frames.into_iter().next().expect("one frame"))
+        } else {
+            concat_lf_diagonal(
+                frames,
+                UnionArgs {
+                    to_supertypes: true,
+                    ..Default::default()
+                },
+            )
+        }
     };
     let spinner = printer.spinner("reading and parsing");
     // Row-wise work of the caller runs in the same streaming pass as the parsing.
-    let collected = transform(combined).collect_with_engine(Engine::Streaming);
+    let mut collected =
+        transform(combine(planned.plans.iter().collect())?).collect_with_engine(Engine::Streaming);
+    if collected.is_err() && planned.text_plans.iter().any(Option::is_some) {
+        // A value the fast path could not read as a number: read every value as text, so
+        // it is kept and flagged instead.
+        let text_plans: Vec<&SourcePlan> = planned
+            .plans
+            .iter()
+            .zip(&planned.text_plans)
+            .map(|(fast, text)| text.as_ref().unwrap_or(fast))
+            .collect();
+        collected = transform(combine(text_plans)?).collect_with_engine(Engine::Streaming);
+    }
     spinner.finish_and_clear();
     let mut df = match collected {
         Ok(result) => result.unwrap_single(),
