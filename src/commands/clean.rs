@@ -54,8 +54,10 @@ pub fn run(args: CleanArgs) -> Result<()> {
         .filter(|name| !lineage.contains(&name.as_str()))
         .map(|name| name.to_string())
         .collect();
-    let classified =
-        clean_rules::classify(table.lazy(), &content_columns, args.returns, max_ts_ms).collect()?;
+    let duplicates = clean_rules::later_duplicates(&table, &content_columns)?;
+    let mut table = table;
+    table.with_column(duplicates.into_column())?;
+    let classified = clean_rules::classify(table.lazy(), args.returns, max_ts_ms).collect()?;
     record.mark("classify");
 
     let ids_normalised = classified

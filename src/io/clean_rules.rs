@@ -10,6 +10,7 @@ pub const REASON: &str = "reason";
 pub const RULE: &str = "__ckm_rule";
 pub const RETURN_FLAG: &str = "__ckm_is_return";
 pub const ID_CHANGED: &str = "__ckm_id_changed";
+pub const DUPLICATE: &str = "__ckm_duplicate";
 
 /// The rule names, in the order they are applied and reported.
 pub const RULES: &[&str] = &[
@@ -81,18 +82,11 @@ pub fn is_return() -> Expr {
 /// Adds [`RULE`] (u32): 0 for rows that stay, otherwise 1 + the position in [`RULES`] of the first
 /// rule that removes the row. Only a small integer per row: the reason text is built later,
 /// for the removed rows alone ([`reason`]).
-pub fn classify(
-    frame: LazyFrame,
-    content_columns: &[String],
-    returns: ReturnsPolicy,
-    max_ts_ms: i64,
-) -> LazyFrame {
-    let duplicate = as_struct(content_columns.iter().map(|c| col(c.as_str())).collect())
-        .is_first_distinct()
-        .not();
+/// Expects the [`DUPLICATE`] column of [`later_duplicates`].
+pub fn classify(frame: LazyFrame, returns: ReturnsPolicy, max_ts_ms: i64) -> LazyFrame {
     let ts_ms = col(schema::TS).cast(DataType::Int64);
     let conditions: [Expr; 9] = [
-        duplicate,
+        col(DUPLICATE),
         col(schema::INGEST_ISSUE).is_not_null(),
         col(schema::CUSTOMER_ID).is_null(),
         col(schema::TS).is_null(),
@@ -142,4 +136,92 @@ pub fn reason() -> Expr {
         text = text.when(is_rule(i)).then(t.clone());
     }
     text.otherwise(lit(NULL).cast(DataType::String)).alias(REASON)
+}
+
+/// True for each row equal in every listed column to an earlier row (an exact duplicate).
+///
+/// Rows are hashed column by column with polars' vectorised hashing, and only rows whose
+/// hash was seen before are compared value by value: far cheaper than grouping on a struct
+/// of every column, which row-encodes the whole table.
+pub fn later_duplicates(df: &DataFrame, columns: &[String]) -> PolarsResult<BooleanChunked> {
+    let height = df.height();
+    let state = PlSeedableRandomStateQuality::fixed();
+    let mut hashes = Vec::with_capacity(height);
+    let selected: Vec<&Column> = columns
+        .iter()
+        .map(|c| df.column(c))
+        .collect::<PolarsResult<_>>()?;
+    match selected.split_first() {
+        None => return Ok(BooleanChunked::full(DUPLICATE.into(), false, height)),
+        Some((first, rest)) => {
+            first.vec_hash(state.clone(), &mut hashes)?;
+            for column in rest {
+                column.vec_hash_combine(state.clone(), &mut hashes)?;
+            }
+        }
+    }
+    let rows_equal = |a: usize, b: usize| -> PolarsResult<bool> {
+        for column in &selected {
+            if column.get(a)? != column.get(b)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    };
+    // The first row seen for each hash; rows that only share a hash (a collision) wait in
+    // `colliding` so they are compared too.
+    let mut first_of: std::collections::HashMap<u64, usize> =
+        std::collections::HashMap::with_capacity(height);
+    let mut colliding: std::collections::HashMap<u64, Vec<usize>> = std::collections::HashMap::new();
+    let mut duplicate = vec![false; height];
+    for (row, &hash) in hashes.iter().enumerate() {
+        match first_of.entry(hash) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(row);
+            }
+            std::collections::hash_map::Entry::Occupied(slot) => {
+                let mut seen = false;
+                for &earlier in std::iter::once(slot.get()).chain(colliding.get(&hash).into_iter().flatten())
+                {
+                    if rows_equal(row, earlier)? {
+                        seen = true;
+                        break;
+                    }
+                }
+                if seen {
+                    duplicate[row] = true;
+                } else {
+                    colliding.entry(hash).or_default().push(row);
+                }
+            }
+        }
+    }
+    Ok(BooleanChunked::from_slice(DUPLICATE.into(), &duplicate))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn brute_force(rows: &[(Option<u8>, Option<i8>)]) -> Vec<bool> {
+        (0..rows.len()).map(|i| rows[..i].contains(&rows[i])).collect()
+    }
+
+    proptest! {
+        #[test]
+        fn later_duplicates_match_brute_force(
+            rows in prop::collection::vec((prop::option::of(0u8..3), prop::option::of(-2i8..2)), 0..60)
+        ) {
+            let names: Vec<Option<String>> = rows.iter().map(|r| r.0.map(|v| format!("c{v}"))).collect();
+            let amounts: Vec<Option<f64>> = rows.iter().map(|r| r.1.map(f64::from)).collect();
+            let df = DataFrame::new(rows.len(), vec![
+                Column::new("name".into(), names),
+                Column::new("amount".into(), amounts),
+            ]).unwrap();
+            let found = later_duplicates(&df, &["name".into(), "amount".into()]).unwrap();
+            let found: Vec<bool> = found.iter().map(|v| v.unwrap_or(false)).collect();
+            prop_assert_eq!(found, brute_force(&rows));
+        }
+    }
 }
