@@ -1,6 +1,9 @@
 //! The rules of `ckm clean` as polars expressions over the canonical table. Each removed row
 //! gets a short rule name (counted in the summary) and a reason (written with the row).
 
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+
 use polars::prelude::*;
 
 use crate::cli::ReturnsPolicy;
@@ -138,6 +141,26 @@ pub fn reason() -> Expr {
     text.otherwise(lit(NULL).cast(DataType::String)).alias(REASON)
 }
 
+/// The keys are already good hashes: hashing them again would only cost time.
+#[derive(Default)]
+struct IdentityHasher(u64);
+
+impl std::hash::Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+type PreHashed = std::hash::BuildHasherDefault<IdentityHasher>;
+
 /// True for each row equal in every listed column to an earlier row (an exact duplicate).
 ///
 /// Rows are hashed column by column with polars' vectorised hashing, and only rows whose
@@ -170,16 +193,16 @@ pub fn later_duplicates(df: &DataFrame, columns: &[String]) -> PolarsResult<Bool
     };
     // The first row seen for each hash; rows that only share a hash (a collision) wait in
     // `colliding` so they are compared too.
-    let mut first_of: std::collections::HashMap<u64, usize> =
-        std::collections::HashMap::with_capacity(height);
-    let mut colliding: std::collections::HashMap<u64, Vec<usize>> = std::collections::HashMap::new();
+    let mut first_of: HashMap<u64, usize, PreHashed> =
+        HashMap::with_capacity_and_hasher(height, PreHashed::default());
+    let mut colliding: HashMap<u64, Vec<usize>, PreHashed> = HashMap::default();
     let mut duplicate = vec![false; height];
     for (row, &hash) in hashes.iter().enumerate() {
         match first_of.entry(hash) {
-            std::collections::hash_map::Entry::Vacant(slot) => {
+            Entry::Vacant(slot) => {
                 slot.insert(row);
             }
-            std::collections::hash_map::Entry::Occupied(slot) => {
+            Entry::Occupied(slot) => {
                 let mut seen = false;
                 for &earlier in std::iter::once(slot.get()).chain(colliding.get(&hash).into_iter().flatten())
                 {
