@@ -175,7 +175,10 @@ fn encode<W: Write>(df: &mut DataFrame, format: TableFormat, writer: W) -> Polar
         TableFormat::Ndjson => JsonWriter::new(writer)
             .with_json_format(JsonFormat::JsonLines)
             .finish(df),
-        TableFormat::Arrow => IpcStreamWriter::new(writer).finish(df),
+        // Newest compat level: string views go out as they are, with no conversion per value.
+        TableFormat::Arrow => IpcStreamWriter::new(writer)
+            .with_compat_level(CompatLevel::newest())
+            .finish(df),
     }
 }
 
