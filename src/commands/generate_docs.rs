@@ -24,10 +24,7 @@ pub fn generate(out_dir: &Path) -> Result<()> {
     write_man(&command, "ckm", &man_dir)?;
     for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
         let name = format!("ckm-{}", sub.get_name());
-        let sub = sub
-            .clone()
-            .name(name.clone().leak() as &str)
-            .version(env!("CARGO_PKG_VERSION"));
+        let sub = sub.clone().name(name.clone()).version(env!("CARGO_PKG_VERSION"));
         write_man(&sub, &name, &man_dir)?;
     }
     for shell in [
