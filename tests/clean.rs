@@ -51,7 +51,28 @@ fn each_rule_rejects_with_a_reason_and_rows_add_up() {
     assert_eq!(clean.column("customer_id"), ["17850", "17850", "13047"]);
     assert_eq!(clean.column("order_id"), ["A1", "A2", "A3"]);
     assert_eq!(clean.column("source_row"), ["2", "4", "5"]);
-    assert!(!clean.headers.contains(&"ingest_issue".to_string()));
+    assert_eq!(
+        clean.headers,
+        [
+            "customer_id",
+            "order_id",
+            "ts",
+            "amount",
+            "quantity",
+            "unit_price",
+            "item_id",
+            "item_name",
+            "category",
+            "channel",
+            "source_row"
+        ]
+    );
+    assert_eq!(rejects.headers.last().map(String::as_str), Some("reason"));
+    assert!(
+        !rejects.headers.iter().any(|h| h.starts_with("__ckm")),
+        "{:?}",
+        rejects.headers
+    );
     assert_eq!(
         reasons(&rejects),
         [
@@ -280,4 +301,30 @@ fn online_retail_accounting_holds() {
     // PROVENANCE.md: 5,268 fully duplicated rows; 135,080 rows without CustomerID.
     assert_eq!(s["rejected: exact duplicate"], 5_268);
     assert!(s["rejected: missing customer_id"].as_u64().unwrap() > 100_000);
+}
+
+#[test]
+fn amounts_that_are_not_finite_are_rejected() {
+    let wd = Workdir::new();
+    wd.write(
+        "t.csv",
+        "customer_id,ts,amount\nc1,2024-01-02,inf\nc2,2024-01-03,NaN\nc3,2024-01-03,\nc4,2024-01-03,2\n",
+    );
+    wd.ckm()
+        .args(["clean", "t.csv", "-q", "-o", "out.csv", "--rejects", "rej.csv"])
+        .assert()
+        .success();
+    assert_eq!(wd.read_csv("out.csv").column("customer_id"), ["c4"]);
+    assert_eq!(
+        reasons(&wd.read_csv("rej.csv")),
+        [
+            ("2", "amount is not a finite number: inf"),
+            ("3", "amount is not a finite number: NaN"),
+            (
+                "4",
+                "amount is missing (no amount, or no quantity and unit_price)"
+            ),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
 }

@@ -112,6 +112,7 @@ pub fn run(args: CleanArgs) -> Result<()> {
         REASON,
         RETURN_FLAG,
         clean_rules::ID_CHANGED,
+        clean_rules::DUPLICATE,
         schema::INGEST_ISSUE,
     ];
     let output_columns: Vec<String> = kept

@@ -93,7 +93,11 @@ pub fn classify(frame: LazyFrame, returns: ReturnsPolicy, max_ts_ms: i64) -> Laz
         col(schema::INGEST_ISSUE).is_not_null(),
         col(schema::CUSTOMER_ID).is_null(),
         col(schema::TS).is_null(),
-        col(schema::AMOUNT).is_null(),
+        // "inf" and "NaN" parse as numbers but are no amount of money.
+        col(schema::AMOUNT)
+            .is_null()
+            .or(col(schema::AMOUNT).is_nan())
+            .or(col(schema::AMOUNT).is_infinite()),
         col(RETURN_FLAG).and(lit(returns == ReturnsPolicy::Drop)),
         col(schema::UNIT_PRICE).lt_eq(lit(0.0)).fill_null(lit(false)),
         ts_ms.clone().gt(lit(max_ts_ms)),
@@ -117,7 +121,18 @@ pub fn reason() -> Expr {
         concat_str([lit("unparseable value: "), col(schema::INGEST_ISSUE)], "", false),
         lit("customer_id is missing"),
         lit("ts (order date) is missing"),
-        lit("amount is missing (no amount, or no quantity and unit_price)"),
+        when(col(schema::AMOUNT).is_null())
+            .then(lit(
+                "amount is missing (no amount, or no quantity and unit_price)",
+            ))
+            .otherwise(concat_str(
+                [
+                    lit("amount is not a finite number: "),
+                    col(schema::AMOUNT).cast(DataType::String),
+                ],
+                "",
+                false,
+            )),
         lit("return or cancellation (--returns drop)"),
         concat_str(
             [
