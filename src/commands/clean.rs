@@ -130,7 +130,12 @@ pub fn run(args: CleanArgs) -> Result<()> {
         .chain(std::iter::once(REASON.to_string()))
         .collect();
     let mut rejects = rejects.select(reject_columns)?;
-    rejects.sort_in_place([schema::SOURCE_ROW], SortMultipleOptions::default())?;
+    // Rejects read in source order: by file (for merged inputs), then row.
+    let order: Vec<&str> = [schema::SOURCE_FILE, schema::SOURCE_ROW]
+        .into_iter()
+        .filter(|c| rejects.column(c).is_ok())
+        .collect();
+    rejects.sort_in_place(order, SortMultipleOptions::default())?;
     record.mark("apply_rules");
 
     let rows_out = kept.height() as u64;
