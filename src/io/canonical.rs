@@ -191,7 +191,8 @@ fn parse_timestamp(raw: Expr, format: &DateFormat, trim: bool) -> Expr {
                 format: Some(pattern.as_str().into()),
                 strict: false,
                 exact: true,
-                cache: true,
+                // Timestamps are mostly distinct: a cache of parsed values costs more than it saves.
+                cache: false,
             };
             if *date_only {
                 trimmed.str().to_date(options).cast(ms_datetime())
