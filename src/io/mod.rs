@@ -130,6 +130,10 @@ pub fn collect_transactions(
         }
     }
     let combine = |plans: Vec<&SourcePlan>| -> PolarsResult<LazyFrame> {
+        if let [only] = plans.as_slice() {
+            // One input: its row count is the table's height, no index column needed.
+            return Ok(only.frame.clone());
+        }
         let frames: Vec<LazyFrame> = plans
             .iter()
             .enumerate()
@@ -139,17 +143,13 @@ pub fn collect_transactions(
                     .with_column(lit(i as u32).cast(DataType::UInt32).alias(INPUT_INDEX))
             })
             .collect();
-        if frames.len() == 1 {
-            Ok(frames.into_iter().next().expect("one frame"))
-        } else {
-            concat_lf_diagonal(
-                frames,
-                UnionArgs {
-                    to_supertypes: true,
-                    ..Default::default()
-                },
-            )
-        }
+        concat_lf_diagonal(
+            frames,
+            UnionArgs {
+                to_supertypes: true,
+                ..Default::default()
+            },
+        )
     };
     let spinner = printer.spinner("reading and parsing");
     // Row-wise work of the caller runs in the same streaming pass as the parsing.
@@ -186,10 +186,14 @@ pub fn collect_transactions(
     record.mark("read_and_parse");
 
     let mut counts = vec![0u64; planned.sources.len()];
-    for index in df.column(INPUT_INDEX)?.u32()?.iter().flatten() {
-        counts[index as usize] += 1;
+    if let [only] = counts.as_mut_slice() {
+        *only = df.height() as u64;
+    } else {
+        for index in df.column(INPUT_INDEX)?.u32()?.iter().flatten() {
+            counts[index as usize] += 1;
+        }
+        df = df.drop(INPUT_INDEX)?;
     }
-    df = df.drop(INPUT_INDEX)?;
     for (source, rows) in planned.sources.iter().zip(counts) {
         let (bytes, sha256) = match (&source.original_path, hash_inputs) {
             (Some(path), true) => {
