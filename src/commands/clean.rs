@@ -34,7 +34,10 @@ pub fn run(args: CleanArgs) -> Result<()> {
     let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read)?;
     let table = io::collect_transactions(
         planned,
-        |frame| clean_rules::normalise(frame).with_column(clean_rules::is_return().alias(RETURN_FLAG)),
+        |frame, schema| {
+            clean_rules::normalise(frame, schema)
+                .with_column(clean_rules::is_return(schema).alias(RETURN_FLAG))
+        },
         &mut record,
         &printer,
         hash,

@@ -36,7 +36,7 @@ pub fn run(args: IngestArgs) -> Result<()> {
     }
     let mut table = io::collect_transactions(
         planned,
-        |frame| frame,
+        |frame, _| frame,
         &mut record,
         &printer,
         args.output.manifest.is_some(),

@@ -169,6 +169,15 @@ fn parse_number(raw: Expr) -> Expr {
         .cast(DataType::Float64)
 }
 
+/// The type of a canonical column of this kind.
+pub fn canonical_dtype(kind: ColumnKind) -> DataType {
+    match kind {
+        ColumnKind::Text => DataType::String,
+        ColumnKind::Number => DataType::Float64,
+        ColumnKind::Timestamp => ms_datetime(),
+    }
+}
+
 fn ms_datetime() -> DataType {
     DataType::Datetime(TimeUnit::Milliseconds, None)
 }
@@ -261,11 +270,9 @@ pub fn plan_source(source: &Source, mut raw: LazyFrame, options: &CanonicalOptio
                 (schema::AMOUNT, _) => {
                     col(Staged::value_name(schema::QUANTITY)) * col(Staged::value_name(schema::UNIT_PRICE))
                 }
-                _ => null_of(match column.kind {
-                    ColumnKind::Text => DataType::String,
-                    ColumnKind::Number => DataType::Float64,
-                    ColumnKind::Timestamp => ms_datetime(),
-                }),
+                // Absent: added after the read as a constant null column (see
+                // `io::add_absent_columns`), which takes no memory per row.
+                _ => continue,
             };
             exprs.push(expr.alias(name));
             continue;
@@ -377,11 +384,9 @@ pub fn plan_source(source: &Source, mut raw: LazyFrame, options: &CanonicalOptio
     } else if options.tag_source_file {
         exprs.push(lit(display.as_str()).alias(schema::SOURCE_FILE));
     }
-    exprs.push(if issues.is_empty() {
-        null_of(DataType::String).alias(schema::INGEST_ISSUE)
-    } else {
-        coalesce(&issues).alias(schema::INGEST_ISSUE)
-    });
+    if !issues.is_empty() {
+        exprs.push(coalesce(&issues).alias(schema::INGEST_ISSUE));
+    }
 
     Ok(SourcePlan {
         mapping,

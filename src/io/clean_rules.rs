@@ -37,9 +37,11 @@ fn text_columns() -> impl Iterator<Item = &'static str> {
 
 /// Whitespace trimmed (blank becomes missing) and customer ids that a spreadsheet turned
 /// into floats (`17850.0`) read back as the integers they were.
-pub fn normalise(frame: LazyFrame) -> LazyFrame {
+/// Works on the columns `schema` has: absent canonical columns join after the read.
+pub fn normalise(frame: LazyFrame, schema: &Schema) -> LazyFrame {
     const ORIGINAL_ID: &str = "__ckm_original_id";
     let mut trimmed: Vec<Expr> = text_columns()
+        .filter(|name| schema.contains(name))
         .map(|name| {
             let trimmed = col(name).str().strip_chars(lit(NULL));
             when(trimmed.clone().str().len_bytes().eq(lit(0)))
@@ -68,18 +70,23 @@ pub fn normalise(frame: LazyFrame) -> LazyFrame {
 
 /// A return or cancellation: negative quantity or amount, or an order id such as `C536379`
 /// (a `C` followed by a digit, so `CA-2016-152156` is an ordinary order).
-pub fn is_return() -> Expr {
-    col(schema::QUANTITY)
-        .lt(lit(0.0))
-        .fill_null(lit(false))
-        .or(col(schema::AMOUNT).lt(lit(0.0)).fill_null(lit(false)))
-        .or(when(col(schema::ORDER_ID).str().starts_with(lit("C")))
+pub fn is_return(columns: &Schema) -> Expr {
+    let mut flag = lit(false);
+    for number in [schema::QUANTITY, schema::AMOUNT] {
+        if columns.contains(number) {
+            flag = flag.or(col(number).lt(lit(0.0)).fill_null(lit(false)));
+        }
+    }
+    if columns.contains(schema::ORDER_ID) {
+        flag = flag.or(when(col(schema::ORDER_ID).str().starts_with(lit("C")))
             // The regex sees only the ids starting with C (null elsewhere).
             .then(col(schema::ORDER_ID))
             .otherwise(lit(NULL).cast(DataType::String))
             .str()
             .contains(lit(r"^C\d"), false)
-            .fill_null(lit(false)))
+            .fill_null(lit(false)));
+    }
+    flag
 }
 
 /// Adds [`RULE`] (u32): 0 for rows that stay, otherwise 1 + the position in [`RULES`] of the first

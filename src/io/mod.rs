@@ -115,7 +115,7 @@ pub fn explain_inputs(inputs: &[String], read: &ReadArgs) -> Result<Vec<Explaine
 /// manifest, sha256.
 pub fn collect_transactions(
     planned: PlannedInputs,
-    transform: impl Fn(LazyFrame) -> LazyFrame,
+    transform: impl Fn(LazyFrame, &Schema) -> LazyFrame,
     record: &mut RunRecord,
     printer: &Printer,
     hash_inputs: bool,
@@ -153,8 +153,14 @@ pub fn collect_transactions(
     };
     let spinner = printer.spinner("reading and parsing");
     // Row-wise work of the caller runs in the same streaming pass as the parsing.
-    let mut collected =
-        transform(combine(planned.plans.iter().collect())?).collect_with_engine(Engine::Streaming);
+    let run = |plans: Vec<&SourcePlan>| -> PolarsResult<DataFrame> {
+        let mut frame = combine(plans)?;
+        let schema = frame.collect_schema()?;
+        Ok(transform(frame, &schema)
+            .collect_with_engine(Engine::Streaming)?
+            .unwrap_single())
+    };
+    let mut collected = run(planned.plans.iter().collect());
     if collected.is_err() && planned.text_plans.iter().any(Option::is_some) {
         // A value the fast path could not read as a number: read every value as text, so
         // it is kept and flagged instead.
@@ -164,11 +170,11 @@ pub fn collect_transactions(
             .zip(&planned.text_plans)
             .map(|(fast, text)| text.as_ref().unwrap_or(fast))
             .collect();
-        collected = transform(combine(text_plans)?).collect_with_engine(Engine::Streaming);
+        collected = run(text_plans);
     }
     spinner.finish_and_clear();
     let mut df = match collected {
-        Ok(result) => result.unwrap_single(),
+        Ok(df) => df,
         Err(PolarsError::IO { error, msg }) => {
             anyhow::bail!(
                 "reading {}: {error}{}",
@@ -183,6 +189,7 @@ pub fn collect_transactions(
             })));
         }
     };
+    add_absent_columns(&mut df)?;
     record.mark("read_and_parse");
 
     let mut counts = vec![0u64; planned.sources.len()];
@@ -214,6 +221,27 @@ pub fn collect_transactions(
         record.mark("hash_inputs");
     }
     Ok(df)
+}
+
+/// Canonical columns no input had, and `ingest_issue` when nothing needed parsing, join the
+/// table here as constant null columns: the schema stays the same for every input while the
+/// columns take no memory per row.
+fn add_absent_columns(df: &mut DataFrame) -> PolarsResult<()> {
+    let height = df.height();
+    for (position, column) in schema::CANONICAL_COLUMNS.iter().enumerate() {
+        if df.column(column.name).is_err() {
+            let dtype = canonical::canonical_dtype(column.kind);
+            df.insert_column(position, Column::full_null(column.name.into(), height, &dtype))?;
+        }
+    }
+    if df.column(schema::INGEST_ISSUE).is_err() {
+        df.with_column(Column::full_null(
+            schema::INGEST_ISSUE.into(),
+            height,
+            &DataType::String,
+        ))?;
+    }
+    Ok(())
 }
 
 fn describe_inputs(sources: &[Source]) -> String {
