@@ -281,7 +281,7 @@ fn net_returns(kept: DataFrame) -> Result<(DataFrame, DataFrame, u64)> {
     purchases.replace(schema::AMOUNT, amount.into())?;
     purchases.replace(schema::QUANTITY, quantity.into())?;
 
-    let purchase_rows: Vec<Option<u64>> = purchases.column(schema::SOURCE_ROW)?.u64()?.iter().collect();
+    let purchase_rows: Vec<Option<u32>> = purchases.column(schema::SOURCE_ROW)?.u32()?.iter().collect();
     let mut unmatched_returns = 0;
     let mut reasons = Vec::with_capacity(returned.height());
     for (against, unmatched) in netting.netted_against.iter().zip(&netting.unmatched_amount) {

@@ -375,9 +375,9 @@ pub fn plan_source(source: &Source, mut raw: LazyFrame, options: &CanonicalOptio
     }
 
     exprs.push(if carried_row {
-        col(schema::SOURCE_ROW).cast(DataType::UInt64)
+        col(schema::SOURCE_ROW).cast(DataType::UInt32)
     } else {
-        (col(RAW_ROW_INDEX).cast(DataType::UInt64) + lit(source.first_row_number())).alias(schema::SOURCE_ROW)
+        (col(RAW_ROW_INDEX).cast(DataType::UInt32) + lit(source.first_row_number())).alias(schema::SOURCE_ROW)
     });
     if carried_file {
         exprs.push(col(schema::SOURCE_FILE).cast(DataType::String));

@@ -146,7 +146,8 @@ pub struct Source {
 
 impl Source {
     /// The number the first data row gets: 2 for text with a header (the header is row 1).
-    pub fn first_row_number(&self) -> u64 {
+    /// Row numbers are u32 like polars' own row index (a file has fewer than 2^32 rows).
+    pub fn first_row_number(&self) -> u32 {
         if matches!(self.format, FileFormat::Delimited | FileFormat::Tsv) {
             2
         } else {
