@@ -223,9 +223,9 @@ pub fn collect_transactions(
     Ok(df)
 }
 
-/// Canonical columns no input had, and `ingest_issue` when nothing needed parsing, join the
-/// table here as constant null columns: the schema stays the same for every input while the
-/// columns take no memory per row.
+/// Canonical columns no input had, and `ingest_issue` when no row has one, join the table here
+/// as constant null columns: the schema stays the same for every input while the columns
+/// take no memory per row. Issues read as categorical become text again.
 fn add_absent_columns(df: &mut DataFrame) -> PolarsResult<()> {
     let height = df.height();
     for (position, column) in schema::CANONICAL_COLUMNS.iter().enumerate() {
@@ -234,12 +234,24 @@ fn add_absent_columns(df: &mut DataFrame) -> PolarsResult<()> {
             df.insert_column(position, Column::full_null(column.name.into(), height, &dtype))?;
         }
     }
-    if df.column(schema::INGEST_ISSUE).is_err() {
-        df.with_column(Column::full_null(
-            schema::INGEST_ISSUE.into(),
-            height,
-            &DataType::String,
-        ))?;
+    let issues = df
+        .column(schema::INGEST_ISSUE)
+        .ok()
+        .map(|c| (c.null_count(), c.dtype().clone()));
+    match issues {
+        Some((nulls, DataType::String)) if nulls < height => {}
+        Some((nulls, _)) if nulls < height => {
+            let text = df.column(schema::INGEST_ISSUE)?.cast(&DataType::String)?;
+            df.with_column(text)?;
+        }
+        // No issue anywhere (or no column that could have one): a constant null column.
+        _ => {
+            df.with_column(Column::full_null(
+                schema::INGEST_ISSUE.into(),
+                height,
+                &DataType::String,
+            ))?;
+        }
     }
     Ok(())
 }
