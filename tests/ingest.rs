@@ -22,21 +22,7 @@ fn maps_a_us_export_and_computes_amount() {
         .assert()
         .success();
     let out = wd.read_csv("out.csv");
-    assert_eq!(
-        &out.headers[..10],
-        [
-            "customer_id",
-            "order_id",
-            "ts",
-            "amount",
-            "quantity",
-            "unit_price",
-            "item_id",
-            "item_name",
-            "category",
-            "channel"
-        ]
-    );
+    assert_eq!(&out.headers[..10], common::CANONICAL_COLUMNS);
     assert_eq!(out.column("customer_id"), ["17850", "13047"]);
     assert_eq!(out.column("order_id"), ["536365", "536366"]);
     assert_eq!(

@@ -7,6 +7,20 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+/// The canonical columns, in the order every ckm table starts with.
+pub const CANONICAL_COLUMNS: [&str; 10] = [
+    "customer_id",
+    "order_id",
+    "ts",
+    "amount",
+    "quantity",
+    "unit_price",
+    "item_id",
+    "item_name",
+    "category",
+    "channel",
+];
+
 pub struct Workdir {
     pub dir: tempfile::TempDir,
 }
