@@ -30,20 +30,16 @@ fn reasons(table: &Table) -> Vec<(String, String)> {
 fn each_rule_rejects_with_a_reason_and_rows_add_up() {
     let wd = Workdir::new();
     wd.write("dirty.csv", DIRTY);
-    let output = wd
-        .ckm()
-        .args([
-            "clean",
-            "dirty.csv",
-            "-o",
-            "clean.csv",
-            "--rejects",
-            "rejects.csv",
-            "--max-date",
-            "2026-01-01",
-        ])
-        .output()
-        .unwrap();
+    let output = wd.run(&[
+        "clean",
+        "dirty.csv",
+        "-o",
+        "clean.csv",
+        "--rejects",
+        "rejects.csv",
+        "--max-date",
+        "2026-01-01",
+    ]);
     assert!(output.status.success(), "{}", stderr_of(&output));
     let clean = wd.read_csv("clean.csv");
     let rejects = wd.read_csv("rejects.csv");
@@ -163,11 +159,7 @@ fn ingest_then_clean_through_pipes_in_csv_and_arrow() {
     let wd = Workdir::new();
     wd.write("dirty.csv", DIRTY);
     for format in ["csv", "arrow"] {
-        let ingested = wd
-            .ckm()
-            .args(["ingest", "dirty.csv", "-q", "--format", format])
-            .output()
-            .unwrap();
+        let ingested = wd.run(&["ingest", "dirty.csv", "-q", "--format", format]);
         assert!(ingested.status.success());
         let cleaned = wd
             .ckm()
@@ -201,18 +193,10 @@ fn ingest_then_clean_through_pipes_in_csv_and_arrow() {
 fn without_rejects_path_on_stdout_a_warning_says_how_many() {
     let wd = Workdir::new();
     wd.write("dirty.csv", DIRTY);
-    let output = wd
-        .ckm()
-        .args(["clean", "dirty.csv", "--max-date", "2026-01-01"])
-        .output()
-        .unwrap();
+    let output = wd.run(&["clean", "dirty.csv", "--max-date", "2026-01-01"]);
     assert!(output.status.success());
     assert!(stderr_of(&output).contains("9 rows were rejected and not saved: pass --rejects PATH"));
-    let quiet = wd
-        .ckm()
-        .args(["clean", "dirty.csv", "-q", "--max-date", "2026-01-01"])
-        .output()
-        .unwrap();
+    let quiet = wd.run(&["clean", "dirty.csv", "-q", "--max-date", "2026-01-01"]);
     assert_eq!(stderr_of(&quiet), "");
 }
 
@@ -231,20 +215,16 @@ fn sample_data_row_accounting_holds() {
     let wd = Workdir::new();
     for file in ["web_orders.csv", "store_sales.tsv"] {
         let path = common::repo_file(&format!("sample-data/{file}"));
-        let output = wd
-            .ckm()
-            .args([
-                "clean",
-                path.to_str().unwrap(),
-                "-o",
-                "clean.parquet",
-                "--rejects",
-                "rejects.csv",
-                "--manifest",
-                "m.json",
-            ])
-            .output()
-            .unwrap();
+        let output = wd.run(&[
+            "clean",
+            path.to_str().unwrap(),
+            "-o",
+            "clean.parquet",
+            "--rejects",
+            "rejects.csv",
+            "--manifest",
+            "m.json",
+        ]);
         assert!(output.status.success(), "{file}: {}", stderr_of(&output));
         let m = wd.read_json("m.json");
         let rows_in = m["summary"]["rows in"].as_u64().unwrap();
@@ -263,20 +243,16 @@ fn online_retail_accounting_holds() {
         return;
     };
     let wd = Workdir::new();
-    let output = wd
-        .ckm()
-        .args([
-            "clean",
-            path.to_str().unwrap(),
-            "-o",
-            "c.parquet",
-            "--rejects",
-            "r.parquet",
-            "--manifest",
-            "m.json",
-        ])
-        .output()
-        .unwrap();
+    let output = wd.run(&[
+        "clean",
+        path.to_str().unwrap(),
+        "-o",
+        "c.parquet",
+        "--rejects",
+        "r.parquet",
+        "--manifest",
+        "m.json",
+    ]);
     assert!(output.status.success(), "{}", stderr_of(&output));
     let m = wd.read_json("m.json");
     let s = &m["summary"];

@@ -75,7 +75,7 @@ fn every_date_format_is_read() {
 fn ambiguous_slash_dates_are_reported_not_guessed_silently() {
     let wd = Workdir::new();
     wd.write("t.csv", "customer_id,date,amount\na,3/4/2024,1\nb,5/6/2024,2\n");
-    let output = wd.ckm().args(["ingest", "t.csv"]).output().unwrap();
+    let output = wd.run(&["ingest", "t.csv"]);
     assert!(output.status.success());
     let stderr = stderr_of(&output);
     assert!(
@@ -90,7 +90,7 @@ fn ambiguous_slash_dates_are_reported_not_guessed_silently() {
 fn day_first_data_is_detected_and_said() {
     let wd = Workdir::new();
     wd.write("t.csv", "customer_id,date,amount\na,25/12/2024,1\nb,3/4/2024,2\n");
-    let output = wd.ckm().args(["ingest", "t.csv"]).output().unwrap();
+    let output = wd.run(&["ingest", "t.csv"]);
     assert!(output.status.success());
     assert!(stderr_of(&output).contains("day/month"));
     let table = Table::parse(&output.stdout, b',');
@@ -109,7 +109,7 @@ fn delimiters_are_sniffed() {
             d = delimiter
         );
         wd.write("t.txt", text);
-        let output = wd.ckm().args(["ingest", "t.txt", "-q"]).output().unwrap();
+        let output = wd.run(&["ingest", "t.txt", "-q"]);
         assert!(output.status.success(), "{delimiter:?}: {}", stderr_of(&output));
         let table = Table::parse(&output.stdout, b',');
         assert_eq!(table.column("amount"), ["3.5"], "delimiter {delimiter:?}");
@@ -124,7 +124,7 @@ fn bom_crlf_and_quoted_fields() {
                 c2,2024-01-03,4,\"two\r\nlines\"\r\n\
                 c3,2024-01-04,\"1,234.50\",\"say \"\"hi\"\"\"\r\n";
     wd.write("t.csv", text);
-    let output = wd.ckm().args(["ingest", "t.csv", "-q"]).output().unwrap();
+    let output = wd.run(&["ingest", "t.csv", "-q"]);
     assert!(output.status.success(), "{}", stderr_of(&output));
     let table = Table::parse(&output.stdout, b',');
     assert_eq!(table.column("customer_id"), ["c1", "c2", "c3"]);
@@ -137,7 +137,7 @@ fn bom_crlf_and_quoted_fields() {
 fn empty_header_only_and_binary_inputs() {
     let wd = Workdir::new();
     wd.write("empty.csv", "");
-    let output = wd.ckm().args(["ingest", "empty.csv"]).output().unwrap();
+    let output = wd.run(&["ingest", "empty.csv"]);
     assert_eq!(output.status.code(), Some(3));
     assert!(
         stderr_of(&output).contains("empty.csv: the input is empty"),
@@ -146,14 +146,14 @@ fn empty_header_only_and_binary_inputs() {
     );
 
     wd.write("header.csv", "customer_id,ts,amount\n");
-    let output = wd.ckm().args(["ingest", "header.csv", "-q"]).output().unwrap();
+    let output = wd.run(&["ingest", "header.csv", "-q"]);
     assert!(output.status.success(), "{}", stderr_of(&output));
     let table = Table::parse(&output.stdout, b',');
     assert_eq!(table.len(), 0);
     assert_eq!(table.headers[0], "customer_id");
 
     wd.write("blob.csv", [0u8, 159, 146, 150, 0, 1, 2, 3, 255, 0]);
-    let output = wd.ckm().args(["ingest", "blob.csv"]).output().unwrap();
+    let output = wd.run(&["ingest", "blob.csv"]);
     assert_eq!(output.status.code(), Some(3));
     assert!(stderr_of(&output).contains("binary"), "{}", stderr_of(&output));
 }
@@ -162,11 +162,7 @@ fn empty_header_only_and_binary_inputs() {
 fn missing_required_column_lists_headers_and_closest() {
     let wd = Workdir::new();
     wd.write("t.csv", "Custmer ID,Order Date,Total\nc1,2024-01-02,3\n");
-    let output = wd
-        .ckm()
-        .args(["ingest", "t.csv", "-o", "out.csv"])
-        .output()
-        .unwrap();
+    let output = wd.run(&["ingest", "t.csv", "-o", "out.csv"]);
     assert_eq!(output.status.code(), Some(3));
     let stderr = stderr_of(&output);
     assert!(
@@ -204,7 +200,7 @@ fn a_one_megabyte_field_is_fine() {
         "t.csv",
         format!("customer_id,ts,amount,comment\nc1,2024-01-02,1,{big}\n"),
     );
-    let output = wd.ckm().args(["ingest", "t.csv", "-q"]).output().unwrap();
+    let output = wd.run(&["ingest", "t.csv", "-q"]);
     assert!(output.status.success(), "{}", stderr_of(&output));
     let table = Table::parse(&output.stdout, b',');
     assert_eq!(table.column("comment")[0].len(), 1 << 20);
@@ -217,7 +213,7 @@ fn latin1_bytes_are_rejected_with_their_offset_or_decoded() {
         "t.csv",
         b"customer_id,ts,amount,city\nc1,2024-01-02,1,Z\xfcrich\n",
     );
-    let output = wd.ckm().args(["ingest", "t.csv"]).output().unwrap();
+    let output = wd.run(&["ingest", "t.csv"]);
     assert_eq!(output.status.code(), Some(3));
     let stderr = stderr_of(&output);
     assert!(
@@ -225,18 +221,10 @@ fn latin1_bytes_are_rejected_with_their_offset_or_decoded() {
         "{stderr}"
     );
 
-    let output = wd
-        .ckm()
-        .args(["ingest", "t.csv", "--encoding", "latin-1", "-q"])
-        .output()
-        .unwrap();
+    let output = wd.run(&["ingest", "t.csv", "--encoding", "latin-1", "-q"]);
     assert!(output.status.success(), "{}", stderr_of(&output));
     assert_eq!(Table::parse(&output.stdout, b',').column("city"), ["Zürich"]);
-    let output = wd
-        .ckm()
-        .args(["ingest", "t.csv", "--encoding", "windows-1252", "-q"])
-        .output()
-        .unwrap();
+    let output = wd.run(&["ingest", "t.csv", "--encoding", "windows-1252", "-q"]);
     assert_eq!(Table::parse(&output.stdout, b',').column("city"), ["Zürich"]);
 }
 
@@ -244,7 +232,7 @@ fn latin1_bytes_are_rejected_with_their_offset_or_decoded() {
 fn unparseable_values_are_flagged_not_dropped() {
     let wd = Workdir::new();
     wd.write("t.csv", "customer_id,ts,quantity,unit_price\nc1,2024-01-02,two,1.5\nc2,not a date,1,$2.50\nc3,2024-01-04,1,2\n");
-    let output = wd.ckm().args(["ingest", "t.csv"]).output().unwrap();
+    let output = wd.run(&["ingest", "t.csv"]);
     assert!(output.status.success(), "{}", stderr_of(&output));
     let table = Table::parse(&output.stdout, b',');
     assert_eq!(table.len(), 3);
@@ -285,11 +273,7 @@ fn channels_from_name_prefixes_and_several_inputs() {
 fn explain_prints_the_mapping_and_exits() {
     let wd = Workdir::new();
     wd.write("orders.csv", ORDERS);
-    let output = wd
-        .ckm()
-        .args(["ingest", "orders.csv", "--explain", "-o", "out.csv"])
-        .output()
-        .unwrap();
+    let output = wd.run(&["ingest", "orders.csv", "--explain", "-o", "out.csv"]);
     assert!(output.status.success());
     let text = stdout_of(&output);
     assert!(
@@ -314,7 +298,7 @@ fn every_output_format_round_trips() {
             .args(["ingest", "orders.csv", "-q", "-o", &name])
             .assert()
             .success();
-        let back = wd.ckm().args(["ingest", &name, "-q"]).output().unwrap();
+        let back = wd.run(&["ingest", &name, "-q"]);
         assert!(back.status.success(), "{ext}: {}", stderr_of(&back));
         let table = Table::parse(&back.stdout, b',');
         assert_eq!(table.column("customer_id"), ["17850", "13047"], "{ext}");
@@ -339,11 +323,7 @@ fn every_output_format_round_trips() {
         .assert()
         .success();
     assert!(std::fs::read(wd.path("data.bin")).unwrap().starts_with(b"PAR1"));
-    let output = wd
-        .ckm()
-        .args(["ingest", "orders.csv", "-q", "-o", "data.unknown"])
-        .output()
-        .unwrap();
+    let output = wd.run(&["ingest", "orders.csv", "-q", "-o", "data.unknown"]);
     assert_eq!(output.status.code(), Some(2));
 }
 
@@ -361,11 +341,7 @@ fn stdin_is_sniffed_for_every_format() {
     assert_eq!(Table::parse(&csv_out.stdout, b',').len(), 2);
 
     for format in ["parquet", "json", "ndjson"] {
-        let typed = wd
-            .ckm()
-            .args(["ingest", "orders.csv", "-q", "--format", format])
-            .output()
-            .unwrap();
+        let typed = wd.run(&["ingest", "orders.csv", "-q", "--format", format]);
         let back = wd
             .ckm()
             .args(["ingest", "-", "-q"])
@@ -380,11 +356,7 @@ fn stdin_is_sniffed_for_every_format() {
         );
     }
 
-    let arrow = wd
-        .ckm()
-        .args(["ingest", "orders.csv", "-q", "--format", "arrow"])
-        .output()
-        .unwrap();
+    let arrow = wd.run(&["ingest", "orders.csv", "-q", "--format", "arrow"]);
     assert!(arrow.status.success());
     let back = wd
         .ckm()
@@ -421,13 +393,13 @@ fn globs_and_hive_partitioned_parquet_directories() {
         .assert()
         .success();
 
-    let output = wd.ckm().args(["ingest", "lake", "-q"]).output().unwrap();
+    let output = wd.run(&["ingest", "lake", "-q"]);
     assert!(output.status.success(), "{}", stderr_of(&output));
     let table = Table::parse(&output.stdout, b',');
     assert_eq!(table.len(), 2);
     assert_eq!(table.column("year"), ["2010", "2010"]);
 
-    let output = wd.ckm().args(["ingest", "part-*.csv", "-q"]).output().unwrap();
+    let output = wd.run(&["ingest", "part-*.csv", "-q"]);
     assert!(output.status.success(), "{}", stderr_of(&output));
     let table = Table::parse(&output.stdout, b',');
     assert_eq!(
@@ -435,7 +407,7 @@ fn globs_and_hive_partitioned_parquet_directories() {
         ["part-1.csv", "part-1.csv", "part-2.csv", "part-2.csv"]
     );
 
-    let output = wd.ckm().args(["ingest", "nothing-*.csv"]).output().unwrap();
+    let output = wd.run(&["ingest", "nothing-*.csv"]);
     assert_eq!(output.status.code(), Some(2));
 }
 
@@ -514,11 +486,7 @@ fn usage_errors_exit_2() {
         .assert()
         .code(2);
     wd.write("orders.csv", ORDERS);
-    let output = wd
-        .ckm()
-        .args(["ingest", "orders.csv", "--map", "nonsense=Qty"])
-        .output()
-        .unwrap();
+    let output = wd.run(&["ingest", "orders.csv", "--map", "nonsense=Qty"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr_of(&output).contains("not a canonical column"));
     wd.ckm().args(["ingest", "missing.csv"]).assert().code(1);
@@ -529,17 +497,13 @@ fn sample_data_maps_without_help() {
     let wd = Workdir::new();
     let web = common::repo_file("sample-data/web_orders.csv");
     let store = common::repo_file("sample-data/store_sales.tsv");
-    let output = wd
-        .ckm()
-        .args([
-            "ingest",
-            &format!("web={}", web.display()),
-            &format!("store={}", store.display()),
-            "-o",
-            "all.csv",
-        ])
-        .output()
-        .unwrap();
+    let output = wd.run(&[
+        "ingest",
+        &format!("web={}", web.display()),
+        &format!("store={}", store.display()),
+        "-o",
+        "all.csv",
+    ]);
     assert!(output.status.success(), "{}", stderr_of(&output));
     let table = wd.read_csv("all.csv");
     let web_rows = std::fs::read_to_string(&web).unwrap().lines().count() - 1;
@@ -561,18 +525,14 @@ fn online_retail_parquet_maps_automatically() {
         return;
     };
     let wd = Workdir::new();
-    let output = wd
-        .ckm()
-        .args([
-            "ingest",
-            path.to_str().unwrap(),
-            "-o",
-            "retail.parquet",
-            "--manifest",
-            "m.json",
-        ])
-        .output()
-        .unwrap();
+    let output = wd.run(&[
+        "ingest",
+        path.to_str().unwrap(),
+        "-o",
+        "retail.parquet",
+        "--manifest",
+        "m.json",
+    ]);
     assert!(output.status.success(), "{}", stderr_of(&output));
     let manifest = wd.read_json("m.json");
     assert_eq!(manifest["summary"]["rows out"], 541_909);
@@ -597,18 +557,14 @@ fn superstore_csv_maps_automatically() {
         return;
     };
     let wd = Workdir::new();
-    let output = wd
-        .ckm()
-        .args([
-            "ingest",
-            path.to_str().unwrap(),
-            "-o",
-            "s.csv",
-            "--manifest",
-            "m.json",
-        ])
-        .output()
-        .unwrap();
+    let output = wd.run(&[
+        "ingest",
+        path.to_str().unwrap(),
+        "-o",
+        "s.csv",
+        "--manifest",
+        "m.json",
+    ]);
     assert!(output.status.success(), "{}", stderr_of(&output));
     let table = wd.read_csv("s.csv");
     assert_eq!(table.len(), 9_994);
@@ -629,7 +585,7 @@ fn malformed_rows_are_located() {
         "ragged.csv",
         "customer_id,ts,amount\nc1,2024-01-02,1\nc2,2024-01-03,2,extra\n",
     );
-    let output = wd.ckm().args(["ingest", "ragged.csv"]).output().unwrap();
+    let output = wd.run(&["ingest", "ragged.csv"]);
     assert_eq!(output.status.code(), Some(3));
     assert!(
         stderr_of(&output).contains("ragged.csv: row 3 (line 3) has 4 fields where the header has 3"),
@@ -637,7 +593,7 @@ fn malformed_rows_are_located() {
         stderr_of(&output)
     );
     wd.write("open.csv", "customer_id,ts,amount\n\"c1,2024-01-02,1\n");
-    let output = wd.ckm().args(["ingest", "open.csv"]).output().unwrap();
+    let output = wd.run(&["ingest", "open.csv"]);
     assert_eq!(output.status.code(), Some(3));
     assert!(
         stderr_of(&output).contains("a quoted field may be left open"),
@@ -651,19 +607,15 @@ fn delimiter_flag_overrides_sniffing() {
     let wd = Workdir::new();
     // Sniffing would pick the comma (more of them); the flag says semicolon.
     wd.write("t.csv", "customer_id;ts;amount,with,commas\nc1;2024-01-02;3\n");
-    let output = wd
-        .ckm()
-        .args([
-            "ingest",
-            "t.csv",
-            "-q",
-            "--delimiter",
-            ";",
-            "--map",
-            "amount=amount,with,commas",
-        ])
-        .output()
-        .unwrap();
+    let output = wd.run(&[
+        "ingest",
+        "t.csv",
+        "-q",
+        "--delimiter",
+        ";",
+        "--map",
+        "amount=amount,with,commas",
+    ]);
     assert!(output.status.success(), "{}", stderr_of(&output));
     assert_eq!(Table::parse(&output.stdout, b',').column("amount"), ["3.0"]);
 }
@@ -672,7 +624,7 @@ fn delimiter_flag_overrides_sniffing() {
 fn explain_shows_the_mapping_that_falls_short() {
     let wd = Workdir::new();
     wd.write("t.csv", "Custmer ID,Order Date,Total\nc1,2024-01-02,3\n");
-    let output = wd.ckm().args(["ingest", "t.csv", "--explain"]).output().unwrap();
+    let output = wd.run(&["ingest", "t.csv", "--explain"]);
     assert_eq!(output.status.code(), Some(3));
     let text = stdout_of(&output);
     assert!(text.contains("customer_id  <- -"), "{text}");

@@ -102,7 +102,7 @@ fn damaged_exports_never_panic() {
         let bytes = damaged_export(seed);
         wd.write("in.csv", &bytes);
         for command in ["ingest", "clean"] {
-            let output = wd.ckm().args([command, "in.csv", "-q"]).output().unwrap();
+            let output = wd.run(&[command, "in.csv", "-q"]);
             let code = output.status.code();
             assert!(
                 matches!(code, Some(0 | 1 | 3)) && !stderr_of(&output).contains("panicked"),

@@ -44,19 +44,10 @@ pub fn run(args: CleanArgs) -> Result<()> {
     )?;
     let rows_in = table.height() as u64;
 
-    let lineage = [
-        schema::SOURCE_ROW,
-        schema::SOURCE_FILE,
-        schema::INGEST_ISSUE,
-        RETURN_FLAG,
-        clean_rules::ID_CHANGED,
-    ];
-    let content_columns: Vec<String> = table
-        .get_column_names()
-        .into_iter()
-        .filter(|name| !lineage.contains(&name.as_str()))
-        .map(|name| name.to_string())
-        .collect();
+    // Duplicates are judged on the data, not on where a row came from or ckm's own flags.
+    let mut not_content = vec![schema::SOURCE_ROW, schema::SOURCE_FILE, schema::INGEST_ISSUE];
+    not_content.extend(clean_rules::WORKING_COLUMNS);
+    let content_columns = columns_except(&table, &not_content);
     let duplicates = clean_rules::later_duplicates(&table, &content_columns)?;
     let mut table = table;
     table.with_column(duplicates.into_column())?;
@@ -110,28 +101,12 @@ pub fn run(args: CleanArgs) -> Result<()> {
         }
     }
 
-    let helper_columns = [
-        RULE,
-        REASON,
-        RETURN_FLAG,
-        clean_rules::ID_CHANGED,
-        clean_rules::DUPLICATE,
-        schema::INGEST_ISSUE,
-    ];
-    let output_columns: Vec<String> = kept
-        .get_column_names()
-        .into_iter()
-        .filter(|n| !helper_columns.contains(&n.as_str()))
-        .map(|n| n.to_string())
-        .collect();
-    let mut kept = kept.select(output_columns)?;
-    let reject_columns: Vec<String> = rejects
-        .get_column_names()
-        .into_iter()
-        .filter(|n| !helper_columns.contains(&n.as_str()))
-        .map(|n| n.to_string())
-        .chain(std::iter::once(REASON.to_string()))
-        .collect();
+    // `is_return` (kept returns) was renamed from its working column and stays.
+    let mut not_output = vec![REASON, schema::INGEST_ISSUE];
+    not_output.extend(clean_rules::WORKING_COLUMNS);
+    let mut kept = kept.select(columns_except(&kept, &not_output))?;
+    let mut reject_columns = columns_except(&rejects, &not_output);
+    reject_columns.push(REASON.to_string());
     let mut rejects = rejects.select(reject_columns)?;
     // Rejects read in source order: by file (for merged inputs), then row.
     let order: Vec<&str> = [schema::SOURCE_FILE, schema::SOURCE_ROW]
@@ -190,6 +165,15 @@ pub fn run(args: CleanArgs) -> Result<()> {
         record.write(path)?;
     }
     Ok(())
+}
+
+/// The frame's column names, in order, less the given ones.
+fn columns_except(df: &DataFrame, excluded: &[&str]) -> Vec<String> {
+    df.get_column_names()
+        .into_iter()
+        .filter(|name| !excluded.contains(&name.as_str()))
+        .map(|name| name.to_string())
+        .collect()
 }
 
 /// Where rejected rows go: `--rejects`, or beside a file output as `NAME.rejects.csv`.

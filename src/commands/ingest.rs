@@ -93,7 +93,10 @@ fn explain(inputs: Vec<io::ExplainedInput>) -> Result<()> {
             }
         );
         let (date_format, warnings) = match &input.plan {
-            Ok(plan) => (plan.date_format.clone(), plan.warnings.clone()),
+            Ok(plan) => (
+                plan.date_format.as_ref().map(|f| f.describe()),
+                plan.warnings.clone(),
+            ),
             Err(_) => (None, Vec::new()),
         };
         for column in schema::CANONICAL_COLUMNS {

@@ -31,7 +31,8 @@ pub struct CanonicalOptions {
 /// One source's plan: the mapping chosen, how dates are read, and the lazy canonical frame.
 pub struct SourcePlan {
     pub mapping: ColumnMapping,
-    pub date_format: Option<String>,
+    /// How the time column's text is read, when it is text.
+    pub date_format: Option<DateFormat>,
     pub warnings: Vec<String>,
     pub frame: LazyFrame,
 }
@@ -241,17 +242,24 @@ fn sample_text(raw: &LazyFrame, column: &str) -> Result<Vec<String>> {
 }
 
 /// Builds the canonical frame for one source.
-pub fn plan_source(source: &Source, mut raw: LazyFrame, options: &CanonicalOptions) -> Result<SourcePlan> {
+/// Builds the canonical frame for one source. An `earlier` plan of the same source lends its
+/// date format and warnings, so the date sample is not read and judged a second time.
+pub fn plan_source(
+    source: &Source,
+    mut raw: LazyFrame,
+    options: &CanonicalOptions,
+    earlier: Option<&SourcePlan>,
+) -> Result<SourcePlan> {
     let display = source.spec.display.clone();
     let mapping = mapping_for(source, &mut raw, options)?;
     check_required(source, &mapping)?;
     let schema = raw.collect_schema()?;
     let dtype_of = |name: &str| schema.get(name).cloned().unwrap_or(DataType::Null);
 
-    let mut warnings = Vec::new();
+    let mut warnings = earlier.map(|plan| plan.warnings.clone()).unwrap_or_default();
     let mut exprs: Vec<Expr> = Vec::new();
     let mut issues: Vec<Expr> = Vec::new();
-    let mut date_description = None;
+    let mut chosen_date_format = None;
 
     // A re-read canonical table carries its lineage; keep it.
     let carried_issue = mapping.extra.iter().any(|h| h == schema::INGEST_ISSUE);
@@ -287,7 +295,7 @@ pub fn plan_source(source: &Source, mut raw: LazyFrame, options: &CanonicalOptio
                 issues.push(issue);
                 value
             }
-            ColumnKind::Number => raw_col.pipe_number(&dtype),
+            ColumnKind::Number => to_number(raw_col, &dtype),
             ColumnKind::Timestamp => match &dtype {
                 DataType::Datetime(_, Some(_)) => raw_col
                     .dt()
@@ -298,9 +306,11 @@ pub fn plan_source(source: &Source, mut raw: LazyFrame, options: &CanonicalOptio
                 DataType::Datetime(_, None) | DataType::Date => raw_col.cast(ms_datetime()),
                 _ => {
                     let text = raw_col.clone().cast(DataType::String);
-                    let format = match &options.date_format {
-                        Some(user) => DateFormat::from_user(user),
-                        None => {
+                    let known = earlier.and_then(|plan| plan.date_format.clone());
+                    let format = match (known, &options.date_format) {
+                        (Some(known), _) => known,
+                        (None, Some(user)) => DateFormat::from_user(user),
+                        (None, None) => {
                             let sample = sample_text(&raw, source_header).map_err(|e| {
                                 CkmError::invalid(read::diagnose_delimited(source).unwrap_or_else(|| {
                                     format!("{display}: reading column '{source_header}': {e}")
@@ -337,7 +347,7 @@ pub fn plan_source(source: &Source, mut raw: LazyFrame, options: &CanonicalOptio
                             }
                         }
                     };
-                    date_description = Some(format.describe());
+                    chosen_date_format = Some(format.clone());
                     let what = format!("a date in the format {}", format.describe());
                     let fast = parse_timestamp(text, &format, false);
                     let slow = |leftover: Expr| parse_timestamp(leftover, &format, true);
@@ -394,7 +404,7 @@ pub fn plan_source(source: &Source, mut raw: LazyFrame, options: &CanonicalOptio
 
     Ok(SourcePlan {
         mapping,
-        date_format: date_description,
+        date_format: chosen_date_format,
         warnings,
         frame: staged.apply(raw, exprs),
     })
@@ -458,19 +468,13 @@ impl Staged {
     }
 }
 
-trait NumberExpr {
-    fn pipe_number(self, dtype: &DataType) -> Expr;
-}
-
-impl NumberExpr for Expr {
-    /// Any source type to f64: text is parsed, numbers cast.
-    fn pipe_number(self, dtype: &DataType) -> Expr {
-        if is_text(dtype) {
-            parse_number(self)
-        } else if dtype.is_primitive_numeric() || matches!(dtype, DataType::Boolean | DataType::Null) {
-            self.cast(DataType::Float64)
-        } else {
-            parse_number(self.cast(DataType::String))
-        }
+/// Any source type to f64: text is parsed, numbers cast.
+fn to_number(expr: Expr, dtype: &DataType) -> Expr {
+    if is_text(dtype) {
+        parse_number(expr)
+    } else if dtype.is_primitive_numeric() || matches!(dtype, DataType::Boolean | DataType::Null) {
+        expr.cast(DataType::Float64)
+    } else {
+        parse_number(expr.cast(DataType::String))
     }
 }

@@ -14,6 +14,8 @@ pub const RULE: &str = "__ckm_rule";
 pub const RETURN_FLAG: &str = "__ckm_is_return";
 pub const ID_CHANGED: &str = "__ckm_id_changed";
 pub const DUPLICATE: &str = "__ckm_duplicate";
+/// The per-row working columns the rules add; none of them reaches an output.
+pub const WORKING_COLUMNS: [&str; 4] = [RULE, RETURN_FLAG, ID_CHANGED, DUPLICATE];
 
 /// The rule names, in the order they are applied and reported.
 pub const RULES: &[&str] = &[

@@ -55,7 +55,7 @@ pub fn plan_inputs(inputs: &[String], read: &ReadArgs) -> Result<PlannedInputs> 
             None
         } else {
             let raw = read::scan_raw_with_numbers(&explained.source, &numbers)?;
-            canonical::plan_source(&explained.source, raw, &explained.options).ok()
+            canonical::plan_source(&explained.source, raw, &explained.options, Some(&text_plan)).ok()
         };
         match typed {
             Some(plan) => {
@@ -99,7 +99,7 @@ pub fn explain_inputs(inputs: &[String], read: &ReadArgs) -> Result<Vec<Explaine
         let source = read::open_source(spec, read)?;
         let mut raw = read::scan_raw(&source)?;
         let mapping = canonical::mapping_for(&source, &mut raw, &options)?;
-        let plan = canonical::plan_source(&source, raw, &options);
+        let plan = canonical::plan_source(&source, raw, &options, None);
         explained.push(ExplainedInput {
             source,
             options: options.clone(),

@@ -52,6 +52,11 @@ impl Workdir {
         cmd
     }
 
+    /// Runs ckm with these arguments and returns what it did.
+    pub fn run(&self, args: &[&str]) -> std::process::Output {
+        self.ckm().args(args).output().expect("running ckm")
+    }
+
     pub fn read_csv(&self, name: &str) -> Table {
         Table::parse(&std::fs::read(self.path(name)).expect("reading output"), b',')
     }
