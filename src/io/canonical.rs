@@ -312,7 +312,7 @@ pub fn plan_source(
                         (None, Some(user)) => DateFormat::from_user(user),
                         (None, None) => {
                             let sample = sample_text(&raw, source_header).map_err(|e| {
-                                CkmError::invalid(read::diagnose_delimited(source).unwrap_or_else(|| {
+                                CkmError::invalid(read::diagnose(source).unwrap_or_else(|| {
                                     format!("{display}: reading column '{source_header}': {e}")
                                 }))
                             })?;

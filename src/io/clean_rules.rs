@@ -5,6 +5,7 @@ use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use crate::cli::ReturnsPolicy;
 use crate::io::schema::{self, CANONICAL_COLUMNS};
@@ -185,6 +186,13 @@ impl std::hash::Hasher for IdentityHasher {
 
 type PreHashed = std::hash::BuildHasherDefault<IdentityHasher>;
 
+/// Rows are split by the top bits of their hash so that each partition's hash map stays
+/// small enough for the CPU cache (one map over 10M rows spends its time waiting on memory),
+/// and partitions run on all cores.
+const PARTITION_BITS: u32 = 8;
+
+const HASH_SLICE_ROWS: usize = 1 << 20;
+
 /// True for each row equal in every listed column to an earlier row (an exact duplicate).
 ///
 /// Rows are hashed column by column with polars' vectorised hashing, and only rows whose
@@ -192,21 +200,33 @@ type PreHashed = std::hash::BuildHasherDefault<IdentityHasher>;
 /// of every column, which row-encodes the whole table.
 pub fn later_duplicates(df: &DataFrame, columns: &[String]) -> PolarsResult<BooleanChunked> {
     let height = df.height();
-    let state = PlSeedableRandomStateQuality::fixed();
-    let mut hashes = Vec::with_capacity(height);
     let selected: Vec<&Column> = columns
         .iter()
         .map(|c| df.column(c))
         .collect::<PolarsResult<_>>()?;
-    match selected.split_first() {
-        None => return Ok(BooleanChunked::full(DUPLICATE.into(), false, height)),
-        Some((first, rest)) => {
-            first.vec_hash(state.clone(), &mut hashes)?;
-            for column in rest {
-                column.vec_hash_combine(state.clone(), &mut hashes)?;
+    if selected.is_empty() {
+        return Ok(BooleanChunked::full(DUPLICATE.into(), false, height));
+    }
+    // polars hashes a column on one thread: slices of rows hash on all of them.
+    let state = PlSeedableRandomStateQuality::fixed();
+    let hash_slice = |offset: usize| -> PolarsResult<Vec<u64>> {
+        let mut hashes = Vec::new();
+        for (i, column) in selected.iter().enumerate() {
+            let slice = column.slice(offset as i64, HASH_SLICE_ROWS);
+            if i == 0 {
+                slice.vec_hash(state.clone(), &mut hashes)?;
+            } else {
+                slice.vec_hash_combine(state.clone(), &mut hashes)?;
             }
         }
-    }
+        Ok(hashes)
+    };
+    let slices: Vec<Vec<u64>> = (0..height.div_ceil(HASH_SLICE_ROWS))
+        .into_par_iter()
+        .map(|s| hash_slice(s * HASH_SLICE_ROWS))
+        .collect::<PolarsResult<_>>()?;
+    let hashes: Vec<u64> = slices.concat();
+    drop(slices);
     let rows_equal = |a: usize, b: usize| -> PolarsResult<bool> {
         for column in &selected {
             if column.get(a)? != column.get(b)? {
@@ -215,33 +235,66 @@ pub fn later_duplicates(df: &DataFrame, columns: &[String]) -> PolarsResult<Bool
         }
         Ok(true)
     };
-    // The first row seen for each hash; rows that only share a hash (a collision) wait in
-    // `colliding` so they are compared too.
-    let mut first_of: HashMap<u64, usize, PreHashed> =
-        HashMap::with_capacity_and_hasher(height, PreHashed::default());
-    let mut colliding: HashMap<u64, Vec<usize>, PreHashed> = HashMap::default();
-    let mut duplicate = vec![false; height];
+
+    // A stable counting sort by partition keeps rows in order inside each; hashes travel
+    // with their rows so that each partition reads its own memory, not every 256th hash.
+    let partition_of = |hash: u64| ((hash >> 40) & ((1 << PARTITION_BITS) - 1)) as usize;
+    let mut starts = vec![0usize; (1 << PARTITION_BITS) + 1];
+    for &hash in &hashes {
+        starts[partition_of(hash) + 1] += 1;
+    }
+    for p in 1..starts.len() {
+        starts[p] += starts[p - 1];
+    }
+    let mut next = starts.clone();
+    let mut partitioned: Vec<(u64, u32)> = vec![(0, 0); height];
     for (row, &hash) in hashes.iter().enumerate() {
-        match first_of.entry(hash) {
-            Entry::Vacant(slot) => {
-                slot.insert(row);
-            }
-            Entry::Occupied(slot) => {
-                let mut seen = false;
-                for &earlier in std::iter::once(slot.get()).chain(colliding.get(&hash).into_iter().flatten())
-                {
-                    if rows_equal(row, earlier)? {
-                        seen = true;
-                        break;
-                    }
+        let slot = &mut next[partition_of(hash)];
+        // polars row indices are u32 too, so a frame cannot hold more rows than this.
+        partitioned[*slot] = (hash, row as u32);
+        *slot += 1;
+    }
+    drop(hashes);
+
+    let duplicates_in = |rows: &[(u64, u32)]| -> PolarsResult<Vec<u32>> {
+        // The first row seen for each hash; rows that only share a hash (a collision) wait in
+        // `colliding` so they are compared too.
+        let mut first_of: HashMap<u64, u32, PreHashed> =
+            HashMap::with_capacity_and_hasher(rows.len(), PreHashed::default());
+        let mut colliding: HashMap<u64, Vec<u32>, PreHashed> = HashMap::default();
+        let mut found = Vec::new();
+        for &(hash, row) in rows {
+            match first_of.entry(hash) {
+                Entry::Vacant(slot) => {
+                    slot.insert(row);
                 }
-                if seen {
-                    duplicate[row] = true;
-                } else {
-                    colliding.entry(hash).or_default().push(row);
+                Entry::Occupied(slot) => {
+                    let mut seen = false;
+                    for &earlier in
+                        std::iter::once(slot.get()).chain(colliding.get(&hash).into_iter().flatten())
+                    {
+                        if rows_equal(row as usize, earlier as usize)? {
+                            seen = true;
+                            break;
+                        }
+                    }
+                    if seen {
+                        found.push(row);
+                    } else {
+                        colliding.entry(hash).or_default().push(row);
+                    }
                 }
             }
         }
+        Ok(found)
+    };
+    let found: Vec<Vec<u32>> = starts
+        .par_windows(2)
+        .map(|w| duplicates_in(&partitioned[w[0]..w[1]]))
+        .collect::<PolarsResult<_>>()?;
+    let mut duplicate = vec![false; height];
+    for row in found.into_iter().flatten() {
+        duplicate[row as usize] = true;
     }
     Ok(BooleanChunked::from_slice(DUPLICATE.into(), &duplicate))
 }

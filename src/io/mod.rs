@@ -183,7 +183,7 @@ pub fn collect_transactions(
             )
         }
         Err(e) => {
-            let located = planned.sources.iter().find_map(read::diagnose_delimited);
+            let located = planned.sources.iter().find_map(read::diagnose);
             return Err(CkmError::invalid(located.unwrap_or_else(|| {
                 format!("reading {}: {e}", describe_inputs(&planned.sources))
             })));

@@ -220,15 +220,10 @@ pub fn open_source(spec: InputSpec, read: &ReadArgs) -> Result<Source> {
     if format.is_text() {
         match read.encoding {
             Encoding::Utf8 => {
-                if let Some(problem) =
-                    sniff::find_invalid_utf8(&path).with_context(|| format!("reading {display}"))?
-                {
-                    return Err(CkmError::invalid(format!(
-                        "{display}: byte offset {} (line {}) holds byte 0x{:02X}, which is not UTF-8; \
-                         the file is probably Latin-1 or Windows-1252: pass --encoding windows-1252 \
-                         (or --encoding latin-1), or convert it with iconv",
-                        problem.byte_offset, problem.line, problem.byte
-                    )));
+                // Only the head is checked here: the whole file is checked when the read fails
+                // (see `diagnose`), rather than reading every byte twice on the good days.
+                if let Some(problem) = sniff::invalid_utf8_in(&head) {
+                    return Err(CkmError::invalid(not_utf8_message(&display, &problem)));
                 }
             }
             Encoding::Latin1 | Encoding::Windows1252 => {
@@ -283,7 +278,28 @@ fn decode_single_byte(bytes: &[u8], encoding: Encoding) -> String {
 
 /// Finds why a delimited file failed to parse: the first row whose field count differs from
 /// the header's. polars reports such rows without their number.
-pub fn diagnose_delimited(source: &Source) -> Option<String> {
+fn not_utf8_message(display: &str, problem: &sniff::Utf8Problem) -> String {
+    format!(
+        "{display}: byte offset {} (line {}) holds byte 0x{:02X}, which is not UTF-8; \
+         the file is probably Latin-1 or Windows-1252: pass --encoding windows-1252 \
+         (or --encoding latin-1), or convert it with iconv",
+        problem.byte_offset, problem.line, problem.byte
+    )
+}
+
+/// After a failed read, finds what is wrong with a text input: bytes that are not UTF-8, or
+/// a row whose field count differs from the header's.
+pub fn diagnose(source: &Source) -> Option<String> {
+    if !source.format.is_text() {
+        return None;
+    }
+    if let Ok(Some(problem)) = sniff::find_invalid_utf8(&source.read_path) {
+        return Some(not_utf8_message(&source.spec.display, &problem));
+    }
+    diagnose_delimited(source)
+}
+
+fn diagnose_delimited(source: &Source) -> Option<String> {
     if !matches!(source.format, FileFormat::Delimited | FileFormat::Tsv) {
         return None;
     }

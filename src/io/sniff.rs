@@ -212,6 +212,23 @@ pub fn find_invalid_utf8(path: &Path) -> std::io::Result<Option<Utf8Problem>> {
     }
 }
 
+/// The first byte that is not UTF-8 in the first bytes of a file; a character cut off by the
+/// end of the slice is not a problem.
+pub fn invalid_utf8_in(head: &[u8]) -> Option<Utf8Problem> {
+    match std::str::from_utf8(head) {
+        Ok(_) => None,
+        Err(e) if e.error_len().is_none() => None,
+        Err(e) => {
+            let valid = e.valid_up_to();
+            Some(Utf8Problem {
+                byte_offset: valid as u64,
+                line: bytecount_newlines(&head[..valid]) + 1,
+                byte: head[valid],
+            })
+        }
+    }
+}
+
 fn bytecount_newlines(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
@@ -269,5 +286,16 @@ mod tests {
         );
         std::fs::write(&path, "name\nZürich\n").unwrap();
         assert_eq!(find_invalid_utf8(&path).unwrap(), None);
+        assert_eq!(invalid_utf8_in("caf\u{e9}".as_bytes()), None);
+        // A character cut in two by the end of the head is not an error.
+        assert_eq!(invalid_utf8_in(&"caf\u{e9}".as_bytes()[..4]), None);
+        assert_eq!(
+            invalid_utf8_in(b"a,b\ncaf\xe9,1\n"),
+            Some(Utf8Problem {
+                byte_offset: 7,
+                line: 2,
+                byte: 0xe9
+            })
+        );
     }
 }
