@@ -53,12 +53,16 @@ _ckm() {
 
     case "${cmd}" in
         ckm)
-            opts="-h -V --help --version ingest clean generate-sample generate-docs help"
+            opts="-h -V --audit-log --help --version ingest clean generate-sample generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -67,7 +71,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__clean)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --rejects --returns --max-date --output --format --manifest --quiet --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --rejects --returns --max-date --pseudonymize --secret-env --secret-file --keep-pii --mask-pii --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -101,6 +105,14 @@ _ckm() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --secret-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -117,6 +129,10 @@ _ckm() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -125,13 +141,17 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__generate__subcmd__docs)
-            opts="-h -V --out-dir --help --version"
+            opts="-h -V --out-dir --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --out-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -143,7 +163,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__generate__subcmd__sample)
-            opts="-h -V --out-dir --customers --seed --help --version"
+            opts="-h -V --out-dir --customers --seed --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -158,6 +178,10 @@ _ckm() {
                     return 0
                     ;;
                 --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -253,7 +277,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__ingest)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --explain --output --format --manifest --quiet --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --explain --customers --default-country --identity-map --pseudonymize --secret-env --secret-file --keep-pii --mask-pii --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -275,6 +299,26 @@ _ckm() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --customers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default-country)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity-map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -288,6 +332,10 @@ _ckm() {
                     return 0
                     ;;
                 --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ckm_global_optspecs
-    string join \n h/help V/version
+    string join \n audit-log= h/help V/version
 end
 
 function __fish_ckm_needs_command
@@ -24,6 +24,7 @@ function __fish_ckm_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c ckm -n "__fish_ckm_needs_command" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ckm -n "__fish_ckm_needs_command" -s V -l version -d 'Print version'
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "ingest" -d 'Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table'
@@ -37,6 +38,11 @@ complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l encoding -d 'Text enc
 latin-1\t''
 windows-1252\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
+complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l customers -d 'Customer attribute tables (CRM, web-shop accounts, loyalty members), NAME=PATH to give the channel whose ids they hold (repeatable). Records that share a normalised email or phone number become one customer: customer_id becomes the unified id and the channel\'s own id moves to source_customer_id' -r
+complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l default-country -d 'Country calling code for phone numbers written without one (1 for the US and Canada, 44 for the UK); without it such numbers compare as written' -r
+complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l identity-map -d 'Write the identity mapping (source_channel, source_customer_id, customer_id, rule) here; needs --customers' -r
+complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l secret-env -d 'Environment variable holding the secret for --pseudonymize' -r
+complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l secret-file -d 'File holding the secret for --pseudonymize (a trailing newline is ignored); beats --secret-env' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand ingest" -s o -l output -d 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV' -r
 complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l format -d 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)' -r -f -a "csv\t''
 tsv\t''
@@ -45,8 +51,12 @@ json\t''
 ndjson\t''
 arrow\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l manifest -d 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l explain -d 'Print the column mapping chosen for each input and why, then exit'
+complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l pseudonymize -d 'Replace customer_id (and source_customer_id) with keyed pseudonyms: `c_` and the first 20 hex digits of HMAC-SHA256(secret, id). The same secret gives the same pseudonyms in every run and every command, so outputs still join'
+complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l keep-pii -d 'Keep columns that hold personal data (emails, phones, names, addresses, postcodes, birth dates, IP addresses), which are dropped by default'
+complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l mask-pii -d 'Keep personal-data columns in a masked form (j***@example.com, ***4567, J***) for outputs people read'
 complete -c ckm -n "__fish_ckm_using_subcommand ingest" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c ckm -n "__fish_ckm_using_subcommand ingest" -s h -l help -d 'Print help'
 complete -c ckm -n "__fish_ckm_using_subcommand ingest" -s V -l version -d 'Print version'
@@ -61,6 +71,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand clean" -l returns -d 'Returns an
 keep\t''
 net\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -l max-date -d 'Latest acceptable timestamp (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS); later rows are rejected as in the future. Default: now' -r
+complete -c ckm -n "__fish_ckm_using_subcommand clean" -l secret-env -d 'Environment variable holding the secret for --pseudonymize' -r
+complete -c ckm -n "__fish_ckm_using_subcommand clean" -l secret-file -d 'File holding the secret for --pseudonymize (a trailing newline is ignored); beats --secret-env' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -s o -l output -d 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV' -r
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -l format -d 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)' -r -f -a "csv\t''
 tsv\t''
@@ -69,16 +81,22 @@ json\t''
 ndjson\t''
 arrow\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -l manifest -d 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand clean" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
+complete -c ckm -n "__fish_ckm_using_subcommand clean" -l pseudonymize -d 'Replace customer_id (and source_customer_id) with keyed pseudonyms: `c_` and the first 20 hex digits of HMAC-SHA256(secret, id). The same secret gives the same pseudonyms in every run and every command, so outputs still join'
+complete -c ckm -n "__fish_ckm_using_subcommand clean" -l keep-pii -d 'Keep columns that hold personal data (emails, phones, names, addresses, postcodes, birth dates, IP addresses), which are dropped by default'
+complete -c ckm -n "__fish_ckm_using_subcommand clean" -l mask-pii -d 'Keep personal-data columns in a masked form (j***@example.com, ***4567, J***) for outputs people read'
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -s h -l help -d 'Print help'
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -s V -l version -d 'Print version'
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l out-dir -d 'Folder to write the sample exports into' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l customers -d 'Number of customers' -r
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l seed -d 'Random seed: the same seed writes the same bytes' -r
+complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -s h -l help -d 'Print help'
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -s V -l version -d 'Print version'
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -l out-dir -d 'Folder that receives man/ and completions/' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -s h -l help -d 'Print help'
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -s V -l version -d 'Print version'
 complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean generate-sample generate-docs help" -f -a "ingest" -d 'Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table'

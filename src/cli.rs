@@ -26,6 +26,12 @@ default) or to -o FILE; summaries and errors go to stderr.",
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// Append one JSON line per run (time, user, host, version, command line with secrets
+    /// redacted, inputs and outputs with sha256 and rows, exit code) to this file, created
+    /// with mode 0600
+    #[arg(long, global = true, env = "CKM_AUDIT_LOG", value_name = "PATH")]
+    pub audit_log: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,6 +101,35 @@ pub struct OutputArgs {
     pub quiet: bool,
 }
 
+/// Personal data in the outputs.
+#[derive(Debug, Args, Clone)]
+pub struct PrivacyArgs {
+    /// Replace customer_id (and source_customer_id) with keyed pseudonyms: `c_` and the first
+    /// 20 hex digits of HMAC-SHA256(secret, id). The same secret gives the same pseudonyms in
+    /// every run and every command, so outputs still join
+    #[arg(long)]
+    pub pseudonymize: bool,
+
+    /// Environment variable holding the secret for --pseudonymize
+    #[arg(long, value_name = "NAME", default_value = "CKM_SECRET")]
+    pub secret_env: String,
+
+    /// File holding the secret for --pseudonymize (a trailing newline is ignored); beats
+    /// --secret-env
+    #[arg(long, value_name = "PATH")]
+    pub secret_file: Option<PathBuf>,
+
+    /// Keep columns that hold personal data (emails, phones, names, addresses, postcodes,
+    /// birth dates, IP addresses), which are dropped by default
+    #[arg(long, conflicts_with = "mask_pii")]
+    pub keep_pii: bool,
+
+    /// Keep personal-data columns in a masked form (j***@example.com, ***4567, J***) for
+    /// outputs people read
+    #[arg(long)]
+    pub mask_pii: bool,
+}
+
 /// How input files are read and mapped onto the canonical columns.
 #[derive(Debug, Args, Clone, Default)]
 pub struct ReadArgs {
@@ -135,8 +170,54 @@ pub struct IngestArgs {
     #[arg(long)]
     pub explain: bool,
 
+    /// Customer attribute tables (CRM, web-shop accounts, loyalty members), NAME=PATH to give
+    /// the channel whose ids they hold (repeatable). Records that share a normalised email or
+    /// phone number become one customer: customer_id becomes the unified id and the
+    /// channel's own id moves to source_customer_id
+    #[arg(long = "customers", value_name = "[NAME=]PATH")]
+    pub customers: Vec<String>,
+
+    /// Country calling code for phone numbers written without one (1 for the US and Canada,
+    /// 44 for the UK); without it such numbers compare as written
+    #[arg(long, value_name = "CODE", value_parser = parse_country_code)]
+    pub default_country: Option<String>,
+
+    /// Write the identity mapping (source_channel, source_customer_id, customer_id, rule)
+    /// here; needs --customers
+    #[arg(long, value_name = "PATH", requires = "customers")]
+    pub identity_map: Option<String>,
+
+    #[command(flatten)]
+    pub privacy: PrivacyArgs,
+
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+impl Command {
+    /// The subcommand's name as typed, for run records.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Ingest(_) => "ingest",
+            Command::Clean(_) => "clean",
+            Command::GenerateSample(_) => "generate-sample",
+            Command::GenerateDocs(_) => "generate-docs",
+        }
+    }
+}
+
+fn parse_country_code(text: &str) -> Result<String, String> {
+    let digits = text.trim().trim_start_matches('+');
+    if (1..=3).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !digits.starts_with('0')
+    {
+        Ok(digits.to_string())
+    } else {
+        Err(format!(
+            "'{text}' is not a country calling code: 1 to 3 digits, e.g. 1, 44 or 353"
+        ))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -162,6 +243,9 @@ pub struct CleanArgs {
     /// rejected as in the future. Default: now
     #[arg(long, value_name = "DATE")]
     pub max_date: Option<String>,
+
+    #[command(flatten)]
+    pub privacy: PrivacyArgs,
 
     #[command(flatten)]
     pub output: OutputArgs,

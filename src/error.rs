@@ -3,8 +3,6 @@
 //! Everything else travels as `anyhow::Error` with context; `main` walks the chain for one of
 //! these to pick the exit code.
 
-use std::process::ExitCode;
-
 /// Exit codes documented in README.md and the man pages.
 pub mod exit {
     pub const SUCCESS: u8 = 0;
@@ -38,22 +36,22 @@ impl CkmError {
 }
 
 /// Finds the exit code for an error by looking for a typed cause anywhere in its chain.
-pub fn exit_code_for(error: &anyhow::Error) -> ExitCode {
+pub fn exit_code_for(error: &anyhow::Error) -> u8 {
     for cause in error.chain() {
         if let Some(ckm) = cause.downcast_ref::<CkmError>() {
-            return ExitCode::from(match ckm {
+            return match ckm {
                 CkmError::InvalidData(_) => exit::INVALID_DATA,
                 CkmError::Usage(_) => exit::USAGE,
                 CkmError::BrokenPipe => exit::SUCCESS,
-            });
+            };
         }
         if let Some(io) = cause.downcast_ref::<std::io::Error>() {
             if io.kind() == std::io::ErrorKind::BrokenPipe {
-                return ExitCode::from(exit::SUCCESS);
+                return exit::SUCCESS;
             }
         }
     }
-    ExitCode::from(exit::RUNTIME)
+    exit::RUNTIME
 }
 
 /// True when the error only says that the reader of stdout went away.

@@ -12,21 +12,32 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::{Cli, Command};
+use crate::io::manifest::RunRecord;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let mut record = RunRecord::new(cli.command.name());
+    record.hash_files = cli.audit_log.is_some();
     let result = match cli.command {
-        Command::Ingest(args) => commands::ingest::run(args),
-        Command::Clean(args) => commands::clean::run(args),
+        Command::Ingest(args) => commands::ingest::run(args, &mut record),
+        Command::Clean(args) => commands::clean::run(args, &mut record),
         Command::GenerateSample(args) => commands::generate_sample::run(args),
         Command::GenerateDocs(args) => commands::generate_docs::run(args),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) if error::is_broken_pipe(&error) => ExitCode::SUCCESS,
+    let code: u8 = match &result {
+        Ok(()) => 0,
+        Err(error) if error::is_broken_pipe(error) => 0,
         Err(error) => {
             printer::Printer::new(false).error(&format!("{error:#}"));
-            error::exit_code_for(&error)
+            error::exit_code_for(error)
+        }
+    };
+    if let Some(path) = &cli.audit_log {
+        if let Err(error) = io::audit::append(path, &record, code) {
+            printer::Printer::new(false).error(&format!("{error:#}"));
+            // A run that cannot be audited fails, so cron notices.
+            return ExitCode::from(if code == 0 { 1 } else { code });
         }
     }
+    ExitCode::from(code)
 }

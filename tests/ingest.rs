@@ -229,6 +229,28 @@ fn latin1_bytes_are_rejected_with_their_offset_or_decoded() {
 }
 
 #[test]
+fn latin1_bytes_far_into_a_file_are_found_when_the_read_fails() {
+    // Only the first 64 KiB are checked before reading; later bytes are found by the
+    // diagnosis that runs when the parser refuses them.
+    let wd = Workdir::new();
+    let mut bytes = b"customer_id,ts,amount,city\n".to_vec();
+    for i in 0..5_000 {
+        bytes.extend_from_slice(format!("c{i},2024-01-02,1,Bern\n").as_bytes());
+    }
+    let offset = bytes.len() + "c9,2024-01-02,1,Z".len();
+    bytes.extend_from_slice(b"c9,2024-01-02,1,Z\xfcrich\n");
+    assert!(offset > 64 * 1024);
+    wd.write("t.csv", &bytes);
+    let output = wd.run(&["ingest", "t.csv"]);
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains(&format!("byte offset {offset} (line 5002)")) && stderr.contains("--encoding"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn unparseable_values_are_flagged_not_dropped() {
     let wd = Workdir::new();
     wd.write("t.csv", "customer_id,ts,quantity,unit_price\nc1,2024-01-02,two,1.5\nc2,not a date,1,$2.50\nc3,2024-01-04,1,2\n");

@@ -11,11 +11,12 @@ use crate::cli::{CleanArgs, ReturnsPolicy, TableFormat};
 use crate::error::CkmError;
 use crate::io::clean_rules::{self, REASON, RETURN_FLAG, RULE, RULES};
 use crate::io::manifest::RunRecord;
+use crate::io::privacy::{self, Privacy};
 use crate::io::{self, schema, write};
 use crate::mining::returns::{self, Line};
 use crate::printer::Printer;
 
-pub fn run(args: CleanArgs) -> Result<()> {
+pub fn run(args: CleanArgs, record: &mut RunRecord) -> Result<()> {
     let printer = Printer::new(args.output.quiet);
     let (destination, format) =
         write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
@@ -24,13 +25,19 @@ pub fn run(args: CleanArgs) -> Result<()> {
         Some(text) => parse_max_date(text)?,
         None => chrono::Utc::now().timestamp_millis(),
     };
-    let mut record = RunRecord::new("clean");
+    let privacy = Privacy::from_args(&args.privacy)?;
+    for warning in &privacy.warnings {
+        printer.warn(warning);
+        record.warnings.push(warning.clone());
+    }
     record.parameter("input", &args.input);
+    record.parameter("pseudonymize", args.privacy.pseudonymize);
+    record.parameter("pii", format!("{:?}", privacy.pii).to_lowercase());
     record.parameter("returns", format!("{:?}", args.returns).to_lowercase());
     record.parameter("max_date_ms", max_ts_ms);
     record.parameter("rejects", rejects_destination.as_ref().map(|(d, _)| d.display()));
 
-    let hash = args.output.manifest.is_some();
+    let hash = args.output.manifest.is_some() || record.hash_files;
     let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read)?;
     let table = io::collect_transactions(
         planned,
@@ -38,11 +45,16 @@ pub fn run(args: CleanArgs) -> Result<()> {
             clean_rules::normalise(frame, schema)
                 .with_column(clean_rules::is_return(schema).alias(RETURN_FLAG))
         },
-        &mut record,
+        record,
         &printer,
         hash,
     )?;
     let rows_in = table.height() as u64;
+    let pii = privacy::detect_pii(&table);
+    if let Some(warning) = privacy.id_warning(&table) {
+        printer.warn(&warning);
+        record.warnings.push(warning);
+    }
 
     // Duplicates are judged on the data, not on where a row came from or ckm's own flags.
     let mut not_content = vec![schema::SOURCE_ROW, schema::SOURCE_FILE, schema::INGEST_ISSUE];
@@ -122,6 +134,8 @@ pub fn run(args: CleanArgs) -> Result<()> {
         anyhow::bail!("internal error: {rows_in} rows in but {rows_out} out and {rows_rejected} rejected");
     }
 
+    privacy.apply(&mut kept, &pii)?;
+    privacy.apply(&mut rejects, &pii)?;
     let written = write::write_table(&mut kept, &destination, format, hash)?;
     record.outputs.push(written);
     match &rejects_destination {
@@ -159,6 +173,9 @@ pub fn run(args: CleanArgs) -> Result<()> {
     );
     if let Some((path, _)) = &rejects_destination {
         record.figure("rejects", path.display());
+    }
+    for (name, value) in privacy.describe(&pii) {
+        record.figure(&name, value);
     }
     printer.summary("ckm clean", &record.summary_rows());
     if let Some(path) = &args.output.manifest {

@@ -1,6 +1,10 @@
 //! `ckm generate-sample` (hidden): writes `sample-data/`, small realistic CRM exports made
 //! up from a seed: a web-shop orders CSV (US dates), a store point-of-sale TSV with other
-//! headers, and a customers CSV with fake names, emails and phones. Customers arrive over
+//! headers, the web shop's customer accounts (CSV) and the stores' loyalty members (CSV), with
+//! fake names, emails and phones. The two channels number customers differently (web account
+//! 10001, loyalty card L300037): people who buy in both appear under two ids, linked only by
+//! an email or phone written differently in each export, and a few people with two web
+//! accounts are linked only through their loyalty record. Customers arrive over
 //! two years, buy at their own rate with a December peak, and some stop buying (the
 //! buy-till-you-die story). A handful of dirty rows of every kind `ckm clean` handles are
 //! mixed in at fixed places. Same seed, same bytes.
@@ -267,7 +271,13 @@ fn season(day: f64) -> f64 {
 }
 
 struct Customer {
-    id: u32,
+    /// Web-shop account number, for people who buy online.
+    web_id: Option<u32>,
+    /// A second web account opened later with another email (buys after `second_from_day`).
+    second_web_id: Option<u32>,
+    second_email: String,
+    /// Loyalty card number, for people who buy in the stores.
+    store_id: Option<String>,
     first: &'static str,
     last: &'static str,
     email: String,
@@ -278,9 +288,22 @@ struct Customer {
     web_share: f64,
 }
 
+impl Customer {
+    fn web_account_on(&self, day: f64) -> u32 {
+        match self.second_web_id {
+            Some(second) if day > self.signup_day + SECOND_ACCOUNT_AFTER_DAYS => second,
+            _ => self.web_id.expect("web orders come from web customers"),
+        }
+    }
+}
+
+/// People with a second web account use it from this many days after signing up.
+const SECOND_ACCOUNT_AFTER_DAYS: f64 = 120.0;
+
 struct OrderLine {
     day: f64,
-    customer: u32,
+    /// Index into the customers.
+    customer: usize,
     order: u32,
     product: usize,
     quantity: i32,
@@ -294,8 +317,9 @@ pub fn run(args: GenerateSampleArgs) -> Result<()> {
     let lines = make_orders(&mut rng, &customers);
     std::fs::create_dir_all(&args.out_dir).with_context(|| format!("creating {}", args.out_dir.display()))?;
     write_customers(&args.out_dir.join("customers.csv"), &customers)?;
-    write_web_orders(&args.out_dir.join("web_orders.csv"), &lines)?;
-    write_store_sales(&args.out_dir.join("store_sales.tsv"), &lines)?;
+    write_store_members(&args.out_dir.join("store_members.csv"), &customers)?;
+    write_web_orders(&args.out_dir.join("web_orders.csv"), &lines, &customers)?;
+    write_store_sales(&args.out_dir.join("store_sales.tsv"), &lines, &customers)?;
     eprintln!(
         "wrote {} customers and {} order lines to {}",
         customers.len(),
@@ -316,7 +340,9 @@ fn make_customers(rng: &mut Rng, count: usize) -> Vec<Customer> {
                 .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
                 .collect();
             let domain = rng.pick(&["example.com", "example.org", "mail.example.net", "gmail.com"]);
-            let email = format!("{local}{}@{domain}", 10 + i % 90);
+            // The running number keeps addresses unique: two people never share one.
+            let email = format!("{local}{}@{domain}", 10 + i);
+            let second_email = format!("{}.{local}{}@example.org", &first[..1].to_lowercase(), 10 + i);
             let digits = 2_000_000 + (rng.next_u64() % 7_000_000) as u32;
             let area = 200 + rng.below(700);
             let phone = match rng.below(3) {
@@ -324,8 +350,14 @@ fn make_customers(rng: &mut Rng, count: usize) -> Vec<Customer> {
                 1 => format!("+1 {area}-555-{:04}", digits % 10_000),
                 _ => format!("{area}555{:04}", digits % 10_000),
             };
+            // Online only, store only, or both in some proportion.
+            let web_share = [0.0, 0.1, 0.5, 0.9, 1.0, 1.0][rng.below(6)];
+            let both = web_share > 0.0 && web_share < 1.0;
             Customer {
-                id: 10_001 + i as u32,
+                web_id: (web_share > 0.0).then_some(1_000_001 + i as u32),
+                second_web_id: (both && i % 25 == 7).then_some(3_000_001 + i as u32),
+                second_email,
+                store_id: (web_share < 1.0).then(|| format!("L{}", 300_000 + 37 * i)),
                 first,
                 last,
                 email,
@@ -333,7 +365,7 @@ fn make_customers(rng: &mut Rng, count: usize) -> Vec<Customer> {
                 signup_day: rng.uniform() * DAYS * 0.8,
                 plan: rng.pick(&["free", "free", "free", "member", "member", "premium"]),
                 city: rng.pick(CITIES),
-                web_share: [0.1, 0.5, 0.9, 1.0][rng.below(4)],
+                web_share,
             }
         })
         .collect()
@@ -342,7 +374,7 @@ fn make_customers(rng: &mut Rng, count: usize) -> Vec<Customer> {
 fn make_orders(rng: &mut Rng, customers: &[Customer]) -> Vec<OrderLine> {
     let mut lines = Vec::new();
     let mut order = 100_000u32;
-    for customer in customers {
+    for (index, customer) in customers.iter().enumerate() {
         // Purchase rate per day (gamma-distributed across customers) and a chance of leaving
         // after each purchase (beta-like): BG/NBD's story.
         let rate = rng.gamma(0.9) / 30.0;
@@ -368,7 +400,7 @@ fn make_orders(rng: &mut Rng, customers: &[Customer]) -> Vec<OrderLine> {
                 let quantity = 1 + i32::from(rng.uniform() < 0.25) + i32::from(rng.uniform() < 0.05);
                 lines.push(OrderLine {
                     day,
-                    customer: customer.id,
+                    customer: index,
                     order,
                     product,
                     quantity,
@@ -395,6 +427,7 @@ fn make_orders(rng: &mut Rng, customers: &[Customer]) -> Vec<OrderLine> {
     lines
 }
 
+/// The web shop's customer accounts.
 fn write_customers(path: &Path, customers: &[Customer]) -> Result<()> {
     let mut w = csv::Writer::from_path(path).with_context(|| format!("writing {}", path.display()))?;
     w.write_record([
@@ -407,21 +440,83 @@ fn write_customers(path: &Path, customers: &[Customer]) -> Result<()> {
         "plan",
         "city",
     ])?;
+    let mut accounts = Vec::new();
     for c in customers {
-        let email = if c.id % 97 == 0 {
+        let Some(id) = c.web_id else { continue };
+        let email = if id % 97 == 0 {
             c.email.to_uppercase()
         } else {
             c.email.clone()
         };
+        // Someone with a second account left the phone off the first one: the two accounts
+        // share nothing, and only the loyalty record links them.
+        let phone = if c.second_web_id.is_some() {
+            String::new()
+        } else {
+            c.phone.clone()
+        };
+        accounts.push((id, c, email, phone, c.signup_day));
+        if let Some(second) = c.second_web_id {
+            accounts.push((
+                second,
+                c,
+                c.second_email.clone(),
+                c.phone.clone(),
+                c.signup_day + SECOND_ACCOUNT_AFTER_DAYS,
+            ));
+        }
+    }
+    accounts.sort_by_key(|a| a.0);
+    for (id, c, email, phone, signup_day) in accounts {
         w.write_record([
-            c.id.to_string(),
+            id.to_string(),
             c.first.to_string(),
             c.last.to_string(),
             email,
-            c.phone.clone(),
-            day_to_datetime(c.signup_day).format("%Y-%m-%d").to_string(),
+            phone,
+            day_to_datetime(signup_day).format("%Y-%m-%d").to_string(),
             c.plan.to_string(),
             c.city.to_string(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// The stores' loyalty members: other headers, one name column, contact details typed at the
+/// till (Gmail addresses without their dots or with a `+tag`, phones in other formats), and
+/// some members who gave only one of the two.
+fn write_store_members(path: &Path, customers: &[Customer]) -> Result<()> {
+    let mut w = csv::Writer::from_path(path).with_context(|| format!("writing {}", path.display()))?;
+    w.write_record(["client_id", "name", "email", "mobile", "joined", "home_store"])?;
+    for (i, c) in customers.iter().enumerate() {
+        let Some(card) = &c.store_id else { continue };
+        let email = match i % 10 {
+            // Phone only.
+            0 | 1 => String::new(),
+            _ => match c.email.split_once('@') {
+                Some((local, "gmail.com")) if i % 3 == 0 => format!("{}@gmail.com", local.replace('.', "")),
+                Some((local, "gmail.com")) => format!("{local}+loyalty@googlemail.com"),
+                _ if i % 7 == 0 => format!("  {}", c.email.to_uppercase()),
+                _ => c.email.clone(),
+            },
+        };
+        let digits: String = c.phone.chars().filter(char::is_ascii_digit).collect();
+        let national = &digits[digits.len() - 10..];
+        let mobile = match i % 10 {
+            // Email only.
+            2 | 3 => String::new(),
+            4 | 5 => format!("+1 {} {} {}", &national[..3], &national[3..6], &national[6..]),
+            6 | 7 => format!("1-{}-{}-{}", &national[..3], &national[3..6], &national[6..]),
+            _ => format!("{}.{}.{}", &national[..3], &national[3..6], &national[6..]),
+        };
+        w.write_record([
+            card.clone(),
+            format!("{} {}", c.first, c.last),
+            email,
+            mobile,
+            day_to_datetime(c.signup_day).format("%Y-%m-%d").to_string(),
+            STORES[i % STORES.len()].to_string(),
         ])?;
     }
     w.flush()?;
@@ -433,7 +528,7 @@ fn price_text(price: f64) -> String {
 }
 
 /// The web shop's export: US dates, spreadsheet-style headers, dirty rows at fixed places.
-fn write_web_orders(path: &Path, lines: &[OrderLine]) -> Result<()> {
+fn write_web_orders(path: &Path, lines: &[OrderLine], customers: &[Customer]) -> Result<()> {
     let mut w = csv::Writer::from_path(path).with_context(|| format!("writing {}", path.display()))?;
     w.write_record([
         "Order ID",
@@ -443,24 +538,33 @@ fn write_web_orders(path: &Path, lines: &[OrderLine]) -> Result<()> {
         "Category",
         "Qty",
         "Price",
+        "Email",
     ])?;
     let web: Vec<&OrderLine> = lines.iter().filter(|l| l.web).collect();
     for (i, line) in web.iter().enumerate() {
         let product = &PRODUCTS[line.product];
+        let person = &customers[line.customer];
+        let account = person.web_account_on(line.day);
+        let email = if Some(account) == person.second_web_id {
+            person.second_email.clone()
+        } else {
+            person.email.clone()
+        };
         let date = day_to_datetime(line.day).format("%-m/%-d/%Y %-H:%M").to_string();
         let mut record = vec![
             format!("WEB-{}", line.order),
             date,
-            line.customer.to_string(),
+            account.to_string(),
             product.name.to_string(),
             product.category.to_string(),
             line.quantity.to_string(),
             price_text(product.price),
+            email.clone(),
         ];
         // Dirty rows of every kind `clean` handles, at fixed positions.
         match i {
-            100 | 2_000 => record[2] = format!(" {} ", line.customer),
-            300 | 2_300 => record[2] = format!("{}.0", line.customer),
+            100 | 2_000 => record[2] = format!(" {account} "),
+            300 | 2_300 => record[2] = format!("{account}.0"),
             500 => record[2] = String::new(),
             700 => record[1] = "13/45/2024 25:00".into(),
             900 => record[5] = "two".into(),
@@ -483,11 +587,12 @@ fn write_web_orders(path: &Path, lines: &[OrderLine]) -> Result<()> {
             w.write_record([
                 format!("WEB-R{}", line.order),
                 back,
-                line.customer.to_string(),
+                account.to_string(),
                 product.name.to_string(),
                 product.category.to_string(),
                 "-1".to_string(),
                 price_text(product.price),
+                email,
             ])?;
         }
     }
@@ -497,7 +602,7 @@ fn write_web_orders(path: &Path, lines: &[OrderLine]) -> Result<()> {
 
 /// The stores' point-of-sale export: tab-separated, ISO timestamps, other headers, and
 /// cancelled receipts marked with a `C` prefix as many retail systems do.
-fn write_store_sales(path: &Path, lines: &[OrderLine]) -> Result<()> {
+fn write_store_sales(path: &Path, lines: &[OrderLine], customers: &[Customer]) -> Result<()> {
     let mut w = csv::WriterBuilder::new()
         .delimiter(b'\t')
         .from_path(path)
@@ -518,7 +623,10 @@ fn write_store_sales(path: &Path, lines: &[OrderLine]) -> Result<()> {
         let mut record = vec![
             format!("{}", line.order),
             day_to_datetime(line.day).format("%Y-%m-%dT%H:%M:%S").to_string(),
-            line.customer.to_string(),
+            customers[line.customer]
+                .store_id
+                .clone()
+                .expect("store sales come from loyalty members"),
             product.sku.to_string(),
             product.name.to_string(),
             line.quantity.to_string(),

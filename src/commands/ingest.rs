@@ -5,16 +5,37 @@ use anyhow::Result;
 use polars::prelude::*;
 
 use crate::cli::IngestArgs;
+use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
-use crate::io::{self, schema, write};
+use crate::io::privacy::{self, Privacy};
+use crate::io::{self, customers, schema, write};
+use crate::mining::identity::MatchRule;
 use crate::printer::Printer;
 
-pub fn run(args: IngestArgs) -> Result<()> {
+pub fn run(args: IngestArgs, record: &mut RunRecord) -> Result<()> {
     let printer = Printer::new(args.output.quiet);
     let (destination, format) =
         write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
-    let mut record = RunRecord::new("ingest");
+    let identity_destination = match &args.identity_map {
+        Some(path) if path == "-" => {
+            return Err(CkmError::usage(
+                "--identity-map needs a file path; stdout carries the transactions table",
+            ))
+        }
+        Some(path) => Some(write::resolve_destination(Some(path), None)?),
+        None => None,
+    };
+    let privacy = Privacy::from_args(&args.privacy)?;
+    for warning in &privacy.warnings {
+        printer.warn(warning);
+        record.warnings.push(warning.clone());
+    }
+    let hash = args.output.manifest.is_some() || record.hash_files;
     record.parameter("inputs", &args.inputs);
+    record.parameter("customers", &args.customers);
+    record.parameter("default_country", &args.default_country);
+    record.parameter("pseudonymize", args.privacy.pseudonymize);
+    record.parameter("pii", format!("{:?}", privacy.pii).to_lowercase());
     record.parameter("map", &args.read.map);
     record.parameter("dayfirst", args.read.dayfirst);
     record.parameter("date_format", &args.read.date_format);
@@ -34,28 +55,74 @@ pub fn run(args: IngestArgs) -> Result<()> {
                 .collect::<std::collections::BTreeMap<_, _>>(),
         );
     }
-    let mut table = io::collect_transactions(
-        planned,
-        |frame, _| frame,
-        &mut record,
-        &printer,
-        args.output.manifest.is_some(),
-    )?;
+    let mut table = io::collect_transactions(planned, |frame, _| frame, record, &printer, hash)?;
+
+    let mut identity = if args.customers.is_empty() {
+        None
+    } else {
+        let tables = customers::read_customer_tables(
+            &args.customers,
+            &args.read,
+            args.default_country.as_deref(),
+            hash,
+        )?;
+        for warning in &tables.warnings {
+            printer.warn(warning);
+            record.warnings.push(warning.clone());
+        }
+        record.inputs.extend(tables.inputs);
+        let outcome = customers::unify(&mut table, tables.records)?;
+        record.mark("resolve_identities");
+        Some((outcome, tables.rows, tables.rows_without_id))
+    };
 
     let rows = table.height() as u64;
     let flagged = rows - table.column(schema::INGEST_ISSUE)?.null_count() as u64;
-    let written = write::write_table(&mut table, &destination, format, args.output.manifest.is_some())?;
+    let pii = privacy::detect_pii(&table);
+    if let Some(warning) = privacy.id_warning(&table) {
+        printer.warn(&warning);
+        record.warnings.push(warning);
+    }
+    privacy.apply(&mut table, &pii)?;
+    let written = write::write_table(&mut table, &destination, format, hash)?;
+    let mut identity_written = None;
+    if let (Some((outcome, _, _)), Some((destination, format))) = (&mut identity, &identity_destination) {
+        privacy.apply(&mut outcome.map, &[])?;
+        identity_written = Some(write::write_table(&mut outcome.map, destination, *format, hash)?);
+    }
     record.mark("write");
 
     record.figure("inputs", record.inputs.len() as u64);
     record.figure("rows in", rows);
     record.figure("rows out", rows);
     record.figure("rows with unparseable values (flagged for clean)", flagged);
+    if let Some((outcome, customer_rows, without_id)) = &identity {
+        record.figure("customer table rows", *customer_rows);
+        if *without_id > 0 {
+            record.figure("customer table rows without an id (not linked)", *without_id);
+        }
+        record.figure("source customer ids", outcome.source_ids);
+        for (rule, count) in &outcome.merged_by {
+            let name = match rule {
+                MatchRule::Alone => "source ids linked to no other".to_string(),
+                rule => format!("source ids linked by {}", rule.name()),
+            };
+            record.figure(&name, *count);
+        }
+        record.figure("customers after resolution", outcome.customers);
+    }
+    for (name, value) in privacy.describe(&pii) {
+        record.figure(&name, value);
+    }
     if let Some(range) = time_range(&table)? {
         record.figure("period", range);
     }
     record.figure("output", format!("{} ({})", written.path, written.format));
     record.outputs.push(written);
+    if let Some(written) = identity_written {
+        record.figure("identity map", written.path.clone());
+        record.outputs.push(written);
+    }
     printer.summary("ckm ingest", &record.summary_rows());
     if let Some(path) = &args.output.manifest {
         record.write(path)?;

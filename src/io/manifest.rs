@@ -34,6 +34,8 @@ pub struct RunRecord {
     pub warnings: Vec<String>,
     timings: Vec<(String, f64)>,
     last_mark: Instant,
+    /// Inputs and outputs get a sha256 (for `--manifest` or the audit log).
+    pub hash_files: bool,
 }
 
 impl RunRecord {
@@ -50,7 +52,12 @@ impl RunRecord {
             warnings: Vec::new(),
             timings: Vec::new(),
             last_mark: now,
+            hash_files: false,
         }
+    }
+
+    pub fn command(&self) -> &'static str {
+        self.command
     }
 
     pub fn parameter(&mut self, name: &str, value: impl Serialize) {
@@ -104,7 +111,7 @@ impl RunRecord {
         let document = serde_json::json!({
             "ckm_version": env!("CARGO_PKG_VERSION"),
             "command": self.command,
-            "command_line": std::env::args().collect::<Vec<_>>(),
+            "command_line": crate::io::audit::redacted_command_line(),
             "started_at": self.started_at,
             "inputs": self.inputs,
             "outputs": self.outputs,

@@ -2,9 +2,12 @@
 //! readers, the writer and the run manifest. Commands call [`load_transactions`] to get the
 //! canonical table and [`write::write_table`] to put results anywhere.
 
+pub mod audit;
 pub mod canonical;
+pub mod customers;
 pub mod dates;
 pub mod manifest;
+pub mod privacy;
 pub mod read;
 pub mod schema;
 pub mod sniff;
@@ -190,6 +193,7 @@ pub fn collect_transactions(
         }
     };
     add_absent_columns(&mut df)?;
+    let mut df = in_canonical_order(df)?;
     record.mark("read_and_parse");
 
     let mut counts = vec![0u64; planned.sources.len()];
@@ -254,6 +258,45 @@ fn add_absent_columns(df: &mut DataFrame) -> PolarsResult<()> {
         }
     }
     Ok(())
+}
+
+/// Canonical columns first, in their order, then the sources' own columns, then ckm's
+/// bookkeeping: merged inputs otherwise leave a column where the first input to have it put it.
+fn in_canonical_order(df: DataFrame) -> PolarsResult<DataFrame> {
+    const TRAILING: [&str; 4] = [
+        INPUT_INDEX,
+        schema::SOURCE_ROW,
+        schema::SOURCE_FILE,
+        schema::INGEST_ISSUE,
+    ];
+    let names: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).collect();
+    // The channel's own id, when identities were resolved, sits beside the unified one.
+    let mut order: Vec<String> = schema::CANONICAL_COLUMNS
+        .iter()
+        .flat_map(|c| match c.name {
+            schema::CUSTOMER_ID => vec![c.name, privacy::SOURCE_CUSTOMER_ID],
+            name => vec![name],
+        })
+        .map(str::to_string)
+        .filter(|n| names.contains(n))
+        .collect();
+    order.extend(
+        names
+            .iter()
+            .filter(|n| !order.contains(n) && !TRAILING.contains(&n.as_str()))
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
+    order.extend(
+        TRAILING
+            .iter()
+            .map(|n| n.to_string())
+            .filter(|n| names.contains(n)),
+    );
+    if order == names {
+        return Ok(df);
+    }
+    df.select(order)
 }
 
 fn describe_inputs(sources: &[Source]) -> String {

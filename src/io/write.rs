@@ -166,10 +166,57 @@ fn write_parquet<W: Write>(df: &DataFrame, writer: W) -> PolarsResult<()> {
     batched.finish().map(|_| ())
 }
 
+/// A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` as a formula (and a
+/// leading tab or carriage return hides one): such text gets a leading `'`, which spreadsheets
+/// show as text. Numbers written as text (`-5`, `+3.2`) are left alone; numeric columns are
+/// never text.
+pub fn needs_formula_escape(text: &str) -> bool {
+    match text.as_bytes().first() {
+        Some(b'=' | b'@' | b'\t' | b'\r') => true,
+        Some(b'+' | b'-') => text.parse::<f64>().is_err(),
+        _ => false,
+    }
+}
+
+/// The text columns with a value that needs [`needs_formula_escape`], escaped; other columns
+/// are shared, not copied.
+fn escape_formulas(df: &DataFrame) -> PolarsResult<Option<DataFrame>> {
+    let mut escaped: Option<DataFrame> = None;
+    for column in df.columns() {
+        let Ok(text) = column.str() else { continue };
+        if !text.iter().flatten().any(needs_formula_escape) {
+            continue;
+        }
+        let safe: StringChunked = text
+            .iter()
+            .map(|v| {
+                v.map(|v| {
+                    if needs_formula_escape(v) {
+                        format!("'{v}")
+                    } else {
+                        v.to_string()
+                    }
+                })
+            })
+            .collect();
+        escaped
+            .get_or_insert_with(|| df.clone())
+            .with_column(safe.with_name(column.name().clone()).into_column())?;
+    }
+    Ok(escaped)
+}
+
+fn encode_delimited<W: Write>(df: &mut DataFrame, separator: u8, writer: W) -> PolarsResult<()> {
+    match escape_formulas(df)? {
+        Some(mut safe) => csv_writer(writer).with_separator(separator).finish(&mut safe),
+        None => csv_writer(writer).with_separator(separator).finish(df),
+    }
+}
+
 fn encode<W: Write>(df: &mut DataFrame, format: TableFormat, writer: W) -> PolarsResult<()> {
     match format {
-        TableFormat::Csv => csv_writer(writer).finish(df),
-        TableFormat::Tsv => csv_writer(writer).with_separator(b'\t').finish(df),
+        TableFormat::Csv => encode_delimited(df, b',', writer),
+        TableFormat::Tsv => encode_delimited(df, b'\t', writer),
         TableFormat::Parquet => write_parquet(df, writer),
         TableFormat::Json => JsonWriter::new(writer)
             .with_json_format(JsonFormat::Json)

@@ -48,7 +48,10 @@ impl Workdir {
     /// The ckm binary, run inside this directory.
     pub fn ckm(&self) -> Command {
         let mut cmd = Command::cargo_bin("ckm").expect("the ckm binary is built");
-        cmd.current_dir(self.dir.path()).env_remove("NO_COLOR");
+        cmd.current_dir(self.dir.path())
+            .env_remove("NO_COLOR")
+            .env_remove("CKM_AUDIT_LOG")
+            .env_remove("CKM_SECRET");
         cmd
     }
 
