@@ -2,7 +2,7 @@
 //! transactions: each channel's own customer id becomes one unified `customer_id`, the source
 //! id moves to `source_customer_id`.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use anyhow::Result;
 use polars::prelude::*;

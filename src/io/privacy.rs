@@ -1,12 +1,13 @@
 //! Personal data in outputs: keyed pseudonyms for customer ids, PII columns found by name or by
 //! content and dropped (default), masked or kept. Applied to every table a command writes.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::path::Path;
 
 use anyhow::{Context, Result};
 use hmac::{Hmac, Mac};
 use polars::prelude::*;
+use rayon::prelude::*;
 use sha2::Sha256;
 
 use crate::cli::PrivacyArgs;
@@ -52,17 +53,33 @@ impl Pseudonymizer {
     pub fn column(&self, column: &Column) -> PolarsResult<Column> {
         let text = column.cast(&DataType::String)?;
         let values = text.str()?;
-        let mut cache: HashMap<&str, String> = HashMap::new();
-        let replaced: StringChunked = values
+        // Distinct ids first, then their HMACs on all cores, then the column by index.
+        let mut index_of: HashMap<&str, u32> = HashMap::new();
+        let mut distinct: Vec<&str> = Vec::new();
+        let rows: Vec<Option<u32>> = values
             .iter()
             .map(|v| {
                 v.map(|id| {
-                    if is_pseudonym(id) {
-                        return id.to_string();
-                    }
-                    cache.entry(id).or_insert_with(|| self.pseudonym(id)).clone()
+                    *index_of.entry(id).or_insert_with(|| {
+                        distinct.push(id);
+                        distinct.len() as u32 - 1
+                    })
                 })
             })
+            .collect();
+        let pseudonyms: Vec<String> = distinct
+            .par_iter()
+            .map(|id| {
+                if is_pseudonym(id) {
+                    id.to_string()
+                } else {
+                    self.pseudonym(id)
+                }
+            })
+            .collect();
+        let replaced: StringChunked = rows
+            .iter()
+            .map(|i| i.map(|i| pseudonyms[i as usize].as_str()))
             .collect();
         Ok(replaced.with_name(column.name().clone()).into_column())
     }

@@ -2,7 +2,7 @@
 //! phone it holds) that share a normalised email or phone number are one customer, transitively.
 //! Pure: strings in, groups out.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// Emails compare trimmed and lower-cased; Gmail ignores dots and `+tags` in the local part and
 /// treats googlemail.com as gmail.com, so the same person typed three ways is one address.
