@@ -71,6 +71,7 @@ pub fn run(args: IngestArgs, record: &mut RunRecord) -> Result<()> {
             record.warnings.push(warning.clone());
         }
         record.inputs.extend(tables.inputs);
+        record.mark("read_customer_tables");
         let outcome = customers::unify(&mut table, tables.records)?;
         record.mark("resolve_identities");
         Some((outcome, tables.rows, tables.rows_without_id))
