@@ -9,17 +9,7 @@
 #   benches/identity.sh              # 10M lines, 1M customers
 #   ROWS=1000000 benches/identity.sh # a quicker look
 set -euo pipefail
-cd "$(dirname "$0")/.."
-SHARED=../shared/bench
-[[ -d $SHARED ]] || { echo "skipping: $SHARED is absent" >&2; exit 0; }
-ROWS=${ROWS:-10000000}
-CUSTOMERS=${CUSTOMERS:-$((ROWS / 10))}
-DIR=${BENCH_DIR:-$HOME/.cache/ckm-bench/data}
-mkdir -p "$DIR"
-PY=$("$SHARED/setup.sh")
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ckm-target}"
-cargo build --release --quiet
-CKM="$CARGO_TARGET_DIR/release/ckm"
+source "$(dirname "$0")/common.sh"
 
 orders="$DIR/orders_${ROWS}.csv"
 [[ -f $orders ]] || "$PY" "$SHARED/gen_transactions.py" --rows "$ROWS" --customers "$CUSTOMERS" --out "$orders" >&2
@@ -42,15 +32,6 @@ with open(out, "w") as f:
 PYEOF
 fi
 
-measure() {
-  local name=$1; shift
-  local log="$DIR/time.$name.log"
-  /usr/bin/time -v "$@" >"$DIR/stdout.$name.log" 2>"$log" || { cat "$log" >&2; exit 1; }
-  local wall rss
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$log")
-  rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$log")
-  echo "$wall $rss"
-}
 
 read -r ref_wall ref_rss < <(measure ref_identity "$PY" "$SHARED/ref_ingest.py" --input "$orders" --out "$DIR/ref_out.parquet")
 read -r plain_wall plain_rss < <(measure ckm_ingest_plain "$CKM" ingest "$orders" -q -o "$DIR/plain.parquet")

@@ -10,33 +10,13 @@
 # Needs ../shared/bench beside the checkout; inputs and outputs go to $BENCH_DIR
 # (default ~/.cache/ckm-bench/data).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-SHARED=../shared/bench
-[[ -d $SHARED ]] || { echo "skipping: $SHARED is absent" >&2; exit 0; }
-ROWS=${ROWS:-10000000}
-CUSTOMERS=${CUSTOMERS:-$((ROWS / 10))}
-DIR=${BENCH_DIR:-$HOME/.cache/ckm-bench/data}
-mkdir -p "$DIR"
-PY=$("$SHARED/setup.sh")
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ckm-target}"
-cargo build --release --quiet
-CKM="$CARGO_TARGET_DIR/release/ckm"
+source "$(dirname "$0")/common.sh"
 
 for ext in csv parquet; do
   f="$DIR/orders_${ROWS}.$ext"
   [[ -f $f ]] || "$PY" "$SHARED/gen_transactions.py" --rows "$ROWS" --customers "$CUSTOMERS" --out "$f" >&2
 done
 
-# measure NAME COMMAND...: wall seconds and peak RSS (MiB) of a whole process tree via GNU time.
-measure() {
-  local name=$1; shift
-  local log="$DIR/time.$name.log"
-  /usr/bin/time -v "$@" >"$DIR/stdout.$name.log" 2>"$log" || { cat "$log" >&2; exit 1; }
-  local wall rss
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$log")
-  rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$log")
-  echo "$wall $rss"
-}
 
 printf '%-9s %-34s %9s %12s %10s\n' input tool "wall s" "rows/s" "peak MiB"
 for ext in csv parquet; do
