@@ -31,7 +31,12 @@ fn ingest_sample(wd: &Workdir, extra: &[&str]) -> std::process::Output {
         "1",
     ];
     args.extend_from_slice(extra);
-    wd.ckm().env("CKM_SECRET", SECRET).args(&args).output().unwrap()
+    run_with_env(wd, ("CKM_SECRET", SECRET), &args)
+}
+
+/// Runs ckm with one environment variable set (a secret, the audit log).
+fn run_with_env(wd: &Workdir, (name, value): (&str, &str), args: &[&str]) -> std::process::Output {
+    wd.ckm().env(name, value).args(args).output().unwrap()
 }
 
 #[test]
@@ -194,10 +199,10 @@ fn pseudonymised_outputs_hold_no_id_email_or_phone() {
         ],
     );
     assert!(output.status.success(), "{}", stderr_of(&output));
-    let output = wd
-        .ckm()
-        .env("CKM_SECRET", SECRET)
-        .args([
+    let output = run_with_env(
+        &wd,
+        ("CKM_SECRET", SECRET),
+        &[
             "clean",
             "all.csv",
             "--pseudonymize",
@@ -209,14 +214,13 @@ fn pseudonymised_outputs_hold_no_id_email_or_phone() {
             "m2.json",
             "--audit-log",
             "audit.jsonl",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert!(output.status.success(), "{}", stderr_of(&output));
-    let output = wd
-        .ckm()
-        .env("CKM_SECRET", SECRET)
-        .args([
+    let output = run_with_env(
+        &wd,
+        ("CKM_SECRET", SECRET),
+        &[
             "clean",
             "all.csv",
             "--pseudonymize",
@@ -224,9 +228,8 @@ fn pseudonymised_outputs_hold_no_id_email_or_phone() {
             "-o",
             "clean.csv",
             "-q",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert!(output.status.success(), "{}", stderr_of(&output));
 
     let mut secrets = HashSet::new();
@@ -277,10 +280,10 @@ fn superstore_pseudonymised_holds_no_id_or_name() {
         return;
     };
     let wd = Workdir::new();
-    let output = wd
-        .ckm()
-        .env("CKM_SECRET", SECRET)
-        .args([
+    let output = run_with_env(
+        &wd,
+        ("CKM_SECRET", SECRET),
+        &[
             "clean",
             path.to_str().unwrap(),
             "--pseudonymize",
@@ -290,9 +293,8 @@ fn superstore_pseudonymised_holds_no_id_or_name() {
             "rejects.csv",
             "--manifest",
             "m.json",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert!(output.status.success(), "{}", stderr_of(&output));
     let source = common::Table::parse(&std::fs::read(&path).unwrap(), b',');
     let mut secrets: HashSet<String> = source.column("Customer ID").into_iter().collect();
@@ -382,10 +384,10 @@ fn pseudonyms_need_a_secret_and_depend_on_it() {
         "f.csv",
     ]);
     assert!(by_file.status.success(), "{}", stderr_of(&by_file));
-    let by_env = wd
-        .ckm()
-        .env("OTHER_SECRET", SECRET)
-        .args([
+    let by_env = run_with_env(
+        &wd,
+        ("OTHER_SECRET", SECRET),
+        &[
             "ingest",
             "orders.csv",
             "--pseudonymize",
@@ -393,16 +395,14 @@ fn pseudonyms_need_a_secret_and_depend_on_it() {
             "OTHER_SECRET",
             "-o",
             "e.csv",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert!(by_env.status.success(), "{}", stderr_of(&by_env));
-    let other = wd
-        .ckm()
-        .env("CKM_SECRET", "another-secret-0123456789")
-        .args(["ingest", "orders.csv", "--pseudonymize", "-o", "o.csv"])
-        .output()
-        .unwrap();
+    let other = run_with_env(
+        &wd,
+        ("CKM_SECRET", "another-secret-0123456789"),
+        &["ingest", "orders.csv", "--pseudonymize", "-o", "o.csv"],
+    );
     assert!(other.status.success());
     let f = wd.read_csv("f.csv").column("customer_id");
     assert_eq!(f, wd.read_csv("e.csv").column("customer_id"));
@@ -424,19 +424,13 @@ fn audit_log_appends_one_line_per_run() {
         "-q",
     ]);
     assert!(ok.status.success(), "{}", stderr_of(&ok));
-    let failed = wd
-        .ckm()
-        .env("CKM_AUDIT_LOG", "audit.jsonl")
-        .args(["clean", "missing.csv", "--db-password", "hunter2"])
-        .output()
-        .unwrap();
+    let failed = run_with_env(
+        &wd,
+        ("CKM_AUDIT_LOG", "audit.jsonl"),
+        &["clean", "missing.csv", "--db-password", "hunter2"],
+    );
     assert_eq!(failed.status.code(), Some(2), "{}", stderr_of(&failed));
-    let failed = wd
-        .ckm()
-        .env("CKM_AUDIT_LOG", "audit.jsonl")
-        .args(["clean", "missing.csv"])
-        .output()
-        .unwrap();
+    let failed = run_with_env(&wd, ("CKM_AUDIT_LOG", "audit.jsonl"), &["clean", "missing.csv"]);
     assert_eq!(failed.status.code(), Some(1));
 
     let text = std::fs::read_to_string(wd.path("audit.jsonl")).unwrap();

@@ -11,7 +11,7 @@ use crate::cli::{CleanArgs, ReturnsPolicy, TableFormat};
 use crate::error::CkmError;
 use crate::io::clean_rules::{self, REASON, RETURN_FLAG, RULE, RULES};
 use crate::io::manifest::RunRecord;
-use crate::io::privacy::{self, Privacy};
+use crate::io::privacy::Privacy;
 use crate::io::{self, schema, write};
 use crate::mining::returns::{self, Line};
 use crate::printer::Printer;
@@ -25,14 +25,8 @@ pub fn run(args: CleanArgs, record: &mut RunRecord) -> Result<()> {
         Some(text) => parse_max_date(text)?,
         None => chrono::Utc::now().timestamp_millis(),
     };
-    let privacy = Privacy::from_args(&args.privacy)?;
-    for warning in &privacy.warnings {
-        printer.warn(warning);
-        record.warnings.push(warning.clone());
-    }
+    let privacy = Privacy::from_args(&args.privacy, &printer, record)?;
     record.parameter("input", &args.input);
-    record.parameter("pseudonymize", args.privacy.pseudonymize);
-    record.parameter("pii", format!("{:?}", privacy.pii).to_lowercase());
     record.parameter("returns", format!("{:?}", args.returns).to_lowercase());
     record.parameter("max_date_ms", max_ts_ms);
     record.parameter("rejects", rejects_destination.as_ref().map(|(d, _)| d.display()));
@@ -50,11 +44,7 @@ pub fn run(args: CleanArgs, record: &mut RunRecord) -> Result<()> {
         hash,
     )?;
     let rows_in = table.height() as u64;
-    let pii = privacy::detect_pii(&table);
-    if let Some(warning) = privacy.id_warning(&table) {
-        printer.warn(&warning);
-        record.warnings.push(warning);
-    }
+    let pii = privacy.inspect(&table, &printer, record);
 
     // Duplicates are judged on the data, not on where a row came from or ckm's own flags.
     let mut not_content = vec![schema::SOURCE_ROW, schema::SOURCE_FILE, schema::INGEST_ISSUE];
@@ -145,8 +135,7 @@ pub fn run(args: CleanArgs, record: &mut RunRecord) -> Result<()> {
         }
         None if rows_rejected > 0 => {
             let message = format!("{rows_rejected} rows were rejected and not saved: pass --rejects PATH to keep them with their reasons");
-            printer.warn(&message);
-            record.warnings.push(message);
+            record.warn(&printer, message);
         }
         None => {}
     }
@@ -174,9 +163,7 @@ pub fn run(args: CleanArgs, record: &mut RunRecord) -> Result<()> {
     if let Some((path, _)) = &rejects_destination {
         record.figure("rejects", path.display());
     }
-    for (name, value) in privacy.describe(&pii) {
-        record.figure(&name, value);
-    }
+    privacy.report(&pii, record);
     printer.summary("ckm clean", &record.summary_rows());
     if let Some(path) = &args.output.manifest {
         record.write(path)?;

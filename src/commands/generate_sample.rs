@@ -2,7 +2,7 @@
 //! up from a seed: a web-shop orders CSV (US dates), a store point-of-sale TSV with other
 //! headers, the web shop's customer accounts (CSV) and the stores' loyalty members (CSV), with
 //! fake names, emails and phones. The two channels number customers differently (web account
-//! 10001, loyalty card L300037): people who buy in both appear under two ids, linked only by
+//! 1000001, loyalty card L300037): people who buy in both appear under two ids, linked only by
 //! an email or phone written differently in each export, and a few people with two web
 //! accounts are linked only through their loyalty record. Customers arrive over
 //! two years, buy at their own rate with a December peak, and some stop buying (the
@@ -273,7 +273,8 @@ fn season(day: f64) -> f64 {
 struct Customer {
     /// Web-shop account number, for people who buy online.
     web_id: Option<u32>,
-    /// A second web account opened later with another email (buys after `second_from_day`).
+    /// A second web account opened later with another email, used from
+    /// [`SECOND_ACCOUNT_AFTER_DAYS`] after signing up.
     second_web_id: Option<u32>,
     second_email: String,
     /// Loyalty card number, for people who buy in the stores.

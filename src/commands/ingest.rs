@@ -7,7 +7,7 @@ use polars::prelude::*;
 use crate::cli::IngestArgs;
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
-use crate::io::privacy::{self, Privacy};
+use crate::io::privacy::Privacy;
 use crate::io::{self, customers, schema, write};
 use crate::mining::identity::MatchRule;
 use crate::printer::Printer;
@@ -25,17 +25,11 @@ pub fn run(args: IngestArgs, record: &mut RunRecord) -> Result<()> {
         Some(path) => Some(write::resolve_destination(Some(path), None)?),
         None => None,
     };
-    let privacy = Privacy::from_args(&args.privacy)?;
-    for warning in &privacy.warnings {
-        printer.warn(warning);
-        record.warnings.push(warning.clone());
-    }
+    let privacy = Privacy::from_args(&args.privacy, &printer, record)?;
     let hash = args.output.manifest.is_some() || record.hash_files;
     record.parameter("inputs", &args.inputs);
     record.parameter("customers", &args.customers);
     record.parameter("default_country", &args.default_country);
-    record.parameter("pseudonymize", args.privacy.pseudonymize);
-    record.parameter("pii", format!("{:?}", privacy.pii).to_lowercase());
     record.parameter("map", &args.read.map);
     record.parameter("dayfirst", args.read.dayfirst);
     record.parameter("date_format", &args.read.date_format);
@@ -66,9 +60,8 @@ pub fn run(args: IngestArgs, record: &mut RunRecord) -> Result<()> {
             args.default_country.as_deref(),
             hash,
         )?;
-        for warning in &tables.warnings {
-            printer.warn(warning);
-            record.warnings.push(warning.clone());
+        for warning in tables.warnings {
+            record.warn(&printer, warning);
         }
         record.inputs.extend(tables.inputs);
         record.mark("read_customer_tables");
@@ -79,11 +72,7 @@ pub fn run(args: IngestArgs, record: &mut RunRecord) -> Result<()> {
 
     let rows = table.height() as u64;
     let flagged = rows - table.column(schema::INGEST_ISSUE)?.null_count() as u64;
-    let pii = privacy::detect_pii(&table);
-    if let Some(warning) = privacy.id_warning(&table) {
-        printer.warn(&warning);
-        record.warnings.push(warning);
-    }
+    let pii = privacy.inspect(&table, &printer, record);
     privacy.apply(&mut table, &pii)?;
     let written = write::write_table(&mut table, &destination, format, hash)?;
     let mut identity_written = None;
@@ -112,9 +101,7 @@ pub fn run(args: IngestArgs, record: &mut RunRecord) -> Result<()> {
         }
         record.figure("customers after resolution", outcome.customers);
     }
-    for (name, value) in privacy.describe(&pii) {
-        record.figure(&name, value);
-    }
+    privacy.report(&pii, record);
     if let Some(range) = time_range(&table)? {
         record.figure("period", range);
     }

@@ -2,7 +2,7 @@
 //! transactions: each channel's own customer id becomes one unified `customer_id`, the source
 //! id moves to `source_customer_id`.
 
-use foldhash::{HashMap, HashMapExt};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use anyhow::Result;
 use polars::prelude::*;
@@ -27,6 +27,11 @@ pub struct CustomerTables {
 /// Text of a column, whatever its type in the source (Parquet ids are often integers).
 fn text_values(df: &DataFrame, name: &str) -> PolarsResult<StringChunked> {
     Ok(df.column(name)?.cast(&DataType::String)?.str()?.clone())
+}
+
+/// Values by row: `get(row)` on a many-chunked column searches the chunks every time.
+fn by_row(column: &StringChunked) -> Vec<Option<&str>> {
+    column.iter().collect()
 }
 
 /// Reads each `[NAME=]PATH` customer table: its id column (found like a transactions table's
@@ -88,40 +93,41 @@ pub fn read_customer_tables(
                 schema::quote_list(&headers)
             ));
         }
-        let ids = text_values(&df, id_header)?;
-        let channels = match (&source.spec.channel, mapping.source_of(schema::CHANNEL)) {
+        let id_text = text_values(&df, id_header)?;
+        let channel_text = match (&source.spec.channel, mapping.source_of(schema::CHANNEL)) {
             (Some(_), _) | (None, None) => None,
             (None, Some(header)) => Some(text_values(&df, header)?),
         };
+        let email_text: Vec<StringChunked> = email_headers
+            .iter()
+            .map(|h| text_values(&df, h))
+            .collect::<PolarsResult<_>>()?;
+        let phone_text: Vec<StringChunked> = phone_headers
+            .iter()
+            .map(|h| text_values(&df, h))
+            .collect::<PolarsResult<_>>()?;
+        let ids = by_row(&id_text);
+        let channels = channel_text.as_ref().map(by_row);
+        let emails: Vec<Vec<Option<&str>>> = email_text.iter().map(by_row).collect();
+        let phones: Vec<Vec<Option<&str>>> = phone_text.iter().map(by_row).collect();
         let fixed_channel = source.spec.channel.clone().unwrap_or_default();
-        let emails: Vec<StringChunked> = email_headers
-            .iter()
-            .map(|h| text_values(&df, h))
-            .collect::<PolarsResult<_>>()?;
-        let phones: Vec<StringChunked> = phone_headers
-            .iter()
-            .map(|h| text_values(&df, h))
-            .collect::<PolarsResult<_>>()?;
         for row in 0..df.height() {
-            let Some(id) = ids.get(row).and_then(identity::normalise_source_id) else {
+            let Some(id) = ids[row].and_then(identity::normalise_source_id) else {
                 tables.rows_without_id += 1;
                 continue;
             };
             let channel = channels
                 .as_ref()
-                .and_then(|c| c.get(row))
+                .and_then(|c| c[row])
                 .map(|c| c.trim().to_string())
                 .unwrap_or_else(|| fixed_channel.clone());
             let row_emails: Vec<String> = emails
                 .iter()
-                .filter_map(|c| c.get(row).and_then(identity::normalise_email))
+                .filter_map(|c| c[row].and_then(identity::normalise_email))
                 .collect();
             let row_phones: Vec<String> = phones
                 .iter()
-                .filter_map(|c| {
-                    c.get(row)
-                        .and_then(|p| identity::normalise_phone(p, default_country))
-                })
+                .filter_map(|c| c[row].and_then(|p| identity::normalise_phone(p, default_country)))
                 .collect();
             // One record per contact detail beyond the first: records with one id are one node.
             let count = row_emails.len().max(row_phones.len()).max(1);
@@ -237,11 +243,11 @@ pub fn unify(df: &mut DataFrame, mut records: Vec<SourceRecord>) -> Result<Ident
     df.insert_column(position, source)?;
 
     // The map: one row per distinct source id, in a stable order.
-    let mut seen: HashMap<(&str, &str), ()> = HashMap::new();
+    let mut seen: HashSet<(&str, &str)> = HashSet::new();
     let mut rows: Vec<(&str, &str, String, &'static str)> = Vec::new();
     let mut merged: HashMap<MatchRule, u64> = HashMap::new();
     for (i, record) in records.iter().enumerate() {
-        if seen.insert((&record.channel, &record.source_id), ()).is_some() {
+        if !seen.insert((&record.channel, &record.source_id)) {
             continue;
         }
         let rule = resolution.rule[i];

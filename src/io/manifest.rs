@@ -74,6 +74,13 @@ impl RunRecord {
         ));
     }
 
+    /// Prints a warning on stderr and keeps it for the manifest.
+    pub fn warn(&mut self, printer: &crate::printer::Printer, message: impl Into<String>) {
+        let message = message.into();
+        printer.warn(&message);
+        self.warnings.push(message);
+    }
+
     /// Ends a timed stage (time since the previous mark).
     pub fn mark(&mut self, stage: &str) {
         let now = Instant::now();

@@ -128,8 +128,7 @@ pub fn collect_transactions(
             printer.info(note);
         }
         for warning in &plan.warnings {
-            printer.warn(warning);
-            record.warnings.push(warning.clone());
+            record.warn(printer, warning.clone());
         }
     }
     let combine = |plans: Vec<&SourcePlan>| -> PolarsResult<LazyFrame> {

@@ -12,7 +12,10 @@ use sha2::Sha256;
 
 use crate::cli::PrivacyArgs;
 use crate::error::CkmError;
+use crate::io::clean_rules::REASON;
+use crate::io::manifest::RunRecord;
 use crate::io::schema;
+use crate::printer::Printer;
 
 /// Hex digits of the HMAC kept in a pseudonym: 80 bits, so a million customers collide with
 /// odds of about one in two trillion, while ids stay short enough to read.
@@ -286,9 +289,8 @@ pub fn looks_like_phone(text: &str) -> bool {
         return false;
     }
     let punctuated = text.starts_with('+') || text.contains('(') || text.contains(' ') || text.contains('-');
-    let groups: Vec<&str> = text.split(['-', '.', ' ']).collect();
-    let date_shaped = groups.len() == 3 && groups.iter().map(|g| g.len()).collect::<Vec<_>>() == [4, 2, 2]
-        || groups.iter().map(|g| g.len()).collect::<Vec<_>>() == [2, 2, 4];
+    let group_lengths: Vec<usize> = text.split(['-', '.', ' ']).map(str::len).collect();
+    let date_shaped = group_lengths == [4, 2, 2] || group_lengths == [2, 2, 4];
     punctuated && !date_shaped
 }
 
@@ -308,7 +310,7 @@ pub fn detect_pii(df: &DataFrame) -> Vec<PiiColumn> {
                 schema::SOURCE_ROW,
                 schema::SOURCE_FILE,
                 schema::INGEST_ISSUE,
-                "reason",
+                REASON,
                 schema::IS_RETURN,
             ]
             .contains(&name)
@@ -389,15 +391,17 @@ pub enum PiiPolicy {
 pub struct Privacy {
     pub pseudonymizer: Option<Pseudonymizer>,
     pub pii: PiiPolicy,
-    pub warnings: Vec<String>,
 }
 
 impl Privacy {
-    pub fn from_args(args: &PrivacyArgs) -> Result<Privacy> {
-        let mut warnings = Vec::new();
+    /// The settings from the command line, recorded as the run's parameters; a weak secret is
+    /// warned about.
+    pub fn from_args(args: &PrivacyArgs, printer: &Printer, record: &mut RunRecord) -> Result<Privacy> {
         let pseudonymizer = if args.pseudonymize {
             let (secret, warning) = read_secret(args)?;
-            warnings.extend(warning);
+            if let Some(warning) = warning {
+                record.warn(printer, warning);
+            }
             Some(Pseudonymizer::new(&secret))
         } else {
             None
@@ -409,11 +413,18 @@ impl Privacy {
         } else {
             PiiPolicy::Drop
         };
-        Ok(Privacy {
-            pseudonymizer,
-            pii,
-            warnings,
-        })
+        record.parameter("pseudonymize", args.pseudonymize);
+        record.parameter("pii", format!("{pii:?}").to_lowercase());
+        Ok(Privacy { pseudonymizer, pii })
+    }
+
+    /// The table's personal-data columns, with a warning when customer ids are themselves
+    /// contact details going out as they are.
+    pub fn inspect(&self, df: &DataFrame, printer: &Printer, record: &mut RunRecord) -> Vec<PiiColumn> {
+        if let Some(warning) = self.id_warning(df) {
+            record.warn(printer, warning);
+        }
+        detect_pii(df)
     }
 
     /// Pseudonymises the id columns and drops or masks the given PII columns of one table.
@@ -449,14 +460,10 @@ impl Privacy {
         Ok(())
     }
 
-    /// Summary lines: what was done to which column.
-    pub fn describe(&self, pii: &[PiiColumn]) -> Vec<(String, String)> {
-        let mut rows = Vec::new();
+    /// Summary figures: what was done to which column.
+    pub fn report(&self, pii: &[PiiColumn], record: &mut RunRecord) {
         if self.pseudonymizer.is_some() {
-            rows.push((
-                "customer ids".to_string(),
-                "pseudonymised (HMAC-SHA256)".to_string(),
-            ));
+            record.figure("customer ids", "pseudonymised (HMAC-SHA256)");
         }
         let action = match self.pii {
             PiiPolicy::Drop => "dropped",
@@ -464,17 +471,16 @@ impl Privacy {
             PiiPolicy::Keep => "kept (--keep-pii)",
         };
         for found in pii {
-            rows.push((
-                format!("PII column '{}'", found.column),
+            record.figure(
+                &format!("PII column '{}'", found.column),
                 format!("{action}: {} {}", found.kind.name(), found.found),
-            ));
+            );
         }
-        rows
     }
 
     /// A warning when customer ids are themselves email addresses or phone numbers and go out
     /// as they are.
-    pub fn id_warning(&self, df: &DataFrame) -> Option<String> {
+    fn id_warning(&self, df: &DataFrame) -> Option<String> {
         if self.pseudonymizer.is_some() {
             return None;
         }
