@@ -33,17 +33,11 @@ pub fn run(args: CleanArgs, record: &mut RunRecord) -> Result<()> {
 
     let hash = args.output.manifest.is_some() || record.hash_files;
     let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read)?;
-    let table = io::collect_transactions(
-        planned,
-        |frame, schema| {
-            clean_rules::normalise(frame, schema)
-                .with_column(clean_rules::is_return(schema).alias(RETURN_FLAG))
-        },
-        record,
-        &printer,
-        hash,
-    )?;
+    let table = io::collect_transactions(planned, |frame, _| frame, record, &printer, hash)?;
     let rows_in = table.height() as u64;
+    let table = clean_rules::normalise(table)?;
+    let returns = clean_rules::is_return(&table.schema());
+    let table = table.lazy().with_column(returns.alias(RETURN_FLAG)).collect()?;
     let pii = privacy.inspect(&table, &printer, record);
 
     // Duplicates are judged on the data, not on where a row came from or ckm's own flags.

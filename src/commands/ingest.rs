@@ -74,6 +74,7 @@ pub fn run(args: IngestArgs, record: &mut RunRecord) -> Result<()> {
     let flagged = rows - table.column(schema::INGEST_ISSUE)?.null_count() as u64;
     let pii = privacy.inspect(&table, &printer, record);
     privacy.apply(&mut table, &pii)?;
+    record.mark("protect_personal_data");
     let written = write::write_table(&mut table, &destination, format, hash)?;
     let mut identity_written = None;
     if let (Some((outcome, _, _)), Some((destination, format))) = (&mut identity, &identity_destination) {

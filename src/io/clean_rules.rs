@@ -39,13 +39,47 @@ fn text_columns() -> impl Iterator<Item = &'static str> {
 }
 
 /// Whitespace trimmed (blank becomes missing) and customer ids that a spreadsheet turned
-/// into floats (`17850.0`) read back as the integers they were.
-/// Works on the columns `schema` has: absent canonical columns join after the read.
-pub fn normalise(frame: LazyFrame, schema: &Schema) -> LazyFrame {
+/// into floats (`17850.0`) read back as the integers they were; adds [`ID_CHANGED`].
+///
+/// Each text column is first scanned for a value that needs it, on all cores, and only those
+/// columns are rewritten: a nightly export is usually clean, and rewriting every text column
+/// of 10M rows costs more than looking at them.
+pub fn normalise(mut df: DataFrame) -> PolarsResult<DataFrame> {
+    let height = df.height();
+    let needs_trim = |name: &str| -> bool {
+        df.column(name)
+            .ok()
+            .and_then(|c| c.str().ok())
+            .is_some_and(|text| {
+                text.iter().flatten().any(|v| {
+                    v.is_empty() || v.starts_with(char::is_whitespace) || v.ends_with(char::is_whitespace)
+                })
+            })
+    };
+    let names: Vec<&str> = text_columns().collect();
+    let to_trim: Vec<&str> = names
+        .par_iter()
+        .copied()
+        .filter(|name| needs_trim(name))
+        .collect();
+    let dotted_ids = df
+        .column(schema::CUSTOMER_ID)
+        .ok()
+        .and_then(|c| c.str().ok())
+        .is_some_and(|ids| ids.iter().flatten().any(|v| v.contains('.')));
+    if to_trim.is_empty() && !dotted_ids {
+        df.with_column(Column::new_scalar(
+            ID_CHANGED.into(),
+            Scalar::new(DataType::Boolean, AnyValue::Boolean(false)),
+            height,
+        ))?;
+        return Ok(df);
+    }
+
     const ORIGINAL_ID: &str = "__ckm_original_id";
-    let mut trimmed: Vec<Expr> = text_columns()
-        .filter(|name| schema.contains(name))
-        .map(|name| {
+    let mut trimmed: Vec<Expr> = to_trim
+        .iter()
+        .map(|&name| {
             let trimmed = col(name).str().strip_chars(lit(NULL));
             when(trimmed.clone().str().len_bytes().eq(lit(0)))
                 .then(lit(NULL).cast(DataType::String))
@@ -60,7 +94,7 @@ pub fn normalise(frame: LazyFrame, schema: &Schema) -> LazyFrame {
         .then(id.clone())
         .otherwise(lit(NULL).cast(DataType::String));
     let integral = dotted.str().replace(lit(r"^([-+]?\d+)\.0+$"), lit("${1}"), false);
-    frame
+    df.lazy()
         .with_columns(trimmed)
         .with_column(coalesce(&[integral, id]).alias(schema::CUSTOMER_ID))
         .with_column(
@@ -69,6 +103,7 @@ pub fn normalise(frame: LazyFrame, schema: &Schema) -> LazyFrame {
                 .alias(ID_CHANGED),
         )
         .drop(cols([ORIGINAL_ID]))
+        .collect()
 }
 
 /// A return or cancellation: negative quantity or amount, or an order id such as `C536379`
