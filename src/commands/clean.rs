@@ -36,7 +36,7 @@ pub fn run(args: CleanArgs, record: &mut RunRecord) -> Result<()> {
     let table = io::collect_transactions(planned, |frame, _| frame, record, &printer, hash)?;
     let rows_in = table.height() as u64;
     let table = clean_rules::normalise(table)?;
-    let returns = clean_rules::is_return(&table.schema());
+    let returns = clean_rules::is_return(table.schema());
     let table = table.lazy().with_column(returns.alias(RETURN_FLAG)).collect()?;
     let pii = privacy.inspect(&table, &printer, record);
 
