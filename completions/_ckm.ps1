@@ -28,6 +28,7 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table')
             [CompletionResult]::new('clean', 'clean', [CompletionResultType]::ParameterValue, 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids')
+            [CompletionResult]::new('segment', 'segment', [CompletionResultType]::ParameterValue, 'One row per customer: RFM features, scores and segments, k-means clusters, outliers')
             [CompletionResult]::new('generate-sample', 'generate-sample', [CompletionResultType]::ParameterValue, 'Write the deterministic sample CRM exports under sample-data/')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Regenerate the man pages and shell completions from these definitions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -88,6 +89,39 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'ckm;segment' {
+            [CompletionResult]::new('--map', '--map', [CompletionResultType]::ParameterName, 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=''Posting Date''')
+            [CompletionResult]::new('--date-format', '--date-format', [CompletionResultType]::ParameterName, 'Date format for the ts column, strftime style (e.g. ''%d.%m.%Y %H:%M''), instead of detecting it')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing')
+            [CompletionResult]::new('--delimiter', '--delimiter', [CompletionResultType]::ParameterName, 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |')
+            [CompletionResult]::new('--as-of', '--as-of', [CompletionResultType]::ParameterName, 'Date the features are computed as of (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS); default: the day after the latest line')
+            [CompletionResult]::new('--bins', '--bins', [CompletionResultType]::ParameterName, 'Number of score levels for r_score, f_score and m_score')
+            [CompletionResult]::new('--segment-map', '--segment-map', [CompletionResultType]::ParameterName, 'Segment rules replacing the built-in map: CSV with segment,r_min,r_max,f_min,f_max')
+            [CompletionResult]::new('--clusters', '--clusters', [CompletionResultType]::ParameterName, 'k-means clusters: a number, or `auto` to pick k in 2..10 by silhouette score')
+            [CompletionResult]::new('--features', '--features', [CompletionResultType]::ParameterName, 'Features to cluster on and to check for outliers, comma-separated')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for k-means initialisation and silhouette sampling: same input and seed, same clusters')
+            [CompletionResult]::new('--runs', '--runs', [CompletionResultType]::ParameterName, 'k-means runs from different seeded starts; the lowest inertia is kept')
+            [CompletionResult]::new('--outlier-threshold', '--outlier-threshold', [CompletionResultType]::ParameterName, 'Robust z-score beyond which a feature marks a customer as an outlier')
+            [CompletionResult]::new('--profiles', '--profiles', [CompletionResultType]::ParameterName, 'Write the cluster profiles (size, shares, mean and median of each feature) here')
+            [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Environment variable holding the secret for --pseudonymize')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'File holding the secret for --pseudonymize (a trailing newline is ignored); beats --secret-env')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600')
+            [CompletionResult]::new('--dayfirst', '--dayfirst', [CompletionResultType]::ParameterName, 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year')
+            [CompletionResult]::new('--pseudonymize', '--pseudonymize', [CompletionResultType]::ParameterName, 'Replace customer_id (and source_customer_id) with keyed pseudonyms: `c_` and the first 20 hex digits of HMAC-SHA256(secret, id). The same secret gives the same pseudonyms in every run and every command, so outputs still join')
+            [CompletionResult]::new('--keep-pii', '--keep-pii', [CompletionResultType]::ParameterName, 'Keep columns that hold personal data (emails, phones, names, addresses, postcodes, birth dates, IP addresses), which are dropped by default')
+            [CompletionResult]::new('--mask-pii', '--mask-pii', [CompletionResultType]::ParameterName, 'Keep personal-data columns in a masked form (j***@example.com, ***4567, J***) for outputs people read')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'ckm;generate-sample' {
             [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Folder to write the sample exports into')
             [CompletionResult]::new('--customers', '--customers', [CompletionResultType]::ParameterName, 'Number of customers')
@@ -111,6 +145,7 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
         'ckm;help' {
             [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table')
             [CompletionResult]::new('clean', 'clean', [CompletionResultType]::ParameterValue, 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids')
+            [CompletionResult]::new('segment', 'segment', [CompletionResultType]::ParameterValue, 'One row per customer: RFM features, scores and segments, k-means clusters, outliers')
             [CompletionResult]::new('generate-sample', 'generate-sample', [CompletionResultType]::ParameterValue, 'Write the deterministic sample CRM exports under sample-data/')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Regenerate the man pages and shell completions from these definitions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -120,6 +155,9 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             break
         }
         'ckm;help;clean' {
+            break
+        }
+        'ckm;help;segment' {
             break
         }
         'ckm;help;generate-sample' {

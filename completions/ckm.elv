@@ -25,6 +25,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand --version 'Print version'
             cand ingest 'Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table'
             cand clean 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids'
+            cand segment 'One row per customer: RFM features, scores and segments, k-means clusters, outliers'
             cand generate-sample 'Write the deterministic sample CRM exports under sample-data/'
             cand generate-docs 'Regenerate the man pages and shell completions from these definitions'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -82,6 +83,38 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'ckm;segment'= {
+            cand --map 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=''Posting Date'''
+            cand --date-format 'Date format for the ts column, strftime style (e.g. ''%d.%m.%Y %H:%M''), instead of detecting it'
+            cand --encoding 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing'
+            cand --delimiter 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |'
+            cand --as-of 'Date the features are computed as of (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS); default: the day after the latest line'
+            cand --bins 'Number of score levels for r_score, f_score and m_score'
+            cand --segment-map 'Segment rules replacing the built-in map: CSV with segment,r_min,r_max,f_min,f_max'
+            cand --clusters 'k-means clusters: a number, or `auto` to pick k in 2..10 by silhouette score'
+            cand --features 'Features to cluster on and to check for outliers, comma-separated'
+            cand --seed 'Seed for k-means initialisation and silhouette sampling: same input and seed, same clusters'
+            cand --runs 'k-means runs from different seeded starts; the lowest inertia is kept'
+            cand --outlier-threshold 'Robust z-score beyond which a feature marks a customer as an outlier'
+            cand --profiles 'Write the cluster profiles (size, shares, mean and median of each feature) here'
+            cand --secret-env 'Environment variable holding the secret for --pseudonymize'
+            cand --secret-file 'File holding the secret for --pseudonymize (a trailing newline is ignored); beats --secret-env'
+            cand -o 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'
+            cand --output 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'
+            cand --format 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)'
+            cand --manifest 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings'
+            cand --audit-log 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600'
+            cand --dayfirst 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
+            cand --pseudonymize 'Replace customer_id (and source_customer_id) with keyed pseudonyms: `c_` and the first 20 hex digits of HMAC-SHA256(secret, id). The same secret gives the same pseudonyms in every run and every command, so outputs still join'
+            cand --keep-pii 'Keep columns that hold personal data (emails, phones, names, addresses, postcodes, birth dates, IP addresses), which are dropped by default'
+            cand --mask-pii 'Keep personal-data columns in a masked form (j***@example.com, ***4567, J***) for outputs people read'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'ckm;generate-sample'= {
             cand --out-dir 'Folder to write the sample exports into'
             cand --customers 'Number of customers'
@@ -103,6 +136,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
         &'ckm;help'= {
             cand ingest 'Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table'
             cand clean 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids'
+            cand segment 'One row per customer: RFM features, scores and segments, k-means clusters, outliers'
             cand generate-sample 'Write the deterministic sample CRM exports under sample-data/'
             cand generate-docs 'Regenerate the man pages and shell completions from these definitions'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -110,6 +144,8 @@ set edit:completion:arg-completer[ckm] = {|@words|
         &'ckm;help;ingest'= {
         }
         &'ckm;help;clean'= {
+        }
+        &'ckm;help;segment'= {
         }
         &'ckm;help;generate-sample'= {
         }

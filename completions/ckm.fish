@@ -29,6 +29,7 @@ complete -c ckm -n "__fish_ckm_needs_command" -s h -l help -d 'Print help (see m
 complete -c ckm -n "__fish_ckm_needs_command" -s V -l version -d 'Print version'
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "ingest" -d 'Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table'
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "clean" -d 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids'
+complete -c ckm -n "__fish_ckm_needs_command" -f -a "segment" -d 'One row per customer: RFM features, scores and segments, k-means clusters, outliers'
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "generate-sample" -d 'Write the deterministic sample CRM exports under sample-data/'
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "generate-docs" -d 'Regenerate the man pages and shell completions from these definitions'
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -89,6 +90,39 @@ complete -c ckm -n "__fish_ckm_using_subcommand clean" -l mask-pii -d 'Keep pers
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -s h -l help -d 'Print help'
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -s V -l version -d 'Print version'
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l map -d 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=\'Posting Date\'' -r
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l date-format -d 'Date format for the ts column, strftime style (e.g. \'%d.%m.%Y %H:%M\'), instead of detecting it' -r
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l encoding -d 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing' -r -f -a "utf-8\t''
+latin-1\t''
+windows-1252\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l as-of -d 'Date the features are computed as of (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS); default: the day after the latest line' -r
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l bins -d 'Number of score levels for r_score, f_score and m_score' -r
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l segment-map -d 'Segment rules replacing the built-in map: CSV with segment,r_min,r_max,f_min,f_max' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l clusters -d 'k-means clusters: a number, or `auto` to pick k in 2..10 by silhouette score' -r
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l features -d 'Features to cluster on and to check for outliers, comma-separated' -r
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l seed -d 'Seed for k-means initialisation and silhouette sampling: same input and seed, same clusters' -r
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l runs -d 'k-means runs from different seeded starts; the lowest inertia is kept' -r
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l outlier-threshold -d 'Robust z-score beyond which a feature marks a customer as an outlier' -r
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l profiles -d 'Write the cluster profiles (size, shares, mean and median of each feature) here' -r
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l secret-env -d 'Environment variable holding the secret for --pseudonymize' -r
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l secret-file -d 'File holding the secret for --pseudonymize (a trailing newline is ignored); beats --secret-env' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -s o -l output -d 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV' -r
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l format -d 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)' -r -f -a "csv\t''
+tsv\t''
+parquet\t''
+json\t''
+ndjson\t''
+arrow\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l manifest -d 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l pseudonymize -d 'Replace customer_id (and source_customer_id) with keyed pseudonyms: `c_` and the first 20 hex digits of HMAC-SHA256(secret, id). The same secret gives the same pseudonyms in every run and every command, so outputs still join'
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l keep-pii -d 'Keep columns that hold personal data (emails, phones, names, addresses, postcodes, birth dates, IP addresses), which are dropped by default'
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l mask-pii -d 'Keep personal-data columns in a masked form (j***@example.com, ***4567, J***) for outputs people read'
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -s h -l help -d 'Print help'
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -s V -l version -d 'Print version'
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l out-dir -d 'Folder to write the sample exports into' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l customers -d 'Number of customers' -r
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l seed -d 'Random seed: the same seed writes the same bytes' -r
@@ -99,8 +133,9 @@ complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -l out-dir -d 'Fo
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -s h -l help -d 'Print help'
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -s V -l version -d 'Print version'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean generate-sample generate-docs help" -f -a "ingest" -d 'Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean generate-sample generate-docs help" -f -a "clean" -d 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean generate-sample generate-docs help" -f -a "generate-sample" -d 'Write the deterministic sample CRM exports under sample-data/'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean generate-sample generate-docs help" -f -a "generate-docs" -d 'Regenerate the man pages and shell completions from these definitions'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean generate-sample generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment generate-sample generate-docs help" -f -a "ingest" -d 'Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment generate-sample generate-docs help" -f -a "clean" -d 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment generate-sample generate-docs help" -f -a "segment" -d 'One row per customer: RFM features, scores and segments, k-means clusters, outliers'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment generate-sample generate-docs help" -f -a "generate-sample" -d 'Write the deterministic sample CRM exports under sample-data/'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment generate-sample generate-docs help" -f -a "generate-docs" -d 'Regenerate the man pages and shell completions from these definitions'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment generate-sample generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

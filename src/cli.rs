@@ -42,6 +42,9 @@ pub enum Command {
     /// Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids
     #[command(after_help = CLEAN_HELP)]
     Clean(CleanArgs),
+    /// One row per customer: RFM features, scores and segments, k-means clusters, outliers
+    #[command(after_help = SEGMENT_HELP)]
+    Segment(SegmentArgs),
     /// Write the deterministic sample CRM exports under sample-data/
     #[command(hide = true)]
     GenerateSample(GenerateSampleArgs),
@@ -77,6 +80,42 @@ Every removed row goes to --rejects with a `reason`; rows in = rows out + rows r
 Examples:
   ckm clean orders.parquet -o clean.parquet --rejects rejects.csv
   ckm ingest crm.csv | ckm clean - --returns keep > clean.csv";
+
+const SEGMENT_HELP: &str = "\
+Features per customer, as of --as-of (default: the day after the latest line): recency_days,
+frequency (distinct orders; distinct purchase days without order ids), monetary,
+avg_order_value, first_purchase, last_purchase, tenure_days, mean_days_between_orders, and
+distinct_items, channels and return_rate when the input has them.
+
+Scores r_score, f_score, m_score run 1..N (--bins, default 5; 5 = most recent, most frequent,
+highest spend): floor(N * (min_rank - 1) / customers) + 1, so tied values share a score.
+
+rfm_segment, first matching rule on R and F (scores brought to 1..5):
+  Champions           R 5     F 4-5
+  Loyal Customers     R 3-4   F 4-5
+  Potential Loyalists R 4-5   F 2-3
+  New Customers       R 5     F 1
+  Promising           R 4     F 1
+  Need Attention      R 3     F 3
+  About To Sleep      R 3     F 1-2
+  Can't Lose Them     R 1-2   F 5
+  At Risk             R 1-2   F 3-4
+  Lost                R 1     F 1
+  Hibernating         R 1-2   F 1-2
+--segment-map rules.csv replaces it (columns segment,r_min,r_max,f_min,f_max).
+
+--clusters K|auto adds k-means (k-means++, --runs seeded runs, best inertia kept) on
+standardised log1p features (--features, default recency_days,frequency,monetary): columns
+cluster (0 = largest), cluster_label and cluster_distance; auto tries k = 2..10 and keeps the
+best silhouette score (on a seeded sample of at most 20,000 customers).
+
+outlier / outlier_reason: a feature's robust z-score (median and MAD of its log) beyond
+--outlier-threshold, or a distance to the own cluster centre beyond the 99.9th percentile.
+
+Examples:
+  ckm segment clean.parquet -o customers.csv
+  ckm segment clean.parquet --clusters auto --profiles clusters.csv -o customers.parquet
+  ckm ingest orders.csv | ckm clean - | ckm segment - --as-of 2025-01-01 > customers.csv";
 
 /// Flags shared by every subcommand that writes a table.
 #[derive(Debug, Args, Clone)]
@@ -200,6 +239,7 @@ impl Command {
         match self {
             Command::Ingest(_) => "ingest",
             Command::Clean(_) => "clean",
+            Command::Segment(_) => "segment",
             Command::GenerateSample(_) => "generate-sample",
             Command::GenerateDocs(_) => "generate-docs",
         }
@@ -252,6 +292,85 @@ pub struct CleanArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct SegmentArgs {
+    /// The transactions table (usually `ckm clean` output), or `-` for stdin
+    #[arg(value_name = "INPUT")]
+    pub input: String,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// Date the features are computed as of (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS); default: the
+    /// day after the latest line
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+
+    /// Number of score levels for r_score, f_score and m_score
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u8).range(2..=20))]
+    pub bins: u8,
+
+    /// Segment rules replacing the built-in map: CSV with segment,r_min,r_max,f_min,f_max
+    #[arg(long, value_name = "PATH")]
+    pub segment_map: Option<PathBuf>,
+
+    /// k-means clusters: a number, or `auto` to pick k in 2..10 by silhouette score
+    #[arg(long, value_name = "K|auto", value_parser = parse_cluster_count)]
+    pub clusters: Option<ClusterCount>,
+
+    /// Features to cluster on and to check for outliers, comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub features: Vec<String>,
+
+    /// Seed for k-means initialisation and silhouette sampling: same input and seed, same
+    /// clusters
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+
+    /// k-means runs from different seeded starts; the lowest inertia is kept
+    #[arg(long, default_value_t = 4, value_parser = parse_runs)]
+    pub runs: usize,
+
+    /// Robust z-score beyond which a feature marks a customer as an outlier
+    #[arg(long, default_value_t = 3.5, value_name = "Z")]
+    pub outlier_threshold: f64,
+
+    /// Write the cluster profiles (size, shares, mean and median of each feature) here
+    #[arg(long, value_name = "PATH")]
+    pub profiles: Option<String>,
+
+    #[command(flatten)]
+    pub privacy: PrivacyArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClusterCount {
+    Fixed(usize),
+    Auto,
+}
+
+impl std::fmt::Display for ClusterCount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ClusterCount::Fixed(k) => write!(f, "{k}"),
+            ClusterCount::Auto => write!(f, "auto"),
+        }
+    }
+}
+
+fn parse_cluster_count(text: &str) -> Result<ClusterCount, String> {
+    if text.eq_ignore_ascii_case("auto") {
+        return Ok(ClusterCount::Auto);
+    }
+    match text.parse::<usize>() {
+        Ok(k) if k >= 1 => Ok(ClusterCount::Fixed(k)),
+        _ => Err(format!("'{text}': give a number of clusters (1 or more) or auto")),
+    }
+}
+
+#[derive(Debug, Args)]
 pub struct GenerateSampleArgs {
     /// Folder to write the sample exports into
     #[arg(long, default_value = "sample-data")]
@@ -297,4 +416,11 @@ pub enum ReturnsPolicy {
     Drop,
     Keep,
     Net,
+}
+
+fn parse_runs(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=100).contains(&n) => Ok(n),
+        _ => Err(format!("'{text}': give a number of runs from 1 to 100")),
+    }
 }

@@ -28,6 +28,12 @@ impl Printer {
 
     /// A two-column table of figures under a title.
     pub fn summary(&self, title: &str, rows: &[(String, String)]) {
+        let rows: Vec<Vec<String>> = rows.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect();
+        self.table(&[title.to_string(), String::new()], &rows);
+    }
+
+    /// A table with a header row.
+    pub fn table(&self, header: &[String], rows: &[Vec<String>]) {
         if self.quiet {
             return;
         }
@@ -39,9 +45,9 @@ impl Printer {
                 presets::ASCII_FULL_CONDENSED
             })
             .set_content_arrangement(ContentArrangement::Disabled)
-            .set_header(vec![title.to_string(), String::new()]);
-        for (key, value) in rows {
-            table.add_row(vec![key.clone(), value.clone()]);
+            .set_header(header.to_vec());
+        for row in rows {
+            table.add_row(row.clone());
         }
         eprintln!("{table}");
     }

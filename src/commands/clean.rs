@@ -33,7 +33,7 @@ pub fn run(args: CleanArgs, record: &mut RunRecord) -> Result<()> {
 
     let hash = args.output.manifest.is_some() || record.hash_files;
     let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read)?;
-    let table = io::collect_transactions(planned, |frame, _| frame, record, &printer, hash)?;
+    let table = io::collect_transactions(planned, record, &printer, hash)?;
     let rows_in = table.height() as u64;
     let table = clean_rules::normalise(table)?;
     let returns = clean_rules::is_return(table.schema());

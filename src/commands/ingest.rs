@@ -49,7 +49,7 @@ pub fn run(args: IngestArgs, record: &mut RunRecord) -> Result<()> {
                 .collect::<std::collections::BTreeMap<_, _>>(),
         );
     }
-    let mut table = io::collect_transactions(planned, |frame, _| frame, record, &printer, hash)?;
+    let mut table = io::collect_transactions(planned, record, &printer, hash)?;
 
     let mut identity = if args.customers.is_empty() {
         None

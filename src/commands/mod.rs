@@ -5,3 +5,4 @@ pub mod clean;
 pub mod generate_docs;
 pub mod generate_sample;
 pub mod ingest;
+pub mod segment;

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod canonical;
 pub mod customers;
 pub mod dates;
+pub mod features;
 pub mod manifest;
 pub mod privacy;
 pub mod read;
@@ -113,15 +114,15 @@ pub fn explain_inputs(inputs: &[String], read: &ReadArgs) -> Result<Vec<Explaine
     Ok(explained)
 }
 
-/// Reads the planned inputs into one canonical table (streaming engine), applying the
-/// caller's row-wise `transform` on the way, and records each input's rows, size and, for a
-/// manifest, sha256.
-pub fn collect_transactions(
-    planned: PlannedInputs,
-    transform: impl Fn(LazyFrame, &Schema) -> LazyFrame,
+/// Runs `query` over the planned inputs with the streaming engine: the parsing and whatever
+/// the caller puts on top (a group-by, say) in one pass. When the fast plan meets a value it
+/// cannot read as a number, the inputs are read again with every value as text, so it is kept
+/// and flagged instead. Errors name the input and, where it can be found, the bad row.
+pub fn read_planned(
+    planned: &PlannedInputs,
+    query: impl Fn(LazyFrame, &Schema) -> LazyFrame,
     record: &mut RunRecord,
     printer: &Printer,
-    hash_inputs: bool,
 ) -> Result<DataFrame> {
     for (source, plan) in planned.sources.iter().zip(&planned.plans) {
         for note in &source.notes {
@@ -154,18 +155,15 @@ pub fn collect_transactions(
         )
     };
     let spinner = printer.spinner("reading and parsing");
-    // Row-wise work of the caller runs in the same streaming pass as the parsing.
     let run = |plans: Vec<&SourcePlan>| -> PolarsResult<DataFrame> {
         let mut frame = combine(plans)?;
         let schema = frame.collect_schema()?;
-        Ok(transform(frame, &schema)
+        Ok(query(frame, &schema)
             .collect_with_engine(Engine::Streaming)?
             .unwrap_single())
     };
     let mut collected = run(planned.plans.iter().collect());
     if collected.is_err() && planned.text_plans.iter().any(Option::is_some) {
-        // A value the fast path could not read as a number: read every value as text, so
-        // it is kept and flagged instead.
         let text_plans: Vec<&SourcePlan> = planned
             .plans
             .iter()
@@ -175,8 +173,8 @@ pub fn collect_transactions(
         collected = run(text_plans);
     }
     spinner.finish_and_clear();
-    let mut df = match collected {
-        Ok(df) => df,
+    match collected {
+        Ok(df) => Ok(df),
         Err(PolarsError::IO { error, msg }) => {
             anyhow::bail!(
                 "reading {}: {error}{}",
@@ -186,11 +184,22 @@ pub fn collect_transactions(
         }
         Err(e) => {
             let located = planned.sources.iter().find_map(read::diagnose);
-            return Err(CkmError::invalid(located.unwrap_or_else(|| {
+            Err(CkmError::invalid(located.unwrap_or_else(|| {
                 format!("reading {}: {e}", describe_inputs(&planned.sources))
-            })));
+            })))
         }
-    };
+    }
+}
+
+/// Reads the planned inputs into one canonical table and records each input's rows, size
+/// and, for a manifest, sha256.
+pub fn collect_transactions(
+    planned: PlannedInputs,
+    record: &mut RunRecord,
+    printer: &Printer,
+    hash_inputs: bool,
+) -> Result<DataFrame> {
+    let mut df = read_planned(&planned, |frame, _| frame, record, printer)?;
     add_absent_columns(&mut df)?;
     let mut df = in_canonical_order(df)?;
     record.mark("read_and_parse");
@@ -204,7 +213,21 @@ pub fn collect_transactions(
         }
         df = df.drop(INPUT_INDEX)?;
     }
-    for (source, rows) in planned.sources.iter().zip(counts) {
+    record_inputs(&planned.sources, &counts, record, hash_inputs)?;
+    if hash_inputs {
+        record.mark("hash_inputs");
+    }
+    Ok(df)
+}
+
+/// Records each input with its row count, size and, when asked, sha256.
+pub fn record_inputs(
+    sources: &[Source],
+    counts: &[u64],
+    record: &mut RunRecord,
+    hash_inputs: bool,
+) -> Result<()> {
+    for (source, &rows) in sources.iter().zip(counts) {
         let (bytes, sha256) = match (&source.original_path, hash_inputs) {
             (Some(path), true) => {
                 let (bytes, sha) = write::hash_file(path)?;
@@ -220,10 +243,7 @@ pub fn collect_transactions(
             rows,
         });
     }
-    if hash_inputs {
-        record.mark("hash_inputs");
-    }
-    Ok(df)
+    Ok(())
 }
 
 /// Canonical columns no input had, and `ingest_issue` when no row has one, join the table here

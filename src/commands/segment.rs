@@ -1,0 +1,509 @@
+//! `ckm segment`: one row per customer with RFM features, scores and a named segment, and
+//! optionally k-means clusters with readable labels; outliers flagged with their reason.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use polars::prelude::*;
+
+use crate::cli::{ClusterCount, SegmentArgs};
+use crate::error::CkmError;
+use crate::io::features::{self, FREQUENCY, MONETARY, RECENCY_DAYS};
+use crate::io::manifest::RunRecord;
+use crate::io::privacy::Privacy;
+use crate::io::{self, schema, write};
+use crate::mining::{clusters, outliers, rfm};
+use crate::printer::{thousands, Printer};
+
+const MS_PER_DAY: i64 = 86_400_000;
+
+/// The customer table's columns, in order (those the input allows).
+const OUTPUT_ORDER: &[&str] = &[
+    schema::CUSTOMER_ID,
+    RECENCY_DAYS,
+    FREQUENCY,
+    MONETARY,
+    features::AVG_ORDER_VALUE,
+    features::FIRST_PURCHASE,
+    features::LAST_PURCHASE,
+    features::TENURE_DAYS,
+    features::MEAN_DAYS_BETWEEN_ORDERS,
+    features::DISTINCT_ITEMS,
+    features::CHANNELS,
+    features::RETURN_RATE,
+    "r_score",
+    "f_score",
+    "m_score",
+    "rfm_segment",
+    "cluster",
+    "cluster_label",
+    "cluster_distance",
+    "outlier",
+    "outlier_reason",
+];
+/// Customers beyond this are sampled for silhouette scores (the score is quadratic).
+const SILHOUETTE_SAMPLE: usize = 20_000;
+/// Distances to the own cluster centre beyond this quantile are flagged as outliers.
+const DISTANCE_QUANTILE: f64 = 0.999;
+
+pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
+    let printer = Printer::new(args.output.quiet);
+    let (destination, format) =
+        write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
+    let profiles_destination = match &args.profiles {
+        Some(path) if path == "-" => {
+            return Err(CkmError::usage(
+                "--profiles needs a file path; stdout carries the customer table",
+            ))
+        }
+        Some(path) => Some(write::resolve_destination(Some(path), None)?),
+        None => None,
+    };
+    let privacy = Privacy::from_args(&args.privacy, &printer, record)?;
+    let segment_map = match &args.segment_map {
+        Some(path) => read_segment_map(path)?,
+        None => rfm::default_segment_map(),
+    };
+    let cluster_features: Vec<String> = if args.features.is_empty() {
+        vec![RECENCY_DAYS.into(), FREQUENCY.into(), MONETARY.into()]
+    } else {
+        args.features.clone()
+    };
+    for feature in &cluster_features {
+        if !features::NUMERIC_FEATURES.contains(&feature.as_str()) {
+            return Err(CkmError::usage(format!(
+                "--features: '{feature}' is not a customer feature; choose from {}",
+                features::NUMERIC_FEATURES.join(", ")
+            )));
+        }
+    }
+    let as_of_given = args.as_of.as_deref().map(parse_as_of).transpose()?;
+    let hash = args.output.manifest.is_some() || record.hash_files;
+    record.parameter("input", &args.input);
+    record.parameter("bins", args.bins);
+    record.parameter("clusters", args.clusters.map(|c| c.to_string()));
+    record.parameter("features", &cluster_features);
+    record.parameter("seed", args.seed);
+    record.parameter("runs", args.runs);
+    record.parameter("outlier_threshold", args.outlier_threshold);
+    record.parameter(
+        "segment_map",
+        args.segment_map.as_ref().map(|p| p.display().to_string()),
+    );
+
+    let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read)?;
+    let aggregated = io::read_planned(&planned, features::aggregate, record, &printer)?;
+    let lines_in: u64 = aggregated.column(features::LINES)?.u64()?.sum().unwrap_or(0);
+    io::record_inputs(&planned.sources, &[lines_in], record, hash)?;
+    record.mark("read_and_aggregate");
+
+    let with_id = aggregated.column(schema::CUSTOMER_ID)?.is_not_null();
+    let lines_without_id = lines_in
+        - aggregated
+            .filter(&with_id)?
+            .column(features::LINES)?
+            .u64()?
+            .sum()
+            .unwrap_or(0);
+    let customers = aggregated.filter(&with_id)?;
+    let lines_without_ts: u64 = customers
+        .column(features::LINES_WITHOUT_TS)?
+        .u64()?
+        .sum()
+        .unwrap_or(0);
+    if customers.height() < 2 {
+        return Err(CkmError::invalid(format!(
+            "{}: {} customer{} with a customer_id; segmenting needs at least 2",
+            args.input,
+            customers.height(),
+            if customers.height() == 1 { "" } else { "s" }
+        )));
+    }
+    if customers
+        .column(MONETARY)?
+        .f64()?
+        .iter()
+        .all(|v| v.is_none_or(|v| v == 0.0))
+    {
+        return Err(CkmError::invalid(format!(
+            "{}: every amount is missing or zero; check the amount column (ckm ingest --explain)",
+            args.input
+        )));
+    }
+    let latest = customers
+        .column(features::LAST_PURCHASE)?
+        .cast(&DataType::Int64)?
+        .i64()?
+        .max()
+        .ok_or_else(|| CkmError::invalid(format!("{}: no line has a timestamp", args.input)))?;
+    let as_of_ms = as_of_given.unwrap_or(latest + MS_PER_DAY);
+    let as_of_text = show_ms(as_of_ms);
+    record.parameter("as_of", &as_of_text);
+    record.figure("as of", &as_of_text);
+    printer.info(&format!("as of {as_of_text}"));
+    let mut table = features::with_dates(customers, as_of_ms)?;
+
+    // RFM.
+    let recency = features::values(&table, RECENCY_DAYS)?;
+    let frequency = features::values(&table, FREQUENCY)?;
+    let monetary = features::values(&table, MONETARY)?;
+    let r = rfm::rank_scores(&recency, args.bins, false);
+    let f = rfm::rank_scores(&frequency, args.bins, true);
+    let m = rfm::rank_scores(&monetary, args.bins, true);
+    let segments: Vec<&str> = r
+        .iter()
+        .zip(&f)
+        .map(|(&r, &f)| {
+            rfm::segment_of(
+                &segment_map,
+                rfm::to_five(r, args.bins),
+                rfm::to_five(f, args.bins),
+            )
+            .unwrap_or("Unmapped")
+        })
+        .collect();
+    let scores =
+        |name: &str, s: &[u8]| Column::new(name.into(), s.iter().map(|&v| v as u32).collect::<Vec<_>>());
+    table.with_column(scores("r_score", &r))?;
+    table.with_column(scores("f_score", &f))?;
+    table.with_column(scores("m_score", &m))?;
+    table.with_column(Column::new("rfm_segment".into(), &segments))?;
+    record.mark("rfm");
+
+    // Clusters.
+    let feature_names: Vec<&str> = cluster_features.iter().map(String::as_str).collect();
+    let feature_values: Vec<Vec<f64>> = feature_names
+        .iter()
+        .map(|name| {
+            if table.column(name).is_err() {
+                return Err(CkmError::usage(format!(
+                    "--features: the input has no column for '{name}' (it needs item, channel or return data)"
+                )));
+            }
+            Ok(features::values(&table, name)?)
+        })
+        .collect::<Result<_>>()?;
+    let value_slices: Vec<&[f64]> = feature_values.iter().map(Vec::as_slice).collect();
+    let standardised = clusters::standardised_log(&value_slices);
+    let dims = feature_names.len();
+    let clustering = match args.clusters {
+        None => None,
+        Some(ClusterCount::Fixed(k)) => Some((
+            clusters::kmeans(&standardised, dims, k, args.seed, args.runs)
+                .map_err(|e| CkmError::invalid(e.to_string()))?,
+            Vec::new(),
+        )),
+        Some(ClusterCount::Auto) => Some(
+            clusters::choose_k(
+                &standardised,
+                dims,
+                2..=10,
+                args.seed,
+                args.runs,
+                SILHOUETTE_SAMPLE,
+            )
+            .map_err(|e| CkmError::invalid(e.to_string()))?,
+        ),
+    };
+    let mut cluster_labels = Vec::new();
+    if let Some((clustering, scores)) = &clustering {
+        for c in 0..clustering.k {
+            cluster_labels.push(clusters::label(
+                &clustering.centroids[c * dims..(c + 1) * dims],
+                &feature_names,
+            ));
+        }
+        table.with_column(Column::new(
+            "cluster".into(),
+            clustering.labels.iter().map(|&l| l as u32).collect::<Vec<_>>(),
+        ))?;
+        table.with_column(Column::new(
+            "cluster_label".into(),
+            clustering
+                .labels
+                .iter()
+                .map(|&l| cluster_labels[l].as_str())
+                .collect::<Vec<_>>(),
+        ))?;
+        table.with_column(Column::new(
+            "cluster_distance".into(),
+            clustering.distances.clone(),
+        ))?;
+        for (k, score) in scores {
+            record.figure(&format!("silhouette k = {k}"), format!("{score:.3}"));
+        }
+        record.mark("clusters");
+    }
+
+    // Outliers: robust z on the log features, and distance to the own centre.
+    let logged: Vec<Vec<f64>> = feature_values
+        .iter()
+        .map(|v| {
+            v.iter()
+                .map(|x| {
+                    if x.is_finite() {
+                        x.max(0.0).ln_1p()
+                    } else {
+                        f64::NAN
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let named: Vec<(&str, &[f64])> = feature_names
+        .iter()
+        .copied()
+        .zip(logged.iter().map(Vec::as_slice))
+        .collect();
+    let distances = clustering
+        .as_ref()
+        .map(|(c, _)| (c.distances.as_slice(), DISTANCE_QUANTILE));
+    let reasons = outliers::flag(&named, args.outlier_threshold, distances);
+    let outlier_count = reasons.iter().filter(|r| r.is_some()).count() as u64;
+    table.with_column(Column::new(
+        "outlier".into(),
+        reasons.iter().map(Option::is_some).collect::<Vec<_>>(),
+    ))?;
+    table.with_column(Column::new("outlier_reason".into(), reasons))?;
+    record.mark("outliers");
+
+    let mut output = table.select(
+        OUTPUT_ORDER
+            .iter()
+            .copied()
+            .filter(|name| table.column(name).is_ok()),
+    )?;
+    let total_revenue: f64 = monetary.iter().filter(|v| v.is_finite()).sum();
+    let profiles = clustering
+        .as_ref()
+        .map(|_| cluster_profiles(&output, &cluster_labels, &feature_names, total_revenue))
+        .transpose()?;
+
+    privacy.apply(&mut output, &[])?;
+    let written = write::write_table(&mut output, &destination, format, hash)?;
+    let customers_out = output.height() as u64;
+    record.outputs.push(written);
+    if let (Some((header, rows)), Some((path, format))) = (&profiles, &profiles_destination) {
+        let mut frame = profile_frame(header, rows)?;
+        record
+            .outputs
+            .push(write::write_table(&mut frame, path, *format, hash)?);
+    }
+    record.mark("write");
+
+    record.figure("lines in", lines_in);
+    if lines_without_id > 0 {
+        record.figure(
+            "lines without customer_id (left out; run ckm clean)",
+            lines_without_id,
+        );
+    }
+    if lines_without_ts > 0 {
+        record.figure("lines without ts (in monetary, not in dates)", lines_without_ts);
+    }
+    record.figure("customers", customers_out);
+    let revenue_by = |key: &[&str]| -> Vec<(String, u64, f64)> {
+        let mut groups: BTreeMap<&str, (u64, f64)> = BTreeMap::new();
+        for (name, value) in key.iter().zip(&monetary) {
+            let entry = groups.entry(name).or_default();
+            entry.0 += 1;
+            entry.1 += if value.is_finite() { *value } else { 0.0 };
+        }
+        let mut rows: Vec<(String, u64, f64)> = groups
+            .into_iter()
+            .map(|(k, (n, v))| (k.to_string(), n, v))
+            .collect();
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        rows
+    };
+    for (segment, count, revenue) in revenue_by(&segments) {
+        record.figure(
+            &format!("segment {segment}"),
+            format!(
+                "{} customers, {:.1}% of revenue",
+                thousands(count),
+                share(revenue, total_revenue)
+            ),
+        );
+    }
+    record.figure("outliers", outlier_count);
+    privacy.report(&[], record);
+    printer.summary("ckm segment", &record.summary_rows());
+    if let Some((header, rows)) = &profiles {
+        printer.table(header, rows);
+    }
+    if let Some(path) = &args.output.manifest {
+        record.write(path)?;
+    }
+    Ok(())
+}
+
+fn share(part: f64, whole: f64) -> f64 {
+    if whole > 0.0 {
+        100.0 * part / whole
+    } else {
+        0.0
+    }
+}
+
+fn show_ms(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_default()
+}
+
+fn parse_as_of(text: &str) -> Result<i64> {
+    let parsed = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S"))
+        .or_else(|_| {
+            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight"))
+        });
+    parsed.map(|dt| dt.and_utc().timestamp_millis()).map_err(|_| {
+        CkmError::usage(format!(
+            "--as-of '{text}': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS"
+        ))
+    })
+}
+
+/// Cluster profiles: size, share of customers and of revenue, mean and median of each feature.
+fn cluster_profiles(
+    table: &DataFrame,
+    labels: &[String],
+    features: &[&str],
+    total_revenue: f64,
+) -> Result<(Vec<String>, Vec<Vec<String>>)> {
+    let cluster: Vec<u32> = table
+        .column("cluster")?
+        .u32()?
+        .iter()
+        .map(|c| c.unwrap_or(0))
+        .collect();
+    let monetary = features::values(table, MONETARY)?;
+    let columns: Vec<Vec<f64>> = features
+        .iter()
+        .map(|f| features::values(table, f))
+        .collect::<PolarsResult<_>>()?;
+    let mut header = vec![
+        "cluster".to_string(),
+        "label".into(),
+        "customers".into(),
+        "% customers".into(),
+        "% revenue".into(),
+    ];
+    for feature in features {
+        header.push(format!("mean {feature}"));
+        header.push(format!("median {feature}"));
+    }
+    let n = cluster.len() as f64;
+    let mut rows = Vec::new();
+    for (c, label) in labels.iter().enumerate() {
+        let members: Vec<usize> = (0..cluster.len()).filter(|&i| cluster[i] as usize == c).collect();
+        let revenue: f64 = members
+            .iter()
+            .map(|&i| monetary[i])
+            .filter(|v| v.is_finite())
+            .sum();
+        let mut row = vec![
+            c.to_string(),
+            label.clone(),
+            thousands(members.len() as u64),
+            format!("{:.1}", 100.0 * members.len() as f64 / n),
+            format!("{:.1}", share(revenue, total_revenue)),
+        ];
+        for column in &columns {
+            let mut values: Vec<f64> = members
+                .iter()
+                .map(|&i| column[i])
+                .filter(|v| v.is_finite())
+                .collect();
+            let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
+            let median = outliers::median(&mut values);
+            row.push(format!("{mean:.2}"));
+            row.push(format!("{median:.2}"));
+        }
+        rows.push(row);
+    }
+    Ok((header, rows))
+}
+
+fn profile_frame(header: &[String], rows: &[Vec<String>]) -> PolarsResult<DataFrame> {
+    let columns: Vec<Column> = header
+        .iter()
+        .enumerate()
+        .map(|(j, name)| {
+            let cells: Vec<&str> = rows.iter().map(|r| r[j].as_str()).collect();
+            let column = Column::new(name.as_str().into(), cells);
+            // Numbers go out as numbers (thousands separators removed).
+            if j >= 2 {
+                let plain: Vec<String> = rows.iter().map(|r| r[j].replace(',', "")).collect();
+                Column::new(name.as_str().into(), plain)
+                    .cast(&DataType::Float64)
+                    .unwrap_or(column)
+            } else {
+                column
+            }
+        })
+        .collect();
+    DataFrame::new(rows.len(), columns)
+}
+
+/// A user's segment map: CSV with `segment,r_min,r_max,f_min,f_max` (scores 1..5), first
+/// matching rule wins; every score pair must be covered.
+fn read_segment_map(path: &Path) -> Result<Vec<rfm::SegmentRule>> {
+    let display = path.display();
+    let mut reader =
+        csv::Reader::from_path(path).with_context(|| format!("reading --segment-map {display}"))?;
+    let headers: Vec<String> = reader
+        .headers()?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    let wanted = ["segment", "r_min", "r_max", "f_min", "f_max"];
+    let positions: Vec<usize> = wanted
+        .iter()
+        .map(|w| {
+            headers.iter().position(|h| h == w).ok_or_else(|| {
+                CkmError::invalid(format!(
+                    "--segment-map {display}: no '{w}' column; the header must be segment,r_min,r_max,f_min,f_max"
+                ))
+            })
+        })
+        .collect::<Result<_>>()?;
+    let mut rules = Vec::new();
+    for (i, row) in reader.records().enumerate() {
+        let row = row.with_context(|| format!("--segment-map {display}: row {}", i + 2))?;
+        let score = |p: usize, name: &str| -> Result<u8> {
+            let text = row.get(positions[p]).unwrap_or("").trim();
+            text.parse::<u8>()
+                .ok()
+                .filter(|s| (1..=5).contains(s))
+                .ok_or_else(|| {
+                    CkmError::invalid(format!(
+                        "--segment-map {display}: row {}, column {name}: '{text}' is not a score from 1 to 5",
+                        i + 2
+                    ))
+                })
+        };
+        rules.push(rfm::SegmentRule {
+            name: row.get(positions[0]).unwrap_or("").trim().to_string(),
+            r: (score(1, "r_min")?, score(2, "r_max")?),
+            f: (score(3, "f_min")?, score(4, "f_max")?),
+        });
+    }
+    let missing = rfm::uncovered(&rules);
+    if !missing.is_empty() {
+        let shown: Vec<String> = missing
+            .iter()
+            .take(8)
+            .map(|(r, f)| format!("R{r} F{f}"))
+            .collect();
+        return Err(CkmError::invalid(format!(
+            "--segment-map {display}: no rule covers {}{}; add a catch-all last row (e.g. Other,1,5,1,5)",
+            shown.join(", "),
+            if missing.len() > 8 { ", ..." } else { "" }
+        )));
+    }
+    Ok(rules)
+}

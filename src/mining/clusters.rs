@@ -1,0 +1,341 @@
+//! k-means segments of customers: standardised log features in, clusters, distances, silhouette
+//! scores and readable labels out. k-means itself is linfa-clustering's (k-means++ init, several
+//! seeded runs, best inertia kept); data crosses into its ndarray 0.16 as a plain slice.
+
+use linfa::traits::{Fit, Predict};
+use linfa::DatasetBase;
+use linfa_clustering::{KMeans, KMeansInit};
+use ndarray::Array2;
+use rand_xoshiro::rand_core::SeedableRng;
+use rand_xoshiro::Xoshiro256Plus;
+use rayon::prelude::*;
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ClusterError {
+    #[error("{k} clusters asked for {customers} customers; use at most {customers}")]
+    TooFewCustomers { k: usize, customers: usize },
+    #[error("k-means failed: {0}")]
+    KMeans(String),
+}
+
+/// Rows of features as one row-major matrix, each column log1p'd (negative values clamp to
+/// 0 first: the features are counts, days and money) and standardised to mean 0, sd 1 (a
+/// constant column stays 0).
+pub fn standardised_log(columns: &[&[f64]]) -> Vec<f64> {
+    let dims = columns.len();
+    let rows = columns.first().map(|c| c.len()).unwrap_or(0);
+    let mut data = vec![0.0; rows * dims];
+    for (j, column) in columns.iter().enumerate() {
+        let logged: Vec<f64> = column
+            .iter()
+            .map(|v| if v.is_finite() { v.max(0.0).ln_1p() } else { 0.0 })
+            .collect();
+        let mean = logged.iter().sum::<f64>() / rows.max(1) as f64;
+        let variance = logged.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / rows.max(1) as f64;
+        let sd = variance.sqrt();
+        for (i, v) in logged.iter().enumerate() {
+            data[i * dims + j] = if sd > 0.0 { (v - mean) / sd } else { 0.0 };
+        }
+    }
+    data
+}
+
+/// A k-means result with clusters numbered by size, largest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clustering {
+    pub k: usize,
+    pub labels: Vec<usize>,
+    /// Euclidean distance of each row to its cluster's centre (standardised units).
+    pub distances: Vec<f64>,
+    /// Row-major k x dims.
+    pub centroids: Vec<f64>,
+    pub inertia: f64,
+}
+
+/// k-means++ initialised k-means, `runs` seeded runs, best inertia kept.
+pub fn kmeans(
+    data: &[f64],
+    dims: usize,
+    k: usize,
+    seed: u64,
+    runs: usize,
+) -> Result<Clustering, ClusterError> {
+    let rows = data.len() / dims.max(1);
+    if k == 0 || k > rows {
+        return Err(ClusterError::TooFewCustomers { k, customers: rows });
+    }
+    let matrix = Array2::from_shape_vec((rows, dims), data.to_vec())
+        .map_err(|e| ClusterError::KMeans(e.to_string()))?;
+    let dataset = DatasetBase::from(matrix.clone());
+    let model = KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(seed))
+        .init_method(KMeansInit::KMeansPlusPlus)
+        .n_runs(runs.max(1))
+        .max_n_iterations(300)
+        .tolerance(1e-4)
+        .fit(&dataset)
+        .map_err(|e| ClusterError::KMeans(e.to_string()))?;
+    let raw_labels = model.predict(&matrix).to_vec();
+    let raw_centroids = model.centroids();
+
+    // Number clusters by size (ties by their first row), so cluster 0 is the largest.
+    let mut sizes = vec![0usize; k];
+    let mut first_row = vec![usize::MAX; k];
+    for (row, &label) in raw_labels.iter().enumerate() {
+        sizes[label] += 1;
+        first_row[label] = first_row[label].min(row);
+    }
+    let mut order: Vec<usize> = (0..k).collect();
+    order.sort_by(|&a, &b| sizes[b].cmp(&sizes[a]).then(first_row[a].cmp(&first_row[b])));
+    let mut renumbered = vec![0usize; k];
+    for (new, &old) in order.iter().enumerate() {
+        renumbered[old] = new;
+    }
+    let mut centroids = vec![0.0; k * dims];
+    for (new, &old) in order.iter().enumerate() {
+        for j in 0..dims {
+            centroids[new * dims + j] = raw_centroids[[old, j]];
+        }
+    }
+    let labels: Vec<usize> = raw_labels.iter().map(|&l| renumbered[l]).collect();
+    let distances: Vec<f64> = labels
+        .iter()
+        .enumerate()
+        .map(|(row, &c)| {
+            distance(
+                &data[row * dims..(row + 1) * dims],
+                &centroids[c * dims..(c + 1) * dims],
+            )
+        })
+        .collect();
+    let inertia = distances.iter().map(|d| d * d).sum();
+    Ok(Clustering {
+        k,
+        labels,
+        distances,
+        centroids,
+        inertia,
+    })
+}
+
+fn distance(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| (x - y).powi(2)).sum::<f64>().sqrt()
+}
+
+/// Mean silhouette score of the given rows (all rows when `sample` is empty): for each row,
+/// (b - a) / max(a, b), with a its mean distance to the rest of its own cluster and b the
+/// smallest mean distance to another cluster, both over the sampled rows.
+pub fn silhouette(data: &[f64], dims: usize, labels: &[usize], k: usize, sample: &[usize]) -> f64 {
+    let rows: Vec<usize> = if sample.is_empty() {
+        (0..labels.len()).collect()
+    } else {
+        sample.to_vec()
+    };
+    let point = |i: usize| &data[i * dims..(i + 1) * dims];
+    let scores: Vec<f64> = rows
+        .par_iter()
+        .map(|&i| {
+            let mut sums = vec![0.0; k];
+            let mut counts = vec![0usize; k];
+            for &j in &rows {
+                if j != i {
+                    sums[labels[j]] += distance(point(i), point(j));
+                    counts[labels[j]] += 1;
+                }
+            }
+            let own = labels[i];
+            if counts[own] == 0 {
+                return 0.0; // a cluster of one scores 0, as in Rousseeuw's definition
+            }
+            let a = sums[own] / counts[own] as f64;
+            let b = (0..k)
+                .filter(|&c| c != own && counts[c] > 0)
+                .map(|c| sums[c] / counts[c] as f64)
+                .fold(f64::INFINITY, f64::min);
+            if !b.is_finite() {
+                return 0.0;
+            }
+            let denominator = a.max(b);
+            if denominator > 0.0 {
+                (b - a) / denominator
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    scores.iter().sum::<f64>() / scores.len().max(1) as f64
+}
+
+/// A seeded sample of at most `size` row indices (all rows when there are fewer), sorted.
+pub fn sample_rows(rows: usize, size: usize, seed: u64) -> Vec<usize> {
+    if rows <= size {
+        return (0..rows).collect();
+    }
+    // Partial Fisher-Yates with SplitMix64: deterministic for a seed.
+    let mut state = seed ^ 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let mut indices: Vec<usize> = (0..rows).collect();
+    for i in 0..size {
+        let j = i + (next() % (rows - i) as u64) as usize;
+        indices.swap(i, j);
+    }
+    let mut chosen = indices[..size].to_vec();
+    chosen.sort_unstable();
+    chosen
+}
+
+/// The k in `candidates` with the best silhouette score on a sample of at most `sample_size`
+/// rows, with every candidate's score.
+pub fn choose_k(
+    data: &[f64],
+    dims: usize,
+    candidates: std::ops::RangeInclusive<usize>,
+    seed: u64,
+    runs: usize,
+    sample_size: usize,
+) -> Result<(Clustering, Vec<(usize, f64)>), ClusterError> {
+    let rows = data.len() / dims.max(1);
+    let sample = sample_rows(rows, sample_size, seed);
+    let mut best: Option<(f64, Clustering)> = None;
+    let mut scores = Vec::new();
+    for k in candidates {
+        if k > rows {
+            break;
+        }
+        let clustering = kmeans(data, dims, k, seed, runs)?;
+        let score = silhouette(data, dims, &clustering.labels, k, &sample);
+        scores.push((k, score));
+        if best.as_ref().is_none_or(|(s, _)| score > *s) {
+            best = Some((score, clustering));
+        }
+    }
+    match best {
+        Some((_, clustering)) => Ok((clustering, scores)),
+        None => Err(ClusterError::TooFewCustomers {
+            k: 2,
+            customers: rows,
+        }),
+    }
+}
+
+/// A readable name for a centroid from where it sits against the overall mean (0 in
+/// standardised units): "recent · frequent · high spend". Features within half a standard
+/// deviation of the mean are left out; a centroid near the mean everywhere is "average".
+pub fn label(centroid: &[f64], features: &[&str]) -> String {
+    let words: Vec<String> = centroid
+        .iter()
+        .zip(features)
+        .filter_map(|(&z, &feature)| {
+            let high = z > 0.5;
+            if z.abs() <= 0.5 {
+                return None;
+            }
+            Some(match (feature, high) {
+                ("recency_days", true) => "lapsed".to_string(),
+                ("recency_days", false) => "recent".to_string(),
+                ("frequency", true) => "frequent".to_string(),
+                ("frequency", false) => "infrequent".to_string(),
+                ("monetary", true) => "high spend".to_string(),
+                ("monetary", false) => "low spend".to_string(),
+                (other, true) => format!("high {}", other.replace('_', " ")),
+                (other, false) => format!("low {}", other.replace('_', " ")),
+            })
+        })
+        .collect();
+    if words.is_empty() {
+        "average".to_string()
+    } else {
+        words.join(" · ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Four well-separated blobs in 2-D, 50 points each, jittered deterministically.
+    fn blobs() -> Vec<f64> {
+        let centres = [(0.0, 0.0), (10.0, 0.0), (0.0, 10.0), (10.0, 10.0)];
+        let mut data = Vec::new();
+        for (c, (x, y)) in centres.iter().enumerate() {
+            for i in 0..50 {
+                let t = (i * 7 + c * 13) as f64;
+                data.push(x + (t * 0.37).sin() * 0.5);
+                data.push(y + (t * 0.91).cos() * 0.5);
+            }
+        }
+        data
+    }
+
+    #[test]
+    fn auto_k_finds_four_blobs() {
+        let data = blobs();
+        let (clustering, scores) = choose_k(&data, 2, 2..=10, 7, 3, 20_000).unwrap();
+        assert_eq!(clustering.k, 4, "{scores:?}");
+        assert_eq!(scores.len(), 9);
+        // Each blob is one cluster.
+        for blob in 0..4 {
+            let labels = &clustering.labels[blob * 50..(blob + 1) * 50];
+            assert!(labels.iter().all(|&l| l == labels[0]));
+        }
+    }
+
+    #[test]
+    fn same_seed_same_clusters() {
+        let data = blobs();
+        let a = kmeans(&data, 2, 3, 11, 2).unwrap();
+        let b = kmeans(&data, 2, 3, 11, 2).unwrap();
+        assert_eq!(a, b);
+        // Numbered by size, largest first.
+        let sizes: Vec<usize> = (0..3)
+            .map(|c| a.labels.iter().filter(|&&l| l == c).count())
+            .collect();
+        assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
+    }
+
+    #[test]
+    fn too_many_clusters_is_an_error() {
+        assert_eq!(
+            kmeans(&[1.0, 2.0, 3.0], 1, 4, 0, 1).unwrap_err(),
+            ClusterError::TooFewCustomers { k: 4, customers: 3 }
+        );
+    }
+
+    #[test]
+    fn silhouette_by_hand() {
+        // Two clusters on a line: {0, 1} and {10, 11}.
+        let data = [0.0, 1.0, 10.0, 11.0];
+        let s = silhouette(&data, 1, &[0, 0, 1, 1], 2, &[]);
+        // Point 0: a = 1, b = 10.5 -> 0.90476; point 1: a = 1, b = 9.5 -> 0.89474; symmetric.
+        let expected = (2.0 * (9.5 / 10.5) + 2.0 * (8.5 / 9.5)) / 4.0;
+        assert!((s - expected).abs() < 1e-12, "{s} vs {expected}");
+    }
+
+    #[test]
+    fn labels_read_the_centroid() {
+        let names = ["recency_days", "frequency", "monetary"];
+        assert_eq!(label(&[-1.2, 0.9, 1.5], &names), "recent · frequent · high spend");
+        assert_eq!(label(&[0.1, -0.2, 0.3], &names), "average");
+    }
+
+    #[test]
+    fn standardising_logs() {
+        let data = standardised_log(&[&[0.0, (1f64).exp_m1()], &[5.0, 5.0]]);
+        assert_eq!(data, vec![-1.0, 0.0, 1.0, 0.0]);
+    }
+
+    #[test]
+    fn samples_are_seeded_and_distinct() {
+        let a = sample_rows(1_000, 100, 3);
+        assert_eq!(a, sample_rows(1_000, 100, 3));
+        assert_ne!(a, sample_rows(1_000, 100, 4));
+        let mut unique = a.clone();
+        unique.dedup();
+        assert_eq!(unique.len(), 100);
+    }
+}
