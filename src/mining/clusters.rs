@@ -52,6 +52,11 @@ pub struct Clustering {
     pub inertia: f64,
 }
 
+/// Lloyd iterations stop when all centres together move less than this (Euclidean, in
+/// standardised units): scikit-learn's default, which stops at a squared total shift of 1e-4
+/// times the mean feature variance (1 here). linfa compares the unsquared shift, so 1e-2.
+const CENTRE_SHIFT_TOLERANCE: f64 = 1e-2;
+
 /// k-means++ initialised k-means, `runs` seeded runs, best inertia kept.
 pub fn kmeans(
     data: &[f64],
@@ -71,7 +76,7 @@ pub fn kmeans(
         .init_method(KMeansInit::KMeansPlusPlus)
         .n_runs(runs.max(1))
         .max_n_iterations(300)
-        .tolerance(1e-4)
+        .tolerance(CENTRE_SHIFT_TOLERANCE)
         .fit(&dataset)
         .map_err(|e| ClusterError::KMeans(e.to_string()))?;
     let raw_labels = model.predict(&matrix).to_vec();
