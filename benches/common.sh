@@ -24,3 +24,11 @@ measure() {
   rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$log")
   echo "$wall $rss"
 }
+
+# orders EXT: the path of the generated orders table as EXT (csv or parquet), generated on
+# first use with ../shared/bench/gen_transactions.py.
+orders() {
+  local f="$DIR/orders_${ROWS}.$1"
+  [[ -f $f ]] || "$PY" "$SHARED/gen_transactions.py" --rows "$ROWS" --customers "$CUSTOMERS" --out "$f" >&2
+  echo "$f"
+}

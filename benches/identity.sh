@@ -11,8 +11,7 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-orders="$DIR/orders_${ROWS}.csv"
-[[ -f $orders ]] || "$PY" "$SHARED/gen_transactions.py" --rows "$ROWS" --customers "$CUSTOMERS" --out "$orders" >&2
+orders=$(orders csv)
 customers="$DIR/customers_v2_${CUSTOMERS}.csv"
 if [[ ! -f $customers ]]; then
   # Ids as gen_transactions.py writes them (C + 7 digits); every 10th person also has a

@@ -12,15 +12,10 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-for ext in csv parquet; do
-  f="$DIR/orders_${ROWS}.$ext"
-  [[ -f $f ]] || "$PY" "$SHARED/gen_transactions.py" --rows "$ROWS" --customers "$CUSTOMERS" --out "$f" >&2
-done
-
 
 printf '%-9s %-34s %9s %12s %10s\n' input tool "wall s" "rows/s" "peak MiB"
 for ext in csv parquet; do
-  f="$DIR/orders_${ROWS}.$ext"
+  f=$(orders "$ext")
   read -r ref_wall ref_rss < <(measure "ref_$ext" "$PY" "$SHARED/ref_ingest.py" --input "$f" --out "$DIR/ref_out.parquet")
   # One process doing the whole job (clean reads raw exports through the same reader as ingest).
   read -r one_wall one_rss < <(measure "ckm_clean_$ext" "$CKM" clean "$f" -q -o "$DIR/ckm_out.parquet" --rejects "$DIR/ckm_rejects.parquet")

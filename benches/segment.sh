@@ -9,14 +9,9 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-for ext in csv parquet; do
-  f="$DIR/orders_${ROWS}.$ext"
-  [[ -f $f ]] || "$PY" "$SHARED/gen_transactions.py" --rows "$ROWS" --customers "$CUSTOMERS" --out "$f" >&2
-done
-
 printf '%-9s %-44s %9s %10s\n' input tool "wall s" "peak MiB"
 for ext in csv parquet; do
-  f="$DIR/orders_${ROWS}.$ext"
+  f=$(orders "$ext")
   read -r ref_wall ref_rss < <(measure "ref_segment_$ext" "$PY" "$SHARED/ref_segment.py" --input "$f" --engine polars --k 8 --out "$DIR/ref_segments.csv")
   read -r ckm_wall ckm_rss < <(measure "ckm_segment_$ext" "$CKM" segment "$f" --clusters 8 --runs 1 -q -o "$DIR/ckm_segments.csv")
   printf '%-9s %-44s %9.2f %10s\n' "$ext" "python polars + scikit-learn (ref_segment.py)" "$ref_wall" "$ref_rss"
