@@ -98,7 +98,8 @@ windows-1252\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -l as-of -d 'Date the features are computed as of (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS); default: the day after the latest line' -r
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -l bins -d 'Number of score levels for r_score, f_score and m_score' -r
-complete -c ckm -n "__fish_ckm_using_subcommand segment" -l segment-map -d 'Segment rules replacing the built-in map: CSV with segment,r_min,r_max,f_min,f_max' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l segment-map -d 'Segment rules replacing the built-in map: CSV with segment,r_min,r_max,f_min,f_max, or TOML (.toml) with [[segment]] tables of name, r = [min, max], f = [min, max]' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l rejects -d 'Write lines without a customer_id here, with a reason (default: beside a file output as NAME.rejects.csv)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -l clusters -d 'k-means clusters: a number, or `auto` to pick k in 2..10 by silhouette score' -r
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -l features -d 'Features to cluster on and to check for outliers, comma-separated' -r
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -l seed -d 'Seed for k-means initialisation and silhouette sampling: same input and seed, same clusters' -r

@@ -102,7 +102,11 @@ rfm_segment, first matching rule on R and F (scores brought to 1..5):
   At Risk             R 1-2   F 3-4
   Lost                R 1     F 1
   Hibernating         R 1-2   F 1-2
---segment-map rules.csv replaces it (columns segment,r_min,r_max,f_min,f_max).
+--segment-map rules.csv (columns segment,r_min,r_max,f_min,f_max) or rules.toml
+([[segment]] tables with name, r = [min, max], f = [min, max]) replaces it.
+
+Lines without a customer_id belong to no customer: they go to --rejects (default: beside a
+file output as NAME.rejects.csv) with a reason; lines in = lines aggregated + lines rejected.
 
 --clusters K|auto adds k-means (k-means++, --runs seeded runs, best inertia kept) on
 standardised log1p features (--features, default recency_days,frequency,monetary): columns
@@ -309,9 +313,15 @@ pub struct SegmentArgs {
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u8).range(2..=20))]
     pub bins: u8,
 
-    /// Segment rules replacing the built-in map: CSV with segment,r_min,r_max,f_min,f_max
+    /// Segment rules replacing the built-in map: CSV with segment,r_min,r_max,f_min,f_max, or
+    /// TOML (.toml) with [[segment]] tables of name, r = [min, max], f = [min, max]
     #[arg(long, value_name = "PATH")]
     pub segment_map: Option<PathBuf>,
+
+    /// Write lines without a customer_id here, with a reason (default: beside a file output
+    /// as NAME.rejects.csv)
+    #[arg(long, value_name = "PATH")]
+    pub rejects: Option<String>,
 
     /// k-means clusters: a number, or `auto` to pick k in 2..10 by silhouette score
     #[arg(long, value_name = "K|auto", value_parser = parse_cluster_count)]

@@ -297,3 +297,76 @@ fn bad_input_gives_clear_errors() {
     let output = wd.run(&["segment", "ten.csv", "--features", "recency_days,shoe_size"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn a_toml_segment_map_works_like_a_csv_one() {
+    let wd = Workdir::new();
+    wd.write("orders.csv", TEN);
+    wd.write(
+        "map.toml",
+        "# first match wins\n[[segment]]\nname = \"Active\"\nr = [4, 5]\nf = [1, 5]\n\n[[segment]]\nname = \"Other\"\nr = [1, 5]\nf = [1, 5]\n",
+    );
+    let output = wd.run(&[
+        "segment",
+        "orders.csv",
+        "--segment-map",
+        "map.toml",
+        "-o",
+        "c.csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let table = wd.read_csv("c.csv");
+    assert_eq!(row(&table, "c01")["rfm_segment"], "Active");
+    assert_eq!(row(&table, "c10")["rfm_segment"], "Other");
+
+    // A score out of range names the rule; a typo'd key is refused, not ignored.
+    wd.write(
+        "bad.toml",
+        "[[segment]]\nname = \"All\"\nr = [0, 5]\nf = [1, 5]\n",
+    );
+    let output = wd.run(&["segment", "orders.csv", "--segment-map", "bad.toml"]);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        stderr_of(&output).contains("segment 1 ('All'), r = [0, 5]"),
+        "{}",
+        stderr_of(&output)
+    );
+    wd.write(
+        "typo.toml",
+        "[[segment]]\nname = \"All\"\nr = [1, 5]\nfreq = [1, 5]\n",
+    );
+    let output = wd.run(&["segment", "orders.csv", "--segment-map", "typo.toml"]);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(stderr_of(&output).contains("freq"), "{}", stderr_of(&output));
+}
+
+#[test]
+fn lines_without_a_customer_go_to_rejects() {
+    let wd = Workdir::new();
+    let with_blanks = format!("{TEN}o90,,2024-01-02,7.50\no91,,2024-01-03,1.00\n");
+    wd.write("orders.csv", &with_blanks);
+    let output = wd.run(&["segment", "orders.csv", "-o", "c.csv", "--manifest", "m.json"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(wd.read_csv("c.csv").records().len(), 10);
+    let rejects = wd.read_csv("c.rejects.csv").records();
+    assert_eq!(rejects.len(), 2);
+    assert!(rejects.iter().all(|r| r["reason"] == "no customer_id"));
+    assert_eq!(rejects[0]["order_id"], "o90");
+    let manifest = wd.read_json("m.json");
+    assert_eq!(
+        manifest["summary"]["lines in = lines aggregated + lines rejected"],
+        "20 = 18 + 2"
+    );
+
+    // To stdout, with no --rejects: a warning says they were not saved.
+    let output = wd.run(&["segment", "orders.csv"]);
+    assert!(output.status.success());
+    assert!(
+        stderr_of(&output).contains("2 lines without a customer_id were left out and not saved"),
+        "{}",
+        stderr_of(&output)
+    );
+    let output = wd.run(&["segment", "orders.csv", "--rejects", "r.parquet", "-o", "c2.csv"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(wd.path("r.parquet").exists());
+}

@@ -2,17 +2,17 @@
 //! optionally k-means clusters with readable labels; outliers flagged with their reason.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use polars::prelude::*;
 
-use crate::cli::{ClusterCount, SegmentArgs};
+use crate::cli::{ClusterCount, SegmentArgs, TableFormat};
 use crate::error::CkmError;
+use crate::io::clean_rules::REASON;
 use crate::io::features::{self, FREQUENCY, MONETARY, RECENCY_DAYS};
 use crate::io::manifest::RunRecord;
 use crate::io::privacy::Privacy;
-use crate::io::{self, schema, write};
+use crate::io::{self, schema, segment_map, write};
 use crate::mining::{clusters, outliers, rfm};
 use crate::printer::{thousands, Printer};
 
@@ -62,7 +62,7 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
     };
     let privacy = Privacy::from_args(&args.privacy, &printer, record)?;
     let segment_map = match &args.segment_map {
-        Some(path) => read_segment_map(path)?,
+        Some(path) => segment_map::read(path)?,
         None => rfm::default_segment_map(),
     };
     let cluster_features: Vec<String> = if args.features.is_empty() {
@@ -93,20 +93,13 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
     );
 
     let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read)?;
-    let aggregated = io::read_planned(&planned, features::aggregate, record, &printer)?;
-    let lines_in: u64 = aggregated.column(features::LINES)?.u64()?.sum().unwrap_or(0);
+    let features::CustomerTable {
+        customers,
+        lines_in,
+        lines_without_customer,
+    } = features::customer_table(&planned, record, &printer)?;
     io::record_inputs(&planned.sources, &[lines_in], record, hash)?;
     record.mark("read_and_aggregate");
-
-    let with_id = aggregated.column(schema::CUSTOMER_ID)?.is_not_null();
-    let lines_without_id = lines_in
-        - aggregated
-            .filter(&with_id)?
-            .column(features::LINES)?
-            .u64()?
-            .sum()
-            .unwrap_or(0);
-    let customers = aggregated.filter(&with_id)?;
     let lines_without_ts: u64 = customers
         .column(features::LINES_WITHOUT_TS)?
         .u64()?
@@ -290,14 +283,30 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
             .outputs
             .push(write::write_table(&mut frame, path, *format, hash)?);
     }
+    let rejects_written = if lines_without_customer > 0 {
+        write_rejects(&args, &destination, &planned, &privacy, record, &printer, hash)?
+    } else {
+        None
+    };
     record.mark("write");
 
     record.figure("lines in", lines_in);
-    if lines_without_id > 0 {
+    if lines_without_customer > 0 {
+        record.figure("lines rejected (no customer_id)", lines_without_customer);
         record.figure(
-            "lines without customer_id (left out; run ckm clean)",
-            lines_without_id,
+            "lines in = lines aggregated + lines rejected",
+            format!(
+                "{lines_in} = {} + {lines_without_customer}",
+                lines_in - lines_without_customer
+            ),
         );
+        match rejects_written {
+            Some(path) => record.figure("rejects", path),
+            None => record.warn(
+                &printer,
+                format!("{lines_without_customer} lines without a customer_id were left out and not saved: pass --rejects PATH to keep them"),
+            ),
+        }
     }
     if lines_without_ts > 0 {
         record.figure("lines without ts (in monetary, not in dates)", lines_without_ts);
@@ -337,6 +346,58 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
         record.write(path)?;
     }
     Ok(())
+}
+
+/// Reads the lines without a customer id again (rare: `ckm clean` rejects them) and writes
+/// them with a reason to `--rejects`, or beside a file output; `None` when the output is
+/// stdout and no `--rejects` was given.
+fn write_rejects(
+    args: &SegmentArgs,
+    output: &write::Destination,
+    planned: &io::PlannedInputs,
+    privacy: &Privacy,
+    record: &mut RunRecord,
+    printer: &Printer,
+    hash: bool,
+) -> Result<Option<String>> {
+    let (path, format) = match (&args.rejects, output) {
+        (Some(path), _) if path == "-" => {
+            return Err(CkmError::usage(
+                "--rejects needs a file path; stdout carries the customer table",
+            ))
+        }
+        (Some(path), _) => (
+            std::path::PathBuf::from(path),
+            write::resolve_destination(Some(path), None)
+                .map(|(_, f)| f)
+                .unwrap_or(TableFormat::Csv),
+        ),
+        (None, write::Destination::File(path)) => {
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("output");
+            (
+                path.with_file_name(format!("{stem}.rejects.csv")),
+                TableFormat::Csv,
+            )
+        }
+        (None, write::Destination::Stdout) => return Ok(None),
+    };
+    let mut rejected = io::read_planned(
+        planned,
+        |frame, _| {
+            frame
+                .filter(col(schema::CUSTOMER_ID).is_null())
+                .with_column(lit("no customer_id").alias(REASON))
+        },
+        record,
+        printer,
+    )?;
+    let pii = privacy.inspect(&rejected, printer, record);
+    privacy.apply(&mut rejected, &pii)?;
+    let destination = write::Destination::File(path.clone());
+    record
+        .outputs
+        .push(write::write_table(&mut rejected, &destination, format, hash)?);
+    Ok(Some(path.display().to_string()))
 }
 
 fn share(part: f64, whole: f64) -> f64 {
@@ -447,63 +508,4 @@ fn profile_frame(header: &[String], rows: &[Vec<String>]) -> PolarsResult<DataFr
         })
         .collect();
     DataFrame::new(rows.len(), columns)
-}
-
-/// A user's segment map: CSV with `segment,r_min,r_max,f_min,f_max` (scores 1..5), first
-/// matching rule wins; every score pair must be covered.
-fn read_segment_map(path: &Path) -> Result<Vec<rfm::SegmentRule>> {
-    let display = path.display();
-    let mut reader =
-        csv::Reader::from_path(path).with_context(|| format!("reading --segment-map {display}"))?;
-    let headers: Vec<String> = reader
-        .headers()?
-        .iter()
-        .map(|h| h.trim().to_lowercase())
-        .collect();
-    let wanted = ["segment", "r_min", "r_max", "f_min", "f_max"];
-    let positions: Vec<usize> = wanted
-        .iter()
-        .map(|w| {
-            headers.iter().position(|h| h == w).ok_or_else(|| {
-                CkmError::invalid(format!(
-                    "--segment-map {display}: no '{w}' column; the header must be segment,r_min,r_max,f_min,f_max"
-                ))
-            })
-        })
-        .collect::<Result<_>>()?;
-    let mut rules = Vec::new();
-    for (i, row) in reader.records().enumerate() {
-        let row = row.with_context(|| format!("--segment-map {display}: row {}", i + 2))?;
-        let score = |p: usize, name: &str| -> Result<u8> {
-            let text = row.get(positions[p]).unwrap_or("").trim();
-            text.parse::<u8>()
-                .ok()
-                .filter(|s| (1..=5).contains(s))
-                .ok_or_else(|| {
-                    CkmError::invalid(format!(
-                        "--segment-map {display}: row {}, column {name}: '{text}' is not a score from 1 to 5",
-                        i + 2
-                    ))
-                })
-        };
-        rules.push(rfm::SegmentRule {
-            name: row.get(positions[0]).unwrap_or("").trim().to_string(),
-            r: (score(1, "r_min")?, score(2, "r_max")?),
-            f: (score(3, "f_min")?, score(4, "f_max")?),
-        });
-    }
-    let missing = rfm::uncovered(&rules);
-    if !missing.is_empty() {
-        let shown: Vec<String> = missing
-            .iter()
-            .take(8)
-            .map(|(r, f)| format!("R{r} F{f}"))
-            .collect();
-        return Err(CkmError::invalid(format!(
-            "--segment-map {display}: no rule covers {}{}; add a catch-all last row (e.g. Other,1,5,1,5)",
-            shown.join(", "),
-            if missing.len() > 8 { ", ..." } else { "" }
-        )));
-    }
-    Ok(rules)
 }

@@ -1,9 +1,14 @@
-//! Per-customer features from the canonical transactions table, as a polars lazy group-by that
-//! runs in the same streaming pass as the read: the lines are never all in memory at once.
+//! Per-customer features from the canonical transactions table, totalled batch by batch as
+//! the streaming read produces them: the lines are never all in memory at once.
 
+use anyhow::Result;
 use polars::prelude::*;
+use rayon::prelude::*;
 
-use crate::io::schema;
+use crate::io::manifest::RunRecord;
+use crate::io::{self, schema, PlannedInputs};
+use crate::mining::customer_totals::{CustomerTotal, CustomerTotals, LineBatch};
+use crate::printer::Printer;
 
 pub const LINES: &str = "lines";
 pub const LINES_WITHOUT_TS: &str = "lines_without_ts";
@@ -21,70 +26,154 @@ pub const MEAN_DAYS_BETWEEN_ORDERS: &str = "mean_days_between_orders";
 
 const MS_PER_DAY: f64 = 86_400_000.0;
 
-/// The aggregation, one row per customer id (lines without a customer id form one group with
-/// a null id, which the caller reports and leaves out).
-///
-/// Frequency counts distinct orders; a customer whose lines carry no order id at all counts
-/// distinct purchase days instead. Amounts of lines without a timestamp still count in
-/// monetary; only the dates ignore them.
-pub fn aggregate(frame: LazyFrame, columns: &Schema) -> LazyFrame {
-    let has = |name: &str| columns.contains(name);
-    let days = col(schema::TS).drop_nulls().dt().date().n_unique();
-    let frequency = if has(schema::ORDER_ID) {
-        when(col(schema::ORDER_ID).null_count().eq(len()))
-            .then(days)
-            .otherwise(col(schema::ORDER_ID).drop_nulls().n_unique())
-    } else {
-        days
-    };
-    let amount = if has(schema::AMOUNT) {
-        col(schema::AMOUNT)
-    } else {
-        col(schema::QUANTITY) * col(schema::UNIT_PRICE)
-    };
-    let mut aggregations = vec![
-        len().cast(DataType::UInt64).alias(LINES),
-        col(schema::TS)
-            .null_count()
-            .cast(DataType::UInt64)
-            .alias(LINES_WITHOUT_TS),
-        col(schema::TS).min().alias(FIRST_PURCHASE),
-        col(schema::TS).max().alias(LAST_PURCHASE),
-        frequency.cast(DataType::UInt64).alias(FREQUENCY),
-        amount.sum().alias(MONETARY),
-    ];
-    let item = [schema::ITEM_ID, schema::ITEM_NAME].into_iter().find(|c| has(c));
-    if let Some(item) = item {
-        aggregations.push(
-            col(item)
-                .drop_nulls()
-                .n_unique()
-                .cast(DataType::UInt64)
-                .alias(DISTINCT_ITEMS),
-        );
-    }
-    if has(schema::CHANNEL) {
-        aggregations.push(
-            col(schema::CHANNEL)
-                .drop_nulls()
-                .n_unique()
-                .cast(DataType::UInt64)
-                .alias(CHANNELS),
-        );
-    }
-    if has(schema::IS_RETURN) {
-        aggregations.push(
-            col(schema::IS_RETURN)
-                .cast(DataType::Float64)
-                .mean()
-                .alias(RETURN_RATE),
-        );
-    }
-    frame.group_by([col(schema::CUSTOMER_ID)]).agg(aggregations)
+/// The per-customer totals of the planned inputs, with how many lines went in and how many
+/// had no customer id (those are in no customer's totals).
+pub struct CustomerTable {
+    /// One row per customer id, sorted by it: LINES, LINES_WITHOUT_TS, FIRST_PURCHASE, LAST_PURCHASE,
+    /// FREQUENCY, MONETARY, and DISTINCT_ITEMS, CHANNELS, RETURN_RATE when the input has
+    /// items, channels or return flags.
+    pub customers: DataFrame,
+    pub lines_in: u64,
+    pub lines_without_customer: u64,
 }
 
-/// The features that depend on the as-of date, added to the aggregated table, which is then
-/// sorted by customer id (group order varies from run to run; results must not).
+/// Which optional columns the input has, as the batches carry them.
+struct Present {
+    order: bool,
+    item: Option<&'static str>,
+    channel: bool,
+    is_return: bool,
+}
+
+const AMOUNT_VALUE: &str = "__ckm_amount";
+
+/// Reads the planned inputs in one streaming pass and totals them per customer (see
+/// [`customer_totals`]): frequency counts distinct orders, or distinct purchase days for a
+/// customer whose lines carry no order id at all; amounts of lines without a timestamp still
+/// count in monetary, only the dates ignore them.
+pub fn customer_table(
+    planned: &PlannedInputs,
+    record: &mut RunRecord,
+    printer: &Printer,
+) -> Result<CustomerTable> {
+    let query = |frame: LazyFrame, columns: &Schema| -> LazyFrame {
+        let has = |name: &str| columns.contains(name);
+        let amount = if has(schema::AMOUNT) {
+            col(schema::AMOUNT)
+        } else {
+            col(schema::QUANTITY) * col(schema::UNIT_PRICE)
+        };
+        let mut selected = vec![
+            col(schema::CUSTOMER_ID).cast(DataType::String),
+            col(schema::TS).cast(DataType::Int64),
+            amount.cast(DataType::Float64).alias(AMOUNT_VALUE),
+        ];
+        let item = [schema::ITEM_ID, schema::ITEM_NAME].into_iter().find(|c| has(c));
+        for name in [Some(schema::ORDER_ID), item, Some(schema::CHANNEL)]
+            .into_iter()
+            .flatten()
+        {
+            if has(name) {
+                selected.push(col(name).cast(DataType::String));
+            }
+        }
+        if has(schema::IS_RETURN) {
+            selected.push(col(schema::IS_RETURN).cast(DataType::Boolean));
+        }
+        frame.select(selected)
+    };
+    let init = |columns: &Schema| {
+        let present = Present {
+            order: columns.contains(schema::ORDER_ID),
+            item: [schema::ITEM_ID, schema::ITEM_NAME]
+                .into_iter()
+                .find(|c| columns.contains(c)),
+            channel: columns.contains(schema::CHANNEL),
+            is_return: columns.contains(schema::IS_RETURN),
+        };
+        (present, CustomerTotals::new(), 0u64)
+    };
+    let consume = |(present, totals, lines): &mut (Present, CustomerTotals, u64),
+                   batch: DataFrame|
+     -> PolarsResult<()> {
+        let text = |name: &str| -> PolarsResult<Vec<Option<&str>>> {
+            let values = batch.column(name)?.str()?;
+            let mut out = Vec::with_capacity(values.len());
+            for chunk in values.downcast_iter() {
+                out.extend(chunk.iter());
+            }
+            Ok(out)
+        };
+        let customer = text(schema::CUSTOMER_ID)?;
+        let ts: Vec<Option<i64>> = batch.column(schema::TS)?.i64()?.iter().collect();
+        let amount: Vec<Option<f64>> = batch.column(AMOUNT_VALUE)?.f64()?.iter().collect();
+        let order = present.order.then(|| text(schema::ORDER_ID)).transpose()?;
+        let item = present.item.map(text).transpose()?;
+        let channel = present.channel.then(|| text(schema::CHANNEL)).transpose()?;
+        let is_return: Option<Vec<Option<bool>>> = present
+            .is_return
+            .then(|| -> PolarsResult<_> { Ok(batch.column(schema::IS_RETURN)?.bool()?.iter().collect()) })
+            .transpose()?;
+        totals.add(&LineBatch {
+            customer: &customer,
+            ts_ms: &ts,
+            amount: &amount,
+            order: order.as_deref(),
+            item: item.as_deref(),
+            channel: channel.as_deref(),
+            is_return: is_return.as_deref(),
+        });
+        *lines += batch.height() as u64;
+        Ok(())
+    };
+    let (present, totals, lines_in) =
+        io::read_planned_batches(planned, query, init, consume, record, printer)?;
+    let lines_without_customer = totals.lines_without_customer();
+    let mut totals = totals.finish();
+    // Totals come out in an order that depends on how batches arrived; results must not.
+    totals.par_sort_unstable_by(|a, b| a.customer.cmp(&b.customer));
+    let u64s = |name: &str, f: &dyn Fn(&CustomerTotal) -> u64| {
+        Column::new(name.into(), totals.iter().map(f).collect::<Vec<u64>>())
+    };
+    let datetime = |name: &str, f: &dyn Fn(&CustomerTotal) -> Option<i64>| {
+        Column::new(name.into(), totals.iter().map(f).collect::<Vec<Option<i64>>>())
+            .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
+    };
+    let mut columns = vec![
+        Column::new(
+            schema::CUSTOMER_ID.into(),
+            totals.iter().map(|t| t.customer.as_str()).collect::<Vec<_>>(),
+        ),
+        u64s(LINES, &|t| t.lines),
+        u64s(LINES_WITHOUT_TS, &|t| t.lines_without_ts),
+        datetime(FIRST_PURCHASE, &|t| t.first_ms)?,
+        datetime(LAST_PURCHASE, &|t| t.last_ms)?,
+        u64s(FREQUENCY, &|t| t.frequency),
+        Column::new(
+            MONETARY.into(),
+            totals.iter().map(|t| t.monetary).collect::<Vec<f64>>(),
+        ),
+    ];
+    if present.item.is_some() {
+        columns.push(u64s(DISTINCT_ITEMS, &|t| t.distinct_items));
+    }
+    if present.channel {
+        columns.push(u64s(CHANNELS, &|t| t.channels));
+    }
+    if present.is_return {
+        columns.push(Column::new(
+            RETURN_RATE.into(),
+            totals.iter().map(|t| t.return_rate).collect::<Vec<Option<f64>>>(),
+        ));
+    }
+    Ok(CustomerTable {
+        customers: DataFrame::new(totals.len(), columns)?,
+        lines_in,
+        lines_without_customer,
+    })
+}
+
+/// The features that depend on the as-of date, added to the customer table.
 pub fn with_dates(customers: DataFrame, as_of_ms: i64) -> PolarsResult<DataFrame> {
     let ms = |c: &str| col(c).cast(DataType::Int64).cast(DataType::Float64);
     let as_of = lit(as_of_ms as f64);
@@ -103,7 +192,6 @@ pub fn with_dates(customers: DataFrame, as_of_ms: i64) -> PolarsResult<DataFrame
                 .otherwise(lit(NULL).cast(DataType::Float64))
                 .alias(MEAN_DAYS_BETWEEN_ORDERS),
         ])
-        .sort([schema::CUSTOMER_ID], SortMultipleOptions::default())
         .collect()
 }
 

@@ -11,6 +11,7 @@ pub mod manifest;
 pub mod privacy;
 pub mod read;
 pub mod schema;
+pub mod segment_map;
 pub mod sniff;
 pub mod write;
 
@@ -34,6 +35,9 @@ pub struct PlannedInputs {
     /// For inputs planned on the fast path (numbers parsed by the CSV reader), the plan that
     /// reads every value as text, used when the fast one meets a value it cannot parse.
     pub text_plans: Vec<Option<SourcePlan>>,
+    /// Whether the inputs' notes and warnings have been shown (a second read of the same
+    /// inputs stays quiet).
+    announced: std::cell::Cell<bool>,
 }
 
 /// Resolves, opens and plans the inputs: all header and format problems surface here,
@@ -77,6 +81,7 @@ pub fn plan_inputs(inputs: &[String], read: &ReadArgs) -> Result<PlannedInputs> 
         sources,
         plans,
         text_plans,
+        announced: std::cell::Cell::new(false),
     })
 }
 
@@ -124,12 +129,91 @@ pub fn read_planned(
     record: &mut RunRecord,
     printer: &Printer,
 ) -> Result<DataFrame> {
-    for (source, plan) in planned.sources.iter().zip(&planned.plans) {
-        for note in &source.notes {
-            printer.info(note);
-        }
-        for warning in &plan.warnings {
-            record.warn(printer, warning.clone());
+    run_planned(planned, record, printer, |mut frame| {
+        let schema = frame.collect_schema()?;
+        Ok(query(frame, &schema)
+            .collect_with_engine(Engine::Streaming)?
+            .unwrap_single())
+    })
+}
+
+/// Rows per batch handed to [`read_planned_batches`]' consumer.
+const BATCH_ROWS: usize = 1 << 18;
+
+/// Like [`read_planned`], but the query's result is handed over batch by batch, as the
+/// streaming engine produces it, to `consume`, which folds it into a state made by `init`
+/// (made afresh if the inputs have to be read again as text). Reading goes on in the
+/// background while a batch is consumed; at most two batches wait in between.
+pub fn read_planned_batches<S>(
+    planned: &PlannedInputs,
+    query: impl Fn(LazyFrame, &Schema) -> LazyFrame,
+    init: impl Fn(&Schema) -> S,
+    consume: impl Fn(&mut S, DataFrame) -> PolarsResult<()>,
+    record: &mut RunRecord,
+    printer: &Printer,
+) -> Result<S> {
+    enum Message {
+        Batch(DataFrame),
+        Done(PolarsResult<()>),
+    }
+    run_planned(planned, record, printer, |mut frame| {
+        let schema = frame.collect_schema()?;
+        let query = query(frame, &schema);
+        let mut state = init(&*query.clone().collect_schema()?);
+        let (send, receive) = std::sync::mpsc::sync_channel::<Message>(2);
+        let batch_send = send.clone();
+        let sink = query.sink_batches(
+            PlanCallback::new(move |df| {
+                // `true` stops the query: the consumer has gone.
+                Ok(batch_send.send(Message::Batch(df)).is_err())
+            }),
+            false,
+            std::num::NonZeroUsize::new(BATCH_ROWS),
+        )?;
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                let result = sink.collect_with_engine(Engine::Streaming).map(|_| ());
+                send.send(Message::Done(result)).ok();
+            });
+            let mut failed = None;
+            for message in receive.iter() {
+                match message {
+                    Message::Batch(batch) => {
+                        // After a failure the rest is drained so the reader can finish.
+                        if failed.is_none() {
+                            failed = consume(&mut state, batch).err();
+                        }
+                    }
+                    Message::Done(result) => {
+                        result?;
+                        break;
+                    }
+                }
+            }
+            match failed {
+                Some(e) => Err(e),
+                None => Ok(state),
+            }
+        })
+    })
+}
+
+/// Runs `collect` on the combined inputs, again on the text plans if the fast plans fail, and
+/// turns polars errors into messages that name the input (and the row, where it is found).
+fn run_planned<T>(
+    planned: &PlannedInputs,
+    record: &mut RunRecord,
+    printer: &Printer,
+    collect: impl Fn(LazyFrame) -> PolarsResult<T>,
+) -> Result<T> {
+    if !planned.announced.replace(true) {
+        for (source, plan) in planned.sources.iter().zip(&planned.plans) {
+            for note in &source.notes {
+                printer.info(note);
+            }
+            for warning in &plan.warnings {
+                record.warn(printer, warning.clone());
+            }
         }
     }
     let combine = |plans: Vec<&SourcePlan>| -> PolarsResult<LazyFrame> {
@@ -155,13 +239,7 @@ pub fn read_planned(
         )
     };
     let spinner = printer.spinner("reading and parsing");
-    let run = |plans: Vec<&SourcePlan>| -> PolarsResult<DataFrame> {
-        let mut frame = combine(plans)?;
-        let schema = frame.collect_schema()?;
-        Ok(query(frame, &schema)
-            .collect_with_engine(Engine::Streaming)?
-            .unwrap_single())
-    };
+    let run = |plans: Vec<&SourcePlan>| -> PolarsResult<T> { collect(combine(plans)?) };
     let mut collected = run(planned.plans.iter().collect());
     if collected.is_err() && planned.text_plans.iter().any(Option::is_some) {
         let text_plans: Vec<&SourcePlan> = planned

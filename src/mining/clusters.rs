@@ -1,12 +1,7 @@
 //! k-means segments of customers: standardised log features in, clusters, distances, silhouette
-//! scores and readable labels out. k-means itself is linfa-clustering's (k-means++ init, several
-//! seeded runs, best inertia kept); data crosses into its ndarray 0.16 as a plain slice.
+//! scores and readable labels out.
 
-use linfa::traits::{Fit, Predict};
-use linfa::DatasetBase;
-use linfa_clustering::{KMeans, KMeansInit};
-use ndarray::Array2;
-use rand_xoshiro::rand_core::SeedableRng;
+use rand_xoshiro::rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 use rayon::prelude::*;
 
@@ -52,12 +47,27 @@ pub struct Clustering {
     pub inertia: f64,
 }
 
-/// Lloyd iterations stop when all centres together move less than this (Euclidean, in
-/// standardised units): scikit-learn's default, which stops at a squared total shift of 1e-4
-/// times the mean feature variance (1 here). linfa compares the unsquared shift, so 1e-2.
-const CENTRE_SHIFT_TOLERANCE: f64 = 1e-2;
+/// Lloyd iterations stop when all centres together move less than this much, squared
+/// (standardised units): scikit-learn's default criterion, 1e-4 times the mean feature
+/// variance, which is 1 here.
+const CENTRE_SHIFT_TOLERANCE: f64 = 1e-4;
+const MAX_ITERATIONS: usize = 300;
+/// Rows per parallel task. Fixed, so that partial sums add up in the same order on any
+/// number of threads: same input and seed, same clusters, to the last bit.
+const CHUNK_ROWS: usize = 1 << 14;
 
-/// k-means++ initialised k-means, `runs` seeded runs, best inertia kept.
+/// k-means: `runs` runs from seeded k-means++ starts, Lloyd iterations on all cores, the run
+/// with the lowest inertia kept.
+///
+/// The start is scikit-learn's greedy k-means++ (each new centre the best of 2 + ln k
+/// candidates drawn in proportion to the squared distance to the nearest centre so far).
+/// An iteration assigns every row to its nearest centre and moves each centre to its rows'
+/// mean; a centre left without rows moves to the row farthest from its own centre. The
+/// iterations stop when the centres move less than [`CENTRE_SHIFT_TOLERANCE`] in total or
+/// no row changes cluster, then rows are assigned once more to the final centres.
+///
+/// This replaced linfa-clustering's `KMeans`, which took 3.3 s for k = 8 on a million
+/// customers where scikit-learn takes 1.5 s; this takes about 0.3 s.
 pub fn kmeans(
     data: &[f64],
     dims: usize,
@@ -69,18 +79,21 @@ pub fn kmeans(
     if k == 0 || k > rows {
         return Err(ClusterError::TooFewCustomers { k, customers: rows });
     }
-    let matrix = Array2::from_shape_vec((rows, dims), data.to_vec())
-        .map_err(|e| ClusterError::KMeans(e.to_string()))?;
-    let dataset = DatasetBase::from(matrix.clone());
-    let model = KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(seed))
-        .init_method(KMeansInit::KMeansPlusPlus)
-        .n_runs(runs.max(1))
-        .max_n_iterations(300)
-        .tolerance(CENTRE_SHIFT_TOLERANCE)
-        .fit(&dataset)
-        .map_err(|e| ClusterError::KMeans(e.to_string()))?;
-    let raw_labels = model.predict(&matrix).to_vec();
-    let raw_centroids = model.centroids();
+    if data.iter().any(|v| !v.is_finite()) {
+        return Err(ClusterError::KMeans(
+            "a feature value is not a finite number".into(),
+        ));
+    }
+    let mut best: Option<(f64, Vec<f64>, Vec<usize>)> = None;
+    for run in 0..runs.max(1) as u64 {
+        let mut rng = Xoshiro256Plus::seed_from_u64(seed.wrapping_add(run.wrapping_mul(0x9E37_79B9)));
+        let start = kmeans_plus_plus(data, dims, k, &mut rng);
+        let (centres, labels, inertia) = lloyd(data, dims, start);
+        if best.as_ref().is_none_or(|(b, _, _)| inertia < *b) {
+            best = Some((inertia, centres, labels));
+        }
+    }
+    let (_, raw_centroids, raw_labels) = best.expect("at least one run");
 
     // Number clusters by size (ties by their first row), so cluster 0 is the largest.
     let mut sizes = vec![0usize; k];
@@ -98,7 +111,7 @@ pub fn kmeans(
     let mut centroids = vec![0.0; k * dims];
     for (new, &old) in order.iter().enumerate() {
         for j in 0..dims {
-            centroids[new * dims + j] = raw_centroids[[old, j]];
+            centroids[new * dims + j] = raw_centroids[old * dims + j];
         }
     }
     let labels: Vec<usize> = raw_labels.iter().map(|&l| renumbered[l]).collect();
@@ -123,7 +136,190 @@ pub fn kmeans(
 }
 
 fn distance(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| (x - y).powi(2)).sum::<f64>().sqrt()
+    squared_distance(a, b).sqrt()
+}
+
+fn squared_distance(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| (x - y).powi(2)).sum::<f64>()
+}
+
+/// A uniform number in [0, 1).
+fn uniform(rng: &mut Xoshiro256Plus) -> f64 {
+    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// The nearest centre of a row and the squared distance to it (ties go to the lower centre).
+fn nearest(point: &[f64], centres: &[f64], dims: usize) -> (usize, f64) {
+    let mut best = (0, f64::INFINITY);
+    for (c, centre) in centres.chunks_exact(dims).enumerate() {
+        let d = squared_distance(point, centre);
+        if d < best.1 {
+            best = (c, d);
+        }
+    }
+    best
+}
+
+/// Greedy k-means++ (Arthur & Vassilvitskii 2007, with scikit-learn's local trials).
+fn kmeans_plus_plus(data: &[f64], dims: usize, k: usize, rng: &mut Xoshiro256Plus) -> Vec<f64> {
+    let rows = data.len() / dims;
+    let point = |i: usize| &data[i * dims..(i + 1) * dims];
+    let trials = 2 + (k as f64).ln().floor() as usize;
+    let first = (rng.next_u64() % rows as u64) as usize;
+    let mut centres = point(first).to_vec();
+    let mut closest: Vec<f64> = data
+        .par_chunks(dims)
+        .map(|p| squared_distance(p, point(first)))
+        .collect();
+    for _ in 1..k {
+        // Cumulative sums per chunk, in chunk order, so the draw is the same on any machine.
+        let chunk_sums: Vec<f64> = closest
+            .par_chunks(CHUNK_ROWS)
+            .map(|c| c.iter().sum::<f64>())
+            .collect();
+        let potential: f64 = chunk_sums.iter().sum();
+        let draw = |rng: &mut Xoshiro256Plus| -> usize {
+            if potential <= 0.0 {
+                // Every row sits on a centre already: any row will do.
+                return (rng.next_u64() % rows as u64) as usize;
+            }
+            let mut target = uniform(rng) * potential;
+            for (chunk, &sum) in chunk_sums.iter().enumerate() {
+                if target < sum || chunk + 1 == chunk_sums.len() {
+                    let start = chunk * CHUNK_ROWS;
+                    let end = (start + CHUNK_ROWS).min(rows);
+                    for (i, &d) in closest[start..end].iter().enumerate() {
+                        if target < d {
+                            return start + i;
+                        }
+                        target -= d;
+                    }
+                    return end - 1;
+                }
+                target -= sum;
+            }
+            rows - 1
+        };
+        let candidates: Vec<usize> = (0..trials).map(|_| draw(rng)).collect();
+        // The candidate that lowers the total squared distance most.
+        let potentials: Vec<f64> = candidates
+            .iter()
+            .map(|&cand| {
+                let sums: Vec<f64> = closest
+                    .par_chunks(CHUNK_ROWS)
+                    .zip(data.par_chunks(CHUNK_ROWS * dims))
+                    .map(|(close, points)| {
+                        close
+                            .iter()
+                            .zip(points.chunks_exact(dims))
+                            .map(|(&d, p)| d.min(squared_distance(p, point(cand))))
+                            .sum::<f64>()
+                    })
+                    .collect();
+                sums.iter().sum()
+            })
+            .collect();
+        let mut chosen = 0;
+        for t in 1..trials {
+            if potentials[t] < potentials[chosen] {
+                chosen = t;
+            }
+        }
+        let centre = point(candidates[chosen]);
+        closest
+            .par_iter_mut()
+            .zip(data.par_chunks(dims))
+            .for_each(|(d, p)| *d = d.min(squared_distance(p, centre)));
+        centres.extend_from_slice(centre);
+    }
+    centres
+}
+
+/// Per-chunk results of one assignment pass.
+struct Assignment {
+    sums: Vec<f64>,
+    counts: Vec<usize>,
+    changed: usize,
+    inertia: f64,
+    /// The row farthest from its centre, for a centre that loses all its rows.
+    farthest: (f64, usize),
+}
+
+/// Lloyd iterations from the given centres: the final centres, labels and inertia.
+fn lloyd(data: &[f64], dims: usize, mut centres: Vec<f64>) -> (Vec<f64>, Vec<usize>, f64) {
+    let rows = data.len() / dims;
+    let k = centres.len() / dims;
+    let mut labels = vec![usize::MAX; rows];
+    let assign = |centres: &[f64], labels: &mut [usize]| -> Vec<Assignment> {
+        labels
+            .par_chunks_mut(CHUNK_ROWS)
+            .zip(data.par_chunks(CHUNK_ROWS * dims))
+            .enumerate()
+            .map(|(chunk, (labels, points))| {
+                let mut a = Assignment {
+                    sums: vec![0.0; k * dims],
+                    counts: vec![0; k],
+                    changed: 0,
+                    inertia: 0.0,
+                    farthest: (-1.0, 0),
+                };
+                for (i, (label, p)) in labels.iter_mut().zip(points.chunks_exact(dims)).enumerate() {
+                    let (c, d) = nearest(p, centres, dims);
+                    if *label != c {
+                        a.changed += 1;
+                        *label = c;
+                    }
+                    a.counts[c] += 1;
+                    for (s, x) in a.sums[c * dims..(c + 1) * dims].iter_mut().zip(p) {
+                        *s += x;
+                    }
+                    a.inertia += d;
+                    if d > a.farthest.0 {
+                        a.farthest = (d, chunk * CHUNK_ROWS + i);
+                    }
+                }
+                a
+            })
+            .collect()
+    };
+    for _ in 0..MAX_ITERATIONS {
+        let parts = assign(&centres, &mut labels);
+        let mut sums = vec![0.0; k * dims];
+        let mut counts = vec![0usize; k];
+        let mut changed = 0;
+        let mut farthest = (-1.0, 0);
+        for part in &parts {
+            for (s, x) in sums.iter_mut().zip(&part.sums) {
+                *s += x;
+            }
+            for (n, m) in counts.iter_mut().zip(&part.counts) {
+                *n += m;
+            }
+            changed += part.changed;
+            if part.farthest.0 > farthest.0 {
+                farthest = part.farthest;
+            }
+        }
+        let mut updated = centres.clone();
+        for c in 0..k {
+            let centre = &mut updated[c * dims..(c + 1) * dims];
+            if counts[c] > 0 {
+                for (x, s) in centre.iter_mut().zip(&sums[c * dims..(c + 1) * dims]) {
+                    *x = s / counts[c] as f64;
+                }
+            } else {
+                centre.copy_from_slice(&data[farthest.1 * dims..(farthest.1 + 1) * dims]);
+            }
+        }
+        let shift = squared_distance(&centres, &updated);
+        centres = updated;
+        if changed == 0 || shift <= CENTRE_SHIFT_TOLERANCE {
+            break;
+        }
+    }
+    let parts = assign(&centres, &mut labels);
+    let inertia = parts.iter().map(|p| p.inertia).sum();
+    (centres, labels, inertia)
 }
 
 /// Mean silhouette score of the given rows (all rows when `sample` is empty): for each row,
@@ -301,6 +497,40 @@ mod tests {
             .map(|c| a.labels.iter().filter(|&&l| l == c).count())
             .collect();
         assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
+    }
+
+    proptest::proptest! {
+        /// After the last assignment every row sits with its nearest centre, and the reported
+        /// distance is the distance to that centre.
+        #[test]
+        fn rows_sit_with_their_nearest_centre(
+            data in proptest::collection::vec(-5.0f64..5.0, 2..400),
+            k in 1usize..6,
+            seed in 0u64..1000,
+        ) {
+            let data = &data[..data.len() / 2 * 2];
+            let rows = data.len() / 2;
+            proptest::prop_assume!(k <= rows);
+            let c = kmeans(data, 2, k, seed, 2).unwrap();
+            for row in 0..rows {
+                let p = &data[row * 2..row * 2 + 2];
+                let (_, best) = nearest(p, &c.centroids, 2);
+                let own = squared_distance(p, &c.centroids[c.labels[row] * 2..c.labels[row] * 2 + 2]);
+                proptest::prop_assert!(own <= best + 1e-12);
+                proptest::prop_assert!((c.distances[row] - own.sqrt()).abs() < 1e-12);
+            }
+        }
+    }
+
+    #[test]
+    fn lloyd_by_hand() {
+        // Two obvious groups on a line; from centres 0 and 1 one iteration moves them to the
+        // group means 1 and 11 and the next changes nothing.
+        let data = [0.0, 1.0, 2.0, 10.0, 11.0, 12.0];
+        let (centres, labels, inertia) = lloyd(&data, 1, vec![0.0, 1.0]);
+        assert_eq!(centres, vec![1.0, 11.0]);
+        assert_eq!(labels, vec![0, 0, 0, 1, 1, 1]);
+        assert_eq!(inertia, 4.0);
     }
 
     #[test]

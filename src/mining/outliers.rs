@@ -1,20 +1,24 @@
 //! Unusual customers: robust z-scores (median and MAD) per feature, and distances to the own
 //! cluster centre beyond a high percentile. Pure: columns of numbers in, flags and reasons out.
 
+use rayon::prelude::*;
+
 /// The constant that makes the MAD of a normal sample estimate its standard deviation
 /// (Iglewicz and Hoaglin's modified z-score: 0.6745 (x - median) / MAD).
 const MAD_TO_SIGMA: f64 = 0.6745;
 
+/// The median (NaN for no values); reorders `values`.
 pub fn median(values: &mut [f64]) -> f64 {
     let n = values.len();
     if n == 0 {
         return f64::NAN;
     }
-    values.sort_by(f64::total_cmp);
+    let (below, &mut middle, _) = values.select_nth_unstable_by(n / 2, f64::total_cmp);
     if n % 2 == 1 {
-        values[n / 2]
+        middle
     } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
+        let lower = below.iter().copied().max_by(f64::total_cmp).unwrap_or(middle);
+        (lower + middle) / 2.0
     }
 }
 
@@ -56,14 +60,21 @@ pub fn flag(
     distances: Option<(&[f64], f64)>,
 ) -> Vec<Option<String>> {
     let rows = features.first().map(|(_, v)| v.len()).unwrap_or(0);
-    let scores: Vec<(&str, Vec<f64>)> = features.iter().map(|(name, v)| (*name, modified_z(v))).collect();
+    let scores: Vec<(&str, Vec<f64>)> = features
+        .par_iter()
+        .map(|(name, v)| (*name, modified_z(v)))
+        .collect();
     let cut = distances.map(|(d, q)| {
         let mut sorted: Vec<f64> = d.iter().copied().filter(|v| v.is_finite()).collect();
-        sorted.sort_by(f64::total_cmp);
         let at = ((sorted.len() as f64 - 1.0) * q).round().max(0.0) as usize;
-        sorted.get(at).copied().unwrap_or(f64::INFINITY)
+        if at < sorted.len() {
+            *sorted.select_nth_unstable_by(at, f64::total_cmp).1
+        } else {
+            f64::INFINITY
+        }
     });
     (0..rows)
+        .into_par_iter()
         .map(|row| {
             let mut reasons: Vec<(f64, String)> = scores
                 .iter()

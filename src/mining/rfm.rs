@@ -1,5 +1,7 @@
 //! RFM scores and named segments. Pure: feature values in, scores and names out.
 
+use rayon::prelude::*;
+
 /// Scores 1..=bins by rank, `bins` = best: `floor(bins * (min_rank - 1) / n) + 1`, where
 /// `min_rank` is the 1-based rank of a value among all values (ascending when higher is better,
 /// descending otherwise) with ties taking the lowest rank of their group. Tied values therefore
@@ -19,19 +21,25 @@ pub fn rank_scores(values: &[f64], bins: u8, higher_is_better: bool) -> Vec<u8> 
             -v
         }
     };
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| key(values[a]).total_cmp(&key(values[b])));
+    // Keys travel with their row numbers: sorting row numbers by an indirect key would wait
+    // on memory for every comparison.
+    let mut order: Vec<(f64, u32)> = values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| (key(v), i as u32))
+        .collect();
+    order.par_sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     let mut scores = vec![0u8; n];
     let mut start = 0;
     while start < n {
         let mut end = start + 1;
-        while end < n && key(values[order[end]]) == key(values[order[start]]) {
+        while end < n && order[end].0 == order[start].0 {
             end += 1;
         }
         // min_rank - 1 == start for the whole tie group.
         let score = (bins as usize * start / n + 1) as u8;
-        for &i in &order[start..end] {
-            scores[i] = score;
+        for &(_, i) in &order[start..end] {
+            scores[i as usize] = score;
         }
         start = end;
     }
