@@ -273,6 +273,18 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
         .map(|_| cluster_profiles(&output, &cluster_labels, &feature_names, total_revenue))
         .transpose()?;
 
+    features::round_for_output(
+        &mut output,
+        &[
+            RECENCY_DAYS,
+            MONETARY,
+            features::AVG_ORDER_VALUE,
+            features::TENURE_DAYS,
+            features::MEAN_DAYS_BETWEEN_ORDERS,
+            features::RETURN_RATE,
+            "cluster_distance",
+        ],
+    )?;
     privacy.apply(&mut output, &[])?;
     let written = write::write_table(&mut output, &destination, format, hash)?;
     let customers_out = output.height() as u64;

@@ -3,7 +3,6 @@
 
 use anyhow::Result;
 use polars::prelude::*;
-use rayon::prelude::*;
 
 use crate::io::manifest::RunRecord;
 use crate::io::{self, schema, PlannedInputs};
@@ -129,9 +128,8 @@ pub fn customer_table(
     let (present, totals, lines_in) =
         io::read_planned_batches(planned, query, init, consume, record, printer)?;
     let lines_without_customer = totals.lines_without_customer();
-    let mut totals = totals.finish();
-    // Totals come out in an order that depends on how batches arrived; results must not.
-    totals.par_sort_unstable_by(|a, b| a.customer.cmp(&b.customer));
+    let sorted = totals.finish();
+    let totals = &sorted.totals;
     let u64s = |name: &str, f: &dyn Fn(&CustomerTotal) -> u64| {
         Column::new(name.into(), totals.iter().map(f).collect::<Vec<u64>>())
     };
@@ -140,10 +138,7 @@ pub fn customer_table(
             .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
     };
     let mut columns = vec![
-        Column::new(
-            schema::CUSTOMER_ID.into(),
-            totals.iter().map(|t| t.customer.as_str()).collect::<Vec<_>>(),
-        ),
+        Column::new(schema::CUSTOMER_ID.into(), sorted.ids().collect::<Vec<_>>()),
         u64s(LINES, &|t| t.lines),
         u64s(LINES_WITHOUT_TS, &|t| t.lines_without_ts),
         datetime(FIRST_PURCHASE, &|t| t.first_ms)?,
@@ -193,6 +188,24 @@ pub fn with_dates(customers: DataFrame, as_of_ms: i64) -> PolarsResult<DataFrame
                 .alias(MEAN_DAYS_BETWEEN_ORDERS),
         ])
         .collect()
+}
+
+/// Rounds float columns for output: days and money to 4 decimals (about 9 seconds; a hundredth
+/// of a cent), which drops binary noise such as 0.30000000000000004 and makes the file a
+/// third smaller and faster to write. Columns that are absent are skipped.
+pub fn round_for_output(df: &mut DataFrame, names: &[&str]) -> PolarsResult<()> {
+    const SCALE: f64 = 1e4;
+    for name in names {
+        let Ok(column) = df.column(name) else {
+            continue;
+        };
+        let rounded: Float64Chunked = column
+            .f64()?
+            .apply_values(|v| (v * SCALE).round() / SCALE)
+            .with_name((*name).into());
+        df.with_column(rounded.into_column())?;
+    }
+    Ok(())
 }
 
 /// Feature columns a user may cluster on, in output order.

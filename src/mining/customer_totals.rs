@@ -35,10 +35,27 @@ pub struct LineBatch<'a> {
     pub is_return: Option<&'a [Option<bool>]>,
 }
 
+/// Every customer's totals, sorted by customer id: `totals[i]` is the customer `id(i)`.
+pub struct SortedTotals {
+    id_text: String,
+    id_ends: Vec<usize>,
+    pub totals: Vec<CustomerTotal>,
+}
+
+impl SortedTotals {
+    pub fn id(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.id_ends[i - 1] };
+        &self.id_text[start..self.id_ends[i]]
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        (0..self.totals.len()).map(|i| self.id(i))
+    }
+}
+
 /// One customer's totals.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerTotal {
-    pub customer: String,
     pub lines: u64,
     pub lines_without_ts: u64,
     /// Earliest and latest timestamp (ms), `None` when no line has one.
@@ -271,40 +288,75 @@ impl CustomerTotals {
             });
     }
 
-    /// The totals, in no particular order.
-    pub fn finish(self) -> Vec<CustomerTotal> {
-        let mut out = Vec::with_capacity(self.partitions.iter().map(|p| p.running.len()).sum());
-        for mut partition in self.partitions {
-            partition.orders.flush();
-            partition.items.flush();
-            let mut start = 0usize;
-            for (c, (r, &end)) in partition.running.into_iter().zip(&partition.id_ends).enumerate() {
-                let customer = partition.id_text[start..end as usize].to_string();
-                start = end as usize;
-                let has_ts = r.lines > r.lines_without_ts;
-                out.push(CustomerTotal {
-                    customer,
-                    lines: r.lines as u64,
-                    lines_without_ts: r.lines_without_ts as u64,
-                    first_ms: has_ts.then_some(r.first_ms),
-                    last_ms: has_ts.then_some(r.last_ms),
-                    frequency: if r.has_order {
-                        partition.orders.count(c) as u64
-                    } else {
-                        partition.day_counts.get(&(c as u32)).copied().unwrap_or(0) as u64
-                    },
-                    monetary: r.monetary,
-                    distinct_items: partition.items.count(c) as u64,
-                    channels: (r.channel_bits.count_ones() + r.spilled_channels) as u64,
-                    return_rate: (r.return_flags > 0).then(|| r.returns as f64 / r.return_flags as f64),
-                });
+    /// The totals, sorted by customer id (byte order), so that results do not depend on the
+    /// order in which batches arrived.
+    pub fn finish(self) -> SortedTotals {
+        let customers: usize = self.partitions.iter().map(|p| p.running.len()).sum();
+        let finished: Vec<(Partition, Vec<CustomerTotal>)> = self
+            .partitions
+            .into_par_iter()
+            .map(|mut partition| {
+                partition.orders.flush();
+                partition.items.flush();
+                let running = std::mem::take(&mut partition.running);
+                let totals = running
+                    .into_iter()
+                    .enumerate()
+                    .map(|(c, r)| partition.total(c, r))
+                    .collect();
+                (partition, totals)
+            })
+            .collect();
+        // Sorted by the first eight bytes as a number, the rest compared only on a tie:
+        // customer ids are mostly that short, and integer keys sort far faster than strings.
+        let mut order: Vec<(u64, u32, u32)> = Vec::with_capacity(customers);
+        for (p, (partition, totals)) in finished.iter().enumerate() {
+            for c in 0..totals.len() {
+                let id = partition.id(c as u32).as_bytes();
+                let mut prefix = [0u8; 8];
+                let n = id.len().min(8);
+                prefix[..n].copy_from_slice(&id[..n]);
+                order.push((u64::from_be_bytes(prefix), p as u32, c as u32));
             }
         }
-        out
+        let id_of = |&(_, p, c): &(u64, u32, u32)| finished[p as usize].0.id(c);
+        order.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| id_of(a).cmp(id_of(b))));
+        let mut sorted = SortedTotals {
+            id_text: String::with_capacity(finished.iter().map(|(p, _)| p.id_text.len()).sum()),
+            id_ends: Vec::with_capacity(customers),
+            totals: Vec::with_capacity(customers),
+        };
+        for entry in &order {
+            sorted.id_text.push_str(id_of(entry));
+            sorted.id_ends.push(sorted.id_text.len());
+            sorted
+                .totals
+                .push(finished[entry.1 as usize].1[entry.2 as usize].clone());
+        }
+        sorted
     }
 }
 
 impl Partition {
+    fn total(&self, c: usize, r: Running) -> CustomerTotal {
+        let has_ts = r.lines > r.lines_without_ts;
+        CustomerTotal {
+            lines: r.lines as u64,
+            lines_without_ts: r.lines_without_ts as u64,
+            first_ms: has_ts.then_some(r.first_ms),
+            last_ms: has_ts.then_some(r.last_ms),
+            frequency: if r.has_order {
+                self.orders.count(c) as u64
+            } else {
+                self.day_counts.get(&(c as u32)).copied().unwrap_or(0) as u64
+            },
+            monetary: r.monetary,
+            distinct_items: self.items.count(c) as u64,
+            channels: (r.channel_bits.count_ones() + r.spilled_channels) as u64,
+            return_rate: (r.return_flags > 0).then(|| r.returns as f64 / r.return_flags as f64),
+        }
+    }
+
     fn id(&self, c: u32) -> &str {
         let start = match c {
             0 => 0,
@@ -429,7 +481,7 @@ mod tests {
         Option<String>,
     );
 
-    fn totals_of(batches: &[Vec<Line>]) -> (Vec<CustomerTotal>, u64) {
+    fn totals_of(batches: &[Vec<Line>]) -> (Vec<(String, CustomerTotal)>, u64) {
         let mut totals = CustomerTotals::new();
         for lines in batches {
             let customer: Vec<Option<&str>> = lines.iter().map(|l| l.0.as_deref()).collect();
@@ -448,13 +500,17 @@ mod tests {
             });
         }
         let without = totals.lines_without_customer();
-        let mut out = totals.finish();
-        out.sort_by(|a, b| a.customer.cmp(&b.customer));
+        let sorted = totals.finish();
+        let out = sorted
+            .ids()
+            .map(String::from)
+            .zip(sorted.totals.iter().cloned())
+            .collect();
         (out, without)
     }
 
     /// The same totals by the obvious definition, one customer at a time.
-    fn brute_force(lines: &[Line]) -> Vec<CustomerTotal> {
+    fn brute_force(lines: &[Line]) -> Vec<(String, CustomerTotal)> {
         let mut by: BTreeMap<String, Vec<&Line>> = BTreeMap::new();
         for l in lines {
             if let Some(c) = &l.0 {
@@ -472,8 +528,7 @@ mod tests {
                     .map(|t| t.div_euclid(MS_PER_DAY))
                     .collect();
                 let items: BTreeSet<&str> = ls.iter().filter_map(|l| l.4.as_deref()).collect();
-                CustomerTotal {
-                    customer,
+                let total = CustomerTotal {
                     lines: ls.len() as u64,
                     lines_without_ts: ls.iter().filter(|l| l.1.is_none()).count() as u64,
                     first_ms: ts.iter().min().copied(),
@@ -487,7 +542,8 @@ mod tests {
                     distinct_items: items.len() as u64,
                     channels: 0,
                     return_rate: None,
-                }
+                };
+                (customer, total)
             })
             .collect()
     }
@@ -518,14 +574,14 @@ mod tests {
         let (totals, without) = totals_of(&[lines[..4].to_vec(), lines[4..].to_vec()]);
         assert_eq!(without, 1);
         assert_eq!(totals.len(), 3);
-        let a = &totals[0];
+        let a = &totals[0].1;
         assert_eq!((a.lines, a.frequency, a.distinct_items), (3, 2, 2));
         assert_eq!(a.monetary, 13.5);
         assert_eq!(a.first_ms, Some(10 * MS_PER_DAY + 3_600_000));
         assert_eq!(a.last_ms, Some(20 * MS_PER_DAY + 3_600_000));
-        let b = &totals[1];
+        let b = &totals[1].1;
         assert_eq!((b.lines, b.frequency, b.distinct_items), (3, 2, 2));
-        let c = &totals[2];
+        let c = &totals[2].1;
         assert_eq!((c.lines, c.lines_without_ts, c.frequency), (1, 1, 1));
         assert_eq!((c.first_ms, c.last_ms, c.monetary), (None, None, 0.0));
     }
@@ -547,8 +603,9 @@ mod tests {
             channel: Some(&channel),
             is_return: Some(&is_return),
         });
-        let mut out = totals.finish();
-        out.sort_by(|a, b| a.customer.cmp(&b.customer));
+        let sorted = totals.finish();
+        assert_eq!(sorted.ids().collect::<Vec<_>>(), vec!["a", "b"]);
+        let out = &sorted.totals;
         assert_eq!(out[0].channels, 2);
         assert_eq!(out[0].return_rate, Some(0.5));
         assert_eq!(out[1].channels, 0);
@@ -572,8 +629,36 @@ mod tests {
             channel: Some(&channel),
             is_return: None,
         });
-        let out = totals.finish();
+        let out = totals.finish().totals;
         assert_eq!((out[0].channels, out[0].frequency, out[0].lines), (40, 1, 80));
+    }
+
+    #[test]
+    fn long_ids_sort_past_their_first_eight_bytes() {
+        let ids = [
+            "customer_b",
+            "customer_a",
+            "custome",
+            "customer",
+            "b",
+            "customer_a1",
+        ];
+        let customer: Vec<Option<&str>> = ids.iter().map(|&i| Some(i)).collect();
+        let ts = vec![Some(0); ids.len()];
+        let amount = vec![Some(1.0); ids.len()];
+        let mut totals = CustomerTotals::new();
+        totals.add(&LineBatch {
+            customer: &customer,
+            ts_ms: &ts,
+            amount: &amount,
+            order: None,
+            item: None,
+            channel: None,
+            is_return: None,
+        });
+        let mut expected = ids.to_vec();
+        expected.sort();
+        assert_eq!(totals.finish().ids().collect::<Vec<_>>(), expected);
     }
 
     #[test]
