@@ -388,7 +388,7 @@ fn lloyd(data: &[f64], dims: usize, mut centres: Vec<f64>) -> (Vec<f64>, Vec<usi
         most_moved = moved.iter().copied().fold(0.0, f64::max);
         let shift: f64 = moved.iter().map(|m| m * m).sum();
         centres = updated;
-        let relocated = total.counts.iter().any(|&n| n == 0);
+        let relocated = total.counts.contains(&0);
         if !relocated && (total.changed == 0 || shift <= CENTRE_SHIFT_TOLERANCE) {
             break;
         }
@@ -617,7 +617,6 @@ mod tests {
     /// `None` when a cluster empties (then relocation differs by design).
     fn plain_lloyd(data: &[f64], dims: usize, mut centres: Vec<f64>) -> Option<(Vec<f64>, Vec<usize>)> {
         let rows = data.len() / dims;
-        let k = centres.len() / dims;
         let mut labels = vec![usize::MAX; rows];
         for _ in 0..MAX_ITERATIONS {
             let mut changed = 0;
