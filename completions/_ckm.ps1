@@ -29,6 +29,7 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table')
             [CompletionResult]::new('clean', 'clean', [CompletionResultType]::ParameterValue, 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids')
             [CompletionResult]::new('segment', 'segment', [CompletionResultType]::ParameterValue, 'One row per customer: RFM features, scores and segments, k-means clusters, outliers')
+            [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions')
             [CompletionResult]::new('generate-sample', 'generate-sample', [CompletionResultType]::ParameterValue, 'Write the deterministic sample CRM exports under sample-data/')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Regenerate the man pages and shell completions from these definitions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -123,6 +124,91 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'ckm;rules' {
+            [CompletionResult]::new('--map', '--map', [CompletionResultType]::ParameterName, 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=''Posting Date''')
+            [CompletionResult]::new('--date-format', '--date-format', [CompletionResultType]::ParameterName, 'Date format for the ts column, strftime style (e.g. ''%d.%m.%Y %H:%M''), instead of detecting it')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing')
+            [CompletionResult]::new('--delimiter', '--delimiter', [CompletionResultType]::ParameterName, 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |')
+            [CompletionResult]::new('--baskets', '--baskets', [CompletionResultType]::ParameterName, 'A basket file instead of a transactions table: one basket per line, no header (`-` for stdin)')
+            [CompletionResult]::new('--item-col', '--item-col', [CompletionResultType]::ParameterName, 'The item column of a transactions table (default item_id, else item_name)')
+            [CompletionResult]::new('--min-support', '--min-support', [CompletionResultType]::ParameterName, 'Minimum support as a fraction of baskets (inclusive), e.g. 0.001 or 1/1000')
+            [CompletionResult]::new('--min-count', '--min-count', [CompletionResultType]::ParameterName, 'Minimum support as a number of baskets (inclusive)')
+            [CompletionResult]::new('--max-len', '--max-len', [CompletionResultType]::ParameterName, 'Longest itemset (0 = no limit)')
+            [CompletionResult]::new('--max-itemsets', '--max-itemsets', [CompletionResultType]::ParameterName, 'Stop with an error beyond this many frequent itemsets, rather than run out of memory')
+            [CompletionResult]::new('--min-confidence', '--min-confidence', [CompletionResultType]::ParameterName, 'Minimum confidence (inclusive), a fraction')
+            [CompletionResult]::new('--min-lift', '--min-lift', [CompletionResultType]::ParameterName, 'Minimum lift (inclusive)')
+            [CompletionResult]::new('--max-consequent', '--max-consequent', [CompletionResultType]::ParameterName, 'Most items in a rule''s consequent')
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Order of the rules (descending; ties by antecedent, then consequent)')
+            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'Keep only the first N rules after sorting')
+            [CompletionResult]::new('--antecedent-has', '--antecedent-has', [CompletionResultType]::ParameterName, 'Keep rules whose antecedent contains this item (repeatable: all must be there)')
+            [CompletionResult]::new('--consequent-has', '--consequent-has', [CompletionResultType]::ParameterName, 'Keep rules whose consequent contains this item (repeatable: all must be there)')
+            [CompletionResult]::new('--itemsets', '--itemsets', [CompletionResultType]::ParameterName, 'Write the frequent itemsets here (items, support, count, length)')
+            [CompletionResult]::new('--rejects', '--rejects', [CompletionResultType]::ParameterName, 'Write transaction lines left out (no item, no basket) here, with a reason (default: beside a file output as NAME.rejects.csv)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600')
+            [CompletionResult]::new('--dayfirst', '--dayfirst', [CompletionResultType]::ParameterName, 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year')
+            [CompletionResult]::new('--closed', '--closed', [CompletionResultType]::ParameterName, 'Only closed itemsets in --itemsets (no superset with the same count)')
+            [CompletionResult]::new('--maximal', '--maximal', [CompletionResultType]::ParameterName, 'Only maximal itemsets in --itemsets (no frequent superset)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('mine', 'mine', [CompletionResultType]::ParameterValue, 'Frequent itemsets and association rules (the default when no verb is given)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ckm;rules;mine' {
+            [CompletionResult]::new('--map', '--map', [CompletionResultType]::ParameterName, 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=''Posting Date''')
+            [CompletionResult]::new('--date-format', '--date-format', [CompletionResultType]::ParameterName, 'Date format for the ts column, strftime style (e.g. ''%d.%m.%Y %H:%M''), instead of detecting it')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing')
+            [CompletionResult]::new('--delimiter', '--delimiter', [CompletionResultType]::ParameterName, 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |')
+            [CompletionResult]::new('--baskets', '--baskets', [CompletionResultType]::ParameterName, 'A basket file instead of a transactions table: one basket per line, no header (`-` for stdin)')
+            [CompletionResult]::new('--item-col', '--item-col', [CompletionResultType]::ParameterName, 'The item column of a transactions table (default item_id, else item_name)')
+            [CompletionResult]::new('--min-support', '--min-support', [CompletionResultType]::ParameterName, 'Minimum support as a fraction of baskets (inclusive), e.g. 0.001 or 1/1000')
+            [CompletionResult]::new('--min-count', '--min-count', [CompletionResultType]::ParameterName, 'Minimum support as a number of baskets (inclusive)')
+            [CompletionResult]::new('--max-len', '--max-len', [CompletionResultType]::ParameterName, 'Longest itemset (0 = no limit)')
+            [CompletionResult]::new('--max-itemsets', '--max-itemsets', [CompletionResultType]::ParameterName, 'Stop with an error beyond this many frequent itemsets, rather than run out of memory')
+            [CompletionResult]::new('--min-confidence', '--min-confidence', [CompletionResultType]::ParameterName, 'Minimum confidence (inclusive), a fraction')
+            [CompletionResult]::new('--min-lift', '--min-lift', [CompletionResultType]::ParameterName, 'Minimum lift (inclusive)')
+            [CompletionResult]::new('--max-consequent', '--max-consequent', [CompletionResultType]::ParameterName, 'Most items in a rule''s consequent')
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Order of the rules (descending; ties by antecedent, then consequent)')
+            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'Keep only the first N rules after sorting')
+            [CompletionResult]::new('--antecedent-has', '--antecedent-has', [CompletionResultType]::ParameterName, 'Keep rules whose antecedent contains this item (repeatable: all must be there)')
+            [CompletionResult]::new('--consequent-has', '--consequent-has', [CompletionResultType]::ParameterName, 'Keep rules whose consequent contains this item (repeatable: all must be there)')
+            [CompletionResult]::new('--itemsets', '--itemsets', [CompletionResultType]::ParameterName, 'Write the frequent itemsets here (items, support, count, length)')
+            [CompletionResult]::new('--rejects', '--rejects', [CompletionResultType]::ParameterName, 'Write transaction lines left out (no item, no basket) here, with a reason (default: beside a file output as NAME.rejects.csv)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600')
+            [CompletionResult]::new('--dayfirst', '--dayfirst', [CompletionResultType]::ParameterName, 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year')
+            [CompletionResult]::new('--closed', '--closed', [CompletionResultType]::ParameterName, 'Only closed itemsets in --itemsets (no superset with the same count)')
+            [CompletionResult]::new('--maximal', '--maximal', [CompletionResultType]::ParameterName, 'Only maximal itemsets in --itemsets (no frequent superset)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ckm;rules;help' {
+            [CompletionResult]::new('mine', 'mine', [CompletionResultType]::ParameterValue, 'Frequent itemsets and association rules (the default when no verb is given)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ckm;rules;help;mine' {
+            break
+        }
+        'ckm;rules;help;help' {
+            break
+        }
         'ckm;generate-sample' {
             [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Folder to write the sample exports into')
             [CompletionResult]::new('--customers', '--customers', [CompletionResultType]::ParameterName, 'Number of customers')
@@ -147,6 +233,7 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             [CompletionResult]::new('ingest', 'ingest', [CompletionResultType]::ParameterValue, 'Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table')
             [CompletionResult]::new('clean', 'clean', [CompletionResultType]::ParameterValue, 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids')
             [CompletionResult]::new('segment', 'segment', [CompletionResultType]::ParameterValue, 'One row per customer: RFM features, scores and segments, k-means clusters, outliers')
+            [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions')
             [CompletionResult]::new('generate-sample', 'generate-sample', [CompletionResultType]::ParameterValue, 'Write the deterministic sample CRM exports under sample-data/')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Regenerate the man pages and shell completions from these definitions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -159,6 +246,13 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             break
         }
         'ckm;help;segment' {
+            break
+        }
+        'ckm;help;rules' {
+            [CompletionResult]::new('mine', 'mine', [CompletionResultType]::ParameterValue, 'Frequent itemsets and association rules (the default when no verb is given)')
+            break
+        }
+        'ckm;help;rules;mine' {
             break
         }
         'ckm;help;generate-sample' {

@@ -26,6 +26,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand ingest 'Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table'
             cand clean 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids'
             cand segment 'One row per customer: RFM features, scores and segments, k-means clusters, outliers'
+            cand rules 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions'
             cand generate-sample 'Write the deterministic sample CRM exports under sample-data/'
             cand generate-docs 'Regenerate the man pages and shell completions from these definitions'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -116,6 +117,86 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'ckm;rules'= {
+            cand --map 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=''Posting Date'''
+            cand --date-format 'Date format for the ts column, strftime style (e.g. ''%d.%m.%Y %H:%M''), instead of detecting it'
+            cand --encoding 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing'
+            cand --delimiter 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |'
+            cand --baskets 'A basket file instead of a transactions table: one basket per line, no header (`-` for stdin)'
+            cand --item-col 'The item column of a transactions table (default item_id, else item_name)'
+            cand --min-support 'Minimum support as a fraction of baskets (inclusive), e.g. 0.001 or 1/1000'
+            cand --min-count 'Minimum support as a number of baskets (inclusive)'
+            cand --max-len 'Longest itemset (0 = no limit)'
+            cand --max-itemsets 'Stop with an error beyond this many frequent itemsets, rather than run out of memory'
+            cand --min-confidence 'Minimum confidence (inclusive), a fraction'
+            cand --min-lift 'Minimum lift (inclusive)'
+            cand --max-consequent 'Most items in a rule''s consequent'
+            cand --sort 'Order of the rules (descending; ties by antecedent, then consequent)'
+            cand --top 'Keep only the first N rules after sorting'
+            cand --antecedent-has 'Keep rules whose antecedent contains this item (repeatable: all must be there)'
+            cand --consequent-has 'Keep rules whose consequent contains this item (repeatable: all must be there)'
+            cand --itemsets 'Write the frequent itemsets here (items, support, count, length)'
+            cand --rejects 'Write transaction lines left out (no item, no basket) here, with a reason (default: beside a file output as NAME.rejects.csv)'
+            cand -o 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'
+            cand --output 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'
+            cand --format 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)'
+            cand --manifest 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings'
+            cand --audit-log 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600'
+            cand --dayfirst 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
+            cand --closed 'Only closed itemsets in --itemsets (no superset with the same count)'
+            cand --maximal 'Only maximal itemsets in --itemsets (no frequent superset)'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand mine 'Frequent itemsets and association rules (the default when no verb is given)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ckm;rules;mine'= {
+            cand --map 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=''Posting Date'''
+            cand --date-format 'Date format for the ts column, strftime style (e.g. ''%d.%m.%Y %H:%M''), instead of detecting it'
+            cand --encoding 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing'
+            cand --delimiter 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |'
+            cand --baskets 'A basket file instead of a transactions table: one basket per line, no header (`-` for stdin)'
+            cand --item-col 'The item column of a transactions table (default item_id, else item_name)'
+            cand --min-support 'Minimum support as a fraction of baskets (inclusive), e.g. 0.001 or 1/1000'
+            cand --min-count 'Minimum support as a number of baskets (inclusive)'
+            cand --max-len 'Longest itemset (0 = no limit)'
+            cand --max-itemsets 'Stop with an error beyond this many frequent itemsets, rather than run out of memory'
+            cand --min-confidence 'Minimum confidence (inclusive), a fraction'
+            cand --min-lift 'Minimum lift (inclusive)'
+            cand --max-consequent 'Most items in a rule''s consequent'
+            cand --sort 'Order of the rules (descending; ties by antecedent, then consequent)'
+            cand --top 'Keep only the first N rules after sorting'
+            cand --antecedent-has 'Keep rules whose antecedent contains this item (repeatable: all must be there)'
+            cand --consequent-has 'Keep rules whose consequent contains this item (repeatable: all must be there)'
+            cand --itemsets 'Write the frequent itemsets here (items, support, count, length)'
+            cand --rejects 'Write transaction lines left out (no item, no basket) here, with a reason (default: beside a file output as NAME.rejects.csv)'
+            cand -o 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'
+            cand --output 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'
+            cand --format 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)'
+            cand --manifest 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings'
+            cand --audit-log 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600'
+            cand --dayfirst 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
+            cand --closed 'Only closed itemsets in --itemsets (no superset with the same count)'
+            cand --maximal 'Only maximal itemsets in --itemsets (no frequent superset)'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ckm;rules;help'= {
+            cand mine 'Frequent itemsets and association rules (the default when no verb is given)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ckm;rules;help;mine'= {
+        }
+        &'ckm;rules;help;help'= {
+        }
         &'ckm;generate-sample'= {
             cand --out-dir 'Folder to write the sample exports into'
             cand --customers 'Number of customers'
@@ -138,6 +219,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand ingest 'Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table'
             cand clean 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids'
             cand segment 'One row per customer: RFM features, scores and segments, k-means clusters, outliers'
+            cand rules 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions'
             cand generate-sample 'Write the deterministic sample CRM exports under sample-data/'
             cand generate-docs 'Regenerate the man pages and shell completions from these definitions'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -147,6 +229,11 @@ set edit:completion:arg-completer[ckm] = {|@words|
         &'ckm;help;clean'= {
         }
         &'ckm;help;segment'= {
+        }
+        &'ckm;help;rules'= {
+            cand mine 'Frequent itemsets and association rules (the default when no verb is given)'
+        }
+        &'ckm;help;rules;mine'= {
         }
         &'ckm;help;generate-sample'= {
         }

@@ -30,6 +30,7 @@ complete -c ckm -n "__fish_ckm_needs_command" -s V -l version -d 'Print version'
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "ingest" -d 'Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table'
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "clean" -d 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids'
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "segment" -d 'One row per customer: RFM features, scores and segments, k-means clusters, outliers'
+complete -c ckm -n "__fish_ckm_needs_command" -f -a "rules" -d 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions'
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "generate-sample" -d 'Write the deterministic sample CRM exports under sample-data/'
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "generate-docs" -d 'Regenerate the man pages and shell completions from these definitions'
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -124,6 +125,88 @@ complete -c ckm -n "__fish_ckm_using_subcommand segment" -l mask-pii -d 'Keep pe
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -s h -l help -d 'Print help'
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -s V -l version -d 'Print version'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l map -d 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=\'Posting Date\'' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l date-format -d 'Date format for the ts column, strftime style (e.g. \'%d.%m.%Y %H:%M\'), instead of detecting it' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l encoding -d 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing' -r -f -a "utf-8\t''
+latin-1\t''
+windows-1252\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l baskets -d 'A basket file instead of a transactions table: one basket per line, no header (`-` for stdin)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l item-col -d 'The item column of a transactions table (default item_id, else item_name)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l min-support -d 'Minimum support as a fraction of baskets (inclusive), e.g. 0.001 or 1/1000' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l min-count -d 'Minimum support as a number of baskets (inclusive)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l max-len -d 'Longest itemset (0 = no limit)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l max-itemsets -d 'Stop with an error beyond this many frequent itemsets, rather than run out of memory' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l min-confidence -d 'Minimum confidence (inclusive), a fraction' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l min-lift -d 'Minimum lift (inclusive)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l max-consequent -d 'Most items in a rule\'s consequent' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l sort -d 'Order of the rules (descending; ties by antecedent, then consequent)' -r -f -a "lift\t''
+confidence\t''
+support\t''
+leverage\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l top -d 'Keep only the first N rules after sorting' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l antecedent-has -d 'Keep rules whose antecedent contains this item (repeatable: all must be there)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l consequent-has -d 'Keep rules whose consequent contains this item (repeatable: all must be there)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l itemsets -d 'Write the frequent itemsets here (items, support, count, length)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l rejects -d 'Write transaction lines left out (no item, no basket) here, with a reason (default: beside a file output as NAME.rejects.csv)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -s o -l output -d 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l format -d 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)' -r -f -a "csv\t''
+tsv\t''
+parquet\t''
+json\t''
+ndjson\t''
+arrow\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l manifest -d 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l closed -d 'Only closed itemsets in --itemsets (no superset with the same count)'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l maximal -d 'Only maximal itemsets in --itemsets (no frequent superset)'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -s h -l help -d 'Print help'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -s V -l version -d 'Print version'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -a "mine" -d 'Frequent itemsets and association rules (the default when no verb is given)'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l map -d 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=\'Posting Date\'' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l date-format -d 'Date format for the ts column, strftime style (e.g. \'%d.%m.%Y %H:%M\'), instead of detecting it' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l encoding -d 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing' -r -f -a "utf-8\t''
+latin-1\t''
+windows-1252\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l baskets -d 'A basket file instead of a transactions table: one basket per line, no header (`-` for stdin)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l item-col -d 'The item column of a transactions table (default item_id, else item_name)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l min-support -d 'Minimum support as a fraction of baskets (inclusive), e.g. 0.001 or 1/1000' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l min-count -d 'Minimum support as a number of baskets (inclusive)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l max-len -d 'Longest itemset (0 = no limit)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l max-itemsets -d 'Stop with an error beyond this many frequent itemsets, rather than run out of memory' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l min-confidence -d 'Minimum confidence (inclusive), a fraction' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l min-lift -d 'Minimum lift (inclusive)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l max-consequent -d 'Most items in a rule\'s consequent' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l sort -d 'Order of the rules (descending; ties by antecedent, then consequent)' -r -f -a "lift\t''
+confidence\t''
+support\t''
+leverage\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l top -d 'Keep only the first N rules after sorting' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l antecedent-has -d 'Keep rules whose antecedent contains this item (repeatable: all must be there)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l consequent-has -d 'Keep rules whose consequent contains this item (repeatable: all must be there)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l itemsets -d 'Write the frequent itemsets here (items, support, count, length)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l rejects -d 'Write transaction lines left out (no item, no basket) here, with a reason (default: beside a file output as NAME.rejects.csv)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -s o -l output -d 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l format -d 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)' -r -f -a "csv\t''
+tsv\t''
+parquet\t''
+json\t''
+ndjson\t''
+arrow\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l manifest -d 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l closed -d 'Only closed itemsets in --itemsets (no superset with the same count)'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l maximal -d 'Only maximal itemsets in --itemsets (no frequent superset)'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -s h -l help -d 'Print help'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -s V -l version -d 'Print version'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "mine" -d 'Frequent itemsets and association rules (the default when no verb is given)'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l out-dir -d 'Folder to write the sample exports into' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l customers -d 'Number of customers' -r
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l seed -d 'Random seed: the same seed writes the same bytes' -r
@@ -134,9 +217,11 @@ complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -l out-dir -d 'Fo
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -s h -l help -d 'Print help'
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -s V -l version -d 'Print version'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment generate-sample generate-docs help" -f -a "ingest" -d 'Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment generate-sample generate-docs help" -f -a "clean" -d 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment generate-sample generate-docs help" -f -a "segment" -d 'One row per customer: RFM features, scores and segments, k-means clusters, outliers'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment generate-sample generate-docs help" -f -a "generate-sample" -d 'Write the deterministic sample CRM exports under sample-data/'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment generate-sample generate-docs help" -f -a "generate-docs" -d 'Regenerate the man pages and shell completions from these definitions'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment generate-sample generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules generate-sample generate-docs help" -f -a "ingest" -d 'Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules generate-sample generate-docs help" -f -a "clean" -d 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules generate-sample generate-docs help" -f -a "segment" -d 'One row per customer: RFM features, scores and segments, k-means clusters, outliers'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules generate-sample generate-docs help" -f -a "rules" -d 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules generate-sample generate-docs help" -f -a "generate-sample" -d 'Write the deterministic sample CRM exports under sample-data/'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules generate-sample generate-docs help" -f -a "generate-docs" -d 'Regenerate the man pages and shell completions from these definitions'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules generate-sample generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "mine" -d 'Frequent itemsets and association rules (the default when no verb is given)'

@@ -45,6 +45,9 @@ pub enum Command {
     /// One row per customer: RFM features, scores and segments, k-means clusters, outliers
     #[command(after_help = SEGMENT_HELP)]
     Segment(SegmentArgs),
+    /// Frequent itemsets and association rules (FP-Growth) from baskets or transactions
+    #[command(after_help = RULES_HELP, args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+    Rules(RulesArgs),
     /// Write the deterministic sample CRM exports under sample-data/
     #[command(hide = true)]
     GenerateSample(GenerateSampleArgs),
@@ -80,6 +83,25 @@ Every removed row goes to --rejects with a `reason`; rows in = rows out + rows r
 Examples:
   ckm clean orders.parquet -o clean.parquet --rejects rejects.csv
   ckm ingest crm.csv | ckm clean - --returns keep > clean.csv";
+
+const RULES_HELP: &str = "\
+Baskets come from a transactions table (one per order_id; lines without an order id form one
+basket per customer and day; the item is item_id, or --item-col) or from --baskets FILE: one
+basket per line, items separated by commas (with CSV quoting), tabs or spaces, no header, as
+the arules Groceries CSV and the FIMI .dat files. Duplicate items in a basket count once.
+
+Thresholds are exact: --min-support 0.001 on 9,835 baskets means a count of at least
+ceil(9.835) = 10, and a rule passes when count(X and Y) / count(X) >= --min-confidence,
+compared on integers (a rule exactly on the threshold is kept).
+
+Rules have one item in the consequent unless --max-consequent says more. Metrics: support
+(of antecedent and consequent together), confidence, lift, leverage, conviction (inf when
+the confidence is 1), antecedent_support, consequent_support, count.
+
+Examples:
+  ckm rules --baskets groceries.csv --min-support 0.001 --min-confidence 0.5 -o rules.csv
+  ckm rules clean.parquet --item-col category --min-support 0.01 --sort confidence --top 20
+  ckm rules --baskets retail.dat --min-support 0.005 --itemsets itemsets.parquet --closed";
 
 const SEGMENT_HELP: &str = "\
 Features per customer, as of --as-of (default: the day after the latest line): recency_days,
@@ -244,6 +266,7 @@ impl Command {
             Command::Ingest(_) => "ingest",
             Command::Clean(_) => "clean",
             Command::Segment(_) => "segment",
+            Command::Rules(_) => "rules",
             Command::GenerateSample(_) => "generate-sample",
             Command::GenerateDocs(_) => "generate-docs",
         }
@@ -350,6 +373,117 @@ pub struct SegmentArgs {
 
     #[command(flatten)]
     pub privacy: PrivacyArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[command(subcommand)]
+    pub verb: Option<RulesVerb>,
+
+    // Boxed: the options make this variant several times the size of the others.
+    #[command(flatten)]
+    pub mine: Box<MineArgs>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesVerb {
+    /// Frequent itemsets and association rules (the default when no verb is given)
+    Mine(Box<MineArgs>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RuleSort {
+    Lift,
+    Confidence,
+    Support,
+    Leverage,
+}
+
+#[derive(Debug, Args)]
+pub struct MineArgs {
+    /// The transactions table (usually `ckm clean` output), or `-` for stdin; or use --baskets
+    #[arg(
+        value_name = "INPUT",
+        required_unless_present = "baskets",
+        conflicts_with = "baskets"
+    )]
+    pub input: Option<String>,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// A basket file instead of a transactions table: one basket per line, no header (`-` for
+    /// stdin)
+    #[arg(long, value_name = "FILE")]
+    pub baskets: Option<String>,
+
+    /// The item column of a transactions table (default item_id, else item_name)
+    #[arg(long, value_name = "COLUMN")]
+    pub item_col: Option<String>,
+
+    /// Minimum support as a fraction of baskets (inclusive), e.g. 0.001 or 1/1000
+    #[arg(long, value_name = "FRACTION", conflicts_with = "min_count")]
+    pub min_support: Option<String>,
+
+    /// Minimum support as a number of baskets (inclusive)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub min_count: Option<u64>,
+
+    /// Longest itemset (0 = no limit)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub max_len: usize,
+
+    /// Stop with an error beyond this many frequent itemsets, rather than run out of memory
+    #[arg(long, default_value_t = 10_000_000, value_name = "N")]
+    pub max_itemsets: usize,
+
+    /// Minimum confidence (inclusive), a fraction
+    #[arg(long, default_value = "0.5", value_name = "FRACTION")]
+    pub min_confidence: String,
+
+    /// Minimum lift (inclusive)
+    #[arg(long, value_name = "X")]
+    pub min_lift: Option<String>,
+
+    /// Most items in a rule's consequent
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=8))]
+    pub max_consequent: u64,
+
+    /// Order of the rules (descending; ties by antecedent, then consequent)
+    #[arg(long, value_enum, default_value_t = RuleSort::Lift)]
+    pub sort: RuleSort,
+
+    /// Keep only the first N rules after sorting
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+
+    /// Keep rules whose antecedent contains this item (repeatable: all must be there)
+    #[arg(long, value_name = "ITEM")]
+    pub antecedent_has: Vec<String>,
+
+    /// Keep rules whose consequent contains this item (repeatable: all must be there)
+    #[arg(long, value_name = "ITEM")]
+    pub consequent_has: Vec<String>,
+
+    /// Write the frequent itemsets here (items, support, count, length)
+    #[arg(long, value_name = "PATH")]
+    pub itemsets: Option<String>,
+
+    /// Only closed itemsets in --itemsets (no superset with the same count)
+    #[arg(long, conflicts_with = "maximal")]
+    pub closed: bool,
+
+    /// Only maximal itemsets in --itemsets (no frequent superset)
+    #[arg(long)]
+    pub maximal: bool,
+
+    /// Write transaction lines left out (no item, no basket) here, with a reason (default:
+    /// beside a file output as NAME.rejects.csv)
+    #[arg(long, value_name = "PATH")]
+    pub rejects: Option<String>,
 
     #[command(flatten)]
     pub output: OutputArgs,

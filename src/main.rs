@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Command::Ingest(args) => commands::ingest::run(args, &mut record),
         Command::Clean(args) => commands::clean::run(args, &mut record),
         Command::Segment(args) => commands::segment::run(args, &mut record),
+        Command::Rules(args) => commands::rules::run(args, &mut record),
         Command::GenerateSample(args) => commands::generate_sample::run(args),
         Command::GenerateDocs(args) => commands::generate_docs::run(args),
     };

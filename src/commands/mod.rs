@@ -5,4 +5,5 @@ pub mod clean;
 pub mod generate_docs;
 pub mod generate_sample;
 pub mod ingest;
+pub mod rules;
 pub mod segment;

@@ -3,6 +3,7 @@
 //! canonical table and [`write::write_table`] to put results anywhere.
 
 pub mod audit;
+pub mod baskets;
 pub mod canonical;
 pub mod customers;
 pub mod dates;

@@ -2,7 +2,9 @@
 
 pub mod clusters;
 pub mod customer_totals;
+pub mod fpgrowth;
 pub mod identity;
 pub mod outliers;
 pub mod returns;
 pub mod rfm;
+pub mod rules;

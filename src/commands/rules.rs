@@ -1,0 +1,474 @@
+//! `ckm rules`: frequent itemsets by FP-Growth and association rules, from a basket file or
+//! the transactions table.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use polars::prelude::*;
+
+use crate::cli::{MineArgs, RuleSort, RulesArgs, RulesVerb, TableFormat};
+use crate::error::CkmError;
+use crate::io::baskets::{self, Baskets};
+use crate::io::clean_rules::REASON;
+use crate::io::manifest::{InputRecord, RunRecord};
+use crate::io::{self, schema, write};
+use crate::mining::fpgrowth::{self, Itemset, MiningLimits};
+use crate::mining::rules::{self, Fraction, Rule, RuleLimits};
+use crate::printer::{thousands, Printer};
+
+const DEFAULT_MIN_SUPPORT: &str = "0.01";
+
+pub fn run(args: RulesArgs, record: &mut RunRecord) -> Result<()> {
+    match args.verb {
+        Some(RulesVerb::Mine(mine)) => run_mine(*mine, record),
+        None => run_mine(*args.mine, record),
+    }
+}
+
+/// A threshold given as a fraction: exact, and within its range.
+fn threshold(flag: &str, text: &str, at_most_one: bool) -> Result<Fraction> {
+    let fraction = Fraction::parse(text).ok_or_else(|| {
+        CkmError::usage(format!(
+            "{flag} '{text}': expected a non-negative decimal such as 0.01, or a fraction such as 1/100"
+        ))
+    })?;
+    if at_most_one && fraction.numerator > fraction.denominator {
+        return Err(CkmError::usage(format!(
+            "{flag} {text}: a fraction of baskets is at most 1"
+        )));
+    }
+    Ok(fraction)
+}
+
+fn run_mine(args: MineArgs, record: &mut RunRecord) -> Result<()> {
+    let printer = Printer::new(args.output.quiet);
+    let (destination, format) =
+        write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
+    let itemsets_destination = match &args.itemsets {
+        Some(path) if path == "-" => {
+            return Err(CkmError::usage(
+                "--itemsets needs a file path; stdout carries the rules",
+            ))
+        }
+        Some(path) => Some(write::resolve_destination(Some(path), None)?),
+        None => None,
+    };
+    let min_support = match args.min_count {
+        Some(_) => None,
+        None => {
+            let text = args.min_support.as_deref().unwrap_or(DEFAULT_MIN_SUPPORT);
+            let fraction = threshold("--min-support", text, true)?;
+            if fraction.numerator == 0 {
+                return Err(CkmError::usage(format!(
+                    "--min-support {text}: every itemset would be frequent; give a fraction above 0 (or --min-count)"
+                )));
+            }
+            Some(fraction)
+        }
+    };
+    let min_confidence = threshold("--min-confidence", &args.min_confidence, true)?;
+    let min_lift = args
+        .min_lift
+        .as_deref()
+        .map(|t| threshold("--min-lift", t, false))
+        .transpose()?;
+    let hash = args.output.manifest.is_some() || record.hash_files;
+    record.parameter("input", args.input.as_deref().or(args.baskets.as_deref()));
+    record.parameter(
+        "min_support",
+        args.min_support.as_deref().unwrap_or(DEFAULT_MIN_SUPPORT),
+    );
+    record.parameter("min_count", args.min_count);
+    record.parameter("min_confidence", &args.min_confidence);
+    record.parameter("min_lift", &args.min_lift);
+    record.parameter("max_len", args.max_len);
+    record.parameter("max_consequent", args.max_consequent);
+    record.parameter("sort", format!("{:?}", args.sort).to_lowercase());
+    record.parameter("top", args.top);
+
+    let data = read_baskets(&args, &destination, record, &printer, hash)?;
+    record.mark("read");
+    let n = data.baskets.len() as u64;
+    if n < 2 {
+        return Err(CkmError::invalid(format!(
+            "{}: {n} non-empty basket{}; mining rules needs at least 2",
+            args.baskets.as_deref().or(args.input.as_deref()).unwrap_or("-"),
+            if n == 1 { "" } else { "s" }
+        )));
+    }
+    let min_count = match (args.min_count, min_support) {
+        (Some(count), _) => count,
+        (None, Some(fraction)) => fraction.min_count(n).max(1),
+        (None, None) => unreachable!("one of them is set above"),
+    };
+    let spinner = printer.spinner("mining frequent itemsets");
+    let itemsets = fpgrowth::mine(
+        &data.baskets,
+        data.items.len(),
+        MiningLimits {
+            min_count,
+            max_len: args.max_len,
+            max_itemsets: args.max_itemsets,
+        },
+    )
+    .map_err(|e| CkmError::invalid(e.to_string()));
+    spinner.finish_and_clear();
+    let itemsets = itemsets?;
+    record.mark("mine");
+
+    let mut found = rules::rules(
+        &itemsets,
+        n,
+        RuleLimits {
+            min_confidence,
+            min_lift,
+            max_consequent: args.max_consequent as usize,
+        },
+    );
+    let rules_mined = found.len();
+    let code_of = |name: &str| data.items.iter().position(|i| i == name).map(|c| c as u32);
+    for (flag, wanted, side_is_antecedent) in [
+        ("--antecedent-has", &args.antecedent_has, true),
+        ("--consequent-has", &args.consequent_has, false),
+    ] {
+        for name in wanted {
+            match code_of(name) {
+                Some(code) => found.retain(|r| {
+                    let side = if side_is_antecedent {
+                        &r.antecedent
+                    } else {
+                        &r.consequent
+                    };
+                    side.contains(&code)
+                }),
+                None => {
+                    record.warn(
+                        &printer,
+                        format!("{flag} '{name}': no basket has this item, so no rule does"),
+                    );
+                    found.clear();
+                }
+            }
+        }
+    }
+    sort_rules(&mut found, args.sort, n, &data.items);
+    if let Some(top) = args.top {
+        found.truncate(top);
+    }
+    record.mark("rules");
+
+    let mut table = rules_frame(&found, n, &data.items, format)?;
+    record
+        .outputs
+        .push(write::write_table(&mut table, &destination, format, hash)?);
+    let mut itemsets_written = 0usize;
+    if let Some((path, itemsets_format)) = &itemsets_destination {
+        let (closed, maximal) = if args.closed || args.maximal {
+            rules::closed_and_maximal(&itemsets)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let kept: Vec<&Itemset> = itemsets
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| (!args.closed || closed[i]) && (!args.maximal || maximal[i]))
+            .map(|(_, s)| s)
+            .collect();
+        itemsets_written = kept.len();
+        let mut frame = itemsets_frame(&kept, n, &data.items, *itemsets_format)?;
+        record
+            .outputs
+            .push(write::write_table(&mut frame, path, *itemsets_format, hash)?);
+    }
+    record.mark("write");
+
+    record.figure("baskets", n);
+    if args.baskets.is_some() && data.skipped > 0 {
+        record.figure("blank lines (no basket)", data.skipped);
+    }
+    record.figure("distinct items", data.items.len());
+    let support_text = args.min_support.as_deref().unwrap_or(DEFAULT_MIN_SUPPORT).trim();
+    record.figure(
+        "min count",
+        match min_support {
+            Some(_) => format!("{min_count} (= ceil({support_text} × {n}))"),
+            None => min_count.to_string(),
+        },
+    );
+    let mut by_length: Vec<usize> = Vec::new();
+    for set in &itemsets {
+        if by_length.len() < set.items.len() {
+            by_length.resize(set.items.len(), 0);
+        }
+        by_length[set.items.len() - 1] += 1;
+    }
+    record.figure("frequent itemsets", itemsets.len());
+    for (length, count) in by_length.iter().enumerate() {
+        record.figure(&format!("  of length {}", length + 1), thousands(*count as u64));
+    }
+    if itemsets_destination.is_some() && (args.closed || args.maximal) {
+        let which = if args.closed { "closed" } else { "maximal" };
+        record.figure(&format!("{which} itemsets written"), itemsets_written);
+    }
+    record.figure("rules", rules_mined);
+    if found.len() != rules_mined {
+        record.figure("rules written (after filters and --top)", found.len());
+    }
+    printer.summary("ckm rules", &record.summary_rows());
+    if let Some(path) = &args.output.manifest {
+        record.write(path)?;
+    }
+    Ok(())
+}
+
+/// The baskets, from a basket file or the transactions table; table lines left out go to
+/// rejects.
+fn read_baskets(
+    args: &MineArgs,
+    output: &write::Destination,
+    record: &mut RunRecord,
+    printer: &Printer,
+    hash: bool,
+) -> Result<Baskets> {
+    if let Some(path) = &args.baskets {
+        let data = baskets::read_basket_file(path)?;
+        let (bytes, sha256) = if path == "-" {
+            (None, None)
+        } else if hash {
+            let (bytes, sha) = write::hash_file(Path::new(path))?;
+            (Some(bytes), Some(sha))
+        } else {
+            (std::fs::metadata(path).ok().map(|m| m.len()), None)
+        };
+        record.inputs.push(InputRecord {
+            path: path.clone(),
+            bytes,
+            sha256,
+            rows: data.lines,
+        });
+        return Ok(data);
+    }
+    let input = args.input.clone().unwrap_or_else(|| "-".into());
+    let planned = io::plan_inputs(std::slice::from_ref(&input), &args.read)?;
+    let mut columns: Vec<String> = Vec::new();
+    for plan in &planned.plans {
+        for name in plan.frame.clone().collect_schema()?.iter_names() {
+            if !columns.iter().any(|c| c == name.as_str()) {
+                columns.push(name.to_string());
+            }
+        }
+    }
+    let item_column = match &args.item_col {
+        Some(column) => {
+            if !columns.iter().any(|c| c == column) {
+                return Err(CkmError::invalid(format!(
+                    "{input}: no column '{column}' for --item-col; the table has {}",
+                    columns.join(", ")
+                )));
+            }
+            column.clone()
+        }
+        None => [schema::ITEM_ID, schema::ITEM_NAME]
+            .into_iter()
+            .find(|c| columns.iter().any(|have| have == c))
+            .ok_or_else(|| {
+                CkmError::invalid(format!(
+                    "{input}: no item_id or item_name column; map one with --map item_id=HEADER or pick a column with --item-col"
+                ))
+            })?
+            .to_string(),
+    };
+    record.parameter("item_col", &item_column);
+    let data = baskets::baskets_from_transactions(&planned, &item_column, record, printer)?;
+    io::record_inputs(&planned.sources, &[data.lines], record, hash)?;
+    if data.skipped > 0 {
+        let written = write_rejects(args, output, &planned, &item_column, record, printer, hash)?;
+        record.figure("lines in", data.lines);
+        record.figure("lines rejected (no item or no basket)", data.skipped);
+        record.figure(
+            "lines in = lines in baskets + lines rejected",
+            format!(
+                "{} = {} + {}",
+                data.lines,
+                data.lines - data.skipped,
+                data.skipped
+            ),
+        );
+        match written {
+            Some(path) => record.figure("rejects", path),
+            None => record.warn(
+                printer,
+                format!(
+                    "{} lines in no basket were left out and not saved: pass --rejects PATH to keep them",
+                    data.skipped
+                ),
+            ),
+        }
+    }
+    Ok(data)
+}
+
+fn write_rejects(
+    args: &MineArgs,
+    output: &write::Destination,
+    planned: &io::PlannedInputs,
+    item_column: &str,
+    record: &mut RunRecord,
+    printer: &Printer,
+    hash: bool,
+) -> Result<Option<String>> {
+    let (path, format) = match (&args.rejects, output) {
+        (Some(path), _) if path == "-" => {
+            return Err(CkmError::usage(
+                "--rejects needs a file path; stdout carries the rules",
+            ))
+        }
+        (Some(path), _) => (
+            PathBuf::from(path),
+            write::resolve_destination(Some(path), None)
+                .map(|(_, f)| f)
+                .unwrap_or(TableFormat::Csv),
+        ),
+        (None, write::Destination::File(path)) => {
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("output");
+            (
+                path.with_file_name(format!("{stem}.rejects.csv")),
+                TableFormat::Csv,
+            )
+        }
+        (None, write::Destination::Stdout) => return Ok(None),
+    };
+    let item_column = item_column.to_string();
+    let mut rejected = io::read_planned(
+        planned,
+        |frame, columns| {
+            let reason = baskets::reject_reason(columns, &item_column);
+            frame
+                .with_column(reason.alias(REASON))
+                .filter(col(REASON).is_not_null())
+        },
+        record,
+        printer,
+    )?;
+    let destination = write::Destination::File(path.clone());
+    record
+        .outputs
+        .push(write::write_table(&mut rejected, &destination, format, hash)?);
+    Ok(Some(path.display().to_string()))
+}
+
+/// Descending by the chosen metric; ties by antecedent, then consequent (item names), so the
+/// order is the same run after run.
+fn sort_rules(found: &mut [Rule], by: RuleSort, n: u64, items: &[String]) {
+    let key = |r: &Rule| {
+        let m = r.metrics(n);
+        match by {
+            RuleSort::Lift => m.lift,
+            RuleSort::Confidence => m.confidence,
+            RuleSort::Support => m.support,
+            RuleSort::Leverage => m.leverage,
+        }
+    };
+    let names = |side: &[u32]| -> Vec<&str> { side.iter().map(|&i| items[i as usize].as_str()).collect() };
+    found.sort_by(|a, b| {
+        key(b)
+            .total_cmp(&key(a))
+            .then_with(|| names(&a.antecedent).cmp(&names(&b.antecedent)))
+            .then_with(|| names(&a.consequent).cmp(&names(&b.consequent)))
+    });
+}
+
+/// `{a, b}` with the items in name order.
+fn braced(side: &[u32], items: &[String]) -> String {
+    let mut names: Vec<&str> = side.iter().map(|&i| items[i as usize].as_str()).collect();
+    names.sort_unstable();
+    format!("{{{}}}", names.join(", "))
+}
+
+fn item_lists(name: &str, sides: &[&[u32]], items: &[String]) -> Column {
+    let lists: Vec<Series> = sides
+        .iter()
+        .map(|side| {
+            let mut names: Vec<&str> = side.iter().map(|&i| items[i as usize].as_str()).collect();
+            names.sort_unstable();
+            Series::new("".into(), names)
+        })
+        .collect();
+    Column::new(name.into(), lists)
+}
+
+/// Lists go only to formats that hold them; CSV and TSV get the braced text alone.
+fn holds_lists(format: TableFormat) -> bool {
+    !matches!(format, TableFormat::Csv | TableFormat::Tsv)
+}
+
+fn rules_frame(found: &[Rule], n: u64, items: &[String], format: TableFormat) -> PolarsResult<DataFrame> {
+    let metrics: Vec<_> = found.iter().map(|r| r.metrics(n)).collect();
+    let float = |name: &str, f: &dyn Fn(&rules::RuleMetrics) -> f64| {
+        Column::new(name.into(), metrics.iter().map(f).collect::<Vec<f64>>())
+    };
+    let mut columns = vec![
+        Column::new(
+            "antecedent".into(),
+            found
+                .iter()
+                .map(|r| braced(&r.antecedent, items))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "consequent".into(),
+            found
+                .iter()
+                .map(|r| braced(&r.consequent, items))
+                .collect::<Vec<_>>(),
+        ),
+        float("support", &|m| m.support),
+        float("confidence", &|m| m.confidence),
+        float("lift", &|m| m.lift),
+        float("leverage", &|m| m.leverage),
+        float("conviction", &|m| m.conviction),
+        float("antecedent_support", &|m| m.antecedent_support),
+        float("consequent_support", &|m| m.consequent_support),
+        Column::new(
+            "count".into(),
+            found.iter().map(|r| r.count).collect::<Vec<u64>>(),
+        ),
+    ];
+    if holds_lists(format) {
+        let antecedents: Vec<&[u32]> = found.iter().map(|r| r.antecedent.as_slice()).collect();
+        let consequents: Vec<&[u32]> = found.iter().map(|r| r.consequent.as_slice()).collect();
+        columns.push(item_lists("antecedent_items", &antecedents, items));
+        columns.push(item_lists("consequent_items", &consequents, items));
+    }
+    DataFrame::new(found.len(), columns)
+}
+
+fn itemsets_frame(
+    kept: &[&Itemset],
+    n: u64,
+    items: &[String],
+    format: TableFormat,
+) -> PolarsResult<DataFrame> {
+    let mut columns = vec![
+        Column::new(
+            "items".into(),
+            kept.iter().map(|s| braced(&s.items, items)).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "support".into(),
+            kept.iter()
+                .map(|s| s.count as f64 / n as f64)
+                .collect::<Vec<f64>>(),
+        ),
+        Column::new("count".into(), kept.iter().map(|s| s.count).collect::<Vec<u64>>()),
+        Column::new(
+            "length".into(),
+            kept.iter().map(|s| s.items.len() as u32).collect::<Vec<u32>>(),
+        ),
+    ];
+    if holds_lists(format) {
+        let sides: Vec<&[u32]> = kept.iter().map(|s| s.items.as_slice()).collect();
+        columns.push(item_lists("item_list", &sides, items));
+    }
+    DataFrame::new(kept.len(), columns)
+}

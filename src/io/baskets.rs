@@ -1,0 +1,247 @@
+//! Baskets for market-basket mining: from a basket file (one basket per line, items
+//! separated by commas, tabs or spaces, no header) or from the canonical transactions table
+//! (a basket per order, or per customer and day).
+
+use std::io::Read;
+
+use anyhow::{Context, Result};
+use foldhash::{HashMap, HashMapExt};
+use polars::prelude::*;
+
+use crate::error::CkmError;
+use crate::io::manifest::RunRecord;
+use crate::io::{self, schema, PlannedInputs};
+use crate::printer::Printer;
+
+/// Baskets of item numbers, with the item names.
+pub struct Baskets {
+    pub items: Vec<String>,
+    pub baskets: Vec<Vec<u32>>,
+    /// Lines (or table rows) read.
+    pub lines: u64,
+    /// Blank lines of a basket file (no basket), or rows of a table left out (to rejects).
+    pub skipped: u64,
+}
+
+/// Item names to dense numbers, in order of first appearance.
+#[derive(Default)]
+struct ItemCodes {
+    index: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl ItemCodes {
+    fn code(&mut self, name: &str) -> u32 {
+        if let Some(&code) = self.index.get(name) {
+            return code;
+        }
+        let code = self.names.len() as u32;
+        self.index.insert(name.to_string(), code);
+        self.names.push(name.to_string());
+        code
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Separator {
+    Comma,
+    Tab,
+    Whitespace,
+}
+
+/// Reads a basket file (`-` for stdin). The separator is sniffed from the first non-blank
+/// line: a comma (the arules Groceries CSV, with CSV quoting), else a tab, else runs of
+/// spaces (the FIMI `.dat` files). Items are trimmed; empty ones (a trailing separator) are
+/// ignored; blank lines are counted and skipped.
+pub fn read_basket_file(path: &str) -> Result<Baskets> {
+    let mut bytes = Vec::new();
+    if path == "-" {
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("reading baskets from stdin")?;
+    } else {
+        std::fs::File::open(path)
+            .and_then(|mut f| f.read_to_end(&mut bytes))
+            .with_context(|| format!("reading {path}"))?;
+    }
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+        CkmError::invalid(format!(
+            "{path}: line {line} is not valid UTF-8; convert the file to UTF-8 (e.g. iconv -f LATIN1 -t UTF-8)"
+        ))
+    })?;
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let separator = if first.contains(',') {
+        Separator::Comma
+    } else if first.contains('\t') {
+        Separator::Tab
+    } else {
+        Separator::Whitespace
+    };
+    let mut codes = ItemCodes::default();
+    let mut baskets = Vec::new();
+    let mut lines = 0u64;
+    let mut blank = 0u64;
+    if separator == Separator::Comma {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut record = csv::StringRecord::new();
+        loop {
+            let more = reader.read_record(&mut record).map_err(|e| {
+                let line = e.position().map(|p| p.line()).unwrap_or(lines + 1);
+                CkmError::invalid(format!("{path}: line {line}: {e}"))
+            })?;
+            if !more {
+                break;
+            }
+            let line = record.position().map(|p| p.line()).unwrap_or(lines + 1);
+            // The csv reader skips blank lines; count them from the line numbers.
+            blank += line.saturating_sub(lines + 1);
+            lines = line;
+            let basket: Vec<u32> = record
+                .iter()
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(|item| codes.code(item))
+                .collect();
+            if basket.is_empty() {
+                blank += 1;
+            } else {
+                baskets.push(basket);
+            }
+        }
+        // Blank lines at the end of the file.
+        let total_lines = text.lines().count() as u64;
+        blank += total_lines.saturating_sub(lines);
+        lines = total_lines;
+    } else {
+        for line in text.lines() {
+            lines += 1;
+            let items: Box<dyn Iterator<Item = &str>> = match separator {
+                Separator::Tab => Box::new(line.split('\t')),
+                _ => Box::new(line.split_ascii_whitespace()),
+            };
+            let basket: Vec<u32> = items
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(|item| codes.code(item))
+                .collect();
+            if basket.is_empty() {
+                blank += 1;
+            } else {
+                baskets.push(basket);
+            }
+        }
+    }
+    Ok(Baskets {
+        items: codes.names,
+        baskets,
+        lines,
+        skipped: blank,
+    })
+}
+
+const BASKET_KEY: &str = "__ckm_basket";
+const ITEM: &str = "__ckm_item";
+
+/// Why a transaction line is in no basket, or `None` when it is in one.
+pub fn reject_reason(columns: &Schema, item_column: &str) -> Expr {
+    let key = basket_key(columns);
+    let item = col(item_column).cast(DataType::String);
+    when(item.clone().is_null().or(item.eq(lit(""))))
+        .then(lit(format!("no {item_column}")))
+        .when(key.is_null())
+        .then(lit("no order_id, and no customer_id and ts to make a basket of"))
+        .otherwise(lit(NULL).cast(DataType::String))
+}
+
+/// A basket is an order; lines without an order id form one basket per customer and day.
+fn basket_key(columns: &Schema) -> Expr {
+    let customer_day = if columns.contains(schema::CUSTOMER_ID) && columns.contains(schema::TS) {
+        concat_str(
+            [
+                lit("day:"),
+                col(schema::CUSTOMER_ID).cast(DataType::String),
+                lit("|"),
+                col(schema::TS)
+                    .dt()
+                    .date()
+                    .cast(DataType::Int32)
+                    .cast(DataType::String),
+            ],
+            "",
+            false,
+        )
+    } else {
+        lit(NULL).cast(DataType::String)
+    };
+    if columns.contains(schema::ORDER_ID) {
+        when(col(schema::ORDER_ID).is_null())
+            .then(customer_day)
+            .otherwise(concat_str(
+                [lit("order:"), col(schema::ORDER_ID).cast(DataType::String)],
+                "",
+                false,
+            ))
+    } else {
+        customer_day
+    }
+}
+
+/// Baskets from the transactions table: the items of `item_column` per order (or per
+/// customer and day for lines without an order id). Lines without an item or a basket are
+/// left out and counted in `skipped` (the caller writes them to rejects).
+pub fn baskets_from_transactions(
+    planned: &PlannedInputs,
+    item_column: &str,
+    record: &mut RunRecord,
+    printer: &Printer,
+) -> Result<Baskets> {
+    let item_column = item_column.to_string();
+    let table = io::read_planned(
+        planned,
+        |frame, columns| {
+            if !columns.contains(&item_column) {
+                // Reported by the caller, which checks the columns first.
+                return frame.select([lit(NULL).cast(DataType::String).alias(BASKET_KEY)]);
+            }
+            frame.select([
+                basket_key(columns).alias(BASKET_KEY),
+                col(item_column.as_str()).cast(DataType::String).alias(ITEM),
+            ])
+        },
+        record,
+        printer,
+    )?;
+    let lines = table.height() as u64;
+    let keys = table.column(BASKET_KEY)?.str()?;
+    let items = table.column(ITEM)?.str()?;
+    let mut codes = ItemCodes::default();
+    let mut basket_of: HashMap<&str, u32> = HashMap::new();
+    let mut baskets: Vec<Vec<u32>> = Vec::new();
+    let mut skipped = 0u64;
+    for (key, item) in keys.iter().zip(items.iter()) {
+        let (Some(key), Some(item)) = (key, item) else {
+            skipped += 1;
+            continue;
+        };
+        if item.is_empty() {
+            skipped += 1;
+            continue;
+        }
+        let code = codes.code(item);
+        let b = *basket_of.entry(key).or_insert_with(|| {
+            baskets.push(Vec::new());
+            (baskets.len() - 1) as u32
+        });
+        baskets[b as usize].push(code);
+    }
+    Ok(Baskets {
+        items: codes.names,
+        baskets,
+        lines,
+        skipped,
+    })
+}
