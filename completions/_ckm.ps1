@@ -159,6 +159,8 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('mine', 'mine', [CompletionResultType]::ParameterValue, 'Frequent itemsets and association rules (the default when no verb is given)')
+            [CompletionResult]::new('sequences', 'sequences', [CompletionResultType]::ParameterValue, 'Sequential patterns over each customer''s orders in time order (PrefixSpan)')
+            [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'For each customer, items not yet bought, scored by the rules whose antecedent they bought')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -198,12 +200,71 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'ckm;rules;sequences' {
+            [CompletionResult]::new('--map', '--map', [CompletionResultType]::ParameterName, 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=''Posting Date''')
+            [CompletionResult]::new('--date-format', '--date-format', [CompletionResultType]::ParameterName, 'Date format for the ts column, strftime style (e.g. ''%d.%m.%Y %H:%M''), instead of detecting it')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing')
+            [CompletionResult]::new('--delimiter', '--delimiter', [CompletionResultType]::ParameterName, 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |')
+            [CompletionResult]::new('--item-col', '--item-col', [CompletionResultType]::ParameterName, 'The item column (default item_id, else item_name)')
+            [CompletionResult]::new('--min-support', '--min-support', [CompletionResultType]::ParameterName, 'Minimum support as a fraction of customers (inclusive)')
+            [CompletionResult]::new('--min-count', '--min-count', [CompletionResultType]::ParameterName, 'Minimum support as a number of customers (inclusive)')
+            [CompletionResult]::new('--max-len', '--max-len', [CompletionResultType]::ParameterName, 'Most items in a pattern (0 = no limit)')
+            [CompletionResult]::new('--max-gap', '--max-gap', [CompletionResultType]::ParameterName, 'Most days between consecutive elements of a pattern')
+            [CompletionResult]::new('--max-patterns', '--max-patterns', [CompletionResultType]::ParameterName, 'Stop with an error beyond this many patterns, rather than run out of memory')
+            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'Keep only the N patterns with the most customers')
+            [CompletionResult]::new('--rejects', '--rejects', [CompletionResultType]::ParameterName, 'Write lines left out (no customer, item or date) here, with a reason (default: beside a file output as NAME.rejects.csv)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600')
+            [CompletionResult]::new('--dayfirst', '--dayfirst', [CompletionResultType]::ParameterName, 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ckm;rules;recommend' {
+            [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Rules written by `ckm rules` (CSV, TSV, Parquet, JSON)')
+            [CompletionResult]::new('--transactions', '--transactions', [CompletionResultType]::ParameterName, 'The transactions table whose customers get recommendations')
+            [CompletionResult]::new('--map', '--map', [CompletionResultType]::ParameterName, 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=''Posting Date''')
+            [CompletionResult]::new('--date-format', '--date-format', [CompletionResultType]::ParameterName, 'Date format for the ts column, strftime style (e.g. ''%d.%m.%Y %H:%M''), instead of detecting it')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing')
+            [CompletionResult]::new('--delimiter', '--delimiter', [CompletionResultType]::ParameterName, 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |')
+            [CompletionResult]::new('--item-col', '--item-col', [CompletionResultType]::ParameterName, 'The item column the rules were mined on (default item_id, else item_name)')
+            [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'Recommendations per customer')
+            [CompletionResult]::new('--rejects', '--rejects', [CompletionResultType]::ParameterName, 'Write lines left out (no customer or item) here, with a reason (default: beside a file output as NAME.rejects.csv)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600')
+            [CompletionResult]::new('--dayfirst', '--dayfirst', [CompletionResultType]::ParameterName, 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'ckm;rules;help' {
             [CompletionResult]::new('mine', 'mine', [CompletionResultType]::ParameterValue, 'Frequent itemsets and association rules (the default when no verb is given)')
+            [CompletionResult]::new('sequences', 'sequences', [CompletionResultType]::ParameterValue, 'Sequential patterns over each customer''s orders in time order (PrefixSpan)')
+            [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'For each customer, items not yet bought, scored by the rules whose antecedent they bought')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'ckm;rules;help;mine' {
+            break
+        }
+        'ckm;rules;help;sequences' {
+            break
+        }
+        'ckm;rules;help;recommend' {
             break
         }
         'ckm;rules;help;help' {
@@ -250,9 +311,17 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
         }
         'ckm;help;rules' {
             [CompletionResult]::new('mine', 'mine', [CompletionResultType]::ParameterValue, 'Frequent itemsets and association rules (the default when no verb is given)')
+            [CompletionResult]::new('sequences', 'sequences', [CompletionResultType]::ParameterValue, 'Sequential patterns over each customer''s orders in time order (PrefixSpan)')
+            [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'For each customer, items not yet bought, scored by the rules whose antecedent they bought')
             break
         }
         'ckm;help;rules;mine' {
+            break
+        }
+        'ckm;help;rules;sequences' {
+            break
+        }
+        'ckm;help;rules;recommend' {
             break
         }
         'ckm;help;generate-sample' {

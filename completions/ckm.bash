@@ -61,17 +61,35 @@ _ckm() {
             ckm__subcmd__help__subcmd__rules,mine)
                 cmd="ckm__subcmd__help__subcmd__rules__subcmd__mine"
                 ;;
+            ckm__subcmd__help__subcmd__rules,recommend)
+                cmd="ckm__subcmd__help__subcmd__rules__subcmd__recommend"
+                ;;
+            ckm__subcmd__help__subcmd__rules,sequences)
+                cmd="ckm__subcmd__help__subcmd__rules__subcmd__sequences"
+                ;;
             ckm__subcmd__rules,help)
                 cmd="ckm__subcmd__rules__subcmd__help"
                 ;;
             ckm__subcmd__rules,mine)
                 cmd="ckm__subcmd__rules__subcmd__mine"
                 ;;
+            ckm__subcmd__rules,recommend)
+                cmd="ckm__subcmd__rules__subcmd__recommend"
+                ;;
+            ckm__subcmd__rules,sequences)
+                cmd="ckm__subcmd__rules__subcmd__sequences"
+                ;;
             ckm__subcmd__rules__subcmd__help,help)
                 cmd="ckm__subcmd__rules__subcmd__help__subcmd__help"
                 ;;
             ckm__subcmd__rules__subcmd__help,mine)
                 cmd="ckm__subcmd__rules__subcmd__help__subcmd__mine"
+                ;;
+            ckm__subcmd__rules__subcmd__help,recommend)
+                cmd="ckm__subcmd__rules__subcmd__help__subcmd__recommend"
+                ;;
+            ckm__subcmd__rules__subcmd__help,sequences)
+                cmd="ckm__subcmd__rules__subcmd__help__subcmd__sequences"
                 ;;
             *)
                 ;;
@@ -304,7 +322,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__help__subcmd__rules)
-            opts="mine"
+            opts="mine sequences recommend"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -318,6 +336,34 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__help__subcmd__rules__subcmd__mine)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ckm__subcmd__help__subcmd__rules__subcmd__recommend)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ckm__subcmd__help__subcmd__rules__subcmd__sequences)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -416,7 +462,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__rules)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --baskets --item-col --min-support --min-count --max-len --max-itemsets --min-confidence --min-lift --max-consequent --sort --top --antecedent-has --consequent-has --itemsets --closed --maximal --rejects --output --format --manifest --quiet --audit-log --help --version mine help"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --baskets --item-col --min-support --min-count --max-len --max-itemsets --min-confidence --min-lift --max-consequent --sort --top --antecedent-has --consequent-has --itemsets --closed --maximal --rejects --output --format --manifest --quiet --audit-log --help --version mine sequences recommend help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -526,7 +572,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__rules__subcmd__help)
-            opts="mine help"
+            opts="mine sequences recommend help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -554,6 +600,34 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__rules__subcmd__help__subcmd__mine)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ckm__subcmd__rules__subcmd__help__subcmd__recommend)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ckm__subcmd__rules__subcmd__help__subcmd__sequences)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -643,6 +717,158 @@ _ckm() {
                     return 0
                     ;;
                 --itemsets)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rejects)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "csv tsv parquet json ndjson arrow" -- "${cur}"))
+                    return 0
+                    ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ckm__subcmd__rules__subcmd__recommend)
+            opts="-o -q -h -V --rules --transactions --map --dayfirst --date-format --encoding --delimiter --item-col --top --rejects --output --format --manifest --quiet --audit-log --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --rules)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transactions)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --date-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -W "utf-8 latin-1 windows-1252" -- "${cur}"))
+                    return 0
+                    ;;
+                --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --item-col)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rejects)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "csv tsv parquet json ndjson arrow" -- "${cur}"))
+                    return 0
+                    ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ckm__subcmd__rules__subcmd__sequences)
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --item-col --min-support --min-count --max-len --max-gap --max-patterns --top --rejects --output --format --manifest --quiet --audit-log --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --date-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -W "utf-8 latin-1 windows-1252" -- "${cur}"))
+                    return 0
+                    ;;
+                --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --item-col)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-support)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-len)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-gap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-patterns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --top)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

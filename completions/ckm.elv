@@ -152,6 +152,8 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand mine 'Frequent itemsets and association rules (the default when no verb is given)'
+            cand sequences 'Sequential patterns over each customer''s orders in time order (PrefixSpan)'
+            cand recommend 'For each customer, items not yet bought, scored by the rules whose antecedent they bought'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ckm;rules;mine'= {
@@ -189,11 +191,66 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'ckm;rules;sequences'= {
+            cand --map 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=''Posting Date'''
+            cand --date-format 'Date format for the ts column, strftime style (e.g. ''%d.%m.%Y %H:%M''), instead of detecting it'
+            cand --encoding 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing'
+            cand --delimiter 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |'
+            cand --item-col 'The item column (default item_id, else item_name)'
+            cand --min-support 'Minimum support as a fraction of customers (inclusive)'
+            cand --min-count 'Minimum support as a number of customers (inclusive)'
+            cand --max-len 'Most items in a pattern (0 = no limit)'
+            cand --max-gap 'Most days between consecutive elements of a pattern'
+            cand --max-patterns 'Stop with an error beyond this many patterns, rather than run out of memory'
+            cand --top 'Keep only the N patterns with the most customers'
+            cand --rejects 'Write lines left out (no customer, item or date) here, with a reason (default: beside a file output as NAME.rejects.csv)'
+            cand -o 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'
+            cand --output 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'
+            cand --format 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)'
+            cand --manifest 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings'
+            cand --audit-log 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600'
+            cand --dayfirst 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ckm;rules;recommend'= {
+            cand --rules 'Rules written by `ckm rules` (CSV, TSV, Parquet, JSON)'
+            cand --transactions 'The transactions table whose customers get recommendations'
+            cand --map 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=''Posting Date'''
+            cand --date-format 'Date format for the ts column, strftime style (e.g. ''%d.%m.%Y %H:%M''), instead of detecting it'
+            cand --encoding 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing'
+            cand --delimiter 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |'
+            cand --item-col 'The item column the rules were mined on (default item_id, else item_name)'
+            cand --top 'Recommendations per customer'
+            cand --rejects 'Write lines left out (no customer or item) here, with a reason (default: beside a file output as NAME.rejects.csv)'
+            cand -o 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'
+            cand --output 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'
+            cand --format 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)'
+            cand --manifest 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings'
+            cand --audit-log 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600'
+            cand --dayfirst 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'ckm;rules;help'= {
             cand mine 'Frequent itemsets and association rules (the default when no verb is given)'
+            cand sequences 'Sequential patterns over each customer''s orders in time order (PrefixSpan)'
+            cand recommend 'For each customer, items not yet bought, scored by the rules whose antecedent they bought'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ckm;rules;help;mine'= {
+        }
+        &'ckm;rules;help;sequences'= {
+        }
+        &'ckm;rules;help;recommend'= {
         }
         &'ckm;rules;help;help'= {
         }
@@ -232,8 +289,14 @@ set edit:completion:arg-completer[ckm] = {|@words|
         }
         &'ckm;help;rules'= {
             cand mine 'Frequent itemsets and association rules (the default when no verb is given)'
+            cand sequences 'Sequential patterns over each customer''s orders in time order (PrefixSpan)'
+            cand recommend 'For each customer, items not yet bought, scored by the rules whose antecedent they bought'
         }
         &'ckm;help;rules;mine'= {
+        }
+        &'ckm;help;rules;sequences'= {
+        }
+        &'ckm;help;rules;recommend'= {
         }
         &'ckm;help;generate-sample'= {
         }

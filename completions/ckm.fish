@@ -125,47 +125,49 @@ complete -c ckm -n "__fish_ckm_using_subcommand segment" -l mask-pii -d 'Keep pe
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -s h -l help -d 'Print help'
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -s V -l version -d 'Print version'
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l map -d 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=\'Posting Date\'' -r
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l date-format -d 'Date format for the ts column, strftime style (e.g. \'%d.%m.%Y %H:%M\'), instead of detecting it' -r
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l encoding -d 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing' -r -f -a "utf-8\t''
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l map -d 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=\'Posting Date\'' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l date-format -d 'Date format for the ts column, strftime style (e.g. \'%d.%m.%Y %H:%M\'), instead of detecting it' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l encoding -d 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing' -r -f -a "utf-8\t''
 latin-1\t''
 windows-1252\t''"
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l baskets -d 'A basket file instead of a transactions table: one basket per line, no header (`-` for stdin)' -r
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l item-col -d 'The item column of a transactions table (default item_id, else item_name)' -r
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l min-support -d 'Minimum support as a fraction of baskets (inclusive), e.g. 0.001 or 1/1000' -r
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l min-count -d 'Minimum support as a number of baskets (inclusive)' -r
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l max-len -d 'Longest itemset (0 = no limit)' -r
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l max-itemsets -d 'Stop with an error beyond this many frequent itemsets, rather than run out of memory' -r
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l min-confidence -d 'Minimum confidence (inclusive), a fraction' -r
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l min-lift -d 'Minimum lift (inclusive)' -r
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l max-consequent -d 'Most items in a rule\'s consequent' -r
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l sort -d 'Order of the rules (descending; ties by antecedent, then consequent)' -r -f -a "lift\t''
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l baskets -d 'A basket file instead of a transactions table: one basket per line, no header (`-` for stdin)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l item-col -d 'The item column of a transactions table (default item_id, else item_name)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l min-support -d 'Minimum support as a fraction of baskets (inclusive), e.g. 0.001 or 1/1000' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l min-count -d 'Minimum support as a number of baskets (inclusive)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l max-len -d 'Longest itemset (0 = no limit)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l max-itemsets -d 'Stop with an error beyond this many frequent itemsets, rather than run out of memory' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l min-confidence -d 'Minimum confidence (inclusive), a fraction' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l min-lift -d 'Minimum lift (inclusive)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l max-consequent -d 'Most items in a rule\'s consequent' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l sort -d 'Order of the rules (descending; ties by antecedent, then consequent)' -r -f -a "lift\t''
 confidence\t''
 support\t''
 leverage\t''"
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l top -d 'Keep only the first N rules after sorting' -r
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l antecedent-has -d 'Keep rules whose antecedent contains this item (repeatable: all must be there)' -r
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l consequent-has -d 'Keep rules whose consequent contains this item (repeatable: all must be there)' -r
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l itemsets -d 'Write the frequent itemsets here (items, support, count, length)' -r
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l rejects -d 'Write transaction lines left out (no item, no basket) here, with a reason (default: beside a file output as NAME.rejects.csv)' -r
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -s o -l output -d 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV' -r
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l format -d 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)' -r -f -a "csv\t''
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l top -d 'Keep only the first N rules after sorting' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l antecedent-has -d 'Keep rules whose antecedent contains this item (repeatable: all must be there)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l consequent-has -d 'Keep rules whose consequent contains this item (repeatable: all must be there)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l itemsets -d 'Write the frequent itemsets here (items, support, count, length)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l rejects -d 'Write transaction lines left out (no item, no basket) here, with a reason (default: beside a file output as NAME.rejects.csv)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -s o -l output -d 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l format -d 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)' -r -f -a "csv\t''
 tsv\t''
 parquet\t''
 json\t''
 ndjson\t''
 arrow\t''"
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l manifest -d 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings' -r -F
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l closed -d 'Only closed itemsets in --itemsets (no superset with the same count)'
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -l maximal -d 'Only maximal itemsets in --itemsets (no frequent superset)'
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -s h -l help -d 'Print help'
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -s V -l version -d 'Print version'
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -a "mine" -d 'Frequent itemsets and association rules (the default when no verb is given)'
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l manifest -d 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l closed -d 'Only closed itemsets in --itemsets (no superset with the same count)'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l maximal -d 'Only maximal itemsets in --itemsets (no frequent superset)'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -s h -l help -d 'Print help'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -s V -l version -d 'Print version'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -a "mine" -d 'Frequent itemsets and association rules (the default when no verb is given)'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -a "sequences" -d 'Sequential patterns over each customer\'s orders in time order (PrefixSpan)'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -a "recommend" -d 'For each customer, items not yet bought, scored by the rules whose antecedent they bought'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l map -d 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=\'Posting Date\'' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l date-format -d 'Date format for the ts column, strftime style (e.g. \'%d.%m.%Y %H:%M\'), instead of detecting it' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l encoding -d 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing' -r -f -a "utf-8\t''
@@ -205,7 +207,60 @@ complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcomman
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -s h -l help -d 'Print help'
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -s V -l version -d 'Print version'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l map -d 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=\'Posting Date\'' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l date-format -d 'Date format for the ts column, strftime style (e.g. \'%d.%m.%Y %H:%M\'), instead of detecting it' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l encoding -d 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing' -r -f -a "utf-8\t''
+latin-1\t''
+windows-1252\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l item-col -d 'The item column (default item_id, else item_name)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l min-support -d 'Minimum support as a fraction of customers (inclusive)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l min-count -d 'Minimum support as a number of customers (inclusive)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l max-len -d 'Most items in a pattern (0 = no limit)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l max-gap -d 'Most days between consecutive elements of a pattern' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l max-patterns -d 'Stop with an error beyond this many patterns, rather than run out of memory' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l top -d 'Keep only the N patterns with the most customers' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l rejects -d 'Write lines left out (no customer, item or date) here, with a reason (default: beside a file output as NAME.rejects.csv)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -s o -l output -d 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l format -d 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)' -r -f -a "csv\t''
+tsv\t''
+parquet\t''
+json\t''
+ndjson\t''
+arrow\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l manifest -d 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -s h -l help -d 'Print help'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -s V -l version -d 'Print version'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l rules -d 'Rules written by `ckm rules` (CSV, TSV, Parquet, JSON)' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l transactions -d 'The transactions table whose customers get recommendations' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l map -d 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=\'Posting Date\'' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l date-format -d 'Date format for the ts column, strftime style (e.g. \'%d.%m.%Y %H:%M\'), instead of detecting it' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l encoding -d 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing' -r -f -a "utf-8\t''
+latin-1\t''
+windows-1252\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l item-col -d 'The item column the rules were mined on (default item_id, else item_name)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l top -d 'Recommendations per customer' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l rejects -d 'Write lines left out (no customer or item) here, with a reason (default: beside a file output as NAME.rejects.csv)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -s o -l output -d 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l format -d 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)' -r -f -a "csv\t''
+tsv\t''
+parquet\t''
+json\t''
+ndjson\t''
+arrow\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l manifest -d 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -s h -l help -d 'Print help'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -s V -l version -d 'Print version'
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "mine" -d 'Frequent itemsets and association rules (the default when no verb is given)'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "sequences" -d 'Sequential patterns over each customer\'s orders in time order (PrefixSpan)'
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "recommend" -d 'For each customer, items not yet bought, scored by the rules whose antecedent they bought'
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l out-dir -d 'Folder to write the sample exports into' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l customers -d 'Number of customers' -r
@@ -225,3 +280,5 @@ complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcom
 complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules generate-sample generate-docs help" -f -a "generate-docs" -d 'Regenerate the man pages and shell completions from these definitions'
 complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules generate-sample generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ckm -n "__fish_ckm_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "mine" -d 'Frequent itemsets and association rules (the default when no verb is given)'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "sequences" -d 'Sequential patterns over each customer\'s orders in time order (PrefixSpan)'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "recommend" -d 'For each customer, items not yet bought, scored by the rules whose antecedent they bought'

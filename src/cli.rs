@@ -98,8 +98,15 @@ Rules have one item in the consequent unless --max-consequent says more. Metrics
 (of antecedent and consequent together), confidence, lift, leverage, conviction (inf when
 the confidence is 1), antecedent_support, consequent_support, count.
 
+Verbs: `mine` (the default), `sequences` (patterns over each customer's orders in time
+order: {A} -> {B, C}, support = share of customers, --max-gap DAYS between consecutive
+orders), `recommend` (per customer, items not yet bought from the rules whose whole
+antecedent they bought: score = the best confidence, ties by lift).
+
 Examples:
   ckm rules --baskets groceries.csv --min-support 0.001 --min-confidence 0.5 -o rules.csv
+  ckm rules sequences clean.parquet --min-support 0.01 --max-gap 90 -o patterns.csv
+  ckm rules recommend --rules rules.csv --transactions clean.parquet --top 5 -o recs.csv
   ckm rules clean.parquet --item-col category --min-support 0.01 --sort confidence --top 20
   ckm rules --baskets retail.dat --min-support 0.005 --itemsets itemsets.parquet --closed";
 
@@ -392,6 +399,86 @@ pub struct RulesArgs {
 pub enum RulesVerb {
     /// Frequent itemsets and association rules (the default when no verb is given)
     Mine(Box<MineArgs>),
+    /// Sequential patterns over each customer's orders in time order (PrefixSpan)
+    Sequences(Box<SequenceArgs>),
+    /// For each customer, items not yet bought, scored by the rules whose antecedent they bought
+    Recommend(Box<RecommendArgs>),
+}
+
+#[derive(Debug, Args)]
+pub struct SequenceArgs {
+    /// The transactions table (usually `ckm clean` output), or `-` for stdin
+    #[arg(value_name = "INPUT")]
+    pub input: String,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// The item column (default item_id, else item_name)
+    #[arg(long, value_name = "COLUMN")]
+    pub item_col: Option<String>,
+
+    /// Minimum support as a fraction of customers (inclusive)
+    #[arg(long, value_name = "FRACTION", conflicts_with = "min_count")]
+    pub min_support: Option<String>,
+
+    /// Minimum support as a number of customers (inclusive)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub min_count: Option<u64>,
+
+    /// Most items in a pattern (0 = no limit)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub max_len: usize,
+
+    /// Most days between consecutive elements of a pattern
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(i64).range(0..))]
+    pub max_gap: Option<i64>,
+
+    /// Stop with an error beyond this many patterns, rather than run out of memory
+    #[arg(long, default_value_t = 1_000_000, value_name = "N")]
+    pub max_patterns: usize,
+
+    /// Keep only the N patterns with the most customers
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+
+    /// Write lines left out (no customer, item or date) here, with a reason (default: beside
+    /// a file output as NAME.rejects.csv)
+    #[arg(long, value_name = "PATH")]
+    pub rejects: Option<String>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RecommendArgs {
+    /// Rules written by `ckm rules` (CSV, TSV, Parquet, JSON)
+    #[arg(long, value_name = "RULES")]
+    pub rules: PathBuf,
+
+    /// The transactions table whose customers get recommendations
+    #[arg(long, value_name = "TX")]
+    pub transactions: String,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// The item column the rules were mined on (default item_id, else item_name)
+    #[arg(long, value_name = "COLUMN")]
+    pub item_col: Option<String>,
+
+    /// Recommendations per customer
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub top: usize,
+
+    /// Write lines left out (no customer or item) here, with a reason (default: beside a
+    /// file output as NAME.rejects.csv)
+    #[arg(long, value_name = "PATH")]
+    pub rejects: Option<String>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -343,3 +343,137 @@ fn reference_counts_on_public_datasets() {
         assert_eq!(wd.read_csv("r.csv").len(), rules);
     }
 }
+
+/// Three customers' orders: c1 buys tea, later cups and milk; c2 tea, 100 days later cups;
+/// c3 cups, later tea.
+const ORDERS: &str = "\
+order_id,customer_id,ts,item_id,amount
+o1,c1,2024-01-01,tea,1
+o2,c1,2024-01-10,cups,1
+o2,c1,2024-01-10,milk,1
+o3,c2,2024-01-01,tea,1
+o4,c2,2024-04-10,cups,1
+o5,c3,2024-01-01,cups,1
+o6,c3,2024-01-05,tea,1
+o7,,2024-01-05,tea,1
+";
+
+#[test]
+fn sequences_by_hand() {
+    let wd = Workdir::new();
+    wd.write("tx.csv", ORDERS);
+    let output = wd.run(&[
+        "rules",
+        "sequences",
+        "tx.csv",
+        "--min-count",
+        "2",
+        "-o",
+        "seq.csv",
+        "--manifest",
+        "m.json",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let table = wd.read_csv("seq.csv");
+    let shown: Vec<(String, String)> = table
+        .records()
+        .iter()
+        .map(|r| (r["pattern"].clone(), r["customers"].clone()))
+        .collect();
+    assert_eq!(
+        shown,
+        vec![
+            ("{cups}".to_string(), "3".to_string()),
+            ("{tea}".into(), "3".into()),
+            ("{tea} -> {cups}".into(), "2".into()),
+        ]
+    );
+    // The line without a customer went to rejects.
+    assert_eq!(
+        wd.read_csv("seq.rejects.csv").column("reason"),
+        vec!["no customer_id"]
+    );
+    assert_eq!(
+        summary_figure(&wd, "m.json", "lines in = lines in histories + lines rejected"),
+        "8 = 7 + 1"
+    );
+    // Within 30 days between orders, c2's tea -> cups (100 days) no longer counts.
+    let output = wd.run(&[
+        "rules",
+        "sequences",
+        "tx.csv",
+        "--min-count",
+        "2",
+        "--max-gap",
+        "30",
+        "-o",
+        "gap.csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(wd.read_csv("gap.csv").column("pattern"), vec!["{cups}", "{tea}"]);
+}
+
+#[test]
+fn recommendations_from_rules() {
+    let wd = Workdir::new();
+    wd.write(
+        "rules.csv",
+        "antecedent,consequent,support,confidence,lift,leverage,conviction,antecedent_support,consequent_support,count\n\
+         {tea},{cups},0.5,0.8,1.5,0.1,2,0.5,0.5,10\n\
+         {tea},{milk},0.5,0.8,1.2,0.1,2,0.5,0.5,10\n\
+         \"{cups, tea}\",{sugar},0.2,0.9,3,0.1,2,0.5,0.5,4\n\
+         {milk},{honey},0.2,0.6,1.1,0.1,2,0.5,0.5,4\n",
+    );
+    wd.write(
+        "tx.csv",
+        "order_id,customer_id,ts,item_id,amount\n\
+         o1,c1,2024-01-01,tea,1\no2,c2,2024-01-01,tea,1\no2,c2,2024-01-01,cups,1\n\
+         o3,c3,2024-01-01,bread,1\n",
+    );
+    let output = wd.run(&[
+        "rules",
+        "recommend",
+        "--rules",
+        "rules.csv",
+        "--transactions",
+        "tx.csv",
+        "--top",
+        "2",
+        "-o",
+        "recs.csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let recs: Vec<(String, String, String)> = wd
+        .read_csv("recs.csv")
+        .records()
+        .iter()
+        .map(|r| (r["customer_id"].clone(), r["item"].clone(), r["score"].clone()))
+        .collect();
+    // c1 (tea): cups and milk at 0.8, cups first by lift. c2 (tea, cups): sugar 0.9, then
+    // milk; honey needs milk bought. c3: nothing applies.
+    assert_eq!(
+        recs,
+        vec![
+            ("c1".to_string(), "cups".to_string(), "0.8".to_string()),
+            ("c1".into(), "milk".into(), "0.8".into()),
+            ("c2".into(), "sugar".into(), "0.9".into()),
+            ("c2".into(), "milk".into(), "0.8".into()),
+        ]
+    );
+    // A file that is not a rules table says so.
+    wd.write("not_rules.csv", "a,b\n1,2\n");
+    let output = wd.run(&[
+        "rules",
+        "recommend",
+        "--rules",
+        "not_rules.csv",
+        "--transactions",
+        "tx.csv",
+    ]);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        stderr_of(&output).contains("no column antecedent"),
+        "{}",
+        stderr_of(&output)
+    );
+}

@@ -362,7 +362,7 @@ fn lines_without_a_customer_go_to_rejects() {
     let output = wd.run(&["segment", "orders.csv"]);
     assert!(output.status.success());
     assert!(
-        stderr_of(&output).contains("2 lines without a customer_id were left out and not saved"),
+        stderr_of(&output).contains("2 lines were left out and not saved"),
         "{}",
         stderr_of(&output)
     );

@@ -5,5 +5,7 @@ pub mod clean;
 pub mod generate_docs;
 pub mod generate_sample;
 pub mod ingest;
+pub mod recommend;
 pub mod rules;
 pub mod segment;
+pub mod sequences;

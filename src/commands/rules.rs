@@ -1,17 +1,17 @@
 //! `ckm rules`: frequent itemsets by FP-Growth and association rules, from a basket file or
 //! the transactions table.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Result;
 use polars::prelude::*;
 
 use crate::cli::{MineArgs, RuleSort, RulesArgs, RulesVerb, TableFormat};
+use crate::commands;
 use crate::error::CkmError;
 use crate::io::baskets::{self, Baskets};
-use crate::io::clean_rules::REASON;
 use crate::io::manifest::{InputRecord, RunRecord};
-use crate::io::{self, schema, write};
+use crate::io::{self, rejects, write};
 use crate::mining::fpgrowth::{self, Itemset, MiningLimits};
 use crate::mining::rules::{self, Fraction, Rule, RuleLimits};
 use crate::printer::{thousands, Printer};
@@ -21,12 +21,14 @@ const DEFAULT_MIN_SUPPORT: &str = "0.01";
 pub fn run(args: RulesArgs, record: &mut RunRecord) -> Result<()> {
     match args.verb {
         Some(RulesVerb::Mine(mine)) => run_mine(*mine, record),
+        Some(RulesVerb::Sequences(sequences)) => commands::sequences::run(*sequences, record),
+        Some(RulesVerb::Recommend(recommend)) => commands::recommend::run(*recommend, record),
         None => run_mine(*args.mine, record),
     }
 }
 
 /// A threshold given as a fraction: exact, and within its range.
-fn threshold(flag: &str, text: &str, at_most_one: bool) -> Result<Fraction> {
+pub fn threshold(flag: &str, text: &str, at_most_one: bool) -> Result<Fraction> {
     let fraction = Fraction::parse(text).ok_or_else(|| {
         CkmError::usage(format!(
             "{flag} '{text}': expected a non-negative decimal such as 0.01, or a fraction such as 1/100"
@@ -250,111 +252,24 @@ fn read_baskets(
     }
     let input = args.input.clone().unwrap_or_else(|| "-".into());
     let planned = io::plan_inputs(std::slice::from_ref(&input), &args.read)?;
-    let mut columns: Vec<String> = Vec::new();
-    for plan in &planned.plans {
-        for name in plan.frame.clone().collect_schema()?.iter_names() {
-            if !columns.iter().any(|c| c == name.as_str()) {
-                columns.push(name.to_string());
-            }
-        }
-    }
-    let item_column = match &args.item_col {
-        Some(column) => {
-            if !columns.iter().any(|c| c == column) {
-                return Err(CkmError::invalid(format!(
-                    "{input}: no column '{column}' for --item-col; the table has {}",
-                    columns.join(", ")
-                )));
-            }
-            column.clone()
-        }
-        None => [schema::ITEM_ID, schema::ITEM_NAME]
-            .into_iter()
-            .find(|c| columns.iter().any(|have| have == c))
-            .ok_or_else(|| {
-                CkmError::invalid(format!(
-                    "{input}: no item_id or item_name column; map one with --map item_id=HEADER or pick a column with --item-col"
-                ))
-            })?
-            .to_string(),
-    };
+    let item_column = baskets::item_column(&planned, args.item_col.as_deref(), &input)?;
     record.parameter("item_col", &item_column);
     let data = baskets::baskets_from_transactions(&planned, &item_column, record, printer)?;
     io::record_inputs(&planned.sources, &[data.lines], record, hash)?;
     if data.skipped > 0 {
-        let written = write_rejects(args, output, &planned, &item_column, record, printer, hash)?;
-        record.figure("lines in", data.lines);
-        record.figure("lines rejected (no item or no basket)", data.skipped);
-        record.figure(
-            "lines in = lines in baskets + lines rejected",
-            format!(
-                "{} = {} + {}",
-                data.lines,
-                data.lines - data.skipped,
-                data.skipped
-            ),
-        );
-        match written {
-            Some(path) => record.figure("rejects", path),
-            None => record.warn(
-                printer,
-                format!(
-                    "{} lines in no basket were left out and not saved: pass --rejects PATH to keep them",
-                    data.skipped
-                ),
-            ),
-        }
+        let written = rejects::write_rejected_lines(
+            args.rejects.as_deref(),
+            output,
+            &planned,
+            |columns| baskets::reject_reason(columns, &item_column),
+            None,
+            record,
+            printer,
+            hash,
+        )?;
+        rejects::report(record, printer, data.lines, data.skipped, "in baskets", written);
     }
     Ok(data)
-}
-
-fn write_rejects(
-    args: &MineArgs,
-    output: &write::Destination,
-    planned: &io::PlannedInputs,
-    item_column: &str,
-    record: &mut RunRecord,
-    printer: &Printer,
-    hash: bool,
-) -> Result<Option<String>> {
-    let (path, format) = match (&args.rejects, output) {
-        (Some(path), _) if path == "-" => {
-            return Err(CkmError::usage(
-                "--rejects needs a file path; stdout carries the rules",
-            ))
-        }
-        (Some(path), _) => (
-            PathBuf::from(path),
-            write::resolve_destination(Some(path), None)
-                .map(|(_, f)| f)
-                .unwrap_or(TableFormat::Csv),
-        ),
-        (None, write::Destination::File(path)) => {
-            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("output");
-            (
-                path.with_file_name(format!("{stem}.rejects.csv")),
-                TableFormat::Csv,
-            )
-        }
-        (None, write::Destination::Stdout) => return Ok(None),
-    };
-    let item_column = item_column.to_string();
-    let mut rejected = io::read_planned(
-        planned,
-        |frame, columns| {
-            let reason = baskets::reject_reason(columns, &item_column);
-            frame
-                .with_column(reason.alias(REASON))
-                .filter(col(REASON).is_not_null())
-        },
-        record,
-        printer,
-    )?;
-    let destination = write::Destination::File(path.clone());
-    record
-        .outputs
-        .push(write::write_table(&mut rejected, &destination, format, hash)?);
-    Ok(Some(path.display().to_string()))
 }
 
 /// Descending by the chosen metric; ties by antecedent, then consequent (item names), so the

@@ -6,13 +6,12 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use polars::prelude::*;
 
-use crate::cli::{ClusterCount, SegmentArgs, TableFormat};
+use crate::cli::{ClusterCount, SegmentArgs};
 use crate::error::CkmError;
-use crate::io::clean_rules::REASON;
 use crate::io::features::{self, FREQUENCY, MONETARY, RECENCY_DAYS};
 use crate::io::manifest::RunRecord;
 use crate::io::privacy::Privacy;
-use crate::io::{self, schema, segment_map, write};
+use crate::io::{self, rejects, schema, segment_map, write};
 use crate::mining::{clusters, outliers, rfm};
 use crate::printer::{thousands, Printer};
 
@@ -296,29 +295,36 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
             .push(write::write_table(&mut frame, path, *format, hash)?);
     }
     let rejects_written = if lines_without_customer > 0 {
-        write_rejects(&args, &destination, &planned, &privacy, record, &printer, hash)?
+        rejects::write_rejected_lines(
+            args.rejects.as_deref(),
+            &destination,
+            &planned,
+            |_| {
+                when(col(schema::CUSTOMER_ID).is_null())
+                    .then(lit("no customer_id"))
+                    .otherwise(lit(NULL).cast(DataType::String))
+            },
+            Some(&privacy),
+            record,
+            &printer,
+            hash,
+        )?
     } else {
         None
     };
     record.mark("write");
 
-    record.figure("lines in", lines_in);
     if lines_without_customer > 0 {
-        record.figure("lines rejected (no customer_id)", lines_without_customer);
-        record.figure(
-            "lines in = lines aggregated + lines rejected",
-            format!(
-                "{lines_in} = {} + {lines_without_customer}",
-                lines_in - lines_without_customer
-            ),
+        rejects::report(
+            record,
+            &printer,
+            lines_in,
+            lines_without_customer,
+            "aggregated",
+            rejects_written,
         );
-        match rejects_written {
-            Some(path) => record.figure("rejects", path),
-            None => record.warn(
-                &printer,
-                format!("{lines_without_customer} lines without a customer_id were left out and not saved: pass --rejects PATH to keep them"),
-            ),
-        }
+    } else {
+        record.figure("lines in", lines_in);
     }
     if lines_without_ts > 0 {
         record.figure("lines without ts (in monetary, not in dates)", lines_without_ts);
@@ -358,58 +364,6 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
         record.write(path)?;
     }
     Ok(())
-}
-
-/// Reads the lines without a customer id again (rare: `ckm clean` rejects them) and writes
-/// them with a reason to `--rejects`, or beside a file output; `None` when the output is
-/// stdout and no `--rejects` was given.
-fn write_rejects(
-    args: &SegmentArgs,
-    output: &write::Destination,
-    planned: &io::PlannedInputs,
-    privacy: &Privacy,
-    record: &mut RunRecord,
-    printer: &Printer,
-    hash: bool,
-) -> Result<Option<String>> {
-    let (path, format) = match (&args.rejects, output) {
-        (Some(path), _) if path == "-" => {
-            return Err(CkmError::usage(
-                "--rejects needs a file path; stdout carries the customer table",
-            ))
-        }
-        (Some(path), _) => (
-            std::path::PathBuf::from(path),
-            write::resolve_destination(Some(path), None)
-                .map(|(_, f)| f)
-                .unwrap_or(TableFormat::Csv),
-        ),
-        (None, write::Destination::File(path)) => {
-            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("output");
-            (
-                path.with_file_name(format!("{stem}.rejects.csv")),
-                TableFormat::Csv,
-            )
-        }
-        (None, write::Destination::Stdout) => return Ok(None),
-    };
-    let mut rejected = io::read_planned(
-        planned,
-        |frame, _| {
-            frame
-                .filter(col(schema::CUSTOMER_ID).is_null())
-                .with_column(lit("no customer_id").alias(REASON))
-        },
-        record,
-        printer,
-    )?;
-    let pii = privacy.inspect(&rejected, printer, record);
-    privacy.apply(&mut rejected, &pii)?;
-    let destination = write::Destination::File(path.clone());
-    record
-        .outputs
-        .push(write::write_table(&mut rejected, &destination, format, hash)?);
-    Ok(Some(path.display().to_string()))
 }
 
 fn share(part: f64, whole: f64) -> f64 {

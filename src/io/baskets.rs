@@ -143,6 +143,34 @@ pub fn read_basket_file(path: &str) -> Result<Baskets> {
     })
 }
 
+/// The item column to mine: `--item-col`, which must exist, else item_id, else item_name.
+pub fn item_column(planned: &PlannedInputs, wanted: Option<&str>, input: &str) -> Result<String> {
+    let mut columns: Vec<String> = Vec::new();
+    for plan in &planned.plans {
+        for name in plan.frame.clone().collect_schema()?.iter_names() {
+            if !columns.iter().any(|c| c == name.as_str()) {
+                columns.push(name.to_string());
+            }
+        }
+    }
+    match wanted {
+        Some(column) if columns.iter().any(|c| c == column) => Ok(column.to_string()),
+        Some(column) => Err(CkmError::invalid(format!(
+            "{input}: no column '{column}' for --item-col; the table has {}",
+            columns.join(", ")
+        ))),
+        None => [schema::ITEM_ID, schema::ITEM_NAME]
+            .into_iter()
+            .find(|c| columns.iter().any(|have| have == c))
+            .map(String::from)
+            .ok_or_else(|| {
+                CkmError::invalid(format!(
+                    "{input}: no item_id or item_name column; map one with --map item_id=HEADER or pick a column with --item-col"
+                ))
+            }),
+    }
+}
+
 const BASKET_KEY: &str = "__ckm_basket";
 const ITEM: &str = "__ckm_item";
 
@@ -241,6 +269,132 @@ pub fn baskets_from_transactions(
     Ok(Baskets {
         items: codes.names,
         baskets,
+        lines,
+        skipped,
+    })
+}
+
+/// Customers' order histories for sequence mining, with names for customers and items.
+pub struct Histories {
+    pub items: Vec<String>,
+    pub histories: Vec<crate::mining::sequences::History>,
+    pub lines: u64,
+    /// Lines without a customer, an item or a timestamp (the caller writes them to rejects).
+    pub skipped: u64,
+}
+
+const CUSTOMER: &str = "__ckm_customer";
+const TS_MS: &str = "__ckm_ts";
+const ORDER: &str = "__ckm_order";
+const MS_PER_DAY: i64 = 86_400_000;
+
+/// Why a line is in no customer's history (sequences), or `None`.
+pub fn history_reject_reason(item_column: &str) -> Expr {
+    let item = col(item_column).cast(DataType::String);
+    when(item.clone().is_null().or(item.eq(lit(""))))
+        .then(lit(format!("no {item_column}")))
+        .when(col(schema::CUSTOMER_ID).is_null())
+        .then(lit("no customer_id"))
+        .when(col(schema::TS).is_null())
+        .then(lit("no ts"))
+        .otherwise(lit(NULL).cast(DataType::String))
+}
+
+/// Each customer's orders in time order: an order is an order id's lines (a customer's lines
+/// without one form an order per day), dated by its earliest line, ties by order id.
+pub fn histories_from_transactions(
+    planned: &PlannedInputs,
+    item_column: &str,
+    record: &mut RunRecord,
+    printer: &Printer,
+) -> Result<Histories> {
+    let item_column = item_column.to_string();
+    let table = io::read_planned(
+        planned,
+        |frame, columns| {
+            let order = if columns.contains(schema::ORDER_ID) {
+                col(schema::ORDER_ID).cast(DataType::String)
+            } else {
+                lit(NULL).cast(DataType::String)
+            };
+            frame.select([
+                col(schema::CUSTOMER_ID).cast(DataType::String).alias(CUSTOMER),
+                col(schema::TS).cast(DataType::Int64).alias(TS_MS),
+                order.alias(ORDER),
+                col(item_column.as_str()).cast(DataType::String).alias(ITEM),
+            ])
+        },
+        record,
+        printer,
+    )?;
+    let lines = table.height() as u64;
+    let customers = table.column(CUSTOMER)?.str()?;
+    let times = table.column(TS_MS)?.i64()?;
+    let orders = table.column(ORDER)?.str()?;
+    let items = table.column(ITEM)?.str()?;
+    let mut codes = ItemCodes::default();
+    let mut customer_codes = ItemCodes::default();
+    // Per customer: (order key, time, item) for each line.
+    let mut lines_of: Vec<Vec<(Option<&str>, i64, u32)>> = Vec::new();
+    let mut skipped = 0u64;
+    for (((customer, ts), order), item) in customers
+        .iter()
+        .zip(times.iter())
+        .zip(orders.iter())
+        .zip(items.iter())
+    {
+        let (Some(customer), Some(ts), Some(item)) = (customer, ts, item) else {
+            skipped += 1;
+            continue;
+        };
+        if item.is_empty() {
+            skipped += 1;
+            continue;
+        }
+        let c = customer_codes.code(customer) as usize;
+        if c == lines_of.len() {
+            lines_of.push(Vec::new());
+        }
+        lines_of[c].push((order, ts, codes.code(item)));
+    }
+    let histories = lines_of
+        .into_iter()
+        .map(|mut lines| {
+            // Orders by id, lines without one by day; each dated by its earliest line.
+            let key = |line: &(Option<&str>, i64, u32)| match line.0 {
+                Some(order) => (0u8, order.to_string(), 0i64),
+                None => (1u8, String::new(), line.1.div_euclid(MS_PER_DAY)),
+            };
+            lines.sort_by_cached_key(key);
+            let mut grouped: Vec<(i64, String, Vec<u32>)> = Vec::new();
+            let mut previous: Option<(u8, String, i64)> = None;
+            for line in &lines {
+                let k = key(line);
+                if previous.as_ref() != Some(&k) {
+                    grouped.push((line.1, k.1.clone(), Vec::new()));
+                    previous = Some(k);
+                }
+                let last = grouped.last_mut().expect("just pushed");
+                last.0 = last.0.min(line.1);
+                last.2.push(line.2);
+            }
+            grouped.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+            let mut history = crate::mining::sequences::History {
+                days: Vec::with_capacity(grouped.len()),
+                orders: Vec::with_capacity(grouped.len()),
+            };
+            for (ts, _, mut items) in grouped {
+                items.sort_unstable();
+                items.dedup();
+                history.days.push(ts.div_euclid(MS_PER_DAY));
+                history.orders.push(items);
+            }
+            history
+        })
+        .collect();
+    Ok(Histories {
+        items: codes.names,
+        histories,
         lines,
         skipped,
     })

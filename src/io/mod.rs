@@ -11,6 +11,7 @@ pub mod features;
 pub mod manifest;
 pub mod privacy;
 pub mod read;
+pub mod rejects;
 pub mod schema;
 pub mod segment_map;
 pub mod sniff;

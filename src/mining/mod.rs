@@ -8,3 +8,4 @@ pub mod outliers;
 pub mod returns;
 pub mod rfm;
 pub mod rules;
+pub mod sequences;

@@ -1,0 +1,296 @@
+//! `ckm rules recommend`: cross-sell recommendations from association rules: for each
+//! customer, items not yet bought, scored by the best rule whose whole antecedent the customer
+//! has bought.
+
+use anyhow::Result;
+use foldhash::{HashMap, HashMapExt};
+use polars::prelude::*;
+use rayon::prelude::*;
+
+use crate::cli::RecommendArgs;
+use crate::error::CkmError;
+use crate::io::manifest::RunRecord;
+use crate::io::{self, baskets, read, rejects, schema, write};
+use crate::printer::Printer;
+
+struct RuleRecord {
+    antecedent: Vec<u32>,
+    consequent: Vec<u32>,
+    confidence: f64,
+    lift: f64,
+    text: String,
+}
+
+/// Item names to numbers.
+#[derive(Default)]
+struct Items {
+    index: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Items {
+    fn code(&mut self, name: &str) -> u32 {
+        if let Some(&c) = self.index.get(name) {
+            return c;
+        }
+        let c = self.names.len() as u32;
+        self.index.insert(name.to_string(), c);
+        self.names.push(name.to_string());
+        c
+    }
+}
+
+/// `{a, b}` back to its items.
+fn unbrace(text: &str) -> Vec<String> {
+    let inner = text.trim().trim_start_matches('{').trim_end_matches('}');
+    inner
+        .split(", ")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+fn read_rules(args: &RecommendArgs, items: &mut Items) -> Result<Vec<RuleRecord>> {
+    let display = args.rules.display().to_string();
+    let spec = read::resolve_inputs(std::slice::from_ref(&display))?
+        .pop()
+        .ok_or_else(|| CkmError::usage("--rules needs a file"))?;
+    let source = read::open_source(spec, &args.read)?;
+    let table = read::scan_raw(&source)?
+        .collect()
+        .map_err(|e| CkmError::invalid(format!("reading --rules {display}: {e}")))?;
+    let missing: Vec<&str> = ["antecedent", "consequent", "confidence", "lift"]
+        .into_iter()
+        .filter(|c| table.column(c).is_err())
+        .collect();
+    if !missing.is_empty() {
+        return Err(CkmError::invalid(format!(
+            "--rules {display}: no column {}; give a rules table written by `ckm rules`",
+            missing.join(", ")
+        )));
+    }
+    let text = |name: &str| -> Result<Vec<Option<String>>> {
+        let column = table.column(name)?.cast(&DataType::String)?;
+        Ok(column.str()?.iter().map(|v| v.map(String::from)).collect())
+    };
+    let number = |name: &str| -> Result<Vec<Option<f64>>> {
+        let column = table.column(name)?.cast(&DataType::String)?;
+        Ok(column
+            .str()?
+            .iter()
+            .map(|v| v.and_then(|v| v.trim().parse::<f64>().ok()))
+            .collect())
+    };
+    let (antecedents, consequents) = (text("antecedent")?, text("consequent")?);
+    let (confidences, lifts) = (number("confidence")?, number("lift")?);
+    let mut rules = Vec::with_capacity(table.height());
+    for row in 0..table.height() {
+        let (Some(a), Some(c), Some(confidence), Some(lift)) =
+            (&antecedents[row], &consequents[row], confidences[row], lifts[row])
+        else {
+            return Err(CkmError::invalid(format!(
+                "--rules {display}: row {}: a rule needs antecedent, consequent, confidence and lift",
+                row + 2
+            )));
+        };
+        let mut antecedent: Vec<u32> = unbrace(a).iter().map(|i| items.code(i)).collect();
+        let consequent: Vec<u32> = unbrace(c).iter().map(|i| items.code(i)).collect();
+        antecedent.sort_unstable();
+        if antecedent.is_empty() || consequent.is_empty() {
+            return Err(CkmError::invalid(format!(
+                "--rules {display}: row {}: an empty antecedent or consequent",
+                row + 2
+            )));
+        }
+        rules.push(RuleRecord {
+            antecedent,
+            consequent,
+            confidence,
+            lift,
+            text: format!("{a} -> {c}"),
+        });
+    }
+    Ok(rules)
+}
+
+pub fn run(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
+    let printer = Printer::new(args.output.quiet);
+    let (destination, format) =
+        write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
+    let hash = args.output.manifest.is_some() || record.hash_files;
+    record.parameter("rules", args.rules.display().to_string());
+    record.parameter("transactions", &args.transactions);
+    record.parameter("top", args.top);
+    let mut items = Items::default();
+    let rules = read_rules(&args, &mut items)?;
+    let rule_items = items.names.len() as u32;
+
+    let planned = io::plan_inputs(std::slice::from_ref(&args.transactions), &args.read)?;
+    let item_column = baskets::item_column(&planned, args.item_col.as_deref(), &args.transactions)?;
+    record.parameter("item_col", &item_column);
+    let item_name = item_column.clone();
+    let table = io::read_planned(
+        &planned,
+        |frame, _| {
+            frame.select([
+                col(schema::CUSTOMER_ID).cast(DataType::String),
+                col(item_name.as_str()).cast(DataType::String).alias("__ckm_item"),
+            ])
+        },
+        record,
+        &printer,
+    )?;
+    let lines = table.height() as u64;
+    io::record_inputs(&planned.sources, &[lines], record, hash)?;
+    record.mark("read");
+
+    // Each customer's bought items, as far as the rules know them.
+    let mut customer_index: HashMap<&str, usize> = HashMap::new();
+    let mut customers: Vec<&str> = Vec::new();
+    let mut bought: Vec<Vec<u32>> = Vec::new();
+    let mut skipped = 0u64;
+    let ids = table.column(schema::CUSTOMER_ID)?.str()?;
+    let line_items = table.column("__ckm_item")?.str()?;
+    for (id, item) in ids.iter().zip(line_items.iter()) {
+        let (Some(id), Some(item)) = (id, item) else {
+            skipped += 1;
+            continue;
+        };
+        if item.is_empty() {
+            skipped += 1;
+            continue;
+        }
+        let c = *customer_index.entry(id).or_insert_with(|| {
+            customers.push(id);
+            bought.push(Vec::new());
+            customers.len() - 1
+        });
+        if let Some(&code) = items.index.get(item) {
+            bought[c].push(code);
+        }
+    }
+    if skipped > 0 {
+        let written = rejects::write_rejected_lines(
+            args.rejects.as_deref(),
+            &destination,
+            &planned,
+            |_| {
+                let item = col(item_column.as_str()).cast(DataType::String);
+                when(item.clone().is_null().or(item.eq(lit(""))))
+                    .then(lit(format!("no {item_column}")))
+                    .when(col(schema::CUSTOMER_ID).is_null())
+                    .then(lit("no customer_id"))
+                    .otherwise(lit(NULL).cast(DataType::String))
+            },
+            None,
+            record,
+            &printer,
+            hash,
+        )?;
+        rejects::report(record, &printer, lines, skipped, "used", written);
+    }
+
+    // Rules by the smallest item of their antecedent: a customer reaches a rule through that
+    // item, so each rule is looked at only for customers who may have bought it all.
+    let mut by_item: Vec<Vec<u32>> = vec![Vec::new(); rule_items as usize];
+    for (r, rule) in rules.iter().enumerate() {
+        by_item[rule.antecedent[0] as usize].push(r as u32);
+    }
+    let top = args.top;
+    let recommendations: Vec<Vec<(u32, u32)>> = bought
+        .par_iter_mut()
+        .map(|bought| {
+            bought.sort_unstable();
+            bought.dedup();
+            // Best rule per candidate item: highest confidence, then lift, then rule order.
+            let mut best: HashMap<u32, u32> = HashMap::new();
+            for &item in bought.iter() {
+                for &r in &by_item[item as usize] {
+                    let rule = &rules[r as usize];
+                    if !rule.antecedent.iter().all(|a| bought.binary_search(a).is_ok()) {
+                        continue;
+                    }
+                    for &y in &rule.consequent {
+                        if bought.binary_search(&y).is_ok() {
+                            continue;
+                        }
+                        let better = match best.get(&y) {
+                            None => true,
+                            Some(&held) => {
+                                let h = &rules[held as usize];
+                                (rule.confidence, rule.lift) > (h.confidence, h.lift)
+                                    || ((rule.confidence, rule.lift) == (h.confidence, h.lift) && r < held)
+                            }
+                        };
+                        if better {
+                            best.insert(y, r);
+                        }
+                    }
+                }
+            }
+            let mut ranked: Vec<(u32, u32)> = best.into_iter().collect();
+            ranked.sort_by(|a, b| {
+                let (ra, rb) = (&rules[a.1 as usize], &rules[b.1 as usize]);
+                rb.confidence
+                    .total_cmp(&ra.confidence)
+                    .then(rb.lift.total_cmp(&ra.lift))
+                    .then_with(|| items.names[a.0 as usize].cmp(&items.names[b.0 as usize]))
+            });
+            ranked.truncate(top);
+            ranked
+        })
+        .collect();
+    record.mark("recommend");
+
+    let mut customer_column = Vec::new();
+    let mut rank_column = Vec::new();
+    let mut item_column_out = Vec::new();
+    let mut confidence = Vec::new();
+    let mut lift = Vec::new();
+    let mut rule_column = Vec::new();
+    // Customers in id order, so the output does not depend on the input's line order.
+    let mut order: Vec<usize> = (0..customers.len()).collect();
+    order.sort_by(|&a, &b| customers[a].cmp(customers[b]));
+    let mut reached = 0u64;
+    for c in order {
+        if !recommendations[c].is_empty() {
+            reached += 1;
+        }
+        for (rank, &(item, r)) in recommendations[c].iter().enumerate() {
+            let rule = &rules[r as usize];
+            customer_column.push(customers[c]);
+            rank_column.push(rank as u32 + 1);
+            item_column_out.push(items.names[item as usize].as_str());
+            confidence.push(rule.confidence);
+            lift.push(rule.lift);
+            rule_column.push(rule.text.as_str());
+        }
+    }
+    let rows = customer_column.len();
+    let mut output = DataFrame::new(
+        rows,
+        vec![
+            Column::new(schema::CUSTOMER_ID.into(), customer_column),
+            Column::new("rank".into(), rank_column),
+            Column::new("item".into(), item_column_out),
+            Column::new("score".into(), confidence),
+            Column::new("lift".into(), lift),
+            Column::new("rule".into(), rule_column),
+        ],
+    )?;
+    record
+        .outputs
+        .push(write::write_table(&mut output, &destination, format, hash)?);
+    record.mark("write");
+
+    record.figure("rules", rules.len());
+    record.figure("customers", customers.len());
+    record.figure("customers with a recommendation", reached);
+    record.figure("recommendations", rows);
+    printer.summary("ckm rules recommend", &record.summary_rows());
+    if let Some(path) = &args.output.manifest {
+        record.write(path)?;
+    }
+    Ok(())
+}
