@@ -2,6 +2,9 @@
 //! customer, items not yet bought, scored by the best rule whose whole antecedent the customer
 //! has bought.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
 use anyhow::Result;
 use foldhash::{HashMap, HashMapExt};
 use polars::prelude::*;
@@ -191,55 +194,118 @@ pub fn run(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
         rejects::report(record, &printer, lines, skipped, "used", written);
     }
 
-    // Rules by the smallest item of their antecedent: a customer reaches a rule through that
-    // item, so each rule is looked at only for customers who may have bought it all.
+    // Rules ranked once, best first (confidence, then lift, then file order): comparing two
+    // rules is then comparing two numbers.
+    let mut ranking: Vec<u32> = (0..rules.len() as u32).collect();
+    ranking.sort_by(|&a, &b| {
+        let (ra, rb) = (&rules[a as usize], &rules[b as usize]);
+        rb.confidence
+            .total_cmp(&ra.confidence)
+            .then(rb.lift.total_cmp(&ra.lift))
+            .then(a.cmp(&b))
+    });
+    let mut rank_of = vec![0u32; rules.len()];
+    for (rank, &r) in ranking.iter().enumerate() {
+        rank_of[r as usize] = rank as u32;
+    }
+    // A rule with one item in its antecedent is filed under that item; a longer antecedent
+    // under the pair of its two items the fewest customers bought. A customer reaches a rule
+    // through her items and pairs of items, so rules whose antecedent she cannot have are
+    // mostly never looked at.
+    let mut buyers = vec![0u64; rule_items as usize];
+    for list in &mut bought {
+        list.sort_unstable();
+        list.dedup();
+        for &item in list.iter() {
+            buyers[item as usize] += 1;
+        }
+    }
     let mut by_item: Vec<Vec<u32>> = vec![Vec::new(); rule_items as usize];
-    for (r, rule) in rules.iter().enumerate() {
-        by_item[rule.antecedent[0] as usize].push(r as u32);
+    let mut by_pair: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
+    for &r in &ranking {
+        let rule = &rules[r as usize];
+        if let [only] = rule.antecedent.as_slice() {
+            by_item[*only as usize].push(r);
+            continue;
+        }
+        let mut rarest: Vec<u32> = rule.antecedent.clone();
+        rarest.sort_by_key(|&a| (buyers[a as usize], a));
+        let (a, b) = (rarest[0].min(rarest[1]), rarest[0].max(rarest[1]));
+        by_pair.entry((a, b)).or_default().push(r);
     }
     let top = args.top;
+    // Per customer, the rules reachable through her items are read best first (a merge of
+    // the per-item lists, each in rank order): the first time an item turns up, it comes with
+    // its best rule, so the walk stops once `top` items are found (and the rules tied with
+    // the last of them are read, so ties still go by item name).
     let recommendations: Vec<Vec<(u32, u32)>> = bought
-        .par_iter_mut()
-        .map(|bought| {
-            bought.sort_unstable();
-            bought.dedup();
-            // Best rule per candidate item: highest confidence, then lift, then rule order.
-            let mut best: HashMap<u32, u32> = HashMap::new();
-            for &item in bought.iter() {
-                for &r in &by_item[item as usize] {
-                    let rule = &rules[r as usize];
-                    if !rule.antecedent.iter().all(|a| bought.binary_search(a).is_ok()) {
-                        continue;
-                    }
-                    for &y in &rule.consequent {
-                        if bought.binary_search(&y).is_ok() {
-                            continue;
-                        }
-                        let better = match best.get(&y) {
-                            None => true,
-                            Some(&held) => {
-                                let h = &rules[held as usize];
-                                (rule.confidence, rule.lift) > (h.confidence, h.lift)
-                                    || ((rule.confidence, rule.lift) == (h.confidence, h.lift) && r < held)
+        .par_iter()
+        .map_init(
+            || vec![false; rule_items as usize],
+            |seen, bought| {
+                let mut chosen: Vec<(u32, u32)> = Vec::new();
+                if top == 0 {
+                    return chosen;
+                }
+                let mut lists: Vec<&[u32]> = bought
+                    .iter()
+                    .map(|&i| by_item[i as usize].as_slice())
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                if !by_pair.is_empty() {
+                    for (i, &a) in bought.iter().enumerate() {
+                        for &b in &bought[i + 1..] {
+                            if let Some(list) = by_pair.get(&(a, b)) {
+                                lists.push(list);
                             }
-                        };
-                        if better {
-                            best.insert(y, r);
                         }
                     }
                 }
-            }
-            let mut ranked: Vec<(u32, u32)> = best.into_iter().collect();
-            ranked.sort_by(|a, b| {
-                let (ra, rb) = (&rules[a.1 as usize], &rules[b.1 as usize]);
-                rb.confidence
-                    .total_cmp(&ra.confidence)
-                    .then(rb.lift.total_cmp(&ra.lift))
-                    .then_with(|| items.names[a.0 as usize].cmp(&items.names[b.0 as usize]))
-            });
-            ranked.truncate(top);
-            ranked
-        })
+                let mut heap: BinaryHeap<Reverse<(u32, u32, u32)>> = lists
+                    .iter()
+                    .enumerate()
+                    .map(|(l, list)| Reverse((rank_of[list[0] as usize], l as u32, 0)))
+                    .collect();
+                let mut cutoff: Option<(f64, f64)> = None;
+                while let Some(Reverse((_, l, position))) = heap.pop() {
+                    let list = lists[l as usize];
+                    let r = list[position as usize];
+                    let rule = &rules[r as usize];
+                    if cutoff.is_some_and(|c| c != (rule.confidence, rule.lift)) {
+                        break;
+                    }
+                    if let Some(&next) = list.get(position as usize + 1) {
+                        heap.push(Reverse((rank_of[next as usize], l, position + 1)));
+                    }
+                    if rule.antecedent.len() > 2
+                        && !rule.antecedent.iter().all(|a| bought.binary_search(a).is_ok())
+                    {
+                        continue;
+                    }
+                    for &y in &rule.consequent {
+                        if !seen[y as usize] && bought.binary_search(&y).is_err() {
+                            seen[y as usize] = true;
+                            chosen.push((y, r));
+                        }
+                    }
+                    if cutoff.is_none() && chosen.len() >= top {
+                        cutoff = Some((rule.confidence, rule.lift));
+                    }
+                }
+                for &(y, _) in &chosen {
+                    seen[y as usize] = false;
+                }
+                chosen.sort_by(|a, b| {
+                    let (ra, rb) = (&rules[a.1 as usize], &rules[b.1 as usize]);
+                    rb.confidence
+                        .total_cmp(&ra.confidence)
+                        .then(rb.lift.total_cmp(&ra.lift))
+                        .then_with(|| items.names[a.0 as usize].cmp(&items.names[b.0 as usize]))
+                });
+                chosen.truncate(top);
+                chosen
+            },
+        )
         .collect();
     record.mark("recommend");
 
