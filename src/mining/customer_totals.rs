@@ -280,8 +280,11 @@ impl CustomerTotals {
             .par_iter_mut()
             .enumerate()
             .for_each(|(p, partition)| {
+                // Lines of one order come together and stay together within a partition: the
+                // previous line's customer is remembered, which spares most id lookups.
+                let mut previous: Option<(usize, u32)> = None;
                 for &row in &rows[starts[p]..starts[p + 1]] {
-                    partition.add_line(batch, &hashed, row as usize);
+                    previous = partition.add_line(batch, &hashed, row as usize, previous);
                 }
                 partition.orders.flush_if_due();
                 partition.items.flush_if_due();
@@ -396,11 +399,25 @@ impl Partition {
         }
     }
 
-    fn add_line(&mut self, batch: &LineBatch, hashed: &Hashed, row: usize) {
-        let Some(customer) = batch.customer[row] else {
-            return;
+    /// Adds one line; `previous` is the row and customer number of the partition's previous
+    /// line, and the return value this line's, for the next.
+    fn add_line(
+        &mut self,
+        batch: &LineBatch,
+        hashed: &Hashed,
+        row: usize,
+        previous: Option<(usize, u32)>,
+    ) -> Option<(usize, u32)> {
+        let customer = batch.customer[row]?;
+        let c = match previous {
+            Some((before, c))
+                if hashed.customer[before] == hashed.customer[row]
+                    && batch.customer[before] == Some(customer) =>
+            {
+                c
+            }
+            _ => self.customer_number(customer, hashed.customer[row]),
         };
-        let c = self.customer_number(customer, hashed.customer[row]);
         let r = &mut self.running[c as usize];
         r.lines += 1;
         let ts = batch.ts_ms[row];
@@ -464,6 +481,7 @@ impl Partition {
             r.return_flags += 1;
             r.returns += flag as u32;
         }
+        Some((row, c))
     }
 }
 
