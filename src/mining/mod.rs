@@ -1,11 +1,14 @@
 //! Pure algorithms: slices in, plain structs out. No polars, no files, no printing.
 
+pub mod btyd;
 pub mod clusters;
 pub mod customer_totals;
 pub mod fpgrowth;
 pub mod identity;
+pub mod optimize;
 pub mod outliers;
 pub mod returns;
 pub mod rfm;
 pub mod rules;
 pub mod sequences;
+pub mod special;
