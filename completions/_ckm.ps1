@@ -30,6 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             [CompletionResult]::new('clean', 'clean', [CompletionResultType]::ParameterValue, 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids')
             [CompletionResult]::new('segment', 'segment', [CompletionResultType]::ParameterValue, 'One row per customer: RFM features, scores and segments, k-means clusters, outliers')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions')
+            [CompletionResult]::new('forecast', 'forecast', [CompletionResultType]::ParameterValue, 'Forecasts: customers'' future purchases, survival and value (buy-till-you-die models)')
             [CompletionResult]::new('generate-sample', 'generate-sample', [CompletionResultType]::ParameterValue, 'Write the deterministic sample CRM exports under sample-data/')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Regenerate the man pages and shell completions from these definitions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -270,6 +271,51 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
         'ckm;rules;help;help' {
             break
         }
+        'ckm;forecast' {
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('customers', 'customers', [CompletionResultType]::ParameterValue, 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ckm;forecast;customers' {
+            [CompletionResult]::new('--map', '--map', [CompletionResultType]::ParameterName, 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=''Posting Date''')
+            [CompletionResult]::new('--date-format', '--date-format', [CompletionResultType]::ParameterName, 'Date format for the ts column, strftime style (e.g. ''%d.%m.%Y %H:%M''), instead of detecting it')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing')
+            [CompletionResult]::new('--delimiter', '--delimiter', [CompletionResultType]::ParameterName, 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |')
+            [CompletionResult]::new('--time-unit', '--time-unit', [CompletionResultType]::ParameterName, 'Unit of recency, T and the horizon (purchases are counted per calendar day)')
+            [CompletionResult]::new('--calibration-end', '--calibration-end', [CompletionResultType]::ParameterName, 'End of the calibration period (YYYY-MM-DD); default: the latest transaction''s date')
+            [CompletionResult]::new('--horizon', '--horizon', [CompletionResultType]::ParameterName, 'Forecast horizon, in time units')
+            [CompletionResult]::new('--discount-rate', '--discount-rate', [CompletionResultType]::ParameterName, 'Discount rate per time unit for the CLV')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600')
+            [CompletionResult]::new('--dayfirst', '--dayfirst', [CompletionResultType]::ParameterName, 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year')
+            [CompletionResult]::new('--no-spend', '--no-spend', [CompletionResultType]::ParameterName, 'Skip the Gamma-Gamma spend model (no expected_avg_value or clv)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ckm;forecast;help' {
+            [CompletionResult]::new('customers', 'customers', [CompletionResultType]::ParameterValue, 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ckm;forecast;help;customers' {
+            break
+        }
+        'ckm;forecast;help;help' {
+            break
+        }
         'ckm;generate-sample' {
             [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Folder to write the sample exports into')
             [CompletionResult]::new('--customers', '--customers', [CompletionResultType]::ParameterName, 'Number of customers')
@@ -295,6 +341,7 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             [CompletionResult]::new('clean', 'clean', [CompletionResultType]::ParameterValue, 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids')
             [CompletionResult]::new('segment', 'segment', [CompletionResultType]::ParameterValue, 'One row per customer: RFM features, scores and segments, k-means clusters, outliers')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions')
+            [CompletionResult]::new('forecast', 'forecast', [CompletionResultType]::ParameterValue, 'Forecasts: customers'' future purchases, survival and value (buy-till-you-die models)')
             [CompletionResult]::new('generate-sample', 'generate-sample', [CompletionResultType]::ParameterValue, 'Write the deterministic sample CRM exports under sample-data/')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Regenerate the man pages and shell completions from these definitions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -322,6 +369,13 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             break
         }
         'ckm;help;rules;recommend' {
+            break
+        }
+        'ckm;help;forecast' {
+            [CompletionResult]::new('customers', 'customers', [CompletionResultType]::ParameterValue, 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma')
+            break
+        }
+        'ckm;help;forecast;customers' {
             break
         }
         'ckm;help;generate-sample' {

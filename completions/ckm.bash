@@ -19,6 +19,9 @@ _ckm() {
             ckm,clean)
                 cmd="ckm__subcmd__clean"
                 ;;
+            ckm,forecast)
+                cmd="ckm__subcmd__forecast"
+                ;;
             ckm,generate-docs)
                 cmd="ckm__subcmd__generate__subcmd__docs"
                 ;;
@@ -37,8 +40,23 @@ _ckm() {
             ckm,segment)
                 cmd="ckm__subcmd__segment"
                 ;;
+            ckm__subcmd__forecast,customers)
+                cmd="ckm__subcmd__forecast__subcmd__customers"
+                ;;
+            ckm__subcmd__forecast,help)
+                cmd="ckm__subcmd__forecast__subcmd__help"
+                ;;
+            ckm__subcmd__forecast__subcmd__help,customers)
+                cmd="ckm__subcmd__forecast__subcmd__help__subcmd__customers"
+                ;;
+            ckm__subcmd__forecast__subcmd__help,help)
+                cmd="ckm__subcmd__forecast__subcmd__help__subcmd__help"
+                ;;
             ckm__subcmd__help,clean)
                 cmd="ckm__subcmd__help__subcmd__clean"
+                ;;
+            ckm__subcmd__help,forecast)
+                cmd="ckm__subcmd__help__subcmd__forecast"
                 ;;
             ckm__subcmd__help,generate-docs)
                 cmd="ckm__subcmd__help__subcmd__generate__subcmd__docs"
@@ -57,6 +75,9 @@ _ckm() {
                 ;;
             ckm__subcmd__help,segment)
                 cmd="ckm__subcmd__help__subcmd__segment"
+                ;;
+            ckm__subcmd__help__subcmd__forecast,customers)
+                cmd="ckm__subcmd__help__subcmd__forecast__subcmd__customers"
                 ;;
             ckm__subcmd__help__subcmd__rules,mine)
                 cmd="ckm__subcmd__help__subcmd__rules__subcmd__mine"
@@ -98,7 +119,7 @@ _ckm() {
 
     case "${cmd}" in
         ckm)
-            opts="-h -V --audit-log --help --version ingest clean segment rules generate-sample generate-docs help"
+            opts="-h -V --audit-log --help --version ingest clean segment rules forecast generate-sample generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -185,6 +206,132 @@ _ckm() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ckm__subcmd__forecast)
+            opts="-h -V --audit-log --help --version customers help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ckm__subcmd__forecast__subcmd__customers)
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --time-unit --calibration-end --horizon --discount-rate --no-spend --output --format --manifest --quiet --audit-log --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --date-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -W "utf-8 latin-1 windows-1252" -- "${cur}"))
+                    return 0
+                    ;;
+                --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --time-unit)
+                    COMPREPLY=($(compgen -W "day week month" -- "${cur}"))
+                    return 0
+                    ;;
+                --calibration-end)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --horizon)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --discount-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "csv tsv parquet json ndjson arrow" -- "${cur}"))
+                    return 0
+                    ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ckm__subcmd__forecast__subcmd__help)
+            opts="customers help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ckm__subcmd__forecast__subcmd__help__subcmd__customers)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ckm__subcmd__forecast__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ckm__subcmd__generate__subcmd__docs)
             opts="-h -V --out-dir --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -238,7 +385,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__help)
-            opts="ingest clean segment rules generate-sample generate-docs help"
+            opts="ingest clean segment rules forecast generate-sample generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -254,6 +401,34 @@ _ckm() {
         ckm__subcmd__help__subcmd__clean)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ckm__subcmd__help__subcmd__forecast)
+            opts="customers"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ckm__subcmd__help__subcmd__forecast__subcmd__customers)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

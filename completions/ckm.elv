@@ -27,6 +27,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand clean 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids'
             cand segment 'One row per customer: RFM features, scores and segments, k-means clusters, outliers'
             cand rules 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions'
+            cand forecast 'Forecasts: customers'' future purchases, survival and value (buy-till-you-die models)'
             cand generate-sample 'Write the deterministic sample CRM exports under sample-data/'
             cand generate-docs 'Regenerate the man pages and shell completions from these definitions'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -254,6 +255,46 @@ set edit:completion:arg-completer[ckm] = {|@words|
         }
         &'ckm;rules;help;help'= {
         }
+        &'ckm;forecast'= {
+            cand --audit-log 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand customers 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ckm;forecast;customers'= {
+            cand --map 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=''Posting Date'''
+            cand --date-format 'Date format for the ts column, strftime style (e.g. ''%d.%m.%Y %H:%M''), instead of detecting it'
+            cand --encoding 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing'
+            cand --delimiter 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |'
+            cand --time-unit 'Unit of recency, T and the horizon (purchases are counted per calendar day)'
+            cand --calibration-end 'End of the calibration period (YYYY-MM-DD); default: the latest transaction''s date'
+            cand --horizon 'Forecast horizon, in time units'
+            cand --discount-rate 'Discount rate per time unit for the CLV'
+            cand -o 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'
+            cand --output 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'
+            cand --format 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)'
+            cand --manifest 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings'
+            cand --audit-log 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600'
+            cand --dayfirst 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
+            cand --no-spend 'Skip the Gamma-Gamma spend model (no expected_avg_value or clv)'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ckm;forecast;help'= {
+            cand customers 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ckm;forecast;help;customers'= {
+        }
+        &'ckm;forecast;help;help'= {
+        }
         &'ckm;generate-sample'= {
             cand --out-dir 'Folder to write the sample exports into'
             cand --customers 'Number of customers'
@@ -277,6 +318,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand clean 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids'
             cand segment 'One row per customer: RFM features, scores and segments, k-means clusters, outliers'
             cand rules 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions'
+            cand forecast 'Forecasts: customers'' future purchases, survival and value (buy-till-you-die models)'
             cand generate-sample 'Write the deterministic sample CRM exports under sample-data/'
             cand generate-docs 'Regenerate the man pages and shell completions from these definitions'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -297,6 +339,11 @@ set edit:completion:arg-completer[ckm] = {|@words|
         &'ckm;help;rules;sequences'= {
         }
         &'ckm;help;rules;recommend'= {
+        }
+        &'ckm;help;forecast'= {
+            cand customers 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma'
+        }
+        &'ckm;help;forecast;customers'= {
         }
         &'ckm;help;generate-sample'= {
         }

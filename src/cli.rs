@@ -48,6 +48,9 @@ pub enum Command {
     /// Frequent itemsets and association rules (FP-Growth) from baskets or transactions
     #[command(after_help = RULES_HELP, args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Rules(RulesArgs),
+    /// Forecasts: customers' future purchases, survival and value (buy-till-you-die models)
+    #[command(subcommand)]
+    Forecast(ForecastVerb),
     /// Write the deterministic sample CRM exports under sample-data/
     #[command(hide = true)]
     GenerateSample(GenerateSampleArgs),
@@ -274,6 +277,7 @@ impl Command {
             Command::Clean(_) => "clean",
             Command::Segment(_) => "segment",
             Command::Rules(_) => "rules",
+            Command::Forecast(_) => "forecast",
             Command::GenerateSample(_) => "generate-sample",
             Command::GenerateDocs(_) => "generate-docs",
         }
@@ -380,6 +384,64 @@ pub struct SegmentArgs {
 
     #[command(flatten)]
     pub privacy: PrivacyArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ForecastVerb {
+    /// Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma
+    Customers(Box<ForecastCustomersArgs>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TimeUnit {
+    Day,
+    Week,
+    Month,
+}
+
+impl TimeUnit {
+    pub fn days(self) -> f64 {
+        match self {
+            TimeUnit::Day => 1.0,
+            TimeUnit::Week => 7.0,
+            // The mean Gregorian month.
+            TimeUnit::Month => 365.2425 / 12.0,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ForecastCustomersArgs {
+    /// The transactions table, or a summary table with frequency, recency and T (and
+    /// monetary_value) per customer; `-` for stdin
+    #[arg(value_name = "INPUT")]
+    pub input: String,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// Unit of recency, T and the horizon (purchases are counted per calendar day)
+    #[arg(long, value_enum, default_value_t = TimeUnit::Week)]
+    pub time_unit: TimeUnit,
+
+    /// End of the calibration period (YYYY-MM-DD); default: the latest transaction's date
+    #[arg(long, value_name = "DATE")]
+    pub calibration_end: Option<String>,
+
+    /// Forecast horizon, in time units
+    #[arg(long, default_value_t = 52.0, value_name = "N")]
+    pub horizon: f64,
+
+    /// Discount rate per time unit for the CLV
+    #[arg(long, default_value_t = 0.0, value_name = "RATE")]
+    pub discount_rate: f64,
+
+    /// Skip the Gamma-Gamma spend model (no expected_avg_value or clv)
+    #[arg(long)]
+    pub no_spend: bool,
 
     #[command(flatten)]
     pub output: OutputArgs,

@@ -2,6 +2,7 @@
 //! the summary.
 
 pub mod clean;
+pub mod forecast;
 pub mod generate_docs;
 pub mod generate_sample;
 pub mod ingest;

@@ -7,6 +7,9 @@
 //! triple, weighted by how many customers share it. Standard errors come from the inverse of
 //! a Hessian taken by differencing the analytic gradient.
 
+// Small dense matrices read most plainly with index loops.
+#![allow(clippy::needless_range_loop)]
+
 use crate::mining::optimize::lbfgs;
 use crate::mining::special::{digamma, ln_beta, ln_gamma, ln_hyp2f1};
 
@@ -84,8 +87,8 @@ fn bgnbd_one(p: &[f64], c: &Rft) -> (f64, [f64; 4]) {
     let d_r = digamma(r + x) - digamma(r) + alpha.ln()
         - w1 * (alpha + t).ln()
         - if x > 0.0 { w2 * (alpha + tx).ln() } else { 0.0 };
-    let d_alpha = r / alpha - w1 * (r + x) / (alpha + t)
-        - if x > 0.0 { w2 * (r + x) / (alpha + tx) } else { 0.0 };
+    let d_alpha =
+        r / alpha - w1 * (r + x) / (alpha + t) - if x > 0.0 { w2 * (r + x) / (alpha + tx) } else { 0.0 };
     let d_a = w1 * du1_da + w2 * du2_da;
     let d_b = w1 * du1_db + w2 * du2_db;
     (value, [d_r, d_alpha, d_a, d_b])
@@ -96,22 +99,23 @@ fn bgnbd_one(p: &[f64], c: &Rft) -> (f64, [f64; 4]) {
 fn gamma_gamma_one(p: &[f64], x: f64, m: f64) -> (f64, [f64; 3]) {
     let (pp, q, g) = (p[0], p[1], p[2]);
     let px = pp * x;
-    let value = ln_gamma(px + q) - ln_gamma(px) - ln_gamma(q) + q * g.ln() + (px - 1.0) * m.ln()
-        + px * x.ln()
-        - (px + q) * (g + m * x).ln();
+    let value =
+        ln_gamma(px + q) - ln_gamma(px) - ln_gamma(q) + q * g.ln() + (px - 1.0) * m.ln() + px * x.ln()
+            - (px + q) * (g + m * x).ln();
     let d_p = x * (digamma(px + q) - digamma(px) + m.ln() + x.ln() - (g + m * x).ln());
     let d_q = digamma(px + q) - digamma(q) + g.ln() - (g + m * x).ln();
     let d_g = q / g - (px + q) / (g + m * x);
     (value, [d_p, d_q, d_g])
 }
 
+/// A weighted row of distinct data: up to three values and the number of customers.
+type Row = (f64, f64, f64, f64);
+/// One row's log-likelihood and gradient in natural parameters.
+type RowLikelihood<'a, const N: usize> = &'a dyn Fn(&[f64], &Row) -> (f64, [f64; N]);
+
 /// Negative total log-likelihood and gradient in log-parameters, from a per-customer
 /// function in natural parameters.
-fn in_log_space<const N: usize>(
-    log_params: &[f64],
-    rows: &[(f64, f64, f64, f64)],
-    one: &dyn Fn(&[f64], &(f64, f64, f64, f64)) -> (f64, [f64; N]),
-) -> (f64, Vec<f64>) {
+fn in_log_space<const N: usize>(log_params: &[f64], rows: &[Row], one: RowLikelihood<N>) -> (f64, Vec<f64>) {
     let p: Vec<f64> = log_params.iter().map(|v| v.exp()).collect();
     let mut value = 0.0;
     let mut gradient = [0.0; N];
@@ -123,18 +127,15 @@ fn in_log_space<const N: usize>(
             gradient[k] += weight * g[k];
         }
     }
-    (
-        -value,
-        (0..N).map(|k| -gradient[k] * p[k]).collect(),
-    )
+    (-value, (0..N).map(|k| -gradient[k] * p[k]).collect())
 }
 
 /// Fits from several starts, keeps the best; standard errors from the Hessian.
 fn fit<const N: usize>(
     names: Vec<&'static str>,
-    rows: &[(f64, f64, f64, f64)],
+    rows: &[Row],
     starts: &[[f64; N]],
-    one: &dyn Fn(&[f64], &(f64, f64, f64, f64)) -> (f64, [f64; N]),
+    one: RowLikelihood<N>,
 ) -> Fit {
     let objective = |lp: &[f64]| in_log_space::<N>(lp, rows, one);
     let mut best: Option<crate::mining::optimize::Minimum> = None;
@@ -169,8 +170,8 @@ fn fit<const N: usize>(
         minus[j] -= h;
         let (_, gp) = objective(&plus);
         let (_, gm) = objective(&minus);
-        for i in 0..N {
-            hessian[i][j] = (gp[i] - gm[i]) / (2.0 * h);
+        for (i, row) in hessian.iter_mut().enumerate() {
+            row[j] = (gp[i] - gm[i]) / (2.0 * h);
         }
     }
     for i in 0..N {
@@ -258,21 +259,16 @@ pub fn fit_bgnbd(customers: &[Rft]) -> Fit {
         [0.1, 1.0, 0.5, 2.0],
         [0.5, (mean_t / 4.0).max(1e-3), 1.5, 3.0],
     ];
-    fit::<4>(
-        vec!["r", "alpha", "a", "b"],
-        &rows,
-        &starts,
-        &|p, row| {
-            bgnbd_one(
-                p,
-                &Rft {
-                    x: row.0,
-                    t_x: row.1,
-                    t: row.2,
-                },
-            )
-        },
-    )
+    fit::<4>(vec!["r", "alpha", "a", "b"], &rows, &starts, &|p, row| {
+        bgnbd_one(
+            p,
+            &Rft {
+                x: row.0,
+                t_x: row.1,
+                t: row.2,
+            },
+        )
+    })
 }
 
 /// Fits Gamma-Gamma (parameters p, q, γ) on (repeat transactions, mean spend) of customers
@@ -294,12 +290,9 @@ pub fn fit_gamma_gamma(spend: &[(f64, f64)]) -> Fit {
     }
     let mean = spend.iter().map(|s| s.1).sum::<f64>() / spend.len().max(1) as f64;
     let starts = [[1.0, 1.0, mean.max(1e-3)], [5.0, 3.0, 10.0], [2.0, 2.0, 1.0]];
-    fit::<3>(
-        vec!["p", "q", "gamma"],
-        &rows,
-        &starts,
-        &|p, row| gamma_gamma_one(p, row.0, row.1),
-    )
+    fit::<3>(vec!["p", "q", "gamma"], &rows, &starts, &|p, row| {
+        gamma_gamma_one(p, row.0, row.1)
+    })
 }
 
 /// P(alive) under BG/NBD.
@@ -347,9 +340,21 @@ mod tests {
     fn gradients_match_differences() {
         let p = [0.4, 5.0, 0.8, 2.5];
         for c in [
-            Rft { x: 0.0, t_x: 0.0, t: 30.0 },
-            Rft { x: 3.0, t_x: 12.0, t: 30.0 },
-            Rft { x: 250.0, t_x: 1000.0, t: 1040.0 },
+            Rft {
+                x: 0.0,
+                t_x: 0.0,
+                t: 30.0,
+            },
+            Rft {
+                x: 3.0,
+                t_x: 12.0,
+                t: 30.0,
+            },
+            Rft {
+                x: 250.0,
+                t_x: 1000.0,
+                t: 1040.0,
+            },
         ] {
             let (_, g) = bgnbd_one(&p, &c);
             for k in 0..4 {
@@ -359,7 +364,11 @@ mod tests {
                 up[k] += h;
                 down[k] -= h;
                 let numeric = (bgnbd_one(&up, &c).0 - bgnbd_one(&down, &c).0) / (2.0 * h);
-                assert!((g[k] - numeric).abs() < 1e-5 * numeric.abs().max(1.0), "{k} {c:?}: {} vs {numeric}", g[k]);
+                assert!(
+                    (g[k] - numeric).abs() < 1e-5 * numeric.abs().max(1.0),
+                    "{k} {c:?}: {} vs {numeric}",
+                    g[k]
+                );
             }
         }
         let p = [6.0, 3.7, 15.0];
@@ -370,7 +379,8 @@ mod tests {
             let mut down = p;
             up[k] += h;
             down[k] -= h;
-            let numeric = (gamma_gamma_one(&up, 4.0, 35.0).0 - gamma_gamma_one(&down, 4.0, 35.0).0) / (2.0 * h);
+            let numeric =
+                (gamma_gamma_one(&up, 4.0, 35.0).0 - gamma_gamma_one(&down, 4.0, 35.0).0) / (2.0 * h);
             assert!((g[k] - numeric).abs() < 1e-5 * numeric.abs().max(1.0));
         }
     }
@@ -378,8 +388,22 @@ mod tests {
     #[test]
     fn a_customer_without_repeats_is_alive_and_long_histories_stay_finite() {
         let p = [0.243, 4.414, 0.793, 2.426];
-        assert_eq!(bgnbd_p_alive(&p, &Rft { x: 0.0, t_x: 0.0, t: 38.0 }), 1.0);
-        let heavy = Rft { x: 500.0, t_x: 2000.0, t: 2080.0 };
+        assert_eq!(
+            bgnbd_p_alive(
+                &p,
+                &Rft {
+                    x: 0.0,
+                    t_x: 0.0,
+                    t: 38.0
+                }
+            ),
+            1.0
+        );
+        let heavy = Rft {
+            x: 500.0,
+            t_x: 2000.0,
+            t: 2080.0,
+        };
         let (ll, g) = bgnbd_one(&p, &heavy);
         assert!(ll.is_finite() && g.iter().all(|v| v.is_finite()));
         let e = bgnbd_expected(&p, &heavy, 52.0);
@@ -405,7 +429,8 @@ mod tests {
             let c = 1.0 / (9.0 * d).sqrt();
             loop {
                 // Normal by Box-Muller.
-                let n = (-2.0 * uniform().max(1e-300).ln()).sqrt() * (2.0 * std::f64::consts::PI * uniform()).cos();
+                let n = (-2.0 * uniform().max(1e-300).ln()).sqrt()
+                    * (2.0 * std::f64::consts::PI * uniform()).cos();
                 let v = (1.0 + c * n).powi(3);
                 if v > 0.0 && uniform().max(1e-300).ln() < 0.5 * n * n + d - d * v + d * v.ln() {
                     return d * v;
@@ -443,10 +468,18 @@ mod tests {
             eprintln!("skipping: ../shared/data/cdnow is absent");
             return;
         };
-        let data: Vec<Rft> = text.lines().skip(1).map(|l| {
-            let f: Vec<f64> = l.split(',').map(|v| v.parse().unwrap()).collect();
-            Rft { x: f[1], t_x: f[2], t: f[3] }
-        }).collect();
+        let data: Vec<Rft> = text
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let f: Vec<f64> = l.split(',').map(|v| v.parse().unwrap()).collect();
+                Rft {
+                    x: f[1],
+                    t_x: f[2],
+                    t: f[3],
+                }
+            })
+            .collect();
         let fit = fit_bgnbd(&data);
         assert!(fit.converged, "{fit:?}");
         for (got, published) in fit.parameters.iter().zip([0.243, 4.414, 0.793, 2.426]) {

@@ -10,14 +10,12 @@ pub struct Minimum {
     pub converged: bool,
 }
 
+/// A function to minimise: its value and gradient at a point.
+pub type Objective<'a> = &'a dyn Fn(&[f64]) -> (f64, Vec<f64>);
+
 /// Minimises `f`, which returns the value and the gradient at a point. Stops when the largest
 /// gradient component is below `gradient_tolerance` or after `max_iterations`.
-pub fn lbfgs(
-    f: &dyn Fn(&[f64]) -> (f64, Vec<f64>),
-    start: &[f64],
-    gradient_tolerance: f64,
-    max_iterations: usize,
-) -> Minimum {
+pub fn lbfgs(f: Objective, start: &[f64], gradient_tolerance: f64, max_iterations: usize) -> Minimum {
     const MEMORY: usize = 8;
     let mut x = start.to_vec();
     let (mut value, mut gradient) = f(&x);
@@ -124,14 +122,14 @@ mod tests {
         let f = |p: &[f64]| {
             let (x, y) = (p[0], p[1]);
             let value = (1.0 - x).powi(2) + 100.0 * (y - x * x).powi(2);
-            let gradient = vec![
-                -2.0 * (1.0 - x) - 400.0 * x * (y - x * x),
-                200.0 * (y - x * x),
-            ];
+            let gradient = vec![-2.0 * (1.0 - x) - 400.0 * x * (y - x * x), 200.0 * (y - x * x)];
             (value, gradient)
         };
         let m = lbfgs(&f, &[-1.2, 1.0], 1e-8, 1000);
         assert!(m.converged, "{m:?}");
-        assert!((m.x[0] - 1.0).abs() < 1e-6 && (m.x[1] - 1.0).abs() < 1e-6, "{m:?}");
+        assert!(
+            (m.x[0] - 1.0).abs() < 1e-6 && (m.x[1] - 1.0).abs() < 1e-6,
+            "{m:?}"
+        );
     }
 }
