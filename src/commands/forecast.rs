@@ -59,14 +59,7 @@ fn read_summary_table(args: &ForecastCustomersArgs) -> Result<Option<Summaries>>
     };
     let monetary_column = find(&["monetary_value", "zbar"]);
     let table = raw.collect()?;
-    let number = |name: &str| -> Result<Vec<Option<f64>>> {
-        let column = table.column(name)?.cast(&DataType::String)?;
-        Ok(column
-            .str()?
-            .iter()
-            .map(|v| v.and_then(|v| v.trim().parse::<f64>().ok()))
-            .collect())
-    };
+    let number = |name: &str| read::numbers_in_text(&table, name);
     let id_column = ["customer_id", "ID", "id"]
         .into_iter()
         .find(|c| columns.contains(c));

@@ -12,8 +12,9 @@ use rayon::prelude::*;
 
 use crate::cli::RecommendArgs;
 use crate::error::CkmError;
+use crate::io::baskets::{self, ItemCodes};
 use crate::io::manifest::RunRecord;
-use crate::io::{self, baskets, read, rejects, schema, write};
+use crate::io::{self, read, rejects, schema, write};
 use crate::printer::Printer;
 
 struct RuleRecord {
@@ -22,25 +23,6 @@ struct RuleRecord {
     confidence: f64,
     lift: f64,
     text: String,
-}
-
-/// Item names to numbers.
-#[derive(Default)]
-struct Items {
-    index: HashMap<String, u32>,
-    names: Vec<String>,
-}
-
-impl Items {
-    fn code(&mut self, name: &str) -> u32 {
-        if let Some(&c) = self.index.get(name) {
-            return c;
-        }
-        let c = self.names.len() as u32;
-        self.index.insert(name.to_string(), c);
-        self.names.push(name.to_string());
-        c
-    }
 }
 
 /// `{a, b}` back to its items.
@@ -54,7 +36,7 @@ fn unbrace(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn read_rules(args: &RecommendArgs, items: &mut Items) -> Result<Vec<RuleRecord>> {
+fn read_rules(args: &RecommendArgs, items: &mut ItemCodes) -> Result<Vec<RuleRecord>> {
     let display = args.rules.display().to_string();
     let spec = read::resolve_inputs(std::slice::from_ref(&display))?
         .pop()
@@ -77,14 +59,7 @@ fn read_rules(args: &RecommendArgs, items: &mut Items) -> Result<Vec<RuleRecord>
         let column = table.column(name)?.cast(&DataType::String)?;
         Ok(column.str()?.iter().map(|v| v.map(String::from)).collect())
     };
-    let number = |name: &str| -> Result<Vec<Option<f64>>> {
-        let column = table.column(name)?.cast(&DataType::String)?;
-        Ok(column
-            .str()?
-            .iter()
-            .map(|v| v.and_then(|v| v.trim().parse::<f64>().ok()))
-            .collect())
-    };
+    let number = |name: &str| read::numbers_in_text(&table, name);
     let (antecedents, consequents) = (text("antecedent")?, text("consequent")?);
     let (confidences, lifts) = (number("confidence")?, number("lift")?);
     let mut rules = Vec::with_capacity(table.height());
@@ -125,7 +100,7 @@ pub fn run(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
     record.parameter("rules", args.rules.display().to_string());
     record.parameter("transactions", &args.transactions);
     record.parameter("top", args.top);
-    let mut items = Items::default();
+    let mut items = ItemCodes::default();
     let rules = read_rules(&args, &mut items)?;
     let rule_items = items.names.len() as u32;
 
@@ -179,8 +154,7 @@ pub fn run(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
             &destination,
             &planned,
             |_| {
-                let item = col(item_column.as_str()).cast(DataType::String);
-                when(item.clone().is_null().or(item.eq(lit(""))))
+                when(baskets::missing_item(&item_column))
                     .then(lit(format!("no {item_column}")))
                     .when(col(schema::CUSTOMER_ID).is_null())
                     .then(lit("no customer_id"))

@@ -42,6 +42,17 @@ pub fn threshold(flag: &str, text: &str, at_most_one: bool) -> Result<Fraction> 
     Ok(fraction)
 }
 
+/// `--min-support`: a fraction of at most 1 and above 0 (0 would make every `what` frequent).
+pub fn min_support_fraction(text: &str, what: &str) -> Result<Fraction> {
+    let fraction = threshold("--min-support", text, true)?;
+    if fraction.numerator == 0 {
+        return Err(CkmError::usage(format!(
+            "--min-support {text}: every {what} would be frequent; give a fraction above 0 (or --min-count)"
+        )));
+    }
+    Ok(fraction)
+}
+
 fn run_mine(args: MineArgs, record: &mut RunRecord) -> Result<()> {
     let printer = Printer::new(args.output.quiet);
     let (destination, format) =
@@ -57,16 +68,10 @@ fn run_mine(args: MineArgs, record: &mut RunRecord) -> Result<()> {
     };
     let min_support = match args.min_count {
         Some(_) => None,
-        None => {
-            let text = args.min_support.as_deref().unwrap_or(DEFAULT_MIN_SUPPORT);
-            let fraction = threshold("--min-support", text, true)?;
-            if fraction.numerator == 0 {
-                return Err(CkmError::usage(format!(
-                    "--min-support {text}: every itemset would be frequent; give a fraction above 0 (or --min-count)"
-                )));
-            }
-            Some(fraction)
-        }
+        None => Some(min_support_fraction(
+            args.min_support.as_deref().unwrap_or(DEFAULT_MIN_SUPPORT),
+            "itemset",
+        )?),
     };
     let min_confidence = threshold("--min-confidence", &args.min_confidence, true)?;
     let min_lift = args

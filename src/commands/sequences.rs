@@ -4,7 +4,7 @@ use anyhow::Result;
 use polars::prelude::*;
 
 use crate::cli::SequenceArgs;
-use crate::commands::rules::threshold;
+use crate::commands::rules::min_support_fraction;
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::{self, baskets, rejects, write};
@@ -20,15 +20,7 @@ pub fn run(args: SequenceArgs, record: &mut RunRecord) -> Result<()> {
     let support_text = args.min_support.as_deref().unwrap_or(DEFAULT_MIN_SUPPORT);
     let min_support = match args.min_count {
         Some(_) => None,
-        None => {
-            let fraction = threshold("--min-support", support_text, true)?;
-            if fraction.numerator == 0 {
-                return Err(CkmError::usage(format!(
-                    "--min-support {support_text}: every pattern would be frequent; give a fraction above 0 (or --min-count)"
-                )));
-            }
-            Some(fraction)
-        }
+        None => Some(min_support_fraction(support_text, "pattern")?),
     };
     let hash = args.output.manifest.is_some() || record.hash_files;
     record.parameter("input", &args.input);

@@ -25,13 +25,13 @@ pub struct Baskets {
 
 /// Item names to dense numbers, in order of first appearance.
 #[derive(Default)]
-struct ItemCodes {
-    index: HashMap<String, u32>,
-    names: Vec<String>,
+pub struct ItemCodes {
+    pub index: HashMap<String, u32>,
+    pub names: Vec<String>,
 }
 
 impl ItemCodes {
-    fn code(&mut self, name: &str) -> u32 {
+    pub fn code(&mut self, name: &str) -> u32 {
         if let Some(&code) = self.index.get(name) {
             return code;
         }
@@ -174,11 +174,16 @@ pub fn item_column(planned: &PlannedInputs, wanted: Option<&str>, input: &str) -
 const BASKET_KEY: &str = "__ckm_basket";
 const ITEM: &str = "__ckm_item";
 
+/// True for lines whose item is missing (null or empty text).
+pub fn missing_item(item_column: &str) -> Expr {
+    let item = col(item_column).cast(DataType::String);
+    item.clone().is_null().or(item.eq(lit("")))
+}
+
 /// Why a transaction line is in no basket, or `None` when it is in one.
 pub fn reject_reason(columns: &Schema, item_column: &str) -> Expr {
     let key = basket_key(columns);
-    let item = col(item_column).cast(DataType::String);
-    when(item.clone().is_null().or(item.eq(lit(""))))
+    when(missing_item(item_column))
         .then(lit(format!("no {item_column}")))
         .when(key.is_null())
         .then(lit("no order_id, and no customer_id and ts to make a basket of"))
@@ -290,8 +295,7 @@ const MS_PER_DAY: i64 = 86_400_000;
 
 /// Why a line is in no customer's history (sequences), or `None`.
 pub fn history_reject_reason(item_column: &str) -> Expr {
-    let item = col(item_column).cast(DataType::String);
-    when(item.clone().is_null().or(item.eq(lit(""))))
+    when(missing_item(item_column))
         .then(lit(format!("no {item_column}")))
         .when(col(schema::CUSTOMER_ID).is_null())
         .then(lit("no customer_id"))

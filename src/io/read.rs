@@ -339,6 +339,17 @@ fn pl_path(path: &Path) -> PlRefPath {
 
 /// Scans a source into a raw frame: the source's own columns (all text for delimited input,
 /// so no value is lost to type inference) plus [`RAW_ROW_INDEX`].
+/// A column of a raw table (read as text) as numbers; `None` where a value is missing or not
+/// a number.
+pub fn numbers_in_text(table: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
+    let column = table.column(name)?.cast(&DataType::String)?;
+    Ok(column
+        .str()?
+        .iter()
+        .map(|v| v.and_then(|v| v.trim().parse::<f64>().ok()))
+        .collect())
+}
+
 pub fn scan_raw(source: &Source) -> Result<LazyFrame> {
     scan_raw_with_numbers(source, &[])
 }
