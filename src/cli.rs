@@ -395,7 +395,8 @@ pub enum ForecastVerb {
     Customers(Box<ForecastCustomersArgs>),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum TimeUnit {
     Day,
     Week,
@@ -423,13 +424,35 @@ pub struct ForecastCustomersArgs {
     #[command(flatten)]
     pub read: ReadArgs,
 
-    /// Unit of recency, T and the horizon (purchases are counted per calendar day)
-    #[arg(long, value_enum, default_value_t = TimeUnit::Week)]
-    pub time_unit: TimeUnit,
+    /// Purchase model: bgnbd (BG/NBD), pareto-nbd (Pareto/NBD) or mbgnbd (MBG/NBD); or the
+    /// path of a model saved with --model-out, to score the input with it instead of fitting
+    /// (a file named like a model needs a directory, e.g. ./bgnbd)
+    #[arg(long, default_value = "bgnbd", value_name = "MODEL|PATH")]
+    pub model: String,
+
+    /// Write the fitted models (kind, parameters, standard errors, log-likelihood, time unit,
+    /// calibration end) as JSON, for scoring later with --model PATH
+    #[arg(long, value_name = "PATH")]
+    pub model_out: Option<PathBuf>,
+
+    /// Unit of recency, T and the horizon (purchases are counted per calendar day);
+    /// default week, or the saved model's
+    #[arg(long, value_enum)]
+    pub time_unit: Option<TimeUnit>,
 
     /// End of the calibration period (YYYY-MM-DD); default: the latest transaction's date
     #[arg(long, value_name = "DATE")]
     pub calibration_end: Option<String>,
+
+    /// End of a holdout period after --calibration-end (YYYY-MM-DD): fit on the calibration
+    /// period, predict the holdout, and compare with what the customers actually bought
+    #[arg(long, value_name = "DATE", requires = "calibration_end")]
+    pub holdout_end: Option<String>,
+
+    /// Write the holdout comparison (mean predicted and actual repeat transactions by
+    /// calibration frequency 0..7+) to this table
+    #[arg(long, value_name = "PATH", requires = "holdout_end")]
+    pub evaluation: Option<String>,
 
     /// Forecast horizon, in time units
     #[arg(long, default_value_t = 52.0, value_name = "N")]

@@ -4,11 +4,16 @@ use anyhow::Result;
 use foldhash::{HashMap, HashMapExt};
 use polars::prelude::*;
 
-use crate::cli::{ForecastCustomersArgs, ForecastVerb};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::cli::{ForecastCustomersArgs, ForecastVerb, TimeUnit};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
+use crate::io::saved_model::{self, SavedFit, SavedModels};
 use crate::io::{self, read, schema, write};
-use crate::mining::btyd::{self, Fit, Rft};
+use crate::mining::btyd::{self, Fit, Model, Rft};
 use crate::printer::Printer;
 
 const MS_PER_DAY: i64 = 86_400_000;
@@ -27,6 +32,9 @@ struct Summaries {
     /// Whether the input has spend at all (a summary table may not).
     has_spend: bool,
     lines: u64,
+    /// Repeat transactions (distinct days) in the holdout period, per customer, when one was
+    /// asked for.
+    holdout: Option<Vec<f64>>,
 }
 
 fn parse_day(text: &str, flag: &str) -> Result<i64> {
@@ -104,12 +112,17 @@ fn read_summary_table(args: &ForecastCustomersArgs) -> Result<Option<Summaries>>
         monetary: monetary.into_iter().map(|m| m.unwrap_or(0.0)).collect(),
         has_spend,
         lines: table.height() as u64,
+        holdout: None,
     }))
 }
 
-/// Summaries from transactions: purchases on one calendar day are one transaction.
+/// Summaries from transactions: purchases on one calendar day are one transaction. With a
+/// holdout end, the days after the calibration end up to it are counted per customer of the
+/// calibration period.
 fn summarise_transactions(
     args: &ForecastCustomersArgs,
+    unit_days: f64,
+    holdout_end_day: Option<i64>,
     record: &mut RunRecord,
     printer: &Printer,
     hash: bool,
@@ -148,6 +161,7 @@ fn summarise_transactions(
     let mut days: Vec<Vec<(i64, f64)>> = Vec::new();
     let mut names: Vec<&str> = Vec::new();
     let (mut unusable, mut after_end) = (0u64, 0u64);
+    let mut holdout_lines: Vec<(&str, i64)> = Vec::new();
     for ((id, t), amount) in ids.iter().zip(ts.iter()).zip(amounts.iter()) {
         let (Some(id), Some(t)) = (id, t) else {
             unusable += 1;
@@ -155,7 +169,10 @@ fn summarise_transactions(
         };
         let day = t.div_euclid(MS_PER_DAY);
         if day > end_day {
-            after_end += 1;
+            match holdout_end_day {
+                Some(holdout_end) if day <= holdout_end => holdout_lines.push((id, day)),
+                _ => after_end += 1,
+            }
             continue;
         }
         let c = *index.entry(id).or_insert_with(|| {
@@ -171,10 +188,33 @@ fn summarise_transactions(
             format!("{unusable} lines without customer_id or ts were left out; run ckm clean to keep them with reasons"),
         );
     }
-    if after_end > 0 {
-        record.figure("lines after the calibration end (not used)", after_end);
+    // Holdout days of the calibration period's customers; later customers are not in the
+    // cohort the models describe.
+    let mut holdout_days: Vec<Vec<i64>> = vec![Vec::new(); names.len()];
+    let mut newcomers = 0u64;
+    for (id, day) in holdout_lines {
+        match index.get(id) {
+            Some(&c) => holdout_days[c].push(day),
+            None => newcomers += 1,
+        }
     }
-    let unit = args.time_unit.days();
+    if newcomers > 0 {
+        record.figure(
+            "holdout lines of customers new in the holdout (not used)",
+            newcomers,
+        );
+    }
+    if after_end > 0 {
+        record.figure(
+            if holdout_end_day.is_some() {
+                "lines after the holdout end (not used)"
+            } else {
+                "lines after the calibration end (not used)"
+            },
+            after_end,
+        );
+    }
+    let unit = unit_days;
     let mut order: Vec<usize> = (0..names.len()).collect();
     order.sort_by(|&a, &b| names[a].cmp(names[b]));
     let mut summaries = Summaries {
@@ -183,8 +223,15 @@ fn summarise_transactions(
         monetary: Vec::with_capacity(order.len()),
         has_spend: true,
         lines,
+        holdout: holdout_end_day.map(|_| Vec::with_capacity(order.len())),
     };
     for c in order {
+        if let Some(holdout) = summaries.holdout.as_mut() {
+            let seen = &mut holdout_days[c];
+            seen.sort_unstable();
+            seen.dedup();
+            holdout.push(seen.len() as f64);
+        }
         let lines = &mut days[c];
         lines.sort_by_key(|l| l.0);
         let mut daily: Vec<(i64, f64)> = Vec::new();
@@ -250,23 +297,129 @@ fn report_fit(record: &mut RunRecord, printer: &Printer, model: &str, fit: &Fit)
     }
 }
 
+/// What the run does with the purchase model: fit one of a kind, or score with a saved one.
+enum Purchases {
+    Fit(Model),
+    Saved(Box<SavedModels>, PathBuf),
+}
+
+fn day_text(day: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(day * MS_PER_DAY)
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// Per distinct (x, t_x, T): P(alive), expected purchases over the horizon, their
+/// discounted sum per time unit (for the CLV), and expected purchases over the holdout.
+struct Scores {
+    p_alive: f64,
+    expected: f64,
+    discounted: f64,
+    holdout: f64,
+}
+
+fn score(
+    model: Model,
+    p: &[f64],
+    c: &Rft,
+    horizon: f64,
+    discount_rate: f64,
+    holdout_length: Option<f64>,
+) -> Scores {
+    let expected = btyd::expected_purchases(model, p, c, horizon);
+    let discounted = if discount_rate == 0.0 {
+        expected
+    } else {
+        // The purchases expected in each time unit, discounted to the calibration end.
+        let mut total = 0.0;
+        let mut before = 0.0;
+        for k in 1..=horizon.ceil() as usize {
+            let upto = btyd::expected_purchases(model, p, c, (k as f64).min(horizon));
+            total += (upto - before) / (1.0 + discount_rate).powi(k as i32);
+            before = upto;
+        }
+        total
+    };
+    Scores {
+        p_alive: btyd::p_alive(model, p, c),
+        expected,
+        discounted,
+        holdout: holdout_length.map_or(0.0, |h| btyd::expected_purchases(model, p, c, h)),
+    }
+}
+
 fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> {
     let printer = Printer::new(args.output.quiet);
     let (destination, format) =
         write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
-    let valid = args.horizon > 0.0 && args.discount_rate >= 0.0;
+    let evaluation_destination = match &args.evaluation {
+        Some(path) if path == "-" => {
+            return Err(CkmError::usage(
+                "--evaluation needs a file path; stdout carries the customer table",
+            ))
+        }
+        Some(path) => Some(write::resolve_destination(Some(path), None)?),
+        None => None,
+    };
+    let valid = args.horizon > 0.0 && args.horizon.is_finite() && args.discount_rate >= 0.0;
     if !valid {
         return Err(CkmError::usage(
             "--horizon must be above 0 and --discount-rate at least 0",
         ));
     }
+    let purchases = match saved_model::model_from_name(&args.model) {
+        Some(model) => Purchases::Fit(model),
+        None => {
+            let path = PathBuf::from(&args.model);
+            if !path.exists() {
+                return Err(CkmError::usage(format!(
+                    "--model '{}': neither bgnbd, pareto-nbd, mbgnbd nor an existing model file",
+                    args.model
+                )));
+            }
+            if args.model_out.is_some() {
+                return Err(CkmError::usage(
+                    "--model-out saves a fit; with --model PATH nothing is fitted",
+                ));
+            }
+            Purchases::Saved(Box::new(saved_model::read_models(&path)?), path)
+        }
+    };
+    let time_unit = match (&purchases, args.time_unit) {
+        (Purchases::Saved(saved, path), Some(unit)) if unit != saved.time_unit => {
+            return Err(CkmError::usage(
+                format!(
+                    "--time-unit {unit:?} differs from the {:?} the model {} was fitted in; leave it out",
+                    saved.time_unit,
+                    path.display()
+                )
+                .to_lowercase(),
+            ))
+        }
+        (Purchases::Saved(saved, _), _) => saved.time_unit,
+        (Purchases::Fit(_), unit) => unit.unwrap_or(TimeUnit::Week),
+    };
     let hash = args.output.manifest.is_some() || record.hash_files;
     record.parameter("input", &args.input);
-    record.parameter("time_unit", format!("{:?}", args.time_unit).to_lowercase());
+    record.parameter("model", &args.model);
+    record.parameter("time_unit", format!("{time_unit:?}").to_lowercase());
     record.parameter("horizon", args.horizon);
     record.parameter("discount_rate", args.discount_rate);
+    record.parameter("holdout_end", &args.holdout_end);
+    let holdout_end_day = args
+        .holdout_end
+        .as_deref()
+        .map(|d| parse_day(d, "--holdout-end"))
+        .transpose()?;
+    let mut calibration_end_text = None;
+    let mut holdout_length = None;
     let data = match read_summary_table(&args)? {
         Some(summaries) => {
+            if args.holdout_end.is_some() {
+                return Err(CkmError::usage(
+                    "--holdout-end needs the transactions; a summary table has no holdout period",
+                ));
+            }
             record.figure("input", "a summary table (frequency, recency, T)");
             if !summaries.has_spend {
                 record.figure("spend model", "none: the table has no monetary_value");
@@ -274,65 +427,131 @@ fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> 
             summaries
         }
         None => {
-            let (summaries, end_day) = summarise_transactions(&args, record, &printer, hash)?;
-            let end = chrono::DateTime::from_timestamp_millis(end_day * MS_PER_DAY)
-                .map(|d| d.format("%Y-%m-%d").to_string())
-                .unwrap_or_default();
+            let (summaries, end_day) =
+                summarise_transactions(&args, time_unit.days(), holdout_end_day, record, &printer, hash)?;
+            if let Some(holdout_end) = holdout_end_day {
+                if holdout_end <= end_day {
+                    return Err(CkmError::usage(format!(
+                        "--holdout-end {} must come after the calibration end {}",
+                        day_text(holdout_end),
+                        day_text(end_day)
+                    )));
+                }
+                holdout_length = Some((holdout_end - end_day) as f64 / time_unit.days());
+                record.figure("holdout end", day_text(holdout_end));
+            }
+            let end = day_text(end_day);
             record.parameter("calibration_end", &end);
-            record.figure("calibration end", end);
+            record.figure("calibration end", &end);
+            calibration_end_text = Some(end);
             summaries
         }
     };
     record.mark("read");
     let n = data.rft.len();
-    if n < 2 || data.rft.iter().all(|c| c.x == 0.0) {
-        return Err(CkmError::invalid(format!(
-            "{}: {n} customers, {} with a repeat purchase; fitting needs at least 2 customers and some repeat purchases",
-            args.input,
-            data.rft.iter().filter(|c| c.x > 0.0).count()
-        )));
-    }
-    let bgnbd = btyd::fit_bgnbd(&data.rft);
-    report_fit(record, &printer, "BG/NBD", &bgnbd);
+    let repeaters = data.rft.iter().filter(|c| c.x > 0.0).count();
     let spend_pairs: Vec<(f64, f64)> = data
         .rft
         .iter()
         .zip(&data.monetary)
         .map(|(c, &m)| (c.x, m))
         .collect();
-    let spenders = spend_pairs.iter().filter(|(x, m)| *x > 0.0 && *m > 0.0).count();
-    let gamma_gamma = if args.no_spend || !data.has_spend || spenders < 2 {
-        if !args.no_spend && data.has_spend {
-            record.warn(
-                &printer,
-                "fewer than 2 customers with repeat purchases and spend: no spend model".to_string(),
+
+    // The models: fitted here, or read from the saved file.
+    let (model, p, spend, saved_fits) = match &purchases {
+        Purchases::Fit(model) => {
+            if n < 2 || repeaters == 0 {
+                return Err(CkmError::invalid(format!(
+                    "{}: {n} customers, {repeaters} with a repeat purchase; fitting needs at least 2 customers and some repeat purchases",
+                    args.input
+                )));
+            }
+            let fit = btyd::fit_purchases(*model, &data.rft);
+            report_fit(record, &printer, model.label(), &fit);
+            let spenders = spend_pairs.iter().filter(|(x, m)| *x > 0.0 && *m > 0.0).count();
+            let gamma_gamma = if args.no_spend || !data.has_spend || spenders < 2 {
+                if !args.no_spend && data.has_spend {
+                    record.warn(
+                        &printer,
+                        "fewer than 2 customers with repeat purchases and spend: no spend model".to_string(),
+                    );
+                }
+                None
+            } else {
+                let fit = btyd::fit_gamma_gamma(&spend_pairs);
+                report_fit(record, &printer, "Gamma-Gamma", &fit);
+                if fit.parameters[1] <= 1.0 {
+                    record.warn(
+                        &printer,
+                        "Gamma-Gamma: q <= 1, so expected spend is not defined; no CLV".to_string(),
+                    );
+                    None
+                } else {
+                    Some(fit)
+                }
+            };
+            let saved = SavedModels::new(
+                time_unit,
+                calibration_end_text.clone(),
+                SavedFit::new(saved_model::model_name(*model), &fit, n),
+                gamma_gamma
+                    .as_ref()
+                    .map(|g| SavedFit::new("gamma-gamma", g, spenders)),
             );
+            (
+                *model,
+                fit.parameters.clone(),
+                gamma_gamma.map(|g| g.parameters),
+                Some(saved),
+            )
         }
-        None
-    } else {
-        let fit = btyd::fit_gamma_gamma(&spend_pairs);
-        report_fit(record, &printer, "Gamma-Gamma", &fit);
-        if fit.parameters[1] <= 1.0 {
-            record.warn(
-                &printer,
-                "Gamma-Gamma: q <= 1, so expected spend is not defined; no CLV".to_string(),
+        Purchases::Saved(saved, path) => {
+            let model = saved_model::model_from_name(&saved.purchases.kind).ok_or_else(|| {
+                CkmError::invalid(format!(
+                    "{}: unknown purchase model '{}'",
+                    path.display(),
+                    saved.purchases.kind
+                ))
+            })?;
+            let p = saved.purchases.ordered(&model.parameter_names(), path)?;
+            let spend = match (&saved.spend, args.no_spend || !data.has_spend) {
+                (Some(gg), false) => Some(gg.ordered(&["p", "q", "gamma"], path)?),
+                _ => None,
+            };
+            record.figure(
+                "model",
+                format!(
+                    "{} from {} (fitted to {})",
+                    model.label(),
+                    path.display(),
+                    saved.calibration_end.as_deref().unwrap_or("an unknown date")
+                ),
             );
-            None
-        } else {
-            Some(fit)
+            (model, p, spend, None)
         }
     };
     record.mark("fit");
 
-    let p = &bgnbd.parameters;
-    let p_alive: Vec<f64> = data.rft.iter().map(|c| btyd::bgnbd_p_alive(p, c)).collect();
-    let expected: Vec<f64> = data
-        .rft
-        .iter()
-        .map(|c| btyd::bgnbd_expected(p, c, args.horizon))
+    // Scores per distinct (x, t_x, T), shared by the customers that have it.
+    let distinct = btyd::distinct_rows(&data.rft);
+    let scores: Vec<Scores> = distinct
+        .par_iter()
+        .map(|(c, _)| score(model, &p, c, args.horizon, args.discount_rate, holdout_length))
         .collect();
+    let key = |c: &Rft| (c.x.to_bits(), c.t_x.to_bits(), c.t.to_bits());
+    let of_customer: Vec<&Scores> = data
+        .rft
+        .par_iter()
+        .map(|c| {
+            let i = distinct
+                .binary_search_by_key(&key(c), |(d, _)| key(d))
+                .expect("every customer's triple is among the distinct ones");
+            &scores[i]
+        })
+        .collect();
+    let expected: Vec<f64> = of_customer.iter().map(|s| s.expected).collect();
     let mut columns = vec![
-        Column::new(schema::CUSTOMER_ID.into(), data.ids.clone()),
+        Column::new(schema::CUSTOMER_ID.into(), &data.ids),
         Column::new(
             "frequency".into(),
             data.rft.iter().map(|c| c.x).collect::<Vec<f64>>(),
@@ -342,37 +561,25 @@ fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> 
             data.rft.iter().map(|c| c.t_x).collect::<Vec<f64>>(),
         ),
         Column::new("T".into(), data.rft.iter().map(|c| c.t).collect::<Vec<f64>>()),
-        Column::new("monetary_value".into(), data.monetary.clone()),
-        Column::new("p_alive".into(), p_alive),
-        Column::new("expected_purchases".into(), expected.clone()),
+        Column::new("monetary_value".into(), &data.monetary),
+        Column::new(
+            "p_alive".into(),
+            of_customer.iter().map(|s| s.p_alive).collect::<Vec<f64>>(),
+        ),
+        Column::new("expected_purchases".into(), &expected),
     ];
-    if let Some(gg) = &gamma_gamma {
+    if let Some(gg) = &spend {
         let value: Vec<f64> = data
             .rft
             .iter()
             .zip(&data.monetary)
-            .map(|(c, &m)| btyd::gamma_gamma_expected(&gg.parameters, c.x, m))
+            .map(|(c, &m)| btyd::gamma_gamma_expected(gg, c.x, m))
             .collect();
-        let clv: Vec<f64> = if args.discount_rate == 0.0 {
-            expected.iter().zip(&value).map(|(e, v)| e * v).collect()
-        } else {
-            // Purchases expected in each time unit, discounted to today.
-            let units = args.horizon.ceil() as usize;
-            data.rft
-                .iter()
-                .zip(&value)
-                .map(|(c, v)| {
-                    let mut total = 0.0;
-                    let mut before = 0.0;
-                    for k in 1..=units {
-                        let upto = btyd::bgnbd_expected(p, c, (k as f64).min(args.horizon));
-                        total += (upto - before) * v / (1.0 + args.discount_rate).powi(k as i32);
-                        before = upto;
-                    }
-                    total
-                })
-                .collect()
-        };
+        let clv: Vec<f64> = of_customer
+            .iter()
+            .zip(&value)
+            .map(|(s, v)| s.discounted * v)
+            .collect();
         let mut order: Vec<usize> = (0..clv.len()).collect();
         order.sort_by(|&a, &b| clv[b].total_cmp(&clv[a]).then(a.cmp(&b)));
         let mut rank = vec![0u32; clv.len()];
@@ -383,21 +590,89 @@ fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> 
         columns.push(Column::new("clv".into(), clv));
         columns.push(Column::new("rank".into(), rank));
     }
+    if let Some(actual) = &data.holdout {
+        let predicted: Vec<f64> = of_customer.iter().map(|s| s.holdout).collect();
+        let evaluation = holdout_evaluation(&data.rft, &predicted, actual)?;
+        report_holdout(record, &predicted, actual);
+        if let Some((path, format)) = &evaluation_destination {
+            let mut table = evaluation;
+            record
+                .outputs
+                .push(write::write_table(&mut table, path, *format, hash)?);
+        }
+        columns.push(Column::new("holdout_expected".into(), predicted));
+        columns.push(Column::new("holdout_actual".into(), actual));
+    }
     let mut table = DataFrame::new(n, columns)?;
     record.mark("score");
     record
         .outputs
         .push(write::write_table(&mut table, &destination, format, hash)?);
+    if let (Some(path), Some(saved)) = (&args.model_out, &saved_fits) {
+        saved_model::write_models(path, saved)?;
+        record.figure("model saved to", path.display().to_string());
+    }
     record.mark("write");
     record.figure("lines or rows in", data.lines);
     record.figure("customers", n);
-    record.figure(
-        "with repeat purchases",
-        data.rft.iter().filter(|c| c.x > 0.0).count(),
-    );
+    record.figure("with repeat purchases", repeaters);
     printer.summary("ckm forecast customers", &record.summary_rows());
     if let Some(path) = &args.output.manifest {
         record.write(path)?;
     }
     Ok(())
+}
+
+/// Holdout repeat transactions, predicted and actual, by calibration frequency 0..7+: the
+/// table the BG/NBD and Pareto/NBD papers plot.
+fn holdout_evaluation(rft: &[Rft], predicted: &[f64], actual: &[f64]) -> PolarsResult<DataFrame> {
+    const GROUPS: usize = 8;
+    let mut customers = [0u64; GROUPS];
+    let mut sum_predicted = [0.0; GROUPS];
+    let mut sum_actual = [0.0; GROUPS];
+    for ((c, p), a) in rft.iter().zip(predicted).zip(actual) {
+        let g = (c.x.max(0.0) as usize).min(GROUPS - 1);
+        customers[g] += 1;
+        sum_predicted[g] += p;
+        sum_actual[g] += a;
+    }
+    let mean = |sum: &[f64; GROUPS]| -> Vec<Option<f64>> {
+        (0..GROUPS)
+            .map(|g| (customers[g] > 0).then(|| sum[g] / customers[g] as f64))
+            .collect()
+    };
+    let labels: Vec<String> = (0..GROUPS)
+        .map(|g| {
+            if g == GROUPS - 1 {
+                format!("{g}+")
+            } else {
+                g.to_string()
+            }
+        })
+        .collect();
+    DataFrame::new(
+        GROUPS,
+        vec![
+            Column::new("calibration_frequency".into(), labels),
+            Column::new("customers".into(), customers.to_vec()),
+            Column::new("mean_predicted".into(), mean(&sum_predicted)),
+            Column::new("mean_actual".into(), mean(&sum_actual)),
+        ],
+    )
+}
+
+fn report_holdout(record: &mut RunRecord, predicted: &[f64], actual: &[f64]) {
+    let total_predicted: f64 = predicted.iter().sum();
+    let total_actual: f64 = actual.iter().sum();
+    let mae = predicted
+        .iter()
+        .zip(actual)
+        .map(|(p, a)| (p - a).abs())
+        .sum::<f64>()
+        / predicted.len().max(1) as f64;
+    record.figure(
+        "holdout repeat transactions",
+        format!("predicted {total_predicted:.1}, actual {total_actual:.0}"),
+    );
+    record.figure("holdout MAE per customer", format!("{mae:.4}"));
 }

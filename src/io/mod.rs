@@ -12,6 +12,7 @@ pub mod manifest;
 pub mod privacy;
 pub mod read;
 pub mod rejects;
+pub mod saved_model;
 pub mod schema;
 pub mod segment_map;
 pub mod sniff;

@@ -64,39 +64,331 @@ fn distinct(rft: &[Rft]) -> Vec<(Rft, f64)> {
     out
 }
 
-/// BG/NBD log-likelihood of one customer and its gradient in (r, α, a, b).
-fn bgnbd_one(p: &[f64], c: &Rft) -> (f64, [f64; 4]) {
-    let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
-    let (x, tx, t) = (c.x, c.t_x, c.t);
-    let u1 = ln_beta(a, b + x) - ln_beta(a, b) - (r + x) * (alpha + t).ln();
-    let head = ln_gamma(r + x) - ln_gamma(r) + r * alpha.ln();
-    let ab = digamma(a + b);
-    let du1_da = ab - digamma(a + b + x);
-    let du1_db = digamma(b + x) - digamma(a + b + x) - digamma(b) + ab;
-    let (total, w1, w2, du2_da, du2_db) = if x > 0.0 {
-        let u2 = ln_beta(a + 1.0, b + x - 1.0) - ln_beta(a, b) - (r + x) * (alpha + tx).ln();
-        let m = u1.max(u2);
-        let (e1, e2) = ((u1 - m).exp(), (u2 - m).exp());
-        let total = m + (e1 + e2).ln();
-        (
-            total,
-            e1 / (e1 + e2),
-            e2 / (e1 + e2),
-            digamma(a + 1.0) - digamma(a + b + x) - digamma(a) + ab,
-            digamma(b + x - 1.0) - digamma(a + b + x) - digamma(b) + ab,
-        )
-    } else {
-        (u1, 1.0, 0.0, 0.0, 0.0)
-    };
-    let value = head + total;
-    let d_r = digamma(r + x) - digamma(r) + alpha.ln()
-        - w1 * (alpha + t).ln()
-        - if x > 0.0 { w2 * (alpha + tx).ln() } else { 0.0 };
-    let d_alpha =
-        r / alpha - w1 * (r + x) / (alpha + t) - if x > 0.0 { w2 * (r + x) / (alpha + tx) } else { 0.0 };
-    let d_a = w1 * du1_da + w2 * du2_da;
-    let d_b = w1 * du1_db + w2 * du2_db;
-    (value, [d_r, d_alpha, d_a, d_b])
+/// The purchase-and-dropout models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Model {
+    /// BG/NBD (Fader, Hardie & Lee 2005): a customer may drop out after each repeat purchase.
+    BgNbd,
+    /// Pareto/NBD (Schmittlein, Morrison & Colombo 1987): exponential lifetimes.
+    ParetoNbd,
+    /// MBG/NBD (Batislam, Denizel & Filiztekin 2007): BG/NBD where a customer may also drop
+    /// out right after the first purchase.
+    MbgNbd,
+}
+
+impl Model {
+    pub fn parameter_names(self) -> Vec<&'static str> {
+        match self {
+            Model::ParetoNbd => vec!["r", "alpha", "s", "beta"],
+            Model::BgNbd | Model::MbgNbd => vec!["r", "alpha", "a", "b"],
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Model::BgNbd => "BG/NBD",
+            Model::ParetoNbd => "Pareto/NBD",
+            Model::MbgNbd => "MBG/NBD",
+        }
+    }
+}
+
+/// Terms of the BG/NBD-family likelihood that depend on the parameters and `x` only: rows
+/// are sorted by `x`, and real data have a few hundred distinct `x` among hundreds of
+/// thousands of rows, so these special functions are evaluated once per `x`, not per row.
+struct BetaGeoTerms {
+    x: f64,
+    ln_gamma_rx: f64,
+    digamma_rx: f64,
+    /// ln B(a, b + x + o) − ln B(a, b) and ln B(a + 1, b + x − 1 + o) − ln B(a, b), with
+    /// o = 1 for MBG/NBD and 0 for BG/NBD; the second term exists for MBG/NBD and x > 0.
+    base1: f64,
+    base2: Option<f64>,
+    du1: [f64; 2],
+    du2: [f64; 2],
+}
+
+/// Parameter-only constants of the BG/NBD-family likelihood.
+struct BetaGeoConstants {
+    r: f64,
+    alpha: f64,
+    a: f64,
+    b: f64,
+    /// 1 for MBG/NBD, 0 for BG/NBD.
+    shift: f64,
+    ln_gamma_r: f64,
+    digamma_r: f64,
+    ln_alpha: f64,
+    ln_beta_ab: f64,
+    ln_gamma_a: f64,
+    ln_gamma_a1: f64,
+    digamma_ab: f64,
+    digamma_a: f64,
+    digamma_a1: f64,
+    digamma_b: f64,
+}
+
+impl BetaGeoConstants {
+    fn new(p: &[f64], modified: bool) -> Self {
+        let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
+        Self {
+            r,
+            alpha,
+            a,
+            b,
+            shift: if modified { 1.0 } else { 0.0 },
+            ln_gamma_r: ln_gamma(r),
+            digamma_r: digamma(r),
+            ln_alpha: alpha.ln(),
+            ln_beta_ab: ln_beta(a, b),
+            ln_gamma_a: ln_gamma(a),
+            ln_gamma_a1: ln_gamma(a + 1.0),
+            digamma_ab: digamma(a + b),
+            digamma_a: digamma(a),
+            digamma_a1: digamma(a + 1.0),
+            digamma_b: digamma(b),
+        }
+    }
+
+    fn terms(&self, x: f64) -> BetaGeoTerms {
+        let (a, b, o) = (self.a, self.b, self.shift);
+        let ln_gamma_sum = ln_gamma(a + b + x + o);
+        let digamma_sum = digamma(a + b + x + o);
+        let base1 = self.ln_gamma_a + ln_gamma(b + x + o) - ln_gamma_sum - self.ln_beta_ab;
+        let du1 = [
+            self.digamma_ab - digamma_sum,
+            digamma(b + x + o) - digamma_sum - self.digamma_b + self.digamma_ab,
+        ];
+        let (base2, du2) = if x > 0.0 || o > 0.0 {
+            let second = b + x - 1.0 + o;
+            (
+                Some(self.ln_gamma_a1 + ln_gamma(second) - ln_gamma_sum - self.ln_beta_ab),
+                [
+                    self.digamma_a1 - digamma_sum - self.digamma_a + self.digamma_ab,
+                    digamma(second) - digamma_sum - self.digamma_b + self.digamma_ab,
+                ],
+            )
+        } else {
+            (None, [0.0; 2])
+        };
+        BetaGeoTerms {
+            x,
+            ln_gamma_rx: ln_gamma(self.r + x),
+            digamma_rx: digamma(self.r + x),
+            base1,
+            base2,
+            du1,
+            du2,
+        }
+    }
+
+    /// One customer's log-likelihood and gradient in (r, α, a, b).
+    fn row(&self, terms: &BetaGeoTerms, t_x: f64, t: f64) -> (f64, [f64; 4]) {
+        let (r, alpha) = (self.r, self.alpha);
+        let rx = r + terms.x;
+        let ln_at = (alpha + t).ln();
+        let u1 = terms.base1 - rx * ln_at;
+        let (total, w1, w2, ln_atx) = match terms.base2 {
+            Some(base2) => {
+                let ln_atx = (alpha + t_x).ln();
+                let u2 = base2 - rx * ln_atx;
+                let m = u1.max(u2);
+                let (e1, e2) = ((u1 - m).exp(), (u2 - m).exp());
+                let sum = e1 + e2;
+                (m + sum.ln(), e1 / sum, e2 / sum, ln_atx)
+            }
+            None => (u1, 1.0, 0.0, 0.0),
+        };
+        let value = terms.ln_gamma_rx - self.ln_gamma_r + r * self.ln_alpha + total;
+        let d_r = terms.digamma_rx - self.digamma_r + self.ln_alpha - w1 * ln_at - w2 * ln_atx;
+        let d_alpha = r / alpha - w1 * rx / (alpha + t) - w2 * rx / (alpha + t_x);
+        let d_a = w1 * terms.du1[0] + w2 * terms.du2[0];
+        let d_b = w1 * terms.du1[1] + w2 * terms.du2[1];
+        (value, [d_r, d_alpha, d_a, d_b])
+    }
+}
+
+/// Sum of a chunk of rows sorted by `x` under BG/NBD or MBG/NBD.
+fn beta_geo_chunk(p: &[f64], rows: &[Row], modified: bool) -> (f64, [f64; 4]) {
+    let constants = BetaGeoConstants::new(p, modified);
+    let mut terms: Option<BetaGeoTerms> = None;
+    let mut value = 0.0;
+    let mut gradient = [0.0; 4];
+    for row in rows {
+        if terms.as_ref().is_none_or(|t| t.x != row.0) {
+            terms = Some(constants.terms(row.0));
+        }
+        let (v, g) = constants.row(terms.as_ref().expect("just set"), row.1, row.2);
+        value += row.3 * v;
+        for k in 0..4 {
+            gradient[k] += row.3 * g[k];
+        }
+    }
+    (value, gradient)
+}
+
+/// ln of G(z) = Σₖ (p)ₖ / (q)ₖ zᵏ (that is, 2F1(1, p; q; z)) for 0 ≤ z < 1 and 0 < p < q,
+/// with the derivatives of ln G in p, q and z. Each term is at most z times the one before,
+/// so the series converges geometrically and never overflows.
+fn ln_series_1pq(p: f64, q: f64, z: f64) -> (f64, [f64; 3]) {
+    let mut term = 1.0;
+    let mut sum = 1.0;
+    // Σ term_k · ∂ln term_k/∂p, ∂q and k (for ∂z).
+    let (mut dp, mut dq, mut dz) = (0.0, 0.0, 0.0);
+    let (mut lp, mut lq) = (0.0, 0.0);
+    for k in 0..MAX_SERIES_TERMS {
+        let kf = k as f64;
+        lp += 1.0 / (p + kf);
+        lq += 1.0 / (q + kf);
+        term *= (p + kf) / (q + kf) * z;
+        sum += term;
+        dp += term * lp;
+        dq -= term * lq;
+        dz += term * (kf + 1.0);
+        if term < 1e-17 * sum {
+            break;
+        }
+    }
+    let dz = if z > 0.0 { dz / z / sum } else { p / q };
+    (sum.ln(), [dp / sum, dq / sum, dz])
+}
+
+/// Series beyond this many terms are cut: with z within 10⁻⁵ of 1 the tail is still small
+/// next to the sum, and no real customer comes that close.
+const MAX_SERIES_TERMS: usize = 2_000_000;
+
+/// Pareto/NBD parameter-only constants and the per-x terms.
+struct ParetoConstants {
+    r: f64,
+    alpha: f64,
+    s: f64,
+    beta: f64,
+    ln_gamma_r: f64,
+    digamma_r: f64,
+    ln_alpha: f64,
+    ln_beta: f64,
+    ln_s: f64,
+}
+
+impl ParetoConstants {
+    fn new(p: &[f64]) -> Self {
+        Self {
+            r: p[0],
+            alpha: p[1],
+            s: p[2],
+            beta: p[3],
+            ln_gamma_r: ln_gamma(p[0]),
+            digamma_r: digamma(p[0]),
+            ln_alpha: p[1].ln(),
+            ln_beta: p[3].ln(),
+            ln_s: p[2].ln(),
+        }
+    }
+
+    /// ln F(t) with F(t) = (r+s+x) ∫ₜ^∞ (α+τ)^−(r+x) (β+τ)^−(s+1) dτ, in the closed form of
+    /// Fader & Hardie's note after Euler's transformation of its 2F1 (which leaves a series
+    /// of positive terms shrinking at least geometrically), and its gradient in
+    /// (r, α, s, β).
+    fn ln_tail(&self, x: f64, t: f64) -> (f64, [f64; 4]) {
+        let (r, alpha, s, beta) = (self.r, self.alpha, self.s, self.beta);
+        let (at, bt) = (alpha + t, beta + t);
+        let q = r + s + x + 1.0;
+        if alpha >= beta {
+            // F = G(z) (α+t)^−(r+x) (β+t)^−s, G = 2F1(1, r+x; r+s+x+1; z), z = (α−β)/(α+t).
+            let z = (alpha - beta) / at;
+            let (ln_g, [gp, gq, gz]) = ln_series_1pq(r + x, q, z);
+            let value = ln_g - (r + x) * at.ln() - s * bt.ln();
+            (
+                value,
+                [
+                    gp + gq - at.ln(),
+                    gz * bt / (at * at) - (r + x) / at,
+                    gq - bt.ln(),
+                    -gz / at - s / bt,
+                ],
+            )
+        } else {
+            // F = G(z) (α+t)^(1−r−x) (β+t)^−(s+1), G = 2F1(1, s+1; r+s+x+1; z),
+            // z = (β−α)/(β+t).
+            let z = (beta - alpha) / bt;
+            let (ln_g, [gp, gq, gz]) = ln_series_1pq(s + 1.0, q, z);
+            let value = ln_g + (1.0 - r - x) * at.ln() - (s + 1.0) * bt.ln();
+            (
+                value,
+                [
+                    gq - at.ln(),
+                    -gz / bt + (1.0 - r - x) / at,
+                    gp + gq - bt.ln(),
+                    gz * at / (bt * bt) - (s + 1.0) / bt,
+                ],
+            )
+        }
+    }
+
+    /// ln of the bracket of the likelihood, E + s/(r+s+x) (F(t_x) − F(T)) with
+    /// E = (α+T)^−(r+x) (β+T)^−s, the share of E in it (which is P(alive)), and its gradient.
+    fn ln_bracket(&self, x: f64, t_x: f64, t: f64) -> (f64, f64, [f64; 4]) {
+        let (r, alpha, s, beta) = (self.r, self.alpha, self.s, self.beta);
+        let ln_e = -(r + x) * (alpha + t).ln() - s * (beta + t).ln();
+        let d_e = [
+            -(alpha + t).ln(),
+            -(r + x) / (alpha + t),
+            -(beta + t).ln(),
+            -s / (beta + t),
+        ];
+        if t_x >= t {
+            return (ln_e, 1.0, d_e);
+        }
+        let (ln_f1, d_f1) = self.ln_tail(x, t_x);
+        let (ln_f2, d_f2) = self.ln_tail(x, t);
+        // ln k with k = s / (r+s+x), and ln(F1 − F2) = ln F1 + ln(1 − F2/F1).
+        let ln_k = self.ln_s - (r + s + x).ln();
+        let d_k = [-1.0 / (r + s + x), 0.0, 1.0 / s - 1.0 / (r + s + x), 0.0];
+        let ratio = (ln_f2 - ln_f1).exp();
+        let ln_died = ln_k + ln_f1 + (-ratio).ln_1p();
+        let m = ln_e.max(ln_died);
+        let total = m + ((ln_e - m).exp() + (ln_died - m).exp()).ln();
+        let w_e = (ln_e - total).exp();
+        let w_died = (ln_died - total).exp();
+        // (k F1 / bracket) and (k F2 / bracket) weigh the two tails' gradients without
+        // dividing by F1 − F2, which vanishes as t_x approaches T.
+        let w_f1 = (ln_k + ln_f1 - total).exp();
+        let w_f2 = (ln_k + ln_f2 - total).exp();
+        let mut gradient = [0.0; 4];
+        for j in 0..4 {
+            gradient[j] = w_e * d_e[j] + w_died * d_k[j] + w_f1 * d_f1[j] - w_f2 * d_f2[j];
+        }
+        (total, w_e, gradient)
+    }
+}
+
+/// Sum of a chunk of rows sorted by `x` under Pareto/NBD (Fader & Hardie 2005, "A note on
+/// deriving the Pareto/NBD model and related expressions", eq. 22).
+fn pareto_chunk(p: &[f64], rows: &[Row]) -> (f64, [f64; 4]) {
+    let c = ParetoConstants::new(p);
+    let mut cached: Option<(f64, f64, f64)> = None;
+    let mut value = 0.0;
+    let mut gradient = [0.0; 4];
+    for row in rows {
+        let x = row.0;
+        if cached.is_none_or(|(cx, _, _)| cx != x) {
+            cached = Some((x, ln_gamma(c.r + x), digamma(c.r + x)));
+        }
+        let (_, ln_gamma_rx, digamma_rx) = cached.expect("just set");
+        let (ln_bracket, _, g) = c.ln_bracket(x, row.1, row.2);
+        let v = ln_gamma_rx - c.ln_gamma_r + c.r * c.ln_alpha + c.s * c.ln_beta + ln_bracket;
+        let head = [
+            digamma_rx - c.digamma_r + c.ln_alpha,
+            c.r / c.alpha,
+            c.ln_beta,
+            c.s / c.beta,
+        ];
+        value += row.3 * v;
+        for k in 0..4 {
+            gradient[k] += row.3 * (head[k] + g[k]);
+        }
+    }
+    (value, gradient)
 }
 
 /// Gamma-Gamma log-likelihood of one customer's mean spend `m` over `x` repeat
@@ -115,30 +407,18 @@ fn gamma_gamma_one(p: &[f64], x: f64, m: f64) -> (f64, [f64; 3]) {
 
 /// A weighted row of distinct data: up to three values and the number of customers.
 type Row = (f64, f64, f64, f64);
-/// One row's log-likelihood and gradient in natural parameters.
-type RowLikelihood<'a, const N: usize> = &'a (dyn Fn(&[f64], &Row) -> (f64, [f64; N]) + Sync);
+/// A chunk of rows' total log-likelihood and gradient in natural parameters.
+type ChunkLikelihood<'a, const N: usize> = &'a (dyn Fn(&[f64], &[Row]) -> (f64, [f64; N]) + Sync);
 
-/// Negative total log-likelihood and gradient in log-parameters, from a per-customer
-/// function in natural parameters.
-fn in_log_space<const N: usize>(log_params: &[f64], rows: &[Row], one: RowLikelihood<N>) -> (f64, Vec<f64>) {
+/// Negative total log-likelihood and gradient in log-parameters.
+fn in_log_space<const N: usize>(
+    log_params: &[f64],
+    rows: &[Row],
+    chunk: ChunkLikelihood<N>,
+) -> (f64, Vec<f64>) {
     let p: Vec<f64> = log_params.iter().map(|v| v.exp()).collect();
     // Fixed chunks summed in order: the same total on any number of threads.
-    let partial: Vec<(f64, [f64; N])> = rows
-        .par_chunks(ROWS_PER_TASK)
-        .map(|chunk| {
-            let mut value = 0.0;
-            let mut gradient = [0.0; N];
-            for row in chunk {
-                let (v, g) = one(&p, row);
-                let weight = row.3;
-                value += weight * v;
-                for k in 0..N {
-                    gradient[k] += weight * g[k];
-                }
-            }
-            (value, gradient)
-        })
-        .collect();
+    let partial: Vec<(f64, [f64; N])> = rows.par_chunks(ROWS_PER_TASK).map(|c| chunk(&p, c)).collect();
     let mut value = 0.0;
     let mut gradient = [0.0; N];
     for (v, g) in partial {
@@ -150,34 +430,72 @@ fn in_log_space<const N: usize>(log_params: &[f64], rows: &[Row], one: RowLikeli
     (-value, (0..N).map(|k| -gradient[k] * p[k]).collect())
 }
 
+/// Above this many distinct rows, the starting points are compared on a systematic sample
+/// of the rows and only the best is refined on all of them.
+const SAMPLE_ROWS: usize = 20_000;
+
 /// Fits from several starts, keeps the best; standard errors from the Hessian.
 fn fit<const N: usize>(
     names: Vec<&'static str>,
     rows: &[Row],
     starts: &[[f64; N]],
-    one: RowLikelihood<N>,
+    chunk: ChunkLikelihood<N>,
 ) -> Fit {
-    let objective = |lp: &[f64]| in_log_space::<N>(lp, rows, one);
-    let mut best: Option<crate::mining::optimize::Minimum> = None;
-    for start in starts {
-        let log_start: Vec<f64> = start.iter().map(|v| v.ln()).collect();
-        // The gradient of a sum over many customers: the tolerance grows with the total.
-        let tolerance = 1e-6 * objective(&log_start).0.abs().max(1.0).sqrt();
-        let m = lbfgs(&objective, &log_start, tolerance, 1000);
-        // A converged run beats one that is not unless the latter is clearly better.
-        let better = |b: &crate::mining::optimize::Minimum| {
-            let margin = 1e-9 * b.value.abs().max(1.0);
-            match (m.converged, b.converged) {
-                (true, false) => m.value < b.value + margin,
-                (false, true) => m.value < b.value - margin,
-                _ => m.value < b.value,
+    let minimise = |rows: &[Row], starts: &[Vec<f64>]| {
+        let objective = |lp: &[f64]| in_log_space::<N>(lp, rows, chunk);
+        let mut best: Option<crate::mining::optimize::Minimum> = None;
+        for log_start in starts {
+            // The gradient of a sum over many customers: the tolerance grows with the total.
+            let tolerance = 1e-6 * objective(log_start).0.abs().max(1.0).sqrt();
+            let m = lbfgs(&objective, log_start, tolerance, 1000);
+            // A converged run beats one that is not unless the latter is clearly better.
+            let better = |b: &crate::mining::optimize::Minimum| {
+                let margin = 1e-9 * b.value.abs().max(1.0);
+                match (m.converged, b.converged) {
+                    (true, false) => m.value < b.value + margin,
+                    (false, true) => m.value < b.value - margin,
+                    _ => m.value < b.value,
+                }
+            };
+            if m.value.is_finite() && best.as_ref().is_none_or(better) {
+                best = Some(m);
             }
-        };
-        if m.value.is_finite() && best.as_ref().is_none_or(better) {
-            best = Some(m);
         }
-    }
-    let best = best.expect("at least one start");
+        best
+    };
+    let log_starts: Vec<Vec<f64>> = starts
+        .iter()
+        .map(|s| s.iter().map(|v| v.ln()).collect())
+        .collect();
+    let best = if rows.len() > SAMPLE_ROWS {
+        // Every k-th row, standing for k rows' customers: the rows are sorted by (x, t_x, T),
+        // so the sample spreads over all of them.
+        let step = rows.len().div_ceil(SAMPLE_ROWS);
+        let sample: Vec<Row> = rows
+            .iter()
+            .step_by(step)
+            .map(|&(a, b, c, n)| (a, b, c, n * step as f64))
+            .collect();
+        let from_sample = minimise(&sample, &log_starts).map(|m| m.x);
+        let mut refined_starts: Vec<Vec<f64>> = from_sample.into_iter().collect();
+        // The sample's best, and should the sample mislead, every fixed start as well.
+        match minimise(rows, &refined_starts) {
+            Some(m) if m.converged => Some(m),
+            _ => {
+                refined_starts.extend(log_starts.iter().cloned());
+                minimise(rows, &refined_starts)
+            }
+        }
+    } else {
+        minimise(rows, &log_starts)
+    };
+    let objective = |lp: &[f64]| in_log_space::<N>(lp, rows, chunk);
+    let best = best.unwrap_or_else(|| crate::mining::optimize::Minimum {
+        x: log_starts[0].clone(),
+        value: f64::NAN,
+        iterations: 0,
+        converged: false,
+    });
     let parameters: Vec<f64> = best.x.iter().map(|v| v.exp()).collect();
     // Hessian of the negative log-likelihood in log-parameters, by central differences of
     // the analytic gradient; the delta method turns its inverse into natural units.
@@ -267,28 +585,37 @@ fn invert(matrix: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
     Some(a.into_iter().map(|r| r[n..].to_vec()).collect())
 }
 
-/// Fits BG/NBD (parameters r, α, a, b).
-pub fn fit_bgnbd(customers: &[Rft]) -> Fit {
-    let rows: Vec<(f64, f64, f64, f64)> = distinct(customers)
+/// Distinct rows of customers' (x, t_x, T), sorted, with the number of customers of each.
+pub fn distinct_rows(customers: &[Rft]) -> Vec<(Rft, f64)> {
+    distinct(customers)
+}
+
+/// Fits a purchase model (parameters r, α, a, b or r, α, s, β).
+pub fn fit_purchases(model: Model, customers: &[Rft]) -> Fit {
+    let rows: Vec<Row> = distinct(customers)
         .into_iter()
         .map(|(c, n)| (c.x, c.t_x, c.t, n))
         .collect();
     let mean_t = customers.iter().map(|c| c.t).sum::<f64>() / customers.len().max(1) as f64;
-    let starts = [
-        [1.0, mean_t.max(1e-3), 1.0, 1.0],
-        [0.1, 1.0, 0.5, 2.0],
-        [0.5, (mean_t / 4.0).max(1e-3), 1.5, 3.0],
-    ];
-    fit::<4>(vec!["r", "alpha", "a", "b"], &rows, &starts, &|p, row| {
-        bgnbd_one(
-            p,
-            &Rft {
-                x: row.0,
-                t_x: row.1,
-                t: row.2,
-            },
-        )
-    })
+    let scale = mean_t.max(1e-3);
+    let starts = match model {
+        Model::ParetoNbd => [
+            [1.0, scale, 1.0, scale],
+            [0.5, scale / 4.0, 0.5, scale / 4.0],
+            [0.1, 1.0, 2.0, 10.0 * scale],
+        ],
+        Model::BgNbd | Model::MbgNbd => [
+            [1.0, scale, 1.0, 1.0],
+            [0.1, 1.0, 0.5, 2.0],
+            [0.5, scale / 4.0, 1.5, 3.0],
+        ],
+    };
+    let chunk: ChunkLikelihood<4> = match model {
+        Model::BgNbd => &|p, rows| beta_geo_chunk(p, rows, false),
+        Model::MbgNbd => &|p, rows| beta_geo_chunk(p, rows, true),
+        Model::ParetoNbd => &pareto_chunk,
+    };
+    fit::<4>(model.parameter_names(), &rows, &starts, chunk)
 }
 
 /// Fits Gamma-Gamma (parameters p, q, γ) on (repeat transactions, mean spend) of customers
@@ -310,36 +637,72 @@ pub fn fit_gamma_gamma(spend: &[(f64, f64)]) -> Fit {
     }
     let mean = spend.iter().map(|s| s.1).sum::<f64>() / spend.len().max(1) as f64;
     let starts = [[1.0, 1.0, mean.max(1e-3)], [5.0, 3.0, 10.0], [2.0, 2.0, 1.0]];
-    fit::<3>(vec!["p", "q", "gamma"], &rows, &starts, &|p, row| {
-        gamma_gamma_one(p, row.0, row.1)
+    fit::<3>(vec!["p", "q", "gamma"], &rows, &starts, &|p, rows| {
+        let mut value = 0.0;
+        let mut gradient = [0.0; 3];
+        for row in rows {
+            let (v, g) = gamma_gamma_one(p, row.0, row.1);
+            value += row.3 * v;
+            for k in 0..3 {
+                gradient[k] += row.3 * g[k];
+            }
+        }
+        (value, gradient)
     })
 }
 
-/// P(alive) under BG/NBD.
-pub fn bgnbd_p_alive(p: &[f64], c: &Rft) -> f64 {
-    if c.x <= 0.0 {
+/// P(alive) at the end of calibration.
+pub fn p_alive(model: Model, p: &[f64], c: &Rft) -> f64 {
+    match model {
+        Model::BgNbd => p_alive_beta_geo(p, c, 0.0),
+        Model::MbgNbd => p_alive_beta_geo(p, c, 1.0),
+        Model::ParetoNbd => ParetoConstants::new(p).ln_bracket(c.x, c.t_x, c.t).1,
+    }
+}
+
+/// Expected repeat transactions in the next `horizon` time units, given the customer's
+/// history: BG/NBD Fader, Hardie & Lee (2005) eq. 10; MBG/NBD Batislam et al. (2007);
+/// Pareto/NBD Schmittlein et al. (1987) as in Fader & Hardie's note, eq. 25.
+pub fn expected_purchases(model: Model, p: &[f64], c: &Rft, horizon: f64) -> f64 {
+    let (r, alpha) = (p[0], p[1]);
+    let (x, t) = (c.x, c.t);
+    match model {
+        Model::BgNbd | Model::MbgNbd => {
+            let (a, b) = (p[2], p[3]);
+            // BG/NBD: 2F1(r+x, b+x; a+b+x−1; z); MBG/NBD: 2F1(r+x, b+x+1; a+b+x; z).
+            let o = if model == Model::MbgNbd { 1.0 } else { 0.0 };
+            let z = horizon / (alpha + t + horizon);
+            let ln_f = ln_hyp2f1(r + x, b + x + o, a + b + x - 1.0 + o, z);
+            let grown = (r + x) * ((alpha + t) / (alpha + t + horizon)).ln() + ln_f;
+            // 1 − e^grown without cancellation when grown is near 0.
+            let inner = -grown.exp_m1();
+            let first = (a + b + x - 1.0 + o) / (a - 1.0) * inner;
+            first * p_alive_beta_geo(p, c, o)
+        }
+        Model::ParetoNbd => {
+            let (s, beta) = (p[2], p[3]);
+            let alive = p_alive(model, p, c);
+            let rate = (r + x) * (beta + t) / (alpha + t);
+            let ln_ratio = ((beta + t) / (beta + t + horizon)).ln();
+            let growth = if (s - 1.0).abs() < 1e-9 {
+                -ln_ratio
+            } else {
+                -((s - 1.0) * ln_ratio).exp_m1() / (s - 1.0)
+            };
+            rate * growth * alive
+        }
+    }
+}
+
+/// P(alive) of the BG/NBD family written for [`expected_purchases`], where a BG/NBD
+/// customer without repeats is alive.
+fn p_alive_beta_geo(p: &[f64], c: &Rft, shift: f64) -> f64 {
+    if shift == 0.0 && c.x <= 0.0 {
         return 1.0;
     }
     let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
-    let ln_ratio = (a / (b + c.x - 1.0)).ln() + (r + c.x) * ((alpha + c.t) / (alpha + c.t_x)).ln();
+    let ln_ratio = (a / (b + c.x - 1.0 + shift)).ln() + (r + c.x) * ((alpha + c.t) / (alpha + c.t_x)).ln();
     1.0 / (1.0 + ln_ratio.exp())
-}
-
-/// Expected repeat transactions in the next `horizon` time units under BG/NBD (Fader, Hardie
-/// & Lee 2005, eq. 10), with 2F1 in log space.
-pub fn bgnbd_expected(p: &[f64], c: &Rft, horizon: f64) -> f64 {
-    let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
-    let (x, t) = (c.x, c.t);
-    let z = horizon / (alpha + t + horizon);
-    let ln_f = ln_hyp2f1(r + x, b + x, a + b + x - 1.0, z);
-    let inner = 1.0 - ((r + x) * ((alpha + t) / (alpha + t + horizon)).ln() + ln_f).exp();
-    let first = (a + b + x - 1.0) / (a - 1.0) * inner;
-    let denominator = if x > 0.0 {
-        1.0 + ((a / (b + x - 1.0)).ln() + (r + x) * ((alpha + t) / (alpha + c.t_x)).ln()).exp()
-    } else {
-        1.0
-    };
-    first / denominator
 }
 
 /// Expected average transaction value under Gamma-Gamma, given `x` repeat transactions of
@@ -356,39 +719,69 @@ pub fn gamma_gamma_expected(p: &[f64], x: f64, m: f64) -> f64 {
 mod tests {
     use super::*;
 
+    fn one(model: Model, p: &[f64], c: &Rft) -> (f64, [f64; 4]) {
+        let rows = [(c.x, c.t_x, c.t, 1.0)];
+        match model {
+            Model::BgNbd => beta_geo_chunk(p, &rows, false),
+            Model::MbgNbd => beta_geo_chunk(p, &rows, true),
+            Model::ParetoNbd => pareto_chunk(p, &rows),
+        }
+    }
+
+    const ROWS: [Rft; 5] = [
+        Rft {
+            x: 0.0,
+            t_x: 0.0,
+            t: 30.0,
+        },
+        Rft {
+            x: 3.0,
+            t_x: 12.0,
+            t: 30.0,
+        },
+        Rft {
+            x: 2.0,
+            t_x: 29.999,
+            t: 30.0,
+        },
+        Rft {
+            x: 1.0,
+            t_x: 5.0,
+            t: 5.0,
+        },
+        Rft {
+            x: 250.0,
+            t_x: 1000.0,
+            t: 1040.0,
+        },
+    ];
+
     #[test]
     fn gradients_match_differences() {
-        let p = [0.4, 5.0, 0.8, 2.5];
-        for c in [
-            Rft {
-                x: 0.0,
-                t_x: 0.0,
-                t: 30.0,
-            },
-            Rft {
-                x: 3.0,
-                t_x: 12.0,
-                t: 30.0,
-            },
-            Rft {
-                x: 250.0,
-                t_x: 1000.0,
-                t: 1040.0,
-            },
+        // Pareto/NBD both ways round: α ≥ β and α < β take different series.
+        for (model, p) in [
+            (Model::BgNbd, [0.4, 5.0, 0.8, 2.5]),
+            (Model::MbgNbd, [0.5, 6.0, 0.9, 1.6]),
+            (Model::ParetoNbd, [0.55, 10.6, 0.61, 11.7]),
+            (Model::ParetoNbd, [0.55, 14.0, 0.61, 3.0]),
+            (Model::ParetoNbd, [1.3, 2.0, 2.5, 2.0]),
         ] {
-            let (_, g) = bgnbd_one(&p, &c);
-            for k in 0..4 {
-                let h = 1e-6 * p[k];
-                let mut up = p;
-                let mut down = p;
-                up[k] += h;
-                down[k] -= h;
-                let numeric = (bgnbd_one(&up, &c).0 - bgnbd_one(&down, &c).0) / (2.0 * h);
-                assert!(
-                    (g[k] - numeric).abs() < 1e-5 * numeric.abs().max(1.0),
-                    "{k} {c:?}: {} vs {numeric}",
-                    g[k]
-                );
+            for c in &ROWS {
+                let (v, g) = one(model, &p, c);
+                assert!(v.is_finite(), "{model:?} {c:?}");
+                for k in 0..4 {
+                    let h = 1e-6 * p[k];
+                    let mut up = p;
+                    let mut down = p;
+                    up[k] += h;
+                    down[k] -= h;
+                    let numeric = (one(model, &up, c).0 - one(model, &down, c).0) / (2.0 * h);
+                    assert!(
+                        (g[k] - numeric).abs() < 1e-5 * numeric.abs().max(1.0),
+                        "{model:?} {k} {c:?}: {} vs {numeric}",
+                        g[k]
+                    );
+                }
             }
         }
         let p = [6.0, 3.7, 15.0];
@@ -405,33 +798,60 @@ mod tests {
         }
     }
 
+    /// The Pareto/NBD likelihood's closed form against its definition integrated by brute
+    /// force: Γ(r+x) α^r β^s / Γ(r) [(α+T)^−(r+x) (β+T)^−s + s ∫ (α+τ)^−(r+x) (β+τ)^−(s+1) dτ
+    /// over t_x..T].
+    #[test]
+    fn pareto_likelihood_equals_its_integral() {
+        for p in [
+            [0.55, 10.6, 0.61, 11.7],
+            [0.55, 14.0, 0.61, 3.0],
+            [2.0, 1.0, 0.3, 30.0],
+        ] {
+            let (r, alpha, s, beta) = (p[0], p[1], p[2], p[3]);
+            for c in &ROWS[..4] {
+                let steps = 200_000;
+                let width = (c.t - c.t_x) / steps as f64;
+                // Simpson's rule.
+                let f = |tau: f64| (alpha + tau).powf(-(r + c.x)) * (beta + tau).powf(-(s + 1.0));
+                let mut integral = f(c.t_x) + f(c.t);
+                for i in 1..steps {
+                    let weight = if i % 2 == 1 { 4.0 } else { 2.0 };
+                    integral += weight * f(c.t_x + i as f64 * width);
+                }
+                integral *= width / 3.0;
+                let bracket = (alpha + c.t).powf(-(r + c.x)) * (beta + c.t).powf(-s) + s * integral;
+                let brute = ln_gamma(r + c.x) - ln_gamma(r) + r * alpha.ln() + s * beta.ln() + bracket.ln();
+                let (closed, _) = one(Model::ParetoNbd, &p, c);
+                assert!((closed - brute).abs() < 1e-9, "{p:?} {c:?}: {closed} vs {brute}");
+            }
+        }
+    }
+
     #[test]
     fn a_customer_without_repeats_is_alive_and_long_histories_stay_finite() {
         let p = [0.243, 4.414, 0.793, 2.426];
-        assert_eq!(
-            bgnbd_p_alive(
-                &p,
-                &Rft {
-                    x: 0.0,
-                    t_x: 0.0,
-                    t: 38.0
-                }
-            ),
-            1.0
-        );
-        let heavy = Rft {
-            x: 500.0,
-            t_x: 2000.0,
-            t: 2080.0,
-        };
-        let (ll, g) = bgnbd_one(&p, &heavy);
-        assert!(ll.is_finite() && g.iter().all(|v| v.is_finite()));
-        let e = bgnbd_expected(&p, &heavy, 52.0);
-        assert!(e.is_finite() && e > 0.0, "{e}");
+        assert_eq!(p_alive(Model::BgNbd, &p, &ROWS[0]), 1.0);
+        let heavy = ROWS[4];
+        for (model, p) in [
+            (Model::BgNbd, p),
+            (Model::MbgNbd, [0.52, 6.2, 0.89, 1.6]),
+            (Model::ParetoNbd, [0.55, 10.6, 0.61, 11.7]),
+        ] {
+            let (ll, g) = one(model, &p, &heavy);
+            assert!(ll.is_finite() && g.iter().all(|v| v.is_finite()), "{model:?}");
+            let e = expected_purchases(model, &p, &heavy, 52.0);
+            assert!(e.is_finite() && e > 0.0, "{model:?} {e}");
+            let alive = p_alive(model, &p, &heavy);
+            assert!((0.0..=1.0).contains(&alive), "{model:?} {alive}");
+        }
     }
 
-    /// Seeded simulation from the BG/NBD story: gamma-distributed rates, beta dropout.
-    fn simulate(p: [f64; 4], customers: usize, t: f64, seed: u64) -> Vec<Rft> {
+    /// Seeded simulation from each model's story: gamma-distributed purchase rates; BG/NBD
+    /// drops out with a beta-distributed probability after each repeat purchase (MBG/NBD
+    /// after the first purchase too), Pareto/NBD after an exponential lifetime with a
+    /// gamma-distributed rate.
+    fn simulate(model: Model, p: [f64; 4], customers: usize, t: f64, seed: u64) -> Vec<Rft> {
         let mut state = seed;
         let mut uniform = || {
             state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -457,21 +877,32 @@ mod tests {
                 }
             }
         }
-        let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]);
+        let (r, alpha) = (p[0], p[1]);
         (0..customers)
             .map(|_| {
                 let lambda = gamma(r, &mut uniform) / alpha;
-                let ga = gamma(a, &mut uniform);
-                let dropout = ga / (ga + gamma(b, &mut uniform));
+                let (dropout, lifetime) = match model {
+                    Model::ParetoNbd => {
+                        let mu = gamma(p[2], &mut uniform) / p[3];
+                        (0.0, -uniform().max(1e-300).ln() / mu)
+                    }
+                    _ => {
+                        let ga = gamma(p[2], &mut uniform);
+                        (ga / (ga + gamma(p[3], &mut uniform)), f64::INFINITY)
+                    }
+                };
+                if model == Model::MbgNbd && uniform() < dropout {
+                    return Rft { x: 0.0, t_x: 0.0, t };
+                }
                 let (mut now, mut x, mut last) = (0.0, 0.0, 0.0);
                 loop {
                     now += -uniform().max(1e-300).ln() / lambda;
-                    if now > t {
+                    if now > t || now > lifetime {
                         break;
                     }
                     x += 1.0;
                     last = now;
-                    if uniform() < dropout {
+                    if dropout > 0.0 && uniform() < dropout {
                         break;
                     }
                 }
@@ -480,8 +911,10 @@ mod tests {
             .collect()
     }
 
-    /// The published CDNOW values (Fader, Hardie & Lee 2005): r 0.243, α 4.414, a 0.793,
-    /// b 2.426, log-likelihood −9582.4.
+    /// The published CDNOW values: BG/NBD r 0.243, α 4.414, a 0.793, b 2.426, LL −9582.4
+    /// (Fader, Hardie & Lee 2005); Pareto/NBD r 0.55, α 10.58, s 0.61, β 11.67 (Fader, Hardie
+    /// & Lee 2005, "RFM and CLV"); MBG/NBD as lifetimes fits it (../shared/bench/README.md):
+    /// r 0.5248, α 6.1831, a 0.8914, b 1.6140, LL −9582.14; Pareto/NBD LL −9594.98.
     #[test]
     fn cdnow_published_values() {
         let Ok(text) = std::fs::read_to_string("../shared/data/cdnow/cdnow_customers_summary.csv") else {
@@ -500,28 +933,42 @@ mod tests {
                 }
             })
             .collect();
-        let fit = fit_bgnbd(&data);
-        assert!(fit.converged, "{fit:?}");
-        for (got, published) in fit.parameters.iter().zip([0.243, 4.414, 0.793, 2.426]) {
-            assert!((got - published).abs() < 5e-4 * published.max(1.0), "{fit:?}");
+        for (model, published, ll, tolerance) in [
+            (Model::BgNbd, [0.243, 4.414, 0.793, 2.426], -9582.4, 5e-4),
+            (Model::ParetoNbd, [0.5533, 10.578, 0.6062, 11.668], -9594.98, 2e-3),
+            (Model::MbgNbd, [0.5248, 6.1831, 0.8914, 1.6140], -9582.14, 2e-3),
+        ] {
+            let fit = fit_purchases(model, &data);
+            assert!(fit.converged, "{fit:?}");
+            for (got, published) in fit.parameters.iter().zip(published) {
+                assert!(
+                    (got - published).abs() < tolerance * published.max(1.0),
+                    "{model:?} {fit:?}"
+                );
+            }
+            assert!((fit.log_likelihood - ll).abs() < 0.05, "{model:?} {fit:?}");
         }
-        assert!((fit.log_likelihood + 9582.4).abs() < 0.05, "{fit:?}");
     }
 
     #[test]
     fn recovers_simulated_parameters() {
-        let truth = [0.5, 6.0, 0.7, 2.5];
-        let data = simulate(truth, 5_000, 52.0, 11);
-        let fit = fit_bgnbd(&data);
-        assert!(fit.converged, "{fit:?}");
-        for k in 0..4 {
-            let (estimate, se) = (fit.parameters[k], fit.standard_errors[k]);
-            assert!(
-                (estimate - truth[k]).abs() < 4.0 * se + 0.05 * truth[k],
-                "{}: {estimate} ± {se} vs {}",
-                fit.names[k],
-                truth[k]
-            );
+        for (model, truth) in [
+            (Model::BgNbd, [0.5, 6.0, 0.7, 2.5]),
+            (Model::MbgNbd, [0.5, 6.0, 0.7, 2.5]),
+            (Model::ParetoNbd, [0.6, 8.0, 0.8, 12.0]),
+        ] {
+            let data = simulate(model, truth, 6_000, 52.0, 11);
+            let fit = fit_purchases(model, &data);
+            assert!(fit.converged, "{model:?} {fit:?}");
+            for k in 0..4 {
+                let (estimate, se) = (fit.parameters[k], fit.standard_errors[k]);
+                assert!(
+                    (estimate - truth[k]).abs() < 4.0 * se + 0.05 * truth[k],
+                    "{model:?} {}: {estimate} ± {se} vs {}",
+                    fit.names[k],
+                    truth[k]
+                );
+            }
         }
     }
 }
