@@ -245,7 +245,9 @@ fn ln_series_1pq(p: f64, q: f64, z: f64) -> (f64, [f64; 3]) {
         dp += term * lp;
         dq -= term * lq;
         dz += term * (kf + 1.0);
-        if term < 1e-17 * sum {
+        // The ratio of consecutive terms grows toward z, so the rest is below
+        // term · z / (1 − z).
+        if term * z < 1e-16 * (1.0 - z) * sum {
             break;
         }
     }
@@ -602,7 +604,7 @@ pub fn fit_purchases(model: Model, customers: &[Rft]) -> Fit {
         Model::ParetoNbd => [
             [1.0, scale, 1.0, scale],
             [0.5, scale / 4.0, 0.5, scale / 4.0],
-            [0.1, 1.0, 2.0, 10.0 * scale],
+            [0.3, scale / 2.0, 1.5, 2.0 * scale],
         ],
         Model::BgNbd | Model::MbgNbd => [
             [1.0, scale, 1.0, 1.0],
