@@ -393,18 +393,37 @@ fn pareto_chunk(p: &[f64], rows: &[Row]) -> (f64, [f64; 4]) {
     (value, gradient)
 }
 
-/// Gamma-Gamma log-likelihood of one customer's mean spend `m` over `x` repeat
-/// transactions, and its gradient in (p, q, γ).
-fn gamma_gamma_one(p: &[f64], x: f64, m: f64) -> (f64, [f64; 3]) {
-    let (pp, q, g) = (p[0], p[1], p[2]);
-    let px = pp * x;
-    let value =
-        ln_gamma(px + q) - ln_gamma(px) - ln_gamma(q) + q * g.ln() + (px - 1.0) * m.ln() + px * x.ln()
-            - (px + q) * (g + m * x).ln();
-    let d_p = x * (digamma(px + q) - digamma(px) + m.ln() + x.ln() - (g + m * x).ln());
-    let d_q = digamma(px + q) - digamma(q) + g.ln() - (g + m * x).ln();
-    let d_g = q / g - (px + q) / (g + m * x);
-    (value, [d_p, d_q, d_g])
+/// Gamma-Gamma log-likelihood of rows (x, m, ln m, customers) sorted by x: mean spend `m`
+/// over `x` repeat transactions; gradient in (p, q, γ). Terms of x alone are computed once
+/// per distinct x.
+fn gamma_gamma_chunk(params: &[f64], rows: &[Row]) -> (f64, [f64; 3]) {
+    let (p, q, g) = (params[0], params[1], params[2]);
+    let (ln_gamma_q, digamma_q, ln_g) = (ln_gamma(q), digamma(q), g.ln());
+    // (x, ln Γ(px+q) − ln Γ(px), ψ(px+q), ψ(px), ln x)
+    let mut cached: Option<(f64, f64, f64, f64, f64)> = None;
+    let mut value = 0.0;
+    let mut gradient = [0.0; 3];
+    for &(x, m, ln_m, n) in rows {
+        if cached.is_none_or(|c| c.0 != x) {
+            let px = p * x;
+            cached = Some((
+                x,
+                ln_gamma(px + q) - ln_gamma(px),
+                digamma(px + q),
+                digamma(px),
+                x.ln(),
+            ));
+        }
+        let (_, ln_gammas, digamma_pxq, digamma_px, ln_x) = cached.expect("just set");
+        let px = p * x;
+        let ln_total = (g + m * x).ln();
+        let v = ln_gammas - ln_gamma_q + q * ln_g + (px - 1.0) * ln_m + px * ln_x - (px + q) * ln_total;
+        value += n * v;
+        gradient[0] += n * x * (digamma_pxq - digamma_px + ln_m + ln_x - ln_total);
+        gradient[1] += n * (digamma_pxq - digamma_q + ln_g - ln_total);
+        gradient[2] += n * (q / g - (px + q) / (g + m * x));
+    }
+    (value, gradient)
 }
 
 /// A weighted row of distinct data: up to three values and the number of customers.
@@ -436,6 +455,9 @@ fn in_log_space<const N: usize>(
 /// of the rows and only the best is refined on all of them.
 const SAMPLE_ROWS: usize = 20_000;
 
+const MAX_ITERATIONS: usize = 1000;
+const SAMPLE_ITERATIONS: usize = 200;
+
 /// Fits from several starts, keeps the best; standard errors from the Hessian.
 fn fit<const N: usize>(
     names: Vec<&'static str>,
@@ -443,13 +465,13 @@ fn fit<const N: usize>(
     starts: &[[f64; N]],
     chunk: ChunkLikelihood<N>,
 ) -> Fit {
-    let minimise = |rows: &[Row], starts: &[Vec<f64>]| {
+    let minimise = |rows: &[Row], starts: &[Vec<f64>], max_iterations: usize| {
         let objective = |lp: &[f64]| in_log_space::<N>(lp, rows, chunk);
         let mut best: Option<crate::mining::optimize::Minimum> = None;
         for log_start in starts {
             // The gradient of a sum over many customers: the tolerance grows with the total.
             let tolerance = 1e-6 * objective(log_start).0.abs().max(1.0).sqrt();
-            let m = lbfgs(&objective, log_start, tolerance, 1000);
+            let m = lbfgs(&objective, log_start, tolerance, max_iterations);
             // A converged run beats one that is not unless the latter is clearly better.
             let better = |b: &crate::mining::optimize::Minimum| {
                 let margin = 1e-9 * b.value.abs().max(1.0);
@@ -478,18 +500,19 @@ fn fit<const N: usize>(
             .step_by(step)
             .map(|&(a, b, c, n)| (a, b, c, n * step as f64))
             .collect();
-        let from_sample = minimise(&sample, &log_starts).map(|m| m.x);
+        // Only a start is wanted from the sample: a bounded number of iterations will do.
+        let from_sample = minimise(&sample, &log_starts, SAMPLE_ITERATIONS).map(|m| m.x);
         let mut refined_starts: Vec<Vec<f64>> = from_sample.into_iter().collect();
         // The sample's best, and should the sample mislead, every fixed start as well.
-        match minimise(rows, &refined_starts) {
+        match minimise(rows, &refined_starts, MAX_ITERATIONS) {
             Some(m) if m.converged => Some(m),
             _ => {
                 refined_starts.extend(log_starts.iter().cloned());
-                minimise(rows, &refined_starts)
+                minimise(rows, &refined_starts, MAX_ITERATIONS)
             }
         }
     } else {
-        minimise(rows, &log_starts)
+        minimise(rows, &log_starts, MAX_ITERATIONS)
     };
     let objective = |lp: &[f64]| in_log_space::<N>(lp, rows, chunk);
     let best = best.unwrap_or_else(|| crate::mining::optimize::Minimum {
@@ -634,23 +657,12 @@ pub fn fit_gamma_gamma(spend: &[(f64, f64)]) -> Fit {
         let (x, m) = (f64::from_bits(x), f64::from_bits(m));
         match rows.last_mut() {
             Some(last) if last.0 == x && last.1 == m => last.3 += 1.0,
-            _ => rows.push((x, m, 0.0, 1.0)),
+            _ => rows.push((x, m, m.ln(), 1.0)),
         }
     }
     let mean = spend.iter().map(|s| s.1).sum::<f64>() / spend.len().max(1) as f64;
     let starts = [[1.0, 1.0, mean.max(1e-3)], [5.0, 3.0, 10.0], [2.0, 2.0, 1.0]];
-    fit::<3>(vec!["p", "q", "gamma"], &rows, &starts, &|p, rows| {
-        let mut value = 0.0;
-        let mut gradient = [0.0; 3];
-        for row in rows {
-            let (v, g) = gamma_gamma_one(p, row.0, row.1);
-            value += row.3 * v;
-            for k in 0..3 {
-                gradient[k] += row.3 * g[k];
-            }
-        }
-        (value, gradient)
-    })
+    fit::<3>(vec!["p", "q", "gamma"], &rows, &starts, &gamma_gamma_chunk)
 }
 
 /// P(alive) at the end of calibration.
@@ -787,15 +799,19 @@ mod tests {
             }
         }
         let p = [6.0, 3.7, 15.0];
-        let (_, g) = gamma_gamma_one(&p, 4.0, 35.0);
+        let rows = [
+            (1.0, 20.0, 20f64.ln(), 3.0),
+            (4.0, 35.0, 35f64.ln(), 1.0),
+            (4.0, 9.5, 9.5f64.ln(), 2.0),
+        ];
+        let (_, g) = gamma_gamma_chunk(&p, &rows);
         for k in 0..3 {
             let h = 1e-6 * p[k];
             let mut up = p;
             let mut down = p;
             up[k] += h;
             down[k] -= h;
-            let numeric =
-                (gamma_gamma_one(&up, 4.0, 35.0).0 - gamma_gamma_one(&down, 4.0, 35.0).0) / (2.0 * h);
+            let numeric = (gamma_gamma_chunk(&up, &rows).0 - gamma_gamma_chunk(&down, &rows).0) / (2.0 * h);
             assert!((g[k] - numeric).abs() < 1e-5 * numeric.abs().max(1.0));
         }
     }

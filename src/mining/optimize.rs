@@ -14,7 +14,10 @@ pub struct Minimum {
 pub type Objective<'a> = &'a dyn Fn(&[f64]) -> (f64, Vec<f64>);
 
 /// Minimises `f`, which returns the value and the gradient at a point. Stops when the largest
-/// gradient component is below `gradient_tolerance` or after `max_iterations`.
+/// gradient component is below `gradient_tolerance`, when a step no longer changes the value
+/// in its 12th significant digit (converged if the gradient is then below the square root of
+/// the tolerance or the quasi-Newton model expects a decrease below 10⁻⁴), or after
+/// `max_iterations`.
 pub fn lbfgs(f: Objective, start: &[f64], gradient_tolerance: f64, max_iterations: usize) -> Minimum {
     const MEMORY: usize = 8;
     let mut x = start.to_vec();
@@ -64,7 +67,10 @@ pub fn lbfgs(f: Objective, start: &[f64], gradient_tolerance: f64, max_iteration
         }
         let mut direction: Vec<f64> = q.iter().map(|v| -v).collect();
         let mut slope = dot(&gradient, &direction);
+        // g·H⁻¹·g with the quasi-Newton H: twice the decrease a full Newton step expects.
+        let mut newton_decrement = (!history.is_empty()).then_some(-slope);
         if slope >= 0.0 {
+            newton_decrement = None;
             // Not a descent direction (curvature lost): fall back to steepest descent.
             history.clear();
             direction = gradient.iter().map(|g| -g / largest.max(1.0)).collect();
@@ -101,9 +107,25 @@ pub fn lbfgs(f: Objective, start: &[f64], gradient_tolerance: f64, max_iteration
             }
             history.push((s, y, 1.0 / ys));
         }
+        // The value no longer changes in its 12th digit: the gradient left is rounding noise
+        // in a sum over many customers, and more iterations would only chase it.
+        let stalled = value - next_value <= 1e-12 * value.abs().max(1.0);
         x = next;
         value = next_value;
         gradient = next_gradient;
+        if stalled {
+            // Converged when the quasi-Newton model expects less than 10⁻⁴ more: for a
+            // log-likelihood the step still to go is then about a hundredth of a standard
+            // error (the decrement is the squared step in standard errors). With many customers
+            // the curvature is large, and a gradient above the tolerance can be worth nothing.
+            let largest = gradient.iter().fold(0.0f64, |m, g| m.max(g.abs()));
+            return Minimum {
+                x,
+                value,
+                iterations: iteration + 1,
+                converged: largest < gradient_tolerance.sqrt() || newton_decrement.is_some_and(|d| d < 1e-4),
+            };
+        }
     }
     Minimum {
         x,
