@@ -274,10 +274,14 @@ complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcom
 latin-1\t''
 windows-1252\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
-complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l time-unit -d 'Unit of recency, T and the horizon (purchases are counted per calendar day)' -r -f -a "day\t''
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l model -d 'Purchase model: bgnbd (BG/NBD), pareto-nbd (Pareto/NBD) or mbgnbd (MBG/NBD); or the path of a model saved with --model-out, to score the input with it instead of fitting (a file named like a model needs a directory, e.g. ./bgnbd)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l model-out -d 'Write the fitted models (kind, parameters, standard errors, log-likelihood, time unit, calibration end) as JSON, for scoring later with --model PATH' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l time-unit -d 'Unit of recency, T and the horizon (purchases are counted per calendar day); default week, or the saved model\'s' -r -f -a "day\t''
 week\t''
 month\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l calibration-end -d 'End of the calibration period (YYYY-MM-DD); default: the latest transaction\'s date' -r
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l holdout-end -d 'End of a holdout period after --calibration-end (YYYY-MM-DD): fit on the calibration period, predict the holdout, and compare with what the customers actually bought' -r
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l evaluation -d 'Write the holdout comparison (mean predicted and actual repeat transactions by calibration frequency 0..7+) to this table' -r
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l horizon -d 'Forecast horizon, in time units' -r
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l discount-rate -d 'Discount rate per time unit for the CLV' -r
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -s o -l output -d 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV' -r

@@ -236,11 +236,14 @@ fn ln_series_1pq(p: f64, q: f64, z: f64) -> (f64, [f64; 3]) {
     // Σ term_k · ∂ln term_k/∂p, ∂q and k (for ∂z).
     let (mut dp, mut dq, mut dz) = (0.0, 0.0, 0.0);
     let (mut lp, mut lq) = (0.0, 0.0);
+    let mut ratio = 0.0;
+    let mut finished = false;
     for k in 0..MAX_SERIES_TERMS {
         let kf = k as f64;
         lp += 1.0 / (p + kf);
         lq += 1.0 / (q + kf);
-        term *= (p + kf) / (q + kf) * z;
+        ratio = (p + kf) / (q + kf) * z;
+        term *= ratio;
         sum += term;
         dp += term * lp;
         dq -= term * lq;
@@ -248,16 +251,27 @@ fn ln_series_1pq(p: f64, q: f64, z: f64) -> (f64, [f64; 3]) {
         // The ratio of consecutive terms grows toward z, so the rest is below
         // term · z / (1 − z).
         if term * z < 1e-16 * (1.0 - z) * sum {
+            finished = true;
             break;
         }
+    }
+    if !finished {
+        // z so close to 1 that the terms shrink slowly (Pareto/NBD heading for β → ∞, where
+        // nobody ever leaves): the rest is taken as geometric with the last ratio. The fit
+        // reports the boundary; the likelihood there need not be exact.
+        let tail = term * ratio / (1.0 - ratio);
+        sum += tail;
+        dp += tail * lp;
+        dq -= tail * lq;
+        dz += tail * (MAX_SERIES_TERMS as f64 + 1.0 / (1.0 - ratio));
     }
     let dz = if z > 0.0 { dz / z / sum } else { p / q };
     (sum.ln(), [dp / sum, dq / sum, dz])
 }
 
-/// Series beyond this many terms are cut: with z within 10⁻⁵ of 1 the tail is still small
-/// next to the sum, and no real customer comes that close.
-const MAX_SERIES_TERMS: usize = 2_000_000;
+/// Series beyond this many terms end in a geometric estimate of the rest (z within about
+/// 10⁻³ of 1, see [`ln_series_1pq`]).
+const MAX_SERIES_TERMS: usize = 20_000;
 
 /// Pareto/NBD parameter-only constants and the per-x terms.
 struct ParetoConstants {
