@@ -225,7 +225,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__forecast__subcmd__customers)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --model --model-out --time-unit --calibration-end --holdout-end --evaluation --horizon --discount-rate --no-spend --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --model --model-out --time-unit --as-of --calibration-end --holdout-end --evaluation --horizon --discount-rate --no-spend --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -260,6 +260,10 @@ _ckm() {
                     return 0
                     ;;
                 --calibration-end)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as-of)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -273,6 +273,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand --model-out 'Write the fitted models (kind, parameters, standard errors, log-likelihood, time unit, calibration end) as JSON, for scoring later with --model PATH'
             cand --time-unit 'Unit of recency, T and the horizon (purchases are counted per calendar day); default week, or the saved model''s'
             cand --calibration-end 'End of the calibration period (YYYY-MM-DD); default: the latest transaction''s date'
+            cand --as-of 'End of the calibration period (YYYY-MM-DD); default: the latest transaction''s date'
             cand --holdout-end 'End of a holdout period after --calibration-end (YYYY-MM-DD): fit on the calibration period, predict the holdout, and compare with what the customers actually bought'
             cand --evaluation 'Write the holdout comparison (mean predicted and actual repeat transactions by calibration frequency 0..7+) to this table'
             cand --horizon 'Forecast horizon, in time units'

@@ -279,7 +279,7 @@ complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcom
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l time-unit -d 'Unit of recency, T and the horizon (purchases are counted per calendar day); default week, or the saved model\'s' -r -f -a "day\t''
 week\t''
 month\t''"
-complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l calibration-end -d 'End of the calibration period (YYYY-MM-DD); default: the latest transaction\'s date' -r
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l calibration-end -l as-of -d 'End of the calibration period (YYYY-MM-DD); default: the latest transaction\'s date' -r
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l holdout-end -d 'End of a holdout period after --calibration-end (YYYY-MM-DD): fit on the calibration period, predict the holdout, and compare with what the customers actually bought' -r
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l evaluation -d 'Write the holdout comparison (mean predicted and actual repeat transactions by calibration frequency 0..7+) to this table' -r
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l horizon -d 'Forecast horizon, in time units' -r

@@ -441,7 +441,7 @@ pub struct ForecastCustomersArgs {
     pub time_unit: Option<TimeUnit>,
 
     /// End of the calibration period (YYYY-MM-DD); default: the latest transaction's date
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, visible_alias = "as-of", value_name = "DATE")]
     pub calibration_end: Option<String>,
 
     /// End of a holdout period after --calibration-end (YYYY-MM-DD): fit on the calibration

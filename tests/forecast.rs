@@ -152,7 +152,7 @@ fn cdnow_pareto_and_mbg_match_lifetimes() {
     let wd = Workdir::new();
     // The summary file's recency and T have two decimals: the log-likelihoods differ from the
     // transactions' in the second decimal.
-    for (model, log_likelihood, first_three, tolerance) in [
+    for (model, log_likelihood, first_three, tolerance, parameters) in [
         (
             "pareto-nbd",
             -9594.98,
@@ -164,6 +164,7 @@ fn cdnow_pareto_and_mbg_match_lifetimes() {
             // lifetimes stops its optimiser a little short of the maximum (β 11.6691 against
             // 11.6687 here); the values differ in the 5th digit.
             2e-4,
+            [("r", 0.55), ("alpha", 10.58), ("s", 0.61), ("beta", 11.67)],
         ),
         (
             "mbgnbd",
@@ -200,6 +201,20 @@ fn cdnow_pareto_and_mbg_match_lifetimes() {
             .parse()
             .unwrap();
         assert!((fitted - log_likelihood).abs() < 0.02, "{model}: {fitted}");
+        for (name, expected) in parameters {
+            let estimate: f64 = summary[format!("{label} {name}")]
+                .as_str()
+                .unwrap()
+                .split(' ')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(
+                (estimate - expected).abs() < 0.01 * expected,
+                "{model} {name}: {estimate}"
+            );
+        }
         let records = wd.read_csv("clv.csv").records();
         let close = |a: &str, b: f64| (a.parse::<f64>().unwrap() - b).abs() < tolerance * b.abs().max(1.0);
         for (r, (purchases, alive)) in records.iter().zip(first_three) {
@@ -302,7 +317,7 @@ fn chrono_day(offset: u32) -> String {
 #[test]
 fn a_saved_model_scores_new_data_the_same_way() {
     let wd = Workdir::new();
-    wd.write("tx.csv", &habits());
+    wd.write("tx.csv", habits());
     let output = wd.run(&[
         "forecast",
         "customers",
@@ -377,7 +392,7 @@ fn a_saved_model_scores_new_data_the_same_way() {
 #[test]
 fn holdout_dates_are_checked() {
     let wd = Workdir::new();
-    wd.write("tx.csv", &habits());
+    wd.write("tx.csv", habits());
     let output = wd.run(&[
         "forecast",
         "customers",

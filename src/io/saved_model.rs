@@ -91,8 +91,7 @@ impl SavedFit {
                     "{}: the {} model needs a positive parameter '{name}'; refit with --model-out",
                     path.display(),
                     self.kind
-                ))
-                .into()),
+                ))),
             })
             .collect()
     }
@@ -118,8 +117,7 @@ pub fn read_models(path: &Path) -> Result<SavedModels> {
             "{}: model format {} is not the {FORMAT_VERSION} this ckm reads; refit with --model-out",
             path.display(),
             models.format_version
-        ))
-        .into());
+        )));
     }
     Ok(models)
 }

@@ -65,6 +65,8 @@ fn distinct(rft: &[Rft]) -> Vec<(Rft, f64)> {
 }
 
 /// The purchase-and-dropout models.
+// The models are called that: BG/NBD, Pareto/NBD, MBG/NBD.
+#[allow(clippy::enum_variant_names)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Model {
     /// BG/NBD (Fader, Hardie & Lee 2005): a customer may drop out after each repeat purchase.
