@@ -175,6 +175,7 @@ fn cdnow_pareto_and_mbg_match_lifetimes() {
                 (0.197_628_48, 0.389_716_44),
             ],
             1e-6,
+            [("r", 0.5248), ("alpha", 6.1831), ("a", 0.8914), ("b", 1.6140)],
         ),
     ] {
         let output = wd.run(&[
