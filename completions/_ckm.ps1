@@ -30,7 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             [CompletionResult]::new('clean', 'clean', [CompletionResultType]::ParameterValue, 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids')
             [CompletionResult]::new('segment', 'segment', [CompletionResultType]::ParameterValue, 'One row per customer: RFM features, scores and segments, k-means clusters, outliers')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions')
-            [CompletionResult]::new('forecast', 'forecast', [CompletionResultType]::ParameterValue, 'Forecasts: customers'' future purchases, survival and value (buy-till-you-die models)')
+            [CompletionResult]::new('forecast', 'forecast', [CompletionResultType]::ParameterValue, 'Forecasts: customers'' future purchases, survival and value (buy-till-you-die models), and sales per period with prediction intervals')
             [CompletionResult]::new('generate-sample', 'generate-sample', [CompletionResultType]::ParameterValue, 'Write the deterministic sample CRM exports under sample-data/')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Regenerate the man pages and shell completions from these definitions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -278,6 +278,7 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('customers', 'customers', [CompletionResultType]::ParameterValue, 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma')
+            [CompletionResult]::new('sales', 'sales', [CompletionResultType]::ParameterValue, 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, baselines, or the best of them by backtest)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -310,12 +311,48 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'ckm;forecast;sales' {
+            [CompletionResult]::new('--map', '--map', [CompletionResultType]::ParameterName, 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=''Posting Date''')
+            [CompletionResult]::new('--date-format', '--date-format', [CompletionResultType]::ParameterName, 'Date format for the ts column, strftime style (e.g. ''%d.%m.%Y %H:%M''), instead of detecting it')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing')
+            [CompletionResult]::new('--delimiter', '--delimiter', [CompletionResultType]::ParameterName, 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |')
+            [CompletionResult]::new('--date-column', '--date-column', [CompletionResultType]::ParameterName, 'Date column of a --series table')
+            [CompletionResult]::new('--value-column', '--value-column', [CompletionResultType]::ParameterName, 'Value column of a --series table')
+            [CompletionResult]::new('--measure', '--measure', [CompletionResultType]::ParameterName, 'What to forecast from transactions: revenue (sum of amount), orders (distinct order_id), customers (distinct customer_id) or quantity')
+            [CompletionResult]::new('--period', '--period', [CompletionResultType]::ParameterName, 'Calendar period of the series (weeks start on Monday)')
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Forecast each value of this column separately (channel, category, or any column)')
+            [CompletionResult]::new('--horizon', '--horizon', [CompletionResultType]::ParameterName, 'Periods to forecast; default one season (28 days, 13 weeks, 12 months, 8 quarters)')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Model: auto picks per series by backtest among ets, theta, seasonal-naive and their median ensemble')
+            [CompletionResult]::new('--season', '--season', [CompletionResultType]::ParameterName, 'Season length in periods; default 7 (day), 52 (week), 12 (month), 4 (quarter)')
+            [CompletionResult]::new('--level', '--level', [CompletionResultType]::ParameterName, 'Prediction interval levels in percent')
+            [CompletionResult]::new('--holdout', '--holdout', [CompletionResultType]::ParameterName, 'Hold out the last N periods: every model is fitted on the rest and scored on them (MAE, RMSE, MASE, sMAPE)')
+            [CompletionResult]::new('--evaluation', '--evaluation', [CompletionResultType]::ParameterName, 'Write the holdout scores per series and model to this table')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600')
+            [CompletionResult]::new('--dayfirst', '--dayfirst', [CompletionResultType]::ParameterName, 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year')
+            [CompletionResult]::new('--series', '--series', [CompletionResultType]::ParameterName, 'The input is a ready series: a date column and a value column (see --date-column, --value-column), summed per period')
+            [CompletionResult]::new('--keep-partial', '--keep-partial', [CompletionResultType]::ParameterName, 'Keep an incomplete last period (dropped by default: it would look like a drop in sales)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'ckm;forecast;help' {
             [CompletionResult]::new('customers', 'customers', [CompletionResultType]::ParameterValue, 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma')
+            [CompletionResult]::new('sales', 'sales', [CompletionResultType]::ParameterValue, 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, baselines, or the best of them by backtest)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'ckm;forecast;help;customers' {
+            break
+        }
+        'ckm;forecast;help;sales' {
             break
         }
         'ckm;forecast;help;help' {
@@ -346,7 +383,7 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             [CompletionResult]::new('clean', 'clean', [CompletionResultType]::ParameterValue, 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids')
             [CompletionResult]::new('segment', 'segment', [CompletionResultType]::ParameterValue, 'One row per customer: RFM features, scores and segments, k-means clusters, outliers')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions')
-            [CompletionResult]::new('forecast', 'forecast', [CompletionResultType]::ParameterValue, 'Forecasts: customers'' future purchases, survival and value (buy-till-you-die models)')
+            [CompletionResult]::new('forecast', 'forecast', [CompletionResultType]::ParameterValue, 'Forecasts: customers'' future purchases, survival and value (buy-till-you-die models), and sales per period with prediction intervals')
             [CompletionResult]::new('generate-sample', 'generate-sample', [CompletionResultType]::ParameterValue, 'Write the deterministic sample CRM exports under sample-data/')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Regenerate the man pages and shell completions from these definitions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -378,9 +415,13 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
         }
         'ckm;help;forecast' {
             [CompletionResult]::new('customers', 'customers', [CompletionResultType]::ParameterValue, 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma')
+            [CompletionResult]::new('sales', 'sales', [CompletionResultType]::ParameterValue, 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, baselines, or the best of them by backtest)')
             break
         }
         'ckm;help;forecast;customers' {
+            break
+        }
+        'ckm;help;forecast;sales' {
             break
         }
         'ckm;help;generate-sample' {

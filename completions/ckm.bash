@@ -46,11 +46,17 @@ _ckm() {
             ckm__subcmd__forecast,help)
                 cmd="ckm__subcmd__forecast__subcmd__help"
                 ;;
+            ckm__subcmd__forecast,sales)
+                cmd="ckm__subcmd__forecast__subcmd__sales"
+                ;;
             ckm__subcmd__forecast__subcmd__help,customers)
                 cmd="ckm__subcmd__forecast__subcmd__help__subcmd__customers"
                 ;;
             ckm__subcmd__forecast__subcmd__help,help)
                 cmd="ckm__subcmd__forecast__subcmd__help__subcmd__help"
+                ;;
+            ckm__subcmd__forecast__subcmd__help,sales)
+                cmd="ckm__subcmd__forecast__subcmd__help__subcmd__sales"
                 ;;
             ckm__subcmd__help,clean)
                 cmd="ckm__subcmd__help__subcmd__clean"
@@ -78,6 +84,9 @@ _ckm() {
                 ;;
             ckm__subcmd__help__subcmd__forecast,customers)
                 cmd="ckm__subcmd__help__subcmd__forecast__subcmd__customers"
+                ;;
+            ckm__subcmd__help__subcmd__forecast,sales)
+                cmd="ckm__subcmd__help__subcmd__forecast__subcmd__sales"
                 ;;
             ckm__subcmd__help__subcmd__rules,mine)
                 cmd="ckm__subcmd__help__subcmd__rules__subcmd__mine"
@@ -207,7 +216,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__forecast)
-            opts="-h -V --audit-log --help --version customers help"
+            opts="-h -V --audit-log --help --version customers sales help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -311,7 +320,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__forecast__subcmd__help)
-            opts="customers help"
+            opts="customers sales help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -345,6 +354,114 @@ _ckm() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ckm__subcmd__forecast__subcmd__help__subcmd__sales)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ckm__subcmd__forecast__subcmd__sales)
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --series --date-column --value-column --measure --period --by --horizon --model --season --level --keep-partial --holdout --evaluation --output --format --manifest --quiet --audit-log --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --date-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -W "utf-8 latin-1 windows-1252" -- "${cur}"))
+                    return 0
+                    ;;
+                --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --date-column)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --value-column)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --measure)
+                    COMPREPLY=($(compgen -W "revenue orders customers quantity" -- "${cur}"))
+                    return 0
+                    ;;
+                --period)
+                    COMPREPLY=($(compgen -W "day week month quarter" -- "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --horizon)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -W "auto ets theta seasonal-naive naive mean ensemble" -- "${cur}"))
+                    return 0
+                    ;;
+                --season)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --holdout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --evaluation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "csv tsv parquet json ndjson arrow" -- "${cur}"))
+                    return 0
+                    ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -433,7 +550,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__help__subcmd__forecast)
-            opts="customers"
+            opts="customers sales"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -447,6 +564,20 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__help__subcmd__forecast__subcmd__customers)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ckm__subcmd__help__subcmd__forecast__subcmd__sales)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -27,7 +27,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand clean 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids'
             cand segment 'One row per customer: RFM features, scores and segments, k-means clusters, outliers'
             cand rules 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions'
-            cand forecast 'Forecasts: customers'' future purchases, survival and value (buy-till-you-die models)'
+            cand forecast 'Forecasts: customers'' future purchases, survival and value (buy-till-you-die models), and sales per period with prediction intervals'
             cand generate-sample 'Write the deterministic sample CRM exports under sample-data/'
             cand generate-docs 'Regenerate the man pages and shell completions from these definitions'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -262,6 +262,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand customers 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma'
+            cand sales 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, baselines, or the best of them by backtest)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ckm;forecast;customers'= {
@@ -292,11 +293,45 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'ckm;forecast;sales'= {
+            cand --map 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=''Posting Date'''
+            cand --date-format 'Date format for the ts column, strftime style (e.g. ''%d.%m.%Y %H:%M''), instead of detecting it'
+            cand --encoding 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing'
+            cand --delimiter 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |'
+            cand --date-column 'Date column of a --series table'
+            cand --value-column 'Value column of a --series table'
+            cand --measure 'What to forecast from transactions: revenue (sum of amount), orders (distinct order_id), customers (distinct customer_id) or quantity'
+            cand --period 'Calendar period of the series (weeks start on Monday)'
+            cand --by 'Forecast each value of this column separately (channel, category, or any column)'
+            cand --horizon 'Periods to forecast; default one season (28 days, 13 weeks, 12 months, 8 quarters)'
+            cand --model 'Model: auto picks per series by backtest among ets, theta, seasonal-naive and their median ensemble'
+            cand --season 'Season length in periods; default 7 (day), 52 (week), 12 (month), 4 (quarter)'
+            cand --level 'Prediction interval levels in percent'
+            cand --holdout 'Hold out the last N periods: every model is fitted on the rest and scored on them (MAE, RMSE, MASE, sMAPE)'
+            cand --evaluation 'Write the holdout scores per series and model to this table'
+            cand -o 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'
+            cand --output 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'
+            cand --format 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)'
+            cand --manifest 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings'
+            cand --audit-log 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600'
+            cand --dayfirst 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
+            cand --series 'The input is a ready series: a date column and a value column (see --date-column, --value-column), summed per period'
+            cand --keep-partial 'Keep an incomplete last period (dropped by default: it would look like a drop in sales)'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'ckm;forecast;help'= {
             cand customers 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma'
+            cand sales 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, baselines, or the best of them by backtest)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ckm;forecast;help;customers'= {
+        }
+        &'ckm;forecast;help;sales'= {
         }
         &'ckm;forecast;help;help'= {
         }
@@ -323,7 +358,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand clean 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids'
             cand segment 'One row per customer: RFM features, scores and segments, k-means clusters, outliers'
             cand rules 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions'
-            cand forecast 'Forecasts: customers'' future purchases, survival and value (buy-till-you-die models)'
+            cand forecast 'Forecasts: customers'' future purchases, survival and value (buy-till-you-die models), and sales per period with prediction intervals'
             cand generate-sample 'Write the deterministic sample CRM exports under sample-data/'
             cand generate-docs 'Regenerate the man pages and shell completions from these definitions'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -347,8 +382,11 @@ set edit:completion:arg-completer[ckm] = {|@words|
         }
         &'ckm;help;forecast'= {
             cand customers 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma'
+            cand sales 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, baselines, or the best of them by backtest)'
         }
         &'ckm;help;forecast;customers'= {
+        }
+        &'ckm;help;forecast;sales'= {
         }
         &'ckm;help;generate-sample'= {
         }

@@ -48,7 +48,8 @@ pub enum Command {
     /// Frequent itemsets and association rules (FP-Growth) from baskets or transactions
     #[command(after_help = RULES_HELP, args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Rules(RulesArgs),
-    /// Forecasts: customers' future purchases, survival and value (buy-till-you-die models)
+    /// Forecasts: customers' future purchases, survival and value (buy-till-you-die models),
+    /// and sales per period with prediction intervals
     #[command(subcommand)]
     Forecast(ForecastVerb),
     /// Write the deterministic sample CRM exports under sample-data/
@@ -393,6 +394,105 @@ pub struct SegmentArgs {
 pub enum ForecastVerb {
     /// Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma
     Customers(Box<ForecastCustomersArgs>),
+    /// Revenue, orders, customers or quantity per period, forecast with prediction intervals
+    /// (ETS, Theta, baselines, or the best of them by backtest)
+    Sales(Box<ForecastSalesArgs>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SalesMeasure {
+    Revenue,
+    Orders,
+    Customers,
+    Quantity,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Period {
+    Day,
+    Week,
+    Month,
+    Quarter,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SalesModel {
+    Auto,
+    Ets,
+    Theta,
+    SeasonalNaive,
+    Naive,
+    Mean,
+    Ensemble,
+}
+
+#[derive(Debug, Args)]
+pub struct ForecastSalesArgs {
+    /// The transactions table, or with --series a table of dates and values; `-` for stdin
+    #[arg(value_name = "INPUT")]
+    pub input: String,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// The input is a ready series: a date column and a value column (see --date-column,
+    /// --value-column), summed per period
+    #[arg(long)]
+    pub series: bool,
+
+    /// Date column of a --series table
+    #[arg(long, default_value = "date", value_name = "NAME", requires = "series")]
+    pub date_column: String,
+
+    /// Value column of a --series table
+    #[arg(long, default_value = "value", value_name = "NAME", requires = "series")]
+    pub value_column: String,
+
+    /// What to forecast from transactions: revenue (sum of amount), orders (distinct
+    /// order_id), customers (distinct customer_id) or quantity
+    #[arg(long, value_enum, default_value_t = SalesMeasure::Revenue)]
+    pub measure: SalesMeasure,
+
+    /// Calendar period of the series (weeks start on Monday)
+    #[arg(long, value_enum, default_value_t = Period::Month)]
+    pub period: Period,
+
+    /// Forecast each value of this column separately (channel, category, or any column)
+    #[arg(long, value_name = "COLUMN")]
+    pub by: Option<String>,
+
+    /// Periods to forecast; default one season (28 days, 13 weeks, 12 months, 8 quarters)
+    #[arg(long, value_name = "N")]
+    pub horizon: Option<usize>,
+
+    /// Model: auto picks per series by backtest among ets, theta, seasonal-naive and their
+    /// median ensemble
+    #[arg(long, value_enum, default_value_t = SalesModel::Auto)]
+    pub model: SalesModel,
+
+    /// Season length in periods; default 7 (day), 52 (week), 12 (month), 4 (quarter)
+    #[arg(long, value_name = "N")]
+    pub season: Option<usize>,
+
+    /// Prediction interval levels in percent
+    #[arg(long, value_delimiter = ',', default_values_t = [80.0, 95.0], value_name = "LEVELS")]
+    pub level: Vec<f64>,
+
+    /// Keep an incomplete last period (dropped by default: it would look like a drop in sales)
+    #[arg(long)]
+    pub keep_partial: bool,
+
+    /// Hold out the last N periods: every model is fitted on the rest and scored on them
+    /// (MAE, RMSE, MASE, sMAPE)
+    #[arg(long, value_name = "N")]
+    pub holdout: Option<usize>,
+
+    /// Write the holdout scores per series and model to this table
+    #[arg(long, value_name = "PATH", requires = "holdout")]
+    pub evaluation: Option<String>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]

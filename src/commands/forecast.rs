@@ -21,6 +21,7 @@ const MS_PER_DAY: i64 = 86_400_000;
 pub fn run(verb: ForecastVerb, record: &mut RunRecord) -> Result<()> {
     match verb {
         ForecastVerb::Customers(args) => customers(*args, record),
+        ForecastVerb::Sales(args) => crate::commands::forecast_sales::run(*args, record),
     }
 }
 

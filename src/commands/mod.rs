@@ -3,6 +3,7 @@
 
 pub mod clean;
 pub mod forecast;
+pub mod forecast_sales;
 pub mod generate_docs;
 pub mod generate_sample;
 pub mod ingest;

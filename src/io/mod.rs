@@ -9,6 +9,7 @@ pub mod customers;
 pub mod dates;
 pub mod features;
 pub mod manifest;
+pub mod periods;
 pub mod privacy;
 pub mod read;
 pub mod rejects;

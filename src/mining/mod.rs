@@ -11,4 +11,5 @@ pub mod returns;
 pub mod rfm;
 pub mod rules;
 pub mod sequences;
+pub mod series;
 pub mod special;

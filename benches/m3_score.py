@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""Scores `ckm forecast sales` forecasts of the M3 monthly series against the competition's test
+part, as ../shared/bench/ref_forecast.py scores statsforecast: MASE (mean absolute error over the
+18 test months divided by the in-sample mean absolute difference at lag 12) and the competition's
+sMAPE, averaged over the series.
+
+  m3_score.py --train m3_monthly_train.csv --test m3_monthly_test.csv --forecasts ckm.csv
+"""
+import argparse
+import json
+
+import numpy as np
+import pandas as pd
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--train", required=True)
+    ap.add_argument("--test", required=True)
+    ap.add_argument("--forecasts", required=True, help="ckm output: series_id, period, kind, value")
+    ap.add_argument("--season", type=int, default=12)
+    a = ap.parse_args()
+    train = pd.read_csv(a.train).sort_values(["series_id", "date"])
+    test = pd.read_csv(a.test).sort_values(["series_id", "date"])
+    fc = pd.read_csv(a.forecasts)
+    fc = fc[fc["kind"] == "forecast"].sort_values(["series_id", "period"])
+    mase, smape = [], []
+    for sid, t in test.groupby("series_id"):
+        y = train.loc[train["series_id"] == sid, "value"].to_numpy(float)
+        actual = t["value"].to_numpy(float)
+        pred = fc.loc[fc["series_id"] == sid, "value"].to_numpy(float)[: len(actual)]
+        scale = np.mean(np.abs(y[a.season:] - y[:-a.season]))
+        mase.append(np.mean(np.abs(actual - pred)) / scale)
+        smape.append(np.mean(200 * np.abs(actual - pred) / (np.abs(actual) + np.abs(pred))))
+    print(json.dumps({"series": len(mase), "mean_mase": round(float(np.mean(mase)), 4),
+                      "median_mase": round(float(np.median(mase)), 4), "smape": round(float(np.mean(smape)), 2)}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,592 @@
+//! `ckm forecast sales`: a series per group (revenue, orders, customers or quantity per
+//! calendar period, or a ready series table), forecast with prediction intervals, and scored on
+//! a holdout.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use foldhash::{HashMap, HashMapExt};
+use polars::prelude::*;
+use rayon::prelude::*;
+
+use crate::cli::{ForecastSalesArgs, SalesMeasure, SalesModel};
+use crate::error::CkmError;
+use crate::io::manifest::RunRecord;
+use crate::io::periods::{self, day_text};
+use crate::io::{self, read, schema, write};
+use crate::mining::series::{self, Accuracy, Forecast, Method};
+use crate::printer::{thousands, Printer};
+
+const MS_PER_DAY: i64 = 86_400_000;
+
+/// One group's series: consecutive periods from `first` on.
+struct Series {
+    group: Option<String>,
+    first: i64,
+    values: Vec<f64>,
+}
+
+fn method_of(model: SalesModel) -> Method {
+    match model {
+        SalesModel::Auto => Method::Auto,
+        SalesModel::Ets => Method::Ets,
+        SalesModel::Theta => Method::Theta,
+        SalesModel::SeasonalNaive => Method::SeasonalNaive,
+        SalesModel::Naive => Method::Naive,
+        SalesModel::Mean => Method::Mean,
+        SalesModel::Ensemble => Method::Ensemble,
+    }
+}
+
+/// Sums per (group, period) into gap-free series, each from its first period to `last` (or,
+/// with `None`, to its own last period).
+fn into_series(
+    sums: HashMap<(usize, i64), f64>,
+    groups: &[Option<String>],
+    last: Option<i64>,
+) -> Vec<Series> {
+    let mut by_group: Vec<BTreeMap<i64, f64>> = vec![BTreeMap::new(); groups.len()];
+    for ((g, key), value) in sums {
+        if last.is_none_or(|last| key <= last) {
+            by_group[g].insert(key, value);
+        }
+    }
+    let mut series: Vec<Series> = by_group
+        .into_iter()
+        .zip(groups)
+        .filter_map(|(values, group)| {
+            let first = *values.keys().next()?;
+            let last = last.unwrap_or(*values.keys().next_back()?);
+            Some(Series {
+                group: group.clone(),
+                first,
+                values: (first..=last)
+                    .map(|k| values.get(&k).copied().unwrap_or(0.0))
+                    .collect(),
+            })
+        })
+        .collect();
+    series.sort_by(|a, b| a.group.cmp(&b.group));
+    series
+}
+
+/// Series from transactions: the measure per period and group.
+fn series_from_transactions(
+    args: &ForecastSalesArgs,
+    record: &mut RunRecord,
+    printer: &Printer,
+    hash: bool,
+) -> Result<(Vec<Series>, u64)> {
+    let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read)?;
+    const VALUE: &str = "__ckm_value";
+    const KEY: &str = "__ckm_key";
+    const GROUP: &str = "__ckm_group";
+    let measure = args.measure;
+    let by = args.by.clone();
+    let missing_by = std::cell::RefCell::new(None::<Vec<String>>);
+    let table = io::read_planned(
+        &planned,
+        |frame, columns| {
+            let mut selected = vec![col(schema::TS).cast(DataType::Int64)];
+            selected.push(match measure {
+                SalesMeasure::Revenue if columns.contains(schema::AMOUNT) => {
+                    col(schema::AMOUNT).cast(DataType::Float64).alias(VALUE)
+                }
+                SalesMeasure::Revenue => (col(schema::QUANTITY) * col(schema::UNIT_PRICE))
+                    .cast(DataType::Float64)
+                    .alias(VALUE),
+                SalesMeasure::Quantity => col(schema::QUANTITY).cast(DataType::Float64).alias(VALUE),
+                SalesMeasure::Orders => col(schema::ORDER_ID).cast(DataType::String).alias(KEY),
+                SalesMeasure::Customers => col(schema::CUSTOMER_ID).cast(DataType::String).alias(KEY),
+            });
+            if let Some(by) = &by {
+                if columns.contains(by) {
+                    selected.push(col(by.as_str()).cast(DataType::String).alias(GROUP));
+                } else {
+                    *missing_by.borrow_mut() = Some(columns.iter_names().map(|n| n.to_string()).collect());
+                    selected.push(lit(NULL).cast(DataType::String).alias(GROUP));
+                }
+            }
+            frame.select(selected)
+        },
+        record,
+        printer,
+    )?;
+    if let (Some(by), Some(columns)) = (&args.by, missing_by.into_inner()) {
+        return Err(CkmError::usage(format!(
+            "{}: --by '{by}' is not a column; the columns are {}",
+            args.input,
+            columns.join(", ")
+        )));
+    }
+    let lines = table.height() as u64;
+    io::record_inputs(&planned.sources, &[lines], record, hash)?;
+    let ts = table.column(schema::TS)?.i64()?;
+    let groups_column = match &args.by {
+        Some(_) => Some(table.column(GROUP)?.str()?),
+        None => None,
+    };
+    let latest_day = ts
+        .max()
+        .ok_or_else(|| CkmError::invalid(format!("{}: no line has a timestamp", args.input)))?
+        .div_euclid(MS_PER_DAY);
+    let mut group_index: HashMap<Option<String>, usize> = HashMap::new();
+    let mut groups: Vec<Option<String>> = Vec::new();
+    let mut group_of = |row: usize| -> usize {
+        let name = groups_column.and_then(|g| g.get(row)).map(str::to_string);
+        *group_index.entry(name.clone()).or_insert_with(|| {
+            groups.push(name);
+            groups.len() - 1
+        })
+    };
+    let mut sums: HashMap<(usize, i64), f64> = HashMap::new();
+    let (mut without_ts, mut without_value) = (0u64, 0u64);
+    match measure {
+        SalesMeasure::Revenue | SalesMeasure::Quantity => {
+            let values = table.column(VALUE)?.f64()?;
+            for (row, (t, v)) in ts.iter().zip(values.iter()).enumerate() {
+                let Some(t) = t else {
+                    without_ts += 1;
+                    continue;
+                };
+                let Some(v) = v else {
+                    without_value += 1;
+                    continue;
+                };
+                let key = periods::period_of(args.period, t.div_euclid(MS_PER_DAY));
+                *sums.entry((group_of(row), key)).or_default() += v;
+            }
+        }
+        SalesMeasure::Orders | SalesMeasure::Customers => {
+            let keys = table.column(KEY)?.str()?;
+            let mut seen: Vec<(usize, i64, &str)> = Vec::with_capacity(table.height());
+            for (row, (t, k)) in ts.iter().zip(keys.iter()).enumerate() {
+                let Some(t) = t else {
+                    without_ts += 1;
+                    continue;
+                };
+                let Some(k) = k else {
+                    without_value += 1;
+                    continue;
+                };
+                seen.push((
+                    group_of(row),
+                    periods::period_of(args.period, t.div_euclid(MS_PER_DAY)),
+                    k,
+                ));
+            }
+            seen.par_sort_unstable();
+            seen.dedup();
+            for (g, key, _) in seen {
+                *sums.entry((g, key)).or_default() += 1.0;
+            }
+        }
+    }
+    let what = match measure {
+        SalesMeasure::Revenue => "an amount",
+        SalesMeasure::Quantity => "a quantity",
+        SalesMeasure::Orders => "an order_id",
+        SalesMeasure::Customers => "a customer_id",
+    };
+    if without_ts > 0 {
+        record.warn(
+            printer,
+            format!("{without_ts} lines without ts were left out; run ckm clean to keep them with reasons"),
+        );
+    }
+    if without_value > 0 {
+        record.warn(
+            printer,
+            format!(
+                "{without_value} lines without {what} were left out; run ckm clean to keep them with reasons"
+            ),
+        );
+    }
+    let mut last = periods::period_of(args.period, latest_day);
+    if latest_day < periods::last_day(args.period, last) {
+        let note = format!(
+            "the last period ({} to {}) has data only to {}",
+            day_text(periods::first_day(args.period, last)),
+            day_text(periods::last_day(args.period, last)),
+            day_text(latest_day)
+        );
+        if args.keep_partial {
+            record.warn(printer, format!("{note}; kept (--keep-partial)"));
+        } else {
+            record.warn(printer, format!("{note}: left out (--keep-partial keeps it)"));
+            last -= 1;
+        }
+    }
+    Ok((into_series(sums, &groups, Some(last)), lines))
+}
+
+/// Series from a ready table of dates and values, summed per period.
+fn series_from_table(args: &ForecastSalesArgs) -> Result<(Vec<Series>, u64)> {
+    let spec = read::resolve_inputs(std::slice::from_ref(&args.input))?
+        .pop()
+        .ok_or_else(|| CkmError::usage("an input is needed"))?;
+    let source = read::open_source(spec, &args.read)?;
+    let mut raw = read::scan_raw(&source)?;
+    let columns = raw.collect_schema()?;
+    let mut wanted = vec![args.date_column.as_str(), args.value_column.as_str()];
+    if let Some(by) = &args.by {
+        wanted.push(by);
+    }
+    for name in &wanted {
+        if !columns.contains(name) {
+            return Err(CkmError::usage(format!(
+                "{}: no column '{name}'; the columns are {} (--date-column, --value-column, --by)",
+                args.input,
+                columns
+                    .iter_names()
+                    .map(|n| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
+    let table = raw.collect()?;
+    let dates = table.column(&args.date_column)?.cast(&DataType::String)?;
+    let dates = dates.str()?;
+    let values = read::numbers_in_text(&table, &args.value_column)?;
+    let by = match &args.by {
+        Some(by) => Some(table.column(by)?.cast(&DataType::String)?),
+        None => None,
+    };
+    let by = by.as_ref().map(|c| c.str()).transpose()?;
+    let mut group_index: HashMap<Option<String>, usize> = HashMap::new();
+    let mut groups: Vec<Option<String>> = Vec::new();
+    let mut sums: HashMap<(usize, i64), f64> = HashMap::new();
+    for (row, value) in values.iter().enumerate() {
+        let line = row + 2;
+        let date = dates.get(row).unwrap_or("");
+        let day = parse_date(date).ok_or_else(|| {
+            CkmError::invalid(format!(
+                "{}: row {line}, column '{}': '{date}' is not a date (YYYY-MM-DD)",
+                args.input, args.date_column
+            ))
+        })?;
+        let value = value.filter(|v| v.is_finite()).ok_or_else(|| {
+            CkmError::invalid(format!(
+                "{}: row {line}, column '{}': not a number; fill or remove the row",
+                args.input, args.value_column
+            ))
+        })?;
+        let name = by.and_then(|b| b.get(row)).map(str::to_string);
+        let g = *group_index.entry(name.clone()).or_insert_with(|| {
+            groups.push(name);
+            groups.len() - 1
+        });
+        let key = periods::period_of(args.period, day);
+        *sums.entry((g, key)).or_default() += value;
+    }
+    if table.height() == 0 {
+        return Err(CkmError::invalid(format!(
+            "{}: the table has no rows",
+            args.input
+        )));
+    }
+    Ok((into_series(sums, &groups, None), table.height() as u64))
+}
+
+/// YYYY-MM-DD, optionally followed by a time, as a day number.
+fn parse_date(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let date = chrono::NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()?;
+    let rest = &text[10..];
+    if !(rest.is_empty() || rest.starts_with(' ') || rest.starts_with('T')) {
+        return None;
+    }
+    Some(periods::days_from_civil(
+        i64::from(chrono::Datelike::year(&date)),
+        chrono::Datelike::month(&date),
+        chrono::Datelike::day(&date),
+    ))
+}
+
+/// One series' results: the forecast, and with a holdout each candidate's accuracy.
+struct Outcome {
+    forecast: Forecast,
+    holdout: Vec<(Method, Option<Method>, Accuracy)>,
+}
+
+const HOLDOUT_METHODS: [Method; 7] = [
+    Method::Auto,
+    Method::Ets,
+    Method::Theta,
+    Method::SeasonalNaive,
+    Method::Naive,
+    Method::Mean,
+    Method::Ensemble,
+];
+
+pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
+    let printer = Printer::new(args.output.quiet);
+    let (destination, format) =
+        write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
+    let evaluation_destination = match &args.evaluation {
+        Some(path) if path == "-" => {
+            return Err(CkmError::usage(
+                "--evaluation needs a file path; stdout carries the forecasts",
+            ))
+        }
+        Some(path) => Some(write::resolve_destination(Some(path), None)?),
+        None => None,
+    };
+    let season = args
+        .season
+        .unwrap_or_else(|| periods::default_season(args.period));
+    let horizon = args
+        .horizon
+        .unwrap_or_else(|| periods::default_horizon(args.period));
+    if season == 0 || horizon == 0 || args.holdout == Some(0) {
+        return Err(CkmError::usage(
+            "--season, --horizon and --holdout must be at least 1",
+        ));
+    }
+    for level in &args.level {
+        if !(*level > 0.0 && *level < 100.0) {
+            return Err(CkmError::usage(format!(
+                "--level {level}: a level is a percentage between 0 and 100"
+            )));
+        }
+    }
+    let method = method_of(args.model);
+    let hash = args.output.manifest.is_some() || record.hash_files;
+    record.parameter("input", &args.input);
+    record.parameter("measure", format!("{:?}", args.measure).to_lowercase());
+    record.parameter("period", format!("{:?}", args.period).to_lowercase());
+    record.parameter("by", &args.by);
+    record.parameter("model", method.name());
+    record.parameter("season", season);
+    record.parameter("horizon", horizon);
+    record.parameter("level", &args.level);
+    record.parameter("holdout", args.holdout);
+
+    let (series, lines) = if args.series {
+        series_from_table(&args)?
+    } else {
+        series_from_transactions(&args, record, &printer, hash)?
+    };
+    if series.is_empty() {
+        return Err(CkmError::invalid(format!(
+            "{}: no complete period with data; nothing to forecast",
+            args.input
+        )));
+    }
+    record.mark("read");
+
+    let outcomes: Vec<Outcome> = series
+        .par_iter()
+        .map(|s| {
+            let holdout = match args.holdout {
+                Some(n) if n < s.values.len() => {
+                    let (train, test) = s.values.split_at(s.values.len() - n);
+                    HOLDOUT_METHODS
+                        .iter()
+                        .map(|&m| {
+                            let f = series::forecast(train, season, n, m);
+                            let chosen = (m == Method::Auto).then_some(f.method);
+                            (m, chosen, series::accuracy(train, season, test, &f.mean))
+                        })
+                        .collect()
+                }
+                _ => Vec::new(),
+            };
+            Outcome {
+                forecast: series::forecast(&s.values, season, horizon, method),
+                holdout,
+            }
+        })
+        .collect();
+    record.mark("forecast");
+
+    // The output: history then forecast rows per group.
+    let mut group_column: Vec<Option<String>> = Vec::new();
+    let mut period_column: Vec<String> = Vec::new();
+    let mut kind_column: Vec<&str> = Vec::new();
+    let mut value_column: Vec<f64> = Vec::new();
+    // Lower and upper bounds per level.
+    let mut bounds: Vec<[Vec<Option<f64>>; 2]> = vec![[Vec::new(), Vec::new()]; args.level.len()];
+    let mut model_column: Vec<Option<String>> = Vec::new();
+    let z: Vec<f64> = args
+        .level
+        .iter()
+        .map(|l| series::normal_quantile_for_level(*l))
+        .collect();
+    let mut models_used: BTreeMap<String, usize> = BTreeMap::new();
+    let mut notes: BTreeMap<String, usize> = BTreeMap::new();
+    for (s, outcome) in series.iter().zip(&outcomes) {
+        let f = &outcome.forecast;
+        *models_used.entry(f.method.name().to_string()).or_default() += 1;
+        if let Some(note) = &f.note {
+            *notes.entry(note.clone()).or_default() += 1;
+        }
+        for (k, v) in s.values.iter().enumerate() {
+            group_column.push(s.group.clone());
+            period_column.push(day_text(periods::first_day(args.period, s.first + k as i64)));
+            kind_column.push("history");
+            value_column.push(*v);
+            for [lo, hi] in bounds.iter_mut() {
+                lo.push(None);
+                hi.push(None);
+            }
+            model_column.push(None);
+        }
+        let next = s.first + s.values.len() as i64;
+        for (k, (mean, sd)) in f.mean.iter().zip(&f.sd).enumerate() {
+            group_column.push(s.group.clone());
+            period_column.push(day_text(periods::first_day(args.period, next + k as i64)));
+            kind_column.push("forecast");
+            value_column.push(*mean);
+            for ([lo, hi], z) in bounds.iter_mut().zip(&z) {
+                lo.push(Some(mean - z * sd));
+                hi.push(Some(mean + z * sd));
+            }
+            model_column.push(Some(f.detail.clone()));
+        }
+    }
+    let rows = period_column.len();
+    let mut columns = Vec::new();
+    if let Some(by) = &args.by {
+        columns.push(Column::new(by.as_str().into(), group_column));
+    }
+    columns.push(Column::new("period".into(), period_column));
+    columns.push(Column::new("kind".into(), kind_column));
+    columns.push(Column::new("value".into(), value_column));
+    for (level, [lo, hi]) in args.level.iter().zip(bounds) {
+        let name = format!("{level}").replace('.', "_");
+        columns.push(Column::new(format!("lo_{name}").into(), lo));
+        columns.push(Column::new(format!("hi_{name}").into(), hi));
+    }
+    columns.push(Column::new("model".into(), model_column));
+    let mut table = DataFrame::new(rows, columns)?;
+    record
+        .outputs
+        .push(write::write_table(&mut table, &destination, format, hash)?);
+
+    if args.holdout.is_some() {
+        report_holdout(
+            &args,
+            &series,
+            &outcomes,
+            evaluation_destination,
+            record,
+            &printer,
+            hash,
+        )?;
+    }
+    record.mark("write");
+    record.figure(if args.series { "rows in" } else { "lines in" }, lines);
+    record.figure("series", series.len());
+    record.figure("season length", season);
+    record.figure("horizon", horizon);
+    for (model, count) in &models_used {
+        record.figure(&format!("series forecast by {model}"), thousands(*count as u64));
+    }
+    for (note, count) in &notes {
+        record.figure(&format!("note ({count} series)"), note.clone());
+    }
+    printer.summary("ckm forecast sales", &record.summary_rows());
+    if let Some(path) = &args.output.manifest {
+        record.write(path)?;
+    }
+    Ok(())
+}
+
+/// Mean accuracy per model over the series with a holdout, in the summary; per series and
+/// model in the --evaluation table.
+fn report_holdout(
+    args: &ForecastSalesArgs,
+    series: &[Series],
+    outcomes: &[Outcome],
+    destination: Option<(write::Destination, crate::cli::TableFormat)>,
+    record: &mut RunRecord,
+    printer: &Printer,
+    hash: bool,
+) -> Result<()> {
+    let scored = outcomes.iter().filter(|o| !o.holdout.is_empty()).count();
+    if scored < series.len() {
+        record.warn(
+            printer,
+            format!(
+                "{} series are no longer than --holdout {}: not scored",
+                series.len() - scored,
+                args.holdout.unwrap_or(0)
+            ),
+        );
+    }
+    record.figure("holdout series", scored);
+    for (i, method) in HOLDOUT_METHODS.iter().enumerate() {
+        let rows: Vec<&Accuracy> = outcomes
+            .iter()
+            .filter_map(|o| o.holdout.get(i).map(|h| &h.2))
+            .collect();
+        let mean = |f: &dyn Fn(&Accuracy) -> f64| {
+            let finite: Vec<f64> = rows.iter().map(|a| f(a)).filter(|v| v.is_finite()).collect();
+            finite.iter().sum::<f64>() / finite.len().max(1) as f64
+        };
+        if !rows.is_empty() {
+            record.figure(
+                &format!("holdout {}", method.name()),
+                format!(
+                    "MASE {:.4}, sMAPE {:.2}, MAE {:.4}, RMSE {:.4}",
+                    mean(&|a| a.mase),
+                    mean(&|a| a.smape),
+                    mean(&|a| a.mae),
+                    mean(&|a| a.rmse)
+                ),
+            );
+        }
+    }
+    if let Some((path, format)) = destination {
+        let mut group = Vec::new();
+        let mut model = Vec::new();
+        let mut chosen = Vec::new();
+        let (mut mae, mut rmse, mut mase, mut smape) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (s, o) in series.iter().zip(outcomes) {
+            for (m, picked, a) in &o.holdout {
+                group.push(s.group.clone());
+                model.push(m.name());
+                chosen.push(picked.map(|p| p.name()));
+                mae.push(a.mae);
+                rmse.push(a.rmse);
+                mase.push(a.mase.is_finite().then_some(a.mase));
+                smape.push(a.smape);
+            }
+        }
+        let n = model.len();
+        let mut columns = Vec::new();
+        if let Some(by) = &args.by {
+            columns.push(Column::new(by.as_str().into(), group));
+        }
+        columns.extend([
+            Column::new("model".into(), model),
+            Column::new("auto_chose".into(), chosen),
+            Column::new("mae".into(), mae),
+            Column::new("rmse".into(), rmse),
+            Column::new("mase".into(), mase),
+            Column::new("smape".into(), smape),
+        ]);
+        let mut table = DataFrame::new(n, columns)?;
+        record
+            .outputs
+            .push(write::write_table(&mut table, &path, format, hash)?);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_with_and_without_times() {
+        assert_eq!(parse_date("1970-01-02"), Some(1));
+        assert_eq!(parse_date("1970-01-02 10:00:00"), Some(1));
+        assert_eq!(parse_date("1970-01-02T10:00"), Some(1));
+        assert_eq!(parse_date("1970-01-0210"), None);
+        assert_eq!(parse_date("02/01/1970"), None);
+        assert_eq!(parse_date(""), None);
+    }
+}

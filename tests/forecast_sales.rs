@@ -1,0 +1,333 @@
+//! `ckm forecast sales` through the real binary: series from transactions (periods, partial
+//! periods, groups, gaps), ready series, forecasts of obvious patterns, holdout scores, bad
+//! input.
+
+mod common;
+
+use common::{stderr_of, Workdir};
+
+/// Orders of two channels over January to mid-April 2024 (April incomplete); no February
+/// sales on the web.
+fn orders() -> String {
+    let mut csv = String::from("order_id,customer_id,ts,amount,quantity,channel\n");
+    let lines = [
+        ("o1", "c1", "2024-01-03 10:00:00", 10.0, 1, "store"),
+        ("o1", "c1", "2024-01-03 10:00:00", 5.0, 2, "store"),
+        ("o2", "c2", "2024-01-20 12:00:00", 20.0, 1, "web"),
+        ("o3", "c1", "2024-02-14 09:00:00", 7.5, 1, "store"),
+        ("o4", "c3", "2024-03-01 00:00:00", 30.0, 3, "web"),
+        ("o5", "c3", "2024-03-31 23:00:00", 1.0, 1, "store"),
+        ("o6", "c2", "2024-04-15 08:00:00", 99.0, 1, "web"),
+    ];
+    for (order, customer, ts, amount, quantity, channel) in lines {
+        csv += &format!("{order},{customer},{ts},{amount},{quantity},{channel}\n");
+    }
+    csv
+}
+
+#[test]
+fn monthly_revenue_from_transactions() {
+    let wd = Workdir::new();
+    wd.write("orders.csv", orders());
+    let output = wd.run(&["forecast", "sales", "orders.csv", "--horizon", "3", "-o", "f.csv"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    // April is incomplete (data to the 15th) and left out, and the summary says so.
+    assert!(
+        stderr_of(&output).contains("2024-04-01 to 2024-04-30"),
+        "{}",
+        stderr_of(&output)
+    );
+    let rows = wd.read_csv("f.csv").records();
+    let history: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|r| r["kind"] == "history")
+        .map(|r| (r["period"].as_str(), r["value"].as_str()))
+        .collect();
+    assert_eq!(
+        history,
+        vec![
+            ("2024-01-01", "35.0"),
+            ("2024-02-01", "7.5"),
+            ("2024-03-01", "31.0")
+        ]
+    );
+    let forecast: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["kind"] == "forecast")
+        .map(|r| r["period"].as_str())
+        .collect();
+    assert_eq!(forecast, vec!["2024-04-01", "2024-05-01", "2024-06-01"]);
+    for r in rows.iter().filter(|r| r["kind"] == "forecast") {
+        let v: f64 = r["value"].parse().unwrap();
+        let (lo80, hi80): (f64, f64) = (r["lo_80"].parse().unwrap(), r["hi_80"].parse().unwrap());
+        let (lo95, hi95): (f64, f64) = (r["lo_95"].parse().unwrap(), r["hi_95"].parse().unwrap());
+        assert!(lo95 <= lo80 && lo80 <= v && v <= hi80 && hi80 <= hi95, "{r:?}");
+        assert!(!r["model"].is_empty());
+    }
+
+    // --keep-partial keeps April; orders and customers count distinct ids; quantity sums.
+    for (measure, expected) in [
+        ("revenue", vec!["35.0", "7.5", "31.0", "99.0"]),
+        ("orders", vec!["2.0", "1.0", "2.0", "1.0"]),
+        ("customers", vec!["2.0", "1.0", "1.0", "1.0"]),
+        ("quantity", vec!["4.0", "1.0", "4.0", "1.0"]),
+    ] {
+        let output = wd.run(&[
+            "forecast",
+            "sales",
+            "orders.csv",
+            "--keep-partial",
+            "--measure",
+            measure,
+            "-o",
+            "f.csv",
+        ]);
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        let values: Vec<String> = wd
+            .read_csv("f.csv")
+            .records()
+            .iter()
+            .filter(|r| r["kind"] == "history")
+            .map(|r| r["value"].clone())
+            .collect();
+        assert_eq!(values, expected, "{measure}");
+    }
+}
+
+#[test]
+fn groups_weeks_and_gaps() {
+    let wd = Workdir::new();
+    wd.write("orders.csv", orders());
+    let output = wd.run(&[
+        "forecast",
+        "sales",
+        "orders.csv",
+        "--by",
+        "channel",
+        "--keep-partial",
+        "-o",
+        "f.csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let rows = wd.read_csv("f.csv").records();
+    let web: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|r| r["channel"] == "web" && r["kind"] == "history")
+        .map(|r| (r["period"].as_str(), r["value"].as_str()))
+        .collect();
+    // February has no web sales: a zero, not a missing month.
+    assert_eq!(
+        web,
+        vec![
+            ("2024-01-01", "20.0"),
+            ("2024-02-01", "0.0"),
+            ("2024-03-01", "30.0"),
+            ("2024-04-01", "99.0")
+        ]
+    );
+    assert!(rows
+        .iter()
+        .any(|r| r["channel"] == "store" && r["kind"] == "forecast"));
+
+    // Weeks start on Monday: Wednesday 2024-01-03 is in the week of Monday 2024-01-01.
+    let output = wd.run(&[
+        "forecast",
+        "sales",
+        "orders.csv",
+        "--period",
+        "week",
+        "-o",
+        "w.csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let rows = wd.read_csv("w.csv").records();
+    assert_eq!(rows[0]["period"], "2024-01-01");
+    assert_eq!(rows[0]["value"], "15.0");
+    assert_eq!(rows[1]["period"], "2024-01-08");
+    assert_eq!(rows[1]["value"], "0.0");
+
+    let output = wd.run(&["forecast", "sales", "orders.csv", "--by", "region"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_of(&output).contains("channel"), "{}", stderr_of(&output));
+}
+
+fn series_table(values: &[f64]) -> String {
+    let mut csv = String::from("date,value\n");
+    for (k, v) in values.iter().enumerate() {
+        csv += &format!("{}-{:02}-01,{v}\n", 2015 + k / 12, k % 12 + 1);
+    }
+    csv
+}
+
+fn forecast_values(wd: &Workdir, file: &str) -> Vec<f64> {
+    wd.read_csv(file)
+        .records()
+        .iter()
+        .filter(|r| r["kind"] == "forecast")
+        .map(|r| r["value"].parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn obvious_patterns_continue() {
+    let wd = Workdir::new();
+    let pattern = [
+        10.0, 12.0, 15.0, 11.0, 9.0, 8.0, 14.0, 18.0, 20.0, 16.0, 13.0, 25.0,
+    ];
+    let cases: Vec<(&str, Vec<f64>, Vec<f64>)> = vec![
+        ("constant", vec![42.0; 48], vec![42.0; 12]),
+        (
+            "line",
+            (0..48).map(|t| 100.0 + 3.0 * t as f64).collect(),
+            (48..60).map(|t| 100.0 + 3.0 * t as f64).collect(),
+        ),
+        (
+            "season",
+            (0..48).map(|t| pattern[t % 12]).collect(),
+            pattern.to_vec(),
+        ),
+    ];
+    for (name, history, expected) in cases {
+        wd.write("s.csv", series_table(&history));
+        for model in ["auto", "ets", "theta"] {
+            let output = wd.run(&[
+                "forecast", "sales", "s.csv", "--series", "--model", model, "-o", "f.csv",
+            ]);
+            assert!(output.status.success(), "{}", stderr_of(&output));
+            let got = forecast_values(&wd, "f.csv");
+            assert_eq!(got.len(), 12);
+            for (g, e) in got.iter().zip(&expected) {
+                // Theta's drift is half the trend's slope by design: it is allowed to lag.
+                let tolerance = if name == "line" && model != "ets" {
+                    0.1 * e
+                } else {
+                    0.02 * e.abs().max(1.0)
+                };
+                assert!((g - e).abs() <= tolerance, "{name} {model}: {got:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn holdout_scores_every_model() {
+    let wd = Workdir::new();
+    let history: Vec<f64> = (0..60)
+        .map(|t| 100.0 + t as f64 + 20.0 * ((t % 12) as f64 / 12.0 * std::f64::consts::TAU).sin())
+        .collect();
+    wd.write("s.csv", series_table(&history));
+    let output = wd.run(&[
+        "forecast",
+        "sales",
+        "s.csv",
+        "--series",
+        "--holdout",
+        "12",
+        "--evaluation",
+        "scores.csv",
+        "--manifest",
+        "m.json",
+        "-o",
+        "f.csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let scores = wd.read_csv("scores.csv").records();
+    let models: Vec<&str> = scores.iter().map(|r| r["model"].as_str()).collect();
+    assert_eq!(
+        models,
+        vec![
+            "auto",
+            "ets",
+            "theta",
+            "seasonal-naive",
+            "naive",
+            "mean",
+            "ensemble"
+        ]
+    );
+    assert!(!scores[0]["auto_chose"].is_empty());
+    let mase = |model: &str| -> f64 {
+        scores.iter().find(|r| r["model"] == model).unwrap()["mase"]
+            .parse()
+            .unwrap()
+    };
+    // A trend plus a clean season: the models beat the baselines.
+    assert!(
+        mase("auto") < mase("naive") && mase("auto") < mase("mean"),
+        "{scores:?}"
+    );
+    let summary = &wd.read_json("m.json")["summary"];
+    assert!(summary["holdout auto"].as_str().unwrap().starts_with("MASE "));
+}
+
+#[test]
+fn short_and_bad_series() {
+    let wd = Workdir::new();
+    for values in [
+        vec![5.0],
+        vec![5.0, 6.0],
+        vec![5.0, 6.0, 4.0],
+        vec![0.0; 24],
+        vec![-5.0, 3.0, -2.0, 4.0, 1.0, -1.0],
+    ] {
+        wd.write("s.csv", series_table(&values));
+        let output = wd.run(&[
+            "forecast",
+            "sales",
+            "s.csv",
+            "--series",
+            "--horizon",
+            "4",
+            "-o",
+            "f.csv",
+        ]);
+        assert!(output.status.success(), "{values:?}: {}", stderr_of(&output));
+        let got = forecast_values(&wd, "f.csv");
+        assert!(
+            got.len() == 4 && got.iter().all(|v| v.is_finite()),
+            "{values:?}: {got:?}"
+        );
+    }
+    wd.write("s.csv", series_table(&[5.0]));
+    let output = wd.run(&["forecast", "sales", "s.csv", "--series", "-o", "f.csv"]);
+    assert!(stderr_of(&output).contains("too few"), "{}", stderr_of(&output));
+
+    wd.write(
+        "nan.csv",
+        "date,value\n2024-01-01,5\n2024-02-01,NaN\n2024-03-01,7\n",
+    );
+    let output = wd.run(&["forecast", "sales", "nan.csv", "--series"]);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        stderr_of(&output).contains("row 3, column 'value'"),
+        "{}",
+        stderr_of(&output)
+    );
+
+    wd.write("dates.csv", "date,value\n2024-01-01,5\n01/02/2024,6\n");
+    let output = wd.run(&["forecast", "sales", "dates.csv", "--series"]);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        stderr_of(&output).contains("row 3, column 'date'"),
+        "{}",
+        stderr_of(&output)
+    );
+
+    let output = wd.run(&[
+        "forecast",
+        "sales",
+        "dates.csv",
+        "--series",
+        "--value-column",
+        "sales",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("no column 'sales'"),
+        "{}",
+        stderr_of(&output)
+    );
+
+    let output = wd.run(&["forecast", "sales", "dates.csv", "--series", "--level", "120"]);
+    assert_eq!(output.status.code(), Some(2));
+}
