@@ -457,9 +457,15 @@ pub struct ForecastSalesArgs {
     #[arg(long, value_enum, default_value_t = Period::Month)]
     pub period: Period,
 
-    /// Forecast each value of this column separately (channel, category, or any column)
+    /// Forecast each value of this column separately (channel, category, or any column; with
+    /// --segments, a column of the segments file)
     #[arg(long, value_name = "COLUMN")]
     pub by: Option<String>,
+
+    /// A `ckm segment` output (or any table with customer_id): each customer's lines go to
+    /// the group of the --by column there (default rfm_segment)
+    #[arg(long, value_name = "FILE", conflicts_with = "series")]
+    pub segments: Option<String>,
 
     /// Periods to forecast; default one season (28 days, 13 weeks, 12 months, 8 quarters)
     #[arg(long, value_name = "N")]

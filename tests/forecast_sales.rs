@@ -331,3 +331,75 @@ fn short_and_bad_series() {
     let output = wd.run(&["forecast", "sales", "dates.csv", "--series", "--level", "120"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn per_segment_from_a_segments_file() {
+    let wd = Workdir::new();
+    wd.write("orders.csv", orders());
+    wd.write(
+        "segments.csv",
+        "customer_id,recency_days,rfm_segment,cluster_label\nc1,3,Champions,recent\nc2,40,Lost,lapsed\n",
+    );
+    let output = wd.run(&[
+        "forecast",
+        "sales",
+        "orders.csv",
+        "--segments",
+        "segments.csv",
+        "--keep-partial",
+        "-o",
+        "f.csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    // c3's two lines belong to no segment, and the summary says so.
+    assert!(
+        stderr_of(&output).contains("2 lines of customers not in --segments"),
+        "{}",
+        stderr_of(&output)
+    );
+    let rows = wd.read_csv("f.csv").records();
+    let history = |segment: &str| -> Vec<String> {
+        rows.iter()
+            .filter(|r| r["rfm_segment"] == segment && r["kind"] == "history")
+            .map(|r| r["value"].clone())
+            .collect()
+    };
+    // Every group runs to the last period of the data.
+    assert_eq!(history("Champions"), vec!["15.0", "7.5", "0.0", "0.0"]);
+    assert_eq!(history("Lost"), vec!["20.0", "0.0", "0.0", "99.0"]);
+    assert_eq!(history("(not in segments)"), vec!["31.0", "0.0"]);
+
+    // Another column of the file, and a column it does not have.
+    let output = wd.run(&[
+        "forecast",
+        "sales",
+        "orders.csv",
+        "--segments",
+        "segments.csv",
+        "--by",
+        "cluster_label",
+        "-o",
+        "g.csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(wd
+        .read_csv("g.csv")
+        .records()
+        .iter()
+        .any(|r| r["cluster_label"] == "lapsed"));
+    let output = wd.run(&[
+        "forecast",
+        "sales",
+        "orders.csv",
+        "--segments",
+        "segments.csv",
+        "--by",
+        "cluster",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_of(&output).contains("no column 'cluster'"),
+        "{}",
+        stderr_of(&output)
+    );
+}

@@ -70,6 +70,50 @@ fn into_series(
     series
 }
 
+/// Customer id -> segment from a segments table's `column`.
+fn read_segments(
+    path: &str,
+    column: &str,
+    read_args: &crate::cli::ReadArgs,
+) -> Result<HashMap<String, String>> {
+    let spec = read::resolve_inputs(&[path.to_string()])?
+        .pop()
+        .ok_or_else(|| CkmError::usage("--segments needs a file"))?;
+    let source = read::open_source(spec, read_args)?;
+    let mut raw = read::scan_raw(&source)?;
+    let columns = raw.collect_schema()?;
+    for name in [schema::CUSTOMER_ID, column] {
+        if !columns.contains(name) {
+            return Err(CkmError::usage(format!(
+                "--segments {path}: no column '{name}'; the columns are {}",
+                columns
+                    .iter_names()
+                    .map(|n| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
+    let table = raw
+        .select([
+            col(schema::CUSTOMER_ID).cast(DataType::String),
+            col(column).cast(DataType::String),
+        ])
+        .collect()?;
+    let ids = table.column(schema::CUSTOMER_ID)?.str()?;
+    let segments = table.column(column)?.str()?;
+    let mut map = HashMap::with_capacity(table.height());
+    for (id, segment) in ids.iter().zip(segments.iter()) {
+        if let (Some(id), Some(segment)) = (id, segment) {
+            map.insert(id.to_string(), segment.to_string());
+        }
+    }
+    Ok(map)
+}
+
+/// The group of customers missing from the --segments file.
+const NOT_SEGMENTED: &str = "(not in segments)";
+
 /// Series from transactions: the measure per period and group.
 fn series_from_transactions(
     args: &ForecastSalesArgs,
@@ -82,7 +126,16 @@ fn series_from_transactions(
     const KEY: &str = "__ckm_key";
     const GROUP: &str = "__ckm_group";
     let measure = args.measure;
-    let by = args.by.clone();
+    let segment_column = args.by.clone().unwrap_or_else(|| "rfm_segment".to_string());
+    let segments = args
+        .segments
+        .as_deref()
+        .map(|path| read_segments(path, &segment_column, &args.read))
+        .transpose()?;
+    // With segments the group comes from the customer, not from a column of the lines.
+    let by = if segments.is_some() { None } else { args.by.clone() };
+    const CUSTOMER: &str = "__ckm_customer";
+    let need_customer = segments.is_some();
     let missing_by = std::cell::RefCell::new(None::<Vec<String>>);
     let table = io::read_planned(
         &planned,
@@ -99,6 +152,9 @@ fn series_from_transactions(
                 SalesMeasure::Orders => col(schema::ORDER_ID).cast(DataType::String).alias(KEY),
                 SalesMeasure::Customers => col(schema::CUSTOMER_ID).cast(DataType::String).alias(KEY),
             });
+            if need_customer {
+                selected.push(col(schema::CUSTOMER_ID).cast(DataType::String).alias(CUSTOMER));
+            }
             if let Some(by) = &by {
                 if columns.contains(by) {
                     selected.push(col(by.as_str()).cast(DataType::String).alias(GROUP));
@@ -112,7 +168,7 @@ fn series_from_transactions(
         record,
         printer,
     )?;
-    if let (Some(by), Some(columns)) = (&args.by, missing_by.into_inner()) {
+    if let (Some(by), Some(columns)) = (&by, missing_by.into_inner()) {
         return Err(CkmError::usage(format!(
             "{}: --by '{by}' is not a column; the columns are {}",
             args.input,
@@ -122,8 +178,12 @@ fn series_from_transactions(
     let lines = table.height() as u64;
     io::record_inputs(&planned.sources, &[lines], record, hash)?;
     let ts = table.column(schema::TS)?.i64()?;
-    let groups_column = match &args.by {
+    let groups_column = match &by {
         Some(_) => Some(table.column(GROUP)?.str()?),
+        None => None,
+    };
+    let customers_column = match &segments {
+        Some(_) => Some(table.column(CUSTOMER)?.str()?),
         None => None,
     };
     let latest_day = ts
@@ -132,8 +192,18 @@ fn series_from_transactions(
         .div_euclid(MS_PER_DAY);
     let mut group_index: HashMap<Option<String>, usize> = HashMap::new();
     let mut groups: Vec<Option<String>> = Vec::new();
+    let mut unsegmented = 0u64;
     let mut group_of = |row: usize| -> usize {
-        let name = groups_column.and_then(|g| g.get(row)).map(str::to_string);
+        let name = match (&segments, customers_column) {
+            (Some(map), Some(customers)) => {
+                let segment = customers.get(row).and_then(|c| map.get(c));
+                if segment.is_none() {
+                    unsegmented += 1;
+                }
+                Some(segment.map_or(NOT_SEGMENTED, String::as_str).to_string())
+            }
+            _ => groups_column.and_then(|g| g.get(row)).map(str::to_string),
+        };
         *group_index.entry(name.clone()).or_insert_with(|| {
             groups.push(name);
             groups.len() - 1
@@ -181,6 +251,12 @@ fn series_from_transactions(
                 *sums.entry((g, key)).or_default() += 1.0;
             }
         }
+    }
+    if unsegmented > 0 {
+        record.warn(
+            printer,
+            format!("{unsegmented} lines of customers not in --segments are forecast as '{NOT_SEGMENTED}'"),
+        );
     }
     let what = match measure {
         SalesMeasure::Revenue => "an amount",
@@ -302,6 +378,15 @@ fn parse_date(text: &str) -> Option<i64> {
         chrono::Datelike::month(&date),
         chrono::Datelike::day(&date),
     ))
+}
+
+/// The output's group column: --by, or the segment column with --segments.
+fn group_name(args: &ForecastSalesArgs) -> Option<String> {
+    match (&args.by, &args.segments) {
+        (Some(by), _) => Some(by.clone()),
+        (None, Some(_)) => Some("rfm_segment".to_string()),
+        (None, None) => None,
+    }
 }
 
 /// One series' results: the forecast, and with a holdout each candidate's accuracy.
@@ -448,8 +533,8 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
     }
     let rows = period_column.len();
     let mut columns = Vec::new();
-    if let Some(by) = &args.by {
-        columns.push(Column::new(by.as_str().into(), group_column));
+    if let Some(name) = group_name(&args) {
+        columns.push(Column::new(name.into(), group_column));
     }
     columns.push(Column::new("period".into(), period_column));
     columns.push(Column::new("kind".into(), kind_column));
@@ -557,8 +642,8 @@ fn report_holdout(
         }
         let n = model.len();
         let mut columns = Vec::new();
-        if let Some(by) = &args.by {
-            columns.push(Column::new(by.as_str().into(), group));
+        if let Some(name) = group_name(args) {
+            columns.push(Column::new(name.into(), group));
         }
         columns.extend([
             Column::new("model".into(), model),

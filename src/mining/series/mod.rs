@@ -293,15 +293,36 @@ const SINGLE_MODEL_MARGIN: f64 = 0.5;
 
 /// `auto`: the ETS + Theta ensemble, unless ETS, Theta or seasonal naive had a clearly lower
 /// absolute error (by [`SINGLE_MODEL_MARGIN`]) on the last `AUTO_WINDOWS` rolling origins
-/// (each `h` apart, at least two seasons and 8 points kept before each).
+/// (each `h` apart, at least two seasons and 8 points kept before each). The backtests refit
+/// the ETS specification chosen on the whole series rather than choosing again: a third of
+/// the work, and the question is which method, not which ETS.
 fn choose(y: &[f64], m: usize, h: usize) -> Forecast {
     let n = y.len();
     let keep = (2 * m + 2).max(8);
     let origins: Vec<usize> = (1..=AUTO_WINDOWS)
         .filter_map(|w| n.checked_sub(w * h).filter(|&o| o >= keep))
         .collect();
+    let full_ets = ets::auto(y, m);
+    let ets_of = |model: &ets::Fitted| {
+        let (mean, sd) = ets::forecast(model, h);
+        Forecast {
+            mean,
+            sd,
+            method: Method::Ets,
+            detail: model.spec.name(),
+            note: None,
+        }
+    };
+    let final_forecast = |method: Method| -> Forecast {
+        match method {
+            Method::Ets => full_ets.as_ref().map(ets_of).expect("ETS was fitted"),
+            Method::Theta => theta::forecast(y, m, h),
+            Method::SeasonalNaive => seasonal_naive(y, m, h),
+            _ => combine(full_ets.as_ref().map(ets_of), theta::forecast(y, m, h)),
+        }
+    };
     if origins.is_empty() {
-        let mut f = ensemble(y, m, h);
+        let mut f = final_forecast(Method::Ensemble);
         f.note = Some("auto: too short for backtests, the ensemble".into());
         return f;
     }
@@ -311,7 +332,19 @@ fn choose(y: &[f64], m: usize, h: usize) -> Forecast {
         let train = &y[..origin];
         let actual = &y[origin..origin + h];
         let error = |f: &Forecast| f.mean.iter().zip(actual).map(|(p, a)| (p - a).abs()).sum::<f64>();
-        let ets = ets_forecast(train, m, h);
+        let ets = full_ets
+            .as_ref()
+            .and_then(|full| ets::fit(full.spec, train, m))
+            .map(|model| {
+                let (mean, sd) = ets::forecast(&model, h);
+                Forecast {
+                    mean,
+                    sd,
+                    method: Method::Ets,
+                    detail: model.spec.name(),
+                    note: None,
+                }
+            });
         let theta = theta::forecast(train, m, h);
         errors[0] += ets.as_ref().map_or(f64::INFINITY, error);
         errors[1] += error(&theta);
@@ -328,7 +361,7 @@ fn choose(y: &[f64], m: usize, h: usize) -> Forecast {
     } else {
         Method::Ensemble
     };
-    let mut f = forecast(y, m, h, method);
+    let mut f = final_forecast(method);
     f.note = Some(format!(
         "auto: {} by backtest over the last {} origins",
         method.name(),
