@@ -171,7 +171,10 @@ pub fn read_planned_batches<S>(
                 // `true` stops the query: the consumer has gone.
                 Ok(batch_send.send(Message::Batch(df)).is_err())
             }),
-            false,
+            // In input order: floating-point totals then come out the same, bit for bit, in
+            // every run (unordered batches changed monetary sums in the last bits, so the
+            // output differed between runs; keeping the order costs 0.1-0.5 s on 10M lines).
+            true,
             std::num::NonZeroUsize::new(BATCH_ROWS),
         )?;
         std::thread::scope(|scope| {

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use polars::prelude::*;
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::cli::TableFormat;
@@ -209,7 +210,7 @@ fn escape_formulas(df: &DataFrame) -> PolarsResult<Option<DataFrame>> {
 /// Rows per slice when a CSV/TSV table has datetime columns: each slice's datetimes are
 /// turned into text here, which is several times faster than polars' chrono formatting, and
 /// slicing keeps that text from doubling the memory of a large table.
-const DELIMITED_SLICE_ROWS: usize = 1 << 18;
+const DELIMITED_SLICE_ROWS: usize = 1 << 17;
 
 fn encode_delimited<W: Write>(df: &mut DataFrame, separator: u8, mut writer: W) -> PolarsResult<()> {
     let has_datetimes = df
@@ -219,8 +220,10 @@ fn encode_delimited<W: Write>(df: &mut DataFrame, separator: u8, mut writer: W) 
     if !has_datetimes {
         return write_delimited(df, separator, &mut writer, true);
     }
-    let mut offset = 0;
-    loop {
+    // Slices are encoded into memory a few at a time on all cores and written in order: the
+    // datetime text and much of the CSV encoding are otherwise single-threaded, and only
+    // those few slices' text is held at once.
+    let encode = |offset: usize| -> PolarsResult<Vec<u8>> {
         let mut slice = df.slice(offset as i64, DELIMITED_SLICE_ROWS);
         for column in slice.columns().to_vec() {
             if let DataType::Datetime(unit, None) = column.dtype() {
@@ -228,12 +231,19 @@ fn encode_delimited<W: Write>(df: &mut DataFrame, separator: u8, mut writer: W) 
                 slice.with_column(text.with_name(column.name().clone()).into_column())?;
             }
         }
-        write_delimited(&mut slice, separator, &mut writer, offset == 0)?;
-        offset += DELIMITED_SLICE_ROWS;
-        if offset >= df.height() {
-            return Ok(());
+        let mut bytes = Vec::new();
+        write_delimited(&mut slice, separator, &mut bytes, offset == 0)?;
+        Ok(bytes)
+    };
+    let offsets: Vec<usize> = (0..df.height().max(1)).step_by(DELIMITED_SLICE_ROWS).collect();
+    let at_once = rayon::current_num_threads().max(1);
+    for group in offsets.chunks(at_once) {
+        let encoded: Vec<PolarsResult<Vec<u8>>> = group.par_iter().map(|&o| encode(o)).collect();
+        for bytes in encoded {
+            writer.write_all(&bytes?)?;
         }
     }
+    Ok(())
 }
 
 fn write_delimited<W: Write>(
