@@ -219,20 +219,8 @@ pub fn forecast(y: &[f64], m: usize, h: usize, method: Method) -> Forecast {
         Method::Mean => mean_forecast(y, h),
         Method::Naive => seasonal_naive(y, 1, h),
         Method::SeasonalNaive => with_note(seasonal_naive(y, m_usable, h), seasonal_note),
-        Method::Ets => match ets::auto(y, m_usable) {
-            Some(model) => {
-                let (mean, sd) = ets::forecast(&model, h);
-                with_note(
-                    Forecast {
-                        mean,
-                        sd,
-                        method: Method::Ets,
-                        detail: model.spec.name(),
-                        note: None,
-                    },
-                    seasonal_note,
-                )
-            }
+        Method::Ets => match ets_forecast(y, m_usable, h) {
+            Some(f) => with_note(f, seasonal_note),
             None => {
                 let mut f = seasonal_naive(y, m_usable, h);
                 f.note = Some(format!("no ETS model could be fitted: {}", f.detail));
@@ -240,27 +228,29 @@ pub fn forecast(y: &[f64], m: usize, h: usize, method: Method) -> Forecast {
             }
         },
         Method::Theta => with_note(theta::forecast(y, m_usable, h), seasonal_note),
-        Method::Ensemble => with_note(ensemble(y, m_usable, h), seasonal_note),
-        Method::Auto => with_note(choose(y, m_usable, h), seasonal_note),
+        Method::Ensemble => with_note(choose(y, m_usable, h, Some(Method::Ensemble)), seasonal_note),
+        Method::Auto => with_note(choose(y, m_usable, h, None), seasonal_note),
     }
 }
 
 /// The ETS forecast, or `None` when no ETS model fits.
 fn ets_forecast(y: &[f64], m: usize, h: usize) -> Option<Forecast> {
-    let model = ets::auto(y, m)?;
-    let (mean, sd) = ets::forecast(&model, h);
-    Some(Forecast {
+    ets::auto(y, m).map(|model| ets_model_forecast(&model, h))
+}
+
+fn ets_model_forecast(model: &ets::Fitted, h: usize) -> Forecast {
+    let (mean, sd) = ets::forecast(model, h);
+    Forecast {
         mean,
         sd,
         method: Method::Ets,
         detail: model.spec.name(),
         note: None,
-    })
+    }
 }
 
 /// The mean of the ETS and Theta forecasts, point by point; the standard deviation is the
-/// mean of theirs (the members' errors are strongly correlated, so averaging does not shrink
-/// it much). Without an ETS fit, Theta alone.
+/// mean of theirs, which [`choose`] calibrates on backtests. Without an ETS fit, Theta alone.
 fn combine(ets: Option<Forecast>, theta: Forecast) -> Forecast {
     let Some(ets) = ets else {
         return Forecast {
@@ -279,10 +269,6 @@ fn combine(ets: Option<Forecast>, theta: Forecast) -> Forecast {
     }
 }
 
-fn ensemble(y: &[f64], m: usize, h: usize) -> Forecast {
-    combine(ets_forecast(y, m, h), theta::forecast(y, m, h))
-}
-
 /// Rolling-origin windows `auto` scores the candidates on.
 const AUTO_WINDOWS: usize = 2;
 /// A single model replaces the ensemble only when its backtest error is this much lower: on
@@ -296,23 +282,18 @@ const SINGLE_MODEL_MARGIN: f64 = 0.5;
 /// (each `h` apart, at least two seasons and 8 points kept before each). The backtests refit
 /// the ETS specification chosen on the whole series rather than choosing again: a third of
 /// the work, and the question is which method, not which ETS.
-fn choose(y: &[f64], m: usize, h: usize) -> Forecast {
+///
+/// The ensemble's intervals are calibrated on the same backtests: its members' mean standard
+/// deviation is scaled by √(Σ e² / Σ sd²) over the backtest points (kept within 0.5-2), so
+/// they are as wide as the ensemble's own errors were. `only` skips the choice.
+fn choose(y: &[f64], m: usize, h: usize, only: Option<Method>) -> Forecast {
     let n = y.len();
     let keep = (2 * m + 2).max(8);
     let origins: Vec<usize> = (1..=AUTO_WINDOWS)
         .filter_map(|w| n.checked_sub(w * h).filter(|&o| o >= keep))
         .collect();
     let full_ets = ets::auto(y, m);
-    let ets_of = |model: &ets::Fitted| {
-        let (mean, sd) = ets::forecast(model, h);
-        Forecast {
-            mean,
-            sd,
-            method: Method::Ets,
-            detail: model.spec.name(),
-            note: None,
-        }
-    };
+    let ets_of = |model: &ets::Fitted| ets_model_forecast(model, h);
     let final_forecast = |method: Method| -> Forecast {
         match method {
             Method::Ets => full_ets.as_ref().map(ets_of).expect("ETS was fitted"),
@@ -323,11 +304,15 @@ fn choose(y: &[f64], m: usize, h: usize) -> Forecast {
     };
     if origins.is_empty() {
         let mut f = final_forecast(Method::Ensemble);
-        f.note = Some("auto: too short for backtests, the ensemble".into());
+        if only.is_none() {
+            f.note = Some("auto: too short for backtests, the ensemble".into());
+        }
         return f;
     }
-    // Errors of ETS, Theta, seasonal naive, ensemble, summed over the origins.
+    // Errors of ETS, Theta, seasonal naive, ensemble, summed over the origins; the ensemble's
+    // squared errors and predicted variances for its intervals.
     let mut errors = [0.0f64; 4];
+    let (mut squared_errors, mut predicted_variance) = (0.0f64, 0.0f64);
     for &origin in &origins {
         let train = &y[..origin];
         let actual = &y[origin..origin + h];
@@ -349,24 +334,37 @@ fn choose(y: &[f64], m: usize, h: usize) -> Forecast {
         errors[0] += ets.as_ref().map_or(f64::INFINITY, error);
         errors[1] += error(&theta);
         errors[2] += error(&seasonal_naive(train, m, h));
-        errors[3] += error(&combine(ets, theta));
+        let combined = combine(ets, theta);
+        errors[3] += error(&combined);
+        for ((p, a), sd) in combined.mean.iter().zip(actual).zip(&combined.sd) {
+            squared_errors += (p - a).powi(2);
+            predicted_variance += sd * sd;
+        }
     }
     let (best_single, best_error) = [Method::Ets, Method::Theta, Method::SeasonalNaive]
         .into_iter()
         .zip(errors)
         .min_by(|a, b| a.1.total_cmp(&b.1))
         .expect("three candidates");
-    let method = if best_error < SINGLE_MODEL_MARGIN * errors[3] {
-        best_single
-    } else {
-        Method::Ensemble
+    let method = match only {
+        Some(method) => method,
+        None if best_error < SINGLE_MODEL_MARGIN * errors[3] => best_single,
+        None => Method::Ensemble,
     };
     let mut f = final_forecast(method);
-    f.note = Some(format!(
-        "auto: {} by backtest over the last {} origins",
-        method.name(),
-        origins.len()
-    ));
+    if method == Method::Ensemble && predicted_variance > 0.0 && squared_errors.is_finite() {
+        let factor = (squared_errors / predicted_variance).sqrt().clamp(0.5, 2.0);
+        for sd in f.sd.iter_mut() {
+            *sd *= factor;
+        }
+    }
+    if only.is_none() {
+        f.note = Some(format!(
+            "auto: {} by backtest over the last {} origins",
+            method.name(),
+            origins.len()
+        ));
+    }
     f
 }
 
