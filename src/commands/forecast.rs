@@ -353,15 +353,7 @@ fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> 
     let printer = Printer::new(args.output.quiet);
     let (destination, format) =
         write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
-    let evaluation_destination = match &args.evaluation {
-        Some(path) if path == "-" => {
-            return Err(CkmError::usage(
-                "--evaluation needs a file path; stdout carries the customer table",
-            ))
-        }
-        Some(path) => Some(write::resolve_destination(Some(path), None)?),
-        None => None,
-    };
+    let evaluation_destination = write::resolve_side_destination("--evaluation", args.evaluation.as_deref())?;
     let valid = args.horizon > 0.0 && args.horizon.is_finite() && args.discount_rate >= 0.0;
     if !valid {
         return Err(CkmError::usage(

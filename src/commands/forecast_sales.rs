@@ -409,15 +409,7 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
     let printer = Printer::new(args.output.quiet);
     let (destination, format) =
         write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
-    let evaluation_destination = match &args.evaluation {
-        Some(path) if path == "-" => {
-            return Err(CkmError::usage(
-                "--evaluation needs a file path; stdout carries the forecasts",
-            ))
-        }
-        Some(path) => Some(write::resolve_destination(Some(path), None)?),
-        None => None,
-    };
+    let evaluation_destination = write::resolve_side_destination("--evaluation", args.evaluation.as_deref())?;
     let season = args
         .season
         .unwrap_or_else(|| periods::default_season(args.period));

@@ -50,15 +50,7 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
     let printer = Printer::new(args.output.quiet);
     let (destination, format) =
         write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
-    let profiles_destination = match &args.profiles {
-        Some(path) if path == "-" => {
-            return Err(CkmError::usage(
-                "--profiles needs a file path; stdout carries the customer table",
-            ))
-        }
-        Some(path) => Some(write::resolve_destination(Some(path), None)?),
-        None => None,
-    };
+    let profiles_destination = write::resolve_side_destination("--profiles", args.profiles.as_deref())?;
     let privacy = Privacy::from_args(&args.privacy, &printer, record)?;
     let segment_map = match &args.segment_map {
         Some(path) => segment_map::read(path)?,

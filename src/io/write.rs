@@ -283,25 +283,10 @@ fn datetimes_as_text(values: &Int64Chunked, unit: TimeUnit) -> StringChunked {
     builder.finish()
 }
 
-/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (Howard Hinnant's
-/// `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
 fn format_datetime_ms(ms: i64, text: &mut String) {
     const MS_PER_DAY: i64 = 86_400_000;
     text.clear();
-    let (year, month, day) = civil_from_days(ms.div_euclid(MS_PER_DAY));
+    let (year, month, day) = crate::io::periods::civil_from_days(ms.div_euclid(MS_PER_DAY));
     if !(0..=9999).contains(&year) {
         // Outside four-digit years chrono's own rendering (sign, more digits) stands.
         if let Some(d) = chrono::DateTime::from_timestamp_millis(ms) {
@@ -345,6 +330,21 @@ fn encode<W: Write>(df: &mut DataFrame, format: TableFormat, writer: W) -> Polar
         TableFormat::Arrow => IpcStreamWriter::new(writer)
             .with_compat_level(CompatLevel::newest())
             .finish(df),
+    }
+}
+
+/// The destination of a second table a command writes beside its main output (`flag PATH`):
+/// it needs a file, since stdout carries the main table.
+pub fn resolve_side_destination(
+    flag: &str,
+    path: Option<&str>,
+) -> Result<Option<(Destination, TableFormat)>> {
+    match path {
+        Some("-") => Err(CkmError::usage(format!(
+            "{flag} needs a file path; stdout carries the main table"
+        ))),
+        Some(path) => Ok(Some(resolve_destination(Some(path), None)?)),
+        None => Ok(None),
     }
 }
 
