@@ -427,7 +427,7 @@ _ckm() {
                     return 0
                     ;;
                 --model)
-                    COMPREPLY=($(compgen -W "auto ets theta seasonal-naive naive mean ensemble" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto ets theta arima seasonal-naive naive mean ensemble" -- "${cur}"))
                     return 0
                     ;;
                 --season)

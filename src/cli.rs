@@ -420,6 +420,7 @@ pub enum SalesModel {
     Auto,
     Ets,
     Theta,
+    Arima,
     SeasonalNaive,
     Naive,
     Mean,
@@ -471,8 +472,8 @@ pub struct ForecastSalesArgs {
     #[arg(long, value_name = "N")]
     pub horizon: Option<usize>,
 
-    /// Model: auto picks per series by backtest among ets, theta, seasonal-naive and their
-    /// median ensemble
+    /// Model: auto is the ets + theta ensemble unless a single model was clearly better in
+    /// backtests
     #[arg(long, value_enum, default_value_t = SalesModel::Auto)]
     pub model: SalesModel,
 

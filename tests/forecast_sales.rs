@@ -189,7 +189,7 @@ fn obvious_patterns_continue() {
     ];
     for (name, history, expected) in cases {
         wd.write("s.csv", series_table(&history));
-        for model in ["auto", "ets", "theta"] {
+        for model in ["auto", "ets", "theta", "arima"] {
             let output = wd.run(&[
                 "forecast", "sales", "s.csv", "--series", "--model", model, "-o", "f.csv",
             ]);
@@ -239,6 +239,7 @@ fn holdout_scores_every_model() {
             "auto",
             "ets",
             "theta",
+            "arima",
             "seasonal-naive",
             "naive",
             "mean",

@@ -31,6 +31,7 @@ fn method_of(model: SalesModel) -> Method {
         SalesModel::Auto => Method::Auto,
         SalesModel::Ets => Method::Ets,
         SalesModel::Theta => Method::Theta,
+        SalesModel::Arima => Method::Arima,
         SalesModel::SeasonalNaive => Method::SeasonalNaive,
         SalesModel::Naive => Method::Naive,
         SalesModel::Mean => Method::Mean,
@@ -395,10 +396,11 @@ struct Outcome {
     holdout: Vec<(Method, Option<Method>, Accuracy)>,
 }
 
-const HOLDOUT_METHODS: [Method; 7] = [
+const HOLDOUT_METHODS: [Method; 8] = [
     Method::Auto,
     Method::Ets,
     Method::Theta,
+    Method::Arima,
     Method::SeasonalNaive,
     Method::Naive,
     Method::Mean,

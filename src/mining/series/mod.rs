@@ -2,6 +2,7 @@
 //! baselines, model choice by rolling-origin cross-validation, prediction intervals and
 //! accuracy measures. Slices in, plain structs out.
 
+pub mod arima;
 pub mod ets;
 pub mod theta;
 
@@ -13,6 +14,7 @@ pub enum Method {
     Auto,
     Ets,
     Theta,
+    Arima,
     SeasonalNaive,
     Naive,
     Mean,
@@ -26,6 +28,7 @@ impl Method {
             Method::Auto => "auto",
             Method::Ets => "ets",
             Method::Theta => "theta",
+            Method::Arima => "arima",
             Method::SeasonalNaive => "seasonal-naive",
             Method::Naive => "naive",
             Method::Mean => "mean",
@@ -228,6 +231,26 @@ pub fn forecast(y: &[f64], m: usize, h: usize, method: Method) -> Forecast {
             }
         },
         Method::Theta => with_note(theta::forecast(y, m_usable, h), seasonal_note),
+        Method::Arima => match arima::auto(y, m_usable) {
+            Some(model) => {
+                let (mean, sd) = arima::forecast(&model, y, h);
+                with_note(
+                    Forecast {
+                        mean,
+                        sd,
+                        method: Method::Arima,
+                        detail: model.order.name(),
+                        note: None,
+                    },
+                    seasonal_note,
+                )
+            }
+            None => {
+                let mut f = seasonal_naive(y, m_usable, h);
+                f.note = Some(format!("no ARIMA model could be fitted: {}", f.detail));
+                f
+            }
+        },
         Method::Ensemble => with_note(choose(y, m_usable, h, Some(Method::Ensemble)), seasonal_note),
         Method::Auto => with_note(choose(y, m_usable, h, None), seasonal_note),
     }
@@ -507,6 +530,7 @@ mod tests {
                 Method::Auto,
                 Method::Ets,
                 Method::Theta,
+                Method::Arima,
                 Method::SeasonalNaive,
                 Method::Naive,
                 Method::Mean,
