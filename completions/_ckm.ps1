@@ -322,6 +322,7 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             [CompletionResult]::new('--period', '--period', [CompletionResultType]::ParameterName, 'Calendar period of the series (weeks start on Monday)')
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Forecast each value of this column separately (channel, category, or any column; with --segments, a column of the segments file)')
             [CompletionResult]::new('--segments', '--segments', [CompletionResultType]::ParameterName, 'A `ckm segment` output (or any table with customer_id): each customer''s lines go to the group of the --by column there (default rfm_segment)')
+            [CompletionResult]::new('--rejects', '--rejects', [CompletionResultType]::ParameterName, 'Write transaction lines left out (no ts, or nothing to measure) here, with a reason (default: beside a file output as NAME.rejects.csv)')
             [CompletionResult]::new('--horizon', '--horizon', [CompletionResultType]::ParameterName, 'Periods to forecast; default one season (28 days, 13 weeks, 12 months, 8 quarters)')
             [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Model: auto is the ets + theta ensemble unless a single model was clearly better in backtests')
             [CompletionResult]::new('--season', '--season', [CompletionResultType]::ParameterName, 'Season length in periods; default 7 (day), 52 (week), 12 (month), 4 (quarter)')

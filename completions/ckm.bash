@@ -376,7 +376,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__forecast__subcmd__sales)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --series --date-column --value-column --measure --period --by --segments --horizon --model --season --level --keep-partial --holdout --evaluation --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --series --date-column --value-column --measure --period --by --segments --rejects --horizon --model --season --level --keep-partial --holdout --evaluation --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -419,6 +419,10 @@ _ckm() {
                     return 0
                     ;;
                 --segments)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rejects)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

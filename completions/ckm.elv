@@ -304,6 +304,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand --period 'Calendar period of the series (weeks start on Monday)'
             cand --by 'Forecast each value of this column separately (channel, category, or any column; with --segments, a column of the segments file)'
             cand --segments 'A `ckm segment` output (or any table with customer_id): each customer''s lines go to the group of the --by column there (default rfm_segment)'
+            cand --rejects 'Write transaction lines left out (no ts, or nothing to measure) here, with a reason (default: beside a file output as NAME.rejects.csv)'
             cand --horizon 'Periods to forecast; default one season (28 days, 13 weeks, 12 months, 8 quarters)'
             cand --model 'Model: auto is the ets + theta ensemble unless a single model was clearly better in backtests'
             cand --season 'Season length in periods; default 7 (day), 52 (week), 12 (month), 4 (quarter)'

@@ -468,6 +468,11 @@ pub struct ForecastSalesArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "series")]
     pub segments: Option<String>,
 
+    /// Write transaction lines left out (no ts, or nothing to measure) here, with a reason
+    /// (default: beside a file output as NAME.rejects.csv)
+    #[arg(long, value_name = "PATH", conflicts_with = "series")]
+    pub rejects: Option<String>,
+
     /// Periods to forecast; default one season (28 days, 13 weeks, 12 months, 8 quarters)
     #[arg(long, value_name = "N")]
     pub horizon: Option<usize>,

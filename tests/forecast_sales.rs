@@ -458,3 +458,26 @@ fn m3_series_beat_the_baseline() {
     assert!(mase("auto") < mase("seasonal-naive"), "{summary}");
     assert!(mase("ensemble") < mase("seasonal-naive"), "{summary}");
 }
+
+#[test]
+fn lines_left_out_go_to_rejects() {
+    let wd = Workdir::new();
+    let mut csv = orders();
+    csv += "o7,c1,,5.0,1,store\no8,c2,2024-02-02 10:00:00,,1,web\n";
+    wd.write("orders.csv", csv);
+    let output = wd.run(&[
+        "forecast",
+        "sales",
+        "orders.csv",
+        "-o",
+        "f.csv",
+        "--manifest",
+        "m.json",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let rejects = wd.read_csv("f.rejects.csv").records();
+    let reasons: Vec<&str> = rejects.iter().map(|r| r["reason"].as_str()).collect();
+    assert_eq!(reasons, vec!["no ts", "no amount"]);
+    let summary = &wd.read_json("m.json")["summary"];
+    assert_eq!(summary["lines in = lines counted + lines rejected"], "9 = 7 + 2");
+}

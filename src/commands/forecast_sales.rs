@@ -13,7 +13,7 @@ use crate::cli::{ForecastSalesArgs, SalesMeasure, SalesModel};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::{self, day_text};
-use crate::io::{self, read, schema, write};
+use crate::io::{self, read, rejects, schema, write};
 use crate::mining::series::{self, Accuracy, Forecast, Method};
 use crate::printer::{thousands, Printer};
 
@@ -115,13 +115,22 @@ fn read_segments(
 /// The group of customers missing from the --segments file.
 const NOT_SEGMENTED: &str = "(not in segments)";
 
+/// What a transactions run read: the series, the lines, the lines left out, and the plan to
+/// read those again for the rejects file.
+struct FromTransactions {
+    series: Vec<Series>,
+    lines: u64,
+    left_out: u64,
+    planned: io::PlannedInputs,
+}
+
 /// Series from transactions: the measure per period and group.
 fn series_from_transactions(
     args: &ForecastSalesArgs,
     record: &mut RunRecord,
     printer: &Printer,
     hash: bool,
-) -> Result<(Vec<Series>, u64)> {
+) -> Result<FromTransactions> {
     let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read)?;
     const VALUE: &str = "__ckm_value";
     const KEY: &str = "__ckm_key";
@@ -294,7 +303,12 @@ fn series_from_transactions(
             last -= 1;
         }
     }
-    Ok((into_series(sums, &groups, Some(last)), lines))
+    Ok(FromTransactions {
+        series: into_series(sums, &groups, Some(last)),
+        lines,
+        left_out: without_ts + without_value,
+        planned,
+    })
 }
 
 /// Series from a ready table of dates and values, summed per period.
@@ -442,10 +456,17 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
     record.parameter("level", &args.level);
     record.parameter("holdout", args.holdout);
 
-    let (series, lines) = if args.series {
-        series_from_table(&args)?
+    let (series, lines, from_transactions) = if args.series {
+        let (series, rows) = series_from_table(&args)?;
+        (series, rows, None)
     } else {
-        series_from_transactions(&args, record, &printer, hash)?
+        let FromTransactions {
+            series,
+            lines,
+            left_out,
+            planned,
+        } = series_from_transactions(&args, record, &printer, hash)?;
+        (series, lines, Some((left_out, planned)))
     };
     if series.is_empty() {
         return Err(CkmError::invalid(format!(
@@ -544,6 +565,43 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
         .outputs
         .push(write::write_table(&mut table, &destination, format, hash)?);
 
+    match &from_transactions {
+        Some((left_out, planned)) if *left_out > 0 => {
+            let measure = args.measure;
+            let written = rejects::write_rejected_lines(
+                args.rejects.as_deref(),
+                &destination,
+                planned,
+                |columns| {
+                    let (missing, reason) = match measure {
+                        SalesMeasure::Revenue if columns.contains(schema::AMOUNT) => {
+                            (col(schema::AMOUNT).is_null(), "no amount")
+                        }
+                        SalesMeasure::Revenue => (
+                            col(schema::QUANTITY)
+                                .is_null()
+                                .or(col(schema::UNIT_PRICE).is_null()),
+                            "no quantity or unit_price",
+                        ),
+                        SalesMeasure::Quantity => (col(schema::QUANTITY).is_null(), "no quantity"),
+                        SalesMeasure::Orders => (col(schema::ORDER_ID).is_null(), "no order_id"),
+                        SalesMeasure::Customers => (col(schema::CUSTOMER_ID).is_null(), "no customer_id"),
+                    };
+                    when(col(schema::TS).is_null())
+                        .then(lit("no ts"))
+                        .when(missing)
+                        .then(lit(reason))
+                        .otherwise(lit(NULL).cast(DataType::String))
+                },
+                None,
+                record,
+                &printer,
+                hash,
+            )?;
+            rejects::report(record, &printer, lines, *left_out, "counted", written);
+        }
+        _ => record.figure(if args.series { "rows in" } else { "lines in" }, lines),
+    }
     if args.holdout.is_some() {
         report_holdout(
             &args,
@@ -556,7 +614,6 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
         )?;
     }
     record.mark("write");
-    record.figure(if args.series { "rows in" } else { "lines in" }, lines);
     record.figure("series", series.len());
     record.figure("season length", season);
     record.figure("horizon", horizon);
