@@ -163,14 +163,16 @@ pub fn seasonal_strength(y: &[f64], m: usize) -> f64 {
     (1.0 - variance(&remainder) / total).max(0.0)
 }
 
-/// CSS residuals of the differenced series `w` under the expanded polynomials.
-fn residuals(w: &[f64], ar: &[f64], ma: &[f64], constant: f64) -> Vec<f64> {
+/// CSS residuals of the differenced series `w` under the expanded polynomials, from its first
+/// value on: values before the start are taken at the mean `level` and errors there as 0, so
+/// every order is scored on the same points and the AICc of different orders compare (a
+/// residual count that shrinks with the AR lag would favour long seasonal lags).
+fn residuals(w: &[f64], ar: &[f64], ma: &[f64], constant: f64, level: f64) -> Vec<f64> {
     let mut e = vec![0.0; w.len()];
-    let start = ar.len();
-    for t in start..w.len() {
+    for t in 0..w.len() {
         let mut prediction = constant;
         for (i, a) in ar.iter().enumerate() {
-            prediction += a * w[t - 1 - i];
+            prediction += a * if t > i { w[t - 1 - i] } else { level };
         }
         for (j, b) in ma.iter().enumerate() {
             if t > j {
@@ -218,13 +220,17 @@ pub fn fit(y: &[f64], order: Order) -> Option<Fitted> {
             0.0
         };
         // w_t − μ = Σ ar_i (w_{t−i} − μ) + ...: the constant is μ (1 − Σ ar_i).
-        let constant = level * (1.0 - ar.iter().sum::<f64>());
-        (ar, ma, constant)
+        let constant = if order.constant {
+            level * (1.0 - ar.iter().sum::<f64>())
+        } else {
+            0.0
+        };
+        (ar, ma, constant, level)
     };
     let objective = |u: &[f64]| -> f64 {
-        let (ar, ma, constant) = decode(u);
-        let e = residuals(&w, &ar, &ma, constant);
-        let sum_sq: f64 = e[ar_length..].iter().map(|v| v * v).sum();
+        let (ar, ma, constant, level) = decode(u);
+        let e = residuals(&w, &ar, &ma, constant, level);
+        let sum_sq: f64 = e.iter().map(|v| v * v).sum();
         if sum_sq.is_finite() {
             sum_sq
         } else {
@@ -237,9 +243,9 @@ pub fn fit(y: &[f64], order: Order) -> Option<Fitted> {
     } else {
         nelder_mead(&objective, &start, 1e-10, 300 * free)
     };
-    let (ar, ma, constant) = decode(&best);
-    let e = residuals(&w, &ar, &ma, constant);
-    let n = effective as f64;
+    let (ar, ma, constant, level) = decode(&best);
+    let e = residuals(&w, &ar, &ma, constant, level);
+    let n = w.len() as f64;
     let sigma2 = sum_sq / n;
     if !(sigma2.is_finite()) {
         return None;
