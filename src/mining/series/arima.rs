@@ -241,7 +241,7 @@ pub fn fit(y: &[f64], order: Order) -> Option<Fitted> {
     let (best, sum_sq) = if free == 0 {
         (Vec::new(), objective(&[]))
     } else {
-        nelder_mead(&objective, &start, 1e-10, 300 * free)
+        nelder_mead(&objective, &start, 1e-8, 150 * free)
     };
     let (ar, ma, constant, level) = decode(&best);
     let e = residuals(&w, &ar, &ma, constant, level);
