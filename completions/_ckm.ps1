@@ -278,7 +278,7 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('customers', 'customers', [CompletionResultType]::ParameterValue, 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma')
-            [CompletionResult]::new('sales', 'sales', [CompletionResultType]::ParameterValue, 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, baselines, or the best of them by backtest)')
+            [CompletionResult]::new('sales', 'sales', [CompletionResultType]::ParameterValue, 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, ARIMA, baselines, and the ETS + Theta ensemble)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -347,7 +347,7 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
         }
         'ckm;forecast;help' {
             [CompletionResult]::new('customers', 'customers', [CompletionResultType]::ParameterValue, 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma')
-            [CompletionResult]::new('sales', 'sales', [CompletionResultType]::ParameterValue, 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, baselines, or the best of them by backtest)')
+            [CompletionResult]::new('sales', 'sales', [CompletionResultType]::ParameterValue, 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, ARIMA, baselines, and the ETS + Theta ensemble)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -417,7 +417,7 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
         }
         'ckm;help;forecast' {
             [CompletionResult]::new('customers', 'customers', [CompletionResultType]::ParameterValue, 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma')
-            [CompletionResult]::new('sales', 'sales', [CompletionResultType]::ParameterValue, 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, baselines, or the best of them by backtest)')
+            [CompletionResult]::new('sales', 'sales', [CompletionResultType]::ParameterValue, 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, ARIMA, baselines, and the ETS + Theta ensemble)')
             break
         }
         'ckm;help;forecast;customers' {

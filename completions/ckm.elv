@@ -262,7 +262,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand customers 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma'
-            cand sales 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, baselines, or the best of them by backtest)'
+            cand sales 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, ARIMA, baselines, and the ETS + Theta ensemble)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ckm;forecast;customers'= {
@@ -328,7 +328,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
         }
         &'ckm;forecast;help'= {
             cand customers 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma'
-            cand sales 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, baselines, or the best of them by backtest)'
+            cand sales 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, ARIMA, baselines, and the ETS + Theta ensemble)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ckm;forecast;help;customers'= {
@@ -384,7 +384,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
         }
         &'ckm;help;forecast'= {
             cand customers 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma'
-            cand sales 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, baselines, or the best of them by backtest)'
+            cand sales 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, ARIMA, baselines, and the ETS + Theta ensemble)'
         }
         &'ckm;help;forecast;customers'= {
         }

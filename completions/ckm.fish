@@ -267,7 +267,7 @@ complete -c ckm -n "__fish_ckm_using_subcommand forecast; and not __fish_seen_su
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and not __fish_seen_subcommand_from customers sales help" -s h -l help -d 'Print help'
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and not __fish_seen_subcommand_from customers sales help" -s V -l version -d 'Print version'
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and not __fish_seen_subcommand_from customers sales help" -f -a "customers" -d 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma'
-complete -c ckm -n "__fish_ckm_using_subcommand forecast; and not __fish_seen_subcommand_from customers sales help" -f -a "sales" -d 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, baselines, or the best of them by backtest)'
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and not __fish_seen_subcommand_from customers sales help" -f -a "sales" -d 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, ARIMA, baselines, and the ETS + Theta ensemble)'
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and not __fish_seen_subcommand_from customers sales help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l map -d 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=\'Posting Date\'' -r
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l date-format -d 'Date format for the ts column, strftime style (e.g. \'%d.%m.%Y %H:%M\'), instead of detecting it' -r
@@ -347,7 +347,7 @@ complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcom
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -s h -l help -d 'Print help'
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -s V -l version -d 'Print version'
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from help" -f -a "customers" -d 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma'
-complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from help" -f -a "sales" -d 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, baselines, or the best of them by backtest)'
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from help" -f -a "sales" -d 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, ARIMA, baselines, and the ETS + Theta ensemble)'
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l out-dir -d 'Folder to write the sample exports into' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l customers -d 'Number of customers' -r
@@ -371,4 +371,4 @@ complete -c ckm -n "__fish_ckm_using_subcommand help; and __fish_seen_subcommand
 complete -c ckm -n "__fish_ckm_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "sequences" -d 'Sequential patterns over each customer\'s orders in time order (PrefixSpan)'
 complete -c ckm -n "__fish_ckm_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "recommend" -d 'For each customer, items not yet bought, scored by the rules whose antecedent they bought'
 complete -c ckm -n "__fish_ckm_using_subcommand help; and __fish_seen_subcommand_from forecast" -f -a "customers" -d 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and __fish_seen_subcommand_from forecast" -f -a "sales" -d 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, baselines, or the best of them by backtest)'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and __fish_seen_subcommand_from forecast" -f -a "sales" -d 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, ARIMA, baselines, and the ETS + Theta ensemble)'

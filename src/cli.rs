@@ -395,7 +395,7 @@ pub enum ForecastVerb {
     /// Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma
     Customers(Box<ForecastCustomersArgs>),
     /// Revenue, orders, customers or quantity per period, forecast with prediction intervals
-    /// (ETS, Theta, baselines, or the best of them by backtest)
+    /// (ETS, Theta, ARIMA, baselines, and the ETS + Theta ensemble)
     Sales(Box<ForecastSalesArgs>),
 }
 
