@@ -55,6 +55,9 @@ pub struct Fitted {
     pub aicc: f64,
     /// Residuals on the differenced scale, aligned with its values.
     residuals: Vec<f64>,
+    /// The free values the fit ended at, by block (AR, MA, seasonal AR, seasonal MA,
+    /// constant): a neighbouring order starts from them.
+    free: [Vec<f64>; 5],
 }
 
 /// Coefficients from partial autocorrelations (Durbin–Levinson): any values in (−1, 1) give a
@@ -186,6 +189,11 @@ fn residuals(w: &[f64], ar: &[f64], ma: &[f64], constant: f64, level: f64) -> Ve
 
 /// Fits an order to `y`; `None` when too few values remain after differencing.
 pub fn fit(y: &[f64], order: Order) -> Option<Fitted> {
+    fit_from(y, order, None)
+}
+
+/// As [`fit`], starting from a neighbouring fit's values where the orders share them.
+fn fit_from(y: &[f64], order: Order, near: Option<&Fitted>) -> Option<Fitted> {
     let m = order.m.max(1);
     let mut w = y.to_vec();
     for _ in 0..order.seasonal_d {
@@ -237,7 +245,15 @@ pub fn fit(y: &[f64], order: Order) -> Option<Fitted> {
             f64::MAX
         }
     };
-    let start = vec![0.0; free];
+    let sizes = [p, q, sp, sq, usize::from(order.constant)];
+    let start: Vec<f64> = match near {
+        Some(near) => sizes
+            .iter()
+            .zip(&near.free)
+            .flat_map(|(&size, block)| (0..size).map(move |i| block.get(i).copied().unwrap_or(0.0)))
+            .collect(),
+        None => vec![0.0; free],
+    };
     let (best, sum_sq) = if free == 0 {
         (Vec::new(), objective(&[]))
     } else {
@@ -261,6 +277,15 @@ pub fn fit(y: &[f64], order: Order) -> Option<Fitted> {
         sigma2,
         aicc,
         residuals: e,
+        free: {
+            let mut blocks: [Vec<f64>; 5] = Default::default();
+            let mut at = 0;
+            for (block, size) in blocks.iter_mut().zip(sizes) {
+                *block = best[at..at + size].to_vec();
+                at += size;
+            }
+            blocks
+        },
     })
 }
 
@@ -303,7 +328,7 @@ pub fn auto(y: &[f64], m: usize) -> Option<Fitted> {
             return false;
         }
         tried.push(order);
-        match fit(y, order) {
+        match fit_from(y, order, best.as_ref()) {
             Some(model) if best.as_ref().is_none_or(|b| model.aicc < b.aicc) => {
                 *best = Some(model);
                 true
