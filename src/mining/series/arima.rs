@@ -188,12 +188,9 @@ fn residuals(w: &[f64], ar: &[f64], ma: &[f64], constant: f64, level: f64) -> Ve
 }
 
 /// Fits an order to `y`; `None` when too few values remain after differencing.
-pub fn fit(y: &[f64], order: Order) -> Option<Fitted> {
-    fit_from(y, order, None)
-}
-
-/// As [`fit`], starting from a neighbouring fit's values where the orders share them.
-fn fit_from(y: &[f64], order: Order, near: Option<&Fitted>) -> Option<Fitted> {
+/// With `near`, the search starts from a neighbouring order's fitted values where the orders
+/// share them (zero elsewhere).
+pub fn fit(y: &[f64], order: Order, near: Option<&Fitted>) -> Option<Fitted> {
     let m = order.m.max(1);
     let mut w = y.to_vec();
     for _ in 0..order.seasonal_d {
@@ -328,7 +325,7 @@ pub fn auto(y: &[f64], m: usize) -> Option<Fitted> {
             return false;
         }
         tried.push(order);
-        match fit_from(y, order, best.as_ref()) {
+        match fit(y, order, best.as_ref()) {
             Some(model) if best.as_ref().is_none_or(|b| model.aicc < b.aicc) => {
                 *best = Some(model);
                 true
@@ -529,7 +526,7 @@ mod tests {
             m: 1,
             constant: true,
         };
-        let model = fit(&y, order).unwrap();
+        let model = fit(&y, order, None).unwrap();
         assert!((model.ar[0] - 0.7).abs() < 0.08, "{model:?}");
         let (f, _) = forecast(&model, &y, 40);
         assert!((f[39] - 10.0).abs() < 0.3, "{f:?}");
