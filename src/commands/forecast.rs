@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use crate::cli::{ForecastCustomersArgs, ForecastVerb, TimeUnit};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
+use crate::io::periods::{self, day_text};
 use crate::io::saved_model::{self, SavedFit, SavedModels};
 use crate::io::{self, read, schema, write};
 use crate::mining::btyd::{self, Fit, Model, Rft};
@@ -39,15 +40,8 @@ struct Summaries {
 }
 
 fn parse_day(text: &str, flag: &str) -> Result<i64> {
-    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map(|d| {
-            d.and_hms_opt(0, 0, 0)
-                .expect("midnight")
-                .and_utc()
-                .timestamp_millis()
-                .div_euclid(MS_PER_DAY)
-        })
-        .map_err(|_| CkmError::usage(format!("{flag} '{text}': expected YYYY-MM-DD")))
+    periods::parse_ymd(text.trim())
+        .ok_or_else(|| CkmError::usage(format!("{flag} '{text}': expected YYYY-MM-DD")))
 }
 
 /// A ready summary table (frequency, recency, T, optionally monetary_value), or `None`
@@ -302,12 +296,6 @@ fn report_fit(record: &mut RunRecord, printer: &Printer, model: &str, fit: &Fit)
 enum Purchases {
     Fit(Model),
     Saved(Box<SavedModels>, PathBuf),
-}
-
-fn day_text(day: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(day * MS_PER_DAY)
-        .map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_default()
 }
 
 /// Per distinct (x, t_x, T): P(alive), expected purchases over the horizon, their

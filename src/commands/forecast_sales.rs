@@ -39,6 +39,35 @@ fn method_of(model: SalesModel) -> Method {
     }
 }
 
+/// Group names numbered in order of first appearance. A line's name is looked up as it is and
+/// copied only the first time: one allocation per group, not per line.
+#[derive(Default)]
+struct Groups {
+    index: HashMap<String, usize>,
+    unnamed: Option<usize>,
+    names: Vec<Option<String>>,
+}
+
+impl Groups {
+    fn number(&mut self, name: Option<&str>) -> usize {
+        let next = self.names.len();
+        match name {
+            Some(name) => match self.index.get(name) {
+                Some(&g) => return g,
+                None => {
+                    self.index.insert(name.to_string(), next);
+                }
+            },
+            None => match self.unnamed {
+                Some(g) => return g,
+                None => self.unnamed = Some(next),
+            },
+        }
+        self.names.push(name.map(str::to_string));
+        next
+    }
+}
+
 /// Sums per (group, period) into gap-free series, each from its first period to `last` (or,
 /// with `None`, to its own last period).
 fn into_series(
@@ -200,8 +229,7 @@ fn series_from_transactions(
         .max()
         .ok_or_else(|| CkmError::invalid(format!("{}: no line has a timestamp", args.input)))?
         .div_euclid(MS_PER_DAY);
-    let mut group_index: HashMap<Option<String>, usize> = HashMap::new();
-    let mut groups: Vec<Option<String>> = Vec::new();
+    let mut groups = Groups::default();
     let mut unsegmented = 0u64;
     let mut group_of = |row: usize| -> usize {
         let name = match (&segments, customers_column) {
@@ -210,14 +238,11 @@ fn series_from_transactions(
                 if segment.is_none() {
                     unsegmented += 1;
                 }
-                Some(segment.map_or(NOT_SEGMENTED, String::as_str).to_string())
+                Some(segment.map_or(NOT_SEGMENTED, String::as_str))
             }
-            _ => groups_column.and_then(|g| g.get(row)).map(str::to_string),
+            _ => groups_column.and_then(|g| g.get(row)),
         };
-        *group_index.entry(name.clone()).or_insert_with(|| {
-            groups.push(name);
-            groups.len() - 1
-        })
+        groups.number(name)
     };
     let mut sums: HashMap<(usize, i64), f64> = HashMap::new();
     let (mut without_ts, mut without_value) = (0u64, 0u64);
@@ -304,7 +329,7 @@ fn series_from_transactions(
         }
     }
     Ok(FromTransactions {
-        series: into_series(sums, &groups, Some(last)),
+        series: into_series(sums, &groups.names, Some(last)),
         lines,
         left_out: without_ts + without_value,
         planned,
@@ -345,8 +370,7 @@ fn series_from_table(args: &ForecastSalesArgs) -> Result<(Vec<Series>, u64)> {
         None => None,
     };
     let by = by.as_ref().map(|c| c.str()).transpose()?;
-    let mut group_index: HashMap<Option<String>, usize> = HashMap::new();
-    let mut groups: Vec<Option<String>> = Vec::new();
+    let mut groups = Groups::default();
     let mut sums: HashMap<(usize, i64), f64> = HashMap::new();
     for (row, value) in values.iter().enumerate() {
         let line = row + 2;
@@ -363,11 +387,7 @@ fn series_from_table(args: &ForecastSalesArgs) -> Result<(Vec<Series>, u64)> {
                 args.input, args.value_column
             ))
         })?;
-        let name = by.and_then(|b| b.get(row)).map(str::to_string);
-        let g = *group_index.entry(name.clone()).or_insert_with(|| {
-            groups.push(name);
-            groups.len() - 1
-        });
+        let g = groups.number(by.and_then(|b| b.get(row)));
         let key = periods::period_of(args.period, day);
         *sums.entry((g, key)).or_default() += value;
     }
@@ -377,22 +397,17 @@ fn series_from_table(args: &ForecastSalesArgs) -> Result<(Vec<Series>, u64)> {
             args.input
         )));
     }
-    Ok((into_series(sums, &groups, None), table.height() as u64))
+    Ok((into_series(sums, &groups.names, None), table.height() as u64))
 }
 
 /// YYYY-MM-DD, optionally followed by a time, as a day number.
 fn parse_date(text: &str) -> Option<i64> {
     let text = text.trim();
-    let date = chrono::NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()?;
-    let rest = &text[10..];
+    let rest = text.get(10..)?;
     if !(rest.is_empty() || rest.starts_with(' ') || rest.starts_with('T')) {
         return None;
     }
-    Some(periods::days_from_civil(
-        i64::from(chrono::Datelike::year(&date)),
-        chrono::Datelike::month(&date),
-        chrono::Datelike::day(&date),
-    ))
+    periods::parse_ymd(&text[..10])
 }
 
 /// The output's group column: --by, or the segment column with --segments.

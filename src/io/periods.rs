@@ -62,6 +62,13 @@ pub fn last_day(period: Period, key: i64) -> i64 {
     first_day(period, key + 1) - 1
 }
 
+/// The day number of exactly `YYYY-MM-DD`.
+pub fn parse_ymd(text: &str) -> Option<i64> {
+    use chrono::Datelike;
+    let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
+    Some(days_from_civil(i64::from(date.year()), date.month(), date.day()))
+}
+
 /// YYYY-MM-DD of a day number.
 pub fn day_text(day: i64) -> String {
     let (y, m, d) = civil_from_days(day);

@@ -42,8 +42,9 @@ pub struct Fit {
     pub at_boundary: Vec<&'static str>,
 }
 
-/// Distinct triples with their counts: real data have far fewer of these than customers.
-fn distinct(rft: &[Rft]) -> Vec<(Rft, f64)> {
+/// Distinct (x, t_x, T) triples, sorted, with the number of customers of each: real data have
+/// far fewer of these than customers.
+pub fn distinct_rows(rft: &[Rft]) -> Vec<(Rft, f64)> {
     let mut keyed: Vec<(u64, u64, u64)> = rft
         .iter()
         .map(|c| (c.x.to_bits(), c.t_x.to_bits(), c.t.to_bits()))
@@ -626,14 +627,9 @@ fn invert(matrix: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
     Some(a.into_iter().map(|r| r[n..].to_vec()).collect())
 }
 
-/// Distinct rows of customers' (x, t_x, T), sorted, with the number of customers of each.
-pub fn distinct_rows(customers: &[Rft]) -> Vec<(Rft, f64)> {
-    distinct(customers)
-}
-
 /// Fits a purchase model (parameters r, α, a, b or r, α, s, β).
 pub fn fit_purchases(model: Model, customers: &[Rft]) -> Fit {
-    let rows: Vec<Row> = distinct(customers)
+    let rows: Vec<Row> = distinct_rows(customers)
         .into_iter()
         .map(|(c, n)| (c.x, c.t_x, c.t, n))
         .collect();
