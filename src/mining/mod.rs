@@ -1,6 +1,7 @@
 //! Pure algorithms: slices in, plain structs out. No polars, no files, no printing.
 
 pub mod btyd;
+pub mod churn;
 pub mod clusters;
 pub mod customer_totals;
 pub mod fpgrowth;
