@@ -52,6 +52,10 @@ pub enum Command {
     /// and sales per period with prediction intervals
     #[command(subcommand)]
     Forecast(ForecastVerb),
+    /// Churn: train a model on labelled customers or on labels derived from transactions,
+    /// score new customers with it, or score churn risk as 1 - P(alive) (BG/NBD)
+    #[command(after_help = CHURN_HELP, args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+    Churn(ChurnArgs),
     /// Write the deterministic sample CRM exports under sample-data/
     #[command(hide = true)]
     GenerateSample(GenerateSampleArgs),
@@ -113,6 +117,43 @@ Examples:
   ckm rules recommend --rules rules.csv --transactions clean.parquet --top 5 -o recs.csv
   ckm rules clean.parquet --item-col category --min-support 0.01 --sort confidence --top 20
   ckm rules --baskets retail.dat --min-support 0.005 --itemsets itemsets.parquet --closed";
+
+const CHURN_HELP: &str = "\
+Three ways in:
+  1. A labelled customer table (CRM or subscription export with a churn column):
+     ckm churn train customers.csv --target Churn --model-out churn.json -o scores.csv
+     Labels yes/no, true/false, 1/0, y/n (any case). Numeric columns are used as they are
+     (numbers stored as text are parsed; missing values get the training median and a
+     missing-indicator feature); text columns are one-hot encoded, levels with fewer than
+     10 rows or 0.5% of rows grouped into `other`. Excluded automatically and listed: the id
+     column, id-like columns (a different value on every row), personal data (names,
+     emails, phones, addresses), constant columns. --exclude and --features override.
+  2. Transactions, labels derived: ckm churn train tx.parquet --window 90 [--cutoff DATE]
+     Features from the lines up to the cutoff (those of `ckm segment` plus spend in the last
+     30 and 90 days and their share of all spend); churned = no purchase in the --window days
+     after the cutoff (default cutoff: the latest line minus the window). The scores are for
+     every customer as of the end of the data.
+  3. Transactions, no training: ckm churn tx.parquet --method bgnbd
+     churn_probability = 1 - P(alive) of the fitted BG/NBD (or Pareto/NBD, MBG/NBD) model.
+
+Models: logistic (L2, C = 1, standardised features), gbdt (histogram gradient boosting with
+scikit-learn's HistGradientBoosting defaults), auto (the better out-of-fold ROC AUC). Folds
+are stratified and seeded (--folds, --seed), or read from --folds-file (id,fold). Class
+imbalance: probabilities stay calibrated (no reweighting unless --class-weight balanced); the
+confusion matrix uses the threshold that maximises F1 on the out-of-fold scores.
+
+Output: id, churn_probability, risk_band (high: the top 10% of the training scores, medium:
+the next 20%, low: the rest; --bands), top_drivers (the three input columns that raise this
+customer's log-odds most: coefficient x standardised value for logistic; Saabas path
+contributions for gbdt), and the label when training. Metrics (stderr and --metrics JSON):
+out-of-fold ROC AUC, PR AUC, log loss, Brier score, top-decile lift, confusion matrix,
+calibration table, feature importance.
+
+Examples:
+  ckm churn train telco.csv --target Churn --model-out churn.json -o scores.csv
+  ckm churn score new_customers.csv --model churn.json -o scores.csv
+  ckm churn train clean.parquet --window 90 --model gbdt --metrics metrics.json -o risk.csv
+  ckm churn clean.parquet --method bgnbd -o risk.csv";
 
 const SEGMENT_HELP: &str = "\
 Features per customer, as of --as-of (default: the day after the latest line): recency_days,
@@ -279,6 +320,7 @@ impl Command {
             Command::Segment(_) => "segment",
             Command::Rules(_) => "rules",
             Command::Forecast(_) => "forecast",
+            Command::Churn(_) => "churn",
             Command::GenerateSample(_) => "generate-sample",
             Command::GenerateDocs(_) => "generate-docs",
         }
@@ -385,6 +427,188 @@ pub struct SegmentArgs {
 
     #[command(flatten)]
     pub privacy: PrivacyArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ChurnArgs {
+    #[command(subcommand)]
+    pub verb: Option<ChurnVerb>,
+
+    // Boxed: the options make this variant several times the size of the others.
+    #[command(flatten)]
+    pub risk: Box<ChurnRiskArgs>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChurnVerb {
+    /// Train a churn model, report out-of-fold metrics and score the training customers
+    Train(Box<ChurnTrainArgs>),
+    /// Score customers with a model saved by `ckm churn train --model-out`
+    Score(Box<ChurnScoreArgs>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChurnModel {
+    Auto,
+    Logistic,
+    Gbdt,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClassWeight {
+    None,
+    Balanced,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChurnMethod {
+    Bgnbd,
+    ParetoNbd,
+    Mbgnbd,
+}
+
+/// The shares of customers in the high and medium risk bands.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bands {
+    pub high: f64,
+    pub medium: f64,
+}
+
+fn parse_bands(text: &str) -> Result<Bands, String> {
+    let shares: Vec<f64> = text
+        .split(',')
+        .map(|t| {
+            t.trim()
+                .parse::<f64>()
+                .map_err(|_| format!("'{t}' is not a number"))
+        })
+        .collect::<Result<_, _>>()?;
+    if shares.len() != 2
+        || shares.iter().any(|s| !(*s > 0.0 && *s < 1.0))
+        || shares.iter().sum::<f64>() >= 1.0
+    {
+        return Err("give two shares between 0 and 1 that sum to less than 1, e.g. 0.1,0.2".into());
+    }
+    Ok(Bands {
+        high: shares[0],
+        medium: shares[1],
+    })
+}
+
+#[derive(Debug, Args)]
+pub struct ChurnTrainArgs {
+    /// A customer table with a label column (--target), or a transactions table (labels
+    /// derived with --window), or `-` for stdin
+    #[arg(value_name = "INPUT")]
+    pub input: String,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// The label column of a customer table: yes/no, true/false, 1/0
+    #[arg(long, value_name = "COLUMN")]
+    pub target: Option<String>,
+
+    /// The customer id column (default: customer_id, customerID, CustomerId, id, ...)
+    #[arg(long, value_name = "COLUMN")]
+    pub id: Option<String>,
+
+    /// Columns not to use as features, comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "COLUMNS")]
+    pub exclude: Vec<String>,
+
+    /// Use only these columns as features, comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "COLUMNS")]
+    pub features: Vec<String>,
+
+    /// Transactions: the last day of the history the features come from (YYYY-MM-DD);
+    /// default: the latest line minus --window
+    #[arg(long, value_name = "DATE", conflicts_with = "target")]
+    pub cutoff: Option<String>,
+
+    /// Transactions: a customer churned when they bought nothing in this many days after the
+    /// cutoff
+    #[arg(long, value_name = "DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..))]
+    pub window: u32,
+
+    /// logistic, gbdt, or auto (the better out-of-fold ROC AUC)
+    #[arg(long, value_enum, default_value_t = ChurnModel::Auto)]
+    pub model: ChurnModel,
+
+    /// Cross-validation folds (stratified)
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=50))]
+    pub folds: u32,
+
+    /// Read each customer's fold from this CSV (id,fold), e.g. the folds scikit-learn used
+    #[arg(long, value_name = "PATH")]
+    pub folds_file: Option<PathBuf>,
+
+    /// Seed for the folds and the trees' early-stopping sample
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+
+    /// Weight the classes equally in training (probabilities then overstate churn)
+    #[arg(long, value_enum, default_value_t = ClassWeight::None)]
+    pub class_weight: ClassWeight,
+
+    /// Shares of customers in the high and medium risk bands
+    #[arg(long, default_value = "0.1,0.2", value_parser = parse_bands, value_name = "HIGH,MEDIUM")]
+    pub bands: Bands,
+
+    /// Save the model (features, encodings, parameters, training metrics) as JSON
+    #[arg(long, value_name = "PATH")]
+    pub model_out: Option<PathBuf>,
+
+    /// Write the metrics as JSON
+    #[arg(long, value_name = "PATH")]
+    pub metrics: Option<PathBuf>,
+
+    /// Write rows that could not be used (a label that is not yes/no) here, with a reason
+    /// (default: beside a file output as NAME.rejects.csv)
+    #[arg(long, value_name = "PATH")]
+    pub rejects: Option<String>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ChurnScoreArgs {
+    /// The customers to score: a customer table like the training one, or transactions for
+    /// a model trained on transactions; `-` for stdin
+    #[arg(value_name = "INPUT")]
+    pub input: String,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// The model saved by `ckm churn train --model-out`
+    #[arg(long, value_name = "PATH")]
+    pub model: PathBuf,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ChurnRiskArgs {
+    /// The transactions table, or `-` for stdin
+    #[arg(value_name = "INPUT", required_unless_present = "method")]
+    pub input: Option<String>,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// Score churn risk as 1 - P(alive) of this customer-base model, fitted on the input
+    #[arg(long, value_enum, required_unless_present = "input")]
+    pub method: Option<ChurnMethod>,
+
+    /// Shares of customers in the high and medium risk bands
+    #[arg(long, default_value = "0.1,0.2", value_parser = parse_bands, value_name = "HIGH,MEDIUM")]
+    pub bands: Bands,
 
     #[command(flatten)]
     pub output: OutputArgs,

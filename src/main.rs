@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         Command::Segment(args) => commands::segment::run(args, &mut record),
         Command::Rules(args) => commands::rules::run(args, &mut record),
         Command::Forecast(verb) => commands::forecast::run(verb, &mut record),
+        Command::Churn(args) => commands::churn::run(args, &mut record),
         Command::GenerateSample(args) => commands::generate_sample::run(args),
         Command::GenerateDocs(args) => commands::generate_docs::run(args),
     };

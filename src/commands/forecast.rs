@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::cli::{ForecastCustomersArgs, ForecastVerb, TimeUnit};
+use crate::cli::{ForecastCustomersArgs, ForecastVerb, ReadArgs, TimeUnit};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::{self, day_text};
@@ -27,9 +27,9 @@ pub fn run(verb: ForecastVerb, record: &mut RunRecord) -> Result<()> {
 }
 
 /// Per-customer summaries with ids and mean repeat spend.
-struct Summaries {
-    ids: Vec<String>,
-    rft: Vec<Rft>,
+pub(crate) struct Summaries {
+    pub(crate) ids: Vec<String>,
+    pub(crate) rft: Vec<Rft>,
     monetary: Vec<f64>,
     /// Whether the input has spend at all (a summary table may not).
     has_spend: bool,
@@ -114,15 +114,17 @@ fn read_summary_table(args: &ForecastCustomersArgs) -> Result<Option<Summaries>>
 /// Summaries from transactions: purchases on one calendar day are one transaction. With a
 /// holdout end, the days after the calibration end up to it are counted per customer of the
 /// calibration period.
-fn summarise_transactions(
-    args: &ForecastCustomersArgs,
+pub(crate) fn summarise_transactions(
+    input: &str,
+    read: &ReadArgs,
+    calibration_end: Option<&str>,
     unit_days: f64,
     holdout_end_day: Option<i64>,
     record: &mut RunRecord,
     printer: &Printer,
     hash: bool,
 ) -> Result<(Summaries, i64)> {
-    let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read)?;
+    let planned = io::plan_inputs(&[input.to_string()], read)?;
     let table = io::read_planned(
         &planned,
         |frame, columns| {
@@ -147,8 +149,8 @@ fn summarise_transactions(
     let amounts = table.column(schema::AMOUNT)?.f64()?;
     let latest = ts
         .max()
-        .ok_or_else(|| CkmError::invalid(format!("{}: no line has a timestamp", args.input)))?;
-    let end_day = match &args.calibration_end {
+        .ok_or_else(|| CkmError::invalid(format!("{input}: no line has a timestamp")))?;
+    let end_day = match calibration_end {
         Some(text) => parse_day(text, "--calibration-end")?,
         None => latest.div_euclid(MS_PER_DAY),
     };
@@ -408,8 +410,16 @@ fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> 
             summaries
         }
         None => {
-            let (summaries, end_day) =
-                summarise_transactions(&args, time_unit.days(), holdout_end_day, record, &printer, hash)?;
+            let (summaries, end_day) = summarise_transactions(
+                &args.input,
+                &args.read,
+                args.calibration_end.as_deref(),
+                time_unit.days(),
+                holdout_end_day,
+                record,
+                &printer,
+                hash,
+            )?;
             if let Some(holdout_end) = holdout_end_day {
                 if holdout_end <= end_day {
                     return Err(CkmError::usage(format!(

@@ -1,6 +1,7 @@
 //! One module per subcommand: read inputs through `io`, call `mining`, write outputs, print
 //! the summary.
 
+pub mod churn;
 pub mod clean;
 pub mod forecast;
 pub mod forecast_sales;

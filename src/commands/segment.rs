@@ -88,7 +88,7 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
         customers,
         lines_in,
         lines_without_customer,
-    } = features::customer_table(&planned, record, &printer)?;
+    } = features::customer_table(&planned, None, record, &printer)?;
     io::record_inputs(&planned.sources, &[lines_in], record, hash)?;
     record.mark("read_and_aggregate");
     let lines_without_ts: u64 = customers

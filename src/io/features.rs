@@ -50,12 +50,20 @@ const AMOUNT_VALUE: &str = "__ckm_amount";
 /// [`customer_totals`]): frequency counts distinct orders, or distinct purchase days for a
 /// customer whose lines carry no order id at all; amounts of lines without a timestamp still
 /// count in monetary, only the dates ignore them.
+///
+/// With `before_ms`, only lines earlier than it count (lines without a timestamp then count
+/// nowhere): the history as it stood at a cutoff.
 pub fn customer_table(
     planned: &PlannedInputs,
+    before_ms: Option<i64>,
     record: &mut RunRecord,
     printer: &Printer,
 ) -> Result<CustomerTable> {
     let query = |frame: LazyFrame, columns: &Schema| -> LazyFrame {
+        let frame = match before_ms {
+            Some(before) => frame.filter(col(schema::TS).cast(DataType::Int64).lt(lit(before))),
+            None => frame,
+        };
         let has = |name: &str| columns.contains(name);
         let amount = if has(schema::AMOUNT) {
             col(schema::AMOUNT)

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod baskets;
 pub mod canonical;
+pub mod churn_model;
 pub mod customers;
 pub mod dates;
 pub mod features;

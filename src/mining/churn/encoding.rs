@@ -21,10 +21,6 @@ impl RawColumn {
             RawColumn::Text(v) => v.len(),
         }
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// The label of blank text, as a level of its own.

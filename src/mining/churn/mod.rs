@@ -81,13 +81,6 @@ pub fn fit(
 }
 
 impl Classifier {
-    pub fn kind(&self) -> ModelKind {
-        match self {
-            Classifier::Logistic { .. } => ModelKind::Logistic,
-            Classifier::Gbdt { .. } => ModelKind::Gbdt,
-        }
-    }
-
     /// P(churn) of every row.
     pub fn probabilities(&self, x: &[f64], dims: usize) -> Vec<f64> {
         match self {
