@@ -75,7 +75,6 @@ pub struct Gbdt {
 }
 
 const MISSING_BIN: u8 = 255;
-const BINS: usize = 256;
 
 /// Features binned column by column: `bins[f * rows + i]`, and the upper edge of each
 /// non-missing bin (the last one +∞).
@@ -159,8 +158,9 @@ impl Stats {
     }
 }
 
-/// Per feature, 256 bins of gradient statistics.
-type Histogram = Vec<[Stats; BINS]>;
+/// Per feature, gradient statistics per bin, the missing values' last: one-hot features
+/// have 3 slots, not 256, which keeps the per-leaf histograms small.
+type Histogram = Vec<Vec<Stats>>;
 
 fn histogram(binned: &Binned, rows: &[u32], gradient: &[f64], hessian: &[f64]) -> Histogram {
     let dims = binned.uppers.len();
@@ -168,9 +168,15 @@ fn histogram(binned: &Binned, rows: &[u32], gradient: &[f64], hessian: &[f64]) -
         .into_par_iter()
         .map(|f| {
             let column = &binned.bins[f * binned.rows..(f + 1) * binned.rows];
-            let mut h = [Stats::default(); BINS];
+            let missing_slot = binned.uppers[f].len();
+            let mut h = vec![Stats::default(); missing_slot + 1];
             for &i in rows {
-                let s = &mut h[column[i as usize] as usize];
+                let b = column[i as usize];
+                let s = &mut h[if b == MISSING_BIN {
+                    missing_slot
+                } else {
+                    b as usize
+                }];
                 s.gradient += gradient[i as usize];
                 s.hessian += hessian[i as usize];
                 s.rows += 1;
@@ -195,7 +201,7 @@ fn best_split(h: &Histogram, total: &Stats, binned: &Binned, p: &GbdtParams) -> 
         .enumerate()
         .filter_map(|(f, bins)| {
             let non_missing = binned.uppers[f].len();
-            let missing = bins[MISSING_BIN as usize];
+            let missing = bins[non_missing];
             let mut best: Option<Split> = None;
             let mut left = Stats::default();
             for b in 0..non_missing {
@@ -318,7 +324,7 @@ fn grow(
             .histogram
             .iter()
             .zip(&small)
-            .map(|(parent, child)| std::array::from_fn(|b| parent[b].minus(&child[b])))
+            .map(|(parent, child)| parent.iter().zip(child).map(|(p, c)| p.minus(c)).collect())
             .collect();
         let (left_h, right_h) = if small_is_left {
             (small, large)
