@@ -31,6 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             [CompletionResult]::new('segment', 'segment', [CompletionResultType]::ParameterValue, 'One row per customer: RFM features, scores and segments, k-means clusters, outliers')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions')
             [CompletionResult]::new('forecast', 'forecast', [CompletionResultType]::ParameterValue, 'Forecasts: customers'' future purchases, survival and value (buy-till-you-die models), and sales per period with prediction intervals')
+            [CompletionResult]::new('churn', 'churn', [CompletionResultType]::ParameterValue, 'Churn: train a model on labelled customers or on labels derived from transactions, score new customers with it, or score churn risk as 1 - P(alive) (BG/NBD)')
             [CompletionResult]::new('generate-sample', 'generate-sample', [CompletionResultType]::ParameterValue, 'Write the deterministic sample CRM exports under sample-data/')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Regenerate the man pages and shell completions from these definitions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -360,6 +361,99 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
         'ckm;forecast;help;help' {
             break
         }
+        'ckm;churn' {
+            [CompletionResult]::new('--map', '--map', [CompletionResultType]::ParameterName, 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=''Posting Date''')
+            [CompletionResult]::new('--date-format', '--date-format', [CompletionResultType]::ParameterName, 'Date format for the ts column, strftime style (e.g. ''%d.%m.%Y %H:%M''), instead of detecting it')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing')
+            [CompletionResult]::new('--delimiter', '--delimiter', [CompletionResultType]::ParameterName, 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'Score churn risk as 1 - P(alive) of this customer-base model, fitted on the input')
+            [CompletionResult]::new('--bands', '--bands', [CompletionResultType]::ParameterName, 'Shares of customers in the high and medium risk bands')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600')
+            [CompletionResult]::new('--dayfirst', '--dayfirst', [CompletionResultType]::ParameterName, 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('train', 'train', [CompletionResultType]::ParameterValue, 'Train a churn model, report out-of-fold metrics and score the training customers')
+            [CompletionResult]::new('score', 'score', [CompletionResultType]::ParameterValue, 'Score customers with a model saved by `ckm churn train --model-out`')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ckm;churn;train' {
+            [CompletionResult]::new('--map', '--map', [CompletionResultType]::ParameterName, 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=''Posting Date''')
+            [CompletionResult]::new('--date-format', '--date-format', [CompletionResultType]::ParameterName, 'Date format for the ts column, strftime style (e.g. ''%d.%m.%Y %H:%M''), instead of detecting it')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing')
+            [CompletionResult]::new('--delimiter', '--delimiter', [CompletionResultType]::ParameterName, 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'The label column of a customer table: yes/no, true/false, 1/0')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'The customer id column (default: customer_id, customerID, CustomerId, id, ...)')
+            [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Columns not to use as features, comma-separated')
+            [CompletionResult]::new('--features', '--features', [CompletionResultType]::ParameterName, 'Use only these columns as features, comma-separated')
+            [CompletionResult]::new('--cutoff', '--cutoff', [CompletionResultType]::ParameterName, 'Transactions: the last day of the history the features come from (YYYY-MM-DD); default: the latest line minus --window')
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Transactions: a customer churned when they bought nothing in this many days after the cutoff')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'logistic, gbdt, or auto (the better out-of-fold ROC AUC)')
+            [CompletionResult]::new('--folds', '--folds', [CompletionResultType]::ParameterName, 'Cross-validation folds (stratified)')
+            [CompletionResult]::new('--folds-file', '--folds-file', [CompletionResultType]::ParameterName, 'Read each customer''s fold from this CSV (id,fold), e.g. the folds scikit-learn used')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for the folds and the trees'' early-stopping sample')
+            [CompletionResult]::new('--class-weight', '--class-weight', [CompletionResultType]::ParameterName, 'Weight the classes equally in training (probabilities then overstate churn)')
+            [CompletionResult]::new('--bands', '--bands', [CompletionResultType]::ParameterName, 'Shares of customers in the high and medium risk bands')
+            [CompletionResult]::new('--model-out', '--model-out', [CompletionResultType]::ParameterName, 'Save the model (features, encodings, parameters, training metrics) as JSON')
+            [CompletionResult]::new('--metrics', '--metrics', [CompletionResultType]::ParameterName, 'Write the metrics as JSON')
+            [CompletionResult]::new('--rejects', '--rejects', [CompletionResultType]::ParameterName, 'Write rows that could not be used (a label that is not yes/no) here, with a reason (default: beside a file output as NAME.rejects.csv)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600')
+            [CompletionResult]::new('--dayfirst', '--dayfirst', [CompletionResultType]::ParameterName, 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ckm;churn;score' {
+            [CompletionResult]::new('--map', '--map', [CompletionResultType]::ParameterName, 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=''Posting Date''')
+            [CompletionResult]::new('--date-format', '--date-format', [CompletionResultType]::ParameterName, 'Date format for the ts column, strftime style (e.g. ''%d.%m.%Y %H:%M''), instead of detecting it')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing')
+            [CompletionResult]::new('--delimiter', '--delimiter', [CompletionResultType]::ParameterName, 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'The model saved by `ckm churn train --model-out`')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600')
+            [CompletionResult]::new('--dayfirst', '--dayfirst', [CompletionResultType]::ParameterName, 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ckm;churn;help' {
+            [CompletionResult]::new('train', 'train', [CompletionResultType]::ParameterValue, 'Train a churn model, report out-of-fold metrics and score the training customers')
+            [CompletionResult]::new('score', 'score', [CompletionResultType]::ParameterValue, 'Score customers with a model saved by `ckm churn train --model-out`')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ckm;churn;help;train' {
+            break
+        }
+        'ckm;churn;help;score' {
+            break
+        }
+        'ckm;churn;help;help' {
+            break
+        }
         'ckm;generate-sample' {
             [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Folder to write the sample exports into')
             [CompletionResult]::new('--customers', '--customers', [CompletionResultType]::ParameterName, 'Number of customers')
@@ -386,6 +480,7 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             [CompletionResult]::new('segment', 'segment', [CompletionResultType]::ParameterValue, 'One row per customer: RFM features, scores and segments, k-means clusters, outliers')
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions')
             [CompletionResult]::new('forecast', 'forecast', [CompletionResultType]::ParameterValue, 'Forecasts: customers'' future purchases, survival and value (buy-till-you-die models), and sales per period with prediction intervals')
+            [CompletionResult]::new('churn', 'churn', [CompletionResultType]::ParameterValue, 'Churn: train a model on labelled customers or on labels derived from transactions, score new customers with it, or score churn risk as 1 - P(alive) (BG/NBD)')
             [CompletionResult]::new('generate-sample', 'generate-sample', [CompletionResultType]::ParameterValue, 'Write the deterministic sample CRM exports under sample-data/')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Regenerate the man pages and shell completions from these definitions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -424,6 +519,17 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             break
         }
         'ckm;help;forecast;sales' {
+            break
+        }
+        'ckm;help;churn' {
+            [CompletionResult]::new('train', 'train', [CompletionResultType]::ParameterValue, 'Train a churn model, report out-of-fold metrics and score the training customers')
+            [CompletionResult]::new('score', 'score', [CompletionResultType]::ParameterValue, 'Score customers with a model saved by `ckm churn train --model-out`')
+            break
+        }
+        'ckm;help;churn;train' {
+            break
+        }
+        'ckm;help;churn;score' {
             break
         }
         'ckm;help;generate-sample' {

@@ -28,6 +28,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand segment 'One row per customer: RFM features, scores and segments, k-means clusters, outliers'
             cand rules 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions'
             cand forecast 'Forecasts: customers'' future purchases, survival and value (buy-till-you-die models), and sales per period with prediction intervals'
+            cand churn 'Churn: train a model on labelled customers or on labels derived from transactions, score new customers with it, or score churn risk as 1 - P(alive) (BG/NBD)'
             cand generate-sample 'Write the deterministic sample CRM exports under sample-data/'
             cand generate-docs 'Regenerate the man pages and shell completions from these definitions'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -337,6 +338,92 @@ set edit:completion:arg-completer[ckm] = {|@words|
         }
         &'ckm;forecast;help;help'= {
         }
+        &'ckm;churn'= {
+            cand --map 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=''Posting Date'''
+            cand --date-format 'Date format for the ts column, strftime style (e.g. ''%d.%m.%Y %H:%M''), instead of detecting it'
+            cand --encoding 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing'
+            cand --delimiter 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |'
+            cand --method 'Score churn risk as 1 - P(alive) of this customer-base model, fitted on the input'
+            cand --bands 'Shares of customers in the high and medium risk bands'
+            cand -o 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'
+            cand --output 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'
+            cand --format 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)'
+            cand --manifest 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings'
+            cand --audit-log 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600'
+            cand --dayfirst 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand train 'Train a churn model, report out-of-fold metrics and score the training customers'
+            cand score 'Score customers with a model saved by `ckm churn train --model-out`'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ckm;churn;train'= {
+            cand --map 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=''Posting Date'''
+            cand --date-format 'Date format for the ts column, strftime style (e.g. ''%d.%m.%Y %H:%M''), instead of detecting it'
+            cand --encoding 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing'
+            cand --delimiter 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |'
+            cand --target 'The label column of a customer table: yes/no, true/false, 1/0'
+            cand --id 'The customer id column (default: customer_id, customerID, CustomerId, id, ...)'
+            cand --exclude 'Columns not to use as features, comma-separated'
+            cand --features 'Use only these columns as features, comma-separated'
+            cand --cutoff 'Transactions: the last day of the history the features come from (YYYY-MM-DD); default: the latest line minus --window'
+            cand --window 'Transactions: a customer churned when they bought nothing in this many days after the cutoff'
+            cand --model 'logistic, gbdt, or auto (the better out-of-fold ROC AUC)'
+            cand --folds 'Cross-validation folds (stratified)'
+            cand --folds-file 'Read each customer''s fold from this CSV (id,fold), e.g. the folds scikit-learn used'
+            cand --seed 'Seed for the folds and the trees'' early-stopping sample'
+            cand --class-weight 'Weight the classes equally in training (probabilities then overstate churn)'
+            cand --bands 'Shares of customers in the high and medium risk bands'
+            cand --model-out 'Save the model (features, encodings, parameters, training metrics) as JSON'
+            cand --metrics 'Write the metrics as JSON'
+            cand --rejects 'Write rows that could not be used (a label that is not yes/no) here, with a reason (default: beside a file output as NAME.rejects.csv)'
+            cand -o 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'
+            cand --output 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'
+            cand --format 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)'
+            cand --manifest 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings'
+            cand --audit-log 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600'
+            cand --dayfirst 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ckm;churn;score'= {
+            cand --map 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=''Posting Date'''
+            cand --date-format 'Date format for the ts column, strftime style (e.g. ''%d.%m.%Y %H:%M''), instead of detecting it'
+            cand --encoding 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing'
+            cand --delimiter 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |'
+            cand --model 'The model saved by `ckm churn train --model-out`'
+            cand -o 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'
+            cand --output 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'
+            cand --format 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)'
+            cand --manifest 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings'
+            cand --audit-log 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600'
+            cand --dayfirst 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ckm;churn;help'= {
+            cand train 'Train a churn model, report out-of-fold metrics and score the training customers'
+            cand score 'Score customers with a model saved by `ckm churn train --model-out`'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ckm;churn;help;train'= {
+        }
+        &'ckm;churn;help;score'= {
+        }
+        &'ckm;churn;help;help'= {
+        }
         &'ckm;generate-sample'= {
             cand --out-dir 'Folder to write the sample exports into'
             cand --customers 'Number of customers'
@@ -361,6 +448,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand segment 'One row per customer: RFM features, scores and segments, k-means clusters, outliers'
             cand rules 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions'
             cand forecast 'Forecasts: customers'' future purchases, survival and value (buy-till-you-die models), and sales per period with prediction intervals'
+            cand churn 'Churn: train a model on labelled customers or on labels derived from transactions, score new customers with it, or score churn risk as 1 - P(alive) (BG/NBD)'
             cand generate-sample 'Write the deterministic sample CRM exports under sample-data/'
             cand generate-docs 'Regenerate the man pages and shell completions from these definitions'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -389,6 +477,14 @@ set edit:completion:arg-completer[ckm] = {|@words|
         &'ckm;help;forecast;customers'= {
         }
         &'ckm;help;forecast;sales'= {
+        }
+        &'ckm;help;churn'= {
+            cand train 'Train a churn model, report out-of-fold metrics and score the training customers'
+            cand score 'Score customers with a model saved by `ckm churn train --model-out`'
+        }
+        &'ckm;help;churn;train'= {
+        }
+        &'ckm;help;churn;score'= {
         }
         &'ckm;help;generate-sample'= {
         }

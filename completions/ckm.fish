@@ -32,6 +32,7 @@ complete -c ckm -n "__fish_ckm_needs_command" -f -a "clean" -d 'Remove duplicate
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "segment" -d 'One row per customer: RFM features, scores and segments, k-means clusters, outliers'
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "rules" -d 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions'
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "forecast" -d 'Forecasts: customers\' future purchases, survival and value (buy-till-you-die models), and sales per period with prediction intervals'
+complete -c ckm -n "__fish_ckm_needs_command" -f -a "churn" -d 'Churn: train a model on labelled customers or on labels derived from transactions, score new customers with it, or score churn risk as 1 - P(alive) (BG/NBD)'
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "generate-sample" -d 'Write the deterministic sample CRM exports under sample-data/'
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "generate-docs" -d 'Regenerate the man pages and shell completions from these definitions'
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -349,6 +350,92 @@ complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcom
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from help" -f -a "customers" -d 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma'
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from help" -f -a "sales" -d 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, ARIMA, baselines, and the ETS + Theta ensemble)'
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l map -d 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=\'Posting Date\'' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l date-format -d 'Date format for the ts column, strftime style (e.g. \'%d.%m.%Y %H:%M\'), instead of detecting it' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l encoding -d 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing' -r -f -a "utf-8\t''
+latin-1\t''
+windows-1252\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l method -d 'Score churn risk as 1 - P(alive) of this customer-base model, fitted on the input' -r -f -a "bgnbd\t''
+pareto-nbd\t''
+mbgnbd\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l bands -d 'Shares of customers in the high and medium risk bands' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -s o -l output -d 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l format -d 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)' -r -f -a "csv\t''
+tsv\t''
+parquet\t''
+json\t''
+ndjson\t''
+arrow\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l manifest -d 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -s h -l help -d 'Print help'
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -s V -l version -d 'Print version'
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -a "train" -d 'Train a churn model, report out-of-fold metrics and score the training customers'
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -a "score" -d 'Score customers with a model saved by `ckm churn train --model-out`'
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l map -d 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=\'Posting Date\'' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l date-format -d 'Date format for the ts column, strftime style (e.g. \'%d.%m.%Y %H:%M\'), instead of detecting it' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l encoding -d 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing' -r -f -a "utf-8\t''
+latin-1\t''
+windows-1252\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l target -d 'The label column of a customer table: yes/no, true/false, 1/0' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l id -d 'The customer id column (default: customer_id, customerID, CustomerId, id, ...)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l exclude -d 'Columns not to use as features, comma-separated' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l features -d 'Use only these columns as features, comma-separated' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l cutoff -d 'Transactions: the last day of the history the features come from (YYYY-MM-DD); default: the latest line minus --window' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l window -d 'Transactions: a customer churned when they bought nothing in this many days after the cutoff' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l model -d 'logistic, gbdt, or auto (the better out-of-fold ROC AUC)' -r -f -a "auto\t''
+logistic\t''
+gbdt\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l folds -d 'Cross-validation folds (stratified)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l folds-file -d 'Read each customer\'s fold from this CSV (id,fold), e.g. the folds scikit-learn used' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l seed -d 'Seed for the folds and the trees\' early-stopping sample' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l class-weight -d 'Weight the classes equally in training (probabilities then overstate churn)' -r -f -a "none\t''
+balanced\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l bands -d 'Shares of customers in the high and medium risk bands' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l model-out -d 'Save the model (features, encodings, parameters, training metrics) as JSON' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l metrics -d 'Write the metrics as JSON' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l rejects -d 'Write rows that could not be used (a label that is not yes/no) here, with a reason (default: beside a file output as NAME.rejects.csv)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -s o -l output -d 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l format -d 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)' -r -f -a "csv\t''
+tsv\t''
+parquet\t''
+json\t''
+ndjson\t''
+arrow\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l manifest -d 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -s h -l help -d 'Print help'
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -s V -l version -d 'Print version'
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l map -d 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=\'Posting Date\'' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l date-format -d 'Date format for the ts column, strftime style (e.g. \'%d.%m.%Y %H:%M\'), instead of detecting it' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l encoding -d 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing' -r -f -a "utf-8\t''
+latin-1\t''
+windows-1252\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l model -d 'The model saved by `ckm churn train --model-out`' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -s o -l output -d 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l format -d 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)' -r -f -a "csv\t''
+tsv\t''
+parquet\t''
+json\t''
+ndjson\t''
+arrow\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l manifest -d 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -s h -l help -d 'Print help'
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -s V -l version -d 'Print version'
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from help" -f -a "train" -d 'Train a churn model, report out-of-fold metrics and score the training customers'
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from help" -f -a "score" -d 'Score customers with a model saved by `ckm churn train --model-out`'
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l out-dir -d 'Folder to write the sample exports into' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l customers -d 'Number of customers' -r
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l seed -d 'Random seed: the same seed writes the same bytes' -r
@@ -359,16 +446,19 @@ complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -l out-dir -d 'Fo
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -s h -l help -d 'Print help'
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -s V -l version -d 'Print version'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast generate-sample generate-docs help" -f -a "ingest" -d 'Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast generate-sample generate-docs help" -f -a "clean" -d 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast generate-sample generate-docs help" -f -a "segment" -d 'One row per customer: RFM features, scores and segments, k-means clusters, outliers'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast generate-sample generate-docs help" -f -a "rules" -d 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast generate-sample generate-docs help" -f -a "forecast" -d 'Forecasts: customers\' future purchases, survival and value (buy-till-you-die models), and sales per period with prediction intervals'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast generate-sample generate-docs help" -f -a "generate-sample" -d 'Write the deterministic sample CRM exports under sample-data/'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast generate-sample generate-docs help" -f -a "generate-docs" -d 'Regenerate the man pages and shell completions from these definitions'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast generate-sample generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn generate-sample generate-docs help" -f -a "ingest" -d 'Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn generate-sample generate-docs help" -f -a "clean" -d 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn generate-sample generate-docs help" -f -a "segment" -d 'One row per customer: RFM features, scores and segments, k-means clusters, outliers'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn generate-sample generate-docs help" -f -a "rules" -d 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn generate-sample generate-docs help" -f -a "forecast" -d 'Forecasts: customers\' future purchases, survival and value (buy-till-you-die models), and sales per period with prediction intervals'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn generate-sample generate-docs help" -f -a "churn" -d 'Churn: train a model on labelled customers or on labels derived from transactions, score new customers with it, or score churn risk as 1 - P(alive) (BG/NBD)'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn generate-sample generate-docs help" -f -a "generate-sample" -d 'Write the deterministic sample CRM exports under sample-data/'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn generate-sample generate-docs help" -f -a "generate-docs" -d 'Regenerate the man pages and shell completions from these definitions'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn generate-sample generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ckm -n "__fish_ckm_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "mine" -d 'Frequent itemsets and association rules (the default when no verb is given)'
 complete -c ckm -n "__fish_ckm_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "sequences" -d 'Sequential patterns over each customer\'s orders in time order (PrefixSpan)'
 complete -c ckm -n "__fish_ckm_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "recommend" -d 'For each customer, items not yet bought, scored by the rules whose antecedent they bought'
 complete -c ckm -n "__fish_ckm_using_subcommand help; and __fish_seen_subcommand_from forecast" -f -a "customers" -d 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma'
 complete -c ckm -n "__fish_ckm_using_subcommand help; and __fish_seen_subcommand_from forecast" -f -a "sales" -d 'Revenue, orders, customers or quantity per period, forecast with prediction intervals (ETS, Theta, ARIMA, baselines, and the ETS + Theta ensemble)'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and __fish_seen_subcommand_from churn" -f -a "train" -d 'Train a churn model, report out-of-fold metrics and score the training customers'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and __fish_seen_subcommand_from churn" -f -a "score" -d 'Score customers with a model saved by `ckm churn train --model-out`'

@@ -42,6 +42,9 @@ pub fn run(args: ChurnArgs, record: &mut RunRecord) -> Result<()> {
     }
 }
 
+/// Columns by name.
+type NamedColumns = Vec<(String, RawColumn)>;
+
 /// Customers and their candidate feature columns, with labels when training.
 struct Customers {
     /// The id column's name in the output.
@@ -332,7 +335,7 @@ fn feature_columns(
     reserved: &[Option<&str>],
     chosen: &[String],
     excluded_by_user: &[String],
-) -> Result<(Vec<(String, RawColumn)>, Vec<(String, String)>)> {
+) -> Result<(NamedColumns, Vec<(String, String)>)> {
     let names: Vec<String> = table.get_column_names().iter().map(|n| n.to_string()).collect();
     for name in chosen.iter().chain(excluded_by_user) {
         if !names.contains(name) {

@@ -114,6 +114,7 @@ fn read_summary_table(args: &ForecastCustomersArgs) -> Result<Option<Summaries>>
 /// Summaries from transactions: purchases on one calendar day are one transaction. With a
 /// holdout end, the days after the calibration end up to it are counted per customer of the
 /// calibration period.
+#[allow(clippy::too_many_arguments)] // the run's context, passed through
 pub(crate) fn summarise_transactions(
     input: &str,
     read: &ReadArgs,

@@ -204,8 +204,8 @@ fn best_split(h: &Histogram, total: &Stats, binned: &Binned, p: &GbdtParams) -> 
             let missing = bins[non_missing];
             let mut best: Option<Split> = None;
             let mut left = Stats::default();
-            for b in 0..non_missing {
-                left.add(&bins[b]);
+            for (b, slot) in bins[..non_missing].iter().enumerate() {
+                left.add(slot);
                 for missing_left in [false, true] {
                     let mut l = left;
                     if missing_left {
