@@ -380,7 +380,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand --bands 'Shares of customers in the high and medium risk bands'
             cand --model-out 'Save the model (features, encodings, parameters, training metrics) as JSON'
             cand --metrics 'Write the metrics as JSON'
-            cand --rejects 'Write rows that could not be used (a label that is not yes/no) here, with a reason (default: beside a file output as NAME.rejects.csv)'
+            cand --rejects 'Write rows that could not be used (a label that is not yes/no; a transaction line without customer_id or ts) here, with a reason (default: beside a file output as NAME.rejects.csv)'
             cand -o 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'
             cand --output 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'
             cand --format 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)'

@@ -399,7 +399,7 @@ balanced\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l bands -d 'Shares of customers in the high and medium risk bands' -r
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l model-out -d 'Save the model (features, encodings, parameters, training metrics) as JSON' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l metrics -d 'Write the metrics as JSON' -r -F
-complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l rejects -d 'Write rows that could not be used (a label that is not yes/no) here, with a reason (default: beside a file output as NAME.rejects.csv)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l rejects -d 'Write rows that could not be used (a label that is not yes/no; a transaction line without customer_id or ts) here, with a reason (default: beside a file output as NAME.rejects.csv)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -s o -l output -d 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV' -r
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l format -d 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)' -r -f -a "csv\t''
 tsv\t''

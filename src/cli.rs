@@ -566,8 +566,9 @@ pub struct ChurnTrainArgs {
     #[arg(long, value_name = "PATH")]
     pub metrics: Option<PathBuf>,
 
-    /// Write rows that could not be used (a label that is not yes/no) here, with a reason
-    /// (default: beside a file output as NAME.rejects.csv)
+    /// Write rows that could not be used (a label that is not yes/no; a transaction line
+    /// without customer_id or ts) here, with a reason (default: beside a file output as
+    /// NAME.rejects.csv)
     #[arg(long, value_name = "PATH")]
     pub rejects: Option<String>,
 

@@ -390,3 +390,29 @@ fn telco_matches_scikit_learn() {
         .contains(&serde_json::json!("TotalCharges")));
     assert!(wd.read_csv("s.csv").column("customerID").len() == 7043);
 }
+
+#[test]
+fn transaction_lines_without_a_customer_go_to_the_rejects() {
+    let wd = Workdir::new();
+    let mut text = String::from("customer_id,order_id,ts,amount\n");
+    // 40 customers: the even ones buy again after the cutoff (2024-03-31 with a 60-day window
+    // ending at the latest line, 2024-05-30).
+    for c in 0..40 {
+        text.push_str(&format!("c{c},o{c}a,2024-01-{:02},{}\n", 1 + c % 28, 10 + c));
+        if c % 2 == 0 {
+            text.push_str(&format!("c{c},o{c}b,2024-04-{:02},{}\n", 1 + c % 28, 5 + c));
+        }
+    }
+    text.push_str(",orphan,2024-02-01,5\n");
+    text.push_str("c0,o0z,2024-05-30,1\n");
+    wd.write("tx.csv", text);
+    let output = wd.run(&[
+        "churn", "train", "tx.csv", "--window", "60", "--folds", "2", "-o", "risk.csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("62 = 61 + 1"), "{stderr}");
+    let rejects = wd.read_csv("risk.rejects.csv");
+    assert_eq!(rejects.column("reason"), vec!["no customer_id"]);
+    assert_eq!(wd.read_csv("risk.csv").len(), 40);
+}

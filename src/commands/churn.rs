@@ -20,7 +20,7 @@ use crate::io::churn_model::{self, BandCutoffs, SavedChurnModel, TrainingSource}
 use crate::io::features::{self, CustomerTable};
 use crate::io::manifest::RunRecord;
 use crate::io::periods::{day_text, parse_ymd};
-use crate::io::{self, privacy, read, schema, write};
+use crate::io::{self, privacy, read, rejects, schema, write};
 use crate::mining::btyd::{self, Model};
 use crate::mining::churn::encoding::{self, ColumnEncoding, RawColumn};
 use crate::mining::churn::metrics::{self, CalibrationBin, Confusion};
@@ -676,10 +676,25 @@ fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> {
             let lines_in: u64 = lines.values().map(|l| l.len() as u64).sum::<u64>() + unusable;
             io::record_inputs(&planned.sources, &[lines_in], record, hash)?;
             if unusable > 0 {
-                record.warn(
+                let written = rejects::write_rejected_lines(
+                    args.rejects.as_deref(),
+                    &destination,
+                    &planned,
+                    |_| {
+                        when(col(schema::CUSTOMER_ID).is_null())
+                            .then(lit("no customer_id"))
+                            .when(col(schema::TS).is_null())
+                            .then(lit("no ts"))
+                            .otherwise(lit(NULL).cast(DataType::String))
+                    },
+                    None,
+                    record,
                     &printer,
-                    format!("{unusable} lines without customer_id or ts were left out; run ckm clean to keep them with reasons"),
-                );
+                    hash,
+                )?;
+                rejects::report(record, &printer, lines_in, unusable, "used", written);
+            } else {
+                record.figure("lines in", lines_in);
             }
             let latest_day = latest.div_euclid(MS_PER_DAY);
             let window = args.window as i64;
