@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions')
             [CompletionResult]::new('forecast', 'forecast', [CompletionResultType]::ParameterValue, 'Forecasts: customers'' future purchases, survival and value (buy-till-you-die models), and sales per period with prediction intervals')
             [CompletionResult]::new('churn', 'churn', [CompletionResultType]::ParameterValue, 'Churn: train a model on labelled customers or on labels derived from transactions, score new customers with it, or score churn risk as 1 - P(alive) (BG/NBD)')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'The customer-knowledge report: key figures, revenue and its forecast, segments, cohorts, rules, CLV and churn risk, as one self-contained HTML page, Markdown, or a terminal summary')
             [CompletionResult]::new('generate-sample', 'generate-sample', [CompletionResultType]::ParameterValue, 'Write the deterministic sample CRM exports under sample-data/')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Regenerate the man pages and shell completions from these definitions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -454,6 +455,35 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
         'ckm;churn;help;help' {
             break
         }
+        'ckm;report' {
+            [CompletionResult]::new('--map', '--map', [CompletionResultType]::ParameterName, 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=''Posting Date''')
+            [CompletionResult]::new('--date-format', '--date-format', [CompletionResultType]::ParameterName, 'Date format for the ts column, strftime style (e.g. ''%d.%m.%Y %H:%M''), instead of detecting it')
+            [CompletionResult]::new('--encoding', '--encoding', [CompletionResultType]::ParameterName, 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing')
+            [CompletionResult]::new('--delimiter', '--delimiter', [CompletionResultType]::ParameterName, 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where the report goes: .html/.htm or .md; without it, a terminal summary')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where the report goes: .html/.htm or .md; without it, a terminal summary')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The format, overriding the extension')
+            [CompletionResult]::new('--title', '--title', [CompletionResultType]::ParameterName, 'The report''s title')
+            [CompletionResult]::new('--as-of', '--as-of', [CompletionResultType]::ParameterName, 'The day the report is as of (YYYY-MM-DD); default: the latest line''s day')
+            [CompletionResult]::new('--currency', '--currency', [CompletionResultType]::ParameterName, 'Currency code or symbol shown with money (EUR, USD, £, ...)')
+            [CompletionResult]::new('--customers', '--customers', [CompletionResultType]::ParameterName, 'A customer table (`ckm ingest --customers` style) whose non-personal attributes (plan, region, ...) are broken down by customers and revenue')
+            [CompletionResult]::new('--segments', '--segments', [CompletionResultType]::ParameterName, 'A `ckm segment` output to use instead of running it')
+            [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'A `ckm rules` output to use instead of running it')
+            [CompletionResult]::new('--forecast', '--forecast', [CompletionResultType]::ParameterName, 'A `ckm forecast sales` output to use instead of running it')
+            [CompletionResult]::new('--clv', '--clv', [CompletionResultType]::ParameterName, 'A `ckm forecast customers` output to use instead of running it')
+            [CompletionResult]::new('--churn', '--churn', [CompletionResultType]::ParameterName, 'A `ckm churn` output (with churn_probability and risk_band) to use instead of running it')
+            [CompletionResult]::new('--clean-manifest', '--clean-manifest', [CompletionResultType]::ParameterName, 'A `ckm clean --manifest` file: its rejected rows by reason go in the data-quality section')
+            [CompletionResult]::new('--manifest', '--manifest', [CompletionResultType]::ParameterName, 'Write a JSON run record')
+            [CompletionResult]::new('--audit-log', '--audit-log', [CompletionResultType]::ParameterName, 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600')
+            [CompletionResult]::new('--dayfirst', '--dayfirst', [CompletionResultType]::ParameterName, 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no summary on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'ckm;generate-sample' {
             [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Folder to write the sample exports into')
             [CompletionResult]::new('--customers', '--customers', [CompletionResultType]::ParameterName, 'Number of customers')
@@ -481,6 +511,7 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions')
             [CompletionResult]::new('forecast', 'forecast', [CompletionResultType]::ParameterValue, 'Forecasts: customers'' future purchases, survival and value (buy-till-you-die models), and sales per period with prediction intervals')
             [CompletionResult]::new('churn', 'churn', [CompletionResultType]::ParameterValue, 'Churn: train a model on labelled customers or on labels derived from transactions, score new customers with it, or score churn risk as 1 - P(alive) (BG/NBD)')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'The customer-knowledge report: key figures, revenue and its forecast, segments, cohorts, rules, CLV and churn risk, as one self-contained HTML page, Markdown, or a terminal summary')
             [CompletionResult]::new('generate-sample', 'generate-sample', [CompletionResultType]::ParameterValue, 'Write the deterministic sample CRM exports under sample-data/')
             [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Regenerate the man pages and shell completions from these definitions')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -530,6 +561,9 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             break
         }
         'ckm;help;churn;score' {
+            break
+        }
+        'ckm;help;report' {
             break
         }
         'ckm;help;generate-sample' {

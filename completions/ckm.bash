@@ -37,6 +37,9 @@ _ckm() {
             ckm,ingest)
                 cmd="ckm__subcmd__ingest"
                 ;;
+            ckm,report)
+                cmd="ckm__subcmd__report"
+                ;;
             ckm,rules)
                 cmd="ckm__subcmd__rules"
                 ;;
@@ -100,6 +103,9 @@ _ckm() {
             ckm__subcmd__help,ingest)
                 cmd="ckm__subcmd__help__subcmd__ingest"
                 ;;
+            ckm__subcmd__help,report)
+                cmd="ckm__subcmd__help__subcmd__report"
+                ;;
             ckm__subcmd__help,rules)
                 cmd="ckm__subcmd__help__subcmd__rules"
                 ;;
@@ -158,7 +164,7 @@ _ckm() {
 
     case "${cmd}" in
         ckm)
-            opts="-h -V --audit-log --help --version ingest clean segment rules forecast churn generate-sample generate-docs help"
+            opts="-h -V --audit-log --help --version ingest clean segment rules forecast churn report generate-sample generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -838,7 +844,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__help)
-            opts="ingest clean segment rules forecast churn generate-sample generate-docs help"
+            opts="ingest clean segment rules forecast churn report generate-sample generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1005,6 +1011,20 @@ _ckm() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ckm__subcmd__help__subcmd__report)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ckm__subcmd__help__subcmd__rules)
             opts="mine sequences recommend"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1128,6 +1148,96 @@ _ckm() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "csv tsv parquet json ndjson arrow" -- "${cur}"))
+                    return 0
+                    ;;
+                --manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ckm__subcmd__report)
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --output --format --title --as-of --currency --customers --segments --rules --forecast --clv --churn --clean-manifest --manifest --quiet --audit-log --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --date-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -W "utf-8 latin-1 windows-1252" -- "${cur}"))
+                    return 0
+                    ;;
+                --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "html md terminal" -- "${cur}"))
+                    return 0
+                    ;;
+                --title)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as-of)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --currency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --customers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --segments)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rules)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --forecast)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --clv)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --churn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --clean-manifest)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --manifest)

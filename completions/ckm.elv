@@ -29,6 +29,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand rules 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions'
             cand forecast 'Forecasts: customers'' future purchases, survival and value (buy-till-you-die models), and sales per period with prediction intervals'
             cand churn 'Churn: train a model on labelled customers or on labels derived from transactions, score new customers with it, or score churn risk as 1 - P(alive) (BG/NBD)'
+            cand report 'The customer-knowledge report: key figures, revenue and its forecast, segments, cohorts, rules, CLV and churn risk, as one self-contained HTML page, Markdown, or a terminal summary'
             cand generate-sample 'Write the deterministic sample CRM exports under sample-data/'
             cand generate-docs 'Regenerate the man pages and shell completions from these definitions'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -424,6 +425,34 @@ set edit:completion:arg-completer[ckm] = {|@words|
         }
         &'ckm;churn;help;help'= {
         }
+        &'ckm;report'= {
+            cand --map 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=''Posting Date'''
+            cand --date-format 'Date format for the ts column, strftime style (e.g. ''%d.%m.%Y %H:%M''), instead of detecting it'
+            cand --encoding 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing'
+            cand --delimiter 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |'
+            cand -o 'Where the report goes: .html/.htm or .md; without it, a terminal summary'
+            cand --output 'Where the report goes: .html/.htm or .md; without it, a terminal summary'
+            cand --format 'The format, overriding the extension'
+            cand --title 'The report''s title'
+            cand --as-of 'The day the report is as of (YYYY-MM-DD); default: the latest line''s day'
+            cand --currency 'Currency code or symbol shown with money (EUR, USD, £, ...)'
+            cand --customers 'A customer table (`ckm ingest --customers` style) whose non-personal attributes (plan, region, ...) are broken down by customers and revenue'
+            cand --segments 'A `ckm segment` output to use instead of running it'
+            cand --rules 'A `ckm rules` output to use instead of running it'
+            cand --forecast 'A `ckm forecast sales` output to use instead of running it'
+            cand --clv 'A `ckm forecast customers` output to use instead of running it'
+            cand --churn 'A `ckm churn` output (with churn_probability and risk_band) to use instead of running it'
+            cand --clean-manifest 'A `ckm clean --manifest` file: its rejected rows by reason go in the data-quality section'
+            cand --manifest 'Write a JSON run record'
+            cand --audit-log 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600'
+            cand --dayfirst 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
+            cand -q 'Print no summary on stderr (errors are still printed)'
+            cand --quiet 'Print no summary on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'ckm;generate-sample'= {
             cand --out-dir 'Folder to write the sample exports into'
             cand --customers 'Number of customers'
@@ -449,6 +478,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand rules 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions'
             cand forecast 'Forecasts: customers'' future purchases, survival and value (buy-till-you-die models), and sales per period with prediction intervals'
             cand churn 'Churn: train a model on labelled customers or on labels derived from transactions, score new customers with it, or score churn risk as 1 - P(alive) (BG/NBD)'
+            cand report 'The customer-knowledge report: key figures, revenue and its forecast, segments, cohorts, rules, CLV and churn risk, as one self-contained HTML page, Markdown, or a terminal summary'
             cand generate-sample 'Write the deterministic sample CRM exports under sample-data/'
             cand generate-docs 'Regenerate the man pages and shell completions from these definitions'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -485,6 +515,8 @@ set edit:completion:arg-completer[ckm] = {|@words|
         &'ckm;help;churn;train'= {
         }
         &'ckm;help;churn;score'= {
+        }
+        &'ckm;help;report'= {
         }
         &'ckm;help;generate-sample'= {
         }

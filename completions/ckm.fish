@@ -33,6 +33,7 @@ complete -c ckm -n "__fish_ckm_needs_command" -f -a "segment" -d 'One row per cu
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "rules" -d 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions'
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "forecast" -d 'Forecasts: customers\' future purchases, survival and value (buy-till-you-die models), and sales per period with prediction intervals'
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "churn" -d 'Churn: train a model on labelled customers or on labels derived from transactions, score new customers with it, or score churn risk as 1 - P(alive) (BG/NBD)'
+complete -c ckm -n "__fish_ckm_needs_command" -f -a "report" -d 'The customer-knowledge report: key figures, revenue and its forecast, segments, cohorts, rules, CLV and churn risk, as one self-contained HTML page, Markdown, or a terminal summary'
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "generate-sample" -d 'Write the deterministic sample CRM exports under sample-data/'
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "generate-docs" -d 'Regenerate the man pages and shell completions from these definitions'
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -436,6 +437,32 @@ complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcomman
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from help" -f -a "train" -d 'Train a churn model, report out-of-fold metrics and score the training customers'
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from help" -f -a "score" -d 'Score customers with a model saved by `ckm churn train --model-out`'
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l map -d 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=\'Posting Date\'' -r
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l date-format -d 'Date format for the ts column, strftime style (e.g. \'%d.%m.%Y %H:%M\'), instead of detecting it' -r
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l encoding -d 'Text encoding of delimited input; anything but UTF-8 is decoded before parsing' -r -f -a "utf-8\t''
+latin-1\t''
+windows-1252\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
+complete -c ckm -n "__fish_ckm_using_subcommand report" -s o -l output -d 'Where the report goes: .html/.htm or .md; without it, a terminal summary' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l format -d 'The format, overriding the extension' -r -f -a "html\t''
+md\t''
+terminal\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l title -d 'The report\'s title' -r
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l as-of -d 'The day the report is as of (YYYY-MM-DD); default: the latest line\'s day' -r
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l currency -d 'Currency code or symbol shown with money (EUR, USD, £, ...)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l customers -d 'A customer table (`ckm ingest --customers` style) whose non-personal attributes (plan, region, ...) are broken down by customers and revenue' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l segments -d 'A `ckm segment` output to use instead of running it' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l rules -d 'A `ckm rules` output to use instead of running it' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l forecast -d 'A `ckm forecast sales` output to use instead of running it' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l clv -d 'A `ckm forecast customers` output to use instead of running it' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l churn -d 'A `ckm churn` output (with churn_probability and risk_band) to use instead of running it' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l clean-manifest -d 'A `ckm clean --manifest` file: its rejected rows by reason go in the data-quality section' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l manifest -d 'Write a JSON run record' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
+complete -c ckm -n "__fish_ckm_using_subcommand report" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
+complete -c ckm -n "__fish_ckm_using_subcommand report" -s h -l help -d 'Print help'
+complete -c ckm -n "__fish_ckm_using_subcommand report" -s V -l version -d 'Print version'
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l out-dir -d 'Folder to write the sample exports into' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l customers -d 'Number of customers' -r
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l seed -d 'Random seed: the same seed writes the same bytes' -r
@@ -446,15 +473,16 @@ complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -l out-dir -d 'Fo
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -s h -l help -d 'Print help'
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -s V -l version -d 'Print version'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn generate-sample generate-docs help" -f -a "ingest" -d 'Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn generate-sample generate-docs help" -f -a "clean" -d 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn generate-sample generate-docs help" -f -a "segment" -d 'One row per customer: RFM features, scores and segments, k-means clusters, outliers'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn generate-sample generate-docs help" -f -a "rules" -d 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn generate-sample generate-docs help" -f -a "forecast" -d 'Forecasts: customers\' future purchases, survival and value (buy-till-you-die models), and sales per period with prediction intervals'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn generate-sample generate-docs help" -f -a "churn" -d 'Churn: train a model on labelled customers or on labels derived from transactions, score new customers with it, or score churn risk as 1 - P(alive) (BG/NBD)'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn generate-sample generate-docs help" -f -a "generate-sample" -d 'Write the deterministic sample CRM exports under sample-data/'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn generate-sample generate-docs help" -f -a "generate-docs" -d 'Regenerate the man pages and shell completions from these definitions'
-complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn generate-sample generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn report generate-sample generate-docs help" -f -a "ingest" -d 'Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn report generate-sample generate-docs help" -f -a "clean" -d 'Remove duplicates, reject unusable rows with a reason, separate returns, normalise ids'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn report generate-sample generate-docs help" -f -a "segment" -d 'One row per customer: RFM features, scores and segments, k-means clusters, outliers'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn report generate-sample generate-docs help" -f -a "rules" -d 'Frequent itemsets and association rules (FP-Growth) from baskets or transactions'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn report generate-sample generate-docs help" -f -a "forecast" -d 'Forecasts: customers\' future purchases, survival and value (buy-till-you-die models), and sales per period with prediction intervals'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn report generate-sample generate-docs help" -f -a "churn" -d 'Churn: train a model on labelled customers or on labels derived from transactions, score new customers with it, or score churn risk as 1 - P(alive) (BG/NBD)'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn report generate-sample generate-docs help" -f -a "report" -d 'The customer-knowledge report: key figures, revenue and its forecast, segments, cohorts, rules, CLV and churn risk, as one self-contained HTML page, Markdown, or a terminal summary'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn report generate-sample generate-docs help" -f -a "generate-sample" -d 'Write the deterministic sample CRM exports under sample-data/'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn report generate-sample generate-docs help" -f -a "generate-docs" -d 'Regenerate the man pages and shell completions from these definitions'
+complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn report generate-sample generate-docs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ckm -n "__fish_ckm_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "mine" -d 'Frequent itemsets and association rules (the default when no verb is given)'
 complete -c ckm -n "__fish_ckm_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "sequences" -d 'Sequential patterns over each customer\'s orders in time order (PrefixSpan)'
 complete -c ckm -n "__fish_ckm_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "recommend" -d 'For each customer, items not yet bought, scored by the rules whose antecedent they bought'

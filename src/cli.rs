@@ -56,6 +56,11 @@ pub enum Command {
     /// score new customers with it, or score churn risk as 1 - P(alive) (BG/NBD)
     #[command(after_help = CHURN_HELP, args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Churn(ChurnArgs),
+    /// The customer-knowledge report: key figures, revenue and its forecast, segments,
+    /// cohorts, rules, CLV and churn risk, as one self-contained HTML page, Markdown, or a
+    /// terminal summary
+    #[command(after_help = REPORT_HELP)]
+    Report(Box<ReportArgs>),
     /// Write the deterministic sample CRM exports under sample-data/
     #[command(hide = true)]
     GenerateSample(GenerateSampleArgs),
@@ -117,6 +122,21 @@ Examples:
   ckm rules recommend --rules rules.csv --transactions clean.parquet --top 5 -o recs.csv
   ckm rules clean.parquet --item-col category --min-support 0.01 --sort confidence --top 20
   ckm rules --baskets retail.dat --min-support 0.005 --itemsets itemsets.parquet --closed";
+
+const REPORT_HELP: &str = "\
+Runs the default pipeline on a transactions table (ckm segment with 5 clusters, ckm rules,
+ckm forecast sales by month, ckm forecast customers, ckm churn --method bgnbd) and renders
+the results; --segments, --rules, --forecast, --clv and --churn take those commands' outputs
+instead of recomputing them. The page is one HTML file with its CSS and SVG charts inline:
+no script, no font or image from the network, so it opens offline and from a mail.
+
+Output: -o report.html (or .htm), -o report.md (or --format md), or without -o a terminal
+summary of the key figures.
+
+Examples:
+  ckm report clean.parquet -o report.html --title 'Nightly customer report' --currency EUR
+  ckm report clean.parquet --segments seg.csv --churn risk.csv -o report.md
+  ckm report clean.parquet";
 
 const CHURN_HELP: &str = "\
 Three ways in:
@@ -321,6 +341,7 @@ impl Command {
             Command::Rules(_) => "rules",
             Command::Forecast(_) => "forecast",
             Command::Churn(_) => "churn",
+            Command::Report(_) => "report",
             Command::GenerateSample(_) => "generate-sample",
             Command::GenerateDocs(_) => "generate-docs",
         }
@@ -430,6 +451,80 @@ pub struct SegmentArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Md,
+    Terminal,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The transactions table (usually `ckm clean` output), or `-` for stdin
+    #[arg(value_name = "INPUT")]
+    pub input: String,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// Where the report goes: .html/.htm or .md; without it, a terminal summary
+    #[arg(short = 'o', long = "output", value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// The format, overriding the extension
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+
+    /// The report's title
+    #[arg(long, default_value = "Customer knowledge report")]
+    pub title: String,
+
+    /// The day the report is as of (YYYY-MM-DD); default: the latest line's day
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+
+    /// Currency code or symbol shown with money (EUR, USD, £, ...)
+    #[arg(long, default_value = "")]
+    pub currency: String,
+
+    /// A customer table (`ckm ingest --customers` style) whose non-personal attributes
+    /// (plan, region, ...) are broken down by customers and revenue
+    #[arg(long, value_name = "FILE")]
+    pub customers: Option<PathBuf>,
+
+    /// A `ckm segment` output to use instead of running it
+    #[arg(long, value_name = "FILE")]
+    pub segments: Option<PathBuf>,
+
+    /// A `ckm rules` output to use instead of running it
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+
+    /// A `ckm forecast sales` output to use instead of running it
+    #[arg(long, value_name = "FILE")]
+    pub forecast: Option<PathBuf>,
+
+    /// A `ckm forecast customers` output to use instead of running it
+    #[arg(long, value_name = "FILE")]
+    pub clv: Option<PathBuf>,
+
+    /// A `ckm churn` output (with churn_probability and risk_band) to use instead of running it
+    #[arg(long, value_name = "FILE")]
+    pub churn: Option<PathBuf>,
+
+    /// A `ckm clean --manifest` file: its rejected rows by reason go in the data-quality section
+    #[arg(long, value_name = "FILE")]
+    pub clean_manifest: Option<PathBuf>,
+
+    /// Write a JSON run record
+    #[arg(long, value_name = "PATH")]
+    pub manifest: Option<PathBuf>,
+
+    /// Print no summary on stderr (errors are still printed)
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

@@ -11,23 +11,14 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command};
+use crate::cli::Cli;
 use crate::io::manifest::RunRecord;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut record = RunRecord::new(cli.command.name());
     record.hash_files = cli.audit_log.is_some();
-    let result = match cli.command {
-        Command::Ingest(args) => commands::ingest::run(args, &mut record),
-        Command::Clean(args) => commands::clean::run(args, &mut record),
-        Command::Segment(args) => commands::segment::run(args, &mut record),
-        Command::Rules(args) => commands::rules::run(args, &mut record),
-        Command::Forecast(verb) => commands::forecast::run(verb, &mut record),
-        Command::Churn(args) => commands::churn::run(args, &mut record),
-        Command::GenerateSample(args) => commands::generate_sample::run(args),
-        Command::GenerateDocs(args) => commands::generate_docs::run(args),
-    };
+    let result = commands::run(cli.command, &mut record);
     let code: u8 = match &result {
         Ok(()) => 0,
         Err(error) if error::is_broken_pipe(error) => 0,

@@ -14,6 +14,7 @@ pub mod periods;
 pub mod privacy;
 pub mod read;
 pub mod rejects;
+pub mod report;
 pub mod saved_model;
 pub mod schema;
 pub mod segment_map;

@@ -1,0 +1,712 @@
+//! The report's sections built from the other subcommands' outputs (their CSV files), so
+//! the report shows what those commands computed, never a second computation of it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use super::{Block, Chart, ChartKind, Figure, Section, Table};
+use crate::error::CkmError;
+use crate::io::privacy;
+use crate::printer::thousands;
+
+const TOP: usize = 10;
+
+/// A CSV output of another subcommand, as text.
+pub struct TextTable {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl TextTable {
+    pub fn read(path: &Path) -> Result<TextTable> {
+        let mut reader =
+            csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
+        let header = reader.headers()?.iter().map(str::to_string).collect();
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            rows.push(
+                record
+                    .with_context(|| format!("reading {}", path.display()))?
+                    .iter()
+                    .map(str::to_string)
+                    .collect(),
+            );
+        }
+        Ok(TextTable { header, rows })
+    }
+
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    pub fn text(&self, row: usize, name: &str) -> Option<&str> {
+        self.index(name)
+            .and_then(|j| self.rows[row].get(j))
+            .map(String::as_str)
+    }
+
+    pub fn number(&self, row: usize, name: &str) -> Option<f64> {
+        self.text(row, name)
+            .and_then(|t| t.trim().parse::<f64>().ok())
+            .filter(|v| v.is_finite())
+    }
+
+    /// Reads a file that must have these columns.
+    pub fn read_with(path: &Path, columns: &[&str], what: &str) -> Result<TextTable> {
+        let table = TextTable::read(path)?;
+        for c in columns {
+            if table.index(c).is_none() {
+                return Err(CkmError::invalid(format!(
+                    "{}: not a {what} output: no column '{c}'",
+                    path.display()
+                )));
+            }
+        }
+        Ok(table)
+    }
+}
+
+pub fn money(v: f64, currency: &str) -> String {
+    let whole = thousands(v.abs().round() as u64);
+    let sign = if v < 0.0 { "-" } else { "" };
+    if currency.is_empty() {
+        format!("{sign}{whole}")
+    } else if currency.chars().count() == 1 {
+        format!("{sign}{currency}{whole}")
+    } else {
+        format!("{sign}{whole} {currency}")
+    }
+}
+
+pub fn unit(currency: &str) -> String {
+    if currency.is_empty() {
+        String::new()
+    } else {
+        format!(" ({currency})")
+    }
+}
+
+fn percent(part: f64, whole: f64) -> String {
+    format!("{:.1}%", if whole > 0.0 { 100.0 * part / whole } else { 0.0 })
+}
+
+/// Revenue per month, history and forecast with intervals (`ckm forecast sales` output).
+pub fn revenue(path: &Path, currency: &str) -> Result<Section> {
+    let t = TextTable::read_with(path, &["period", "kind", "value"], "ckm forecast sales")?;
+    let mut labels = Vec::new();
+    let (mut history, mut forecast, mut band_80, mut band_95) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut rows = Vec::new();
+    // One series: a --by forecast's first group would be misread as the total.
+    if t.index("group").is_some() || t.header[0] != "period" {
+        return Err(CkmError::invalid(format!(
+            "{}: a forecast per group; the report needs the total (ckm forecast sales without --by)",
+            path.display()
+        )));
+    }
+    let last_history = (0..t.rows.len())
+        .rev()
+        .find(|&i| t.text(i, "kind") == Some("history"));
+    for i in 0..t.rows.len() {
+        let period = t
+            .text(i, "period")
+            .unwrap_or("")
+            .chars()
+            .take(7)
+            .collect::<String>();
+        let value = t.number(i, "value");
+        let is_forecast = t.text(i, "kind") == Some("forecast");
+        labels.push(period.clone());
+        let pair = |lo: &str, hi: &str| t.number(i, lo).zip(t.number(i, hi));
+        if is_forecast {
+            history.push(None);
+            forecast.push(value);
+            band_80.push(pair("lo_80", "hi_80"));
+            band_95.push(pair("lo_95", "hi_95"));
+        } else {
+            history.push(value);
+            // The forecast line starts at the last actual month, so the two lines join.
+            let join = Some(i) == last_history;
+            forecast.push(if join { value } else { None });
+            band_80.push(if join { value.map(|v| (v, v)) } else { None });
+            band_95.push(if join { value.map(|v| (v, v)) } else { None });
+        }
+        let fmt = |v: Option<f64>| v.map(|v| money(v, currency)).unwrap_or_default();
+        rows.push(vec![
+            period,
+            if is_forecast {
+                "forecast".into()
+            } else {
+                "actual".into()
+            },
+            fmt(value),
+            if is_forecast {
+                fmt(t.number(i, "lo_80"))
+            } else {
+                String::new()
+            },
+            if is_forecast {
+                fmt(t.number(i, "hi_80"))
+            } else {
+                String::new()
+            },
+            if is_forecast {
+                fmt(t.number(i, "lo_95"))
+            } else {
+                String::new()
+            },
+            if is_forecast {
+                fmt(t.number(i, "hi_95"))
+            } else {
+                String::new()
+            },
+        ]);
+    }
+    let model = (0..t.rows.len())
+        .find_map(|i| t.text(i, "model").filter(|m| !m.is_empty()))
+        .unwrap_or("-")
+        .to_string();
+    let next: f64 = (0..t.rows.len())
+        .filter(|&i| t.text(i, "kind") == Some("forecast"))
+        .filter_map(|i| t.number(i, "value"))
+        .sum();
+    let horizon = (0..t.rows.len())
+        .filter(|&i| t.text(i, "kind") == Some("forecast"))
+        .count();
+    let data = Table {
+        caption: String::new(),
+        header: [
+            "month", "kind", "revenue", "80% low", "80% high", "95% low", "95% high",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    };
+    Ok(Section {
+        id: "revenue",
+        title: "Revenue and forecast".into(),
+        blocks: vec![Block::Chart(Box::new(Chart {
+            title: "Revenue by month, with the forecast".into(),
+            x_label: "month".into(),
+            y_label: format!("revenue{}", unit(currency)),
+            summary: format!(
+                "Actual revenue per month (solid) and the forecast for the next {horizon} months (dashed, model {model}), {} in all, with 80% and 95% prediction intervals (shaded).",
+                money(next, currency)
+            ),
+            kind: ChartKind::Line {
+                labels,
+                history,
+                forecast,
+                band_80,
+                band_95,
+            },
+            data,
+        }))],
+    })
+}
+
+/// RFM segments, the R × F heatmap and cluster profiles (`ckm segment` output).
+pub fn segments(path: &Path, profiles: Option<&Path>, currency: &str) -> Result<Vec<Section>> {
+    let t = TextTable::read_with(
+        path,
+        &["customer_id", "monetary", "r_score", "f_score", "rfm_segment"],
+        "ckm segment",
+    )?;
+    let mut by_segment: BTreeMap<String, (usize, f64)> = BTreeMap::new();
+    let mut grid: BTreeMap<(u32, u32), usize> = BTreeMap::new();
+    let mut total = 0.0;
+    for i in 0..t.rows.len() {
+        let m = t.number(i, "monetary").unwrap_or(0.0);
+        total += m;
+        let e = by_segment
+            .entry(t.text(i, "rfm_segment").unwrap_or("").to_string())
+            .or_default();
+        e.0 += 1;
+        e.1 += m;
+        if let (Some(r), Some(f)) = (t.number(i, "r_score"), t.number(i, "f_score")) {
+            *grid.entry((r as u32, f as u32)).or_default() += 1;
+        }
+    }
+    let n = t.rows.len();
+    let mut order: Vec<(String, usize, f64)> = by_segment.into_iter().map(|(k, (c, m))| (k, c, m)).collect();
+    order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let table = Table {
+        caption: String::new(),
+        header: ["segment", "customers", "% customers", "revenue", "% revenue"]
+            .map(String::from)
+            .to_vec(),
+        rows: order
+            .iter()
+            .map(|(s, c, m)| {
+                vec![
+                    s.clone(),
+                    thousands(*c as u64),
+                    percent(*c as f64, n as f64),
+                    money(*m, currency),
+                    percent(*m, total),
+                ]
+            })
+            .collect(),
+    };
+    let chart = Chart {
+        title: "Customers per RFM segment".into(),
+        x_label: "customers".into(),
+        y_label: "segment".into(),
+        summary: format!(
+            "{} customers in {} segments; the largest is {} ({}).",
+            thousands(n as u64),
+            order.len(),
+            order.first().map(|o| o.0.as_str()).unwrap_or("-"),
+            order
+                .first()
+                .map(|o| percent(o.1 as f64, n as f64))
+                .unwrap_or_default()
+        ),
+        kind: ChartKind::Bars {
+            labels: order.iter().map(|o| o.0.clone()).collect(),
+            values: order.iter().map(|o| o.1 as f64).collect(),
+        },
+        data: table,
+    };
+    let max_r = grid.keys().map(|k| k.0).max().unwrap_or(5);
+    let max_f = grid.keys().map(|k| k.1).max().unwrap_or(5);
+    let rows: Vec<String> = (1..=max_r).rev().map(|r| format!("R {r}")).collect();
+    let columns: Vec<String> = (1..=max_f).map(|f| format!("F {f}")).collect();
+    let values: Vec<Vec<Option<f64>>> = (1..=max_r)
+        .rev()
+        .map(|r| {
+            (1..=max_f)
+                .map(|f| Some(grid.get(&(r, f)).copied().unwrap_or(0) as f64))
+                .collect()
+        })
+        .collect();
+    let heatmap = Chart {
+        title: "Customers by recency and frequency score".into(),
+        x_label: "frequency score (5 = most orders)".into(),
+        y_label: "recency score (5 = most recent)".into(),
+        summary: "Each cell counts the customers with that recency score (rows) and frequency score (columns); Champions sit top right, Lost customers bottom left.".into(),
+        kind: ChartKind::Heatmap {
+            rows: rows.clone(),
+            columns: columns.clone(),
+            values: values.clone(),
+            percent: false,
+        },
+        data: Table {
+            caption: String::new(),
+            header: std::iter::once("recency \\ frequency".to_string()).chain(columns).collect(),
+            rows: rows
+                .iter()
+                .zip(&values)
+                .map(|(r, v)| std::iter::once(r.clone()).chain(v.iter().map(|x| thousands(x.unwrap_or(0.0) as u64))).collect())
+                .collect(),
+        },
+    };
+    let mut out = vec![Section {
+        id: "segments",
+        title: "RFM segments".into(),
+        blocks: vec![Block::Chart(Box::new(chart)), Block::Chart(Box::new(heatmap))],
+    }];
+    if let Some(p) = profiles.filter(|p| p.exists()) {
+        let profile = TextTable::read(p)?;
+        out.push(Section {
+            id: "clusters",
+            title: "Customer clusters".into(),
+            blocks: vec![
+                Block::Text("k-means clusters on standardised log recency, frequency and monetary; each label compares the cluster's centre with the average customer.".into()),
+                Block::Table(Table {
+                    caption: String::new(),
+                    header: profile.header.clone(),
+                    rows: profile.rows.clone(),
+                }),
+            ],
+        });
+    }
+    Ok(out)
+}
+
+/// Customers and revenue by each non-personal attribute of a customer table with at most 12
+/// values (plan, region), joined to the segment output's monetary by customer_id.
+pub fn attributes(customers: &Path, segments: &Path, currency: &str) -> Result<Vec<Section>> {
+    let attributes = TextTable::read(customers)?;
+    let seg = TextTable::read(segments)?;
+    let Some(id) = attributes.index("customer_id") else {
+        return Err(CkmError::invalid(format!(
+            "{}: --customers needs a customer_id column",
+            customers.display()
+        )));
+    };
+    let spend: HashMap<&str, f64> = (0..seg.rows.len())
+        .filter_map(|i| Some((seg.text(i, "customer_id")?, seg.number(i, "monetary")?)))
+        .collect();
+    let mut blocks = Vec::new();
+    for (j, name) in attributes.header.iter().enumerate() {
+        if j == id || privacy::pii_kind_by_name(name).is_some() {
+            continue;
+        }
+        let mut groups: BTreeMap<&str, (usize, f64)> = BTreeMap::new();
+        for row in &attributes.rows {
+            let e = groups
+                .entry(row.get(j).map(String::as_str).unwrap_or(""))
+                .or_default();
+            e.0 += 1;
+            e.1 += spend.get(row[id].as_str()).copied().unwrap_or(0.0);
+        }
+        if groups.len() < 2 || groups.len() > 12 {
+            continue;
+        }
+        let total: f64 = groups.values().map(|g| g.1).sum();
+        blocks.push(Block::Table(Table {
+            caption: format!("By {name}"),
+            header: vec![
+                name.clone(),
+                "customers".into(),
+                "revenue".into(),
+                "% revenue".into(),
+            ],
+            rows: groups
+                .iter()
+                .map(|(k, (c, m))| {
+                    vec![
+                        if k.is_empty() {
+                            "(blank)".into()
+                        } else {
+                            k.to_string()
+                        },
+                        thousands(*c as u64),
+                        money(*m, currency),
+                        percent(*m, total),
+                    ]
+                })
+                .collect(),
+        }));
+    }
+    Ok(if blocks.is_empty() {
+        Vec::new()
+    } else {
+        vec![Section {
+            id: "attributes",
+            title: "Customer attributes".into(),
+            blocks,
+        }]
+    })
+}
+
+/// The strongest association rules by lift (`ckm rules` output).
+pub fn rules(path: &Path) -> Result<Section> {
+    let t = TextTable::read_with(
+        path,
+        &["antecedent", "consequent", "support", "confidence", "lift"],
+        "ckm rules",
+    )?;
+    let mut order: Vec<usize> = (0..t.rows.len()).collect();
+    order.sort_by(|&a, &b| {
+        t.number(b, "lift")
+            .unwrap_or(0.0)
+            .total_cmp(&t.number(a, "lift").unwrap_or(0.0))
+    });
+    let rows: Vec<Vec<String>> = order
+        .iter()
+        .take(TOP)
+        .map(|&i| {
+            vec![
+                t.text(i, "antecedent").unwrap_or("").to_string(),
+                t.text(i, "consequent").unwrap_or("").to_string(),
+                format!("{:.2}%", 100.0 * t.number(i, "support").unwrap_or(0.0)),
+                format!("{:.1}%", 100.0 * t.number(i, "confidence").unwrap_or(0.0)),
+                format!("{:.2}", t.number(i, "lift").unwrap_or(0.0)),
+            ]
+        })
+        .collect();
+    let blocks = if rows.is_empty() {
+        vec![Block::Text(
+            "No rule reached the thresholds (support 0.5% of baskets, confidence 20%).".into(),
+        )]
+    } else {
+        vec![
+            Block::Text(format!(
+                "{} rules found; the {} with the highest lift (how many times likelier the second item is with the first than without it):",
+                thousands(t.rows.len() as u64),
+                rows.len()
+            )),
+            Block::Table(Table {
+                caption: String::new(),
+                header: ["if a basket has", "it also has", "support", "confidence", "lift"].map(String::from).to_vec(),
+                rows,
+            }),
+        ]
+    };
+    Ok(Section {
+        id: "rules",
+        title: "Bought together".into(),
+        blocks,
+    })
+}
+
+/// Histogram edges for a skewed positive distribution: deciles of the values.
+fn value_histogram(values: &mut [f64], currency: &str) -> (Vec<String>, Vec<f64>) {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n == 0 {
+        return (Vec::new(), Vec::new());
+    }
+    let quantile = |q: f64| values[((q * (n - 1) as f64).round() as usize).min(n - 1)];
+    let mut edges: Vec<f64> = [0.0, 0.25, 0.5, 0.75, 0.9, 0.99, 1.0]
+        .iter()
+        .map(|&q| quantile(q))
+        .collect();
+    edges.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+    let mut labels = Vec::new();
+    let mut counts = Vec::new();
+    for w in edges.windows(2) {
+        let last = w[1] == *edges.last().unwrap();
+        let c = values
+            .iter()
+            .filter(|&&v| v >= w[0] && (v < w[1] || (last && v <= w[1])))
+            .count();
+        labels.push(format!("{} to {}", money(w[0], currency), money(w[1], currency)));
+        counts.push(c as f64);
+    }
+    (labels, counts)
+}
+
+/// CLV distribution and the top customers (`ckm forecast customers` output).
+pub fn clv(path: &Path, currency: &str) -> Result<Section> {
+    let t = TextTable::read_with(
+        path,
+        &["customer_id", "p_alive", "expected_purchases"],
+        "ckm forecast customers",
+    )?;
+    let mut blocks = Vec::new();
+    if t.index("clv").is_some() {
+        let mut values: Vec<f64> = (0..t.rows.len()).filter_map(|i| t.number(i, "clv")).collect();
+        let total: f64 = values.iter().sum();
+        let (labels, counts) = value_histogram(&mut values.clone(), currency);
+        let data = Table {
+            caption: String::new(),
+            header: vec!["CLV range".into(), "customers".into()],
+            rows: labels
+                .iter()
+                .zip(&counts)
+                .map(|(l, c)| vec![l.clone(), thousands(*c as u64)])
+                .collect(),
+        };
+        values.sort_by(|a, b| b.total_cmp(a));
+        let top_decile: f64 = values.iter().take(values.len().div_ceil(10)).sum();
+        blocks.push(Block::Figures(vec![
+            Figure {
+                label: "Expected value of all customers".into(),
+                value: money(total, currency),
+                change: None,
+            },
+            Figure {
+                label: "Share of it in the top 10% of customers".into(),
+                value: percent(top_decile, total),
+                change: None,
+            },
+        ]));
+        blocks.push(Block::Chart(Box::new(Chart {
+            title: "Customer lifetime value distribution".into(),
+            x_label: "customers".into(),
+            y_label: format!("CLV range{}", unit(currency)),
+            summary: format!(
+                "Customers by expected lifetime value (BG/NBD purchases × Gamma-Gamma spend), in quantile ranges; the top 10% hold {} of the total.",
+                percent(top_decile, total)
+            ),
+            kind: ChartKind::Bars { labels, values: counts },
+            data,
+        })));
+        let mut order: Vec<usize> = (0..t.rows.len()).collect();
+        order.sort_by(|&a, &b| {
+            t.number(b, "clv")
+                .unwrap_or(0.0)
+                .total_cmp(&t.number(a, "clv").unwrap_or(0.0))
+        });
+        blocks.push(Block::Table(Table {
+            caption: format!("Top {TOP} customers by CLV"),
+            header: ["customer_id", "CLV", "expected purchases", "P(alive)"]
+                .map(String::from)
+                .to_vec(),
+            rows: order
+                .iter()
+                .take(TOP)
+                .map(|&i| {
+                    vec![
+                        t.text(i, "customer_id").unwrap_or("").to_string(),
+                        money(t.number(i, "clv").unwrap_or(0.0), currency),
+                        format!("{:.2}", t.number(i, "expected_purchases").unwrap_or(0.0)),
+                        format!("{:.2}", t.number(i, "p_alive").unwrap_or(0.0)),
+                    ]
+                })
+                .collect(),
+        }));
+    } else {
+        blocks.push(Block::Text(
+            "The input has no spend, so there is no CLV; see expected purchases in the forecast output."
+                .into(),
+        ));
+    }
+    Ok(Section {
+        id: "clv",
+        title: "Customer lifetime value".into(),
+        blocks,
+    })
+}
+
+/// Churn risk bands and the valuable customers most at risk (`ckm churn` output), valued by
+/// CLV when there is one, else by spend from the segments.
+pub fn churn(path: &Path, clv: Option<&Path>, segments: Option<&Path>, currency: &str) -> Result<Section> {
+    let t = TextTable::read_with(path, &["churn_probability", "risk_band"], "ckm churn")?;
+    let id_column = t.header[0].clone();
+    let mut bands: BTreeMap<&str, usize> = BTreeMap::new();
+    for i in 0..t.rows.len() {
+        *bands.entry(t.text(i, "risk_band").unwrap_or("")).or_default() += 1;
+    }
+    let labels: Vec<String> = ["high", "medium", "low"]
+        .iter()
+        .filter(|b| bands.contains_key(*b))
+        .map(|b| b.to_string())
+        .collect();
+    let counts: Vec<f64> = labels.iter().map(|b| bands[b.as_str()] as f64).collect();
+    let n = t.rows.len() as f64;
+    let data = Table {
+        caption: String::new(),
+        header: vec!["risk band".into(), "customers".into(), "% customers".into()],
+        rows: labels
+            .iter()
+            .zip(&counts)
+            .map(|(l, c)| vec![l.clone(), thousands(*c as u64), percent(*c, n)])
+            .collect(),
+    };
+    let mean = (0..t.rows.len())
+        .filter_map(|i| t.number(i, "churn_probability"))
+        .sum::<f64>()
+        / n.max(1.0);
+    let mut blocks = vec![Block::Chart(Box::new(Chart {
+        title: "Customers by churn risk".into(),
+        x_label: "customers".into(),
+        y_label: "risk band".into(),
+        summary: format!(
+            "Churn risk bands (high: the top 10% of scores, medium: the next 20%); the mean churn probability is {:.1}%.",
+            100.0 * mean
+        ),
+        kind: ChartKind::Bars { labels, values: counts },
+        data,
+    }))];
+    // Value per customer: CLV, else spend so far.
+    let (value_name, value): (&str, HashMap<String, f64>) = match (clv, segments) {
+        (Some(p), _) => {
+            let c = TextTable::read(p)?;
+            (
+                "CLV",
+                (0..c.rows.len())
+                    .filter_map(|i| Some((c.text(i, "customer_id")?.to_string(), c.number(i, "clv")?)))
+                    .collect(),
+            )
+        }
+        (None, Some(p)) => {
+            let s = TextTable::read(p)?;
+            (
+                "spend",
+                (0..s.rows.len())
+                    .filter_map(|i| Some((s.text(i, "customer_id")?.to_string(), s.number(i, "monetary")?)))
+                    .collect(),
+            )
+        }
+        (None, None) => ("", HashMap::new()),
+    };
+    if !value.is_empty() {
+        // Valuable = the top fifth by value; among them, the highest churn probability first.
+        let mut values: Vec<f64> = value.values().copied().collect();
+        values.sort_by(|a, b| b.total_cmp(a));
+        let cut = values[(values.len() / 5).min(values.len() - 1)];
+        let mut at_risk: Vec<(usize, f64, f64)> = (0..t.rows.len())
+            .filter_map(|i| {
+                let v = *value.get(t.rows[i][0].as_str())?;
+                (v >= cut).then(|| (i, v, t.number(i, "churn_probability").unwrap_or(0.0)))
+            })
+            .collect();
+        at_risk.sort_by(|a, b| b.2.total_cmp(&a.2).then(b.1.total_cmp(&a.1)));
+        blocks.push(Block::Table(Table {
+            caption: format!("Valuable customers most at risk (top fifth by {value_name})"),
+            header: vec![
+                id_column,
+                "churn probability".into(),
+                "risk band".into(),
+                value_name.into(),
+            ],
+            rows: at_risk
+                .iter()
+                .take(TOP)
+                .map(|&(i, v, p)| {
+                    vec![
+                        t.rows[i][0].clone(),
+                        format!("{:.1}%", 100.0 * p),
+                        t.text(i, "risk_band").unwrap_or("").to_string(),
+                        money(v, currency),
+                    ]
+                })
+                .collect(),
+        }));
+    }
+    Ok(Section {
+        id: "churn",
+        title: "Churn risk".into(),
+        blocks,
+    })
+}
+
+/// Rows rejected by reason (from a `ckm clean --manifest`), lines the report could not use,
+/// and analyses that failed.
+pub fn data_quality(
+    lines_in: u64,
+    unusable: u64,
+    clean_manifest: Option<&Path>,
+    missing: &[String],
+) -> Result<Section> {
+    let mut rows = vec![
+        vec!["lines in the input".to_string(), thousands(lines_in)],
+        vec![
+            "lines without customer_id or ts (not in the figures)".into(),
+            thousands(unusable),
+        ],
+    ];
+    if let Some(path) = clean_manifest {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let json: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| CkmError::invalid(format!("{}: not a ckm manifest ({e})", path.display())))?;
+        let summary = json.get("summary").and_then(|s| s.as_object()).ok_or_else(|| {
+            CkmError::invalid(format!(
+                "{}: not a ckm clean manifest (no summary)",
+                path.display()
+            ))
+        })?;
+        for (k, v) in summary {
+            if k.starts_with("rows") || k.starts_with("rejected:") {
+                let shown = match v {
+                    serde_json::Value::Number(n) => {
+                        n.as_u64().map(thousands).unwrap_or_else(|| n.to_string())
+                    }
+                    other => other
+                        .as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| other.to_string()),
+                };
+                rows.push(vec![format!("clean: {k}"), shown]);
+            }
+        }
+    }
+    for m in missing {
+        rows.push(vec!["analysis left out".into(), m.clone()]);
+    }
+    Ok(Section {
+        id: "data-quality",
+        title: "Data quality".into(),
+        blocks: vec![Block::Table(Table {
+            caption: String::new(),
+            header: vec!["check".into(), "count".into()],
+            rows,
+        })],
+    })
+}

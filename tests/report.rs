@@ -1,0 +1,248 @@
+//! `ckm report` through the real binary on the sample data: the sections and charts of the
+//! HTML page and the Markdown, precomputed inputs, the terminal summary, and the page as a
+//! real browser renders it.
+
+mod common;
+
+use common::{repo_file, stderr_of, stdout_of, Workdir};
+
+/// The sample exports, ingested and cleaned as README's main job does, with the clean manifest.
+fn sample_transactions(wd: &Workdir) {
+    let data = |name: &str| repo_file(&format!("sample-data/{name}")).display().to_string();
+    let output = wd.run(&[
+        "ingest",
+        &format!("web={}", data("web_orders.csv")),
+        &format!("store={}", data("store_sales.tsv")),
+        "--customers",
+        &format!("web={}", data("customers.csv")),
+        "--customers",
+        &format!("store={}", data("store_members.csv")),
+        "--default-country",
+        "1",
+        "-q",
+        "-o",
+        "tx.parquet",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let output = wd.run(&[
+        "clean",
+        "tx.parquet",
+        "-q",
+        "-o",
+        "clean.parquet",
+        "--manifest",
+        "clean.json",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+}
+
+const SECTIONS: [&str; 11] = [
+    "key-figures",
+    "revenue",
+    "segments",
+    "clusters",
+    "cohorts",
+    "channels",
+    "rules",
+    "clv",
+    "churn",
+    "data-quality",
+    "run",
+];
+/// Revenue 1, segments 2 (bars, R x F heatmap), cohorts 1, channels 1, CLV 1, churn 1.
+const CHARTS: usize = 7;
+
+#[test]
+fn html_and_markdown_have_every_section_and_chart() {
+    let wd = Workdir::new();
+    sample_transactions(&wd);
+    let output = wd.run(&[
+        "report",
+        "clean.parquet",
+        "-o",
+        "report.html",
+        "--currency",
+        "USD",
+        "--title",
+        "Nightly <report>",
+        "--clean-manifest",
+        "clean.json",
+        "-q",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let page = std::fs::read_to_string(wd.path("report.html")).unwrap();
+    for id in SECTIONS {
+        assert!(
+            page.contains(&format!("<section id=\"{id}\">")),
+            "section {id} missing"
+        );
+    }
+    assert_eq!(page.matches("<svg ").count(), CHARTS);
+    // Every chart has a title, a description and its data as a table.
+    assert_eq!(page.matches("<title id=\"chart").count(), CHARTS);
+    assert_eq!(page.matches("<desc id=\"chart").count(), CHARTS);
+    assert_eq!(page.matches("The data behind this chart").count(), CHARTS);
+    // Self-contained: no script, no address but the SVG namespace; the title escaped.
+    assert!(!page.contains("<script"));
+    assert!(
+        !page.contains("https://")
+            && page.matches("http://").count()
+                == page.matches("xmlns=\"http://www.w3.org/2000/svg\"").count()
+    );
+    assert!(page.contains("Nightly &lt;report&gt;"));
+    // No personal data: the sample customers' emails and names are not in it.
+    assert!(!page.contains("@example") && !page.contains("Okafor"));
+    // The figures balance with the clean manifest's.
+    assert!(
+        page.contains("clean: rejected: exact duplicate"),
+        "the clean manifest's rejects by reason"
+    );
+    assert!(page.contains("Customers") && page.contains("Repeat-purchase rate"));
+
+    let output = wd.run(&[
+        "report",
+        "clean.parquet",
+        "-o",
+        "report.md",
+        "--currency",
+        "USD",
+        "-q",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let md = std::fs::read_to_string(wd.path("report.md")).unwrap();
+    for title in [
+        "## Key figures",
+        "## Revenue and forecast",
+        "## RFM segments",
+        "## Cohort retention",
+        "## Churn risk",
+        "## Run details",
+    ] {
+        assert!(md.contains(title), "{title}");
+    }
+    assert_eq!(md.matches("**Chart: ").count(), CHARTS);
+}
+
+#[test]
+fn precomputed_outputs_are_used_and_named() {
+    let wd = Workdir::new();
+    sample_transactions(&wd);
+    let output = wd.run(&["segment", "clean.parquet", "-q", "-o", "seg.csv"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let output = wd.run(&[
+        "churn",
+        "clean.parquet",
+        "--method",
+        "pareto-nbd",
+        "-q",
+        "-o",
+        "risk.csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let output = wd.run(&[
+        "report",
+        "clean.parquet",
+        "--segments",
+        "seg.csv",
+        "--churn",
+        "risk.csv",
+        "-o",
+        "r.html",
+        "-q",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let page = std::fs::read_to_string(wd.path("r.html")).unwrap();
+    assert!(page.contains("--segments") && page.contains("seg.csv"));
+    // Segments without --profiles: no cluster section.
+    assert!(!page.contains("<section id=\"clusters\">"));
+    // A file that is not what the flag says is an error naming it.
+    let output = wd.run(&["report", "clean.parquet", "--rules", "seg.csv", "-o", "x.html"]);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("seg.csv: not a ckm rules output"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert!(!wd.path("x.html").exists());
+}
+
+#[test]
+fn without_output_a_terminal_summary() {
+    let wd = Workdir::new();
+    sample_transactions(&wd);
+    let output = wd.run(&["report", "clean.parquet"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let text = format!("{}{}", stdout_of(&output), stderr_of(&output));
+    assert!(
+        text.contains("Repeat-purchase rate") && text.contains("Champions"),
+        "{text}"
+    );
+    let output = wd.run(&["report", "clean.parquet", "-o", "report.pdf"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+/// The page rendered by headless Chromium: a screenshot that is not blank, and no console
+/// error. Skipped where Chromium is missing, except under CI (`CKM_REQUIRE_CHROMIUM=1`).
+#[test]
+fn chromium_renders_the_page() {
+    let browser = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| {
+            std::process::Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        });
+    let Some(browser) = browser else {
+        assert!(
+            std::env::var_os("CKM_REQUIRE_CHROMIUM").is_none(),
+            "CKM_REQUIRE_CHROMIUM is set but no Chromium was found"
+        );
+        eprintln!("skipping: no chromium on this machine (apt-get install chromium)");
+        return;
+    };
+    let wd = Workdir::new();
+    sample_transactions(&wd);
+    let output = wd.run(&["report", "clean.parquet", "-o", "report.html", "-q"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let shot = wd.path("shot.png");
+    let rendered = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--window-size=1100,2400",
+            &format!("--screenshot={}", shot.display()),
+            &format!("file://{}", wd.path("report.html").display()),
+        ])
+        .output()
+        .expect("running chromium");
+    let log = String::from_utf8_lossy(&rendered.stderr);
+    assert!(shot.exists(), "no screenshot: {log}");
+    assert!(
+        !log.contains("Uncaught") && !log.contains(":CONSOLE("),
+        "the page logged: {log}"
+    );
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size()];
+    let frame = reader.next_frame(&mut pixels).unwrap();
+    let bytes = &pixels[..frame.buffer_size()];
+    let channels = frame.color_type.samples();
+    // Not blank: the accent blue of the charts, and a fair share of non-white pixels.
+    let (mut blue, mut ink) = (0usize, 0usize);
+    for p in bytes.chunks(channels) {
+        if p[0] < 80 && p[1] < 130 && p[2] > 140 {
+            blue += 1;
+        }
+        if p[0] < 200 || p[1] < 200 || p[2] < 200 {
+            ink += 1;
+        }
+    }
+    let total = bytes.len() / channels;
+    assert!(blue > total / 200, "{blue} chart-blue pixels of {total}");
+    assert!(ink > total / 50, "{ink} inked pixels of {total}");
+}
