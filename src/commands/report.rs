@@ -2,7 +2,7 @@
 //! figures only a report needs (key figures against the previous period, monthly cohorts,
 //! channels), and renders one document as HTML, Markdown or a terminal summary.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -25,28 +25,76 @@ const RECENT_DAYS: i64 = 30;
 const COHORTS: usize = 12;
 const COHORT_MONTHS: usize = 12;
 
-/// One transaction line the report's own figures need.
-struct Line {
+/// One order (a customer's lines with one order id, or on one day without order ids): what
+/// the report's own figures need.
+struct Order {
     customer: u32,
-    order: u64,
     day: i64,
     amount: f64,
     channel: Option<u32>,
 }
 
 struct Transactions {
-    lines: Vec<Line>,
+    orders: Vec<Order>,
+    customers: usize,
     channels: Vec<String>,
     lines_in: u64,
     unusable: u64,
     has_orders: bool,
+    /// The most complete item column, for the rules.
+    item_column: String,
 }
 
+const DAY: &str = "__ckm_day";
+const LINES: &str = "__ckm_lines";
+const UNUSABLE: &str = "__ckm_unusable";
+
+/// Two streaming passes: counts (lines, lines without customer or ts, values per item
+/// column), then the lines grouped into orders by the engine, so the rest works on orders.
 fn read_transactions(
     planned: &io::PlannedInputs,
     record: &mut RunRecord,
     printer: &Printer,
 ) -> Result<Transactions> {
+    let items = [schema::ITEM_ID, schema::ITEM_NAME, schema::CATEGORY];
+    let counts = io::read_planned(
+        planned,
+        |frame, columns| {
+            let mut selected = vec![
+                len().cast(DataType::UInt64).alias(LINES),
+                (col(schema::CUSTOMER_ID).is_null().or(col(schema::TS).is_null()))
+                    .cast(DataType::UInt64)
+                    .sum()
+                    .alias(UNUSABLE),
+            ];
+            for c in items.iter().filter(|c| columns.contains(c)) {
+                selected.push(col(*c).is_not_null().cast(DataType::UInt64).sum().alias(*c));
+            }
+            frame.select(selected)
+        },
+        record,
+        printer,
+    )?;
+    let count = |name: &str| -> u64 {
+        counts
+            .column(name)
+            .ok()
+            .and_then(|c| c.cast(&DataType::UInt64).ok())
+            .and_then(|c| c.u64().ok().and_then(|v| v.get(0)))
+            .unwrap_or(0)
+    };
+    // The most complete; on a tie the first (item_id before item_name before category).
+    let item_column = items
+        .iter()
+        .fold((schema::ITEM_ID, 0), |best, c| {
+            if count(c) > best.1 {
+                (*c, count(c))
+            } else {
+                best
+            }
+        })
+        .0
+        .to_string();
     let table = io::read_planned(
         planned,
         |frame, columns| {
@@ -55,56 +103,57 @@ fn read_transactions(
             } else {
                 col(schema::QUANTITY) * col(schema::UNIT_PRICE)
             };
-            let mut selected = vec![
-                col(schema::CUSTOMER_ID).cast(DataType::String),
-                col(schema::TS).cast(DataType::Int64),
-                amount.cast(DataType::Float64).alias(schema::AMOUNT),
+            let ts = col(schema::TS).cast(DataType::Int64);
+            let mut keys = vec![col(schema::CUSTOMER_ID).cast(DataType::String)];
+            keys.push(if columns.contains(schema::ORDER_ID) {
+                col(schema::ORDER_ID).cast(DataType::String)
+            } else {
+                (ts.clone() / lit(MS_PER_DAY)).alias(DAY)
+            });
+            let mut aggregates = vec![
+                (ts.clone().min() / lit(MS_PER_DAY)).alias(schema::TS),
+                amount.cast(DataType::Float64).sum().alias(schema::AMOUNT),
             ];
-            for name in [schema::ORDER_ID, schema::CHANNEL] {
-                if columns.contains(name) {
-                    selected.push(col(name).cast(DataType::String));
-                }
+            if columns.contains(schema::CHANNEL) {
+                aggregates.push(
+                    col(schema::CHANNEL)
+                        .cast(DataType::String)
+                        .first()
+                        .alias(schema::CHANNEL),
+                );
             }
-            frame.select(selected)
+            frame
+                .filter(
+                    col(schema::CUSTOMER_ID)
+                        .is_not_null()
+                        .and(col(schema::TS).is_not_null()),
+                )
+                .group_by(keys)
+                .agg(aggregates)
         },
         record,
         printer,
     )?;
+    let has_orders = table.column(DAY).is_err();
     let ids = table.column(schema::CUSTOMER_ID)?.str()?;
-    let ts = table.column(schema::TS)?.i64()?;
+    let days = table.column(schema::TS)?.cast(&DataType::Int64)?;
+    let days = days.i64()?;
     let amounts = table.column(schema::AMOUNT)?.f64()?;
-    let orders = table
-        .column(schema::ORDER_ID)
-        .ok()
-        .map(|c| c.str().cloned())
-        .transpose()?;
     let channels = table
         .column(schema::CHANNEL)
         .ok()
         .map(|c| c.str().cloned())
         .transpose()?;
     let mut customer_index: HashMap<&str, u32> = HashMap::new();
-    let mut order_index: HashMap<&str, u64> = HashMap::new();
     let mut channel_index: HashMap<&str, u32> = HashMap::new();
     let mut channel_names = Vec::new();
-    let mut lines = Vec::with_capacity(table.height());
-    let mut unusable = 0;
+    let mut orders = Vec::with_capacity(table.height());
     for i in 0..table.height() {
-        let (Some(id), Some(t)) = (ids.get(i), ts.get(i)) else {
-            unusable += 1;
+        let (Some(id), Some(day)) = (ids.get(i), days.get(i)) else {
             continue;
         };
         let next = customer_index.len() as u32;
         let customer = *customer_index.entry(id).or_insert(next);
-        let day = t.div_euclid(MS_PER_DAY);
-        // Without an order id, a customer's purchases on one day are one order.
-        let order = match orders.as_ref().and_then(|o| o.get(i)) {
-            Some(o) => {
-                let next = order_index.len() as u64;
-                *order_index.entry(o).or_insert(next)
-            }
-            None => (1u64 << 63) | ((customer as u64) << 24) ^ (day as u64 & 0xFF_FFFF),
-        };
         let channel = channels.as_ref().and_then(|c| c.get(i)).map(|name| {
             let next = channel_index.len() as u32;
             *channel_index.entry(name).or_insert_with(|| {
@@ -112,25 +161,33 @@ fn read_transactions(
                 next
             })
         });
-        lines.push(Line {
+        orders.push(Order {
             customer,
-            order,
             day,
             amount: amounts.get(i).unwrap_or(0.0),
             channel,
         });
     }
-    if lines.is_empty() {
+    if orders.is_empty() {
         return Err(CkmError::invalid(
             "no line has both a customer_id and a timestamp; check the input with ckm ingest --explain",
         ));
     }
+    // The engine's group order varies with threads; sorted, the report is the same every run.
+    orders.sort_by(|a, b| {
+        a.customer
+            .cmp(&b.customer)
+            .then(a.day.cmp(&b.day))
+            .then(a.amount.total_cmp(&b.amount))
+    });
     Ok(Transactions {
-        lines,
+        orders,
+        customers: customer_index.len(),
         channels: channel_names,
-        lines_in: table.height() as u64,
-        unusable,
-        has_orders: orders.is_some(),
+        lines_in: count(LINES),
+        unusable: count(UNUSABLE),
+        has_orders,
+        item_column,
     })
 }
 
@@ -152,7 +209,7 @@ fn month_text(key: i64) -> String {
     format!("{}-{:02}", key.div_euclid(12), key.rem_euclid(12) + 1)
 }
 
-/// Totals over the lines of days in [from, to].
+/// Totals over the orders of days in [from, to].
 struct Window {
     customers: usize,
     orders: usize,
@@ -160,30 +217,33 @@ struct Window {
 }
 
 fn window(tx: &Transactions, from: i64, to: i64) -> Window {
-    let mut customers = HashSet::new();
-    let mut orders = HashSet::new();
-    let mut revenue = 0.0;
-    for l in tx.lines.iter().filter(|l| l.day >= from && l.day <= to) {
-        customers.insert(l.customer);
-        orders.insert(l.order);
-        revenue += l.amount;
+    let mut seen = vec![false; tx.customers];
+    let (mut customers, mut orders, mut revenue) = (0, 0, 0.0);
+    for o in tx.orders.iter().filter(|o| o.day >= from && o.day <= to) {
+        if !seen[o.customer as usize] {
+            seen[o.customer as usize] = true;
+            customers += 1;
+        }
+        orders += 1;
+        revenue += o.amount;
     }
     Window {
-        customers: customers.len(),
-        orders: orders.len(),
+        customers,
+        orders,
         revenue,
     }
 }
 
 fn key_figures(tx: &Transactions, as_of: i64, currency: &str) -> (Section, Vec<(String, String)>) {
-    let first = tx.lines.iter().map(|l| l.day).min().unwrap_or(as_of);
-    let last = tx.lines.iter().map(|l| l.day).max().unwrap_or(as_of);
+    let first = tx.orders.iter().map(|o| o.day).min().unwrap_or(as_of);
+    let last = tx.orders.iter().map(|o| o.day).max().unwrap_or(as_of);
     let all = window(tx, i64::MIN, as_of);
-    let mut orders_per_customer: HashMap<u32, HashSet<u64>> = HashMap::new();
-    for l in tx.lines.iter().filter(|l| l.day <= as_of) {
-        orders_per_customer.entry(l.customer).or_default().insert(l.order);
+    let mut orders_per_customer = vec![0u32; tx.customers];
+    for o in tx.orders.iter().filter(|o| o.day <= as_of) {
+        orders_per_customer[o.customer as usize] += 1;
     }
-    let repeaters = orders_per_customer.values().filter(|o| o.len() >= 2).count();
+    let buyers = orders_per_customer.iter().filter(|&&n| n >= 1).count();
+    let repeaters = orders_per_customer.iter().filter(|&&n| n >= 2).count();
     let recent = window(tx, as_of - RECENT_DAYS + 1, as_of);
     let before = window(tx, as_of - 2 * RECENT_DAYS + 1, as_of - RECENT_DAYS);
     let aov = |w: &Window| {
@@ -220,10 +280,7 @@ fn key_figures(tx: &Transactions, as_of: i64, currency: &str) -> (Section, Vec<(
         },
         Figure {
             label: "Repeat-purchase rate".into(),
-            value: format!(
-                "{:.1}%",
-                100.0 * repeaters as f64 / orders_per_customer.len().max(1) as f64
-            ),
+            value: format!("{:.1}%", 100.0 * repeaters as f64 / buyers.max(1) as f64),
             change: None,
         },
         Figure {
@@ -278,14 +335,16 @@ fn key_figures(tx: &Transactions, as_of: i64, currency: &str) -> (Section, Vec<(
 /// again 0..11 months later.
 fn cohorts(tx: &Transactions, as_of: i64) -> Option<Section> {
     let mut first: HashMap<u32, i64> = HashMap::new();
-    let mut active: HashSet<(u32, i64)> = HashSet::new();
-    for l in tx.lines.iter().filter(|l| l.day <= as_of) {
-        let m = month_key(l.day);
-        first
-            .entry(l.customer)
-            .and_modify(|f| *f = (*f).min(m))
-            .or_insert(m);
-        active.insert((l.customer, m));
+    let mut active: Vec<(u32, i64)> = tx
+        .orders
+        .iter()
+        .filter(|o| o.day <= as_of)
+        .map(|o| (o.customer, month_key(o.day)))
+        .collect();
+    active.sort_unstable();
+    active.dedup();
+    for &(c, m) in &active {
+        first.entry(c).or_insert(m);
     }
     let last_month = month_key(as_of);
     let mut sizes: BTreeMap<i64, usize> = BTreeMap::new();
@@ -370,13 +429,18 @@ fn channels(tx: &Transactions, currency: &str) -> Option<Section> {
         return None;
     }
     let mut revenue = vec![0.0; tx.channels.len()];
-    let mut customers: Vec<HashSet<u32>> = vec![HashSet::new(); tx.channels.len()];
-    let mut orders: Vec<HashSet<u64>> = vec![HashSet::new(); tx.channels.len()];
-    for l in &tx.lines {
-        if let Some(c) = l.channel {
-            revenue[c as usize] += l.amount;
-            customers[c as usize].insert(l.customer);
-            orders[c as usize].insert(l.order);
+    let mut seen = vec![vec![false; tx.customers]; tx.channels.len()];
+    let mut customers = vec![0usize; tx.channels.len()];
+    let mut orders = vec![0usize; tx.channels.len()];
+    for o in &tx.orders {
+        if let Some(c) = o.channel {
+            let c = c as usize;
+            revenue[c] += o.amount;
+            orders[c] += 1;
+            if !seen[c][o.customer as usize] {
+                seen[c][o.customer as usize] = true;
+                customers[c] += 1;
+            }
         }
     }
     let total: f64 = revenue.iter().sum();
@@ -387,8 +451,8 @@ fn channels(tx: &Transactions, currency: &str) -> Option<Section> {
         .map(|&c| {
             vec![
                 tx.channels[c].clone(),
-                thousands(customers[c].len() as u64),
-                thousands(orders[c].len() as u64),
+                thousands(customers[c] as u64),
+                thousands(orders[c] as u64),
                 money(revenue[c], currency),
                 format!("{:.1}%", 100.0 * revenue[c] / total.max(1e-9)),
             ]
@@ -434,15 +498,19 @@ fn input_path(input: &str, scratch: &Path) -> Result<String> {
 }
 
 /// Runs `ckm ARGS` in-process, as if typed; its warnings join the report's.
-fn sub_run(args: &[String], record: &mut RunRecord) -> Result<()> {
-    let cli = Cli::try_parse_from(std::iter::once("ckm".to_string()).chain(args.iter().cloned()))
-        .map_err(|e| CkmError::usage(format!("ckm {}: {e}", args.join(" "))))?;
+fn sub_run(args: &[String]) -> (Result<()>, Vec<String>) {
+    let cli = match Cli::try_parse_from(std::iter::once("ckm".to_string()).chain(args.iter().cloned())) {
+        Ok(cli) => cli,
+        Err(e) => {
+            return (
+                Err(CkmError::usage(format!("ckm {}: {e}", args.join(" ")))),
+                Vec::new(),
+            )
+        }
+    };
     let mut sub = RunRecord::new(cli.command.name());
     let result = crate::commands::run(cli.command, &mut sub);
-    for w in sub.warnings {
-        record.warnings.push(format!("{}: {w}", args[0]));
-    }
-    result
+    (result, sub.warnings)
 }
 
 pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
@@ -478,7 +546,12 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
     let tx = read_transactions(&planned, record, &printer)?;
     io::record_inputs(&planned.sources, &[tx.lines_in], record, true)?;
     record.mark("read");
-    let latest = tx.lines.iter().map(|l| l.day).max().expect("lines are not empty");
+    let latest = tx
+        .orders
+        .iter()
+        .map(|o| o.day)
+        .max()
+        .expect("orders are not empty");
     let as_of = match &args.as_of {
         Some(text) => parse_ymd(text.trim())
             .ok_or_else(|| CkmError::usage(format!("--as-of '{text}': expected YYYY-MM-DD")))?,
@@ -486,83 +559,95 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
     };
     let read_flags = read_flags(&args.read);
     let path_of = |name: &str| scratch.path().join(name);
+    let item_column = tx.item_column.clone();
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
+    let profiles_path = path_of("profiles.csv").display().to_string();
+    let jobs: Vec<(&Option<PathBuf>, &str, Vec<String>)> = vec![
+        (
+            &args.segments,
+            "segments.csv",
+            strings(&["segment", &input, "--clusters", "5", "--profiles", &profiles_path]),
+        ),
+        (
+            &args.rules,
+            "rules.csv",
+            strings(&[
+                "rules",
+                &input,
+                "--item-col",
+                &item_column,
+                "--min-support",
+                "0.005",
+                "--min-confidence",
+                "0.2",
+            ]),
+        ),
+        (
+            &args.forecast,
+            "forecast.csv",
+            strings(&["forecast", "sales", &input, "--period", "month", "--horizon", "6"]),
+        ),
+        (&args.clv, "clv.csv", strings(&["forecast", "customers", &input])),
+        (
+            &args.churn,
+            "churn.csv",
+            strings(&["churn", &input, "--method", "bgnbd"]),
+        ),
+    ];
+    // The analyses that are not given run two at a time: most of each is one thread's work
+    // (hashing ids), and this machine class has two cores.
+    let to_run: Vec<(usize, Vec<String>)> = jobs
+        .iter()
+        .enumerate()
+        .filter(|(_, job)| job.0.is_none())
+        .map(|(k, (_, name, command))| {
+            let mut argv = command.clone();
+            argv.extend([
+                "-q".to_string(),
+                "-o".to_string(),
+                path_of(name).display().to_string(),
+            ]);
+            argv.extend(read_flags.iter().cloned());
+            (k, argv)
+        })
+        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<(usize, Result<()>, Vec<String>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((k, argv)) = to_run.get(i) else { break };
+                        let (result, warnings) = sub_run(argv);
+                        done.push((*k, result, warnings));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("an analysis thread panicked"))
+            .collect()
+    });
     let mut missing: Vec<String> = Vec::new();
-    // The other subcommands, or the files given instead.
-    let mut product = |given: &Option<PathBuf>,
-                       name: &str,
-                       command: Vec<String>,
-                       record: &mut RunRecord|
-     -> Option<PathBuf> {
-        if let Some(path) = given {
-            return Some(path.clone());
+    let mut outputs: Vec<Option<PathBuf>> = jobs.iter().map(|job| job.0.clone()).collect();
+    let mut results = results;
+    results.sort_by_key(|r| r.0);
+    for (k, result, warnings) in results {
+        let name = jobs[k].2[0].clone();
+        record
+            .warnings
+            .extend(warnings.into_iter().map(|w| format!("{name}: {w}")));
+        match result {
+            Ok(()) => outputs[k] = Some(path_of(jobs[k].1)),
+            Err(e) => missing.push(format!("ckm {}: {e:#}", jobs[k].2[..2].join(" "))),
         }
-        let out = path_of(name);
-        let mut argv = command;
-        argv.extend(["-q".to_string(), "-o".to_string(), out.display().to_string()]);
-        argv.extend(read_flags.iter().cloned());
-        match sub_run(&argv, record) {
-            Ok(()) => Some(out),
-            Err(e) => {
-                missing.push(format!("ckm {}: {e:#}", argv[0]));
-                None
-            }
-        }
-    };
-    let item_column = item_column(&planned, record, &printer);
-    let segments = product(
-        &args.segments,
-        "segments.csv",
-        vec![
-            "segment".into(),
-            input.clone(),
-            "--clusters".into(),
-            "5".into(),
-            "--profiles".into(),
-            path_of("profiles.csv").display().to_string(),
-        ],
-        record,
-    );
-    let rules = product(
-        &args.rules,
-        "rules.csv",
-        vec![
-            "rules".into(),
-            input.clone(),
-            "--item-col".into(),
-            item_column,
-            "--min-support".into(),
-            "0.005".into(),
-            "--min-confidence".into(),
-            "0.2".into(),
-        ],
-        record,
-    );
-    let forecast = product(
-        &args.forecast,
-        "forecast.csv",
-        vec![
-            "forecast".into(),
-            "sales".into(),
-            input.clone(),
-            "--period".into(),
-            "month".into(),
-            "--horizon".into(),
-            "6".into(),
-        ],
-        record,
-    );
-    let clv = product(
-        &args.clv,
-        "clv.csv",
-        vec!["forecast".into(), "customers".into(), input.clone()],
-        record,
-    );
-    let churn = product(
-        &args.churn,
-        "churn.csv",
-        vec!["churn".into(), input.clone(), "--method".into(), "bgnbd".into()],
-        record,
-    );
+    }
+    let [segments, rules, forecast, clv, churn]: [Option<PathBuf>; 5] =
+        outputs.try_into().expect("five analyses");
     record.mark("analyses");
     for m in &missing {
         record.warn(&printer, format!("left out of the report: {m}"));
@@ -573,6 +658,7 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
     let mut sections = vec![key];
     if let Some(path) = &forecast {
         sections.push(sections::revenue(path, currency)?);
+        record.mark("section_revenue");
     }
     if let Some(path) = &segments {
         let profiles = if args.segments.is_none() {
@@ -581,9 +667,11 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
             None
         };
         sections.extend(sections::segments(path, profiles.as_deref(), currency)?);
+        record.mark("section_segments");
     }
     sections.extend(cohorts(&tx, as_of));
     sections.extend(channels(&tx, currency));
+    record.mark("section_cohorts_channels");
     if let (Some(customers), Some(path)) = (&args.customers, &segments) {
         sections.extend(sections::attributes(customers, path, currency)?);
     }
@@ -592,6 +680,7 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
     }
     if let Some(path) = &clv {
         sections.push(sections::clv(path, currency)?);
+        record.mark("section_clv");
     }
     if let Some(path) = &churn {
         sections.push(sections::churn(
@@ -601,6 +690,7 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
             currency,
         )?);
     }
+    record.mark("section_churn");
     sections.push(sections::data_quality(
         tx.lines_in,
         tx.unusable,
@@ -668,7 +758,7 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
         ),
         sections,
     };
-    record.mark("render");
+    record.mark("run_details");
     match (format, &args.output) {
         (ReportFormat::Terminal, _) => {
             let printer = Printer::new(false);
@@ -697,6 +787,7 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
                 bytes,
                 sha256: sha,
             });
+            record.mark("write");
             record.figure("sections", doc.sections.len());
             record.figure("report", path.display().to_string());
             printer.summary("ckm report", &record.summary_rows());
@@ -725,42 +816,4 @@ fn read_flags(read: &crate::cli::ReadArgs) -> Vec<String> {
         flags.extend(["--delimiter".to_string(), d.to_string()]);
     }
     flags
-}
-
-/// The item column for the rules: the most complete of item_id, item_name and category.
-fn item_column(planned: &io::PlannedInputs, record: &mut RunRecord, printer: &Printer) -> String {
-    let candidates = [schema::ITEM_ID, schema::ITEM_NAME, schema::CATEGORY];
-    let counts = io::read_planned(
-        planned,
-        |frame, columns| {
-            let present: Vec<Expr> = candidates
-                .iter()
-                .filter(|c| columns.contains(c))
-                .map(|c| col(*c).is_not_null().cast(DataType::UInt64).sum().alias(*c))
-                .collect();
-            if present.is_empty() {
-                frame.select([lit(0u64).alias("none")])
-            } else {
-                frame.select(present)
-            }
-        },
-        record,
-        printer,
-    );
-    let Ok(counts) = counts else {
-        return schema::ITEM_ID.to_string();
-    };
-    candidates
-        .iter()
-        .filter_map(|c| {
-            let n = counts.column(c).ok()?.u64().ok()?.get(0)?;
-            Some((c, n))
-        })
-        // The most complete; on a tie the first (item_id before item_name before category).
-        .fold(None, |best: Option<(&&str, u64)>, (c, n)| match best {
-            Some((_, b)) if b >= n => best,
-            _ => Some((c, n)),
-        })
-        .map(|(c, _)| c.to_string())
-        .unwrap_or_else(|| schema::ITEM_ID.to_string())
 }

@@ -21,16 +21,28 @@ pub struct TextTable {
 
 impl TextTable {
     pub fn read(path: &Path) -> Result<TextTable> {
+        TextTable::read_columns(path, None)
+    }
+
+    /// Reads the file, keeping only the first column and the `wanted` ones (all without a
+    /// list): the per-customer outputs have a million rows on big inputs.
+    fn read_columns(path: &Path, wanted: Option<&[&str]>) -> Result<TextTable> {
         let mut reader =
             csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
-        let header = reader.headers()?.iter().map(str::to_string).collect();
+        let all: Vec<String> = reader.headers()?.iter().map(str::to_string).collect();
+        let keep: Vec<usize> = (0..all.len())
+            .filter(|&j| j == 0 || wanted.is_none_or(|w| w.contains(&all[j].as_str())))
+            .collect();
+        let header = keep.iter().map(|&j| all[j].clone()).collect();
         let mut rows = Vec::new();
-        for record in reader.records() {
+        let mut record = csv::StringRecord::new();
+        while reader
+            .read_record(&mut record)
+            .with_context(|| format!("reading {}", path.display()))?
+        {
             rows.push(
-                record
-                    .with_context(|| format!("reading {}", path.display()))?
-                    .iter()
-                    .map(str::to_string)
+                keep.iter()
+                    .map(|&j| record.get(j).unwrap_or("").to_string())
                     .collect(),
             );
         }
@@ -53,9 +65,10 @@ impl TextTable {
             .filter(|v| v.is_finite())
     }
 
-    /// Reads a file that must have these columns.
-    pub fn read_with(path: &Path, columns: &[&str], what: &str) -> Result<TextTable> {
-        let table = TextTable::read(path)?;
+    /// Reads a file that must have `columns`, keeping those and the `optional` ones.
+    pub fn read_with(path: &Path, columns: &[&str], optional: &[&str], what: &str) -> Result<TextTable> {
+        let wanted: Vec<&str> = columns.iter().chain(optional).copied().collect();
+        let table = TextTable::read_columns(path, Some(&wanted))?;
         for c in columns {
             if table.index(c).is_none() {
                 return Err(CkmError::invalid(format!(
@@ -94,7 +107,12 @@ fn percent(part: f64, whole: f64) -> String {
 
 /// Revenue per month, history and forecast with intervals (`ckm forecast sales` output).
 pub fn revenue(path: &Path, currency: &str) -> Result<Section> {
-    let t = TextTable::read_with(path, &["period", "kind", "value"], "ckm forecast sales")?;
+    let t = TextTable::read_with(
+        path,
+        &["period", "kind", "value"],
+        &["group", "lo_80", "hi_80", "lo_95", "hi_95", "model"],
+        "ckm forecast sales",
+    )?;
     let mut labels = Vec::new();
     let (mut history, mut forecast, mut band_80, mut band_95) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -212,6 +230,7 @@ pub fn segments(path: &Path, profiles: Option<&Path>, currency: &str) -> Result<
     let t = TextTable::read_with(
         path,
         &["customer_id", "monetary", "r_score", "f_score", "rfm_segment"],
+        &[],
         "ckm segment",
     )?;
     let mut by_segment: BTreeMap<String, (usize, f64)> = BTreeMap::new();
@@ -330,7 +349,7 @@ pub fn segments(path: &Path, profiles: Option<&Path>, currency: &str) -> Result<
 /// values (plan, region), joined to the segment output's monetary by customer_id.
 pub fn attributes(customers: &Path, segments: &Path, currency: &str) -> Result<Vec<Section>> {
     let attributes = TextTable::read(customers)?;
-    let seg = TextTable::read(segments)?;
+    let seg = TextTable::read_columns(segments, Some(&["customer_id", "monetary"]))?;
     let Some(id) = attributes.index("customer_id") else {
         return Err(CkmError::invalid(format!(
             "{}: --customers needs a customer_id column",
@@ -398,14 +417,14 @@ pub fn rules(path: &Path) -> Result<Section> {
     let t = TextTable::read_with(
         path,
         &["antecedent", "consequent", "support", "confidence", "lift"],
+        &[],
         "ckm rules",
     )?;
+    let lift: Vec<f64> = (0..t.rows.len())
+        .map(|i| t.number(i, "lift").unwrap_or(0.0))
+        .collect();
     let mut order: Vec<usize> = (0..t.rows.len()).collect();
-    order.sort_by(|&a, &b| {
-        t.number(b, "lift")
-            .unwrap_or(0.0)
-            .total_cmp(&t.number(a, "lift").unwrap_or(0.0))
-    });
+    order.sort_by(|&a, &b| lift[b].total_cmp(&lift[a]).then(a.cmp(&b)));
     let rows: Vec<Vec<String>> = order
         .iter()
         .take(TOP)
@@ -476,6 +495,7 @@ pub fn clv(path: &Path, currency: &str) -> Result<Section> {
     let t = TextTable::read_with(
         path,
         &["customer_id", "p_alive", "expected_purchases"],
+        &["clv"],
         "ckm forecast customers",
     )?;
     let mut blocks = Vec::new();
@@ -517,12 +537,17 @@ pub fn clv(path: &Path, currency: &str) -> Result<Section> {
             kind: ChartKind::Bars { labels, values: counts },
             data,
         })));
+        let clv: Vec<f64> = (0..t.rows.len())
+            .map(|i| t.number(i, "clv").unwrap_or(0.0))
+            .collect();
         let mut order: Vec<usize> = (0..t.rows.len()).collect();
-        order.sort_by(|&a, &b| {
-            t.number(b, "clv")
-                .unwrap_or(0.0)
-                .total_cmp(&t.number(a, "clv").unwrap_or(0.0))
-        });
+        // Highest first; the top ones only, without sorting a million rows.
+        let top = TOP.min(order.len());
+        if top > 0 {
+            order.select_nth_unstable_by(top - 1, |&a, &b| clv[b].total_cmp(&clv[a]).then(a.cmp(&b)));
+            order.truncate(top);
+            order.sort_by(|&a, &b| clv[b].total_cmp(&clv[a]).then(a.cmp(&b)));
+        }
         blocks.push(Block::Table(Table {
             caption: format!("Top {TOP} customers by CLV"),
             header: ["customer_id", "CLV", "expected purchases", "P(alive)"]
@@ -557,7 +582,7 @@ pub fn clv(path: &Path, currency: &str) -> Result<Section> {
 /// Churn risk bands and the valuable customers most at risk (`ckm churn` output), valued by
 /// CLV when there is one, else by spend from the segments.
 pub fn churn(path: &Path, clv: Option<&Path>, segments: Option<&Path>, currency: &str) -> Result<Section> {
-    let t = TextTable::read_with(path, &["churn_probability", "risk_band"], "ckm churn")?;
+    let t = TextTable::read_with(path, &["churn_probability", "risk_band"], &[], "ckm churn")?;
     let id_column = t.header[0].clone();
     let mut bands: BTreeMap<&str, usize> = BTreeMap::new();
     for i in 0..t.rows.len() {
@@ -597,7 +622,7 @@ pub fn churn(path: &Path, clv: Option<&Path>, segments: Option<&Path>, currency:
     // Value per customer: CLV, else spend so far.
     let (value_name, value): (&str, HashMap<String, f64>) = match (clv, segments) {
         (Some(p), _) => {
-            let c = TextTable::read(p)?;
+            let c = TextTable::read_columns(p, Some(&["customer_id", "clv"]))?;
             (
                 "CLV",
                 (0..c.rows.len())
@@ -606,7 +631,7 @@ pub fn churn(path: &Path, clv: Option<&Path>, segments: Option<&Path>, currency:
             )
         }
         (None, Some(p)) => {
-            let s = TextTable::read(p)?;
+            let s = TextTable::read_columns(p, Some(&["customer_id", "monetary"]))?;
             (
                 "spend",
                 (0..s.rows.len())
