@@ -167,6 +167,37 @@ fn precomputed_outputs_are_used_and_named() {
 }
 
 #[test]
+fn customer_attributes_without_personal_data() {
+    let wd = Workdir::new();
+    sample_transactions(&wd);
+    let customers = repo_file("sample-data/customers.csv");
+    let output = wd.run(&[
+        "report",
+        "clean.parquet",
+        "--customers",
+        customers.to_str().unwrap(),
+        "-o",
+        "r.md",
+        "-q",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let md = std::fs::read_to_string(wd.path("r.md")).unwrap();
+    let section = md
+        .split("## Customer attributes")
+        .nth(1)
+        .expect("an attributes section");
+    let section = section.split("\n## ").next().unwrap();
+    assert!(
+        section.contains("**By plan**") && section.contains("| premium |"),
+        "{section}"
+    );
+    // Names, emails and phones are never broken down.
+    for pii in ["first_name", "email", "phone", "@"] {
+        assert!(!section.contains(pii), "{pii} in {section}");
+    }
+}
+
+#[test]
 fn without_output_a_terminal_summary() {
     let wd = Workdir::new();
     sample_transactions(&wd);

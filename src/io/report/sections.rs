@@ -356,9 +356,29 @@ pub fn attributes(customers: &Path, segments: &Path, currency: &str) -> Result<V
             customers.display()
         )));
     };
-    let spend: HashMap<&str, f64> = (0..seg.rows.len())
-        .filter_map(|i| Some((seg.text(i, "customer_id")?, seg.number(i, "monetary")?)))
-        .collect();
+    let mut spend: HashMap<&str, f64> = HashMap::new();
+    // `ckm ingest name=FILE` prefixes ids with the source's name ("web:1000529"); a customer
+    // table keyed by the source's own ids still joins through the part after the colon.
+    let mut unprefixed: HashMap<&str, Option<f64>> = HashMap::new();
+    for i in 0..seg.rows.len() {
+        let (Some(id), Some(m)) = (seg.text(i, "customer_id"), seg.number(i, "monetary")) else {
+            continue;
+        };
+        spend.insert(id, m);
+        if let Some((_, rest)) = id.split_once(':') {
+            unprefixed
+                .entry(rest)
+                .and_modify(|v| *v = None)
+                .or_insert(Some(m));
+        }
+    }
+    let spend_of = |id: &str| -> f64 {
+        spend
+            .get(id)
+            .copied()
+            .or_else(|| unprefixed.get(id).copied().flatten())
+            .unwrap_or(0.0)
+    };
     let mut blocks = Vec::new();
     for (j, name) in attributes.header.iter().enumerate() {
         if j == id || privacy::pii_kind_by_name(name).is_some() {
@@ -370,7 +390,7 @@ pub fn attributes(customers: &Path, segments: &Path, currency: &str) -> Result<V
                 .entry(row.get(j).map(String::as_str).unwrap_or(""))
                 .or_default();
             e.0 += 1;
-            e.1 += spend.get(row[id].as_str()).copied().unwrap_or(0.0);
+            e.1 += spend_of(row[id].as_str());
         }
         if groups.len() < 2 || groups.len() > 12 {
             continue;
