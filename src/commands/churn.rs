@@ -294,13 +294,7 @@ fn labelled_customers(
     }
     let id_column = find_id_column(&table, args.id.as_deref(), &display)?;
     let ids: Vec<String> = match &id_column {
-        Some(c) => table
-            .column(c)?
-            .cast(&DataType::String)?
-            .str()?
-            .iter()
-            .map(|v| v.unwrap_or("").to_string())
-            .collect(),
+        Some(c) => read::text_values(&table, c)?,
         None => rows
             .iter()
             .zip(&keep)
@@ -468,23 +462,7 @@ fn transaction_lines(
     record: &mut RunRecord,
     printer: &Printer,
 ) -> Result<(Lines, i64, u64)> {
-    let table = io::read_planned(
-        planned,
-        |frame, columns| {
-            let amount = if columns.contains(schema::AMOUNT) {
-                col(schema::AMOUNT)
-            } else {
-                col(schema::QUANTITY) * col(schema::UNIT_PRICE)
-            };
-            frame.select([
-                col(schema::CUSTOMER_ID).cast(DataType::String),
-                col(schema::TS).cast(DataType::Int64),
-                amount.cast(DataType::Float64).alias(schema::AMOUNT),
-            ])
-        },
-        record,
-        printer,
-    )?;
+    let table = io::read_planned(planned, io::customer_ts_amount, record, printer)?;
     let mut lines: Lines = HashMap::new();
     let mut unusable = 0u64;
     let ids = table.column(schema::CUSTOMER_ID)?.str()?;
@@ -1161,13 +1139,7 @@ fn score(args: ChurnScoreArgs, record: &mut RunRecord) -> Result<()> {
                 _ => find_id_column(&table, None, &display)?,
             };
             let ids: Vec<String> = match &id {
-                Some(c) => table
-                    .column(c)?
-                    .cast(&DataType::String)?
-                    .str()?
-                    .iter()
-                    .map(|v| v.unwrap_or("").to_string())
-                    .collect(),
+                Some(c) => read::text_values(&table, c)?,
                 None => source_rows(&table, &source)?
                     .iter()
                     .map(|r| r.to_string())

@@ -67,13 +67,7 @@ fn read_summary_table(args: &ForecastCustomersArgs) -> Result<Option<Summaries>>
         .into_iter()
         .find(|c| columns.contains(c));
     let ids: Vec<String> = match id_column {
-        Some(c) => table
-            .column(c)?
-            .cast(&DataType::String)?
-            .str()?
-            .iter()
-            .map(|v| v.unwrap_or("").to_string())
-            .collect(),
+        Some(c) => read::text_values(&table, c)?,
         None => (1..=table.height()).map(|i| i.to_string()).collect(),
     };
     let (frequency, recency, age) = (
@@ -126,23 +120,7 @@ pub(crate) fn summarise_transactions(
     hash: bool,
 ) -> Result<(Summaries, i64)> {
     let planned = io::plan_inputs(&[input.to_string()], read)?;
-    let table = io::read_planned(
-        &planned,
-        |frame, columns| {
-            let amount = if columns.contains(schema::AMOUNT) {
-                col(schema::AMOUNT)
-            } else {
-                col(schema::QUANTITY) * col(schema::UNIT_PRICE)
-            };
-            frame.select([
-                col(schema::CUSTOMER_ID).cast(DataType::String),
-                col(schema::TS).cast(DataType::Int64),
-                amount.cast(DataType::Float64).alias(schema::AMOUNT),
-            ])
-        },
-        record,
-        printer,
-    )?;
+    let table = io::read_planned(&planned, io::customer_ts_amount, record, printer)?;
     let lines = table.height() as u64;
     io::record_inputs(&planned.sources, &[lines], record, hash)?;
     let ids = table.column(schema::CUSTOMER_ID)?.str()?;

@@ -98,11 +98,7 @@ fn read_transactions(
     let table = io::read_planned(
         planned,
         |frame, columns| {
-            let amount = if columns.contains(schema::AMOUNT) {
-                col(schema::AMOUNT)
-            } else {
-                col(schema::QUANTITY) * col(schema::UNIT_PRICE)
-            };
+            let amount = io::line_amount(columns);
             let ts = col(schema::TS).cast(DataType::Int64);
             let mut keys = vec![col(schema::CUSTOMER_ID).cast(DataType::String)];
             keys.push(if columns.contains(schema::ORDER_ID) {
@@ -112,7 +108,7 @@ fn read_transactions(
             });
             let mut aggregates = vec![
                 (ts.clone().min() / lit(MS_PER_DAY)).alias(schema::TS),
-                amount.cast(DataType::Float64).sum().alias(schema::AMOUNT),
+                amount.sum().alias(schema::AMOUNT),
             ];
             if columns.contains(schema::CHANNEL) {
                 aggregates.push(

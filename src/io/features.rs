@@ -65,11 +65,7 @@ pub fn customer_table(
             None => frame,
         };
         let has = |name: &str| columns.contains(name);
-        let amount = if has(schema::AMOUNT) {
-            col(schema::AMOUNT)
-        } else {
-            col(schema::QUANTITY) * col(schema::UNIT_PRICE)
-        };
+        let amount = io::line_amount(columns);
         let mut selected = vec![
             col(schema::CUSTOMER_ID).cast(DataType::String),
             col(schema::TS).cast(DataType::Int64),

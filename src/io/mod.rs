@@ -278,6 +278,26 @@ fn run_planned<T>(
     }
 }
 
+/// A line's amount as f64: the amount column, or quantity × unit price when the input has
+/// no amount.
+pub fn line_amount(columns: &Schema) -> Expr {
+    if columns.contains(schema::AMOUNT) {
+        col(schema::AMOUNT)
+    } else {
+        col(schema::QUANTITY) * col(schema::UNIT_PRICE)
+    }
+    .cast(DataType::Float64)
+}
+
+/// The lines as (customer_id text, ts in ms, amount): what the per-customer models read.
+pub fn customer_ts_amount(frame: LazyFrame, columns: &Schema) -> LazyFrame {
+    frame.select([
+        col(schema::CUSTOMER_ID).cast(DataType::String),
+        col(schema::TS).cast(DataType::Int64),
+        line_amount(columns).alias(schema::AMOUNT),
+    ])
+}
+
 /// Reads the planned inputs into one canonical table and records each input's rows, size
 /// and, for a manifest, sha256.
 pub fn collect_transactions(

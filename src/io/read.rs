@@ -350,6 +350,16 @@ pub fn numbers_in_text(table: &DataFrame, name: &str) -> Result<Vec<Option<f64>>
         .collect())
 }
 
+/// A column as text, missing values as empty strings (ids for output).
+pub fn text_values(table: &DataFrame, name: &str) -> Result<Vec<String>> {
+    let column = table.column(name)?.cast(&DataType::String)?;
+    Ok(column
+        .str()?
+        .iter()
+        .map(|v| v.unwrap_or("").to_string())
+        .collect())
+}
+
 pub fn scan_raw(source: &Source) -> Result<LazyFrame> {
     scan_raw_with_numbers(source, &[])
 }
