@@ -210,6 +210,31 @@ fn without_output_a_terminal_summary() {
     );
     let output = wd.run(&["report", "clean.parquet", "-o", "report.pdf"]);
     assert_eq!(output.status.code(), Some(2));
+    // From a pipe, as cron chains the commands.
+    let arrow = wd.run(&["clean", "tx.parquet", "-q", "--format", "arrow"]);
+    assert!(arrow.status.success(), "{}", stderr_of(&arrow));
+    let output = wd
+        .ckm()
+        .args(["report", "-", "-q", "-o", "piped.md"])
+        .write_stdin(arrow.stdout)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(std::fs::read_to_string(wd.path("piped.md"))
+        .unwrap()
+        .contains("## Churn risk"));
+    let output = wd
+        .ckm()
+        .args(["report", "-", "-o", "empty.md"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        stderr_of(&output).contains("stdin is empty"),
+        "{}",
+        stderr_of(&output)
+    );
 }
 
 /// The page rendered by headless Chromium: a screenshot that is not blank, and no console

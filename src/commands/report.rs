@@ -489,7 +489,12 @@ fn input_path(input: &str, scratch: &Path) -> Result<String> {
     }
     let path = scratch.join("stdin.input");
     let mut file = std::fs::File::create(&path)?;
-    std::io::copy(&mut std::io::stdin().lock(), &mut file).context("reading stdin")?;
+    let bytes = std::io::copy(&mut std::io::stdin().lock(), &mut file).context("reading stdin")?;
+    if bytes == 0 {
+        return Err(CkmError::invalid(
+            "stdin is empty; expected a transactions table (e.g. ckm clean ... --format arrow | ckm report -)",
+        ));
+    }
     Ok(path.display().to_string())
 }
 
