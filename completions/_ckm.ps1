@@ -464,7 +464,7 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where the report goes: .html/.htm or .md; without it, a terminal summary')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The format, overriding the extension')
             [CompletionResult]::new('--title', '--title', [CompletionResultType]::ParameterName, 'The report''s title')
-            [CompletionResult]::new('--as-of', '--as-of', [CompletionResultType]::ParameterName, 'The day the report is as of (YYYY-MM-DD); default: the latest line''s day')
+            [CompletionResult]::new('--as-of', '--as-of', [CompletionResultType]::ParameterName, 'The day the key figures and cohorts are computed to (YYYY-MM-DD); default: the latest line''s day. The analyses use every line of the input')
             [CompletionResult]::new('--currency', '--currency', [CompletionResultType]::ParameterName, 'Currency code or symbol shown with money (EUR, USD, £, ...)')
             [CompletionResult]::new('--customers', '--customers', [CompletionResultType]::ParameterName, 'A customer table (`ckm ingest --customers` style) whose non-personal attributes (plan, region, ...) are broken down by customers and revenue')
             [CompletionResult]::new('--segments', '--segments', [CompletionResultType]::ParameterName, 'A `ckm segment` output to use instead of running it')

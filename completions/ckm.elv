@@ -434,7 +434,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand --output 'Where the report goes: .html/.htm or .md; without it, a terminal summary'
             cand --format 'The format, overriding the extension'
             cand --title 'The report''s title'
-            cand --as-of 'The day the report is as of (YYYY-MM-DD); default: the latest line''s day'
+            cand --as-of 'The day the key figures and cohorts are computed to (YYYY-MM-DD); default: the latest line''s day. The analyses use every line of the input'
             cand --currency 'Currency code or symbol shown with money (EUR, USD, £, ...)'
             cand --customers 'A customer table (`ckm ingest --customers` style) whose non-personal attributes (plan, region, ...) are broken down by customers and revenue'
             cand --segments 'A `ckm segment` output to use instead of running it'

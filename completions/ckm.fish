@@ -448,7 +448,7 @@ complete -c ckm -n "__fish_ckm_using_subcommand report" -l format -d 'The format
 md\t''
 terminal\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand report" -l title -d 'The report\'s title' -r
-complete -c ckm -n "__fish_ckm_using_subcommand report" -l as-of -d 'The day the report is as of (YYYY-MM-DD); default: the latest line\'s day' -r
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l as-of -d 'The day the key figures and cohorts are computed to (YYYY-MM-DD); default: the latest line\'s day. The analyses use every line of the input' -r
 complete -c ckm -n "__fish_ckm_using_subcommand report" -l currency -d 'Currency code or symbol shown with money (EUR, USD, £, ...)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand report" -l customers -d 'A customer table (`ckm ingest --customers` style) whose non-personal attributes (plan, region, ...) are broken down by customers and revenue' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand report" -l segments -d 'A `ckm segment` output to use instead of running it' -r -F

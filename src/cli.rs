@@ -481,7 +481,8 @@ pub struct ReportArgs {
     #[arg(long, default_value = "Customer knowledge report")]
     pub title: String,
 
-    /// The day the report is as of (YYYY-MM-DD); default: the latest line's day
+    /// The day the key figures and cohorts are computed to (YYYY-MM-DD); default: the latest
+    /// line's day. The analyses use every line of the input
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
 
