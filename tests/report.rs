@@ -302,3 +302,62 @@ fn chromium_renders_the_page() {
     assert!(blue > total / 200, "{blue} chart-blue pixels of {total}");
     assert!(ink > total / 50, "{ink} inked pixels of {total}");
 }
+
+/// The UCI Online Retail export, ingested and cleaned: a real shop's report, with rules named
+/// by their products.
+#[test]
+fn online_retail_report() {
+    let Some(export) = common::shared_data("online-retail/online_retail.parquet") else {
+        return;
+    };
+    let wd = Workdir::new();
+    let output = wd.run(&[
+        "ingest",
+        export.to_str().unwrap(),
+        "-q",
+        "--format",
+        "arrow",
+        "-o",
+        "or.arrow",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let output = wd.run(&[
+        "clean",
+        "or.arrow",
+        "-q",
+        "-o",
+        "or.parquet",
+        "--manifest",
+        "clean.json",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let output = wd.run(&[
+        "report",
+        "or.parquet",
+        "--currency",
+        "£",
+        "--clean-manifest",
+        "clean.json",
+        "-q",
+        "-o",
+        "or.md",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let md = std::fs::read_to_string(wd.path("or.md")).unwrap();
+    let rules = md
+        .split("## Bought together")
+        .nth(1)
+        .unwrap()
+        .split("\n## ")
+        .next()
+        .unwrap();
+    assert!(
+        rules.contains("rules found") && rules.contains("CHILDRENS"),
+        "{rules}"
+    );
+    assert!(
+        md.contains("clean: rejected: return or cancellation"),
+        "the clean manifest's reasons"
+    );
+    assert!(md.contains("£"));
+}

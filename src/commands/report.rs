@@ -56,7 +56,7 @@ fn read_transactions(
     record: &mut RunRecord,
     printer: &Printer,
 ) -> Result<Transactions> {
-    let items = [schema::ITEM_ID, schema::ITEM_NAME, schema::CATEGORY];
+    let items = [schema::ITEM_NAME, schema::ITEM_ID, schema::CATEGORY];
     let counts = io::read_planned(
         planned,
         |frame, columns| {
@@ -83,10 +83,10 @@ fn read_transactions(
             .and_then(|c| c.u64().ok().and_then(|v| v.get(0)))
             .unwrap_or(0)
     };
-    // The most complete; on a tie the first (item_id before item_name before category).
+    // The most complete; on a tie the first: names read better in a report than codes.
     let item_column = items
         .iter()
-        .fold((schema::ITEM_ID, 0), |best, c| {
+        .fold((schema::ITEM_NAME, 0), |best, c| {
             if count(c) > best.1 {
                 (*c, count(c))
             } else {
