@@ -263,6 +263,7 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
         .as_ref()
         .map(|_| cluster_profiles(&output, &cluster_labels, &feature_names, total_revenue))
         .transpose()?;
+    record.mark("profiles");
 
     features::round_for_output(
         &mut output,
@@ -277,6 +278,7 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
         ],
     )?;
     privacy.apply(&mut output, &[])?;
+    record.mark("round");
     let written = write::write_table(&mut output, &destination, format, hash)?;
     let customers_out = output.height() as u64;
     record.outputs.push(written);
