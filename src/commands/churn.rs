@@ -882,7 +882,12 @@ fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> {
         )?;
     }
     record.mark("write");
-    report_training(record, &printer, &metrics_out, &probabilities);
+    report_training(
+        record,
+        &printer,
+        &metrics_out,
+        band_counts(&probabilities, cutoffs),
+    );
     if let Some(path) = &args.output.manifest {
         record.write(path)?;
     }
@@ -1010,7 +1015,7 @@ fn optional(v: Option<f64>) -> String {
     v.map_or("-".to_string(), |v| format!("{v:.4}"))
 }
 
-fn report_training(record: &mut RunRecord, printer: &Printer, m: &TrainingMetrics, scored: &[f64]) {
+fn report_training(record: &mut RunRecord, printer: &Printer, m: &TrainingMetrics, bands: [usize; 3]) {
     record.figure("customers", thousands(m.customers as u64));
     record.figure(
         "churners",
@@ -1054,7 +1059,9 @@ fn report_training(record: &mut RunRecord, printer: &Printer, m: &TrainingMetric
             m.confusion.false_negatives
         ),
     );
-    let _ = scored;
+    for (name, count) in ["high risk", "medium risk", "low risk"].iter().zip(bands) {
+        record.figure(name, thousands(count as u64));
+    }
     printer.summary("ckm churn train", &record.summary_rows());
     let header: Vec<String> = ["probability", "customers", "mean predicted", "churn rate"]
         .iter()
