@@ -818,3 +818,81 @@ fn read_flags(read: &crate::cli::ReadArgs) -> Vec<String> {
     }
     flags
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::periods::days_from_civil;
+
+    fn order(customer: u32, y: i64, m: u32, d: u32, amount: f64) -> Order {
+        Order {
+            customer,
+            day: days_from_civil(y, m, d),
+            amount,
+            channel: None,
+        }
+    }
+
+    fn transactions(orders: Vec<Order>, customers: usize) -> Transactions {
+        Transactions {
+            orders,
+            customers,
+            channels: Vec::new(),
+            lines_in: 0,
+            unusable: 0,
+            has_orders: true,
+            item_column: schema::ITEM_ID.into(),
+        }
+    }
+
+    #[test]
+    fn cohort_shares_by_hand() {
+        // January cohort: customers 0, 1 (0 back in February, both in March); February
+        // cohort: customer 2, never back. As of March 31.
+        let tx = transactions(
+            vec![
+                order(0, 2024, 1, 5, 10.0),
+                order(1, 2024, 1, 20, 10.0),
+                order(0, 2024, 2, 2, 10.0),
+                order(0, 2024, 3, 1, 10.0),
+                order(1, 2024, 3, 9, 10.0),
+                order(2, 2024, 2, 14, 10.0),
+            ],
+            3,
+        );
+        let section = cohorts(&tx, days_from_civil(2024, 3, 31)).expect("two cohorts");
+        let Block::Chart(chart) = &section.blocks[0] else {
+            panic!("a chart")
+        };
+        let ChartKind::Heatmap { rows, values, .. } = &chart.kind else {
+            panic!("a heatmap")
+        };
+        assert_eq!(rows, &["2024-01 (2)", "2024-02 (1)"]);
+        assert_eq!(&values[0][..4], &[Some(1.0), Some(0.5), Some(1.0), None]);
+        assert_eq!(&values[1][..3], &[Some(1.0), Some(0.0), None]);
+    }
+
+    #[test]
+    fn key_figures_against_the_previous_window() {
+        // Last 30 days to March 31: orders on March 10 and 20 (customers 0, 1); the 30 days
+        // before: one order of customer 0 on February 15. Customer 0 has 2 orders: repeat.
+        let tx = transactions(
+            vec![
+                order(0, 2024, 2, 15, 50.0),
+                order(0, 2024, 3, 10, 30.0),
+                order(1, 2024, 3, 20, 90.0),
+            ],
+            2,
+        );
+        let (_, rows) = key_figures(&tx, days_from_civil(2024, 3, 31), "");
+        let get = |label: &str| rows.iter().find(|r| r.0 == label).map(|r| r.1.clone()).unwrap();
+        assert_eq!(get("Customers"), "2");
+        assert_eq!(get("Revenue"), "170");
+        assert_eq!(get("Repeat-purchase rate"), "50.0%");
+        assert_eq!(get("Revenue, last 30 days"), "120 (+140.0% vs previous 30 days)");
+        assert_eq!(
+            get("Active customers, last 30 days"),
+            "2 (+100.0% vs previous 30 days)"
+        );
+    }
+}
