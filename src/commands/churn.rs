@@ -918,7 +918,8 @@ fn band_cutoffs(probabilities: &[f64], bands: Bands) -> BandCutoffs {
     let mut sorted = probabilities.to_vec();
     sorted.sort_by(|a, b| b.total_cmp(a));
     let at = |share: f64| -> f64 {
-        let k = ((share * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len().max(1));
+        // Less a hair: 0.1 + 0.2 is 0.30000000000000004, and 30% of 10 must be 3, not 4.
+        let k = ((share * sorted.len() as f64 - 1e-9).ceil() as usize).clamp(1, sorted.len().max(1));
         sorted.get(k - 1).copied().unwrap_or(1.0)
     };
     BandCutoffs {
@@ -1299,4 +1300,51 @@ fn risk(args: ChurnRiskArgs, record: &mut RunRecord) -> Result<()> {
         record.write(path)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_in_their_usual_spellings() {
+        for yes in ["Yes", " y", "TRUE", "1", "1.0", "churned"] {
+            assert_eq!(parse_label(yes), Some(true), "{yes}");
+        }
+        for no in ["No", "n", "false", "0", "0.0", "retained"] {
+            assert_eq!(parse_label(no), Some(false), "{no}");
+        }
+        assert_eq!(parse_label("maybe"), None);
+    }
+
+    #[test]
+    fn id_like_and_constant_columns() {
+        let ids = RawColumn::Numbers((0..30).map(|i| Some(i as f64)).collect());
+        assert_eq!(
+            unusable_reason(&ids),
+            Some("id-like: a different value on every row")
+        );
+        // Distinct on every row but not whole numbers: a measurement, kept.
+        let salary = RawColumn::Numbers((0..30).map(|i| Some(i as f64 + 0.5)).collect());
+        assert_eq!(unusable_reason(&salary), None);
+        let constant = RawColumn::Text(vec![Some("north".to_string()); 30]);
+        assert_eq!(unusable_reason(&constant), Some("the same value on every row"));
+        let few = RawColumn::Text((0..30).map(|i| Some(format!("plan{}", i % 3))).collect());
+        assert_eq!(unusable_reason(&few), None);
+        assert!(few_distinct(&few));
+    }
+
+    #[test]
+    fn band_cut_points_from_the_training_scores() {
+        let p: Vec<f64> = (1..=10).map(|i| i as f64 / 10.0).collect();
+        let cutoffs = band_cutoffs(
+            &p,
+            Bands {
+                high: 0.1,
+                medium: 0.2,
+            },
+        );
+        assert_eq!((cutoffs.high, cutoffs.medium), (1.0, 0.8));
+        assert_eq!(band_counts(&p, cutoffs), [1, 2, 7]);
+    }
 }
