@@ -673,6 +673,16 @@ pub fn churn(path: &Path, clv: Option<&Path>, segments: Option<&Path>, currency:
             })
             .collect();
         at_risk.sort_by(|a, b| b.2.total_cmp(&a.2).then(b.1.total_cmp(&a.1)));
+        if at_risk.is_empty() {
+            blocks.push(Block::Text(format!(
+                "No customer of the churn scores was found among those valued by {value_name}: do the two files use the same customer ids?"
+            )));
+            return Ok(Section {
+                id: "churn",
+                title: "Churn risk".into(),
+                blocks,
+            });
+        }
         blocks.push(Block::Table(Table {
             caption: format!("Valuable customers most at risk (top fifth by {value_name})"),
             header: vec![
