@@ -17,6 +17,7 @@ use crate::cli::{
 use crate::commands::forecast::summarise_transactions;
 use crate::error::CkmError;
 use crate::io::churn_model::{self, BandCutoffs, SavedChurnModel, TrainingSource};
+use crate::io::clean_rules::REASON;
 use crate::io::features::{self, CustomerTable};
 use crate::io::manifest::RunRecord;
 use crate::io::periods::{day_text, parse_ymd};
@@ -121,12 +122,7 @@ fn as_raw_column(column: &Column) -> Result<RawColumn> {
         let values = column.cast(&DataType::Float64)?;
         return Ok(RawColumn::Numbers(values.f64()?.iter().collect()));
     }
-    let text = column.cast(&DataType::String)?;
-    let values: Vec<Option<String>> = text
-        .str()?
-        .iter()
-        .map(|v| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string))
-        .collect();
+    let values = trimmed_text(column)?;
     let present = values.iter().flatten().count();
     let numbers: Vec<Option<f64>> = values
         .iter()
@@ -142,6 +138,16 @@ fn as_raw_column(column: &Column) -> Result<RawColumn> {
     } else {
         Ok(RawColumn::Text(values))
     }
+}
+
+/// A column as trimmed text, blank as missing.
+fn trimmed_text(column: &Column) -> Result<Vec<Option<String>>> {
+    Ok(column
+        .cast(&DataType::String)?
+        .str()?
+        .iter()
+        .map(|v| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string))
+        .collect())
 }
 
 /// Why a column should not be a feature, if it should not: a different value on every row
@@ -215,7 +221,7 @@ fn labelled_customers(
     printer: &Printer,
     destination: &write::Destination,
     hash: bool,
-) -> Result<(Customers, Option<String>)> {
+) -> Result<Customers> {
     let (table, source) = read_raw_table(&args.input, &args.read)?;
     let display = source.spec.display.clone();
     let names: Vec<String> = table.get_column_names().iter().map(|n| n.to_string()).collect();
@@ -227,47 +233,31 @@ fn labelled_customers(
     }
     let rows_in = table.height() as u64;
     io::record_inputs(std::slice::from_ref(&source), &[rows_in], record, hash)?;
-    let training_sha = match &source.original_path {
-        Some(path) => Some(write::hash_file(path)?.1),
-        None => None,
-    };
     let label_text = table.column(target)?.cast(&DataType::String)?;
-    let mut keep = Vec::with_capacity(table.height());
-    let mut labels = Vec::with_capacity(table.height());
-    let mut reasons: Vec<Option<String>> = Vec::with_capacity(table.height());
-    for value in label_text.str()?.iter() {
-        match value.map(str::trim).filter(|v| !v.is_empty()) {
-            None => {
-                keep.push(false);
-                reasons.push(Some(format!("no {target} label")));
-            }
-            Some(v) => match parse_label(v) {
-                Some(label) => {
-                    keep.push(true);
-                    labels.push(label);
-                    reasons.push(None);
-                }
-                None => {
-                    keep.push(false);
-                    reasons.push(Some(format!(
-                        "{target} '{v}' is not a churn label (yes/no, true/false, 1/0)"
-                    )));
-                }
-            },
-        }
-    }
+    // Each row's label, or why it has none.
+    let parsed: Vec<Result<bool, String>> = label_text
+        .str()?
+        .iter()
+        .map(|value| match value.map(str::trim).filter(|v| !v.is_empty()) {
+            None => Err(format!("no {target} label")),
+            Some(v) => parse_label(v)
+                .ok_or_else(|| format!("{target} '{v}' is not a churn label (yes/no, true/false, 1/0)")),
+        })
+        .collect();
+    let keep: Vec<bool> = parsed.iter().map(Result::is_ok).collect();
+    let labels: Vec<bool> = parsed.iter().filter_map(|p| p.as_ref().ok().copied()).collect();
     let rejected = keep.iter().filter(|k| !**k).count();
     let rows = source_rows(&table, &source)?;
     let rejects_path = if rejected > 0 {
-        write_label_rejects(args, &table, &rows, &reasons, destination, record, hash)?
+        write_label_rejects(args, &table, &rows, &parsed, destination, record, hash)?
     } else {
         None
     };
     if rejected > 0 {
-        let first = reasons
+        let first = parsed
             .iter()
             .zip(&rows)
-            .find_map(|(r, row)| r.as_ref().map(|r| (r, row)));
+            .find_map(|(p, row)| p.as_ref().err().map(|r| (r, row)));
         let (reason, row) = first.expect("one was rejected");
         let message = format!(
             "{display}: {rejected} row{} without a usable {target} label left out, the first at row {row}: {reason}{}",
@@ -309,16 +299,13 @@ fn labelled_customers(
         &args.features,
         &args.exclude,
     )?;
-    Ok((
-        Customers {
-            id_column: id_column.unwrap_or_else(|| "source_row".to_string()),
-            ids,
-            columns,
-            labels: Some(labels),
-            excluded,
-        },
-        training_sha,
-    ))
+    Ok(Customers {
+        id_column: id_column.unwrap_or_else(|| "source_row".to_string()),
+        ids,
+        columns,
+        labels: Some(labels),
+        excluded,
+    })
 }
 
 /// The feature columns of a customer table: all but the target and the id, less those the
@@ -403,20 +390,15 @@ fn write_label_rejects(
     args: &ChurnTrainArgs,
     table: &DataFrame,
     rows: &[u64],
-    reasons: &[Option<String>],
+    parsed: &[Result<bool, String>],
     destination: &write::Destination,
     record: &mut RunRecord,
     hash: bool,
 ) -> Result<Option<String>> {
-    let (path, format) = match (args.rejects.as_deref(), destination) {
-        (Some(path), _) => write::resolve_destination(Some(path), None)?,
-        (None, write::Destination::File(path)) => {
-            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("output");
-            write::resolve_destination(path.with_file_name(format!("{stem}.rejects.csv")).to_str(), None)?
-        }
-        (None, write::Destination::Stdout) => return Ok(None),
+    let Some((path, format)) = rejects::destination(args.rejects.as_deref(), destination)? else {
+        return Ok(None);
     };
-    let rejected: Vec<bool> = reasons.iter().map(Option::is_some).collect();
+    let rejected: Vec<bool> = parsed.iter().map(Result::is_err).collect();
     let mask = BooleanChunked::from_slice("rejected".into(), &rejected);
     let mut out = table.drop(read::RAW_ROW_INDEX)?.filter(&mask)?;
     let kept_rows: Vec<u64> = rows
@@ -425,10 +407,13 @@ fn write_label_rejects(
         .filter(|p| *p.1)
         .map(|p| *p.0)
         .collect();
-    let kept_reasons: Vec<&str> = reasons.iter().flatten().map(String::as_str).collect();
+    let kept_reasons: Vec<&str> = parsed
+        .iter()
+        .filter_map(|p| p.as_ref().err().map(String::as_str))
+        .collect();
     out.with_column(Column::new(schema::SOURCE_ROW.into(), kept_rows))?;
-    out.with_column(Column::new("reason".into(), kept_reasons))?;
-    let written = write::write_table(&mut out, &path, format, hash)?;
+    out.with_column(Column::new(REASON.into(), kept_reasons))?;
+    let written = write::write_table(&mut out, &write::Destination::File(path), format, hash)?;
     let shown = written.path.clone();
     record.outputs.push(written);
     Ok(Some(shown))
@@ -634,17 +619,19 @@ fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> {
     record.parameter("seed", args.seed);
     record.parameter("bands", [args.bands.high, args.bands.medium]);
 
+    // A saved model carries its training file's sha256, which recording the input computes.
+    let hash_inputs = hash || args.model_out.is_some();
     // The customers to learn from, and the ones to score (the same, except for transactions:
     // learnt at the cutoff, scored at the end of the data).
-    let (training, scoring, source, training_sha) = match &args.target {
+    let (training, scoring, source) = match &args.target {
         Some(target) => {
             record.parameter("target", target);
-            let (customers, sha) = labelled_customers(&args, target, record, &printer, &destination, hash)?;
+            let customers = labelled_customers(&args, target, record, &printer, &destination, hash_inputs)?;
             let source = TrainingSource::Labelled {
                 target: target.clone(),
                 id_column: (customers.id_column != "source_row").then(|| customers.id_column.clone()),
             };
-            (customers, None, source, sha)
+            (customers, None, source)
         }
         None => {
             let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read).map_err(|e| {
@@ -652,7 +639,7 @@ fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> {
             })?;
             let (lines, latest, unusable) = transaction_lines(&planned, record, &printer)?;
             let lines_in: u64 = lines.values().map(|l| l.len() as u64).sum::<u64>() + unusable;
-            io::record_inputs(&planned.sources, &[lines_in], record, hash)?;
+            io::record_inputs(&planned.sources, &[lines_in], record, hash_inputs)?;
             if unusable > 0 {
                 let written = rejects::write_rejected_lines(
                     args.rejects.as_deref(),
@@ -720,17 +707,14 @@ fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> {
                 record,
                 &printer,
             )?;
-            let sha = match planned.sources.first().and_then(|s| s.original_path.as_ref()) {
-                Some(path) => Some(write::hash_file(path)?.1),
-                None => None,
-            };
             let source = TrainingSource::Transactions {
                 cutoff: day_text(cutoff_day),
                 window_days: args.window,
             };
-            (training, Some(scoring), source, sha)
+            (training, Some(scoring), source)
         }
     };
+    let training_sha = record.inputs.first().and_then(|i| i.sha256.clone());
     record.mark("read");
     let labels = training.labels.clone().expect("training customers have labels");
     let churners = labels.iter().filter(|&&l| l).count();
@@ -837,19 +821,20 @@ fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> {
 
     // Scores: the training customers (labelled table) or everyone as of the data's end.
     let scored = scoring.as_ref().unwrap_or(&training);
-    let (score_x, probabilities) = if scoring.is_some() {
-        let raw: Vec<&RawColumn> = scored.columns.iter().map(|c| &c.1).collect();
-        let sx = encoding::encode(&encodings, &raw);
-        let p = classifier.probabilities(&sx, dims);
-        (sx, p)
-    } else {
-        (x.clone(), training_probabilities)
+    let scoring_x = scoring.as_ref().map(|customers| {
+        let raw: Vec<&RawColumn> = customers.columns.iter().map(|c| &c.1).collect();
+        encoding::encode(&encodings, &raw)
+    });
+    let score_x = scoring_x.as_deref().unwrap_or(&x);
+    let probabilities = match &scoring_x {
+        Some(sx) => classifier.probabilities(sx, dims),
+        None => training_probabilities,
     };
     let mut table = score_table(
         scored,
         &classifier,
         &encodings,
-        &score_x,
+        score_x,
         dims,
         &probabilities,
         cutoffs,
@@ -928,14 +913,22 @@ fn band_cutoffs(probabilities: &[f64], bands: Bands) -> BandCutoffs {
     }
 }
 
-fn band(p: f64, cutoffs: BandCutoffs) -> &'static str {
+/// The risk bands, highest first.
+const BAND_NAMES: [&str; 3] = ["high", "medium", "low"];
+
+/// The index of a probability's band in [`BAND_NAMES`].
+fn band_index(p: f64, cutoffs: BandCutoffs) -> usize {
     if p >= cutoffs.high {
-        "high"
+        0
     } else if p >= cutoffs.medium {
-        "medium"
+        1
     } else {
-        "low"
+        2
     }
+}
+
+fn band(p: f64, cutoffs: BandCutoffs) -> &'static str {
+    BAND_NAMES[band_index(p, cutoffs)]
 }
 
 /// A value as shown in a driver: the number or the text as in the input.
@@ -1003,13 +996,16 @@ fn score_table(
 fn band_counts(probabilities: &[f64], cutoffs: BandCutoffs) -> [usize; 3] {
     let mut counts = [0; 3];
     for &p in probabilities {
-        counts[match band(p, cutoffs) {
-            "high" => 0,
-            "medium" => 1,
-            _ => 2,
-        }] += 1;
+        counts[band_index(p, cutoffs)] += 1;
     }
     counts
+}
+
+/// Customers per risk band, as summary figures.
+fn record_bands(record: &mut RunRecord, counts: [usize; 3]) {
+    for (name, count) in BAND_NAMES.iter().zip(counts) {
+        record.figure(&format!("{name} risk"), thousands(count as u64));
+    }
 }
 
 fn optional(v: Option<f64>) -> String {
@@ -1060,9 +1056,7 @@ fn report_training(record: &mut RunRecord, printer: &Printer, m: &TrainingMetric
             m.confusion.false_negatives
         ),
     );
-    for (name, count) in ["high risk", "medium risk", "low risk"].iter().zip(bands) {
-        record.figure(name, thousands(count as u64));
-    }
+    record_bands(record, bands);
     printer.summary("ckm churn train", &record.summary_rows());
     let header: Vec<String> = ["probability", "customers", "mean predicted", "churn rate"]
         .iter()
@@ -1130,15 +1124,7 @@ fn score(args: ChurnScoreArgs, record: &mut RunRecord) -> Result<()> {
                         RawColumn::Text(_) => RawColumn::Numbers(read::numbers_in_text(&table, name)?),
                         numbers => numbers,
                     },
-                    ColumnEncoding::Categorical { .. } => {
-                        let text = column.cast(&DataType::String)?;
-                        RawColumn::Text(
-                            text.str()?
-                                .iter()
-                                .map(|v| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string))
-                                .collect(),
-                        )
-                    }
+                    ColumnEncoding::Categorical { .. } => RawColumn::Text(trimmed_text(column)?),
                 };
                 columns.push((name.to_string(), values));
             }
@@ -1194,10 +1180,7 @@ fn score(args: ChurnScoreArgs, record: &mut RunRecord) -> Result<()> {
     let written = write::write_table(&mut table, &destination, format, hash)?;
     record.outputs.push(written);
     record.figure("customers scored", thousands(customers.ids.len() as u64));
-    let counts = band_counts(&probabilities, model.band_cutoffs);
-    record.figure("high risk", thousands(counts[0] as u64));
-    record.figure("medium risk", thousands(counts[1] as u64));
-    record.figure("low risk", thousands(counts[2] as u64));
+    record_bands(record, band_counts(&probabilities, model.band_cutoffs));
     printer.summary("ckm churn score", &record.summary_rows());
     if let Some(path) = &args.output.manifest {
         record.write(path)?;

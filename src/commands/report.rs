@@ -655,41 +655,38 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
     }
     let currency = args.currency.trim();
 
+    let segments = segments.as_deref().map(sections::read_segments).transpose()?;
+    let clv = clv.as_deref().map(sections::read_clv).transpose()?;
     let (key, terminal_figures) = key_figures(&tx, as_of, currency);
     let mut sections = vec![key];
     if let Some(path) = &forecast {
         sections.push(sections::revenue(path, currency)?);
         record.mark("section_revenue");
     }
-    if let Some(path) = &segments {
+    if let Some(table) = &segments {
         let profiles = if args.segments.is_none() {
             Some(path_of("profiles.csv"))
         } else {
             None
         };
-        sections.extend(sections::segments(path, profiles.as_deref(), currency)?);
+        sections.extend(sections::segments(table, profiles.as_deref(), currency)?);
         record.mark("section_segments");
     }
     sections.extend(cohorts(&tx, as_of));
     sections.extend(channels(&tx, currency));
     record.mark("section_cohorts_channels");
-    if let (Some(customers), Some(path)) = (&args.customers, &segments) {
-        sections.extend(sections::attributes(customers, path, currency)?);
+    if let (Some(customers), Some(table)) = (&args.customers, &segments) {
+        sections.extend(sections::attributes(customers, table, currency)?);
     }
     if let Some(path) = &rules {
         sections.push(sections::rules(path)?);
     }
-    if let Some(path) = &clv {
-        sections.push(sections::clv(path, currency)?);
+    if let Some(table) = &clv {
+        sections.push(sections::clv(table, currency)?);
         record.mark("section_clv");
     }
     if let Some(path) = &churn {
-        sections.push(sections::churn(
-            path,
-            clv.as_deref(),
-            segments.as_deref(),
-            currency,
-        )?);
+        sections.push(sections::churn(path, clv.as_ref(), segments.as_ref(), currency)?);
     }
     record.mark("section_churn");
     sections.push(sections::data_quality(

@@ -14,21 +14,13 @@ use crate::io::privacy::Privacy;
 use crate::io::{self, write, PlannedInputs};
 use crate::printer::Printer;
 
-/// Reads the inputs again for the lines `reason` gives a reason for (left out lines are
-/// normally few: `ckm clean` rejects them first) and writes them with that reason. Returns
-/// where, or `None` when the output is stdout and no `--rejects` was given.
-#[allow(clippy::too_many_arguments)] // the run's context, passed through
-pub fn write_rejected_lines(
+/// Where left-out rows go: `--rejects PATH`, or beside a file output as `NAME.rejects.csv`;
+/// `None` when the output is stdout and no `--rejects` was given.
+pub fn destination(
     rejects: Option<&str>,
     output: &write::Destination,
-    planned: &PlannedInputs,
-    reason: impl Fn(&Schema) -> Expr,
-    privacy: Option<&Privacy>,
-    record: &mut RunRecord,
-    printer: &Printer,
-    hash: bool,
-) -> Result<Option<String>> {
-    let (path, format) = match (rejects, output) {
+) -> Result<Option<(PathBuf, TableFormat)>> {
+    Ok(Some(match (rejects, output) {
         (Some("-"), _) => {
             return Err(CkmError::usage(
                 "--rejects needs a file path; stdout carries the command's output",
@@ -48,6 +40,25 @@ pub fn write_rejected_lines(
             )
         }
         (None, write::Destination::Stdout) => return Ok(None),
+    }))
+}
+
+/// Reads the inputs again for the lines `reason` gives a reason for (left out lines are
+/// normally few: `ckm clean` rejects them first) and writes them with that reason. Returns
+/// where, or `None` when the output is stdout and no `--rejects` was given.
+#[allow(clippy::too_many_arguments)] // the run's context, passed through
+pub fn write_rejected_lines(
+    rejects: Option<&str>,
+    output: &write::Destination,
+    planned: &PlannedInputs,
+    reason: impl Fn(&Schema) -> Expr,
+    privacy: Option<&Privacy>,
+    record: &mut RunRecord,
+    printer: &Printer,
+    hash: bool,
+) -> Result<Option<String>> {
+    let Some((path, format)) = destination(rejects, output)? else {
+        return Ok(None);
     };
     let mut rejected = io::read_planned(
         planned,

@@ -136,13 +136,9 @@ fn looks_numeric(text: &str) -> bool {
         && t.starts_with(|c: char| c.is_ascii_digit())
 }
 
-fn html_table(out: &mut String, table: &Table) {
-    out.push_str("<div class=\"table-wrap\"><table>");
-    if !table.caption.is_empty() {
-        let _ = write!(out, "<caption>{}</caption>", escape(&table.caption));
-    }
-    out.push_str("<thead><tr>");
-    let numeric: Vec<bool> = (0..table.header.len())
+/// Which columns to align right: those whose every non-empty cell is a number.
+fn numeric_columns(table: &Table) -> Vec<bool> {
+    (0..table.header.len())
         .map(|j| {
             !table.rows.is_empty()
                 && table
@@ -150,7 +146,16 @@ fn html_table(out: &mut String, table: &Table) {
                     .iter()
                     .all(|r| r.get(j).is_none_or(|c| c.is_empty() || looks_numeric(c)))
         })
-        .collect();
+        .collect()
+}
+
+fn html_table(out: &mut String, table: &Table) {
+    out.push_str("<div class=\"table-wrap\"><table>");
+    if !table.caption.is_empty() {
+        let _ = write!(out, "<caption>{}</caption>", escape(&table.caption));
+    }
+    out.push_str("<thead><tr>");
+    let numeric = numeric_columns(table);
     for (j, h) in table.header.iter().enumerate() {
         let _ = write!(
             out,
@@ -274,22 +279,9 @@ fn md_table(out: &mut String, table: &Table) {
     let _ = writeln!(
         out,
         "|{}|",
-        table
-            .header
+        numeric_columns(table)
             .iter()
-            .enumerate()
-            .map(|(j, _)| {
-                let numeric = !table.rows.is_empty()
-                    && table
-                        .rows
-                        .iter()
-                        .all(|r| r.get(j).is_none_or(|c| c.is_empty() || looks_numeric(c)));
-                if numeric {
-                    "---:"
-                } else {
-                    "---"
-                }
-            })
+            .map(|&numeric| if numeric { "---:" } else { "---" })
             .collect::<Vec<_>>()
             .join("|")
     );

@@ -225,14 +225,28 @@ pub fn revenue(path: &Path, currency: &str) -> Result<Section> {
     })
 }
 
-/// RFM segments, the R × F heatmap and cluster profiles (`ckm segment` output).
-pub fn segments(path: &Path, profiles: Option<&Path>, currency: &str) -> Result<Vec<Section>> {
-    let t = TextTable::read_with(
+/// A `ckm segment` output, read once for every section that uses it.
+pub fn read_segments(path: &Path) -> Result<TextTable> {
+    TextTable::read_with(
         path,
         &["customer_id", "monetary", "r_score", "f_score", "rfm_segment"],
         &[],
         "ckm segment",
-    )?;
+    )
+}
+
+/// A `ckm forecast customers` output, read once for every section that uses it.
+pub fn read_clv(path: &Path) -> Result<TextTable> {
+    TextTable::read_with(
+        path,
+        &["customer_id", "p_alive", "expected_purchases"],
+        &["clv"],
+        "ckm forecast customers",
+    )
+}
+
+/// RFM segments, the R × F heatmap and cluster profiles (`ckm segment` output).
+pub fn segments(t: &TextTable, profiles: Option<&Path>, currency: &str) -> Result<Vec<Section>> {
     let mut by_segment: BTreeMap<String, (usize, f64)> = BTreeMap::new();
     let mut grid: BTreeMap<(u32, u32), usize> = BTreeMap::new();
     let mut total = 0.0;
@@ -347,9 +361,8 @@ pub fn segments(path: &Path, profiles: Option<&Path>, currency: &str) -> Result<
 
 /// Customers and revenue by each non-personal attribute of a customer table with at most 12
 /// values (plan, region), joined to the segment output's monetary by customer_id.
-pub fn attributes(customers: &Path, segments: &Path, currency: &str) -> Result<Vec<Section>> {
+pub fn attributes(customers: &Path, seg: &TextTable, currency: &str) -> Result<Vec<Section>> {
     let attributes = TextTable::read(customers)?;
-    let seg = TextTable::read_columns(segments, Some(&["customer_id", "monetary"]))?;
     let Some(id) = attributes.index("customer_id") else {
         return Err(CkmError::invalid(format!(
             "{}: --customers needs a customer_id column",
@@ -511,13 +524,7 @@ fn value_histogram(values: &mut [f64], currency: &str) -> (Vec<String>, Vec<f64>
 }
 
 /// CLV distribution and the top customers (`ckm forecast customers` output).
-pub fn clv(path: &Path, currency: &str) -> Result<Section> {
-    let t = TextTable::read_with(
-        path,
-        &["customer_id", "p_alive", "expected_purchases"],
-        &["clv"],
-        "ckm forecast customers",
-    )?;
+pub fn clv(t: &TextTable, currency: &str) -> Result<Section> {
     let mut blocks = Vec::new();
     if t.index("clv").is_some() {
         let mut values: Vec<f64> = (0..t.rows.len()).filter_map(|i| t.number(i, "clv")).collect();
@@ -601,7 +608,12 @@ pub fn clv(path: &Path, currency: &str) -> Result<Section> {
 
 /// Churn risk bands and the valuable customers most at risk (`ckm churn` output), valued by
 /// CLV when there is one, else by spend from the segments.
-pub fn churn(path: &Path, clv: Option<&Path>, segments: Option<&Path>, currency: &str) -> Result<Section> {
+pub fn churn(
+    path: &Path,
+    clv: Option<&TextTable>,
+    segments: Option<&TextTable>,
+    currency: &str,
+) -> Result<Section> {
     let t = TextTable::read_with(path, &["churn_probability", "risk_band"], &[], "ckm churn")?;
     let id_column = t.header[0].clone();
     let mut bands: BTreeMap<&str, usize> = BTreeMap::new();
@@ -641,24 +653,18 @@ pub fn churn(path: &Path, clv: Option<&Path>, segments: Option<&Path>, currency:
     }))];
     // Value per customer: CLV, else spend so far.
     let (value_name, value): (&str, HashMap<String, f64>) = match (clv, segments) {
-        (Some(p), _) => {
-            let c = TextTable::read_columns(p, Some(&["customer_id", "clv"]))?;
-            (
-                "CLV",
-                (0..c.rows.len())
-                    .filter_map(|i| Some((c.text(i, "customer_id")?.to_string(), c.number(i, "clv")?)))
-                    .collect(),
-            )
-        }
-        (None, Some(p)) => {
-            let s = TextTable::read_columns(p, Some(&["customer_id", "monetary"]))?;
-            (
-                "spend",
-                (0..s.rows.len())
-                    .filter_map(|i| Some((s.text(i, "customer_id")?.to_string(), s.number(i, "monetary")?)))
-                    .collect(),
-            )
-        }
+        (Some(c), _) => (
+            "CLV",
+            (0..c.rows.len())
+                .filter_map(|i| Some((c.text(i, "customer_id")?.to_string(), c.number(i, "clv")?)))
+                .collect(),
+        ),
+        (None, Some(s)) => (
+            "spend",
+            (0..s.rows.len())
+                .filter_map(|i| Some((s.text(i, "customer_id")?.to_string(), s.number(i, "monetary")?)))
+                .collect(),
+        ),
         (None, None) => ("", HashMap::new()),
     };
     if !value.is_empty() {

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::mining::churn::folds;
-use crate::mining::churn::logistic::sigmoid;
+use crate::mining::churn::logistic::{sigmoid, softplus};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GbdtParams {
@@ -275,15 +275,7 @@ fn grow(
     let root_histogram = histogram_of(&rows);
     let root_stats = total_of(&root_histogram);
     let mut tree = Tree {
-        nodes: vec![Node {
-            feature: None,
-            threshold: 0.0,
-            missing_left: false,
-            left: 0,
-            right: 0,
-            value: leaf_value(&root_stats, p),
-            gain: 0.0,
-        }],
+        nodes: vec![Node::leaf(leaf_value(&root_stats, p))],
     };
     let split = best_split(&root_histogram, &root_stats, binned, p);
     let mut leaves = vec![Leaf {
@@ -335,15 +327,7 @@ fn grow(
         let right_stats = leaf.stats.minus(&left_stats);
         let left_node = tree.nodes.len();
         for stats in [&left_stats, &right_stats] {
-            tree.nodes.push(Node {
-                feature: None,
-                threshold: 0.0,
-                missing_left: false,
-                left: 0,
-                right: 0,
-                value: leaf_value(stats, p),
-                gain: 0.0,
-            });
+            tree.nodes.push(Node::leaf(leaf_value(stats, p)));
         }
         let node = &mut tree.nodes[leaf.node];
         node.feature = Some(split.feature);
@@ -370,18 +354,35 @@ fn grow(
     (tree, reached)
 }
 
+impl Node {
+    fn leaf(value: f64) -> Node {
+        Node {
+            feature: None,
+            threshold: 0.0,
+            missing_left: false,
+            left: 0,
+            right: 0,
+            value,
+            gain: 0.0,
+        }
+    }
+
+    /// The child a row goes to from this split: NaN to the learned side, else by threshold.
+    fn child(&self, value: f64) -> usize {
+        let left = if value.is_nan() {
+            self.missing_left
+        } else {
+            value <= self.threshold
+        };
+        (if left { self.left } else { self.right }) as usize
+    }
+}
+
 impl Tree {
     fn leaf(&self, row: &[f64]) -> usize {
         let mut n = 0;
         while let Some(f) = self.nodes[n].feature {
-            let node = &self.nodes[n];
-            let v = row[f];
-            let left = if v.is_nan() {
-                node.missing_left
-            } else {
-                v <= node.threshold
-            };
-            n = if left { node.left } else { node.right } as usize;
+            n = self.nodes[n].child(row[f]);
         }
         n
     }
@@ -391,12 +392,7 @@ fn log_loss_of(raw: &[f64], labels: &[bool], rows: &[u32]) -> f64 {
     rows.iter()
         .map(|&i| {
             let z = raw[i as usize];
-            let softplus = if z > 0.0 {
-                z + (-z).exp().ln_1p()
-            } else {
-                z.exp().ln_1p()
-            };
-            softplus - if labels[i as usize] { z } else { 0.0 }
+            softplus(z) - if labels[i as usize] { z } else { 0.0 }
         })
         .sum::<f64>()
         / rows.len().max(1) as f64
@@ -478,15 +474,8 @@ impl Gbdt {
             bias += tree.nodes[0].value;
             let mut n = 0;
             while let Some(f) = tree.nodes[n].feature {
-                let node = &tree.nodes[n];
-                let v = row[f];
-                let left = if v.is_nan() {
-                    node.missing_left
-                } else {
-                    v <= node.threshold
-                };
-                let child = if left { node.left } else { node.right } as usize;
-                out[f] += tree.nodes[child].value - node.value;
+                let child = tree.nodes[n].child(row[f]);
+                out[f] += tree.nodes[child].value - tree.nodes[n].value;
                 n = child;
             }
         }

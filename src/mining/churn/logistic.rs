@@ -37,13 +37,7 @@ pub fn fit(x: &[f64], dims: usize, labels: &[bool], weights: &[f64], l2: f64) ->
                     let row = &x[i * dims..(i + 1) * dims];
                     let z = beta[0] + row.iter().zip(&beta[1..]).map(|(a, b)| a * b).sum::<f64>();
                     let y = if labels[i] { 1.0 } else { 0.0 };
-                    // log(1 + e^z) − y·z, computed without overflow.
-                    let softplus = if z > 0.0 {
-                        z + (-z).exp().ln_1p()
-                    } else {
-                        z.exp().ln_1p()
-                    };
-                    loss += weights[i] * (softplus - y * z);
+                    loss += weights[i] * (softplus(z) - y * z);
                     let residual = weights[i] * (sigmoid(z) - y);
                     gradient[0] += residual;
                     for (g, v) in gradient[1..].iter_mut().zip(row) {
@@ -93,6 +87,16 @@ impl Logistic {
                 .zip(&self.coefficients)
                 .map(|(a, b)| a * b)
                 .sum::<f64>()
+    }
+}
+
+/// log(1 + eᶻ), computed without overflow: the logistic loss of a churner is softplus(−z)
+/// = softplus(z) − z, of a stayer softplus(z).
+pub fn softplus(z: f64) -> f64 {
+    if z > 0.0 {
+        z + (-z).exp().ln_1p()
+    } else {
+        z.exp().ln_1p()
     }
 }
 

@@ -17,14 +17,10 @@ pub fn roc_auc(labels: &[bool], scores: &[f64]) -> Option<f64> {
     // Sum of the positives' mid-ranks (1-based) over runs of tied scores.
     let mut rank_sum = 0.0;
     let mut start = 0;
-    while start < order.len() {
-        let mut end = start + 1;
-        while end < order.len() && scores[order[end]] == scores[order[start]] {
-            end += 1;
-        }
+    for tied in order.chunk_by(|&a, &b| scores[a] == scores[b]) {
+        let end = start + tied.len();
         let mid_rank = (start + 1 + end) as f64 / 2.0;
-        let tied_positives = order[start..end].iter().filter(|&&i| labels[i]).count() as f64;
-        rank_sum += mid_rank * tied_positives;
+        rank_sum += mid_rank * positives_in(tied, labels);
         start = end;
     }
     Some((rank_sum - positives * (positives + 1.0) / 2.0) / (positives * negatives))
@@ -41,18 +37,12 @@ pub fn average_precision(labels: &[bool], scores: &[f64]) -> Option<f64> {
         return None;
     }
     let (mut seen, mut hits, mut area, mut last_recall) = (0.0, 0.0, 0.0, 0.0);
-    let mut start = 0;
-    while start < order.len() {
-        let mut end = start + 1;
-        while end < order.len() && scores[order[end]] == scores[order[start]] {
-            end += 1;
-        }
-        seen += (end - start) as f64;
-        hits += order[start..end].iter().filter(|&&i| labels[i]).count() as f64;
+    for tied in order.chunk_by(|&a, &b| scores[a] == scores[b]) {
+        seen += tied.len() as f64;
+        hits += positives_in(tied, labels);
         let recall = hits / positives;
         area += (recall - last_recall) * hits / seen;
         last_recall = recall;
-        start = end;
     }
     Some(area)
 }
@@ -165,20 +155,14 @@ pub fn best_f1_threshold(labels: &[bool], probabilities: &[f64]) -> f64 {
     }
     let (mut best, mut best_threshold) = (-1.0, 0.5);
     let (mut predicted, mut hits) = (0.0, 0.0);
-    let mut start = 0;
-    while start < order.len() {
-        let mut end = start + 1;
-        while end < order.len() && probabilities[order[end]] == probabilities[order[start]] {
-            end += 1;
-        }
-        predicted += (end - start) as f64;
-        hits += order[start..end].iter().filter(|&&i| labels[i]).count() as f64;
+    for tied in order.chunk_by(|&a, &b| probabilities[a] == probabilities[b]) {
+        predicted += tied.len() as f64;
+        hits += positives_in(tied, labels);
         let f1 = 2.0 * hits / (predicted + positives);
         if f1 > best {
             best = f1;
-            best_threshold = probabilities[order[start]];
+            best_threshold = probabilities[tied[0]];
         }
-        start = end;
     }
     best_threshold
 }
@@ -212,6 +196,11 @@ pub fn calibration(labels: &[bool], probabilities: &[f64], bins: usize) -> Vec<C
             churn_rate: (count > 0).then(|| churned as f64 / count as f64),
         })
         .collect()
+}
+
+/// Churners among the given rows.
+fn positives_in(rows: &[usize], labels: &[bool]) -> f64 {
+    rows.iter().filter(|&&i| labels[i]).count() as f64
 }
 
 /// Indices sorted by score, ascending; NaN sorts first, ties keep input order.

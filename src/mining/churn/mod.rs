@@ -83,17 +83,15 @@ pub fn fit(
 impl Classifier {
     /// P(churn) of every row.
     pub fn probabilities(&self, x: &[f64], dims: usize) -> Vec<f64> {
+        // Every encoding has at least one feature, so rows are never empty.
         match self {
-            Classifier::Logistic { scaling, model } => {
-                let z = scaling.apply(x, dims);
-                z.par_chunks(dims.max(1))
-                    .take(x.len() / dims.max(1))
-                    .map(|row| sigmoid(model.log_odds(row)))
-                    .collect()
-            }
+            Classifier::Logistic { scaling, model } => scaling
+                .apply(x, dims)
+                .par_chunks(dims)
+                .map(|row| sigmoid(model.log_odds(row)))
+                .collect(),
             Classifier::Gbdt { model } => x
-                .par_chunks(dims.max(1))
-                .take(x.len() / dims.max(1))
+                .par_chunks(dims)
                 .map(|row| sigmoid(model.log_odds(row)))
                 .collect(),
         }
