@@ -3,11 +3,16 @@
 
 use anyhow::Result;
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use crate::io::manifest::RunRecord;
 use crate::io::{self, schema, PlannedInputs};
+use crate::mining::columns::{TextViews, Validity, Values};
 use crate::mining::customer_totals::{CustomerTotal, CustomerTotals, LineBatch};
 use crate::printer::Printer;
+use polars_arrow::array::{Array, PrimitiveArray, Utf8ViewArray};
+use polars_arrow::bitmap::Bitmap;
+use polars_arrow::types::NativeType;
 
 pub const LINES: &str = "lines";
 pub const LINES_WITHOUT_TS: &str = "lines_without_ts";
@@ -99,17 +104,15 @@ pub fn customer_table(
     let consume = |(present, totals, lines): &mut (Present, CustomerTotals, u64),
                    batch: DataFrame|
      -> PolarsResult<()> {
-        let text = |name: &str| -> PolarsResult<Vec<Option<&str>>> {
-            let values = batch.column(name)?.str()?;
-            let mut out = Vec::with_capacity(values.len());
-            for chunk in values.downcast_iter() {
-                out.extend(chunk.iter());
-            }
-            Ok(out)
+        // Chunk by chunk, read where polars holds it: the columns' chunks are aligned first.
+        let mut batch = batch;
+        batch.align_chunks_par();
+        let text = |name: &str| -> PolarsResult<Vec<&Utf8ViewArray>> {
+            Ok(batch.column(name)?.str()?.downcast_iter().collect())
         };
         let customer = text(schema::CUSTOMER_ID)?;
-        let ts: Vec<Option<i64>> = batch.column(schema::TS)?.i64()?.iter().collect();
-        let amount: Vec<Option<f64>> = batch.column(AMOUNT_VALUE)?.f64()?.iter().collect();
+        let ts: Vec<_> = batch.column(schema::TS)?.i64()?.downcast_iter().collect();
+        let amount: Vec<_> = batch.column(AMOUNT_VALUE)?.f64()?.downcast_iter().collect();
         let order = present.order.then(|| text(schema::ORDER_ID)).transpose()?;
         let item = present.item.map(text).transpose()?;
         let channel = present.channel.then(|| text(schema::CHANNEL)).transpose()?;
@@ -117,15 +120,26 @@ pub fn customer_table(
             .is_return
             .then(|| -> PolarsResult<_> { Ok(batch.column(schema::IS_RETURN)?.bool()?.iter().collect()) })
             .transpose()?;
-        totals.add(&LineBatch {
-            customer: &customer,
-            ts_ms: &ts,
-            amount: &amount,
-            order: order.as_deref(),
-            item: item.as_deref(),
-            channel: channel.as_deref(),
-            is_return: is_return.as_deref(),
-        });
+        let mut start = 0;
+        for (chunk, customer) in customer.iter().enumerate() {
+            let customer = ArrowText::new(customer);
+            let (order, item, channel) = (
+                ArrowText::chunk_of(&order, chunk),
+                ArrowText::chunk_of(&item, chunk),
+                ArrowText::chunk_of(&channel, chunk),
+            );
+            let end = start + customer.array.len();
+            totals.add(&LineBatch {
+                customer: customer.views(),
+                ts_ms: arrow_values(ts[chunk]),
+                amount: arrow_values(amount[chunk]),
+                order: order.as_ref().map(ArrowText::views),
+                item: item.as_ref().map(ArrowText::views),
+                channel: channel.as_ref().map(ArrowText::views),
+                is_return: is_return.as_ref().map(|r| &r[start..end]),
+            });
+            start = end;
+        }
         *lines += batch.height() as u64;
         Ok(())
     };
@@ -134,12 +148,15 @@ pub fn customer_table(
     let lines_without_customer = totals.lines_without_customer();
     let sorted = totals.finish();
     let totals = &sorted.totals;
-    let u64s = |name: &str, f: &dyn Fn(&CustomerTotal) -> u64| {
-        Column::new(name.into(), totals.iter().map(f).collect::<Vec<u64>>())
+    let u64s = |name: &str, f: &(dyn Fn(&CustomerTotal) -> u64 + Sync)| {
+        Column::new(name.into(), totals.par_iter().map(f).collect::<Vec<u64>>())
     };
-    let datetime = |name: &str, f: &dyn Fn(&CustomerTotal) -> Option<i64>| {
-        Column::new(name.into(), totals.iter().map(f).collect::<Vec<Option<i64>>>())
-            .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
+    let datetime = |name: &str, f: &(dyn Fn(&CustomerTotal) -> Option<i64> + Sync)| {
+        Column::new(
+            name.into(),
+            totals.par_iter().map(f).collect::<Vec<Option<i64>>>(),
+        )
+        .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
     };
     let mut columns = vec![
         Column::new(schema::CUSTOMER_ID.into(), sorted.ids().collect::<Vec<_>>()),
@@ -150,7 +167,7 @@ pub fn customer_table(
         u64s(FREQUENCY, &|t| t.frequency),
         Column::new(
             MONETARY.into(),
-            totals.iter().map(|t| t.monetary).collect::<Vec<f64>>(),
+            totals.par_iter().map(|t| t.monetary).collect::<Vec<f64>>(),
         ),
     ];
     if present.item.is_some() {
@@ -170,6 +187,49 @@ pub fn customer_table(
         lines_in,
         lines_without_customer,
     })
+}
+
+/// The validity bitmap of an Arrow array, `None` when no value is missing.
+fn arrow_validity(validity: Option<&Bitmap>) -> Option<Validity<'_>> {
+    validity.filter(|bits| bits.unset_bits() > 0).map(|bits| {
+        let (bits, offset, _) = bits.as_slice();
+        Validity { bits, offset }
+    })
+}
+
+fn arrow_values<T: NativeType>(array: &PrimitiveArray<T>) -> Values<'_, T> {
+    Values {
+        values: array.values().as_slice(),
+        validity: arrow_validity(array.validity()),
+    }
+}
+
+/// A string-view array with its buffers listed, to lend as [`TextViews`].
+struct ArrowText<'a> {
+    array: &'a Utf8ViewArray,
+    buffers: Vec<&'a [u8]>,
+}
+
+impl<'a> ArrowText<'a> {
+    fn new(array: &'a Utf8ViewArray) -> Self {
+        Self {
+            array,
+            buffers: array.data_buffers().iter().map(|b| b.as_slice()).collect(),
+        }
+    }
+
+    /// Chunk `chunk` of an optional column's chunks.
+    fn chunk_of(chunks: &Option<Vec<&'a Utf8ViewArray>>, chunk: usize) -> Option<Self> {
+        chunks.as_ref().map(|c| Self::new(c[chunk]))
+    }
+
+    fn views(&self) -> TextViews<'_> {
+        TextViews {
+            views: bytemuck::cast_slice(self.array.views().as_slice()),
+            buffers: &self.buffers,
+            validity: arrow_validity(self.array.validity()),
+        }
+    }
 }
 
 /// The features that depend on the as-of date, added to the customer table.

@@ -144,7 +144,7 @@ pub fn read_planned(
 }
 
 /// Rows per batch handed to [`read_planned_batches`]' consumer.
-const BATCH_ROWS: usize = 1 << 18;
+const BATCH_ROWS: usize = 1 << 17;
 
 /// Like [`read_planned`], but the query's result is handed over batch by batch, as the
 /// streaming engine produces it, to `consume`, which folds it into a state made by `init`

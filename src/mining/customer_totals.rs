@@ -8,33 +8,42 @@
 //! `n_unique` aggregations spent most of `ckm segment`'s time; this does the same work in one
 //! pass with a hash-set insert per distinct value.
 //!
-//! Distinct orders, items and channels are recognised by a 64-bit hash of their text within
-//! each customer: two different order ids of the same customer would have to collide, which
-//! for a customer with k orders happens with probability about k² / 2⁶⁵ (and see
-//! [`pair_key`]).
+//! A batch is first gathered into one compact record per line, grouped by partition, so that
+//! a partition reads its lines from a few contiguous runs of memory. Reading them straight
+//! from the columns instead touched a new cache line in every column for every line (a
+//! partition's lines are one in 256 of the batch), and that was most of the time.
+//!
+//! Customer ids of at most 12 bytes (most ids) are compared as one 128-bit number taken from
+//! their string view; longer ids by hash, confirmed on their text. Distinct orders, items and
+//! channels are recognised by a 64-bit hash of their text within each customer: two different
+//! order ids of the same customer would have to collide, which for a customer with k orders
+//! happens with probability about k² / 2⁶⁵ (and see [`pair_key`]).
 
 use std::hash::BuildHasher;
 
 use foldhash::fast::FixedState;
 use foldhash::{HashMap, HashSet};
-
 use rayon::prelude::*;
 
-const PARTITION_BITS: u32 = 8;
-const MS_PER_DAY: i64 = 86_400_000;
+use crate::mining::columns::{inline_bytes, inline_key, TextViews, Values};
 
-/// One batch of lines, column by column (all slices the same length). Columns the input does
-/// not have are `None`.
+const PARTITION_BITS: u32 = 8;
+const PARTITIONS: usize = 1 << PARTITION_BITS;
+const MS_PER_DAY: i64 = 86_400_000;
+/// Rows gathered by one task: a few megabytes of line records.
+const GATHER_ROWS: usize = 1 << 16;
+
+/// One batch of lines, column by column (all the same length), as Arrow columns. Columns the
+/// input does not have are `None`.
 pub struct LineBatch<'a> {
-    pub customer: &'a [Option<&'a str>],
-    pub ts_ms: &'a [Option<i64>],
-    pub amount: &'a [Option<f64>],
-    pub order: Option<&'a [Option<&'a str>]>,
-    pub item: Option<&'a [Option<&'a str>]>,
-    pub channel: Option<&'a [Option<&'a str>]>,
+    pub customer: TextViews<'a>,
+    pub ts_ms: Values<'a, i64>,
+    pub amount: Values<'a, f64>,
+    pub order: Option<TextViews<'a>>,
+    pub item: Option<TextViews<'a>>,
+    pub channel: Option<TextViews<'a>>,
     pub is_return: Option<&'a [Option<bool>]>,
 }
-
 /// Every customer's totals, sorted by customer id: `totals[i]` is the customer `id(i)`.
 pub struct SortedTotals {
     id_text: String,
@@ -135,11 +144,9 @@ const FLUSH_PAIRS: usize = 1 << 13;
 const FLUSH_SHARE: usize = 8;
 
 impl DistinctPairs {
+    /// Flushes as soon as enough pairs wait, so the pending list never grows past that.
     fn push(&mut self, customer: u32, hash: u64) {
         self.pending.push((pair_key(customer, hash), customer));
-    }
-
-    fn flush_if_due(&mut self) {
         if self.pending.len() >= FLUSH_PAIRS.max(self.set.capacity() / FLUSH_SHARE) {
             self.flush();
         }
@@ -182,14 +189,270 @@ fn pair_key(customer: u32, hash: u64) -> u64 {
 /// more spill over into a set.
 const CHANNEL_BITS: usize = 32;
 
+/// A line's customer id as its record carries it: an id of at most 12 bytes is its
+/// [`inline_key`] (the low 32 bits, its length, are at most 12); a longer one is [`LONG_ID`]
+/// in the low 32 bits, the id's hash in the next 64 and its row in the batch in the top 32.
+type CustomerKey = u128;
+
+const LONG_ID: u128 = u32::MAX as u128;
+
+fn long_key(hash: u64, row: usize) -> CustomerKey {
+    LONG_ID | (hash as u128) << 32 | (row as u128) << 96
+}
+
+fn is_long(key: CustomerKey) -> bool {
+    key as u32 == u32::MAX
+}
+
+/// The key without the row: equal for every line of the same long id.
+fn without_row(key: CustomerKey) -> u128 {
+    key & ((1u128 << 96) - 1)
+}
+
+fn row_of(key: CustomerKey) -> usize {
+    (key >> 96) as usize
+}
+
+fn customer_hash(hasher: &FixedState, key: CustomerKey) -> u64 {
+    if is_long(key) {
+        (key >> 32) as u64
+    } else {
+        hasher.hash_one(key)
+    }
+}
+
+/// Partitions by bits from the middle of the hash: hashbrown places keys by the low bits and
+/// tags them with the top seven, and those must still vary within a partition.
+fn partition_of(hash: u64) -> usize {
+    ((hash >> 40) as usize) & (PARTITIONS - 1)
+}
+
+/// The hash of a text value: 0 for a missing value, an odd number otherwise.
+fn value_hash(hasher: &FixedState, text: &TextViews, row: usize) -> u64 {
+    if !text.is_present(row) {
+        return 0;
+    }
+    match inline_key(text.views[row]) {
+        Some(key) => hasher.hash_one(key) | 1,
+        None => hasher.hash_one(text.buffered_bytes(row)) | 1,
+    }
+}
+
+fn customer_key(hasher: &FixedState, customer: &TextViews, row: usize) -> Option<CustomerKey> {
+    if !customer.is_present(row) {
+        return None;
+    }
+    Some(match inline_key(customer.views[row]) {
+        Some(key) => key,
+        None => long_key(hasher.hash_one(customer.buffered_bytes(row)), row),
+    })
+}
+
+/// One line as its partition needs it: 64 bytes, a cache line.
+#[derive(Clone, Copy, Default)]
+struct Line {
+    customer: CustomerKey,
+    ts_ms: i64,
+    amount: f64,
+    /// Hashes of the order, item and channel (0 when missing).
+    order: u64,
+    item: u64,
+    channel: u64,
+    flags: u8,
+}
+
+const HAS_TS: u8 = 1;
+const HAS_AMOUNT: u8 = 2;
+const RETURN_KNOWN: u8 = 4;
+const RETURNED: u8 = 8;
+
+/// The lines of a range of rows, grouped by partition: partition p's are
+/// `lines[starts[p]..starts[p + 1]]`, in input order. Kept between batches so that its memory
+/// is reused rather than faulted in afresh.
+#[derive(Default)]
+struct Gathered {
+    lines: Vec<Line>,
+    starts: Vec<usize>,
+    /// Each row's customer key and partition, between the two passes.
+    keys: Vec<CustomerKey>,
+    partitions: Vec<u16>,
+    without_customer: u64,
+}
+
+impl Gathered {
+    fn gather(&mut self, batch: &LineBatch, hasher: &FixedState, rows: std::ops::Range<usize>) {
+        // Lines without a customer id go to a slot past the last partition.
+        let mut counts = [0usize; PARTITIONS + 1];
+        self.keys.clear();
+        self.partitions.clear();
+        for row in rows.clone() {
+            let key = customer_key(hasher, &batch.customer, row);
+            let p = key.map_or(PARTITIONS, |key| partition_of(customer_hash(hasher, key)));
+            counts[p] += 1;
+            self.keys.push(key.unwrap_or_default());
+            self.partitions.push(p as u16);
+        }
+        self.without_customer = counts[PARTITIONS] as u64;
+        self.starts.clear();
+        self.starts.push(0);
+        let mut start = 0;
+        for count in &counts[..PARTITIONS] {
+            start += count;
+            self.starts.push(start);
+        }
+        let with_customer = self.starts[PARTITIONS];
+        if self.lines.len() < with_customer {
+            self.lines.resize(with_customer, Line::default());
+        }
+        let mut next = self.starts.clone();
+        let text_hash =
+            |text: &Option<TextViews>, row| text.as_ref().map_or(0, |t| value_hash(hasher, t, row));
+        for ((row, &p), &customer) in rows.zip(&self.partitions).zip(&self.keys) {
+            let p = p as usize;
+            if p == PARTITIONS {
+                continue;
+            }
+            let ts = batch.ts_ms.get(row);
+            let amount = batch.amount.get(row);
+            let returned = batch.is_return.and_then(|r| r[row]);
+            let flags = ts.map_or(0, |_| HAS_TS)
+                | amount.map_or(0, |_| HAS_AMOUNT)
+                | returned.map_or(0, |r| RETURN_KNOWN | if r { RETURNED } else { 0 });
+            self.lines[next[p]] = Line {
+                customer,
+                ts_ms: ts.unwrap_or(0),
+                amount: amount.unwrap_or(0.0),
+                order: text_hash(&batch.order, row),
+                item: text_hash(&batch.item, row),
+                channel: text_hash(&batch.channel, row),
+                flags,
+            };
+            next[p] += 1;
+        }
+    }
+
+    fn lines_of(&self, partition: usize) -> &[Line] {
+        &self.lines[self.starts[partition]..self.starts[partition + 1]]
+    }
+}
+
+/// Lines looked ahead when prefetching.
+const PREFETCH_LINES: usize = 8;
+
+/// Asks the CPU to start loading the cache line of `value`; a hint with no other effect.
+#[inline(always)]
+fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: prefetching only hints the cache; the pointer is not dereferenced, and it comes
+    // from a reference, so it is valid in any case. SSE, which the instruction needs, is part
+    // of every x86_64 CPU.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((value as *const T).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}
+
+/// Customer numbers by customer key: open addressing with linear probing in a power-of-two
+/// table at most half full. Written here rather than taken from hashbrown so that the slot of
+/// a lookup can be prefetched a few lines ahead: with a million customers nearly every lookup
+/// misses the cache, and overlapping those misses is most of the speed.
+///
+/// A slot is one u128, 0 when empty: the bits of the key above its low 32 (an id's bytes, or
+/// a long id's hash), then in the low 32 bits the customer number + 1 shifted left by four
+/// and, in the low four, the id's length or [`LONG_TAG`].
+#[derive(Default)]
+struct CustomerIndex {
+    slots: Vec<u128>,
+    len: usize,
+}
+
+const LONG_TAG: u128 = 15;
+const TAG_BITS: u32 = 4;
+const NUMBER_MASK: u128 = 0xffff_fff0;
+
+/// A customer key as it is held in the index: without its row, and with its length field
+/// reduced to four bits.
+fn index_key(key: CustomerKey) -> u128 {
+    let tag = if is_long(key) { LONG_TAG } else { key & 15 };
+    (without_row(key) & !0xffff_ffff) | tag
+}
+
+fn index_key_hash(hasher: &FixedState, indexed: u128) -> u64 {
+    if indexed & 15 == LONG_TAG {
+        (indexed >> 32) as u64
+    } else {
+        // For an id of at most 12 bytes the index key is the customer key itself.
+        hasher.hash_one(indexed)
+    }
+}
+
+impl CustomerIndex {
+    fn slot_of(&self, hash: u64) -> usize {
+        hash as usize & (self.slots.len() - 1)
+    }
+
+    fn prefetch(&self, hash: u64) {
+        if !self.slots.is_empty() {
+            prefetch(&self.slots[self.slot_of(hash)]);
+        }
+    }
+
+    /// The first customer number under `hash` whose index key is `indexed` and for which
+    /// `is_match(number)` holds (long ids with the same hash, astronomically rare, are told
+    /// apart by the caller's test of their text).
+    fn find(&self, hash: u64, indexed: u128, is_match: impl Fn(u32) -> bool) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut slot = self.slot_of(hash);
+        loop {
+            let entry = self.slots[slot];
+            if entry == 0 {
+                return None;
+            }
+            let number = ((entry & NUMBER_MASK) >> TAG_BITS) as u32 - 1;
+            if entry & !NUMBER_MASK == indexed && is_match(number) {
+                return Some(number);
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /// Adds a customer that is not in the index yet; `hash_of` gives the hash of an index key
+    /// already in it when the table grows.
+    fn insert(&mut self, hash: u64, indexed: u128, customer: u32, hash_of: impl Fn(u128) -> u64) {
+        if (self.len + 1) * 2 > self.slots.len() {
+            let size = (self.slots.len() * 2).max(64);
+            let old = std::mem::replace(&mut self.slots, vec![0; size]);
+            for entry in old.into_iter().filter(|&e| e != 0) {
+                self.place(hash_of(entry & !NUMBER_MASK), entry);
+            }
+        }
+        // A partition holds at most 2^28 - 1 customers this way: 68 billion in all.
+        debug_assert!(customer < (1 << 28) - 1);
+        self.place(hash, indexed | ((customer as u128 + 1) << TAG_BITS));
+        self.len += 1;
+    }
+
+    fn place(&mut self, hash: u64, entry: u128) {
+        let mask = self.slots.len() - 1;
+        let mut slot = self.slot_of(hash);
+        while self.slots[slot] != 0 {
+            slot = (slot + 1) & mask;
+        }
+        self.slots[slot] = entry;
+    }
+}
+
 #[derive(Default)]
 struct Partition {
-    /// Customer id hash -> customer number; the id's text is in `id_text` so that a hash
-    /// match is confirmed without chasing a pointer per customer.
-    index: std::collections::HashMap<u64, u32, PreHashed>,
-    /// Customers whose id hash equals an earlier, different id's (astronomically rare).
-    colliding: HashMap<Box<str>, u32>,
-    id_text: String,
+    index: CustomerIndex,
+    /// Per batch, the customer number of each of the partition's lines.
+    numbers: Vec<u32>,
+    id_bytes: Vec<u8>,
     id_ends: Vec<u32>,
     running: Vec<Running>,
     orders: DistinctPairs,
@@ -205,6 +468,7 @@ struct Partition {
 /// Totals so far, plus the lines that had no customer id.
 pub struct CustomerTotals {
     partitions: Vec<Partition>,
+    gathered: Vec<Gathered>,
     lines_without_customer: u64,
     hasher: FixedState,
 }
@@ -215,18 +479,11 @@ impl Default for CustomerTotals {
     }
 }
 
-/// Hashes of a batch's values: 0 for a missing value, an odd number otherwise.
-struct Hashed {
-    customer: Vec<u64>,
-    order: Option<Vec<u64>>,
-    item: Option<Vec<u64>>,
-    channel: Option<Vec<u64>>,
-}
-
 impl CustomerTotals {
     pub fn new() -> Self {
         Self {
-            partitions: (0..1 << PARTITION_BITS).map(|_| Partition::default()).collect(),
+            partitions: (0..PARTITIONS).map(|_| Partition::default()).collect(),
+            gathered: Vec::new(),
             lines_without_customer: 0,
             hasher: FixedState::with_seed(0x5eed_c0ff_ee00_0001),
         }
@@ -237,61 +494,33 @@ impl CustomerTotals {
     }
 
     pub fn add(&mut self, batch: &LineBatch) {
-        let n = batch.customer.len();
+        let n = batch.customer.rows();
         let hasher = &self.hasher;
-        let hash_all = |values: &[Option<&str>]| -> Vec<u64> {
-            values
-                .par_iter()
-                .with_min_len(1 << 14)
-                .map(|v| v.map_or(0, |s| hasher.hash_one(s) | 1))
-                .collect()
-        };
-        let hashed = Hashed {
-            customer: hash_all(batch.customer),
-            order: batch.order.map(hash_all),
-            item: batch.item.map(hash_all),
-            channel: batch.channel.map(hash_all),
-        };
-        // Partitions by bits from the middle of the hash: hashbrown places keys by the low
-        // bits and tags them with the top seven, and those must still vary within a partition.
-        // Lines without a customer id go to an extra slot past the last partition.
-        let without = 1usize << PARTITION_BITS;
-        let partition_of = |h: u64| {
-            if h == 0 {
-                without
-            } else {
-                ((h >> 40) as usize) & (without - 1)
-            }
-        };
-        // A stable counting sort of the line numbers by partition: each partition then reads
-        // only its own lines, in input order.
-        let mut starts = vec![0usize; without + 2];
-        for &h in &hashed.customer {
-            starts[partition_of(h) + 1] += 1;
+        let ranges = n.div_ceil(GATHER_ROWS);
+        if self.gathered.len() < ranges {
+            self.gathered.resize_with(ranges, Gathered::default);
         }
-        for p in 1..starts.len() {
-            starts[p] += starts[p - 1];
-        }
-        self.lines_without_customer += (starts[without + 1] - starts[without]) as u64;
-        let mut next = starts.clone();
-        let mut rows = vec![0u32; n];
-        for (row, &h) in hashed.customer.iter().enumerate() {
-            let slot = &mut next[partition_of(h)];
-            rows[*slot] = row as u32;
-            *slot += 1;
-        }
+        let gathered = &mut self.gathered[..ranges];
+        gathered.par_iter_mut().enumerate().for_each(|(i, g)| {
+            let start = i * GATHER_ROWS;
+            g.gather(batch, hasher, start..(start + GATHER_ROWS).min(n));
+        });
+        let gathered = &self.gathered[..ranges];
+        self.lines_without_customer += gathered.iter().map(|g| g.without_customer).sum::<u64>();
         self.partitions
             .par_iter_mut()
             .enumerate()
             .for_each(|(p, partition)| {
-                // Lines of one order come together and stay together within a partition: the
-                // previous line's customer is remembered, which spares most id lookups.
-                let mut previous: Option<(usize, u32)> = None;
-                for &row in &rows[starts[p]..starts[p + 1]] {
-                    previous = partition.add_line(batch, &hashed, row as usize, previous);
+                partition.number_lines(batch, hasher, gathered.iter().map(|g| g.lines_of(p)));
+                let lines = gathered.iter().flat_map(|g| g.lines_of(p));
+                let numbers = std::mem::take(&mut partition.numbers);
+                for (i, (line, &c)) in lines.zip(&numbers).enumerate() {
+                    if let Some(&ahead) = numbers.get(i + PREFETCH_LINES) {
+                        prefetch(&partition.running[ahead as usize]);
+                    }
+                    partition.add_line(line, c);
                 }
-                partition.orders.flush_if_due();
-                partition.items.flush_if_due();
+                partition.numbers = numbers;
             });
     }
 
@@ -316,29 +545,52 @@ impl CustomerTotals {
             .collect();
         // Sorted by the first eight bytes as a number, the rest compared only on a tie:
         // customer ids are mostly that short, and integer keys sort far faster than strings.
-        let mut order: Vec<(u64, u32, u32)> = Vec::with_capacity(customers);
-        for (p, (partition, totals)) in finished.iter().enumerate() {
-            for c in 0..totals.len() {
-                let id = partition.id(c as u32).as_bytes();
-                let mut prefix = [0u8; 8];
-                let n = id.len().min(8);
-                prefix[..n].copy_from_slice(&id[..n]);
-                order.push((u64::from_be_bytes(prefix), p as u32, c as u32));
-            }
-        }
+        let mut order: Vec<(u64, u32, u32)> = finished
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(p, (partition, totals))| {
+                (0..totals.len()).map(move |c| {
+                    let id = partition.id(c as u32);
+                    let mut prefix = [0u8; 8];
+                    let n = id.len().min(8);
+                    prefix[..n].copy_from_slice(&id[..n]);
+                    (u64::from_be_bytes(prefix), p as u32, c as u32)
+                })
+            })
+            .collect();
         let id_of = |&(_, p, c): &(u64, u32, u32)| finished[p as usize].0.id(c);
         order.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| id_of(a).cmp(id_of(b))));
+        // Gathered in parallel: every entry reads two places in memory at random, and with
+        // two threads twice as many of those reads are on their way at once.
+        let totals: Vec<CustomerTotal> = order
+            .par_iter()
+            .map(|&(_, p, c)| finished[p as usize].1[c as usize].clone())
+            .collect();
+        let id_pieces: Vec<(String, Vec<usize>)> = order
+            .par_chunks(1 << 16)
+            .map(|entries| {
+                let mut text = String::new();
+                let mut ends = Vec::with_capacity(entries.len());
+                for entry in entries {
+                    // Ids come from text columns, so they are UTF-8 and nothing is replaced.
+                    match std::str::from_utf8(id_of(entry)) {
+                        Ok(id) => text.push_str(id),
+                        Err(_) => text.push_str(&String::from_utf8_lossy(id_of(entry))),
+                    }
+                    ends.push(text.len());
+                }
+                (text, ends)
+            })
+            .collect();
         let mut sorted = SortedTotals {
-            id_text: String::with_capacity(finished.iter().map(|(p, _)| p.id_text.len()).sum()),
+            id_text: String::with_capacity(id_pieces.iter().map(|(t, _)| t.len()).sum()),
             id_ends: Vec::with_capacity(customers),
-            totals: Vec::with_capacity(customers),
+            totals,
         };
-        for entry in &order {
-            sorted.id_text.push_str(id_of(entry));
-            sorted.id_ends.push(sorted.id_text.len());
-            sorted
-                .totals
-                .push(finished[entry.1 as usize].1[entry.2 as usize].clone());
+        for (text, ends) in id_pieces {
+            let offset = sorted.id_text.len();
+            sorted.id_text.push_str(&text);
+            sorted.id_ends.extend(ends.into_iter().map(|end| offset + end));
         }
         sorted
     }
@@ -364,67 +616,82 @@ impl Partition {
         }
     }
 
-    fn id(&self, c: u32) -> &str {
+    fn id(&self, c: u32) -> &[u8] {
         let start = match c {
             0 => 0,
             _ => self.id_ends[c as usize - 1] as usize,
         };
-        &self.id_text[start..self.id_ends[c as usize] as usize]
+        &self.id_bytes[start..self.id_ends[c as usize] as usize]
     }
 
-    fn new_customer(&mut self, customer: &str) -> u32 {
+    /// Finds the customer number of each line (a new one the first time an id is seen) into
+    /// `numbers`. The index slot of a line a few lines ahead is prefetched, so that the cache
+    /// misses of several lookups overlap instead of following one another.
+    fn number_lines<'l>(
+        &mut self,
+        batch: &LineBatch,
+        hasher: &FixedState,
+        runs: impl Iterator<Item = &'l [Line]>,
+    ) {
+        self.numbers.clear();
+        // Lines of one order come together and stay together within a partition: the
+        // previous line's customer is remembered, which spares most id lookups.
+        let mut previous: Option<(CustomerKey, u32)> = None;
+        for lines in runs {
+            for (i, line) in lines.iter().enumerate() {
+                if let Some(ahead) = lines.get(i + PREFETCH_LINES) {
+                    self.index.prefetch(customer_hash(hasher, ahead.customer));
+                }
+                let key = line.customer;
+                let c = match previous {
+                    Some((before, c)) if before == key => c,
+                    Some((before, c))
+                        if is_long(key)
+                            && without_row(before) == without_row(key)
+                            && batch.customer.buffered_bytes(row_of(before))
+                                == batch.customer.buffered_bytes(row_of(key)) =>
+                    {
+                        c
+                    }
+                    _ => self.customer_number(batch, hasher, key),
+                };
+                self.numbers.push(c);
+                previous = Some((key, c));
+            }
+        }
+    }
+
+    /// The customer number of a line's customer, a new one the first time an id is seen.
+    fn customer_number(&mut self, batch: &LineBatch, hasher: &FixedState, key: CustomerKey) -> u32 {
+        let hash = customer_hash(hasher, key);
+        let indexed = index_key(key);
+        let long_text = is_long(key).then(|| batch.customer.buffered_bytes(row_of(key)));
+        let found = self
+            .index
+            .find(hash, indexed, |c| long_text.is_none_or(|text| self.id(c) == text));
+        if let Some(c) = found {
+            return c;
+        }
         let c = self.running.len() as u32;
-        self.id_text.push_str(customer);
-        self.id_ends.push(self.id_text.len() as u32);
+        match long_text {
+            Some(text) => self.id_bytes.extend_from_slice(text),
+            None => self.id_bytes.extend_from_slice(&inline_bytes(key)),
+        }
+        self.id_ends.push(self.id_bytes.len() as u32);
         self.running.push(Running {
             first_ms: i64::MAX,
             last_ms: i64::MIN,
             ..Running::default()
         });
+        self.index.insert(hash, indexed, c, |k| index_key_hash(hasher, k));
         c
     }
 
-    fn customer_number(&mut self, customer: &str, hash: u64) -> u32 {
-        match self.index.get(&hash) {
-            Some(&c) if self.id(c) == customer => c,
-            Some(_) => match self.colliding.get(customer) {
-                Some(&c) => c,
-                None => {
-                    let c = self.new_customer(customer);
-                    self.colliding.insert(customer.into(), c);
-                    c
-                }
-            },
-            None => {
-                let c = self.new_customer(customer);
-                self.index.insert(hash, c);
-                c
-            }
-        }
-    }
-
-    /// Adds one line; `previous` is the row and customer number of the partition's previous
-    /// line, and the return value this line's, for the next.
-    fn add_line(
-        &mut self,
-        batch: &LineBatch,
-        hashed: &Hashed,
-        row: usize,
-        previous: Option<(usize, u32)>,
-    ) -> Option<(usize, u32)> {
-        let customer = batch.customer[row]?;
-        let c = match previous {
-            Some((before, c))
-                if hashed.customer[before] == hashed.customer[row]
-                    && batch.customer[before] == Some(customer) =>
-            {
-                c
-            }
-            _ => self.customer_number(customer, hashed.customer[row]),
-        };
+    /// Adds one line of customer `c`.
+    fn add_line(&mut self, line: &Line, c: u32) {
         let r = &mut self.running[c as usize];
         r.lines += 1;
-        let ts = batch.ts_ms[row];
+        let ts = (line.flags & HAS_TS != 0).then_some(line.ts_ms);
         match ts {
             Some(ts) => {
                 r.first_ms = r.first_ms.min(ts);
@@ -432,10 +699,10 @@ impl Partition {
             }
             None => r.lines_without_ts += 1,
         }
-        if let Some(amount) = batch.amount[row] {
-            r.monetary += amount;
+        if line.flags & HAS_AMOUNT != 0 {
+            r.monetary += line.amount;
         }
-        match hashed.order.as_ref().map_or(0, |o| o[row]) {
+        match line.order {
             0 => {
                 // Days are only needed for customers without any order id, but which those
                 // are is known only at the end; lines with an order id never need their day.
@@ -454,48 +721,93 @@ impl Partition {
                 }
             }
         }
-        match hashed.item.as_ref().map_or(0, |i| i[row]) {
-            0 => {}
-            item => {
-                self.items.push(c, item);
-            }
+        if line.item != 0 {
+            self.items.push(c, line.item);
         }
-        match hashed.channel.as_ref().map_or(0, |ch| ch[row]) {
-            0 => {}
-            channel => {
-                let bit = match self.channel_hashes.iter().position(|&h| h == channel) {
-                    Some(bit) => Some(bit),
-                    None if self.channel_hashes.len() < CHANNEL_BITS => {
-                        self.channel_hashes.push(channel);
-                        Some(self.channel_hashes.len() - 1)
-                    }
-                    None => None,
-                };
-                match bit {
-                    Some(bit) => r.channel_bits |= 1 << bit,
-                    None => {
-                        if self.spilled_channels.insert(pair_key(c, channel)) {
-                            r.spilled_channels += 1;
-                        }
+        if line.channel != 0 {
+            let channel = line.channel;
+            let bit = match self.channel_hashes.iter().position(|&h| h == channel) {
+                Some(bit) => Some(bit),
+                None if self.channel_hashes.len() < CHANNEL_BITS => {
+                    self.channel_hashes.push(channel);
+                    Some(self.channel_hashes.len() - 1)
+                }
+                None => None,
+            };
+            match bit {
+                Some(bit) => r.channel_bits |= 1 << bit,
+                None => {
+                    if self.spilled_channels.insert(pair_key(c, channel)) {
+                        r.spilled_channels += 1;
                     }
                 }
             }
         }
-        if let Some(flag) = batch.is_return.and_then(|f| f[row]) {
+        if line.flags & RETURN_KNOWN != 0 {
             r.return_flags += 1;
-            r.returns += flag as u32;
+            r.returns += (line.flags & RETURNED != 0) as u32;
         }
-        Some((row, c))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mining::columns::{OwnedTextViews, OwnedValues};
     use proptest::prelude::*;
     use std::collections::{BTreeMap, BTreeSet};
 
-    type Line = (
+    /// A batch's columns as options, laid out as Arrow columns for [`CustomerTotals::add`].
+    struct Columns<'s> {
+        customer: &'s [Option<&'s str>],
+        ts: &'s [Option<i64>],
+        amount: &'s [Option<f64>],
+        order: Option<&'s [Option<&'s str>]>,
+        item: Option<&'s [Option<&'s str>]>,
+        channel: Option<&'s [Option<&'s str>]>,
+        is_return: Option<&'s [Option<bool>]>,
+    }
+
+    fn views<'a>(
+        text: &'a Option<OwnedTextViews>,
+        buffers: &'a Option<[&'a [u8]; 1]>,
+    ) -> Option<TextViews<'a>> {
+        text.as_ref().zip(buffers.as_ref()).map(|(t, b)| t.views(b))
+    }
+
+    fn with_batch<R>(columns: Columns, f: impl FnOnce(&LineBatch) -> R) -> R {
+        let text = |values: &[Option<&str>]| OwnedTextViews::new(values.iter().copied());
+        let customer = text(columns.customer);
+        let order = columns.order.map(text);
+        let item = columns.item.map(text);
+        let channel = columns.channel.map(text);
+        fn buffers(text: &Option<OwnedTextViews>) -> Option<[&[u8]; 1]> {
+            text.as_ref().map(|t| [t.buffer()])
+        }
+        let (customer_buffers, order_buffers, item_buffers, channel_buffers) = (
+            [customer.buffer()],
+            buffers(&order),
+            buffers(&item),
+            buffers(&channel),
+        );
+        let ts = OwnedValues::new(columns.ts.iter().copied());
+        let amount = OwnedValues::new(columns.amount.iter().copied());
+        f(&LineBatch {
+            customer: customer.views(&customer_buffers),
+            ts_ms: ts.values(),
+            amount: amount.values(),
+            order: views(&order, &order_buffers),
+            item: views(&item, &item_buffers),
+            channel: views(&channel, &channel_buffers),
+            is_return: columns.is_return,
+        })
+    }
+
+    fn add(totals: &mut CustomerTotals, columns: Columns) {
+        with_batch(columns, |batch| totals.add(batch));
+    }
+
+    type TestLine = (
         Option<String>,
         Option<i64>,
         Option<f64>,
@@ -503,7 +815,7 @@ mod tests {
         Option<String>,
     );
 
-    fn totals_of(batches: &[Vec<Line>]) -> (Vec<(String, CustomerTotal)>, u64) {
+    fn totals_of(batches: &[Vec<TestLine>]) -> (Vec<(String, CustomerTotal)>, u64) {
         let mut totals = CustomerTotals::new();
         for lines in batches {
             let customer: Vec<Option<&str>> = lines.iter().map(|l| l.0.as_deref()).collect();
@@ -511,15 +823,18 @@ mod tests {
             let amount: Vec<Option<f64>> = lines.iter().map(|l| l.2).collect();
             let order: Vec<Option<&str>> = lines.iter().map(|l| l.3.as_deref()).collect();
             let item: Vec<Option<&str>> = lines.iter().map(|l| l.4.as_deref()).collect();
-            totals.add(&LineBatch {
-                customer: &customer,
-                ts_ms: &ts,
-                amount: &amount,
-                order: Some(&order),
-                item: Some(&item),
-                channel: None,
-                is_return: None,
-            });
+            add(
+                &mut totals,
+                Columns {
+                    customer: &customer,
+                    ts: &ts,
+                    amount: &amount,
+                    order: Some(&order),
+                    item: Some(&item),
+                    channel: None,
+                    is_return: None,
+                },
+            );
         }
         let without = totals.lines_without_customer();
         let sorted = totals.finish();
@@ -532,8 +847,8 @@ mod tests {
     }
 
     /// The same totals by the obvious definition, one customer at a time.
-    fn brute_force(lines: &[Line]) -> Vec<(String, CustomerTotal)> {
-        let mut by: BTreeMap<String, Vec<&Line>> = BTreeMap::new();
+    fn brute_force(lines: &[TestLine]) -> Vec<(String, CustomerTotal)> {
+        let mut by: BTreeMap<String, Vec<&TestLine>> = BTreeMap::new();
         for l in lines {
             if let Some(c) = &l.0 {
                 by.entry(c.clone()).or_default().push(l);
@@ -570,7 +885,7 @@ mod tests {
             .collect()
     }
 
-    fn line(c: &str, day: i64, amount: f64, order: Option<&str>, item: &str) -> Line {
+    fn line(c: &str, day: i64, amount: f64, order: Option<&str>, item: &str) -> TestLine {
         (
             Some(c.into()),
             Some(day * MS_PER_DAY + 3_600_000),
@@ -616,15 +931,18 @@ mod tests {
         let channel = [Some("web"), Some("web"), Some("store"), None];
         let is_return = [Some(false), Some(true), None, Some(false)];
         let mut totals = CustomerTotals::new();
-        totals.add(&LineBatch {
-            customer: &customer,
-            ts_ms: &ts,
-            amount: &amount,
-            order: None,
-            item: None,
-            channel: Some(&channel),
-            is_return: Some(&is_return),
-        });
+        add(
+            &mut totals,
+            Columns {
+                customer: &customer,
+                ts: &ts,
+                amount: &amount,
+                order: None,
+                item: None,
+                channel: Some(&channel),
+                is_return: Some(&is_return),
+            },
+        );
         let sorted = totals.finish();
         assert_eq!(sorted.ids().collect::<Vec<_>>(), vec!["a", "b"]);
         let out = &sorted.totals;
@@ -642,15 +960,18 @@ mod tests {
         let ts = vec![Some(0); channel.len()];
         let amount = vec![Some(1.0); channel.len()];
         let mut totals = CustomerTotals::new();
-        totals.add(&LineBatch {
-            customer: &customer,
-            ts_ms: &ts,
-            amount: &amount,
-            order: None,
-            item: None,
-            channel: Some(&channel),
-            is_return: None,
-        });
+        add(
+            &mut totals,
+            Columns {
+                customer: &customer,
+                ts: &ts,
+                amount: &amount,
+                order: None,
+                item: None,
+                channel: Some(&channel),
+                is_return: None,
+            },
+        );
         let out = totals.finish().totals;
         assert_eq!((out[0].channels, out[0].frequency, out[0].lines), (40, 1, 80));
     }
@@ -669,37 +990,59 @@ mod tests {
         let ts = vec![Some(0); ids.len()];
         let amount = vec![Some(1.0); ids.len()];
         let mut totals = CustomerTotals::new();
-        totals.add(&LineBatch {
-            customer: &customer,
-            ts_ms: &ts,
-            amount: &amount,
-            order: None,
-            item: None,
-            channel: None,
-            is_return: None,
-        });
+        add(
+            &mut totals,
+            Columns {
+                customer: &customer,
+                ts: &ts,
+                amount: &amount,
+                order: None,
+                item: None,
+                channel: None,
+                is_return: None,
+            },
+        );
         let mut expected = ids.to_vec();
         expected.sort();
         assert_eq!(totals.finish().ids().collect::<Vec<_>>(), expected);
     }
 
     #[test]
-    fn ids_sharing_a_hash_stay_apart() {
+    fn long_ids_sharing_a_hash_stay_apart() {
+        let ids = [
+            Some("a-long-customer-id-1"),
+            Some("a-long-customer-id-2"),
+            Some("a-long-customer-id-3"),
+            Some("a-long-customer-id-2"),
+        ];
+        let columns = Columns {
+            customer: &ids,
+            ts: &[None; 4],
+            amount: &[None; 4],
+            order: None,
+            item: None,
+            channel: None,
+            is_return: None,
+        };
+        let hasher = FixedState::with_seed(1);
         let mut partition = Partition::default();
-        let a = partition.customer_number("a", 5);
-        let b = partition.customer_number("b", 5);
-        let c = partition.customer_number("c", 5);
-        assert_eq!((a, b, c, partition.customer_number("b", 5)), (0, 1, 2, 1));
-        assert_eq!(partition.customer_number("a", 5), a);
-        assert_eq!((partition.id(a), partition.id(b)), ("a", "b"));
+        // Every id gets the same hash, 5: only the text tells them apart.
+        let numbers: Vec<u32> = with_batch(columns, |batch| {
+            (0..4)
+                .map(|row| partition.customer_number(batch, &hasher, long_key(5, row)))
+                .collect()
+        });
+        assert_eq!(numbers, [0, 1, 2, 1]);
+        assert_eq!(partition.id(1), b"a-long-customer-id-2");
     }
 
-    fn arb_line() -> impl Strategy<Value = Line> {
+    fn arb_line() -> impl Strategy<Value = TestLine> {
         (
-            prop::option::weighted(0.95, "[a-e]{1,2}"),
+            // Ids, orders and items of more than 12 bytes are compared by hash and text.
+            prop::option::weighted(0.95, prop_oneof!["[a-e]{1,2}", "[a-b]-long-customer-id"]),
             prop::option::weighted(0.9, 0i64..(40 * MS_PER_DAY)),
             prop::option::weighted(0.9, (0u32..10_000).prop_map(|c| c as f64 / 4.0)),
-            prop::option::weighted(0.7, "o[0-9]{1,2}"),
+            prop::option::weighted(0.7, prop_oneof!["o[0-9]{1,2}", "order-[0-3]-with-a-long-id"]),
             prop::option::weighted(0.8, "[p-t]"),
         )
     }

@@ -1,0 +1,255 @@
+//! Column data as Apache Arrow lays it out, which is how polars holds it in memory: values in
+//! one slice, a validity bitmap beside them, text as 16-byte string views. Taking these as
+//! plain slices lets an algorithm read a batch where it lies, instead of having it copied
+//! into `Vec<Option<_>>` first (on the 10M-line `segment` benchmark that copy alone took
+//! 0.4 s on one core).
+
+/// Arrow's validity bitmap: value `i` is present when bit `offset + i` of `bits` is set
+/// (least significant bit first).
+#[derive(Clone, Copy, Debug)]
+pub struct Validity<'a> {
+    pub bits: &'a [u8],
+    pub offset: usize,
+}
+
+impl Validity<'_> {
+    #[inline]
+    pub fn is_present(&self, i: usize) -> bool {
+        let bit = self.offset + i;
+        self.bits[bit / 8] >> (bit % 8) & 1 == 1
+    }
+}
+
+/// One column of fixed-size values; `validity` is `None` when every value is present.
+#[derive(Clone, Copy, Debug)]
+pub struct Values<'a, T> {
+    pub values: &'a [T],
+    pub validity: Option<Validity<'a>>,
+}
+
+impl<T: Copy> Values<'_, T> {
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<T> {
+        match self.validity {
+            Some(validity) if !validity.is_present(i) => None,
+            _ => Some(self.values[i]),
+        }
+    }
+}
+
+/// Values of at most this many bytes are stored in their view.
+pub const INLINE_BYTES: usize = 12;
+
+/// Text in Arrow's string-view layout: one view of four `u32`s per value, as they lie in
+/// memory. `view[0]` is the length in bytes. A value of at most [`INLINE_BYTES`] is stored in
+/// the view's remaining twelve bytes, zero-padded; a longer one is
+/// `buffers[view[2]][view[3]..][..length]` (`view[1]` repeats its first four bytes).
+#[derive(Clone, Copy, Debug)]
+pub struct TextViews<'a> {
+    pub views: &'a [[u32; 4]],
+    pub buffers: &'a [&'a [u8]],
+    pub validity: Option<Validity<'a>>,
+}
+
+impl<'a> TextViews<'a> {
+    pub fn rows(&self) -> usize {
+        self.views.len()
+    }
+
+    #[inline]
+    pub fn is_present(&self, i: usize) -> bool {
+        self.validity.is_none_or(|v| v.is_present(i))
+    }
+
+    /// The bytes of a value that is not inline (longer than [`INLINE_BYTES`]).
+    #[inline]
+    pub fn buffered_bytes(&self, i: usize) -> &'a [u8] {
+        let [length, _, buffer, offset] = self.views[i];
+        let start = offset as usize;
+        &self.buffers[buffer as usize][start..start + length as usize]
+    }
+
+    /// Value `i` as bytes, `None` when it is missing.
+    #[cfg(test)]
+    pub fn get(&self, i: usize) -> Option<Vec<u8>> {
+        if !self.is_present(i) {
+            return None;
+        }
+        Some(match inline_key(self.views[i]) {
+            Some(key) => inline_bytes(key).to_vec(),
+            None => self.buffered_bytes(i).to_vec(),
+        })
+    }
+}
+
+/// A value of at most [`INLINE_BYTES`] as one number that is equal for two values exactly
+/// when their bytes are: the length in the low 32 bits, the bytes above it (`None` for a
+/// longer value). The padding is cleared here rather than trusted to be zero.
+#[inline]
+pub fn inline_key(view: [u32; 4]) -> Option<u128> {
+    let length = view[0] as usize;
+    if length > INLINE_BYTES {
+        return None;
+    }
+    let mut bytes = [0u8; 16];
+    for (word, chunk) in view.iter().zip(bytes.chunks_exact_mut(4)) {
+        chunk.copy_from_slice(&word.to_ne_bytes());
+    }
+    let raw = u128::from_le_bytes(bytes);
+    let bits = 32 + 8 * length;
+    Some(if bits >= 128 {
+        raw
+    } else {
+        raw & ((1u128 << bits) - 1)
+    })
+}
+
+/// The bytes of an [`inline_key`].
+pub fn inline_bytes(key: u128) -> Vec<u8> {
+    let length = (key as u32 as usize).min(INLINE_BYTES);
+    key.to_le_bytes()[4..4 + length].to_vec()
+}
+
+/// Values with a validity bitmap, built from options, for tests.
+#[derive(Debug, Default)]
+#[cfg(test)]
+pub struct OwnedValues<T> {
+    values: Vec<T>,
+    bits: Vec<u8>,
+    has_missing: bool,
+}
+
+#[cfg(test)]
+impl<T: Copy + Default> OwnedValues<T> {
+    pub fn new(values: impl IntoIterator<Item = Option<T>>) -> Self {
+        let mut owned = Self {
+            values: Vec::new(),
+            bits: Vec::new(),
+            has_missing: false,
+        };
+        for (i, value) in values.into_iter().enumerate() {
+            if i % 8 == 0 {
+                owned.bits.push(0);
+            }
+            match value {
+                Some(_) => owned.bits[i / 8] |= 1 << (i % 8),
+                None => owned.has_missing = true,
+            }
+            owned.values.push(value.unwrap_or_default());
+        }
+        owned
+    }
+
+    pub fn values(&self) -> Values<'_, T> {
+        Values {
+            values: &self.values,
+            validity: self.has_missing.then_some(Validity {
+                bits: &self.bits,
+                offset: 0,
+            }),
+        }
+    }
+}
+
+/// Text values laid out as string views, for tests.
+#[derive(Debug, Default)]
+#[cfg(test)]
+pub struct OwnedTextViews {
+    views: Vec<[u32; 4]>,
+    buffer: Vec<u8>,
+    bits: Vec<u8>,
+    has_missing: bool,
+}
+
+#[cfg(test)]
+impl OwnedTextViews {
+    pub fn new<'s>(values: impl IntoIterator<Item = Option<&'s str>>) -> Self {
+        let mut owned = Self::default();
+        for (i, value) in values.into_iter().enumerate() {
+            if i % 8 == 0 {
+                owned.bits.push(0);
+            }
+            let mut bytes = [0u8; 16];
+            if let Some(text) = value {
+                owned.bits[i / 8] |= 1 << (i % 8);
+                let text = text.as_bytes();
+                bytes[..4].copy_from_slice(&(text.len() as u32).to_ne_bytes());
+                if text.len() <= INLINE_BYTES {
+                    bytes[4..4 + text.len()].copy_from_slice(text);
+                } else {
+                    bytes[4..8].copy_from_slice(&text[..4]);
+                    bytes[12..16].copy_from_slice(&(owned.buffer.len() as u32).to_ne_bytes());
+                    owned.buffer.extend_from_slice(text);
+                }
+            } else {
+                owned.has_missing = true;
+            }
+            let word = |k: usize| u32::from_ne_bytes([bytes[k], bytes[k + 1], bytes[k + 2], bytes[k + 3]]);
+            owned.views.push([word(0), word(4), word(8), word(12)]);
+        }
+        owned
+    }
+
+    /// The one buffer the long values are in.
+    pub fn buffer(&self) -> &[u8] {
+        &self.buffer
+    }
+
+    /// The views, given `[self.buffer()]` as `buffers`.
+    pub fn views<'a>(&'a self, buffers: &'a [&'a [u8]]) -> TextViews<'a> {
+        TextViews {
+            views: &self.views,
+            buffers,
+            validity: self.has_missing.then_some(Validity {
+                bits: &self.bits,
+                offset: 0,
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn validity_reads_bits_from_an_offset() {
+        let bits = [0b1010_0000u8, 0b0000_0001];
+        let validity = Validity {
+            bits: &bits,
+            offset: 5,
+        };
+        let present: Vec<bool> = (0..4).map(|i| validity.is_present(i)).collect();
+        assert_eq!(present, [true, false, true, true]);
+    }
+
+    #[test]
+    fn inline_keys_ignore_padding_and_tell_lengths_apart() {
+        let a = OwnedTextViews::new([Some("ab"), Some("ab\0"), Some(""), Some("abcdefghijkl")]);
+        let buffers = [a.buffer()];
+        let views = a.views(&buffers);
+        let keys: Vec<Option<u128>> = views.views.iter().map(|&v| inline_key(v)).collect();
+        assert_ne!(keys[0], keys[1]);
+        assert_ne!(keys[0], keys[2]);
+        let mut dirty = views.views[0];
+        dirty[2] = 0xdead_beef;
+        assert_eq!(inline_key(dirty), keys[0]);
+        assert_eq!(inline_bytes(keys[3].unwrap()), b"abcdefghijkl");
+    }
+
+    proptest! {
+        #[test]
+        fn views_give_back_every_value(
+            values in prop::collection::vec(prop::option::of("[a-z\u{e9}]{0,20}"), 0..40),
+        ) {
+            let owned = OwnedTextViews::new(values.iter().map(|v| v.as_deref()));
+            let buffers = [owned.buffer()];
+            let views = owned.views(&buffers);
+            prop_assert_eq!(views.rows(), values.len());
+            for (i, value) in values.iter().enumerate() {
+                prop_assert_eq!(views.get(i), value.as_ref().map(|v| v.as_bytes().to_vec()));
+            }
+        }
+    }
+}
