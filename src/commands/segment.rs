@@ -132,20 +132,33 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
     let recency = features::values(&table, RECENCY_DAYS)?;
     let frequency = features::values(&table, FREQUENCY)?;
     let monetary = features::values(&table, MONETARY)?;
-    let r = rfm::rank_scores(&recency, args.bins, false);
-    let f = rfm::rank_scores(&frequency, args.bins, true);
-    let m = rfm::rank_scores(&monetary, args.bins, true);
+    // The three rankings at once: each is a parallel sort with a serial pass on either side.
+    let (r, (f, m)) = rayon::join(
+        || rfm::rank_scores(&recency, args.bins, false),
+        || {
+            rayon::join(
+                || rfm::rank_scores(&frequency, args.bins, true),
+                || rfm::rank_scores(&monetary, args.bins, true),
+            )
+        },
+    );
+    // A score pair's segment, looked up once per pair rather than once per customer.
+    let segment_of = |r: u8, f: u8| {
+        rfm::segment_of(
+            &segment_map,
+            rfm::to_five(r, args.bins),
+            rfm::to_five(f, args.bins),
+        )
+        .unwrap_or("Unmapped")
+    };
+    let bins = args.bins as usize;
+    let by_pair: Vec<&str> = (0..(bins + 1) * (bins + 1))
+        .map(|pair| segment_of((pair / (bins + 1)) as u8, (pair % (bins + 1)) as u8))
+        .collect();
     let segments: Vec<&str> = r
         .iter()
         .zip(&f)
-        .map(|(&r, &f)| {
-            rfm::segment_of(
-                &segment_map,
-                rfm::to_five(r, args.bins),
-                rfm::to_five(f, args.bins),
-            )
-            .unwrap_or("Unmapped")
-        })
+        .map(|(&r, &f)| by_pair[r as usize * (bins + 1) + f as usize])
         .collect();
     let scores =
         |name: &str, s: &[u8]| Column::new(name.into(), s.iter().map(|&v| v as u32).collect::<Vec<_>>());
@@ -169,7 +182,8 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
         })
         .collect::<Result<_>>()?;
     let value_slices: Vec<&[f64]> = feature_values.iter().map(Vec::as_slice).collect();
-    let standardised = clusters::standardised_log(&value_slices);
+    let logged = clusters::log_features(&value_slices);
+    let standardised = clusters::standardised(&logged);
     let dims = feature_names.len();
     let clustering = match args.clusters {
         None => None,
@@ -221,20 +235,6 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
     }
 
     // Outliers: robust z on the log features, and distance to the own centre.
-    let logged: Vec<Vec<f64>> = feature_values
-        .iter()
-        .map(|v| {
-            v.iter()
-                .map(|x| {
-                    if x.is_finite() {
-                        x.max(0.0).ln_1p()
-                    } else {
-                        f64::NAN
-                    }
-                })
-                .collect()
-        })
-        .collect();
     let named: Vec<(&str, &[f64])> = feature_names
         .iter()
         .copied()

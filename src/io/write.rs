@@ -237,11 +237,28 @@ fn encode_delimited<W: Write>(df: &mut DataFrame, separator: u8, mut writer: W) 
     };
     let offsets: Vec<usize> = (0..df.height().max(1)).step_by(DELIMITED_SLICE_ROWS).collect();
     let at_once = rayon::current_num_threads().max(1);
+    // Each group is written while the next is encoded: the copy into the kernel is otherwise
+    // time in which the encoding threads wait.
+    let mut encoded: Vec<Vec<u8>> = Vec::new();
     for group in offsets.chunks(at_once) {
-        let encoded: Vec<PolarsResult<Vec<u8>>> = group.par_iter().map(|&o| encode(o)).collect();
-        for bytes in encoded {
-            writer.write_all(&bytes?)?;
-        }
+        let mut next = None;
+        let mut written = Ok(());
+        rayon::in_place_scope(|scope| {
+            scope.spawn(|_| {
+                next = Some(
+                    group
+                        .par_iter()
+                        .map(|&o| encode(o))
+                        .collect::<PolarsResult<Vec<Vec<u8>>>>(),
+                )
+            });
+            written = encoded.iter().try_for_each(|bytes| writer.write_all(bytes));
+        });
+        written?;
+        encoded = next.expect("the scope waits for the encoding task")?;
+    }
+    for bytes in &encoded {
+        writer.write_all(bytes)?;
     }
     Ok(())
 }

@@ -13,25 +13,53 @@ pub enum ClusterError {
     KMeans(String),
 }
 
-/// Rows of features as one row-major matrix, each column log1p'd (negative values clamp to
-/// 0 first: the features are counts, days and money) and standardised to mean 0, sd 1 (a
-/// constant column stays 0).
-pub fn standardised_log(columns: &[&[f64]]) -> Vec<f64> {
-    let dims = columns.len();
-    let rows = columns.first().map(|c| c.len()).unwrap_or(0);
+/// Each feature column log1p'd, negative values clamped to 0 first (the features are counts,
+/// days and money); a value that is not a finite number stays NaN.
+pub fn log_features(columns: &[&[f64]]) -> Vec<Vec<f64>> {
+    columns
+        .iter()
+        .map(|column| {
+            column
+                .par_iter()
+                .map(|v| {
+                    if v.is_finite() {
+                        v.max(0.0).ln_1p()
+                    } else {
+                        f64::NAN
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// [`log_features`] as one row-major matrix, each column standardised to mean 0, sd 1 (NaN
+/// counts as 0, and a constant column stays 0).
+pub fn standardised(logged: &[Vec<f64>]) -> Vec<f64> {
+    let dims = logged.len();
+    let rows = logged.first().map(|c| c.len()).unwrap_or(0);
+    let value = |v: f64| if v.is_nan() { 0.0 } else { v };
+    // Serial sums, so that they add up in one fixed order.
+    let scales: Vec<(f64, f64)> = logged
+        .iter()
+        .map(|column| {
+            let mean = column.iter().map(|&v| value(v)).sum::<f64>() / rows.max(1) as f64;
+            let variance =
+                column.iter().map(|&v| (value(v) - mean).powi(2)).sum::<f64>() / rows.max(1) as f64;
+            (mean, variance.sqrt())
+        })
+        .collect();
     let mut data = vec![0.0; rows * dims];
-    for (j, column) in columns.iter().enumerate() {
-        let logged: Vec<f64> = column
-            .iter()
-            .map(|v| if v.is_finite() { v.max(0.0).ln_1p() } else { 0.0 })
-            .collect();
-        let mean = logged.iter().sum::<f64>() / rows.max(1) as f64;
-        let variance = logged.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / rows.max(1) as f64;
-        let sd = variance.sqrt();
-        for (i, v) in logged.iter().enumerate() {
-            data[i * dims + j] = if sd > 0.0 { (v - mean) / sd } else { 0.0 };
+    data.par_chunks_mut(dims.max(1)).enumerate().for_each(|(i, row)| {
+        for (j, cell) in row.iter_mut().enumerate() {
+            let (mean, sd) = scales[j];
+            *cell = if sd > 0.0 {
+                (value(logged[j][i]) - mean) / sd
+            } else {
+                0.0
+            };
         }
-    }
+    });
     data
 }
 
@@ -707,7 +735,7 @@ mod tests {
 
     #[test]
     fn standardising_logs() {
-        let data = standardised_log(&[&[0.0, (1f64).exp_m1()], &[5.0, 5.0]]);
+        let data = standardised(&log_features(&[&[0.0, (1f64).exp_m1()], &[5.0, 5.0]]));
         assert_eq!(data, vec![-1.0, 0.0, 1.0, 0.0]);
     }
 
