@@ -3,6 +3,7 @@
 
 use anyhow::Result;
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use crate::cli::{ClusterCount, SegmentArgs};
 use crate::error::CkmError;
@@ -426,34 +427,38 @@ fn cluster_profiles(
         header.push(format!("median {feature}"));
     }
     let n = cluster.len() as f64;
-    let mut rows = Vec::new();
-    for (c, label) in labels.iter().enumerate() {
-        let members: Vec<usize> = (0..cluster.len()).filter(|&i| cluster[i] as usize == c).collect();
-        let revenue: f64 = members
-            .iter()
-            .map(|&i| monetary[i])
-            .filter(|v| v.is_finite())
-            .sum();
-        let mut row = vec![
-            c.to_string(),
-            label.clone(),
-            thousands(members.len() as u64),
-            format!("{:.1}", 100.0 * members.len() as f64 / n),
-            format!("{:.1}", share(revenue, total_revenue)),
-        ];
-        for column in &columns {
-            let mut values: Vec<f64> = members
+    // Clusters on all cores: each scans every customer for its members.
+    let rows: Vec<Vec<String>> = labels
+        .par_iter()
+        .enumerate()
+        .map(|(c, label)| {
+            let members: Vec<usize> = (0..cluster.len()).filter(|&i| cluster[i] as usize == c).collect();
+            let revenue: f64 = members
                 .iter()
-                .map(|&i| column[i])
+                .map(|&i| monetary[i])
                 .filter(|v| v.is_finite())
-                .collect();
-            let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
-            let median = outliers::median(&mut values);
-            row.push(format!("{mean:.2}"));
-            row.push(format!("{median:.2}"));
-        }
-        rows.push(row);
-    }
+                .sum();
+            let mut row = vec![
+                c.to_string(),
+                label.clone(),
+                thousands(members.len() as u64),
+                format!("{:.1}", 100.0 * members.len() as f64 / n),
+                format!("{:.1}", share(revenue, total_revenue)),
+            ];
+            for column in &columns {
+                let mut values: Vec<f64> = members
+                    .iter()
+                    .map(|&i| column[i])
+                    .filter(|v| v.is_finite())
+                    .collect();
+                let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
+                let median = outliers::median(&mut values);
+                row.push(format!("{mean:.2}"));
+                row.push(format!("{median:.2}"));
+            }
+            row
+        })
+        .collect();
     Ok((header, rows))
 }
 

@@ -288,5 +288,13 @@ pub const NUMERIC_FEATURES: &[&str] = &[
 /// A column as f64 values (null as NaN).
 pub fn values(df: &DataFrame, name: &str) -> PolarsResult<Vec<f64>> {
     let column = df.column(name)?.cast(&DataType::Float64)?;
-    Ok(column.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+    let mut out = Vec::with_capacity(column.len());
+    for chunk in column.f64()?.downcast_iter() {
+        if chunk.null_count() == 0 {
+            out.extend_from_slice(chunk.values());
+        } else {
+            out.extend(chunk.iter().map(|v| v.copied().unwrap_or(f64::NAN)));
+        }
+    }
+    Ok(out)
 }
