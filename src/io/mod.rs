@@ -10,6 +10,7 @@ pub mod customers;
 pub mod dates;
 pub mod features;
 pub mod manifest;
+pub mod mapped;
 pub mod periods;
 pub mod privacy;
 pub mod read;
@@ -162,6 +163,8 @@ pub fn read_planned_batches<S>(
         Batch(DataFrame),
         Done(PolarsResult<()>),
     }
+    let mapped_inputs =
+        mapped::MappedInputs::new(planned.sources.iter().map(|source| source.read_path.as_path()));
     run_planned(planned, record, printer, |mut frame| {
         let schema = frame.collect_schema()?;
         let query = query(frame, &schema);
@@ -192,6 +195,7 @@ pub fn read_planned_batches<S>(
                         if failed.is_none() {
                             failed = consume(&mut state, batch).err();
                         }
+                        mapped_inputs.release();
                     }
                     Message::Done(result) => {
                         result?;
