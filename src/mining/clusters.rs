@@ -285,6 +285,7 @@ impl Assignment {
         }
     }
 
+    #[inline]
     fn add(&mut self, c: usize, point: &[f64], distance: f64, row: usize) {
         let dims = point.len();
         self.counts[c] += 1;
@@ -317,6 +318,7 @@ impl Assignment {
 }
 
 /// The nearest and second-nearest centre of a row: (centre, distance, second distance).
+#[inline]
 fn nearest_two(point: &[f64], centres: &[f64], dims: usize) -> (usize, f64, f64) {
     let (mut best, mut first, mut second) = (0, f64::INFINITY, f64::INFINITY);
     for (c, centre) in centres.chunks_exact(dims).enumerate() {
@@ -330,6 +332,54 @@ fn nearest_two(point: &[f64], centres: &[f64], dims: usize) -> (usize, f64, f64)
         }
     }
     (best, first.sqrt(), second.sqrt())
+}
+
+/// What one Lloyd iteration assigns rows by.
+struct Step<'a> {
+    centres: &'a [f64],
+    moved: &'a [f64],
+    most_moved: f64,
+    half_gap: &'a [f64],
+    first_iteration: bool,
+}
+
+/// A chunk of rows with their labels and bounds; `first` is the first row's number.
+struct Rows<'a> {
+    first: usize,
+    points: &'a [f64],
+    labels: &'a mut [usize],
+    upper: &'a mut [f64],
+    lower: &'a mut [f64],
+}
+
+impl Step<'_> {
+    /// Assigns a chunk's rows (see [`lloyd`]) and adds them up. `DIMS` is the row length when
+    /// it is known at compile time, 0 when it is only `dims`.
+    fn assign<const DIMS: usize>(&self, rows: Rows, dims: usize) -> Assignment {
+        let dims = if DIMS > 0 { DIMS } else { dims };
+        let k = self.centres.len() / dims;
+        let mut a = Assignment::new(k, dims);
+        for (i, p) in rows.points.chunks_exact(dims).enumerate() {
+            let own = rows.labels[i];
+            rows.upper[i] += self.moved[own];
+            rows.lower[i] -= self.most_moved;
+            let bound = self.half_gap[own].max(rows.lower[i]);
+            if rows.upper[i] > bound {
+                rows.upper[i] = distance(p, &self.centres[own * dims..(own + 1) * dims]);
+                if rows.upper[i] > bound {
+                    let (best, first, second) = nearest_two(p, self.centres, dims);
+                    if best != own || self.first_iteration {
+                        a.changed += 1;
+                    }
+                    rows.labels[i] = best;
+                    rows.upper[i] = first;
+                    rows.lower[i] = second;
+                }
+            }
+            a.add(rows.labels[i], p, rows.upper[i], rows.first + i);
+        }
+        a
+    }
 }
 
 /// Lloyd iterations from the given centres: the final centres, labels and inertia.
@@ -363,7 +413,13 @@ fn lloyd(data: &[f64], dims: usize, mut centres: Vec<f64>) -> (Vec<f64>, Vec<usi
                     / 2.0
             })
             .collect();
-        let (centres_now, moved_now) = (&centres, &moved);
+        let step = Step {
+            centres: &centres,
+            moved: &moved,
+            most_moved,
+            half_gap: &half_gap,
+            first_iteration: iteration == 0,
+        };
         let parts: Vec<Assignment> = labels
             .par_chunks_mut(CHUNK_ROWS)
             .zip(upper.par_chunks_mut(CHUNK_ROWS))
@@ -371,27 +427,21 @@ fn lloyd(data: &[f64], dims: usize, mut centres: Vec<f64>) -> (Vec<f64>, Vec<usi
             .zip(data.par_chunks(CHUNK_ROWS * dims))
             .enumerate()
             .map(|(chunk, (((labels, upper), lower), points))| {
-                let mut a = Assignment::new(k, dims);
-                for (i, p) in points.chunks_exact(dims).enumerate() {
-                    let own = labels[i];
-                    upper[i] += moved_now[own];
-                    lower[i] -= most_moved;
-                    let bound = half_gap[own].max(lower[i]);
-                    if upper[i] > bound {
-                        upper[i] = distance(p, &centres_now[own * dims..(own + 1) * dims]);
-                        if upper[i] > bound {
-                            let (best, first, second) = nearest_two(p, centres_now, dims);
-                            if best != own || iteration == 0 {
-                                a.changed += 1;
-                            }
-                            labels[i] = best;
-                            upper[i] = first;
-                            lower[i] = second;
-                        }
-                    }
-                    a.add(labels[i], p, upper[i], chunk * CHUNK_ROWS + i);
+                let rows = Rows {
+                    first: chunk * CHUNK_ROWS,
+                    points,
+                    labels,
+                    upper,
+                    lower,
+                };
+                // The common feature counts get code where the row length is a constant.
+                match dims {
+                    1 => step.assign::<1>(rows, dims),
+                    2 => step.assign::<2>(rows, dims),
+                    3 => step.assign::<3>(rows, dims),
+                    4 => step.assign::<4>(rows, dims),
+                    _ => step.assign::<0>(rows, dims),
                 }
-                a
             })
             .collect();
         let total = Assignment::total(parts, k, dims);
