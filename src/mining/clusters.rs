@@ -115,8 +115,14 @@ pub fn kmeans(
     let mut best: Option<(f64, Vec<f64>, Vec<usize>)> = None;
     for run in 0..runs.max(1) as u64 {
         let mut rng = Xoshiro256Plus::seed_from_u64(seed.wrapping_add(run.wrapping_mul(0x9E37_79B9)));
-        let start = kmeans_plus_plus(data, dims, k, &mut rng);
-        let (centres, labels, inertia) = lloyd(data, dims, start);
+        // The common feature counts get code where the row length is a constant.
+        let (centres, labels, inertia) = match dims {
+            1 => run_once::<1>(data, dims, k, &mut rng),
+            2 => run_once::<2>(data, dims, k, &mut rng),
+            3 => run_once::<3>(data, dims, k, &mut rng),
+            4 => run_once::<4>(data, dims, k, &mut rng),
+            _ => run_once::<0>(data, dims, k, &mut rng),
+        };
         if best.as_ref().is_none_or(|(b, _, _)| inertia < *b) {
             best = Some((inertia, centres, labels));
         }
@@ -177,6 +183,7 @@ fn uniform(rng: &mut Xoshiro256Plus) -> f64 {
 }
 
 /// The nearest centre of a row and the squared distance to it (ties go to the lower centre).
+#[inline]
 fn nearest(point: &[f64], centres: &[f64], dims: usize) -> (usize, f64) {
     let mut best = (0, f64::INFINITY);
     for (c, centre) in centres.chunks_exact(dims).enumerate() {
@@ -189,7 +196,25 @@ fn nearest(point: &[f64], centres: &[f64], dims: usize) -> (usize, f64) {
 }
 
 /// Greedy k-means++ (Arthur & Vassilvitskii 2007, with scikit-learn's local trials).
-fn kmeans_plus_plus(data: &[f64], dims: usize, k: usize, rng: &mut Xoshiro256Plus) -> Vec<f64> {
+/// One k-means run: a k-means++ start, then Lloyd iterations. `DIMS` is the row length when
+/// it is known at compile time, 0 when it is only `dims`.
+fn run_once<const DIMS: usize>(
+    data: &[f64],
+    dims: usize,
+    k: usize,
+    rng: &mut Xoshiro256Plus,
+) -> (Vec<f64>, Vec<usize>, f64) {
+    let start = kmeans_plus_plus::<DIMS>(data, dims, k, rng);
+    lloyd::<DIMS>(data, dims, start)
+}
+
+fn kmeans_plus_plus<const DIMS: usize>(
+    data: &[f64],
+    dims: usize,
+    k: usize,
+    rng: &mut Xoshiro256Plus,
+) -> Vec<f64> {
+    let dims = if DIMS > 0 { DIMS } else { dims };
     let rows = data.len() / dims;
     let point = |i: usize| &data[i * dims..(i + 1) * dims];
     let trials = 2 + (k as f64).ln().floor() as usize;
@@ -353,8 +378,7 @@ struct Rows<'a> {
 }
 
 impl Step<'_> {
-    /// Assigns a chunk's rows (see [`lloyd`]) and adds them up. `DIMS` is the row length when
-    /// it is known at compile time, 0 when it is only `dims`.
+    /// Assigns a chunk's rows (see [`lloyd`]) and adds them up (`DIMS` as in [`run_once`]).
     fn assign<const DIMS: usize>(&self, rows: Rows, dims: usize) -> Assignment {
         let dims = if DIMS > 0 { DIMS } else { dims };
         let k = self.centres.len() / dims;
@@ -389,7 +413,8 @@ impl Step<'_> {
 /// distance to any other; when the upper bound is below both the lower bound and half the
 /// distance from its centre to the nearest other centre, the row cannot change cluster. The
 /// bounds move with the centres after each update.
-fn lloyd(data: &[f64], dims: usize, mut centres: Vec<f64>) -> (Vec<f64>, Vec<usize>, f64) {
+fn lloyd<const DIMS: usize>(data: &[f64], dims: usize, mut centres: Vec<f64>) -> (Vec<f64>, Vec<usize>, f64) {
+    let dims = if DIMS > 0 { DIMS } else { dims };
     let rows = data.len() / dims;
     let k = centres.len() / dims;
     let mut labels = vec![0usize; rows];
@@ -434,14 +459,7 @@ fn lloyd(data: &[f64], dims: usize, mut centres: Vec<f64>) -> (Vec<f64>, Vec<usi
                     upper,
                     lower,
                 };
-                // The common feature counts get code where the row length is a constant.
-                match dims {
-                    1 => step.assign::<1>(rows, dims),
-                    2 => step.assign::<2>(rows, dims),
-                    3 => step.assign::<3>(rows, dims),
-                    4 => step.assign::<4>(rows, dims),
-                    _ => step.assign::<0>(rows, dims),
-                }
+                step.assign::<DIMS>(rows, dims)
             })
             .collect();
         let total = Assignment::total(parts, k, dims);
@@ -735,11 +753,11 @@ mod tests {
         ) {
             let data = &data[..data.len() / 3 * 3];
             let mut rng = Xoshiro256Plus::seed_from_u64(seed);
-            let start = kmeans_plus_plus(data, 3, k, &mut rng);
+            let start = kmeans_plus_plus::<0>(data, 3, k, &mut rng);
             let plain = plain_lloyd(data, 3, start.clone());
             proptest::prop_assume!(plain.is_some());
             let (plain_centres, plain_labels) = plain.unwrap();
-            let (centres, labels, _) = lloyd(data, 3, start);
+            let (centres, labels, _) = lloyd::<3>(data, 3, start);
             // Means summed in a different order may differ in the last bits.
             let close = plain_centres.iter().zip(&centres).all(|(a, b)| (a - b).abs() < 1e-9);
             proptest::prop_assert!(close, "{plain_centres:?} vs {centres:?}");
@@ -752,7 +770,7 @@ mod tests {
         // Two obvious groups on a line; from centres 0 and 1 one iteration moves them to the
         // group means 1 and 11 and the next changes nothing.
         let data = [0.0, 1.0, 2.0, 10.0, 11.0, 12.0];
-        let (centres, labels, inertia) = lloyd(&data, 1, vec![0.0, 1.0]);
+        let (centres, labels, inertia) = lloyd::<0>(&data, 1, vec![0.0, 1.0]);
         assert_eq!(centres, vec![1.0, 11.0]);
         assert_eq!(labels, vec![0, 0, 0, 1, 1, 1]);
         assert_eq!(inertia, 4.0);
