@@ -793,6 +793,21 @@ mod tests {
         is_return: Option<&'s [Option<bool>]>,
     }
 
+    impl<'s> Columns<'s> {
+        /// Lines with only the three columns every input has.
+        fn new(customer: &'s [Option<&'s str>], ts: &'s [Option<i64>], amount: &'s [Option<f64>]) -> Self {
+            Self {
+                customer,
+                ts,
+                amount,
+                order: None,
+                item: None,
+                channel: None,
+                is_return: None,
+            }
+        }
+    }
+
     fn views<'a>(
         text: &'a Option<OwnedTextViews>,
         buffers: &'a Option<[&'a [u8]; 1]>,
@@ -851,13 +866,9 @@ mod tests {
             add(
                 &mut totals,
                 Columns {
-                    customer: &customer,
-                    ts: &ts,
-                    amount: &amount,
                     order: Some(&order),
                     item: Some(&item),
-                    channel: None,
-                    is_return: None,
+                    ..Columns::new(&customer, &ts, &amount)
                 },
             );
         }
@@ -959,13 +970,9 @@ mod tests {
         add(
             &mut totals,
             Columns {
-                customer: &customer,
-                ts: &ts,
-                amount: &amount,
-                order: None,
-                item: None,
                 channel: Some(&channel),
                 is_return: Some(&is_return),
+                ..Columns::new(&customer, &ts, &amount)
             },
         );
         let sorted = totals.finish();
@@ -988,13 +995,8 @@ mod tests {
         add(
             &mut totals,
             Columns {
-                customer: &customer,
-                ts: &ts,
-                amount: &amount,
-                order: None,
-                item: None,
                 channel: Some(&channel),
-                is_return: None,
+                ..Columns::new(&customer, &ts, &amount)
             },
         );
         let out = totals.finish().totals;
@@ -1015,18 +1017,7 @@ mod tests {
         let ts = vec![Some(0); ids.len()];
         let amount = vec![Some(1.0); ids.len()];
         let mut totals = CustomerTotals::new();
-        add(
-            &mut totals,
-            Columns {
-                customer: &customer,
-                ts: &ts,
-                amount: &amount,
-                order: None,
-                item: None,
-                channel: None,
-                is_return: None,
-            },
-        );
+        add(&mut totals, Columns::new(&customer, &ts, &amount));
         let mut expected = ids.to_vec();
         expected.sort();
         assert_eq!(totals.finish().ids().collect::<Vec<_>>(), expected);
@@ -1040,15 +1031,7 @@ mod tests {
             Some("a-long-customer-id-3"),
             Some("a-long-customer-id-2"),
         ];
-        let columns = Columns {
-            customer: &ids,
-            ts: &[None; 4],
-            amount: &[None; 4],
-            order: None,
-            item: None,
-            channel: None,
-            is_return: None,
-        };
+        let columns = Columns::new(&ids, &[None; 4], &[None; 4]);
         let hasher = FixedState::with_seed(1);
         let mut partition = Partition::default();
         // Every id gets the same hash, 5: only the text tells them apart.
