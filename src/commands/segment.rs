@@ -156,13 +156,12 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
         .map(|pair| segment_of((pair / (bins + 1)) as u8, (pair % (bins + 1)) as u8))
         .collect();
     let pairs: Vec<usize> = r.iter().zip(&f).map(|(&r, &f)| pair_of(r, f)).collect();
-    let segments: Vec<&str> = pairs.iter().map(|&pair| pair_names[pair]).collect();
     let scores =
         |name: &str, s: &[u8]| Column::new(name.into(), s.iter().map(|&v| v as u32).collect::<Vec<_>>());
     table.with_column(scores("r_score", &r))?;
     table.with_column(scores("f_score", &f))?;
     table.with_column(scores("m_score", &m))?;
-    table.with_column(Column::new("rfm_segment".into(), &segments))?;
+    table.with_column(repeated_text("rfm_segment", &pair_names, &pairs)?)?;
     record.mark("rfm");
 
     // Clusters.
@@ -213,14 +212,8 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
             "cluster".into(),
             clustering.labels.iter().map(|&l| l as u32).collect::<Vec<_>>(),
         ))?;
-        table.with_column(Column::new(
-            "cluster_label".into(),
-            clustering
-                .labels
-                .iter()
-                .map(|&l| cluster_labels[l].as_str())
-                .collect::<Vec<_>>(),
-        ))?;
+        let label_texts: Vec<&str> = cluster_labels.iter().map(String::as_str).collect();
+        table.with_column(repeated_text("cluster_label", &label_texts, &clustering.labels)?)?;
         table.with_column(Column::new(
             "cluster_distance".into(),
             clustering.distances.clone(),
@@ -460,6 +453,15 @@ fn cluster_profiles(
         })
         .collect();
     Ok((header, rows))
+}
+
+/// A text column of a few distinct values, row i being `values[index[i]]`: taken from the
+/// values by index, so each row costs a 16-byte view instead of a copy of its text (labels
+/// are longer than the 12 bytes a view holds).
+fn repeated_text(name: &str, values: &[&str], index: &[usize]) -> PolarsResult<Column> {
+    let dictionary = StringChunked::from_slice(name.into(), values);
+    let index = IdxCa::from_vec("".into(), index.iter().map(|&i| i as IdxSize).collect());
+    Ok(dictionary.take(&index)?.into_column())
 }
 
 fn profile_frame(header: &[String], rows: &[Vec<String>]) -> PolarsResult<DataFrame> {
