@@ -172,22 +172,15 @@ fn score_time_schema_problems_are_clear() {
     assert!(p[0] > p[1], "{p:?}");
     // A feature column missing.
     wd.write("short.csv", "CustomerID,Plan,MonthlyCharges\nN1,yearly,50\n");
-    let output = wd.run(&["churn", "score", "short.csv", "--model", "m.json"]);
-    assert_eq!(output.status.code(), Some(3));
-    let stderr = stderr_of(&output);
+    let stderr = wd.fails(&["churn", "score", "short.csv", "--model", "m.json"], 3);
     assert!(
         stderr.contains("no column 'Tenure'") && stderr.contains("short.csv"),
         "{stderr}"
     );
     // Not a model.
     wd.write("junk.json", "{\"format_version\": 7}");
-    let output = wd.run(&["churn", "score", "short.csv", "--model", "junk.json"]);
-    assert_eq!(output.status.code(), Some(3));
-    assert!(
-        stderr_of(&output).contains("format_version 7"),
-        "{}",
-        stderr_of(&output)
-    );
+    let stderr = wd.fails(&["churn", "score", "short.csv", "--model", "junk.json"], 3);
+    assert!(stderr.contains("format_version 7"), "{stderr}");
 }
 
 #[test]
@@ -227,31 +220,19 @@ fn same_seed_same_everything() {
 fn bad_labelled_tables_give_clear_errors() {
     let wd = Workdir::new();
     wd.write("crm.csv", crm_export(100, 0));
-    let output = wd.run(&["churn", "train", "crm.csv", "--target", "Cancelled"]);
-    assert_eq!(output.status.code(), Some(3));
-    let stderr = stderr_of(&output);
+    let stderr = wd.fails(&["churn", "train", "crm.csv", "--target", "Cancelled"], 3);
     assert!(
         stderr.contains("no column 'Cancelled'") && stderr.contains("Churn"),
         "{stderr}"
     );
 
     wd.write("one_class.csv", "id,plan,churn\n1,a,no\n2,b,no\n3,a,no\n");
-    let output = wd.run(&["churn", "train", "one_class.csv", "--target", "churn"]);
-    assert_eq!(output.status.code(), Some(3));
-    assert!(
-        stderr_of(&output).contains("needs churners and stayers"),
-        "{}",
-        stderr_of(&output)
-    );
+    let stderr = wd.fails(&["churn", "train", "one_class.csv", "--target", "churn"], 3);
+    assert!(stderr.contains("needs churners and stayers"), "{stderr}");
 
     wd.write("tiny.csv", "id,plan,churn\n1,a,yes\n2,b,no\n3,a,no\n4,b,yes\n");
-    let output = wd.run(&["churn", "train", "tiny.csv", "--target", "churn"]);
-    assert_eq!(output.status.code(), Some(3));
-    assert!(
-        stderr_of(&output).contains("too few for 5 folds"),
-        "{}",
-        stderr_of(&output)
-    );
+    let stderr = wd.fails(&["churn", "train", "tiny.csv", "--target", "churn"], 3);
+    assert!(stderr.contains("too few for 5 folds"), "{stderr}");
 
     let output = wd.run(&["churn", "crm.csv"]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));

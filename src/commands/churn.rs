@@ -646,11 +646,10 @@ fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> {
                     &destination,
                     &planned,
                     |_| {
-                        when(col(schema::CUSTOMER_ID).is_null())
-                            .then(lit("no customer_id"))
-                            .when(col(schema::TS).is_null())
-                            .then(lit("no ts"))
-                            .otherwise(lit(NULL).cast(DataType::String))
+                        rejects::first_reason([
+                            (col(schema::CUSTOMER_ID).is_null(), "no customer_id"),
+                            (col(schema::TS).is_null(), "no ts"),
+                        ])
                     },
                     None,
                     record,

@@ -602,11 +602,7 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
                         SalesMeasure::Orders => (col(schema::ORDER_ID).is_null(), "no order_id"),
                         SalesMeasure::Customers => (col(schema::CUSTOMER_ID).is_null(), "no customer_id"),
                     };
-                    when(col(schema::TS).is_null())
-                        .then(lit("no ts"))
-                        .when(missing)
-                        .then(lit(reason))
-                        .otherwise(lit(NULL).cast(DataType::String))
+                    rejects::first_reason([(col(schema::TS).is_null(), "no ts"), (missing, reason)])
                 },
                 None,
                 record,

@@ -154,11 +154,10 @@ pub fn run(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
             &destination,
             &planned,
             |_| {
-                when(baskets::missing_item(&item_column))
-                    .then(lit(format!("no {item_column}")))
-                    .when(col(schema::CUSTOMER_ID).is_null())
-                    .then(lit("no customer_id"))
-                    .otherwise(lit(NULL).cast(DataType::String))
+                rejects::first_reason([
+                    (baskets::missing_item(&item_column), format!("no {item_column}")),
+                    (col(schema::CUSTOMER_ID).is_null(), "no customer_id".into()),
+                ])
             },
             None,
             record,

@@ -283,11 +283,7 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
             args.rejects.as_deref(),
             &destination,
             &planned,
-            |_| {
-                when(col(schema::CUSTOMER_ID).is_null())
-                    .then(lit("no customer_id"))
-                    .otherwise(lit(NULL).cast(DataType::String))
-            },
+            |_| rejects::first_reason([(col(schema::CUSTOMER_ID).is_null(), "no customer_id")]),
             Some(&privacy),
             record,
             &printer,

@@ -10,7 +10,7 @@ use polars::prelude::*;
 
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
-use crate::io::{self, schema, PlannedInputs};
+use crate::io::{self, rejects, schema, PlannedInputs};
 use crate::printer::Printer;
 
 /// Baskets of item numbers, with the item names.
@@ -295,13 +295,11 @@ const MS_PER_DAY: i64 = 86_400_000;
 
 /// Why a line is in no customer's history (sequences), or `None`.
 pub fn history_reject_reason(item_column: &str) -> Expr {
-    when(missing_item(item_column))
-        .then(lit(format!("no {item_column}")))
-        .when(col(schema::CUSTOMER_ID).is_null())
-        .then(lit("no customer_id"))
-        .when(col(schema::TS).is_null())
-        .then(lit("no ts"))
-        .otherwise(lit(NULL).cast(DataType::String))
+    rejects::first_reason([
+        (missing_item(item_column), format!("no {item_column}")),
+        (col(schema::CUSTOMER_ID).is_null(), "no customer_id".into()),
+        (col(schema::TS).is_null(), "no ts".into()),
+    ])
 }
 
 /// Each customer's orders in time order: an order is an order id's lines (a customer's lines

@@ -43,6 +43,20 @@ pub fn destination(
     }))
 }
 
+/// The reason column of left-out lines: the reason of the first check that holds, null when
+/// none does (the line is kept).
+pub fn first_reason<S: AsRef<str>>(checks: impl IntoIterator<Item = (Expr, S)>) -> Expr {
+    let checks: Vec<(Expr, S)> = checks.into_iter().collect();
+    checks
+        .into_iter()
+        .rev()
+        .fold(lit(NULL).cast(DataType::String), |otherwise, (holds, reason)| {
+            when(holds)
+                .then(lit(reason.as_ref().to_string()))
+                .otherwise(otherwise)
+        })
+}
+
 /// Reads the inputs again for the lines `reason` gives a reason for (left out lines are
 /// normally few: `ckm clean` rejects them first) and writes them with that reason. Returns
 /// where, or `None` when the output is stdout and no `--rejects` was given.

@@ -60,6 +60,13 @@ impl Workdir {
         self.ckm().args(args).output().expect("running ckm")
     }
 
+    /// Runs ckm, which must exit with `code`; its stderr.
+    pub fn fails(&self, args: &[&str], code: i32) -> String {
+        let output = self.run(args);
+        assert_eq!(output.status.code(), Some(code), "{}", stderr_of(&output));
+        stderr_of(&output)
+    }
+
     pub fn read_csv(&self, name: &str) -> Table {
         Table::parse(&std::fs::read(self.path(name)).expect("reading output"), b',')
     }
