@@ -8,6 +8,7 @@ pub mod canonical;
 pub mod churn_model;
 pub mod customers;
 pub mod dates;
+pub mod delimited;
 pub mod features;
 pub mod manifest;
 pub mod mapped;

@@ -9,11 +9,11 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use polars::prelude::*;
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::cli::TableFormat;
 use crate::error::CkmError;
+use crate::io::delimited;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Destination {
@@ -136,13 +136,6 @@ impl StdoutSink {
     }
 }
 
-/// Timestamps as `2024-03-05 14:22:10.000`: readable by people, spreadsheets and ckm itself.
-fn csv_writer<W: Write>(writer: W) -> CsvWriter<W> {
-    CsvWriter::new(writer)
-        .include_header(true)
-        .with_datetime_format(Some("%Y-%m-%d %H:%M:%S%.3f".into()))
-}
-
 /// Rows per Parquet row group: DuckDB's default. On the 10M-line benchmark table it wrote
 /// faster (8.7 s against 10.1 s) and smaller (152 MB against 169 MB) than polars' 512 Ki rows,
 /// since per-group dictionaries stay small.
@@ -167,175 +160,10 @@ fn write_parquet<W: Write>(df: &DataFrame, writer: W) -> PolarsResult<()> {
     batched.finish().map(|_| ())
 }
 
-/// A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` as a formula (and a
-/// leading tab or carriage return hides one): such text gets a leading `'`, which spreadsheets
-/// show as text. Numbers written as text (`-5`, `+3.2`) are left alone; numeric columns are
-/// never text.
-pub fn needs_formula_escape(text: &str) -> bool {
-    match text.as_bytes().first() {
-        Some(b'=' | b'@' | b'\t' | b'\r') => true,
-        Some(b'+' | b'-') => text.parse::<f64>().is_err(),
-        _ => false,
-    }
-}
-
-/// The text columns with a value that needs [`needs_formula_escape`], escaped; other columns
-/// are shared, not copied.
-fn escape_formulas(df: &DataFrame) -> PolarsResult<Option<DataFrame>> {
-    let mut escaped: Option<DataFrame> = None;
-    for column in df.columns() {
-        let Ok(text) = column.str() else { continue };
-        if !text.iter().flatten().any(needs_formula_escape) {
-            continue;
-        }
-        let safe: StringChunked = text
-            .iter()
-            .map(|v| {
-                v.map(|v| {
-                    if needs_formula_escape(v) {
-                        format!("'{v}")
-                    } else {
-                        v.to_string()
-                    }
-                })
-            })
-            .collect();
-        escaped
-            .get_or_insert_with(|| df.clone())
-            .with_column(safe.with_name(column.name().clone()).into_column())?;
-    }
-    Ok(escaped)
-}
-
-/// Rows per slice when a CSV/TSV table has datetime columns: each slice's datetimes are
-/// turned into text here, which is several times faster than polars' chrono formatting, and
-/// slicing keeps that text from doubling the memory of a large table.
-const DELIMITED_SLICE_ROWS: usize = 1 << 17;
-
-fn encode_delimited<W: Write>(df: &mut DataFrame, separator: u8, mut writer: W) -> PolarsResult<()> {
-    let has_datetimes = df
-        .columns()
-        .iter()
-        .any(|c| matches!(c.dtype(), DataType::Datetime(_, None)));
-    if !has_datetimes {
-        return write_delimited(df, separator, &mut writer, true);
-    }
-    // Slices are encoded into memory a few at a time on all cores and written in order: the
-    // datetime text and much of the CSV encoding are otherwise single-threaded, and only
-    // those few slices' text is held at once.
-    let encode = |offset: usize| -> PolarsResult<Vec<u8>> {
-        let mut slice = df.slice(offset as i64, DELIMITED_SLICE_ROWS);
-        for column in slice.columns().to_vec() {
-            if let DataType::Datetime(unit, None) = column.dtype() {
-                let text = datetimes_as_text(column.datetime()?.physical(), *unit);
-                slice.with_column(text.with_name(column.name().clone()).into_column())?;
-            }
-        }
-        let mut bytes = Vec::new();
-        write_delimited(&mut slice, separator, &mut bytes, offset == 0)?;
-        Ok(bytes)
-    };
-    let offsets: Vec<usize> = (0..df.height().max(1)).step_by(DELIMITED_SLICE_ROWS).collect();
-    let at_once = rayon::current_num_threads().max(1);
-    // Each group is written while the next is encoded: the copy into the kernel is otherwise
-    // time in which the encoding threads wait.
-    let mut encoded: Vec<Vec<u8>> = Vec::new();
-    for group in offsets.chunks(at_once) {
-        let mut next = None;
-        let mut written = Ok(());
-        rayon::in_place_scope(|scope| {
-            scope.spawn(|_| {
-                next = Some(
-                    group
-                        .par_iter()
-                        .map(|&o| encode(o))
-                        .collect::<PolarsResult<Vec<Vec<u8>>>>(),
-                )
-            });
-            written = encoded.iter().try_for_each(|bytes| writer.write_all(bytes));
-        });
-        written?;
-        encoded = next.expect("the scope waits for the encoding task")?;
-    }
-    for bytes in &encoded {
-        writer.write_all(bytes)?;
-    }
-    Ok(())
-}
-
-fn write_delimited<W: Write>(
-    df: &mut DataFrame,
-    separator: u8,
-    writer: &mut W,
-    header: bool,
-) -> PolarsResult<()> {
-    let mut writer = csv_writer(writer)
-        .include_header(header)
-        .with_separator(separator);
-    match escape_formulas(df)? {
-        Some(mut safe) => writer.finish(&mut safe),
-        None => writer.finish(df),
-    }
-}
-
-/// Timestamps as `YYYY-MM-DD HH:MM:SS.mmm` (the format of [`csv_writer`]), sub-millisecond
-/// parts truncated toward the past as chrono does.
-fn datetimes_as_text(values: &Int64Chunked, unit: TimeUnit) -> StringChunked {
-    let per_ms = match unit {
-        TimeUnit::Milliseconds => 1,
-        TimeUnit::Microseconds => 1_000,
-        TimeUnit::Nanoseconds => 1_000_000,
-    };
-    let mut builder = StringChunkedBuilder::new(values.name().clone(), values.len());
-    let mut text = String::with_capacity(32);
-    for value in values.iter() {
-        match value {
-            Some(v) => {
-                format_datetime_ms(v.div_euclid(per_ms), &mut text);
-                builder.append_value(&text);
-            }
-            None => builder.append_null(),
-        }
-    }
-    builder.finish()
-}
-
-fn format_datetime_ms(ms: i64, text: &mut String) {
-    const MS_PER_DAY: i64 = 86_400_000;
-    text.clear();
-    let (year, month, day) = crate::io::periods::civil_from_days(ms.div_euclid(MS_PER_DAY));
-    if !(0..=9999).contains(&year) {
-        // Outside four-digit years chrono's own rendering (sign, more digits) stands.
-        if let Some(d) = chrono::DateTime::from_timestamp_millis(ms) {
-            text.push_str(&d.naive_utc().format("%Y-%m-%d %H:%M:%S%.3f").to_string());
-        }
-        return;
-    }
-    let in_day = ms.rem_euclid(MS_PER_DAY);
-    let fields: [(usize, u64, usize); 7] = [
-        (0, year as u64, 4),
-        (5, month as u64, 2),
-        (8, day as u64, 2),
-        (11, (in_day / 3_600_000) as u64, 2),
-        (14, (in_day / 60_000 % 60) as u64, 2),
-        (17, (in_day / 1_000 % 60) as u64, 2),
-        (20, (in_day % 1_000) as u64, 3),
-    ];
-    let mut buffer = *b"0000-00-00 00:00:00.000";
-    for (start, mut value, width) in fields {
-        for i in (start..start + width).rev() {
-            buffer[i] = b'0' + (value % 10) as u8;
-            value /= 10;
-        }
-    }
-    // Only ASCII digits and separators are in the buffer.
-    text.push_str(std::str::from_utf8(&buffer).unwrap_or_default());
-}
-
 fn encode<W: Write>(df: &mut DataFrame, format: TableFormat, writer: W) -> PolarsResult<()> {
     match format {
-        TableFormat::Csv => encode_delimited(df, b',', writer),
-        TableFormat::Tsv => encode_delimited(df, b'\t', writer),
+        TableFormat::Csv => delimited::encode(df, b',', writer),
+        TableFormat::Tsv => delimited::encode(df, b'\t', writer),
         TableFormat::Parquet => write_parquet(df, writer),
         TableFormat::Json => JsonWriter::new(writer)
             .with_json_format(JsonFormat::Json)
@@ -475,62 +303,4 @@ pub fn hash_file(path: &Path) -> Result<(u64, String)> {
     let bytes =
         std::io::copy(&mut file, &mut hasher).with_context(|| format!("reading {}", path.display()))?;
     Ok((bytes, hex(&hasher.finalize())))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    proptest::proptest! {
-        /// The fast datetime text is chrono's, to the millisecond, across and beyond the
-        /// four-digit years.
-        #[test]
-        fn datetimes_format_as_chrono_does(ms in -70_000_000_000_000i64..300_000_000_000_000) {
-            let mut fast = String::new();
-            format_datetime_ms(ms, &mut fast);
-            let chrono = chrono::DateTime::from_timestamp_millis(ms)
-                .unwrap()
-                .naive_utc()
-                .format("%Y-%m-%d %H:%M:%S%.3f")
-                .to_string();
-            proptest::prop_assert_eq!(fast, chrono);
-        }
-    }
-
-    #[test]
-    fn datetimes_by_hand() {
-        let mut text = String::new();
-        format_datetime_ms(0, &mut text);
-        assert_eq!(text, "1970-01-01 00:00:00.000");
-        format_datetime_ms(951_782_400_123, &mut text); // the leap day of 2000
-        assert_eq!(text, "2000-02-29 00:00:00.123");
-        format_datetime_ms(-1, &mut text);
-        assert_eq!(text, "1969-12-31 23:59:59.999");
-    }
-
-    #[test]
-    fn sliced_csv_equals_one_piece() {
-        let rows = DELIMITED_SLICE_ROWS + 5;
-        let ts: Vec<Option<i64>> = (0..rows as i64)
-            .map(|i| (i % 7 != 0).then_some(i * 1_234_567))
-            .collect();
-        let mut df = DataFrame::new(
-            rows,
-            vec![
-                Column::new("n".into(), (0..rows as u32).collect::<Vec<_>>()),
-                Column::new("ts".into(), ts)
-                    .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
-                    .unwrap(),
-            ],
-        )
-        .unwrap();
-        let mut fast = Vec::new();
-        encode_delimited(&mut df, b',', &mut fast).unwrap();
-        let mut reference = Vec::new();
-        csv_writer(&mut reference).finish(&mut df).unwrap();
-        assert_eq!(
-            String::from_utf8(fast).unwrap(),
-            String::from_utf8(reference).unwrap()
-        );
-    }
 }
