@@ -8,9 +8,9 @@ use rayon::prelude::*;
 use crate::io::manifest::RunRecord;
 use crate::io::{self, schema, PlannedInputs};
 use crate::mining::columns::{TextViews, Validity, Values};
-use crate::mining::customer_totals::{CustomerTotal, CustomerTotals, LineBatch};
+use crate::mining::customer_totals::{CustomerTotals, LineBatch};
 use crate::printer::Printer;
-use polars_arrow::array::{Array, PrimitiveArray, Utf8ViewArray};
+use polars_arrow::array::{Array, MutableBinaryViewArray, PrimitiveArray, Utf8ViewArray};
 use polars_arrow::bitmap::Bitmap;
 use polars_arrow::types::NativeType;
 
@@ -146,44 +146,55 @@ pub fn customer_table(
     let (present, totals, lines_in) =
         io::read_planned_batches(planned, query, init, consume, record, printer)?;
     let lines_without_customer = totals.lines_without_customer();
-    let sorted = totals.finish();
-    let totals = &sorted.totals;
-    let u64s = |name: &str, f: &(dyn Fn(&CustomerTotal) -> u64 + Sync)| {
-        Column::new(name.into(), totals.par_iter().map(f).collect::<Vec<u64>>())
+    let mut sorted = totals.finish();
+    let customers = sorted.lines.len();
+    // Each piece of ids becomes one chunk of the column, built on all cores.
+    let id_chunks: Vec<Utf8ViewArray> = sorted
+        .id_pieces
+        .par_iter()
+        .map(|(text, ends)| {
+            let mut ids = MutableBinaryViewArray::<str>::with_capacity(ends.len());
+            let mut start = 0;
+            for &end in ends {
+                ids.push_value(&text[start..end as usize]);
+                start = end as usize;
+            }
+            ids.into()
+        })
+        .collect();
+    let ids = StringChunked::from_chunk_iter(schema::CUSTOMER_ID.into(), id_chunks);
+    let has_ts = std::mem::take(&mut sorted.has_ts);
+    let missing_ts = has_ts.iter().any(|&has| !has);
+    let validity = missing_ts.then(|| Bitmap::from_iter(has_ts.iter().copied()));
+    let datetime = |name: &str, values: Vec<i64>| {
+        Int64Chunked::from_vec_validity(name.into(), values, validity.clone())
+            .into_datetime(TimeUnit::Milliseconds, None)
+            .into_column()
     };
-    let datetime = |name: &str, f: &(dyn Fn(&CustomerTotal) -> Option<i64> + Sync)| {
-        Column::new(
-            name.into(),
-            totals.par_iter().map(f).collect::<Vec<Option<i64>>>(),
-        )
-        .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
-    };
+    let u64s = |name: &str, values: Vec<u64>| Column::new(name.into(), values);
     let mut columns = vec![
-        Column::new(schema::CUSTOMER_ID.into(), sorted.ids().collect::<Vec<_>>()),
-        u64s(LINES, &|t| t.lines),
-        u64s(LINES_WITHOUT_TS, &|t| t.lines_without_ts),
-        datetime(FIRST_PURCHASE, &|t| t.first_ms)?,
-        datetime(LAST_PURCHASE, &|t| t.last_ms)?,
-        u64s(FREQUENCY, &|t| t.frequency),
-        Column::new(
-            MONETARY.into(),
-            totals.par_iter().map(|t| t.monetary).collect::<Vec<f64>>(),
-        ),
+        ids.into_column(),
+        u64s(LINES, std::mem::take(&mut sorted.lines)),
+        u64s(LINES_WITHOUT_TS, std::mem::take(&mut sorted.lines_without_ts)),
+        datetime(FIRST_PURCHASE, std::mem::take(&mut sorted.first_ms)),
+        datetime(LAST_PURCHASE, std::mem::take(&mut sorted.last_ms)),
+        u64s(FREQUENCY, std::mem::take(&mut sorted.frequency)),
+        Column::new(MONETARY.into(), std::mem::take(&mut sorted.monetary)),
     ];
     if present.item.is_some() {
-        columns.push(u64s(DISTINCT_ITEMS, &|t| t.distinct_items));
+        columns.push(u64s(DISTINCT_ITEMS, std::mem::take(&mut sorted.distinct_items)));
     }
     if present.channel {
-        columns.push(u64s(CHANNELS, &|t| t.channels));
+        columns.push(u64s(CHANNELS, std::mem::take(&mut sorted.channels)));
     }
     if present.is_return {
         columns.push(Column::new(
             RETURN_RATE.into(),
-            totals.iter().map(|t| t.return_rate).collect::<Vec<Option<f64>>>(),
+            std::mem::take(&mut sorted.return_rate),
         ));
     }
     Ok(CustomerTable {
-        customers: DataFrame::new(totals.len(), columns)?,
+        customers: DataFrame::new(customers, columns)?,
         lines_in,
         lines_without_customer,
     })
