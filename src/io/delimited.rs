@@ -582,6 +582,22 @@ mod tests {
     }
 
     #[test]
+    fn null_columns_are_empty_fields() {
+        let mut df = DataFrame::new(
+            3,
+            vec![
+                Column::new("a".into(), [1i64, 2, 3]),
+                Column::full_null("nothing".into(), 3, &DataType::Null),
+                Column::new("b".into(), ["x", "y", "z"]),
+            ],
+        )
+        .unwrap();
+        assert!(is_encoded_here(&DataType::Null));
+        assert_eq!(ours(&mut df, b','), "a,nothing,b\n1,,x\n2,,y\n3,,z\n");
+        assert_eq!(ours(&mut df, b','), polars(&mut df, b','));
+    }
+
+    #[test]
     fn empty_tables() {
         let mut df = DataFrame::new(0, vec![Column::new("a".into(), Vec::<f64>::new())]).unwrap();
         assert_eq!(ours(&mut df, b','), polars(&mut df, b','));

@@ -149,7 +149,7 @@ pub fn customer_table(
     let mut sorted = totals.finish();
     let customers = sorted.lines.len();
     // Each piece of ids becomes one chunk of the column, built on all cores.
-    let id_chunks: Vec<Utf8ViewArray> = sorted
+    let mut id_chunks: Vec<Utf8ViewArray> = sorted
         .id_pieces
         .par_iter()
         .map(|(text, ends)| {
@@ -162,6 +162,10 @@ pub fn customer_table(
             ids.into()
         })
         .collect();
+    if id_chunks.is_empty() {
+        // No customers: still one (empty) chunk, as polars' own columns have.
+        id_chunks.push(MutableBinaryViewArray::<str>::new().into());
+    }
     let ids = StringChunked::from_chunk_iter(schema::CUSTOMER_ID.into(), id_chunks);
     let has_ts = std::mem::take(&mut sorted.has_ts);
     let missing_ts = has_ts.iter().any(|&has| !has);
