@@ -2,10 +2,11 @@
 //! options: quotes only where a field needs them, polars' shortest round-trip floats (the same
 //! zmij formatter), `true`/`false`, empty nulls, and timestamps as `YYYY-MM-DD HH:MM:SS.mmm`.
 //!
-//! Tables of text, numbers, booleans, dates and time-zone-free timestamps (every table ckm
-//! writes) are encoded here; any other column type sends the table through polars' writer.
-//! Polars calls a boxed serializer per cell and formats timestamps through chrono's format
-//! strings; on the million-customer segment table this encoder takes a fraction of its time.
+//! Tables of text, numbers, booleans, dates and time-zone-free timestamps (the tables ckm's
+//! commands write) are encoded here; any other column type sends the table through polars'
+//! writer. Polars calls a boxed serializer per cell and formats timestamps through chrono's
+//! format strings: the 20-column segment table of a million customers took it 0.77-0.80 s
+//! on two cores, and takes this encoder 0.31-0.35 s.
 
 use std::io::Write;
 
