@@ -20,7 +20,7 @@ use crate::io::churn_model::{self, BandCutoffs, SavedChurnModel, TrainingSource}
 use crate::io::clean_rules::REASON;
 use crate::io::features::{self, CustomerTable};
 use crate::io::manifest::RunRecord;
-use crate::io::periods::{day_text, parse_ymd};
+use crate::io::periods::{day_text, parse_ymd, MS_PER_DAY};
 use crate::io::{self, privacy, read, rejects, schema, write};
 use crate::mining::btyd::{self, Model};
 use crate::mining::churn::encoding::{self, ColumnEncoding, RawColumn};
@@ -28,7 +28,6 @@ use crate::mining::churn::metrics::{self, CalibrationBin, Confusion};
 use crate::mining::churn::{self as churn_models, folds, Classifier, ModelKind};
 use crate::printer::{thousands, Printer};
 
-const MS_PER_DAY: i64 = 86_400_000;
 const PROBABILITY: &str = "churn_probability";
 const RISK_BAND: &str = "risk_band";
 const TOP_DRIVERS: &str = "top_drivers";

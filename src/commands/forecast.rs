@@ -11,13 +11,11 @@ use rayon::prelude::*;
 use crate::cli::{ForecastCustomersArgs, ForecastVerb, ReadArgs, TimeUnit};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
-use crate::io::periods::{self, day_text};
+use crate::io::periods::{self, day_text, MS_PER_DAY};
 use crate::io::saved_model::{self, SavedFit, SavedModels};
 use crate::io::{self, read, schema, write};
 use crate::mining::btyd::{self, Fit, Model, Rft};
 use crate::printer::Printer;
-
-const MS_PER_DAY: i64 = 86_400_000;
 
 pub fn run(verb: ForecastVerb, record: &mut RunRecord) -> Result<()> {
     match verb {

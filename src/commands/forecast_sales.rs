@@ -12,12 +12,10 @@ use rayon::prelude::*;
 use crate::cli::{ForecastSalesArgs, SalesMeasure, SalesModel};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
-use crate::io::periods::{self, day_text};
+use crate::io::periods::{self, day_text, MS_PER_DAY};
 use crate::io::{self, read, rejects, schema, write};
 use crate::mining::series::{self, Accuracy, Forecast, Method};
 use crate::printer::{thousands, Printer};
-
-const MS_PER_DAY: i64 = 86_400_000;
 
 /// One group's series: consecutive periods from `first` on.
 struct Series {

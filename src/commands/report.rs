@@ -12,13 +12,12 @@ use polars::prelude::*;
 use crate::cli::{Cli, ReportArgs, ReportFormat};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
-use crate::io::periods::{civil_from_days, day_text, parse_ymd};
+use crate::io::periods::{civil_from_days, day_text, parse_ymd, MS_PER_DAY};
 use crate::io::report::sections::{self, money, unit};
 use crate::io::report::{self, Block, Chart, ChartKind, Document, Figure, Section, Table};
 use crate::io::{self, schema, write};
 use crate::printer::{thousands, Printer};
 
-const MS_PER_DAY: i64 = 86_400_000;
 /// Days in the "recent" window compared with the one before it.
 const RECENT_DAYS: i64 = 30;
 /// Cohorts shown, and months after the first purchase.

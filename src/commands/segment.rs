@@ -9,12 +9,11 @@ use crate::cli::{ClusterCount, SegmentArgs};
 use crate::error::CkmError;
 use crate::io::features::{self, FREQUENCY, MONETARY, RECENCY_DAYS};
 use crate::io::manifest::RunRecord;
+use crate::io::periods::MS_PER_DAY;
 use crate::io::privacy::Privacy;
 use crate::io::{self, rejects, schema, segment_map, write};
 use crate::mining::{clusters, outliers, rfm};
 use crate::printer::{thousands, Printer};
-
-const MS_PER_DAY: i64 = 86_400_000;
 
 /// The customer table's columns, in order (those the input allows).
 const OUTPUT_ORDER: &[&str] = &[

@@ -10,6 +10,7 @@ use polars::prelude::*;
 
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
+use crate::io::periods::MS_PER_DAY;
 use crate::io::{self, rejects, schema, PlannedInputs};
 use crate::printer::Printer;
 
@@ -291,7 +292,6 @@ pub struct Histories {
 const CUSTOMER: &str = "__ckm_customer";
 const TS_MS: &str = "__ckm_ts";
 const ORDER: &str = "__ckm_order";
-const MS_PER_DAY: i64 = 86_400_000;
 
 /// Why a line is in no customer's history (sequences), or `None`.
 pub fn history_reject_reason(item_column: &str) -> Expr {

@@ -11,12 +11,12 @@
 use std::io::Write;
 
 use polars::prelude::*;
-use polars_arrow::array::{Array, BooleanArray, PrimitiveArray, Utf8ViewArray};
-use polars_arrow::bitmap::Bitmap;
-use polars_arrow::types::NativeType;
+use polars_arrow::array::{BooleanArray, Utf8ViewArray};
 use rayon::prelude::*;
 
-use crate::io::periods::civil_from_days;
+use crate::io::arrow::arrow_values;
+use crate::io::periods::{civil_from_days, MS_PER_DAY};
+use crate::mining::columns::Values;
 
 const QUOTE: u8 = b'"';
 
@@ -105,42 +105,21 @@ fn is_encoded_here(dtype: &DataType) -> bool {
 enum Field<'a> {
     Text(&'a Utf8ViewArray),
     Bool(&'a BooleanArray),
-    I8(Numbers<'a, i8>),
-    I16(Numbers<'a, i16>),
-    I32(Numbers<'a, i32>),
-    I64(Numbers<'a, i64>),
-    U8(Numbers<'a, u8>),
-    U16(Numbers<'a, u16>),
-    U32(Numbers<'a, u32>),
-    U64(Numbers<'a, u64>),
-    F32(Numbers<'a, f32>),
-    F64(Numbers<'a, f64>),
+    I8(Values<'a, i8>),
+    I16(Values<'a, i16>),
+    I32(Values<'a, i32>),
+    I64(Values<'a, i64>),
+    U8(Values<'a, u8>),
+    U16(Values<'a, u16>),
+    U32(Values<'a, u32>),
+    U64(Values<'a, u64>),
+    F32(Values<'a, f32>),
+    F64(Values<'a, f64>),
     /// Days since 1970-01-01.
-    Date(Numbers<'a, i32>),
+    Date(Values<'a, i32>),
     /// Timestamps in units of `1 / per_ms` milliseconds.
-    Datetime(Numbers<'a, i64>, i64),
+    Datetime(Values<'a, i64>, i64),
     Null,
-}
-
-struct Numbers<'a, T> {
-    values: &'a [T],
-    validity: Option<&'a Bitmap>,
-}
-
-impl<'a, T: NativeType> Numbers<'a, T> {
-    fn of(array: &'a PrimitiveArray<T>) -> Self {
-        Numbers {
-            values: array.values().as_slice(),
-            validity: array.validity().filter(|v| v.unset_bits() > 0),
-        }
-    }
-
-    fn get(&self, row: usize) -> Option<T> {
-        match self.validity {
-            Some(v) if !v.get_bit(row) => None,
-            _ => Some(self.values[row]),
-        }
-    }
 }
 
 fn only_chunk<T: PolarsDataType>(values: &ChunkedArray<T>) -> &T::Array {
@@ -155,17 +134,17 @@ impl<'a> Field<'a> {
         Ok(match column.dtype() {
             DataType::String => Field::Text(only_chunk(column.str()?)),
             DataType::Boolean => Field::Bool(only_chunk(column.bool()?)),
-            DataType::Int8 => Field::I8(Numbers::of(only_chunk(column.i8()?))),
-            DataType::Int16 => Field::I16(Numbers::of(only_chunk(column.i16()?))),
-            DataType::Int32 => Field::I32(Numbers::of(only_chunk(column.i32()?))),
-            DataType::Int64 => Field::I64(Numbers::of(only_chunk(column.i64()?))),
-            DataType::UInt8 => Field::U8(Numbers::of(only_chunk(column.u8()?))),
-            DataType::UInt16 => Field::U16(Numbers::of(only_chunk(column.u16()?))),
-            DataType::UInt32 => Field::U32(Numbers::of(only_chunk(column.u32()?))),
-            DataType::UInt64 => Field::U64(Numbers::of(only_chunk(column.u64()?))),
-            DataType::Float32 => Field::F32(Numbers::of(only_chunk(column.f32()?))),
-            DataType::Float64 => Field::F64(Numbers::of(only_chunk(column.f64()?))),
-            DataType::Date => Field::Date(Numbers::of(only_chunk(column.date()?.physical()))),
+            DataType::Int8 => Field::I8(arrow_values(only_chunk(column.i8()?))),
+            DataType::Int16 => Field::I16(arrow_values(only_chunk(column.i16()?))),
+            DataType::Int32 => Field::I32(arrow_values(only_chunk(column.i32()?))),
+            DataType::Int64 => Field::I64(arrow_values(only_chunk(column.i64()?))),
+            DataType::UInt8 => Field::U8(arrow_values(only_chunk(column.u8()?))),
+            DataType::UInt16 => Field::U16(arrow_values(only_chunk(column.u16()?))),
+            DataType::UInt32 => Field::U32(arrow_values(only_chunk(column.u32()?))),
+            DataType::UInt64 => Field::U64(arrow_values(only_chunk(column.u64()?))),
+            DataType::Float32 => Field::F32(arrow_values(only_chunk(column.f32()?))),
+            DataType::Float64 => Field::F64(arrow_values(only_chunk(column.f64()?))),
+            DataType::Date => Field::Date(arrow_values(only_chunk(column.date()?.physical()))),
             DataType::Datetime(unit, None) => {
                 let per_ms = match unit {
                     TimeUnit::Milliseconds => 1,
@@ -173,7 +152,7 @@ impl<'a> Field<'a> {
                     TimeUnit::Nanoseconds => 1_000_000,
                 };
                 let values = only_chunk(column.datetime()?.physical());
-                Field::Datetime(Numbers::of(values), per_ms)
+                Field::Datetime(arrow_values(values), per_ms)
             }
             DataType::Null => Field::Null,
             other => polars_bail!(ComputeError: "no CSV encoding here for {other}"),
@@ -251,22 +230,14 @@ impl Formatters {
         }
         match field {
             Field::Text(array) => {
-                let separator = self.separator;
-                for row in rows {
-                    if array.is_valid(row) {
-                        write_text(bytes, array.value(row).as_bytes(), separator, true);
-                    }
-                    ends.push(bytes.len() as u32);
-                }
+                each!(array, |v| write_text(bytes, v.as_bytes(), self.separator, true))
             }
             Field::Bool(array) => {
-                for row in rows {
-                    if array.is_valid(row) {
-                        let word: &[u8] = if array.value(row) { b"true" } else { b"false" };
-                        bytes.extend_from_slice(word);
-                    }
-                    ends.push(bytes.len() as u32);
-                }
+                each!(array, |v| bytes.extend_from_slice(if v {
+                    b"true"
+                } else {
+                    b"false"
+                }))
             }
             Field::I8(n) => integers!(n),
             Field::I16(n) => integers!(n),
@@ -320,7 +291,7 @@ fn interleave(columns: &[BlockText], rows: usize, separator: u8, out: &mut Vec<u
 /// leading tab or carriage return hides one): such text gets a leading `'`, which spreadsheets
 /// show as text. Numbers written as text (`-5`, `+3.2`) are left alone; numeric columns are
 /// never text.
-pub fn needs_formula_escape(text: &[u8]) -> bool {
+fn needs_formula_escape(text: &[u8]) -> bool {
     match text.first() {
         Some(b'=' | b'@' | b'\t' | b'\r') => true,
         Some(b'+' | b'-') => std::str::from_utf8(text).map_or(true, |t| t.parse::<f64>().is_err()),
@@ -378,7 +349,6 @@ fn write_date(out: &mut Vec<u8>, days: i32) {
 
 /// `YYYY-MM-DD HH:MM:SS.mmm` ([`DATETIME_FORMAT`]), as chrono shows it.
 fn write_datetime_ms(out: &mut Vec<u8>, ms: i64) {
-    const MS_PER_DAY: i64 = 86_400_000;
     let (year, month, day) = civil_from_days(ms.div_euclid(MS_PER_DAY));
     if !(0..=9999).contains(&year) {
         if let Some(d) = chrono::DateTime::from_timestamp_millis(ms) {

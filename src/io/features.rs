@@ -5,14 +5,13 @@ use anyhow::Result;
 use polars::prelude::*;
 use rayon::prelude::*;
 
+use crate::io::arrow::{arrow_values, ArrowText};
 use crate::io::manifest::RunRecord;
 use crate::io::{self, schema, PlannedInputs};
-use crate::mining::columns::{TextViews, Validity, Values};
 use crate::mining::customer_totals::{CustomerTotals, LineBatch};
 use crate::printer::Printer;
-use polars_arrow::array::{Array, MutableBinaryViewArray, PrimitiveArray, Utf8ViewArray};
+use polars_arrow::array::{Array, MutableBinaryViewArray, Utf8ViewArray};
 use polars_arrow::bitmap::Bitmap;
-use polars_arrow::types::NativeType;
 
 pub const LINES: &str = "lines";
 pub const LINES_WITHOUT_TS: &str = "lines_without_ts";
@@ -28,7 +27,7 @@ pub const AVG_ORDER_VALUE: &str = "avg_order_value";
 pub const TENURE_DAYS: &str = "tenure_days";
 pub const MEAN_DAYS_BETWEEN_ORDERS: &str = "mean_days_between_orders";
 
-const MS_PER_DAY: f64 = 86_400_000.0;
+const MS_PER_DAY: f64 = io::periods::MS_PER_DAY as f64;
 
 /// The per-customer totals of the planned inputs, with how many lines went in and how many
 /// had no customer id (those are in no customer's totals).
@@ -202,49 +201,6 @@ pub fn customer_table(
         lines_in,
         lines_without_customer,
     })
-}
-
-/// The validity bitmap of an Arrow array, `None` when no value is missing.
-fn arrow_validity(validity: Option<&Bitmap>) -> Option<Validity<'_>> {
-    validity.filter(|bits| bits.unset_bits() > 0).map(|bits| {
-        let (bits, offset, _) = bits.as_slice();
-        Validity { bits, offset }
-    })
-}
-
-fn arrow_values<T: NativeType>(array: &PrimitiveArray<T>) -> Values<'_, T> {
-    Values {
-        values: array.values().as_slice(),
-        validity: arrow_validity(array.validity()),
-    }
-}
-
-/// A string-view array with its buffers listed, to lend as [`TextViews`].
-struct ArrowText<'a> {
-    array: &'a Utf8ViewArray,
-    buffers: Vec<&'a [u8]>,
-}
-
-impl<'a> ArrowText<'a> {
-    fn new(array: &'a Utf8ViewArray) -> Self {
-        Self {
-            array,
-            buffers: array.data_buffers().iter().map(|b| b.as_slice()).collect(),
-        }
-    }
-
-    /// Chunk `chunk` of an optional column's chunks.
-    fn chunk_of(chunks: &Option<Vec<&'a Utf8ViewArray>>, chunk: usize) -> Option<Self> {
-        chunks.as_ref().map(|c| Self::new(c[chunk]))
-    }
-
-    fn views(&self) -> TextViews<'_> {
-        TextViews {
-            views: bytemuck::cast_slice(self.array.views().as_slice()),
-            buffers: &self.buffers,
-            validity: arrow_validity(self.array.validity()),
-        }
-    }
 }
 
 /// The features that depend on the as-of date, added to the customer table.

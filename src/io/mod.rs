@@ -2,6 +2,7 @@
 //! readers, the writer and the run manifest. Commands call [`load_transactions`] to get the
 //! canonical table and [`write::write_table`] to put results anywhere.
 
+pub mod arrow;
 pub mod audit;
 pub mod baskets;
 pub mod canonical;

@@ -4,6 +4,9 @@
 
 use crate::cli::Period;
 
+/// Milliseconds in a day: timestamps are milliseconds since 1970-01-01 UTC.
+pub const MS_PER_DAY: i64 = 86_400_000;
+
 /// (year, month 1-12, day 1-31) of a day number (days since 1970-01-01), after Howard
 /// Hinnant's `civil_from_days`.
 pub fn civil_from_days(days: i64) -> (i64, u32, u32) {

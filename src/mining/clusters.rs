@@ -195,7 +195,6 @@ fn nearest(point: &[f64], centres: &[f64], dims: usize) -> (usize, f64) {
     best
 }
 
-/// Greedy k-means++ (Arthur & Vassilvitskii 2007, with scikit-learn's local trials).
 /// One k-means run: a k-means++ start, then Lloyd iterations. `DIMS` is the row length when
 /// it is known at compile time, 0 when it is only `dims`.
 fn run_once<const DIMS: usize>(
@@ -208,13 +207,24 @@ fn run_once<const DIMS: usize>(
     lloyd::<DIMS>(data, dims, start)
 }
 
+/// The row length: `DIMS` when it is known at compile time, else `dims`.
+#[inline(always)]
+fn row_length<const DIMS: usize>(dims: usize) -> usize {
+    if DIMS > 0 {
+        DIMS
+    } else {
+        dims
+    }
+}
+
+/// Greedy k-means++ (Arthur & Vassilvitskii 2007, with scikit-learn's local trials).
 fn kmeans_plus_plus<const DIMS: usize>(
     data: &[f64],
     dims: usize,
     k: usize,
     rng: &mut Xoshiro256Plus,
 ) -> Vec<f64> {
-    let dims = if DIMS > 0 { DIMS } else { dims };
+    let dims = row_length::<DIMS>(dims);
     let rows = data.len() / dims;
     let point = |i: usize| &data[i * dims..(i + 1) * dims];
     let trials = 2 + (k as f64).ln().floor() as usize;
@@ -311,21 +321,19 @@ impl Changes {
         }
     }
 
+    /// A row moves from centre `from` (none in the first assignment) to centre `to`.
     #[inline]
-    fn join(&mut self, c: usize, point: &[f64]) {
+    fn moved(&mut self, from: Option<usize>, to: usize, point: &[f64]) {
         let dims = point.len();
-        self.counts[c] += 1;
-        for (s, x) in self.sums[c * dims..(c + 1) * dims].iter_mut().zip(point) {
-            *s += x;
+        if let Some(from) = from {
+            self.counts[from] -= 1;
+            for (s, x) in self.sums[from * dims..(from + 1) * dims].iter_mut().zip(point) {
+                *s -= x;
+            }
         }
-    }
-
-    #[inline]
-    fn leave(&mut self, c: usize, point: &[f64]) {
-        let dims = point.len();
-        self.counts[c] -= 1;
-        for (s, x) in self.sums[c * dims..(c + 1) * dims].iter_mut().zip(point) {
-            *s -= x;
+        self.counts[to] += 1;
+        for (s, x) in self.sums[to * dims..(to + 1) * dims].iter_mut().zip(point) {
+            *s += x;
         }
     }
 
@@ -392,7 +400,7 @@ struct Rows<'a> {
 impl Step<'_> {
     /// The first assignment: every row to its nearest centre.
     fn assign_all<const DIMS: usize>(&self, rows: Rows, dims: usize) -> Changes {
-        let dims = if DIMS > 0 { DIMS } else { dims };
+        let dims = row_length::<DIMS>(dims);
         let mut changes = Changes::new(self.centres.len() / dims, dims);
         for (i, p) in rows.points.chunks_exact(dims).enumerate() {
             let (best, first, second) = nearest_two(p, self.centres, dims);
@@ -400,7 +408,7 @@ impl Step<'_> {
             rows.upper[i] = first;
             rows.lower[i] = second;
             changes.changed += 1;
-            changes.join(best, p);
+            changes.moved(None, best, p);
             changes.note_distance(first, rows.first + i);
         }
         changes
@@ -409,7 +417,7 @@ impl Step<'_> {
     /// Moves a chunk's rows that are nearer another centre now (see [`lloyd`]), `DIMS` as in
     /// [`run_once`].
     fn reassign<const DIMS: usize>(&self, rows: Rows, dims: usize) -> Changes {
-        let dims = if DIMS > 0 { DIMS } else { dims };
+        let dims = row_length::<DIMS>(dims);
         let mut changes = Changes::new(self.centres.len() / dims, dims);
         for i in 0..rows.labels.len() {
             let own = rows.labels[i] as usize;
@@ -423,8 +431,7 @@ impl Step<'_> {
                     let (best, first, second) = nearest_two(p, self.centres, dims);
                     if best != own {
                         changes.changed += 1;
-                        changes.leave(own, p);
-                        changes.join(best, p);
+                        changes.moved(Some(own), best, p);
                         rows.labels[i] = best as u32;
                     }
                     rows.upper[i] = first;
@@ -446,7 +453,7 @@ impl Step<'_> {
 /// bounds move with the centres after each update. Each centre's sum of rows is kept from
 /// one iteration to the next and changed by the rows that move.
 fn lloyd<const DIMS: usize>(data: &[f64], dims: usize, mut centres: Vec<f64>) -> (Vec<f64>, Vec<usize>, f64) {
-    let dims = if DIMS > 0 { DIMS } else { dims };
+    let dims = row_length::<DIMS>(dims);
     let rows = data.len() / dims;
     let k = centres.len() / dims;
     let mut labels = vec![0u32; rows];

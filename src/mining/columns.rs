@@ -110,6 +110,23 @@ pub fn inline_bytes(key: u128) -> Vec<u8> {
     key.to_le_bytes()[4..4 + length].to_vec()
 }
 
+/// A validity bitmap of the given presence flags, and whether any value is missing.
+#[cfg(test)]
+fn validity_bits(present: impl Iterator<Item = bool>) -> (Vec<u8>, bool) {
+    let mut bits = Vec::new();
+    let mut has_missing = false;
+    for (i, present) in present.enumerate() {
+        if i % 8 == 0 {
+            bits.push(0);
+        }
+        match present {
+            true => bits[i / 8] |= 1 << (i % 8),
+            false => has_missing = true,
+        }
+    }
+    (bits, has_missing)
+}
+
 /// Values with a validity bitmap, built from options, for tests.
 #[derive(Debug, Default)]
 #[cfg(test)]
@@ -122,22 +139,13 @@ pub struct OwnedValues<T> {
 #[cfg(test)]
 impl<T: Copy + Default> OwnedValues<T> {
     pub fn new(values: impl IntoIterator<Item = Option<T>>) -> Self {
-        let mut owned = Self {
-            values: Vec::new(),
-            bits: Vec::new(),
-            has_missing: false,
-        };
-        for (i, value) in values.into_iter().enumerate() {
-            if i % 8 == 0 {
-                owned.bits.push(0);
-            }
-            match value {
-                Some(_) => owned.bits[i / 8] |= 1 << (i % 8),
-                None => owned.has_missing = true,
-            }
-            owned.values.push(value.unwrap_or_default());
+        let values: Vec<Option<T>> = values.into_iter().collect();
+        let (bits, has_missing) = validity_bits(values.iter().map(Option::is_some));
+        Self {
+            values: values.iter().map(|v| v.unwrap_or_default()).collect(),
+            bits,
+            has_missing,
         }
-        owned
     }
 
     pub fn values(&self) -> Values<'_, T> {
@@ -164,14 +172,16 @@ pub struct OwnedTextViews {
 #[cfg(test)]
 impl OwnedTextViews {
     pub fn new<'s>(values: impl IntoIterator<Item = Option<&'s str>>) -> Self {
-        let mut owned = Self::default();
-        for (i, value) in values.into_iter().enumerate() {
-            if i % 8 == 0 {
-                owned.bits.push(0);
-            }
+        let values: Vec<Option<&str>> = values.into_iter().collect();
+        let (bits, has_missing) = validity_bits(values.iter().map(Option::is_some));
+        let mut owned = Self {
+            bits,
+            has_missing,
+            ..Self::default()
+        };
+        for value in values {
             let mut bytes = [0u8; 16];
             if let Some(text) = value {
-                owned.bits[i / 8] |= 1 << (i % 8);
                 let text = text.as_bytes();
                 bytes[..4].copy_from_slice(&(text.len() as u32).to_ne_bytes());
                 if text.len() <= INLINE_BYTES {
@@ -181,8 +191,6 @@ impl OwnedTextViews {
                     bytes[12..16].copy_from_slice(&(owned.buffer.len() as u32).to_ne_bytes());
                     owned.buffer.extend_from_slice(text);
                 }
-            } else {
-                owned.has_missing = true;
             }
             let word = |k: usize| u32::from_ne_bytes([bytes[k], bytes[k + 1], bytes[k + 2], bytes[k + 3]]);
             owned.views.push([word(0), word(4), word(8), word(12)]);

@@ -49,7 +49,6 @@ pub const ID_PIECE: usize = 1 << 16;
 
 /// Every customer's totals, sorted by customer id, column by column: entry `i` of each column
 /// belongs to the customer `id(i)`.
-#[derive(Default)]
 pub struct SortedTotals {
     /// The ids in pieces of [`ID_PIECE`] customers (the last may be shorter): each piece's
     /// text and where each of its ids ends in it.
@@ -705,10 +704,7 @@ impl CustomerTotals {
                     let partition = &partitions[p as usize];
                     piece.set(j, partition.total(c as usize, &partition.running[c as usize]));
                     // Ids come from text columns, so they are UTF-8 and nothing is replaced.
-                    match std::str::from_utf8(id_of(entry)) {
-                        Ok(id) => text.push_str(id),
-                        Err(_) => text.push_str(&String::from_utf8_lossy(id_of(entry))),
-                    }
+                    text.push_str(&String::from_utf8_lossy(id_of(entry)));
                     ends.push(text.len() as u32);
                 }
                 (text, ends)
