@@ -5,6 +5,7 @@ mod commands;
 mod error;
 mod io;
 mod mining;
+mod prepare;
 mod printer;
 
 use std::process::ExitCode;

@@ -15,6 +15,7 @@ use crate::io::manifest::RunRecord;
 use crate::io::periods::{self, day_text, MS_PER_DAY};
 use crate::io::{self, read, rejects, schema, write};
 use crate::mining::series::{self, Accuracy, Forecast, Method};
+use crate::prepare::orders;
 use crate::printer::{thousands, Printer};
 
 /// One group's series: consecutive periods from `first` on.
@@ -186,7 +187,7 @@ fn series_from_transactions(
                     .cast(DataType::Float64)
                     .alias(VALUE),
                 SalesMeasure::Quantity => col(schema::QUANTITY).cast(DataType::Float64).alias(VALUE),
-                SalesMeasure::Orders => col(schema::ORDER_ID).cast(DataType::String).alias(KEY),
+                SalesMeasure::Orders => orders::order_key(columns).alias(KEY),
                 SalesMeasure::Customers => col(schema::CUSTOMER_ID).cast(DataType::String).alias(KEY),
             });
             if need_customer {
@@ -294,7 +295,7 @@ fn series_from_transactions(
     let what = match measure {
         SalesMeasure::Revenue => "an amount",
         SalesMeasure::Quantity => "a quantity",
-        SalesMeasure::Orders => "an order_id",
+        SalesMeasure::Orders => "an order_id or a customer_id",
         SalesMeasure::Customers => "a customer_id",
     };
     if without_ts > 0 {
@@ -597,7 +598,7 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
                             "no quantity or unit_price",
                         ),
                         SalesMeasure::Quantity => (col(schema::QUANTITY).is_null(), "no quantity"),
-                        SalesMeasure::Orders => (col(schema::ORDER_ID).is_null(), "no order_id"),
+                        SalesMeasure::Orders => (orders::order_key(columns).is_null(), orders::NO_ORDER),
                         SalesMeasure::Customers => (col(schema::CUSTOMER_ID).is_null(), "no customer_id"),
                     };
                     rejects::first_reason([(col(schema::TS).is_null(), "no ts"), (missing, reason)])

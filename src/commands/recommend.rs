@@ -2,26 +2,21 @@
 //! customer, items not yet bought, scored by the best rule whose whole antecedent the customer
 //! has bought.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use anyhow::Result;
 use foldhash::{HashMap, HashMapExt};
 use polars::prelude::*;
-use rayon::prelude::*;
 
 use crate::cli::RecommendArgs;
 use crate::error::CkmError;
 use crate::io::baskets::{self, ItemCodes};
 use crate::io::manifest::RunRecord;
 use crate::io::{self, read, rejects, schema, write};
+use crate::mining::recommend::{self, ScoredRule};
 use crate::printer::Printer;
 
+/// A rule as read from the rules table: what ranking needs, and its text for the output.
 struct RuleRecord {
-    antecedent: Vec<u32>,
-    consequent: Vec<u32>,
-    confidence: f64,
-    lift: f64,
+    rule: ScoredRule,
     text: String,
 }
 
@@ -82,10 +77,12 @@ fn read_rules(args: &RecommendArgs, items: &mut ItemCodes) -> Result<Vec<RuleRec
             )));
         }
         rules.push(RuleRecord {
-            antecedent,
-            consequent,
-            confidence,
-            lift,
+            rule: ScoredRule {
+                antecedent,
+                consequent,
+                confidence,
+                lift,
+            },
             text: format!("{a} -> {c}"),
         });
     }
@@ -102,18 +99,16 @@ pub fn run(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
     record.parameter("top", args.top);
     let mut items = ItemCodes::default();
     let rules = read_rules(&args, &mut items)?;
-    let rule_items = items.names.len() as u32;
 
     let planned = io::plan_inputs(std::slice::from_ref(&args.transactions), &args.read)?;
-    let item_column = baskets::item_column(&planned, args.item_col.as_deref(), &args.transactions)?;
-    record.parameter("item_col", &item_column);
-    let item_name = item_column.clone();
+    let item_source = baskets::item_source(&planned, args.item_col.as_deref(), &args.transactions)?;
+    record.parameter("item_col", item_source.to_string());
     let table = io::read_planned(
         &planned,
-        |frame, _| {
+        |frame, columns| {
             frame.select([
                 col(schema::CUSTOMER_ID).cast(DataType::String),
-                col(item_name.as_str()).cast(DataType::String).alias("__ckm_item"),
+                item_source.expr(columns).alias("__ckm_item"),
             ])
         },
         record,
@@ -122,6 +117,7 @@ pub fn run(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
     let lines = table.height() as u64;
     io::record_inputs(&planned.sources, &[lines], record, hash)?;
     record.mark("read");
+    let scored: Vec<ScoredRule> = rules.iter().map(|r| r.rule.clone()).collect();
 
     // Each customer's bought items, as far as the rules know them.
     let mut customer_index: HashMap<&str, usize> = HashMap::new();
@@ -153,9 +149,12 @@ pub fn run(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
             args.rejects.as_deref(),
             &destination,
             &planned,
-            |_| {
+            |columns| {
                 rejects::first_reason([
-                    (baskets::missing_item(&item_column), format!("no {item_column}")),
+                    (
+                        baskets::missing_item(&item_source, columns),
+                        format!("no {item_source}"),
+                    ),
                     (col(schema::CUSTOMER_ID).is_null(), "no customer_id".into()),
                 ])
             },
@@ -167,119 +166,7 @@ pub fn run(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
         rejects::report(record, &printer, lines, skipped, "used", written);
     }
 
-    // Rules ranked once, best first (confidence, then lift, then file order): comparing two
-    // rules is then comparing two numbers.
-    let mut ranking: Vec<u32> = (0..rules.len() as u32).collect();
-    ranking.sort_by(|&a, &b| {
-        let (ra, rb) = (&rules[a as usize], &rules[b as usize]);
-        rb.confidence
-            .total_cmp(&ra.confidence)
-            .then(rb.lift.total_cmp(&ra.lift))
-            .then(a.cmp(&b))
-    });
-    let mut rank_of = vec![0u32; rules.len()];
-    for (rank, &r) in ranking.iter().enumerate() {
-        rank_of[r as usize] = rank as u32;
-    }
-    // A rule with one item in its antecedent is filed under that item; a longer antecedent
-    // under the pair of its two items the fewest customers bought. A customer reaches a rule
-    // through her items and pairs of items, so rules whose antecedent she cannot have are
-    // mostly never looked at.
-    let mut buyers = vec![0u64; rule_items as usize];
-    for list in &mut bought {
-        list.sort_unstable();
-        list.dedup();
-        for &item in list.iter() {
-            buyers[item as usize] += 1;
-        }
-    }
-    let mut by_item: Vec<Vec<u32>> = vec![Vec::new(); rule_items as usize];
-    let mut by_pair: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
-    for &r in &ranking {
-        let rule = &rules[r as usize];
-        if let [only] = rule.antecedent.as_slice() {
-            by_item[*only as usize].push(r);
-            continue;
-        }
-        let mut rarest: Vec<u32> = rule.antecedent.clone();
-        rarest.sort_by_key(|&a| (buyers[a as usize], a));
-        let (a, b) = (rarest[0].min(rarest[1]), rarest[0].max(rarest[1]));
-        by_pair.entry((a, b)).or_default().push(r);
-    }
-    let top = args.top;
-    // Per customer, the rules reachable through her items are read best first (a merge of
-    // the per-item lists, each in rank order): the first time an item turns up, it comes with
-    // its best rule, so the walk stops once `top` items are found (and the rules tied with
-    // the last of them are read, so ties still go by item name).
-    let recommendations: Vec<Vec<(u32, u32)>> = bought
-        .par_iter()
-        .map_init(
-            || vec![false; rule_items as usize],
-            |seen, bought| {
-                let mut chosen: Vec<(u32, u32)> = Vec::new();
-                if top == 0 {
-                    return chosen;
-                }
-                let mut lists: Vec<&[u32]> = bought
-                    .iter()
-                    .map(|&i| by_item[i as usize].as_slice())
-                    .filter(|l| !l.is_empty())
-                    .collect();
-                if !by_pair.is_empty() {
-                    for (i, &a) in bought.iter().enumerate() {
-                        for &b in &bought[i + 1..] {
-                            if let Some(list) = by_pair.get(&(a, b)) {
-                                lists.push(list);
-                            }
-                        }
-                    }
-                }
-                let mut heap: BinaryHeap<Reverse<(u32, u32, u32)>> = lists
-                    .iter()
-                    .enumerate()
-                    .map(|(l, list)| Reverse((rank_of[list[0] as usize], l as u32, 0)))
-                    .collect();
-                let mut cutoff: Option<(f64, f64)> = None;
-                while let Some(Reverse((_, l, position))) = heap.pop() {
-                    let list = lists[l as usize];
-                    let r = list[position as usize];
-                    let rule = &rules[r as usize];
-                    if cutoff.is_some_and(|c| c != (rule.confidence, rule.lift)) {
-                        break;
-                    }
-                    if let Some(&next) = list.get(position as usize + 1) {
-                        heap.push(Reverse((rank_of[next as usize], l, position + 1)));
-                    }
-                    if rule.antecedent.len() > 2
-                        && !rule.antecedent.iter().all(|a| bought.binary_search(a).is_ok())
-                    {
-                        continue;
-                    }
-                    for &y in &rule.consequent {
-                        if !seen[y as usize] && bought.binary_search(&y).is_err() {
-                            seen[y as usize] = true;
-                            chosen.push((y, r));
-                        }
-                    }
-                    if cutoff.is_none() && chosen.len() >= top {
-                        cutoff = Some((rule.confidence, rule.lift));
-                    }
-                }
-                for &(y, _) in &chosen {
-                    seen[y as usize] = false;
-                }
-                chosen.sort_by(|a, b| {
-                    let (ra, rb) = (&rules[a.1 as usize], &rules[b.1 as usize]);
-                    rb.confidence
-                        .total_cmp(&ra.confidence)
-                        .then(rb.lift.total_cmp(&ra.lift))
-                        .then_with(|| items.names[a.0 as usize].cmp(&items.names[b.0 as usize]))
-                });
-                chosen.truncate(top);
-                chosen
-            },
-        )
-        .collect();
+    let recommendations = recommend::recommend(&scored, &mut bought, &items.names, args.top);
     record.mark("recommend");
 
     let mut customer_column = Vec::new();
@@ -297,13 +184,13 @@ pub fn run(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
             reached += 1;
         }
         for (rank, &(item, r)) in recommendations[c].iter().enumerate() {
-            let rule = &rules[r as usize];
+            let rule = &rules[r as usize].rule;
             customer_column.push(customers[c]);
             rank_column.push(rank as u32 + 1);
             item_column_out.push(items.names[item as usize].as_str());
             confidence.push(rule.confidence);
             lift.push(rule.lift);
-            rule_column.push(rule.text.as_str());
+            rule_column.push(rules[r as usize].text.as_str());
         }
     }
     let rows = customer_column.len();

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use polars::prelude::*;
 
 use crate::cli::{Cli, ReportArgs, ReportFormat};
@@ -16,6 +16,7 @@ use crate::io::periods::{civil_from_days, day_text, parse_ymd, MS_PER_DAY};
 use crate::io::report::sections::{self, money, unit};
 use crate::io::report::{self, Block, Chart, ChartKind, Document, Figure, Section, Table};
 use crate::io::{self, schema, write};
+use crate::prepare::orders;
 use crate::printer::{thousands, Printer};
 
 /// Days in the "recent" window compared with the one before it.
@@ -24,8 +25,7 @@ const RECENT_DAYS: i64 = 30;
 const COHORTS: usize = 12;
 const COHORT_MONTHS: usize = 12;
 
-/// One order (a customer's lines with one order id, or on one day without order ids): what
-/// the report's own figures need.
+/// One order (see `prepare::orders`): what the report's own figures need.
 struct Order {
     customer: u32,
     day: i64,
@@ -39,12 +39,11 @@ struct Transactions {
     channels: Vec<String>,
     lines_in: u64,
     unusable: u64,
-    has_orders: bool,
-    /// The most complete item column, for the rules.
-    item_column: String,
+    /// The most complete item column, for the rules; `None` when no line has an item.
+    item_column: Option<String>,
 }
 
-const DAY: &str = "__ckm_day";
+const ORDER: &str = "__ckm_order";
 const LINES: &str = "__ckm_lines";
 const UNUSABLE: &str = "__ckm_unusable";
 
@@ -85,26 +84,23 @@ fn read_transactions(
     // The most complete; on a tie the first: names read better in a report than codes.
     let item_column = items
         .iter()
-        .fold((schema::ITEM_NAME, 0), |best, c| {
+        .fold((None, 0), |best, c| {
             if count(c) > best.1 {
-                (*c, count(c))
+                (Some(c.to_string()), count(c))
             } else {
                 best
             }
         })
-        .0
-        .to_string();
+        .0;
     let table = io::read_planned(
         planned,
         |frame, columns| {
             let amount = io::line_amount(columns);
             let ts = col(schema::TS).cast(DataType::Int64);
-            let mut keys = vec![col(schema::CUSTOMER_ID).cast(DataType::String)];
-            keys.push(if columns.contains(schema::ORDER_ID) {
-                col(schema::ORDER_ID).cast(DataType::String)
-            } else {
-                (ts.clone() / lit(MS_PER_DAY)).alias(DAY)
-            });
+            let keys = [
+                col(schema::CUSTOMER_ID).cast(DataType::String),
+                orders::order_key(columns).alias(ORDER),
+            ];
             let mut aggregates = vec![
                 (ts.clone().min() / lit(MS_PER_DAY)).alias(schema::TS),
                 amount.sum().alias(schema::AMOUNT),
@@ -129,7 +125,6 @@ fn read_transactions(
         record,
         printer,
     )?;
-    let has_orders = table.column(DAY).is_err();
     let ids = table.column(schema::CUSTOMER_ID)?.str()?;
     let days = table.column(schema::TS)?.cast(&DataType::Int64)?;
     let days = days.i64()?;
@@ -181,7 +176,6 @@ fn read_transactions(
         channels: channel_names,
         lines_in: count(LINES),
         unusable: count(UNUSABLE),
-        has_orders,
         item_column,
     })
 }
@@ -255,11 +249,7 @@ fn key_figures(tx: &Transactions, as_of: i64, currency: &str) -> (Section, Vec<(
             change: None,
         },
         Figure {
-            label: if tx.has_orders {
-                "Orders".into()
-            } else {
-                "Orders (customer-days)".into()
-            },
+            label: "Orders".into(),
             value: thousands(all.orders as u64),
             change: None,
         },
@@ -559,7 +549,7 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
     };
     let read_flags = read_flags(&args.read);
     let path_of = |name: &str| scratch.path().join(name);
-    let item_column = tx.item_column.clone();
+    let item_column = tx.item_column.clone().unwrap_or_default();
     let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
     let profiles_path = path_of("profiles.csv").display().to_string();
     let jobs: Vec<(&Option<PathBuf>, &str, Vec<String>)> = vec![
@@ -600,6 +590,7 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
         .iter()
         .enumerate()
         .filter(|(_, job)| job.0.is_none())
+        .filter(|(_, job)| job.1 != "rules.csv" || tx.item_column.is_some())
         .map(|(k, (_, name, command))| {
             let mut argv = command.clone();
             argv.extend([
@@ -633,6 +624,14 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
             .collect()
     });
     let mut missing: Vec<String> = Vec::new();
+    if args.rules.is_none() && tx.item_column.is_none() {
+        missing.push(format!(
+            "ckm rules: no line has an {}, {} or {} to find rules among",
+            schema::ITEM_NAME,
+            schema::ITEM_ID,
+            schema::CATEGORY
+        ));
+    }
     let mut outputs: Vec<Option<PathBuf>> = jobs.iter().map(|job| job.0.clone()).collect();
     let mut results = results;
     results.sort_by_key(|r| r.0);
@@ -758,7 +757,6 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
     record.mark("run_details");
     match (format, &args.output) {
         (ReportFormat::Terminal, _) => {
-            let printer = Printer::new(false);
             printer.summary(&args.title, &terminal_figures);
             for s in doc.sections.iter().filter(|s| s.id == "segments") {
                 if let Some(Block::Chart(chart)) = s.blocks.first() {
@@ -812,6 +810,9 @@ fn read_flags(read: &crate::cli::ReadArgs) -> Vec<String> {
     if let Some(d) = read.delimiter {
         flags.extend(["--delimiter".to_string(), d.to_string()]);
     }
+    if let Some(encoding) = read.encoding.to_possible_value() {
+        flags.extend(["--encoding".to_string(), encoding.get_name().to_string()]);
+    }
     flags
 }
 
@@ -836,8 +837,7 @@ mod tests {
             channels: Vec::new(),
             lines_in: 0,
             unusable: 0,
-            has_orders: true,
-            item_column: schema::ITEM_ID.into(),
+            item_column: Some(schema::ITEM_ID.into()),
         }
     }
 

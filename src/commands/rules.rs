@@ -257,16 +257,16 @@ fn read_baskets(
     }
     let input = args.input.clone().unwrap_or_else(|| "-".into());
     let planned = io::plan_inputs(std::slice::from_ref(&input), &args.read)?;
-    let item_column = baskets::item_column(&planned, args.item_col.as_deref(), &input)?;
-    record.parameter("item_col", &item_column);
-    let data = baskets::baskets_from_transactions(&planned, &item_column, record, printer)?;
+    let item_source = baskets::item_source(&planned, args.item_col.as_deref(), &input)?;
+    record.parameter("item_col", item_source.to_string());
+    let data = baskets::baskets_from_transactions(&planned, &item_source, record, printer)?;
     io::record_inputs(&planned.sources, &[data.lines], record, hash)?;
     if data.skipped > 0 {
         let written = rejects::write_rejected_lines(
             args.rejects.as_deref(),
             output,
             &planned,
-            |columns| baskets::reject_reason(columns, &item_column),
+            |columns| baskets::reject_reason(columns, &item_source),
             None,
             record,
             printer,

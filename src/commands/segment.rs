@@ -7,12 +7,12 @@ use rayon::prelude::*;
 
 use crate::cli::{ClusterCount, SegmentArgs};
 use crate::error::CkmError;
-use crate::io::features::{self, FREQUENCY, MONETARY, RECENCY_DAYS};
 use crate::io::manifest::RunRecord;
 use crate::io::periods::MS_PER_DAY;
 use crate::io::privacy::Privacy;
 use crate::io::{self, rejects, schema, segment_map, write};
 use crate::mining::{clusters, outliers, rfm};
+use crate::prepare::summary::{self, FREQUENCY, MONETARY, RECENCY_DAYS};
 use crate::printer::{thousands, Printer};
 
 /// The customer table's columns, in order (those the input allows).
@@ -21,14 +21,14 @@ const OUTPUT_ORDER: &[&str] = &[
     RECENCY_DAYS,
     FREQUENCY,
     MONETARY,
-    features::AVG_ORDER_VALUE,
-    features::FIRST_PURCHASE,
-    features::LAST_PURCHASE,
-    features::TENURE_DAYS,
-    features::MEAN_DAYS_BETWEEN_ORDERS,
-    features::DISTINCT_ITEMS,
-    features::CHANNELS,
-    features::RETURN_RATE,
+    summary::AVG_ORDER_VALUE,
+    summary::FIRST_PURCHASE,
+    summary::LAST_PURCHASE,
+    summary::TENURE_DAYS,
+    summary::MEAN_DAYS_BETWEEN_ORDERS,
+    summary::DISTINCT_ITEMS,
+    summary::CHANNELS,
+    summary::RETURN_RATE,
     "r_score",
     "f_score",
     "m_score",
@@ -60,10 +60,10 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
         args.features.clone()
     };
     for feature in &cluster_features {
-        if !features::NUMERIC_FEATURES.contains(&feature.as_str()) {
+        if !summary::NUMERIC_FEATURES.contains(&feature.as_str()) {
             return Err(CkmError::usage(format!(
                 "--features: '{feature}' is not a customer feature; choose from {}",
-                features::NUMERIC_FEATURES.join(", ")
+                summary::NUMERIC_FEATURES.join(", ")
             )));
         }
     }
@@ -82,15 +82,15 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
     );
 
     let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read)?;
-    let features::CustomerTable {
+    let summary::CustomerTable {
         customers,
         lines_in,
         lines_without_customer,
-    } = features::customer_table(&planned, None, record, &printer)?;
+    } = summary::customer_table(&planned, None, record, &printer)?;
     io::record_inputs(&planned.sources, &[lines_in], record, hash)?;
     record.mark("read_and_aggregate");
     let lines_without_ts: u64 = customers
-        .column(features::LINES_WITHOUT_TS)?
+        .column(summary::LINES_WITHOUT_TS)?
         .u64()?
         .sum()
         .unwrap_or(0);
@@ -114,7 +114,7 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
         )));
     }
     let latest = customers
-        .column(features::LAST_PURCHASE)?
+        .column(summary::LAST_PURCHASE)?
         .cast(&DataType::Int64)?
         .i64()?
         .max()
@@ -124,12 +124,12 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
     record.parameter("as_of", &as_of_text);
     record.figure("as of", &as_of_text);
     printer.info(&format!("as of {as_of_text}"));
-    let mut table = features::with_dates(customers, as_of_ms)?;
+    let mut table = summary::with_dates(customers, as_of_ms)?;
 
     // RFM.
-    let recency = features::values(&table, RECENCY_DAYS)?;
-    let frequency = features::values(&table, FREQUENCY)?;
-    let monetary = features::values(&table, MONETARY)?;
+    let recency = summary::values(&table, RECENCY_DAYS)?;
+    let frequency = summary::values(&table, FREQUENCY)?;
+    let monetary = summary::values(&table, MONETARY)?;
     // The three rankings at once: each is a parallel sort with a serial pass on either side.
     let (r, (f, m)) = rayon::join(
         || rfm::rank_scores(&recency, args.bins, false),
@@ -173,7 +173,7 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
                     "--features: the input has no column for '{name}' (it needs item, channel or return data)"
                 )));
             }
-            Ok(features::values(&table, name)?)
+            Ok(summary::values(&table, name)?)
         })
         .collect::<Result<_>>()?;
     let value_slices: Vec<&[f64]> = feature_values.iter().map(Vec::as_slice).collect();
@@ -254,15 +254,15 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
         .transpose()?;
     record.mark("profiles");
 
-    features::round_for_output(
+    summary::round_for_output(
         &mut output,
         &[
             RECENCY_DAYS,
             MONETARY,
-            features::AVG_ORDER_VALUE,
-            features::TENURE_DAYS,
-            features::MEAN_DAYS_BETWEEN_ORDERS,
-            features::RETURN_RATE,
+            summary::AVG_ORDER_VALUE,
+            summary::TENURE_DAYS,
+            summary::MEAN_DAYS_BETWEEN_ORDERS,
+            summary::RETURN_RATE,
             "cluster_distance",
         ],
     )?;
@@ -398,10 +398,10 @@ fn cluster_profiles(
         .iter()
         .map(|c| c.unwrap_or(0))
         .collect();
-    let monetary = features::values(table, MONETARY)?;
+    let monetary = summary::values(table, MONETARY)?;
     let columns: Vec<Vec<f64>> = features
         .iter()
-        .map(|f| features::values(table, f))
+        .map(|f| summary::values(table, f))
         .collect::<PolarsResult<_>>()?;
     let mut header = vec![
         "cluster".to_string(),

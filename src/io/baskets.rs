@@ -12,6 +12,7 @@ use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::MS_PER_DAY;
 use crate::io::{self, rejects, schema, PlannedInputs};
+use crate::prepare::orders::{order_key, ItemSource};
 use crate::printer::Printer;
 
 /// Baskets of item numbers, with the item names.
@@ -144,8 +145,9 @@ pub fn read_basket_file(path: &str) -> Result<Baskets> {
     })
 }
 
-/// The item column to mine: `--item-col`, which must exist, else item_id, else item_name.
-pub fn item_column(planned: &PlannedInputs, wanted: Option<&str>, input: &str) -> Result<String> {
+/// The items to mine: `--item-col`, which must exist, else a line's item_id, else its
+/// item_name (see [`ItemSource`]).
+pub fn item_source(planned: &PlannedInputs, wanted: Option<&str>, input: &str) -> Result<ItemSource> {
     let mut columns: Vec<String> = Vec::new();
     for plan in &planned.plans {
         for name in plan.frame.clone().collect_schema()?.iter_names() {
@@ -155,16 +157,12 @@ pub fn item_column(planned: &PlannedInputs, wanted: Option<&str>, input: &str) -
         }
     }
     match wanted {
-        Some(column) if columns.iter().any(|c| c == column) => Ok(column.to_string()),
+        Some(column) if columns.iter().any(|c| c == column) => Ok(ItemSource::Column(column.to_string())),
         Some(column) => Err(CkmError::invalid(format!(
             "{input}: no column '{column}' for --item-col; the table has {}",
             columns.join(", ")
         ))),
-        None => [schema::ITEM_ID, schema::ITEM_NAME]
-            .into_iter()
-            .find(|c| columns.iter().any(|have| have == c))
-            .map(String::from)
-            .ok_or_else(|| {
+        None => ItemSource::of(|name| columns.iter().any(|have| have == name)).ok_or_else(|| {
                 CkmError::invalid(format!(
                     "{input}: no item_id or item_name column; map one with --map item_id=HEADER or pick a column with --item-col"
                 ))
@@ -176,74 +174,36 @@ const BASKET_KEY: &str = "__ckm_basket";
 const ITEM: &str = "__ckm_item";
 
 /// True for lines whose item is missing (null or empty text).
-pub fn missing_item(item_column: &str) -> Expr {
-    let item = col(item_column).cast(DataType::String);
+pub fn missing_item(item: &ItemSource, columns: &Schema) -> Expr {
+    let item = item.expr(columns);
     item.clone().is_null().or(item.eq(lit("")))
 }
 
 /// Why a transaction line is in no basket, or `None` when it is in one.
-pub fn reject_reason(columns: &Schema, item_column: &str) -> Expr {
-    let key = basket_key(columns);
-    when(missing_item(item_column))
-        .then(lit(format!("no {item_column}")))
+pub fn reject_reason(columns: &Schema, item: &ItemSource) -> Expr {
+    let key = order_key(columns);
+    when(missing_item(item, columns))
+        .then(lit(format!("no {item}")))
         .when(key.is_null())
         .then(lit("no order_id, and no customer_id and ts to make a basket of"))
         .otherwise(lit(NULL).cast(DataType::String))
 }
 
-/// A basket is an order; lines without an order id form one basket per customer and day.
-fn basket_key(columns: &Schema) -> Expr {
-    let customer_day = if columns.contains(schema::CUSTOMER_ID) && columns.contains(schema::TS) {
-        concat_str(
-            [
-                lit("day:"),
-                col(schema::CUSTOMER_ID).cast(DataType::String),
-                lit("|"),
-                col(schema::TS)
-                    .dt()
-                    .date()
-                    .cast(DataType::Int32)
-                    .cast(DataType::String),
-            ],
-            "",
-            false,
-        )
-    } else {
-        lit(NULL).cast(DataType::String)
-    };
-    if columns.contains(schema::ORDER_ID) {
-        when(col(schema::ORDER_ID).is_null())
-            .then(customer_day)
-            .otherwise(concat_str(
-                [lit("order:"), col(schema::ORDER_ID).cast(DataType::String)],
-                "",
-                false,
-            ))
-    } else {
-        customer_day
-    }
-}
-
-/// Baskets from the transactions table: the items of `item_column` per order (or per
-/// customer and day for lines without an order id). Lines without an item or a basket are
-/// left out and counted in `skipped` (the caller writes them to rejects).
+/// Baskets from the transactions table: the items per order (see [`order_key`]). Lines
+/// without an item or an order are left out and counted in `skipped` (the caller writes them
+/// to rejects).
 pub fn baskets_from_transactions(
     planned: &PlannedInputs,
-    item_column: &str,
+    item: &ItemSource,
     record: &mut RunRecord,
     printer: &Printer,
 ) -> Result<Baskets> {
-    let item_column = item_column.to_string();
     let table = io::read_planned(
         planned,
         |frame, columns| {
-            if !columns.contains(&item_column) {
-                // Reported by the caller, which checks the columns first.
-                return frame.select([lit(NULL).cast(DataType::String).alias(BASKET_KEY)]);
-            }
             frame.select([
-                basket_key(columns).alias(BASKET_KEY),
-                col(item_column.as_str()).cast(DataType::String).alias(ITEM),
+                order_key(columns).alias(BASKET_KEY),
+                item.expr(columns).alias(ITEM),
             ])
         },
         record,
@@ -294,36 +254,30 @@ const TS_MS: &str = "__ckm_ts";
 const ORDER: &str = "__ckm_order";
 
 /// Why a line is in no customer's history (sequences), or `None`.
-pub fn history_reject_reason(item_column: &str) -> Expr {
+pub fn history_reject_reason(columns: &Schema, item: &ItemSource) -> Expr {
     rejects::first_reason([
-        (missing_item(item_column), format!("no {item_column}")),
+        (missing_item(item, columns), format!("no {item}")),
         (col(schema::CUSTOMER_ID).is_null(), "no customer_id".into()),
         (col(schema::TS).is_null(), "no ts".into()),
     ])
 }
 
-/// Each customer's orders in time order: an order is an order id's lines (a customer's lines
-/// without one form an order per day), dated by its earliest line, ties by order id.
+/// Each customer's orders (see [`order_key`]) in time order, each dated by its earliest line,
+/// ties by order key.
 pub fn histories_from_transactions(
     planned: &PlannedInputs,
-    item_column: &str,
+    item: &ItemSource,
     record: &mut RunRecord,
     printer: &Printer,
 ) -> Result<Histories> {
-    let item_column = item_column.to_string();
     let table = io::read_planned(
         planned,
         |frame, columns| {
-            let order = if columns.contains(schema::ORDER_ID) {
-                col(schema::ORDER_ID).cast(DataType::String)
-            } else {
-                lit(NULL).cast(DataType::String)
-            };
             frame.select([
                 col(schema::CUSTOMER_ID).cast(DataType::String).alias(CUSTOMER),
                 col(schema::TS).cast(DataType::Int64).alias(TS_MS),
-                order.alias(ORDER),
-                col(item_column.as_str()).cast(DataType::String).alias(ITEM),
+                order_key(columns).alias(ORDER),
+                item.expr(columns).alias(ITEM),
             ])
         },
         record,
@@ -337,7 +291,7 @@ pub fn histories_from_transactions(
     let mut codes = ItemCodes::default();
     let mut customer_codes = ItemCodes::default();
     // Per customer: (order key, time, item) for each line.
-    let mut lines_of: Vec<Vec<(Option<&str>, i64, u32)>> = Vec::new();
+    let mut lines_of: Vec<Vec<(&str, i64, u32)>> = Vec::new();
     let mut skipped = 0u64;
     for (((customer, ts), order), item) in customers
         .iter()
@@ -345,7 +299,8 @@ pub fn histories_from_transactions(
         .zip(orders.iter())
         .zip(items.iter())
     {
-        let (Some(customer), Some(ts), Some(item)) = (customer, ts, item) else {
+        // A line with a customer and a time always has an order (see `order_key`).
+        let (Some(customer), Some(ts), Some(order), Some(item)) = (customer, ts, order, item) else {
             skipped += 1;
             continue;
         };
@@ -362,25 +317,19 @@ pub fn histories_from_transactions(
     let histories = lines_of
         .into_iter()
         .map(|mut lines| {
-            // Orders by id, lines without one by day; each dated by its earliest line.
-            let key = |line: &(Option<&str>, i64, u32)| match line.0 {
-                Some(order) => (0u8, order.to_string(), 0i64),
-                None => (1u8, String::new(), line.1.div_euclid(MS_PER_DAY)),
-            };
-            lines.sort_by_cached_key(key);
-            let mut grouped: Vec<(i64, String, Vec<u32>)> = Vec::new();
-            let mut previous: Option<(u8, String, i64)> = None;
-            for line in &lines {
-                let k = key(line);
-                if previous.as_ref() != Some(&k) {
-                    grouped.push((line.1, k.1.clone(), Vec::new()));
-                    previous = Some(k);
+            // Each order dated by its earliest line; ties by order key.
+            lines.sort_by_key(|line| line.0);
+            let mut grouped: Vec<(i64, &str, Vec<u32>)> = Vec::new();
+            for &(order, ts, item) in &lines {
+                match grouped.last_mut() {
+                    Some(last) if last.1 == order => {
+                        last.0 = last.0.min(ts);
+                        last.2.push(item);
+                    }
+                    _ => grouped.push((ts, order, vec![item])),
                 }
-                let last = grouped.last_mut().expect("just pushed");
-                last.0 = last.0.min(line.1);
-                last.2.push(line.2);
             }
-            grouped.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+            grouped.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
             let mut history = crate::mining::sequences::History {
                 days: Vec::with_capacity(grouped.len()),
                 orders: Vec::with_capacity(grouped.len()),

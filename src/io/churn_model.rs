@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::CkmError;
 use crate::io::write;
+use crate::mining::churn::bands::BandCutoffs;
 use crate::mining::churn::encoding::ColumnEncoding;
 use crate::mining::churn::Classifier;
 
@@ -25,14 +26,6 @@ pub enum TrainingSource {
     },
     /// Transactions, labels derived: churned = no purchase in `window_days` after `cutoff`.
     Transactions { cutoff: String, window_days: u32 },
-}
-
-/// The probabilities at which the high and medium risk bands start, from the training
-/// customers' scores, so that new data is banded on the same scale.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-pub struct BandCutoffs {
-    pub high: f64,
-    pub medium: f64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -10,7 +10,6 @@ pub mod churn_model;
 pub mod customers;
 pub mod dates;
 pub mod delimited;
-pub mod features;
 pub mod manifest;
 pub mod mapped;
 pub mod periods;

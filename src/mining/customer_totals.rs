@@ -1,6 +1,9 @@
 //! Per-customer totals accumulated batch by batch from transaction lines: line counts, first
-//! and last purchase, total amount, distinct orders (or purchase days), distinct items and
-//! channels, returns.
+//! and last purchase, total amount, distinct orders, distinct items and channels, returns.
+//!
+//! An order is a line's order id, or for a line without one the customer's purchase day
+//! (UTC), decided line by line: the definition of `prepare::orders`, counted here without
+//! building its text key for every line.
 //!
 //! Lines are split by a hash of their customer id into partitions that each own their
 //! customers' state, so the partitions update on all cores without locks, and each
@@ -183,8 +186,7 @@ pub struct CustomerTotal {
     /// Earliest and latest timestamp (ms), `None` when no line has one.
     pub first_ms: Option<i64>,
     pub last_ms: Option<i64>,
-    /// Distinct order ids; when none of the customer's lines has an order id, distinct
-    /// purchase days instead.
+    /// Distinct orders: order ids, plus the distinct days of the lines without one.
     pub frequency: u64,
     /// Sum of the non-null amounts (0 when there are none).
     pub monetary: f64,
@@ -209,8 +211,6 @@ struct Running {
     /// The previous line's order: the lines of an order usually come together, and those
     /// need no set lookup.
     last_order: u64,
-    /// Whether any line of the customer has an order id.
-    has_order: bool,
     channel_bits: u32,
     spilled_channels: u32,
     returns: u32,
@@ -723,11 +723,8 @@ impl Partition {
             lines_without_ts: r.lines_without_ts as u64,
             first_ms: has_ts.then_some(r.first_ms),
             last_ms: has_ts.then_some(r.last_ms),
-            frequency: if r.has_order {
-                self.orders.count(c) as u64
-            } else {
-                self.day_counts.get(&(c as u32)).copied().unwrap_or(0) as u64
-            },
+            frequency: self.orders.count(c) as u64
+                + self.day_counts.get(&(c as u32)).copied().unwrap_or(0) as u64,
             monetary: r.monetary,
             distinct_items: self.items.count(c) as u64,
             channels: (r.channel_bits.count_ones() + r.spilled_channels) as u64,
@@ -823,8 +820,7 @@ impl Partition {
         }
         match line.order {
             0 => {
-                // Days are only needed for customers without any order id, but which those
-                // are is known only at the end; lines with an order id never need their day.
+                // A line without an order id is an order of its day; without a time, of none.
                 if let Some(ts) = ts {
                     let day = ts.div_euclid(MS_PER_DAY) as u32 as u64;
                     if self.days.insert(((c as u64) << 32) | day) {
@@ -835,7 +831,6 @@ impl Partition {
             order => {
                 if order != r.last_order {
                     r.last_order = order;
-                    r.has_order = true;
                     self.orders.push(c, order);
                 }
             }
@@ -1000,11 +995,7 @@ mod tests {
                     lines_without_ts: ls.iter().filter(|l| l.1.is_none()).count() as u64,
                     first_ms: ts.iter().min().copied(),
                     last_ms: ts.iter().max().copied(),
-                    frequency: if orders.is_empty() {
-                        days.len() as u64
-                    } else {
-                        orders.len() as u64
-                    },
+                    frequency: (orders.len() + days.len()) as u64,
                     monetary: ls.iter().filter_map(|l| l.2).sum(),
                     distinct_items: items.len() as u64,
                     channels: 0,
@@ -1035,12 +1026,20 @@ mod tests {
             line("b", 3, 2.0, None, "x"),
             line("b", 3, 2.0, None, "x"),
             line("b", 9, 2.0, None, "z"),
+            // Some lines with an order id, some without: o4, o5 and day 8 (day 7 has o4's
+            // line and one without an order id: two orders).
+            line("d", 7, 1.0, Some("o4"), "x"),
+            line("d", 7, 1.0, None, "x"),
+            line("d", 8, 1.0, None, "x"),
+            line("d", 8, 1.0, None, "y"),
+            line("d", 9, 1.0, Some("o5"), "x"),
+            line("d", 9, 1.0, Some("o5"), "y"),
             (None, Some(0), Some(99.0), Some("o9".into()), None),
             (Some("c".into()), None, None, Some("o3".into()), None),
         ];
         let (totals, without) = totals_of(&[lines[..4].to_vec(), lines[4..].to_vec()]);
         assert_eq!(without, 1);
-        assert_eq!(totals.len(), 3);
+        assert_eq!(totals.len(), 4);
         let a = &totals[0].1;
         assert_eq!((a.lines, a.frequency, a.distinct_items), (3, 2, 2));
         assert_eq!(a.monetary, 13.5);
@@ -1051,6 +1050,8 @@ mod tests {
         let c = &totals[2].1;
         assert_eq!((c.lines, c.lines_without_ts, c.frequency), (1, 1, 1));
         assert_eq!((c.first_ms, c.last_ms, c.monetary), (None, None, 0.0));
+        let d = &totals[3].1;
+        assert_eq!((d.lines, d.frequency, d.distinct_items), (6, 4, 2));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod fpgrowth;
 pub mod identity;
 pub mod optimize;
 pub mod outliers;
+pub mod recommend;
 pub mod returns;
 pub mod rfm;
 pub mod rules;

@@ -210,9 +210,29 @@ fn ascending(scores: &[f64]) -> Vec<usize> {
     order
 }
 
+/// The candidate with the highest ROC AUC (one without an AUC counts as 0); on a tie the
+/// first, so candidates listed simplest first keep the simplest.
+pub fn best_by_roc_auc(aucs: &[Option<f64>]) -> usize {
+    (0..aucs.len()).fold(0, |best, i| {
+        if aucs[i].unwrap_or(0.0) > aucs[best].unwrap_or(0.0) {
+            i
+        } else {
+            best
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_best_auc_and_the_first_on_a_tie() {
+        assert_eq!(best_by_roc_auc(&[Some(0.8), Some(0.9)]), 1);
+        assert_eq!(best_by_roc_auc(&[Some(0.9), Some(0.9)]), 0);
+        assert_eq!(best_by_roc_auc(&[None, Some(0.5)]), 1);
+        assert_eq!(best_by_roc_auc(&[Some(0.7)]), 0);
+    }
     use proptest::prelude::*;
 
     /// AUC by counting every (churner, stayer) pair.

@@ -1,6 +1,8 @@
 //! Churn models: folds, logistic regression, gradient-boosted trees and the metrics that
 //! compare them. Matrices are row-major `&[f64]` with a column count.
 
+pub mod bands;
+pub mod eligibility;
 pub mod encoding;
 pub mod folds;
 pub mod gbdt;

@@ -1,5 +1,6 @@
-//! Per-customer features from the canonical transactions table, totalled batch by batch as
-//! the streaming read produces them: the lines are never all in memory at once.
+//! The per-customer summary: features from the canonical transactions table, totalled batch
+//! by batch as the streaming read produces them (the lines are never all in memory at once),
+//! and the features that depend on an as-of date.
 
 use anyhow::Result;
 use polars::prelude::*;
@@ -9,6 +10,7 @@ use crate::io::arrow::{arrow_values, ArrowText};
 use crate::io::manifest::RunRecord;
 use crate::io::{self, schema, PlannedInputs};
 use crate::mining::customer_totals::{CustomerTotals, LineBatch};
+use crate::prepare::orders;
 use crate::printer::Printer;
 use polars_arrow::array::{Array, MutableBinaryViewArray, Utf8ViewArray};
 use polars_arrow::bitmap::Bitmap;
@@ -33,27 +35,33 @@ const MS_PER_DAY: f64 = io::periods::MS_PER_DAY as f64;
 /// had no customer id (those are in no customer's totals).
 pub struct CustomerTable {
     /// One row per customer id, sorted by it: LINES, LINES_WITHOUT_TS, FIRST_PURCHASE, LAST_PURCHASE,
-    /// FREQUENCY, MONETARY, and DISTINCT_ITEMS, CHANNELS, RETURN_RATE when the input has
-    /// items, channels or return flags.
+    /// FREQUENCY, MONETARY, and DISTINCT_ITEMS, CHANNELS, RETURN_RATE when some line has an
+    /// item, a channel or a return flag.
     pub customers: DataFrame,
     pub lines_in: u64,
     pub lines_without_customer: u64,
 }
 
-/// Which optional columns the input has, as the batches carry them.
+/// Which optional columns the input has, as the batches carry them, and whether any line so
+/// far had a value in them: a column without values is no column.
+#[derive(Default)]
 struct Present {
     order: bool,
-    item: Option<&'static str>,
+    item: bool,
     channel: bool,
     is_return: bool,
+    item_values: bool,
+    channel_values: bool,
+    return_values: bool,
 }
 
 const AMOUNT_VALUE: &str = "__ckm_amount";
+const ITEM: &str = "__ckm_item";
 
 /// Reads the planned inputs in one streaming pass and totals them per customer (see
-/// [`customer_totals`]): frequency counts distinct orders, or distinct purchase days for a
-/// customer whose lines carry no order id at all; amounts of lines without a timestamp still
-/// count in monetary, only the dates ignore them.
+/// [`customer_totals`]): frequency counts distinct orders (see [`orders::order_key`]), items
+/// are [`orders::item`]; amounts of lines without a timestamp still count in monetary, only
+/// the dates ignore them.
 ///
 /// With `before_ms`, only lines earlier than it count (lines without a timestamp then count
 /// nowhere): the history as it stood at a cutoff.
@@ -75,28 +83,28 @@ pub fn customer_table(
             col(schema::TS).cast(DataType::Int64),
             amount.cast(DataType::Float64).alias(AMOUNT_VALUE),
         ];
-        let item = [schema::ITEM_ID, schema::ITEM_NAME].into_iter().find(|c| has(c));
-        for name in [Some(schema::ORDER_ID), item, Some(schema::CHANNEL)]
-            .into_iter()
-            .flatten()
-        {
-            if has(name) {
-                selected.push(col(name).cast(DataType::String));
-            }
+        if has(schema::ORDER_ID) {
+            selected.push(col(schema::ORDER_ID).cast(DataType::String));
+        }
+        if let Some(item) = orders::item(columns) {
+            selected.push(item.alias(ITEM));
+        }
+        if has(schema::CHANNEL) {
+            selected.push(col(schema::CHANNEL).cast(DataType::String));
         }
         if has(schema::IS_RETURN) {
             selected.push(col(schema::IS_RETURN).cast(DataType::Boolean));
         }
         frame.select(selected)
     };
+    // The schema here is the query's output: the selected columns under their aliases.
     let init = |columns: &Schema| {
         let present = Present {
             order: columns.contains(schema::ORDER_ID),
-            item: [schema::ITEM_ID, schema::ITEM_NAME]
-                .into_iter()
-                .find(|c| columns.contains(c)),
+            item: columns.contains(ITEM),
             channel: columns.contains(schema::CHANNEL),
             is_return: columns.contains(schema::IS_RETURN),
+            ..Present::default()
         };
         (present, CustomerTotals::new(), 0u64)
     };
@@ -113,8 +121,12 @@ pub fn customer_table(
         let ts: Vec<_> = batch.column(schema::TS)?.i64()?.downcast_iter().collect();
         let amount: Vec<_> = batch.column(AMOUNT_VALUE)?.f64()?.downcast_iter().collect();
         let order = present.order.then(|| text(schema::ORDER_ID)).transpose()?;
-        let item = present.item.map(text).transpose()?;
+        let item = present.item.then(|| text(ITEM)).transpose()?;
         let channel = present.channel.then(|| text(schema::CHANNEL)).transpose()?;
+        let has_values = |name: &str| -> bool { batch.column(name).is_ok_and(|c| c.null_count() < c.len()) };
+        present.item_values |= present.item && has_values(ITEM);
+        present.channel_values |= present.channel && has_values(schema::CHANNEL);
+        present.return_values |= present.is_return && has_values(schema::IS_RETURN);
         let is_return: Option<Vec<Option<bool>>> = present
             .is_return
             .then(|| -> PolarsResult<_> { Ok(batch.column(schema::IS_RETURN)?.bool()?.iter().collect()) })
@@ -184,13 +196,13 @@ pub fn customer_table(
         u64s(FREQUENCY, std::mem::take(&mut sorted.frequency)),
         Column::new(MONETARY.into(), std::mem::take(&mut sorted.monetary)),
     ];
-    if present.item.is_some() {
+    if present.item_values {
         columns.push(u64s(DISTINCT_ITEMS, std::mem::take(&mut sorted.distinct_items)));
     }
-    if present.channel {
+    if present.channel_values {
         columns.push(u64s(CHANNELS, std::mem::take(&mut sorted.channels)));
     }
-    if present.is_return {
+    if present.return_values {
         columns.push(Column::new(
             RETURN_RATE.into(),
             std::mem::take(&mut sorted.return_rate),

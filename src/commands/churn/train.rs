@@ -1,0 +1,322 @@
+//! `ckm churn train`: cross-validate the candidate models, fit the best, score and save it.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Result;
+use polars::prelude::*;
+
+use super::customers::{labelled_customers, transaction_customers, transaction_lines};
+use super::score_table;
+use super::training_metrics::{column_importance, report_training, CandidateMetrics, TrainingMetrics};
+use crate::cli::{ChurnModel, ChurnTrainArgs, ClassWeight};
+use crate::error::CkmError;
+use crate::io::churn_model::{self, SavedChurnModel, TrainingSource};
+use crate::io::manifest::RunRecord;
+use crate::io::periods::{day_text, parse_ymd, MS_PER_DAY};
+use crate::io::{self, rejects, schema, write};
+use crate::mining::churn::bands::{band_counts, band_cutoffs};
+use crate::mining::churn::encoding::{self, RawColumn};
+use crate::mining::churn::metrics::{self, Confusion};
+use crate::mining::churn::{self as churn_models, folds, ModelKind};
+use crate::printer::Printer;
+
+fn read_folds(path: &Path, ids: &[String], folds: usize) -> Result<Vec<usize>> {
+    let mut reader = csv::Reader::from_path(path)
+        .map_err(|e| CkmError::invalid(format!("{}: cannot be read: {e}", path.display())))?;
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    for (n, row) in reader.records().enumerate() {
+        let row = row.map_err(|e| CkmError::invalid(format!("{}: row {}: {e}", path.display(), n + 2)))?;
+        let fold = row
+            .get(1)
+            .and_then(|f| f.trim().parse::<usize>().ok())
+            .ok_or_else(|| {
+                CkmError::invalid(format!(
+                    "{}: row {}: the second column must be a fold number (id,fold)",
+                    path.display(),
+                    n + 2
+                ))
+            })?;
+        by_id.insert(row.get(0).unwrap_or("").trim().to_string(), fold);
+    }
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let fold = *by_id
+            .get(id)
+            .ok_or_else(|| CkmError::invalid(format!("{}: no fold for customer '{id}'", path.display())))?;
+        if fold >= folds {
+            return Err(CkmError::invalid(format!(
+                "{}: customer '{id}' is in fold {fold}, but --folds is {folds}",
+                path.display()
+            )));
+        }
+        out.push(fold);
+    }
+    Ok(out)
+}
+
+pub(super) fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> {
+    let printer = Printer::new(args.output.quiet);
+    let (destination, format) =
+        write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
+    let hash = args.output.manifest.is_some() || record.hash_files;
+    record.parameter("input", &args.input);
+    record.parameter("model", format!("{:?}", args.model).to_lowercase());
+    record.parameter("folds", args.folds);
+    record.parameter("seed", args.seed);
+    record.parameter("bands", [args.bands.high, args.bands.medium]);
+
+    // A saved model carries its training file's sha256, which recording the input computes.
+    let hash_inputs = hash || args.model_out.is_some();
+    // The customers to learn from, and the ones to score (the same, except for transactions:
+    // learnt at the cutoff, scored at the end of the data).
+    let (training, scoring, source) = match &args.target {
+        Some(target) => {
+            record.parameter("target", target);
+            let customers = labelled_customers(&args, target, record, &printer, &destination, hash_inputs)?;
+            let source = TrainingSource::Labelled {
+                target: target.clone(),
+                id_column: (customers.id_column != "source_row").then(|| customers.id_column.clone()),
+            };
+            (customers, None, source)
+        }
+        None => {
+            let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read).map_err(|e| {
+                e.context("churn train without --target reads a transactions table; for a labelled customer table, give --target COLUMN")
+            })?;
+            let (lines, latest, unusable) = transaction_lines(&planned, record, &printer)?;
+            let lines_in: u64 = lines.values().map(|l| l.len() as u64).sum::<u64>() + unusable;
+            io::record_inputs(&planned.sources, &[lines_in], record, hash_inputs)?;
+            if unusable > 0 {
+                let written = rejects::write_rejected_lines(
+                    args.rejects.as_deref(),
+                    &destination,
+                    &planned,
+                    |_| {
+                        rejects::first_reason([
+                            (col(schema::CUSTOMER_ID).is_null(), "no customer_id"),
+                            (col(schema::TS).is_null(), "no ts"),
+                        ])
+                    },
+                    None,
+                    record,
+                    &printer,
+                    hash,
+                )?;
+                rejects::report(record, &printer, lines_in, unusable, "used", written);
+            } else {
+                record.figure("lines in", lines_in);
+            }
+            let latest_day = latest.div_euclid(MS_PER_DAY);
+            let window = args.window as i64;
+            let cutoff_day = match &args.cutoff {
+                Some(text) => parse_ymd(text.trim())
+                    .ok_or_else(|| CkmError::usage(format!("--cutoff '{text}': expected YYYY-MM-DD")))?,
+                None => latest_day - window,
+            };
+            if cutoff_day + window > latest_day {
+                record.warn(
+                    &printer,
+                    format!(
+                        "the {window}-day window after the cutoff {} runs past the latest line ({}): customers may be labelled churned who had no time to buy",
+                        day_text(cutoff_day),
+                        day_text(latest_day)
+                    ),
+                );
+            }
+            record.parameter("cutoff", day_text(cutoff_day));
+            record.parameter("window_days", args.window);
+            record.figure("cutoff", day_text(cutoff_day));
+            printer.info(&format!(
+                "features up to {}, churned = no purchase from {} to {}; scores as of {}",
+                day_text(cutoff_day),
+                day_text(cutoff_day + 1),
+                day_text(cutoff_day + window),
+                day_text(latest_day + 1)
+            ));
+            let end = (cutoff_day + 1) * MS_PER_DAY;
+            let training =
+                transaction_customers(&planned, &lines, end, Some(window * MS_PER_DAY), record, &printer)?;
+            if training.ids.len() < 2 {
+                return Err(CkmError::invalid(format!(
+                    "{}: {} customer(s) bought before the cutoff {}; choose an earlier --cutoff",
+                    args.input,
+                    training.ids.len(),
+                    day_text(cutoff_day)
+                )));
+            }
+            let scoring = transaction_customers(
+                &planned,
+                &lines,
+                (latest_day + 1) * MS_PER_DAY,
+                None,
+                record,
+                &printer,
+            )?;
+            let source = TrainingSource::Transactions {
+                cutoff: day_text(cutoff_day),
+                window_days: args.window,
+            };
+            (training, Some(scoring), source)
+        }
+    };
+    let training_sha = record.inputs.first().and_then(|i| i.sha256.clone());
+    record.mark("read");
+    let labels = training.labels.clone().expect("training customers have labels");
+    let churners = labels.iter().filter(|&&l| l).count();
+    if churners == 0 || churners == labels.len() {
+        return Err(CkmError::invalid(format!(
+            "{}: all {} customers are labelled {}; a churn model needs both churners and stayers{}",
+            args.input,
+            labels.len(),
+            if churners == 0 { "as staying" } else { "churned" },
+            if args.target.is_none() {
+                " (try another --cutoff or --window)"
+            } else {
+                ""
+            }
+        )));
+    }
+    let folds_wanted = args.folds as usize;
+    if churners.min(labels.len() - churners) < folds_wanted {
+        return Err(CkmError::invalid(format!(
+            "{}: {} churners and {} stayers are too few for {folds_wanted} folds; give more customers or fewer --folds",
+            args.input,
+            churners,
+            labels.len() - churners
+        )));
+    }
+
+    let encodings = encoding::learn(&training.columns);
+    let feature_names = encoding::feature_names(&encodings);
+    let sources = encoding::feature_sources(&encodings);
+    let dims = feature_names.len();
+    let raw: Vec<&RawColumn> = training.columns.iter().map(|c| &c.1).collect();
+    let x = encoding::encode(&encodings, &raw);
+    let weights = match args.class_weight {
+        ClassWeight::None => vec![1.0; labels.len()],
+        ClassWeight::Balanced => churn_models::balanced_weights(&labels),
+    };
+    let fold_of = match &args.folds_file {
+        Some(path) => read_folds(path, &training.ids, folds_wanted)?,
+        None => folds::stratified(&labels, folds_wanted, args.seed),
+    };
+    let kinds: &[ModelKind] = match args.model {
+        ChurnModel::Auto => &[ModelKind::Logistic, ModelKind::Gbdt],
+        ChurnModel::Logistic => &[ModelKind::Logistic],
+        ChurnModel::Gbdt => &[ModelKind::Gbdt],
+    };
+    let mut candidates = Vec::new();
+    let mut out_of_fold = Vec::new();
+    for &kind in kinds {
+        let started = Instant::now();
+        let oof =
+            churn_models::cross_validate(kind, &encodings, &x, dims, &labels, &weights, &fold_of, args.seed);
+        candidates.push(CandidateMetrics {
+            model: kind.name(),
+            roc_auc: metrics::roc_auc(&labels, &oof),
+            pr_auc: metrics::average_precision(&labels, &oof),
+            log_loss: metrics::log_loss(&labels, &oof),
+            brier: metrics::brier(&labels, &oof),
+            top_decile_lift: metrics::top_decile_lift(&labels, &oof),
+            cross_validation_seconds: started.elapsed().as_secs_f64(),
+        });
+        out_of_fold.push(oof);
+    }
+    record.mark("cross_validation");
+    // Candidates run simplest first (logistic before trees), so a tie goes to the simpler.
+    let aucs: Vec<Option<f64>> = candidates.iter().map(|c| c.roc_auc).collect();
+    let chosen = metrics::best_by_roc_auc(&aucs);
+    let kind = kinds[chosen];
+    let oof = &out_of_fold[chosen];
+    let classifier = churn_models::fit(kind, &encodings, &x, dims, &labels, &weights, args.seed);
+    record.mark("fit");
+    let threshold = metrics::best_f1_threshold(&labels, oof);
+    let confusion = Confusion::at(&labels, oof, threshold);
+    let importance = column_importance(&classifier.importance(&x, dims), &sources, &encodings);
+
+    let training_probabilities = classifier.probabilities(&x, dims);
+    let cutoffs = band_cutoffs(&training_probabilities, args.bands.high, args.bands.medium);
+    let metrics_out = TrainingMetrics {
+        customers: labels.len(),
+        churners,
+        churn_rate: churners as f64 / labels.len() as f64,
+        folds: fold_of.iter().max().map_or(0, |m| m + 1),
+        seed: args.seed,
+        class_weight: match args.class_weight {
+            ClassWeight::None => "none",
+            ClassWeight::Balanced => "balanced",
+        },
+        chosen_model: kind.name(),
+        candidates,
+        threshold,
+        confusion,
+        precision: confusion.precision(),
+        recall: confusion.recall(),
+        f1: confusion.f1(),
+        calibration: metrics::calibration(&labels, oof, 10),
+        importance,
+        features_used: training.columns.iter().map(|c| c.0.clone()).collect(),
+        columns_excluded: training.excluded.clone(),
+    };
+
+    // Scores: the training customers (labelled table) or everyone as of the data's end.
+    let scored = scoring.as_ref().unwrap_or(&training);
+    let scoring_x = scoring.as_ref().map(|customers| {
+        let raw: Vec<&RawColumn> = customers.columns.iter().map(|c| &c.1).collect();
+        encoding::encode(&encodings, &raw)
+    });
+    let score_x = scoring_x.as_deref().unwrap_or(&x);
+    let probabilities = match &scoring_x {
+        Some(sx) => classifier.probabilities(sx, dims),
+        None => training_probabilities,
+    };
+    let mut table = score_table(
+        scored,
+        &classifier,
+        &encodings,
+        score_x,
+        dims,
+        &probabilities,
+        cutoffs,
+    )?;
+    if scoring.is_none() {
+        table.with_column(Column::new("churned".into(), labels.clone()))?;
+    }
+    let written = write::write_table(&mut table, &destination, format, hash)?;
+    record.outputs.push(written);
+    let metrics_json = serde_json::to_value(&metrics_out)?;
+    if let Some(path) = &args.metrics {
+        let text = serde_json::to_string_pretty(&metrics_json)?;
+        write::write_atomically(path, false, |w| Ok(w.write_all(text.as_bytes())?))?;
+    }
+    if let Some(path) = &args.model_out {
+        churn_model::write_model(
+            path,
+            &SavedChurnModel {
+                format_version: churn_model::FORMAT_VERSION,
+                ckm_version: env!("CARGO_PKG_VERSION").to_string(),
+                source,
+                features: feature_names.clone(),
+                encodings: encodings.clone(),
+                classifier,
+                band_cutoffs: cutoffs,
+                threshold,
+                training_metrics: metrics_json,
+                training_data_sha256: training_sha,
+            },
+        )?;
+    }
+    record.mark("write");
+    report_training(
+        record,
+        &printer,
+        &metrics_out,
+        band_counts(&probabilities, cutoffs),
+    );
+    if let Some(path) = &args.output.manifest {
+        record.write(path)?;
+    }
+    Ok(())
+}

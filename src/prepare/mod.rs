@@ -1,0 +1,20 @@
+//! What every analysis is computed from, each defined once, from the canonical transactions
+//! (a polars LazyFrame per input, as `io` plans it).
+//!
+//! - An **order** ([`orders::order_key`]) is a line's `order_id` where the line has one, and
+//!   otherwise the customer's calendar day (UTC): decided line by line, so a file where only
+//!   some lines carry order ids still counts every purchase once.
+//! - An **item** ([`orders::item`]) is a line's `item_id`, else its `item_name`.
+//! - An optional column **with no values** (all null, as `ckm ingest` writes the canonical
+//!   columns an export lacks) is the same as an absent one: a customer summary has no
+//!   `distinct_items`, `channels` or `return_rate` column when no line has an item, a channel
+//!   or a return flag.
+//! - The **per-customer summary** ([`summary::customer_table`]): lines, first and last
+//!   purchase, orders (frequency), money, distinct items and channels, return rate.
+//!
+//! The BTYD models (`forecast customers`, churn by BG/NBD) count repeat purchase *days*, as
+//! the papers and lifetimes do: their clock ticks in days, so two orders on one day are one
+//! transaction there.
+
+pub mod orders;
+pub mod summary;
