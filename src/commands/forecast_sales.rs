@@ -12,17 +12,22 @@ use rayon::prelude::*;
 use crate::cli::{ForecastSalesArgs, SalesMeasure, SalesModel};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
-use crate::io::periods::{self, day_text, MS_PER_DAY};
+use crate::io::periods::{self, day_text};
 use crate::io::{self, read, rejects, schema, write};
-use crate::mining::series::{self, Accuracy, Forecast, Method};
-use crate::prepare::orders;
+use crate::mining::series::{self as models, Accuracy, Forecast, Method};
+use crate::prepare::series::{
+    self, into_series, series_from_transactions, FromTransactions, Grouping, Groups, Measure, Series,
+    SeriesSettings,
+};
 use crate::printer::{thousands, Printer};
 
-/// One group's series: consecutive periods from `first` on.
-struct Series {
-    group: Option<String>,
-    first: i64,
-    values: Vec<f64>,
+fn measure_of(measure: SalesMeasure) -> Measure {
+    match measure {
+        SalesMeasure::Revenue => Measure::Revenue,
+        SalesMeasure::Quantity => Measure::Quantity,
+        SalesMeasure::Orders => Measure::Orders,
+        SalesMeasure::Customers => Measure::Customers,
+    }
 }
 
 fn method_of(model: SalesModel) -> Method {
@@ -36,67 +41,6 @@ fn method_of(model: SalesModel) -> Method {
         SalesModel::Mean => Method::Mean,
         SalesModel::Ensemble => Method::Ensemble,
     }
-}
-
-/// Group names numbered in order of first appearance. A line's name is looked up as it is and
-/// copied only the first time: one allocation per group, not per line.
-#[derive(Default)]
-struct Groups {
-    index: HashMap<String, usize>,
-    unnamed: Option<usize>,
-    names: Vec<Option<String>>,
-}
-
-impl Groups {
-    fn number(&mut self, name: Option<&str>) -> usize {
-        let next = self.names.len();
-        match name {
-            Some(name) => match self.index.get(name) {
-                Some(&g) => return g,
-                None => {
-                    self.index.insert(name.to_string(), next);
-                }
-            },
-            None => match self.unnamed {
-                Some(g) => return g,
-                None => self.unnamed = Some(next),
-            },
-        }
-        self.names.push(name.map(str::to_string));
-        next
-    }
-}
-
-/// Sums per (group, period) into gap-free series, each from its first period to `last` (or,
-/// with `None`, to its own last period).
-fn into_series(
-    sums: HashMap<(usize, i64), f64>,
-    groups: &[Option<String>],
-    last: Option<i64>,
-) -> Vec<Series> {
-    let mut by_group: Vec<BTreeMap<i64, f64>> = vec![BTreeMap::new(); groups.len()];
-    for ((g, key), value) in sums {
-        if last.is_none_or(|last| key <= last) {
-            by_group[g].insert(key, value);
-        }
-    }
-    let mut series: Vec<Series> = by_group
-        .into_iter()
-        .zip(groups)
-        .filter_map(|(values, group)| {
-            let first = *values.keys().next()?;
-            let last = last.unwrap_or(*values.keys().next_back()?);
-            Some(Series {
-                group: group.clone(),
-                first,
-                values: (first..=last)
-                    .map(|k| values.get(&k).copied().unwrap_or(0.0))
-                    .collect(),
-            })
-        })
-        .collect();
-    series.sort_by(|a, b| a.group.cmp(&b.group));
-    series
 }
 
 /// Customer id -> segment from a segments table's `column`.
@@ -138,201 +82,6 @@ fn read_segments(
         }
     }
     Ok(map)
-}
-
-/// The group of customers missing from the --segments file.
-const NOT_SEGMENTED: &str = "(not in segments)";
-
-/// What a transactions run read: the series, the lines, the lines left out, and the plan to
-/// read those again for the rejects file.
-struct FromTransactions {
-    series: Vec<Series>,
-    lines: u64,
-    left_out: u64,
-    planned: io::PlannedInputs,
-}
-
-/// Series from transactions: the measure per period and group.
-fn series_from_transactions(
-    args: &ForecastSalesArgs,
-    record: &mut RunRecord,
-    printer: &Printer,
-    hash: bool,
-) -> Result<FromTransactions> {
-    let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read)?;
-    const VALUE: &str = "__ckm_value";
-    const KEY: &str = "__ckm_key";
-    const GROUP: &str = "__ckm_group";
-    let measure = args.measure;
-    let segment_column = args.by.clone().unwrap_or_else(|| "rfm_segment".to_string());
-    let segments = args
-        .segments
-        .as_deref()
-        .map(|path| read_segments(path, &segment_column, &args.read))
-        .transpose()?;
-    // With segments the group comes from the customer, not from a column of the lines.
-    let by = if segments.is_some() { None } else { args.by.clone() };
-    const CUSTOMER: &str = "__ckm_customer";
-    let need_customer = segments.is_some();
-    let missing_by = std::cell::RefCell::new(None::<Vec<String>>);
-    let table = io::read_planned(
-        &planned,
-        |frame, columns| {
-            let mut selected = vec![col(schema::TS).cast(DataType::Int64)];
-            selected.push(match measure {
-                SalesMeasure::Revenue if columns.contains(schema::AMOUNT) => {
-                    col(schema::AMOUNT).cast(DataType::Float64).alias(VALUE)
-                }
-                SalesMeasure::Revenue => (col(schema::QUANTITY) * col(schema::UNIT_PRICE))
-                    .cast(DataType::Float64)
-                    .alias(VALUE),
-                SalesMeasure::Quantity => col(schema::QUANTITY).cast(DataType::Float64).alias(VALUE),
-                SalesMeasure::Orders => orders::order_key(columns).alias(KEY),
-                SalesMeasure::Customers => col(schema::CUSTOMER_ID).cast(DataType::String).alias(KEY),
-            });
-            if need_customer {
-                selected.push(col(schema::CUSTOMER_ID).cast(DataType::String).alias(CUSTOMER));
-            }
-            if let Some(by) = &by {
-                if columns.contains(by) {
-                    selected.push(col(by.as_str()).cast(DataType::String).alias(GROUP));
-                } else {
-                    *missing_by.borrow_mut() = Some(columns.iter_names().map(|n| n.to_string()).collect());
-                    selected.push(lit(NULL).cast(DataType::String).alias(GROUP));
-                }
-            }
-            frame.select(selected)
-        },
-        record,
-        printer,
-    )?;
-    if let (Some(by), Some(columns)) = (&by, missing_by.into_inner()) {
-        return Err(CkmError::usage(format!(
-            "{}: --by '{by}' is not a column; the columns are {}",
-            args.input,
-            columns.join(", ")
-        )));
-    }
-    let lines = table.height() as u64;
-    io::record_inputs(&planned.sources, &[lines], record, hash)?;
-    let ts = table.column(schema::TS)?.i64()?;
-    let groups_column = match &by {
-        Some(_) => Some(table.column(GROUP)?.str()?),
-        None => None,
-    };
-    let customers_column = match &segments {
-        Some(_) => Some(table.column(CUSTOMER)?.str()?),
-        None => None,
-    };
-    let latest_day = ts
-        .max()
-        .ok_or_else(|| CkmError::invalid(format!("{}: no line has a timestamp", args.input)))?
-        .div_euclid(MS_PER_DAY);
-    let mut groups = Groups::default();
-    let mut unsegmented = 0u64;
-    let mut group_of = |row: usize| -> usize {
-        let name = match (&segments, customers_column) {
-            (Some(map), Some(customers)) => {
-                let segment = customers.get(row).and_then(|c| map.get(c));
-                if segment.is_none() {
-                    unsegmented += 1;
-                }
-                Some(segment.map_or(NOT_SEGMENTED, String::as_str))
-            }
-            _ => groups_column.and_then(|g| g.get(row)),
-        };
-        groups.number(name)
-    };
-    let mut sums: HashMap<(usize, i64), f64> = HashMap::new();
-    let (mut without_ts, mut without_value) = (0u64, 0u64);
-    match measure {
-        SalesMeasure::Revenue | SalesMeasure::Quantity => {
-            let values = table.column(VALUE)?.f64()?;
-            for (row, (t, v)) in ts.iter().zip(values.iter()).enumerate() {
-                let Some(t) = t else {
-                    without_ts += 1;
-                    continue;
-                };
-                let Some(v) = v else {
-                    without_value += 1;
-                    continue;
-                };
-                let key = periods::period_of(args.period, t.div_euclid(MS_PER_DAY));
-                *sums.entry((group_of(row), key)).or_default() += v;
-            }
-        }
-        SalesMeasure::Orders | SalesMeasure::Customers => {
-            let keys = table.column(KEY)?.str()?;
-            let mut seen: Vec<(usize, i64, &str)> = Vec::with_capacity(table.height());
-            for (row, (t, k)) in ts.iter().zip(keys.iter()).enumerate() {
-                let Some(t) = t else {
-                    without_ts += 1;
-                    continue;
-                };
-                let Some(k) = k else {
-                    without_value += 1;
-                    continue;
-                };
-                seen.push((
-                    group_of(row),
-                    periods::period_of(args.period, t.div_euclid(MS_PER_DAY)),
-                    k,
-                ));
-            }
-            seen.par_sort_unstable();
-            seen.dedup();
-            for (g, key, _) in seen {
-                *sums.entry((g, key)).or_default() += 1.0;
-            }
-        }
-    }
-    if unsegmented > 0 {
-        record.warn(
-            printer,
-            format!("{unsegmented} lines of customers not in --segments are forecast as '{NOT_SEGMENTED}'"),
-        );
-    }
-    let what = match measure {
-        SalesMeasure::Revenue => "an amount",
-        SalesMeasure::Quantity => "a quantity",
-        SalesMeasure::Orders => "an order_id or a customer_id",
-        SalesMeasure::Customers => "a customer_id",
-    };
-    if without_ts > 0 {
-        record.warn(
-            printer,
-            format!("{without_ts} lines without ts were left out; run ckm clean to keep them with reasons"),
-        );
-    }
-    if without_value > 0 {
-        record.warn(
-            printer,
-            format!(
-                "{without_value} lines without {what} were left out; run ckm clean to keep them with reasons"
-            ),
-        );
-    }
-    let mut last = periods::period_of(args.period, latest_day);
-    if latest_day < periods::last_day(args.period, last) {
-        let note = format!(
-            "the last period ({} to {}) has data only to {}",
-            day_text(periods::first_day(args.period, last)),
-            day_text(periods::last_day(args.period, last)),
-            day_text(latest_day)
-        );
-        if args.keep_partial {
-            record.warn(printer, format!("{note}; kept (--keep-partial)"));
-        } else {
-            record.warn(printer, format!("{note}: left out (--keep-partial keeps it)"));
-            last -= 1;
-        }
-    }
-    Ok(FromTransactions {
-        series: into_series(sums, &groups.names, Some(last)),
-        lines,
-        left_out: without_ts + without_value,
-        planned,
-    })
 }
 
 /// Series from a ready table of dates and values, summed per period.
@@ -474,12 +223,27 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
         let (series, rows) = series_from_table(&args)?;
         (series, rows, None)
     } else {
+        let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read)?;
+        let grouping = match (&args.segments, &args.by) {
+            (Some(path), by) => {
+                let column = by.as_deref().unwrap_or("rfm_segment");
+                Grouping::Segments(read_segments(path, column, &args.read)?)
+            }
+            (None, Some(by)) => Grouping::Column(by.clone()),
+            (None, None) => Grouping::Whole,
+        };
+        let settings = SeriesSettings {
+            measure: measure_of(args.measure),
+            period: args.period,
+            grouping,
+            keep_partial: args.keep_partial,
+        };
         let FromTransactions {
             series,
             lines,
             left_out,
             planned,
-        } = series_from_transactions(&args, record, &printer, hash)?;
+        } = series_from_transactions(&args.input, planned, &settings, record, &printer, hash)?;
         (series, lines, Some((left_out, planned)))
     };
     if series.is_empty() {
@@ -499,16 +263,16 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
                     HOLDOUT_METHODS
                         .iter()
                         .map(|&m| {
-                            let f = series::forecast(train, season, n, m);
+                            let f = models::forecast(train, season, n, m);
                             let chosen = (m == Method::Auto).then_some(f.method);
-                            (m, chosen, series::accuracy(train, season, test, &f.mean))
+                            (m, chosen, models::accuracy(train, season, test, &f.mean))
                         })
                         .collect()
                 }
                 _ => Vec::new(),
             };
             Outcome {
-                forecast: series::forecast(&s.values, season, horizon, method),
+                forecast: models::forecast(&s.values, season, horizon, method),
                 holdout,
             }
         })
@@ -526,7 +290,7 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
     let z: Vec<f64> = args
         .level
         .iter()
-        .map(|l| series::normal_quantile_for_level(*l))
+        .map(|l| models::normal_quantile_for_level(*l))
         .collect();
     let mut models_used: BTreeMap<String, usize> = BTreeMap::new();
     let mut notes: BTreeMap<String, usize> = BTreeMap::new();
@@ -581,28 +345,12 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
 
     match &from_transactions {
         Some((left_out, planned)) if *left_out > 0 => {
-            let measure = args.measure;
+            let measure = measure_of(args.measure);
             let written = rejects::write_rejected_lines(
                 args.rejects.as_deref(),
                 &destination,
                 planned,
-                |columns| {
-                    let (missing, reason) = match measure {
-                        SalesMeasure::Revenue if columns.contains(schema::AMOUNT) => {
-                            (col(schema::AMOUNT).is_null(), "no amount")
-                        }
-                        SalesMeasure::Revenue => (
-                            col(schema::QUANTITY)
-                                .is_null()
-                                .or(col(schema::UNIT_PRICE).is_null()),
-                            "no quantity or unit_price",
-                        ),
-                        SalesMeasure::Quantity => (col(schema::QUANTITY).is_null(), "no quantity"),
-                        SalesMeasure::Orders => (orders::order_key(columns).is_null(), orders::NO_ORDER),
-                        SalesMeasure::Customers => (col(schema::CUSTOMER_ID).is_null(), "no customer_id"),
-                    };
-                    rejects::first_reason([(col(schema::TS).is_null(), "no ts"), (missing, reason)])
-                },
+                |columns| series::reject_reason(columns, measure),
                 None,
                 record,
                 &printer,

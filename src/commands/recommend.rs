@@ -8,10 +8,11 @@ use polars::prelude::*;
 
 use crate::cli::RecommendArgs;
 use crate::error::CkmError;
-use crate::io::baskets::{self, ItemCodes};
+use crate::io::baskets::ItemCodes;
 use crate::io::manifest::RunRecord;
 use crate::io::{self, read, rejects, schema, write};
 use crate::mining::recommend::{self, ScoredRule};
+use crate::prepare::baskets;
 use crate::printer::Printer;
 
 /// A rule as read from the rules table: what ranking needs, and its text for the output.

@@ -14,6 +14,7 @@ use crate::io::manifest::{InputRecord, RunRecord};
 use crate::io::{self, rejects, write};
 use crate::mining::fpgrowth::{self, Itemset, MiningLimits};
 use crate::mining::rules::{self, Fraction, Rule, RuleLimits};
+use crate::prepare::baskets as transaction_baskets;
 use crate::printer::{thousands, Printer};
 
 const DEFAULT_MIN_SUPPORT: &str = "0.01";
@@ -257,16 +258,16 @@ fn read_baskets(
     }
     let input = args.input.clone().unwrap_or_else(|| "-".into());
     let planned = io::plan_inputs(std::slice::from_ref(&input), &args.read)?;
-    let item_source = baskets::item_source(&planned, args.item_col.as_deref(), &input)?;
+    let item_source = transaction_baskets::item_source(&planned, args.item_col.as_deref(), &input)?;
     record.parameter("item_col", item_source.to_string());
-    let data = baskets::baskets_from_transactions(&planned, &item_source, record, printer)?;
+    let data = transaction_baskets::baskets_from_transactions(&planned, &item_source, record, printer)?;
     io::record_inputs(&planned.sources, &[data.lines], record, hash)?;
     if data.skipped > 0 {
         let written = rejects::write_rejected_lines(
             args.rejects.as_deref(),
             output,
             &planned,
-            |columns| baskets::reject_reason(columns, &item_source),
+            |columns| transaction_baskets::reject_reason(columns, &item_source),
             None,
             record,
             printer,

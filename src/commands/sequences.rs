@@ -7,8 +7,9 @@ use crate::cli::SequenceArgs;
 use crate::commands::rules::min_support_fraction;
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
-use crate::io::{self, baskets, rejects, write};
+use crate::io::{self, rejects, write};
 use crate::mining::sequences::{self, Pattern, SequenceLimits};
+use crate::prepare::baskets;
 use crate::printer::{thousands, Printer};
 
 const DEFAULT_MIN_SUPPORT: &str = "0.01";

@@ -16,5 +16,7 @@
 //! the papers and lifetimes do: their clock ticks in days, so two orders on one day are one
 //! transaction there.
 
+pub mod baskets;
 pub mod orders;
+pub mod series;
 pub mod summary;

@@ -1,0 +1,328 @@
+//! Per-period series from the canonical transactions: revenue, quantity, orders (see
+//! [`order_key`](crate::prepare::orders::order_key)) or customers per calendar period, for the
+//! whole business or per group (a column of the lines, or each customer's segment).
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use foldhash::{HashMap, HashMapExt};
+use polars::prelude::*;
+use rayon::prelude::*;
+
+use crate::cli::Period;
+use crate::error::CkmError;
+use crate::io::manifest::RunRecord;
+use crate::io::periods::{self, day_text, MS_PER_DAY};
+use crate::io::{self, rejects, schema};
+use crate::prepare::orders;
+use crate::printer::Printer;
+
+/// What a series counts per period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// The sum of the lines' amounts (quantity × unit price where there is no amount).
+    Revenue,
+    Quantity,
+    /// Distinct orders.
+    Orders,
+    /// Distinct customer ids.
+    Customers,
+}
+
+/// Which series: one for the whole business, one per value of a column of the lines, or one
+/// per segment of a customer -> segment map.
+#[derive(Debug, Clone)]
+pub enum Grouping {
+    Whole,
+    Column(String),
+    Segments(HashMap<String, String>),
+}
+
+#[derive(Debug, Clone)]
+pub struct SeriesSettings {
+    pub measure: Measure,
+    pub period: Period,
+    pub grouping: Grouping,
+    /// Keep an incomplete last period instead of leaving it out.
+    pub keep_partial: bool,
+}
+
+/// Why a line counts in no series (`None` when it counts), for the rejects file.
+pub fn reject_reason(columns: &Schema, measure: Measure) -> Expr {
+    let (missing, reason) = match measure {
+        Measure::Revenue if columns.contains(schema::AMOUNT) => (col(schema::AMOUNT).is_null(), "no amount"),
+        Measure::Revenue => (
+            col(schema::QUANTITY)
+                .is_null()
+                .or(col(schema::UNIT_PRICE).is_null()),
+            "no quantity or unit_price",
+        ),
+        Measure::Quantity => (col(schema::QUANTITY).is_null(), "no quantity"),
+        Measure::Orders => (orders::order_key(columns).is_null(), orders::NO_ORDER),
+        Measure::Customers => (col(schema::CUSTOMER_ID).is_null(), "no customer_id"),
+    };
+    rejects::first_reason([(col(schema::TS).is_null(), "no ts"), (missing, reason)])
+}
+
+/// One group's series: consecutive periods from `first` on.
+pub struct Series {
+    pub group: Option<String>,
+    pub first: i64,
+    pub values: Vec<f64>,
+}
+
+/// Group names numbered in order of first appearance. A line's name is looked up as it is and
+/// copied only the first time: one allocation per group, not per line.
+#[derive(Default)]
+pub struct Groups {
+    index: HashMap<String, usize>,
+    unnamed: Option<usize>,
+    pub names: Vec<Option<String>>,
+}
+
+impl Groups {
+    pub fn number(&mut self, name: Option<&str>) -> usize {
+        let next = self.names.len();
+        match name {
+            Some(name) => match self.index.get(name) {
+                Some(&g) => return g,
+                None => {
+                    self.index.insert(name.to_string(), next);
+                }
+            },
+            None => match self.unnamed {
+                Some(g) => return g,
+                None => self.unnamed = Some(next),
+            },
+        }
+        self.names.push(name.map(str::to_string));
+        next
+    }
+}
+
+/// Sums per (group, period) into gap-free series, each from its first period to `last` (or,
+/// with `None`, to its own last period).
+pub fn into_series(
+    sums: HashMap<(usize, i64), f64>,
+    groups: &[Option<String>],
+    last: Option<i64>,
+) -> Vec<Series> {
+    let mut by_group: Vec<BTreeMap<i64, f64>> = vec![BTreeMap::new(); groups.len()];
+    for ((g, key), value) in sums {
+        if last.is_none_or(|last| key <= last) {
+            by_group[g].insert(key, value);
+        }
+    }
+    let mut series: Vec<Series> = by_group
+        .into_iter()
+        .zip(groups)
+        .filter_map(|(values, group)| {
+            let first = *values.keys().next()?;
+            let last = last.unwrap_or(*values.keys().next_back()?);
+            Some(Series {
+                group: group.clone(),
+                first,
+                values: (first..=last)
+                    .map(|k| values.get(&k).copied().unwrap_or(0.0))
+                    .collect(),
+            })
+        })
+        .collect();
+    series.sort_by(|a, b| a.group.cmp(&b.group));
+    series
+}
+
+/// The group of customers missing from the --segments file.
+pub const NOT_SEGMENTED: &str = "(not in segments)";
+
+/// What a transactions run read: the series, the lines, the lines left out, and the plan to
+/// read those again for the rejects file.
+pub struct FromTransactions {
+    pub series: Vec<Series>,
+    pub lines: u64,
+    pub left_out: u64,
+    pub planned: io::PlannedInputs,
+}
+
+/// Series from transactions: the measure per period and group. `input` names the input in
+/// messages; `hash` says whether the inputs' sha256 is recorded.
+pub fn series_from_transactions(
+    input: &str,
+    planned: io::PlannedInputs,
+    settings: &SeriesSettings,
+    record: &mut RunRecord,
+    printer: &Printer,
+    hash: bool,
+) -> Result<FromTransactions> {
+    const VALUE: &str = "__ckm_value";
+    const KEY: &str = "__ckm_key";
+    const GROUP: &str = "__ckm_group";
+    let measure = settings.measure;
+    let (by, segments) = match &settings.grouping {
+        Grouping::Whole => (None, None),
+        Grouping::Column(column) => (Some(column.clone()), None),
+        // The group comes from the customer, not from a column of the lines.
+        Grouping::Segments(map) => (None, Some(map)),
+    };
+    const CUSTOMER: &str = "__ckm_customer";
+    let need_customer = segments.is_some();
+    let missing_by = std::cell::RefCell::new(None::<Vec<String>>);
+    let table = io::read_planned(
+        &planned,
+        |frame, columns| {
+            let mut selected = vec![col(schema::TS).cast(DataType::Int64)];
+            selected.push(match measure {
+                Measure::Revenue if columns.contains(schema::AMOUNT) => {
+                    col(schema::AMOUNT).cast(DataType::Float64).alias(VALUE)
+                }
+                Measure::Revenue => (col(schema::QUANTITY) * col(schema::UNIT_PRICE))
+                    .cast(DataType::Float64)
+                    .alias(VALUE),
+                Measure::Quantity => col(schema::QUANTITY).cast(DataType::Float64).alias(VALUE),
+                Measure::Orders => orders::order_key(columns).alias(KEY),
+                Measure::Customers => col(schema::CUSTOMER_ID).cast(DataType::String).alias(KEY),
+            });
+            if need_customer {
+                selected.push(col(schema::CUSTOMER_ID).cast(DataType::String).alias(CUSTOMER));
+            }
+            if let Some(by) = &by {
+                if columns.contains(by) {
+                    selected.push(col(by.as_str()).cast(DataType::String).alias(GROUP));
+                } else {
+                    *missing_by.borrow_mut() = Some(columns.iter_names().map(|n| n.to_string()).collect());
+                    selected.push(lit(NULL).cast(DataType::String).alias(GROUP));
+                }
+            }
+            frame.select(selected)
+        },
+        record,
+        printer,
+    )?;
+    if let (Some(by), Some(columns)) = (&by, missing_by.into_inner()) {
+        return Err(CkmError::usage(format!(
+            "{}: --by '{by}' is not a column; the columns are {}",
+            input,
+            columns.join(", ")
+        )));
+    }
+    let lines = table.height() as u64;
+    io::record_inputs(&planned.sources, &[lines], record, hash)?;
+    let ts = table.column(schema::TS)?.i64()?;
+    let groups_column = match &by {
+        Some(_) => Some(table.column(GROUP)?.str()?),
+        None => None,
+    };
+    let customers_column = match &segments {
+        Some(_) => Some(table.column(CUSTOMER)?.str()?),
+        None => None,
+    };
+    let latest_day = ts
+        .max()
+        .ok_or_else(|| CkmError::invalid(format!("{}: no line has a timestamp", input)))?
+        .div_euclid(MS_PER_DAY);
+    let mut groups = Groups::default();
+    let mut unsegmented = 0u64;
+    let mut group_of = |row: usize| -> usize {
+        let name = match (&segments, customers_column) {
+            (Some(map), Some(customers)) => {
+                let segment = customers.get(row).and_then(|c| map.get(c));
+                if segment.is_none() {
+                    unsegmented += 1;
+                }
+                Some(segment.map_or(NOT_SEGMENTED, String::as_str))
+            }
+            _ => groups_column.and_then(|g| g.get(row)),
+        };
+        groups.number(name)
+    };
+    let mut sums: HashMap<(usize, i64), f64> = HashMap::new();
+    let (mut without_ts, mut without_value) = (0u64, 0u64);
+    match measure {
+        Measure::Revenue | Measure::Quantity => {
+            let values = table.column(VALUE)?.f64()?;
+            for (row, (t, v)) in ts.iter().zip(values.iter()).enumerate() {
+                let Some(t) = t else {
+                    without_ts += 1;
+                    continue;
+                };
+                let Some(v) = v else {
+                    without_value += 1;
+                    continue;
+                };
+                let key = periods::period_of(settings.period, t.div_euclid(MS_PER_DAY));
+                *sums.entry((group_of(row), key)).or_default() += v;
+            }
+        }
+        Measure::Orders | Measure::Customers => {
+            let keys = table.column(KEY)?.str()?;
+            let mut seen: Vec<(usize, i64, &str)> = Vec::with_capacity(table.height());
+            for (row, (t, k)) in ts.iter().zip(keys.iter()).enumerate() {
+                let Some(t) = t else {
+                    without_ts += 1;
+                    continue;
+                };
+                let Some(k) = k else {
+                    without_value += 1;
+                    continue;
+                };
+                seen.push((
+                    group_of(row),
+                    periods::period_of(settings.period, t.div_euclid(MS_PER_DAY)),
+                    k,
+                ));
+            }
+            seen.par_sort_unstable();
+            seen.dedup();
+            for (g, key, _) in seen {
+                *sums.entry((g, key)).or_default() += 1.0;
+            }
+        }
+    }
+    if unsegmented > 0 {
+        record.warn(
+            printer,
+            format!("{unsegmented} lines of customers not in --segments are forecast as '{NOT_SEGMENTED}'"),
+        );
+    }
+    let what = match measure {
+        Measure::Revenue => "an amount",
+        Measure::Quantity => "a quantity",
+        Measure::Orders => "an order_id or a customer_id",
+        Measure::Customers => "a customer_id",
+    };
+    if without_ts > 0 {
+        record.warn(
+            printer,
+            format!("{without_ts} lines without ts were left out; run ckm clean to keep them with reasons"),
+        );
+    }
+    if without_value > 0 {
+        record.warn(
+            printer,
+            format!(
+                "{without_value} lines without {what} were left out; run ckm clean to keep them with reasons"
+            ),
+        );
+    }
+    let mut last = periods::period_of(settings.period, latest_day);
+    if latest_day < periods::last_day(settings.period, last) {
+        let note = format!(
+            "the last period ({} to {}) has data only to {}",
+            day_text(periods::first_day(settings.period, last)),
+            day_text(periods::last_day(settings.period, last)),
+            day_text(latest_day)
+        );
+        if settings.keep_partial {
+            record.warn(printer, format!("{note}; kept (--keep-partial)"));
+        } else {
+            record.warn(printer, format!("{note}: left out (--keep-partial keeps it)"));
+            last -= 1;
+        }
+    }
+    Ok(FromTransactions {
+        series: into_series(sums, &groups.names, Some(last)),
+        lines,
+        left_out: without_ts + without_value,
+        planned,
+    })
+}
