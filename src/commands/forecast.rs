@@ -1,20 +1,20 @@
 //! `ckm forecast customers`: BG/NBD repeat purchases and P(alive), Gamma-Gamma spend, CLV.
 
 use anyhow::Result;
-use foldhash::{HashMap, HashMapExt};
 use polars::prelude::*;
 
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::cli::{ForecastCustomersArgs, ForecastVerb, ReadArgs, TimeUnit};
+use crate::cli::{ForecastCustomersArgs, ForecastVerb, TimeUnit};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
-use crate::io::periods::{self, day_text, MS_PER_DAY};
+use crate::io::periods::{self, day_text};
 use crate::io::saved_model::{self, SavedFit, SavedModels};
 use crate::io::{self, read, schema, write};
 use crate::mining::btyd::{self, Fit, Model, Rft};
+use crate::prepare::repeat_purchases::{summarise_transactions, Summaries, SummarySettings};
 use crate::printer::Printer;
 
 pub fn run(verb: ForecastVerb, record: &mut RunRecord) -> Result<()> {
@@ -22,19 +22,6 @@ pub fn run(verb: ForecastVerb, record: &mut RunRecord) -> Result<()> {
         ForecastVerb::Customers(args) => customers(*args, record),
         ForecastVerb::Sales(args) => crate::commands::forecast_sales::run(*args, record),
     }
-}
-
-/// Per-customer summaries with ids and mean repeat spend.
-pub(crate) struct Summaries {
-    pub(crate) ids: Vec<String>,
-    pub(crate) rft: Vec<Rft>,
-    monetary: Vec<f64>,
-    /// Whether the input has spend at all (a summary table may not).
-    has_spend: bool,
-    lines: u64,
-    /// Repeat transactions (distinct days) in the holdout period, per customer, when one was
-    /// asked for.
-    holdout: Option<Vec<f64>>,
 }
 
 fn parse_day(text: &str, flag: &str) -> Result<i64> {
@@ -101,136 +88,6 @@ fn read_summary_table(args: &ForecastCustomersArgs) -> Result<Option<Summaries>>
         lines: table.height() as u64,
         holdout: None,
     }))
-}
-
-/// Summaries from transactions: purchases on one calendar day are one transaction. With a
-/// holdout end, the days after the calibration end up to it are counted per customer of the
-/// calibration period.
-#[allow(clippy::too_many_arguments)] // the run's context, passed through
-pub(crate) fn summarise_transactions(
-    input: &str,
-    read: &ReadArgs,
-    calibration_end: Option<&str>,
-    unit_days: f64,
-    holdout_end_day: Option<i64>,
-    record: &mut RunRecord,
-    printer: &Printer,
-    hash: bool,
-) -> Result<(Summaries, i64)> {
-    let planned = io::plan_inputs(&[input.to_string()], read)?;
-    let table = io::read_planned(&planned, io::customer_ts_amount, record, printer)?;
-    let lines = table.height() as u64;
-    io::record_inputs(&planned.sources, &[lines], record, hash)?;
-    let ids = table.column(schema::CUSTOMER_ID)?.str()?;
-    let ts = table.column(schema::TS)?.i64()?;
-    let amounts = table.column(schema::AMOUNT)?.f64()?;
-    let latest = ts
-        .max()
-        .ok_or_else(|| CkmError::invalid(format!("{input}: no line has a timestamp")))?;
-    let end_day = match calibration_end {
-        Some(text) => parse_day(text, "--calibration-end")?,
-        None => latest.div_euclid(MS_PER_DAY),
-    };
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    let mut days: Vec<Vec<(i64, f64)>> = Vec::new();
-    let mut names: Vec<&str> = Vec::new();
-    let (mut unusable, mut after_end) = (0u64, 0u64);
-    let mut holdout_lines: Vec<(&str, i64)> = Vec::new();
-    for ((id, t), amount) in ids.iter().zip(ts.iter()).zip(amounts.iter()) {
-        let (Some(id), Some(t)) = (id, t) else {
-            unusable += 1;
-            continue;
-        };
-        let day = t.div_euclid(MS_PER_DAY);
-        if day > end_day {
-            match holdout_end_day {
-                Some(holdout_end) if day <= holdout_end => holdout_lines.push((id, day)),
-                _ => after_end += 1,
-            }
-            continue;
-        }
-        let c = *index.entry(id).or_insert_with(|| {
-            names.push(id);
-            days.push(Vec::new());
-            names.len() - 1
-        });
-        days[c].push((day, amount.unwrap_or(0.0)));
-    }
-    if unusable > 0 {
-        record.warn(
-            printer,
-            format!("{unusable} lines without customer_id or ts were left out; run ckm clean to keep them with reasons"),
-        );
-    }
-    // Holdout days of the calibration period's customers; later customers are not in the
-    // cohort the models describe.
-    let mut holdout_days: Vec<Vec<i64>> = vec![Vec::new(); names.len()];
-    let mut newcomers = 0u64;
-    for (id, day) in holdout_lines {
-        match index.get(id) {
-            Some(&c) => holdout_days[c].push(day),
-            None => newcomers += 1,
-        }
-    }
-    if newcomers > 0 {
-        record.figure(
-            "holdout lines of customers new in the holdout (not used)",
-            newcomers,
-        );
-    }
-    if after_end > 0 {
-        record.figure(
-            if holdout_end_day.is_some() {
-                "lines after the holdout end (not used)"
-            } else {
-                "lines after the calibration end (not used)"
-            },
-            after_end,
-        );
-    }
-    let unit = unit_days;
-    let mut order: Vec<usize> = (0..names.len()).collect();
-    order.sort_by(|&a, &b| names[a].cmp(names[b]));
-    let mut summaries = Summaries {
-        ids: Vec::with_capacity(order.len()),
-        rft: Vec::with_capacity(order.len()),
-        monetary: Vec::with_capacity(order.len()),
-        has_spend: true,
-        lines,
-        holdout: holdout_end_day.map(|_| Vec::with_capacity(order.len())),
-    };
-    for c in order {
-        if let Some(holdout) = summaries.holdout.as_mut() {
-            let seen = &mut holdout_days[c];
-            seen.sort_unstable();
-            seen.dedup();
-            holdout.push(seen.len() as f64);
-        }
-        let lines = &mut days[c];
-        lines.sort_by_key(|l| l.0);
-        let mut daily: Vec<(i64, f64)> = Vec::new();
-        for &(day, amount) in lines.iter() {
-            match daily.last_mut() {
-                Some(last) if last.0 == day => last.1 += amount,
-                _ => daily.push((day, amount)),
-            }
-        }
-        let first = daily[0].0;
-        let last = daily[daily.len() - 1].0;
-        let repeats = &daily[1..];
-        summaries.ids.push(names[c].to_string());
-        summaries.rft.push(Rft {
-            x: repeats.len() as f64,
-            t_x: (last - first) as f64 / unit,
-            t: (end_day - first) as f64 / unit,
-        });
-        summaries.monetary.push(if repeats.is_empty() {
-            0.0
-        } else {
-            repeats.iter().map(|r| r.1).sum::<f64>() / repeats.len() as f64
-        });
-    }
-    Ok((summaries, end_day))
 }
 
 fn report_fit(record: &mut RunRecord, printer: &Printer, model: &str, fit: &Fit) {
@@ -387,16 +244,18 @@ fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> 
             summaries
         }
         None => {
-            let (summaries, end_day) = summarise_transactions(
-                &args.input,
-                &args.read,
-                args.calibration_end.as_deref(),
-                time_unit.days(),
+            let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read)?;
+            let settings = SummarySettings {
+                calibration_end_day: args
+                    .calibration_end
+                    .as_deref()
+                    .map(|text| parse_day(text, "--calibration-end"))
+                    .transpose()?,
+                unit_days: time_unit.days(),
                 holdout_end_day,
-                record,
-                &printer,
-                hash,
-            )?;
+            };
+            let (summaries, end_day) =
+                summarise_transactions(&args.input, &planned, &settings, record, &printer, hash)?;
             if let Some(holdout_end) = holdout_end_day {
                 if holdout_end <= end_day {
                     return Err(CkmError::usage(format!(

@@ -11,12 +11,16 @@
 //!   or a return flag.
 //! - The **per-customer summary** ([`summary::customer_table`]): lines, first and last
 //!   purchase, orders (frequency), money, distinct items and channels, return rate.
-//!
-//! The BTYD models (`forecast customers`, churn by BG/NBD) count repeat purchase *days*, as
-//! the papers and lifetimes do: their clock ticks in days, so two orders on one day are one
-//! transaction there.
+//! - The **repeat-purchase summaries** of the BTYD models
+//!   ([`repeat_purchases::summarise_transactions`]): they count purchase *days*, as the papers
+//!   and lifetimes do: their clock ticks in days, so two orders on one day are one transaction.
+//! - **Per-period series** ([`series::series_from_transactions`]) of revenue, quantity, orders
+//!   or customers, whole or per group.
+//! - **Baskets** (the items of each order) and each customer's **purchase history** (her
+//!   orders in time order) ([`baskets`]).
 
 pub mod baskets;
 pub mod orders;
+pub mod repeat_purchases;
 pub mod series;
 pub mod summary;

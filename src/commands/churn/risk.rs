@@ -7,13 +7,13 @@ use rayon::prelude::*;
 
 use super::{PROBABILITY, RISK_BAND};
 use crate::cli::{ChurnMethod, ChurnRiskArgs};
-use crate::commands::forecast::summarise_transactions;
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::day_text;
-use crate::io::{schema, write};
+use crate::io::{self, schema, write};
 use crate::mining::btyd::{self, Model};
 use crate::mining::churn::bands::{band, band_counts, band_cutoffs};
+use crate::prepare::repeat_purchases::{summarise_transactions, SummarySettings};
 use crate::printer::{thousands, Printer};
 
 pub(super) fn risk(args: ChurnRiskArgs, record: &mut RunRecord) -> Result<()> {
@@ -34,8 +34,13 @@ pub(super) fn risk(args: ChurnRiskArgs, record: &mut RunRecord) -> Result<()> {
     record.parameter("input", input);
     record.parameter("method", model.label());
     const WEEK: f64 = 7.0;
-    let (summaries, end_day) =
-        summarise_transactions(input, &args.read, None, WEEK, None, record, &printer, hash)?;
+    let planned = io::plan_inputs(&[input.to_string()], &args.read)?;
+    let settings = SummarySettings {
+        calibration_end_day: None,
+        unit_days: WEEK,
+        holdout_end_day: None,
+    };
+    let (summaries, end_day) = summarise_transactions(input, &planned, &settings, record, &printer, hash)?;
     if summaries.ids.len() < 2 {
         return Err(CkmError::invalid(format!(
             "{input}: {} customer(s); fitting {} needs more",
