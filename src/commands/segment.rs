@@ -466,11 +466,16 @@ fn profile_frame(header: &[String], rows: &[Vec<String>]) -> PolarsResult<DataFr
         .map(|(j, name)| {
             let cells: Vec<&str> = rows.iter().map(|r| r[j].as_str()).collect();
             let column = Column::new(name.as_str().into(), cells);
-            // Numbers go out as numbers (thousands separators removed).
+            // Numbers go out as numbers (thousands separators removed), counts as integers.
             if j >= 2 {
                 let plain: Vec<String> = rows.iter().map(|r| r[j].replace(',', "")).collect();
+                let number = if name == "customers" {
+                    DataType::UInt64
+                } else {
+                    DataType::Float64
+                };
                 Column::new(name.as_str().into(), plain)
-                    .cast(&DataType::Float64)
+                    .cast(&number)
                     .unwrap_or(column)
             } else {
                 column

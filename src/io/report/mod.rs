@@ -121,6 +121,10 @@ footer{color:var(--muted);font-size:.85em;padding:16px}
 /// Whether a cell is a number to right-align: digits with separators, optionally signed, a
 /// percentage, or money with a currency symbol or code (`12,345 USD`, `£12`).
 fn looks_numeric(text: &str) -> bool {
+    // Two numbers shown together, as "mean / median".
+    if let Some((first, second)) = text.split_once(" / ") {
+        return looks_numeric(first) && looks_numeric(second);
+    }
     let mut t = text.trim().trim_end_matches('%');
     if let Some((number, code)) = t.rsplit_once(' ') {
         if code.len() <= 4 && code.chars().all(|c| c.is_ascii_alphabetic()) {
@@ -349,10 +353,11 @@ mod tests {
             "£12",
             "$7.50",
             "+2.0%",
+            "360.92 / 352.1",
         ] {
             assert!(looks_numeric(yes), "{yes}");
         }
-        for no in ["2024-01", "web", "", "R 5", "0 USD to 7 USD", "C1"] {
+        for no in ["2024-01", "web", "", "R 5", "0 USD to 7 USD", "C1", "web / 3"] {
             assert!(!looks_numeric(no), "{no}");
         }
     }

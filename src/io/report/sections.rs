@@ -348,15 +348,53 @@ pub fn segments(t: &TextTable, profiles: Option<&Path>, currency: &str) -> Resul
             title: "Customer clusters".into(),
             blocks: vec![
                 Block::Text("k-means clusters on standardised log recency, frequency and monetary; each label compares the cluster's centre with the average customer.".into()),
-                Block::Table(Table {
-                    caption: String::new(),
-                    header: profile.header.clone(),
-                    rows: profile.rows.clone(),
-                }),
+                Block::Table(cluster_table(&profile)),
             ],
         });
     }
     Ok(out)
+}
+
+/// The cluster profiles as the report shows them: each feature's mean and median in one
+/// column ("mean / median"), counts with thousands separators, so that the table fits a page.
+fn cluster_table(profile: &TextTable) -> Table {
+    let mut header = Vec::new();
+    // Each output column: the profile columns it shows (one, or a feature's mean and median).
+    let mut sources: Vec<Vec<usize>> = Vec::new();
+    for (j, name) in profile.header.iter().enumerate() {
+        if let Some(feature) = name.strip_prefix("mean ") {
+            let median = profile.index(&format!("median {feature}"));
+            header.push(format!("{feature} (mean / median)"));
+            sources.push(std::iter::once(j).chain(median).collect());
+        } else if !name.starts_with("median ") {
+            header.push(name.clone());
+            sources.push(vec![j]);
+        }
+    }
+    let rows = profile
+        .rows
+        .iter()
+        .map(|row| {
+            header
+                .iter()
+                .zip(&sources)
+                .map(|(name, columns)| {
+                    let cells: Vec<String> = columns.iter().map(|&j| row[j].clone()).collect();
+                    match (name.as_str(), cells.as_slice()) {
+                        ("customers", [count]) => count
+                            .parse::<f64>()
+                            .map_or_else(|_| count.clone(), |n| thousands(n as u64)),
+                        _ => cells.join(" / "),
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    Table {
+        caption: String::new(),
+        header,
+        rows,
+    }
 }
 
 /// Customers and revenue by each non-personal attribute of a customer table with at most 12
@@ -770,4 +808,62 @@ pub fn data_quality(
             rows,
         })],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cluster_profiles_show_mean_and_median_together() {
+        let profile = TextTable {
+            header: [
+                "cluster",
+                "label",
+                "customers",
+                "% customers",
+                "mean recency_days",
+                "median recency_days",
+                "mean frequency",
+                "median frequency",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: vec![[
+                "0",
+                "recent · frequent",
+                "1147",
+                "57.4",
+                "21.63",
+                "17.71",
+                "9.46",
+                "7.00",
+            ]
+            .map(String::from)
+            .to_vec()],
+        };
+        let table = cluster_table(&profile);
+        assert_eq!(
+            table.header,
+            [
+                "cluster",
+                "label",
+                "customers",
+                "% customers",
+                "recency_days (mean / median)",
+                "frequency (mean / median)"
+            ]
+        );
+        assert_eq!(
+            table.rows,
+            [[
+                "0",
+                "recent · frequent",
+                "1,147",
+                "57.4",
+                "21.63 / 17.71",
+                "9.46 / 7.00"
+            ]]
+        );
+    }
 }
