@@ -44,6 +44,7 @@ struct Transactions {
 }
 
 const ORDER: &str = "__ckm_order";
+const ORDER_DAY: &str = "__ckm_order_day";
 const LINES: &str = "__ckm_lines";
 const UNUSABLE: &str = "__ckm_unusable";
 
@@ -65,7 +66,7 @@ fn read_transactions(
                     .sum()
                     .alias(UNUSABLE),
             ];
-            for c in items.iter().filter(|c| columns.contains(c)) {
+            for c in items.iter().chain([&schema::ORDER_ID]).filter(|c| columns.contains(c)) {
                 selected.push(col(*c).is_not_null().cast(DataType::UInt64).sum().alias(*c));
             }
             frame.select(selected)
@@ -92,15 +93,22 @@ fn read_transactions(
             }
         })
         .0;
+    let every_line_has_an_order_id = count(schema::ORDER_ID) == count(LINES);
     let table = io::read_planned(
         planned,
         |frame, columns| {
             let amount = io::line_amount(columns);
             let ts = col(schema::TS).cast(DataType::Int64);
-            let keys = [
+            let [order, order_day] = orders::order_key_parts(columns);
+            let mut keys = vec![
                 col(schema::CUSTOMER_ID).cast(DataType::String),
-                orders::order_key(columns).alias(ORDER),
+                order.alias(ORDER),
             ];
+            // The day part is null on every line that has an order id: a key column less to
+            // group by (and to hold) when all of them have one.
+            if !every_line_has_an_order_id {
+                keys.push(order_day.alias(ORDER_DAY));
+            }
             let mut aggregates = vec![
                 (ts.clone().min() / lit(MS_PER_DAY)).alias(schema::TS),
                 amount.sum().alias(schema::AMOUNT),
