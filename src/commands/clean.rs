@@ -8,18 +8,22 @@ use anyhow::Result;
 use polars::prelude::*;
 
 use crate::cli::{CleanArgs, ReturnsPolicy, TableFormat};
+use crate::commands::{write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::clean_rules::{self, REASON, RETURN_FLAG, RULE, RULES};
 use crate::io::manifest::RunRecord;
 use crate::io::privacy::Privacy;
 use crate::io::{self, schema, write};
 use crate::mining::returns::{self, Line};
-use crate::printer::Printer;
 
 pub fn run(args: CleanArgs, record: &mut RunRecord) -> Result<()> {
-    let printer = Printer::new(args.output.quiet);
-    let (destination, format) =
-        write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
+    let RunOutput {
+        printer,
+        destination,
+        format,
+        hash,
+        manifest,
+    } = RunOutput::new(&args.output, record)?;
     let rejects_destination = rejects_destination(&args, &destination)?;
     let max_ts_ms = match &args.max_date {
         Some(text) => parse_max_date(text)?,
@@ -31,7 +35,6 @@ pub fn run(args: CleanArgs, record: &mut RunRecord) -> Result<()> {
     record.parameter("max_date_ms", max_ts_ms);
     record.parameter("rejects", rejects_destination.as_ref().map(|(d, _)| d.display()));
 
-    let hash = args.output.manifest.is_some() || record.hash_files;
     let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read)?;
     let table = io::collect_transactions(planned, record, &printer, hash)?;
     let rows_in = table.height() as u64;
@@ -159,9 +162,7 @@ pub fn run(args: CleanArgs, record: &mut RunRecord) -> Result<()> {
     }
     privacy.report(&pii, record);
     printer.summary("ckm clean", &record.summary_rows());
-    if let Some(path) = &args.output.manifest {
-        record.write(path)?;
-    }
+    write_manifest(manifest.as_deref(), record)?;
     Ok(())
 }
 

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use crate::cli::{ForecastCustomersArgs, ForecastVerb, TimeUnit};
+use crate::commands::{write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::{self, day_text};
@@ -174,9 +175,13 @@ fn score(
 }
 
 fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> {
-    let printer = Printer::new(args.output.quiet);
-    let (destination, format) =
-        write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
+    let RunOutput {
+        printer,
+        destination,
+        format,
+        hash,
+        manifest,
+    } = RunOutput::new(&args.output, record)?;
     let evaluation_destination = write::resolve_side_destination("--evaluation", args.evaluation.as_deref())?;
     let valid = args.horizon > 0.0 && args.horizon.is_finite() && args.discount_rate >= 0.0;
     if !valid {
@@ -216,7 +221,6 @@ fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> 
         (Purchases::Saved(saved, _), _) => saved.time_unit,
         (Purchases::Fit(_), unit) => unit.unwrap_or(TimeUnit::Week),
     };
-    let hash = args.output.manifest.is_some() || record.hash_files;
     record.parameter("input", &args.input);
     record.parameter("model", &args.model);
     record.parameter("time_unit", format!("{time_unit:?}").to_lowercase());
@@ -444,9 +448,7 @@ fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> 
     record.figure("customers", n);
     record.figure("with repeat purchases", repeaters);
     printer.summary("ckm forecast customers", &record.summary_rows());
-    if let Some(path) = &args.output.manifest {
-        record.write(path)?;
-    }
+    write_manifest(manifest.as_deref(), record)?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use crate::cli::{ForecastSalesArgs, SalesMeasure, SalesModel};
+use crate::commands::{write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::{self, day_text};
@@ -185,9 +186,13 @@ const HOLDOUT_METHODS: [Method; 8] = [
 ];
 
 pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
-    let printer = Printer::new(args.output.quiet);
-    let (destination, format) =
-        write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
+    let RunOutput {
+        printer,
+        destination,
+        format,
+        hash,
+        manifest,
+    } = RunOutput::new(&args.output, record)?;
     let evaluation_destination = write::resolve_side_destination("--evaluation", args.evaluation.as_deref())?;
     let season = args
         .season
@@ -208,7 +213,6 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
         }
     }
     let method = method_of(args.model);
-    let hash = args.output.manifest.is_some() || record.hash_files;
     record.parameter("input", &args.input);
     record.parameter("measure", format!("{:?}", args.measure).to_lowercase());
     record.parameter("period", format!("{:?}", args.period).to_lowercase());
@@ -382,9 +386,7 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
         record.figure(&format!("note ({count} series)"), note.clone());
     }
     printer.summary("ckm forecast sales", &record.summary_rows());
-    if let Some(path) = &args.output.manifest {
-        record.write(path)?;
-    }
+    write_manifest(manifest.as_deref(), record)?;
     Ok(())
 }
 

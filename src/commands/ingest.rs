@@ -5,17 +5,21 @@ use anyhow::Result;
 use polars::prelude::*;
 
 use crate::cli::IngestArgs;
+use crate::commands::{write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::privacy::Privacy;
 use crate::io::{self, customers, schema, write};
 use crate::mining::identity::MatchRule;
-use crate::printer::Printer;
 
 pub fn run(args: IngestArgs, record: &mut RunRecord) -> Result<()> {
-    let printer = Printer::new(args.output.quiet);
-    let (destination, format) =
-        write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
+    let RunOutput {
+        printer,
+        destination,
+        format,
+        hash,
+        manifest,
+    } = RunOutput::new(&args.output, record)?;
     let identity_destination = match &args.identity_map {
         Some(path) if path == "-" => {
             return Err(CkmError::usage(
@@ -26,7 +30,6 @@ pub fn run(args: IngestArgs, record: &mut RunRecord) -> Result<()> {
         None => None,
     };
     let privacy = Privacy::from_args(&args.privacy, &printer, record)?;
-    let hash = args.output.manifest.is_some() || record.hash_files;
     record.parameter("inputs", &args.inputs);
     record.parameter("customers", &args.customers);
     record.parameter("default_country", &args.default_country);
@@ -113,9 +116,7 @@ pub fn run(args: IngestArgs, record: &mut RunRecord) -> Result<()> {
         record.outputs.push(written);
     }
     printer.summary("ckm ingest", &record.summary_rows());
-    if let Some(path) = &args.output.manifest {
-        record.write(path)?;
-    }
+    write_manifest(manifest.as_deref(), record)?;
     Ok(())
 }
 

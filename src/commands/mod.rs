@@ -14,10 +14,14 @@ pub mod rules;
 pub mod segment;
 pub mod sequences;
 
+use std::path::{Path, PathBuf};
+
 use anyhow::Result;
 
-use crate::cli::Command;
+use crate::cli::{Command, OutputArgs, TableFormat};
 use crate::io::manifest::RunRecord;
+use crate::io::write::{self, Destination};
+use crate::printer::Printer;
 
 /// Runs one parsed command: the binary's dispatch, and the report's, which runs the other
 /// subcommands in-process.
@@ -32,5 +36,38 @@ pub fn run(command: Command, record: &mut RunRecord) -> Result<()> {
         Command::Report(args) => report::run(*args, record),
         Command::GenerateSample(args) => generate_sample::run(args),
         Command::GenerateDocs(args) => generate_docs::run(args),
+    }
+}
+
+/// Where a run's results and messages go, decided once for every subcommand from its output
+/// flags: the printer (quiet or not), the main table's destination and format, whether files
+/// are hashed (for a manifest or an audit log), and where the manifest goes.
+pub struct RunOutput {
+    pub printer: Printer,
+    pub destination: Destination,
+    pub format: TableFormat,
+    pub hash: bool,
+    pub manifest: Option<PathBuf>,
+}
+
+impl RunOutput {
+    pub fn new(output: &OutputArgs, record: &RunRecord) -> Result<RunOutput> {
+        let (destination, format) = write::resolve_destination(output.output.as_deref(), output.format)?;
+        Ok(RunOutput {
+            printer: Printer::new(output.quiet),
+            destination,
+            format,
+            hash: output.manifest.is_some() || record.hash_files,
+            manifest: output.manifest.clone(),
+        })
+    }
+}
+
+/// Writes the run's manifest, when one was asked for: the last step of every run, so that it
+/// records the outputs and the timings of all the others.
+pub fn write_manifest(manifest: Option<&Path>, record: &RunRecord) -> Result<()> {
+    match manifest {
+        Some(path) => record.write(path),
+        None => Ok(()),
     }
 }

@@ -7,13 +7,13 @@ use foldhash::{HashMap, HashMapExt};
 use polars::prelude::*;
 
 use crate::cli::RecommendArgs;
+use crate::commands::{write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::baskets::ItemCodes;
 use crate::io::manifest::RunRecord;
 use crate::io::{self, read, rejects, schema, write};
 use crate::mining::recommend::{self, ScoredRule};
 use crate::prepare::baskets;
-use crate::printer::Printer;
 
 /// A rule as read from the rules table: what ranking needs, and its text for the output.
 struct RuleRecord {
@@ -91,10 +91,13 @@ fn read_rules(args: &RecommendArgs, items: &mut ItemCodes) -> Result<Vec<RuleRec
 }
 
 pub fn run(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
-    let printer = Printer::new(args.output.quiet);
-    let (destination, format) =
-        write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
-    let hash = args.output.manifest.is_some() || record.hash_files;
+    let RunOutput {
+        printer,
+        destination,
+        format,
+        hash,
+        manifest,
+    } = RunOutput::new(&args.output, record)?;
     record.parameter("rules", args.rules.display().to_string());
     record.parameter("transactions", &args.transactions);
     record.parameter("top", args.top);
@@ -216,8 +219,6 @@ pub fn run(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
     record.figure("customers with a recommendation", reached);
     record.figure("recommendations", rows);
     printer.summary("ckm rules recommend", &record.summary_rows());
-    if let Some(path) = &args.output.manifest {
-        record.write(path)?;
-    }
+    write_manifest(manifest.as_deref(), record)?;
     Ok(())
 }

@@ -66,7 +66,11 @@ fn read_transactions(
                     .sum()
                     .alias(UNUSABLE),
             ];
-            for c in items.iter().chain([&schema::ORDER_ID]).filter(|c| columns.contains(c)) {
+            for c in items
+                .iter()
+                .chain([&schema::ORDER_ID])
+                .filter(|c| columns.contains(c))
+            {
                 selected.push(col(*c).is_not_null().cast(DataType::UInt64).sum().alias(*c));
             }
             frame.select(selected)

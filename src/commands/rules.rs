@@ -8,6 +8,7 @@ use polars::prelude::*;
 
 use crate::cli::{MineArgs, RuleSort, RulesArgs, RulesVerb, TableFormat};
 use crate::commands;
+use crate::commands::{write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::baskets::{self, Baskets};
 use crate::io::manifest::{InputRecord, RunRecord};
@@ -55,9 +56,13 @@ pub fn min_support_fraction(text: &str, what: &str) -> Result<Fraction> {
 }
 
 fn run_mine(args: MineArgs, record: &mut RunRecord) -> Result<()> {
-    let printer = Printer::new(args.output.quiet);
-    let (destination, format) =
-        write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
+    let RunOutput {
+        printer,
+        destination,
+        format,
+        hash,
+        manifest,
+    } = RunOutput::new(&args.output, record)?;
     let itemsets_destination = match &args.itemsets {
         Some(path) if path == "-" => {
             return Err(CkmError::usage(
@@ -80,7 +85,6 @@ fn run_mine(args: MineArgs, record: &mut RunRecord) -> Result<()> {
         .as_deref()
         .map(|t| threshold("--min-lift", t, false))
         .transpose()?;
-    let hash = args.output.manifest.is_some() || record.hash_files;
     record.parameter("input", args.input.as_deref().or(args.baskets.as_deref()));
     record.parameter(
         "min_support",
@@ -223,9 +227,7 @@ fn run_mine(args: MineArgs, record: &mut RunRecord) -> Result<()> {
         record.figure("rules written (after filters and --top)", found.len());
     }
     printer.summary("ckm rules", &record.summary_rows());
-    if let Some(path) = &args.output.manifest {
-        record.write(path)?;
-    }
+    write_manifest(manifest.as_deref(), record)?;
     Ok(())
 }
 

@@ -6,6 +6,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use crate::cli::{ClusterCount, SegmentArgs};
+use crate::commands::{write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::MS_PER_DAY;
@@ -13,7 +14,7 @@ use crate::io::privacy::Privacy;
 use crate::io::{self, rejects, schema, segment_map, write};
 use crate::mining::{clusters, outliers, rfm};
 use crate::prepare::summary::{self, FREQUENCY, MONETARY, RECENCY_DAYS};
-use crate::printer::{thousands, Printer};
+use crate::printer::thousands;
 
 /// The customer table's columns, in order (those the input allows).
 const OUTPUT_ORDER: &[&str] = &[
@@ -45,9 +46,13 @@ const SILHOUETTE_SAMPLE: usize = 20_000;
 const DISTANCE_QUANTILE: f64 = 0.999;
 
 pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
-    let printer = Printer::new(args.output.quiet);
-    let (destination, format) =
-        write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
+    let RunOutput {
+        printer,
+        destination,
+        format,
+        hash,
+        manifest,
+    } = RunOutput::new(&args.output, record)?;
     let profiles_destination = write::resolve_side_destination("--profiles", args.profiles.as_deref())?;
     let privacy = Privacy::from_args(&args.privacy, &printer, record)?;
     let segment_map = match &args.segment_map {
@@ -68,7 +73,6 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
         }
     }
     let as_of_given = args.as_of.as_deref().map(parse_as_of).transpose()?;
-    let hash = args.output.manifest.is_some() || record.hash_files;
     record.parameter("input", &args.input);
     record.parameter("bins", args.bins);
     record.parameter("clusters", args.clusters.map(|c| c.to_string()));
@@ -351,9 +355,7 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
     if let Some((header, rows)) = &profiles {
         printer.table(header, rows);
     }
-    if let Some(path) = &args.output.manifest {
-        record.write(path)?;
-    }
+    write_manifest(manifest.as_deref(), record)?;
     Ok(())
 }
 

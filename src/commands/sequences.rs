@@ -5,25 +5,29 @@ use polars::prelude::*;
 
 use crate::cli::SequenceArgs;
 use crate::commands::rules::min_support_fraction;
+use crate::commands::{write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::{self, rejects, write};
 use crate::mining::sequences::{self, Pattern, SequenceLimits};
 use crate::prepare::baskets;
-use crate::printer::{thousands, Printer};
+use crate::printer::thousands;
 
 const DEFAULT_MIN_SUPPORT: &str = "0.01";
 
 pub fn run(args: SequenceArgs, record: &mut RunRecord) -> Result<()> {
-    let printer = Printer::new(args.output.quiet);
-    let (destination, format) =
-        write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
+    let RunOutput {
+        printer,
+        destination,
+        format,
+        hash,
+        manifest,
+    } = RunOutput::new(&args.output, record)?;
     let support_text = args.min_support.as_deref().unwrap_or(DEFAULT_MIN_SUPPORT);
     let min_support = match args.min_count {
         Some(_) => None,
         None => Some(min_support_fraction(support_text, "pattern")?),
     };
-    let hash = args.output.manifest.is_some() || record.hash_files;
     record.parameter("input", &args.input);
     record.parameter("min_support", support_text);
     record.parameter("min_count", args.min_count);
@@ -152,9 +156,7 @@ pub fn run(args: SequenceArgs, record: &mut RunRecord) -> Result<()> {
     record.figure("patterns", thousands(found as u64));
     record.figure("  over two or more orders", thousands(multi_element as u64));
     printer.summary("ckm rules sequences", &record.summary_rows());
-    if let Some(path) = &args.output.manifest {
-        record.write(path)?;
-    }
+    write_manifest(manifest.as_deref(), record)?;
     Ok(())
 }
 

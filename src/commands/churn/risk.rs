@@ -7,6 +7,7 @@ use rayon::prelude::*;
 
 use super::{PROBABILITY, RISK_BAND};
 use crate::cli::{ChurnMethod, ChurnRiskArgs};
+use crate::commands::{write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::day_text;
@@ -14,13 +15,16 @@ use crate::io::{self, schema, write};
 use crate::mining::btyd::{self, Model};
 use crate::mining::churn::bands::{band, band_counts, band_cutoffs};
 use crate::prepare::repeat_purchases::{summarise_transactions, SummarySettings};
-use crate::printer::{thousands, Printer};
+use crate::printer::thousands;
 
 pub(super) fn risk(args: ChurnRiskArgs, record: &mut RunRecord) -> Result<()> {
-    let printer = Printer::new(args.output.quiet);
-    let (destination, format) =
-        write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
-    let hash = args.output.manifest.is_some() || record.hash_files;
+    let RunOutput {
+        printer,
+        destination,
+        format,
+        hash,
+        manifest,
+    } = RunOutput::new(&args.output, record)?;
     let (Some(input), Some(method)) = (args.input.as_deref(), args.method) else {
         return Err(CkmError::usage(
             "ckm churn needs a verb (train, score) or an input with --method bgnbd|pareto-nbd|mbgnbd",
@@ -109,8 +113,6 @@ pub(super) fn risk(args: ChurnRiskArgs, record: &mut RunRecord) -> Result<()> {
     let mean = probabilities.iter().sum::<f64>() / probabilities.len() as f64;
     record.figure("mean churn probability", format!("{mean:.4}"));
     printer.summary("ckm churn", &record.summary_rows());
-    if let Some(path) = &args.output.manifest {
-        record.write(path)?;
-    }
+    write_manifest(manifest.as_deref(), record)?;
     Ok(())
 }

@@ -8,6 +8,7 @@ use super::{
     trimmed_text, Customers,
 };
 use crate::cli::ChurnScoreArgs;
+use crate::commands::{write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::churn_model::{self, TrainingSource};
 use crate::io::manifest::RunRecord;
@@ -15,13 +16,16 @@ use crate::io::periods::{day_text, MS_PER_DAY};
 use crate::io::{self, read, write};
 use crate::mining::churn::bands::band_counts;
 use crate::mining::churn::encoding::{self, ColumnEncoding, RawColumn};
-use crate::printer::{thousands, Printer};
+use crate::printer::thousands;
 
 pub(super) fn score(args: ChurnScoreArgs, record: &mut RunRecord) -> Result<()> {
-    let printer = Printer::new(args.output.quiet);
-    let (destination, format) =
-        write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
-    let hash = args.output.manifest.is_some() || record.hash_files;
+    let RunOutput {
+        printer,
+        destination,
+        format,
+        hash,
+        manifest,
+    } = RunOutput::new(&args.output, record)?;
     let model = churn_model::read_model(&args.model)?;
     record.parameter("input", &args.input);
     record.parameter("model", args.model.display().to_string());
@@ -110,8 +114,6 @@ pub(super) fn score(args: ChurnScoreArgs, record: &mut RunRecord) -> Result<()> 
     record.figure("customers scored", thousands(customers.ids.len() as u64));
     record_bands(record, band_counts(&probabilities, model.band_cutoffs));
     printer.summary("ckm churn score", &record.summary_rows());
-    if let Some(path) = &args.output.manifest {
-        record.write(path)?;
-    }
+    write_manifest(manifest.as_deref(), record)?;
     Ok(())
 }

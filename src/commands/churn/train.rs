@@ -11,6 +11,7 @@ use super::customers::{labelled_customers, transaction_customers, transaction_li
 use super::score_table;
 use super::training_metrics::{column_importance, report_training, CandidateMetrics, TrainingMetrics};
 use crate::cli::{ChurnModel, ChurnTrainArgs, ClassWeight};
+use crate::commands::{write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::churn_model::{self, SavedChurnModel, TrainingSource};
 use crate::io::manifest::RunRecord;
@@ -20,7 +21,6 @@ use crate::mining::churn::bands::{band_counts, band_cutoffs};
 use crate::mining::churn::encoding::{self, RawColumn};
 use crate::mining::churn::metrics::{self, Confusion};
 use crate::mining::churn::{self as churn_models, folds, ModelKind};
-use crate::printer::Printer;
 
 fn read_folds(path: &Path, ids: &[String], folds: usize) -> Result<Vec<usize>> {
     let mut reader = csv::Reader::from_path(path)
@@ -57,10 +57,13 @@ fn read_folds(path: &Path, ids: &[String], folds: usize) -> Result<Vec<usize>> {
 }
 
 pub(super) fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> {
-    let printer = Printer::new(args.output.quiet);
-    let (destination, format) =
-        write::resolve_destination(args.output.output.as_deref(), args.output.format)?;
-    let hash = args.output.manifest.is_some() || record.hash_files;
+    let RunOutput {
+        printer,
+        destination,
+        format,
+        hash,
+        manifest,
+    } = RunOutput::new(&args.output, record)?;
     record.parameter("input", &args.input);
     record.parameter("model", format!("{:?}", args.model).to_lowercase());
     record.parameter("folds", args.folds);
@@ -315,8 +318,6 @@ pub(super) fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> 
         &metrics_out,
         band_counts(&probabilities, cutoffs),
     );
-    if let Some(path) = &args.output.manifest {
-        record.write(path)?;
-    }
+    write_manifest(manifest.as_deref(), record)?;
     Ok(())
 }
