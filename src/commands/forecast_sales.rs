@@ -15,7 +15,7 @@ use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::{self, day_text};
 use crate::io::{self, read, rejects, schema, write};
-use crate::mining::series::{self as models, Accuracy, Forecast, Method};
+use crate::mining::series::{self as models, Accuracy, Forecast, HoldoutScore, Method};
 use crate::prepare::series::{
     self, into_series, series_from_transactions, FromTransactions, Grouping, Groups, Measure, Series,
     SeriesSettings,
@@ -171,7 +171,7 @@ fn group_name(args: &ForecastSalesArgs) -> Option<String> {
 /// One series' results: the forecast, and with a holdout each candidate's accuracy.
 struct Outcome {
     forecast: Forecast,
-    holdout: Vec<(Method, Option<Method>, Accuracy)>,
+    holdout: Vec<HoldoutScore>,
 }
 
 const HOLDOUT_METHODS: [Method; 8] = [
@@ -261,20 +261,10 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
     let outcomes: Vec<Outcome> = series
         .par_iter()
         .map(|s| {
-            let holdout = match args.holdout {
-                Some(n) if n < s.values.len() => {
-                    let (train, test) = s.values.split_at(s.values.len() - n);
-                    HOLDOUT_METHODS
-                        .iter()
-                        .map(|&m| {
-                            let f = models::forecast(train, season, n, m);
-                            let chosen = (m == Method::Auto).then_some(f.method);
-                            (m, chosen, models::accuracy(train, season, test, &f.mean))
-                        })
-                        .collect()
-                }
-                _ => Vec::new(),
-            };
+            let holdout = args
+                .holdout
+                .map(|n| models::holdout_scores(&s.values, season, n, &HOLDOUT_METHODS))
+                .unwrap_or_default();
             Outcome {
                 forecast: models::forecast(&s.values, season, horizon, method),
                 holdout,
@@ -416,7 +406,7 @@ fn report_holdout(
     for (i, method) in HOLDOUT_METHODS.iter().enumerate() {
         let rows: Vec<&Accuracy> = outcomes
             .iter()
-            .filter_map(|o| o.holdout.get(i).map(|h| &h.2))
+            .filter_map(|o| o.holdout.get(i).map(|h| &h.accuracy))
             .collect();
         let mean = |f: &dyn Fn(&Accuracy) -> f64| {
             let finite: Vec<f64> = rows.iter().map(|a| f(a)).filter(|v| v.is_finite()).collect();
@@ -441,7 +431,12 @@ fn report_holdout(
         let mut chosen = Vec::new();
         let (mut mae, mut rmse, mut mase, mut smape) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (s, o) in series.iter().zip(outcomes) {
-            for (m, picked, a) in &o.holdout {
+            for HoldoutScore {
+                method: m,
+                chosen: picked,
+                accuracy: a,
+            } in &o.holdout
+            {
                 group.push(s.group.clone());
                 model.push(m.name());
                 chosen.push(picked.map(|p| p.name()));

@@ -437,6 +437,35 @@ pub fn accuracy(history: &[f64], m: usize, actual: &[f64], predicted: &[f64]) ->
     }
 }
 
+/// One method's forecast of a held-out end of a series, scored.
+#[derive(Debug, Clone, Copy)]
+pub struct HoldoutScore {
+    pub method: Method,
+    /// The method `Auto` chose on the training part (`None` for the other methods).
+    pub chosen: Option<Method>,
+    pub accuracy: Accuracy,
+}
+
+/// Each of `methods` fitted on `y` less its last `holdout` values and scored on those, or
+/// nothing when the series is not longer than the holdout.
+pub fn holdout_scores(y: &[f64], m: usize, holdout: usize, methods: &[Method]) -> Vec<HoldoutScore> {
+    if holdout == 0 || holdout >= y.len() {
+        return Vec::new();
+    }
+    let (train, test) = y.split_at(y.len() - holdout);
+    methods
+        .iter()
+        .map(|&method| {
+            let f = forecast(train, m, holdout, method);
+            HoldoutScore {
+                method,
+                chosen: (method == Method::Auto).then_some(f.method),
+                accuracy: accuracy(train, m, test, &f.mean),
+            }
+        })
+        .collect()
+}
+
 /// The standard normal quantile for a central interval of `level` percent (Acklam's
 /// rational approximation, relative error below 1.2e-9).
 pub fn normal_quantile_for_level(level: f64) -> f64 {
@@ -486,6 +515,24 @@ pub fn normal_quantile_for_level(level: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn holdout_scores_by_hand() {
+        // Naive on 1, 2, 3, 4 holding out the last two: trained on 1, 2, it forecasts 2, 2
+        // for 3, 4 (errors 1 and 2); the mean forecasts 1.5 (errors 1.5, 2.5). The scale of
+        // MASE at lag 1 is |2 - 1| = 1.
+        let scores = holdout_scores(&[1.0, 2.0, 3.0, 4.0], 1, 2, &[Method::Naive, Method::Mean]);
+        assert_eq!(scores.len(), 2);
+        assert_eq!(scores[0].method, Method::Naive);
+        assert_eq!(scores[0].chosen, None);
+        assert!((scores[0].accuracy.mae - 1.5).abs() < 1e-12);
+        assert!((scores[0].accuracy.mase - 1.5).abs() < 1e-12);
+        assert!((scores[1].accuracy.mae - 2.0).abs() < 1e-12);
+        // A series no longer than the holdout has no scores.
+        assert!(holdout_scores(&[1.0, 2.0], 1, 2, &[Method::Naive]).is_empty());
+        let auto = holdout_scores(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 1, 2, &[Method::Auto]);
+        assert!(auto[0].chosen.is_some());
+    }
 
     #[test]
     fn quantiles() {
