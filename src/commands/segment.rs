@@ -3,7 +3,6 @@
 
 use anyhow::Result;
 use polars::prelude::*;
-use rayon::prelude::*;
 
 use crate::cli::{ClusterCount, SegmentArgs};
 use crate::commands::{write_manifest, RunOutput};
@@ -417,33 +416,22 @@ fn cluster_profiles(
         header.push(format!("median {feature}"));
     }
     let n = cluster.len() as f64;
-    // Clusters on all cores: each scans every customer for its members.
-    let rows: Vec<Vec<String>> = labels
-        .par_iter()
+    let rows: Vec<Vec<String>> = clusters::profiles(&cluster, labels.len(), &monetary, &columns)
+        .iter()
+        .zip(labels)
         .enumerate()
-        .map(|(c, label)| {
-            let members: Vec<usize> = (0..cluster.len()).filter(|&i| cluster[i] as usize == c).collect();
-            let revenue: f64 = members
-                .iter()
-                .map(|&i| monetary[i])
-                .filter(|v| v.is_finite())
-                .sum();
+        .map(|(c, (profile, label))| {
             let mut row = vec![
                 c.to_string(),
                 label.clone(),
-                thousands(members.len() as u64),
-                format!("{:.1}", 100.0 * members.len() as f64 / n),
-                format!("{:.1}", share(revenue, total_revenue)),
+                thousands(profile.customers as u64),
+                format!("{:.1}", 100.0 * profile.customers as f64 / n),
+                format!("{:.1}", share(profile.revenue, total_revenue)),
             ];
-            for column in &columns {
-                let mut values: Vec<f64> = members
-                    .iter()
-                    .map(|&i| column[i])
-                    .filter(|v| v.is_finite())
-                    .collect();
-                let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
-                let median = outliers::median(&mut values);
-                row.push(format!("{mean:.2}"));
+            for (mean, median) in profile.means.iter().zip(&profile.medians) {
+                // A feature none of the members has (mean days between orders in a cluster
+                // of one-order customers) shows a mean of 0, as profiles always have.
+                row.push(format!("{:.2}", if mean.is_nan() { 0.0 } else { *mean }));
                 row.push(format!("{median:.2}"));
             }
             row

@@ -689,9 +689,74 @@ pub fn label(centroid: &[f64], features: &[&str]) -> String {
     }
 }
 
+/// One cluster's members, revenue, and each feature's mean and median.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterProfile {
+    pub customers: usize,
+    /// The sum of the members' finite `monetary` values.
+    pub revenue: f64,
+    /// Per feature, over the members' finite values (NaN when a cluster has none).
+    pub means: Vec<f64>,
+    pub medians: Vec<f64>,
+}
+
+/// The profile of each cluster `0..k`, its members being the rows whose `cluster` is it.
+/// `features` are columns of one value per row.
+pub fn profiles(cluster: &[u32], k: usize, monetary: &[f64], features: &[Vec<f64>]) -> Vec<ClusterProfile> {
+    // Clusters on all cores: each scans every row for its members.
+    (0..k)
+        .into_par_iter()
+        .map(|c| {
+            let members: Vec<usize> = (0..cluster.len()).filter(|&i| cluster[i] as usize == c).collect();
+            let revenue = members
+                .iter()
+                .map(|&i| monetary[i])
+                .filter(|v| v.is_finite())
+                .sum();
+            let (mut means, mut medians) = (Vec::new(), Vec::new());
+            for column in features {
+                let mut values: Vec<f64> = members
+                    .iter()
+                    .map(|&i| column[i])
+                    .filter(|v| v.is_finite())
+                    .collect();
+                means.push(if values.is_empty() {
+                    f64::NAN
+                } else {
+                    values.iter().sum::<f64>() / values.len() as f64
+                });
+                medians.push(crate::mining::outliers::median(&mut values));
+            }
+            ClusterProfile {
+                customers: members.len(),
+                revenue,
+                means,
+                medians,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn profiles_by_hand() {
+        let cluster = [0, 1, 0, 0, 1];
+        let monetary = [10.0, 5.0, f64::NAN, 30.0, 7.0];
+        let recency = vec![1.0, 50.0, 3.0, 8.0, f64::NAN];
+        let found = profiles(&cluster, 3, &monetary, &[recency]);
+        assert_eq!(found[0].customers, 3);
+        assert_eq!(found[0].revenue, 40.0);
+        assert_eq!((found[0].means[0], found[0].medians[0]), (4.0, 3.0));
+        assert_eq!(found[1].customers, 2);
+        assert_eq!(found[1].revenue, 12.0);
+        assert_eq!((found[1].means[0], found[1].medians[0]), (50.0, 50.0));
+        // An empty cluster has no mean or median.
+        assert_eq!(found[2].customers, 0);
+        assert!(found[2].means[0].is_nan() && found[2].medians[0].is_nan());
+    }
 
     /// Four well-separated blobs in 2-D, 50 points each, jittered deterministically.
     fn blobs() -> Vec<f64> {
