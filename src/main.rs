@@ -1,5 +1,6 @@
 //! ckm: parse the command line, dispatch to a subcommand, map the outcome to an exit code.
 
+mod analyses;
 mod cli;
 mod commands;
 mod error;

@@ -89,6 +89,16 @@ impl RunRecord {
         self.last_mark = now;
     }
 
+    /// Stages timed elsewhere (by an analysis), in order; the next mark counts from now.
+    pub fn add_stages(&mut self, stages: &[(&str, f64)]) {
+        self.timings.extend(
+            stages
+                .iter()
+                .map(|(stage, seconds)| (stage.to_string(), *seconds)),
+        );
+        self.last_mark = Instant::now();
+    }
+
     /// The figures as printable rows.
     pub fn summary_rows(&self) -> Vec<(String, String)> {
         self.figures

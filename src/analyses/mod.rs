@@ -1,0 +1,5 @@
+//! The analyses, each computed from prepared data (`crate::prepare`) and a settings struct,
+//! returning a result: no files, no printing. The commands write and summarise what these
+//! return.
+
+pub mod segment;
