@@ -2,4 +2,5 @@
 //! returning a result: no files, no printing. The commands write and summarise what these
 //! return.
 
+pub mod churn_risk;
 pub mod segment;

@@ -14,6 +14,7 @@ use anyhow::Result;
 use polars::prelude::*;
 use rayon::prelude::*;
 
+use crate::analyses::churn_risk::{PROBABILITY, RISK_BAND};
 use crate::cli::{ChurnArgs, ChurnVerb, ReadArgs};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
@@ -23,8 +24,6 @@ use crate::mining::churn::encoding::{self, ColumnEncoding, RawColumn};
 use crate::mining::churn::Classifier;
 use crate::printer::thousands;
 
-pub(super) const PROBABILITY: &str = "churn_probability";
-pub(super) const RISK_BAND: &str = "risk_band";
 const TOP_DRIVERS: &str = "top_drivers";
 /// Drivers named per customer.
 const DRIVERS: usize = 3;

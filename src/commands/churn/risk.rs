@@ -2,18 +2,15 @@
 //! transactions.
 
 use anyhow::Result;
-use polars::prelude::*;
-use rayon::prelude::*;
 
-use super::{PROBABILITY, RISK_BAND};
+use crate::analyses::churn_risk::{self, ChurnRisk, RiskSettings};
 use crate::cli::{ChurnMethod, ChurnRiskArgs};
 use crate::commands::{write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::day_text;
-use crate::io::{self, schema, write};
-use crate::mining::btyd::{self, Model};
-use crate::mining::churn::bands::{band, band_counts, band_cutoffs};
+use crate::io::{self, write};
+use crate::mining::btyd::Model;
 use crate::prepare::repeat_purchases::{summarise_transactions, SummarySettings};
 use crate::printer::thousands;
 
@@ -53,7 +50,18 @@ pub(super) fn risk(args: ChurnRiskArgs, record: &mut RunRecord) -> Result<()> {
         )));
     }
     record.mark("read");
-    let fit = btyd::fit_purchases(model, &summaries.rft);
+    let settings = RiskSettings {
+        model,
+        high_share: args.bands.high,
+        medium_share: args.bands.medium,
+    };
+    let ChurnRisk {
+        mut table,
+        fit,
+        cutoffs,
+        band_counts: counts,
+        mean_probability,
+    } = churn_risk::compute(&summaries, &settings)?;
     record.mark("fit");
     if !fit.converged {
         record.warn(
@@ -64,30 +72,6 @@ pub(super) fn risk(args: ChurnRiskArgs, record: &mut RunRecord) -> Result<()> {
             ),
         );
     }
-    let probabilities: Vec<f64> = summaries
-        .rft
-        .par_iter()
-        .map(|c| (1.0 - btyd::p_alive(model, &fit.parameters, c)).clamp(0.0, 1.0))
-        .collect();
-    let cutoffs = band_cutoffs(&probabilities, args.bands.high, args.bands.medium);
-    let rounded: Vec<f64> = probabilities.iter().map(|p| (p * 1e6).round() / 1e6).collect();
-    let bands: Vec<&str> = probabilities.iter().map(|&p| band(p, cutoffs)).collect();
-    let repeats: Vec<f64> = summaries.rft.iter().map(|c| c.x).collect();
-    let weeks_since: Vec<f64> = summaries
-        .rft
-        .iter()
-        .map(|c| ((c.t - c.t_x) * 1e4).round() / 1e4)
-        .collect();
-    let mut table = DataFrame::new(
-        probabilities.len(),
-        vec![
-            Column::new(schema::CUSTOMER_ID.into(), &summaries.ids),
-            Column::new(PROBABILITY.into(), rounded),
-            Column::new(RISK_BAND.into(), bands),
-            Column::new("repeat_purchases".into(), repeats),
-            Column::new("weeks_since_last_purchase".into(), weeks_since),
-        ],
-    )?;
     let written = write::write_table(&mut table, &destination, format, hash)?;
     record.outputs.push(written);
     record.mark("write");
@@ -96,7 +80,6 @@ pub(super) fn risk(args: ChurnRiskArgs, record: &mut RunRecord) -> Result<()> {
     for (name, value) in fit.names.iter().zip(&fit.parameters) {
         record.figure(&format!("{} {name}", model.label()), format!("{value:.4}"));
     }
-    let counts = band_counts(&probabilities, cutoffs);
     for (name, count, cut) in [
         ("high risk", counts[0], Some(cutoffs.high)),
         ("medium risk", counts[1], Some(cutoffs.medium)),
@@ -110,8 +93,7 @@ pub(super) fn risk(args: ChurnRiskArgs, record: &mut RunRecord) -> Result<()> {
             },
         );
     }
-    let mean = probabilities.iter().sum::<f64>() / probabilities.len() as f64;
-    record.figure("mean churn probability", format!("{mean:.4}"));
+    record.figure("mean churn probability", format!("{mean_probability:.4}"));
     printer.summary("ckm churn", &record.summary_rows());
     write_manifest(manifest.as_deref(), record)?;
     Ok(())
