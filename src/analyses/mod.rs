@@ -3,4 +3,5 @@
 //! return.
 
 pub mod churn_risk;
+pub mod rules;
 pub mod segment;

@@ -6,6 +6,7 @@ use std::path::Path;
 use anyhow::Result;
 use polars::prelude::*;
 
+use crate::analyses::rules::{self as rule_mining, MinedRules, RuleOrder, RuleSettings};
 use crate::cli::{MineArgs, RuleSort, RulesArgs, RulesVerb, TableFormat};
 use crate::commands;
 use crate::commands::{write_manifest, RunOutput};
@@ -13,8 +14,8 @@ use crate::error::CkmError;
 use crate::io::baskets::{self, Baskets};
 use crate::io::manifest::{InputRecord, RunRecord};
 use crate::io::{self, rejects, write};
-use crate::mining::fpgrowth::{self, Itemset, MiningLimits};
-use crate::mining::rules::{self, Fraction, Rule, RuleLimits};
+use crate::mining::fpgrowth::Itemset;
+use crate::mining::rules::{self, Fraction, Rule};
 use crate::prepare::baskets as transaction_baskets;
 use crate::printer::{thousands, Printer};
 
@@ -113,59 +114,37 @@ fn run_mine(args: MineArgs, record: &mut RunRecord) -> Result<()> {
         (None, Some(fraction)) => fraction.min_count(n).max(1),
         (None, None) => unreachable!("one of them is set above"),
     };
+    let settings = RuleSettings {
+        min_count,
+        max_len: args.max_len,
+        max_itemsets: args.max_itemsets,
+        min_confidence,
+        min_lift,
+        max_consequent: args.max_consequent as usize,
+        antecedent_has: args.antecedent_has.clone(),
+        consequent_has: args.consequent_has.clone(),
+        order: match args.sort {
+            RuleSort::Lift => RuleOrder::Lift,
+            RuleSort::Confidence => RuleOrder::Confidence,
+            RuleSort::Support => RuleOrder::Support,
+            RuleSort::Leverage => RuleOrder::Leverage,
+        },
+        top: args.top,
+    };
     let spinner = printer.spinner("mining frequent itemsets");
-    let itemsets = fpgrowth::mine(
-        &data.baskets,
-        data.items.len(),
-        MiningLimits {
-            min_count,
-            max_len: args.max_len,
-            max_itemsets: args.max_itemsets,
-        },
-    )
-    .map_err(|e| CkmError::invalid(e.to_string()));
+    let mined = rule_mining::compute(&data, &settings);
     spinner.finish_and_clear();
-    let itemsets = itemsets?;
-    record.mark("mine");
-
-    let mut found = rules::rules(
-        &itemsets,
-        n,
-        RuleLimits {
-            min_confidence,
-            min_lift,
-            max_consequent: args.max_consequent as usize,
-        },
-    );
-    let rules_mined = found.len();
-    let code_of = |name: &str| data.items.iter().position(|i| i == name).map(|c| c as u32);
-    for (flag, wanted, side_is_antecedent) in [
-        ("--antecedent-has", &args.antecedent_has, true),
-        ("--consequent-has", &args.consequent_has, false),
-    ] {
-        for name in wanted {
-            match code_of(name) {
-                Some(code) => found.retain(|r| {
-                    let side = if side_is_antecedent {
-                        &r.antecedent
-                    } else {
-                        &r.consequent
-                    };
-                    side.contains(&code)
-                }),
-                None => {
-                    record.warn(
-                        &printer,
-                        format!("{flag} '{name}': no basket has this item, so no rule does"),
-                    );
-                    found.clear();
-                }
-            }
-        }
-    }
-    sort_rules(&mut found, args.sort, n, &data.items);
-    if let Some(top) = args.top {
-        found.truncate(top);
+    let MinedRules {
+        itemsets,
+        rules: found,
+        rules_mined,
+        unknown_items,
+    } = mined?;
+    for (setting, name) in unknown_items {
+        record.warn(
+            &printer,
+            format!("{setting} '{name}': no basket has this item, so no rule does"),
+        );
     }
     record.mark("rules");
 
@@ -282,25 +261,6 @@ fn read_baskets(
 
 /// Descending by the chosen metric; ties by antecedent, then consequent (item names), so the
 /// order is the same run after run.
-fn sort_rules(found: &mut [Rule], by: RuleSort, n: u64, items: &[String]) {
-    let key = |r: &Rule| {
-        let m = r.metrics(n);
-        match by {
-            RuleSort::Lift => m.lift,
-            RuleSort::Confidence => m.confidence,
-            RuleSort::Support => m.support,
-            RuleSort::Leverage => m.leverage,
-        }
-    };
-    let names = |side: &[u32]| -> Vec<&str> { side.iter().map(|&i| items[i as usize].as_str()).collect() };
-    found.sort_by(|a, b| {
-        key(b)
-            .total_cmp(&key(a))
-            .then_with(|| names(&a.antecedent).cmp(&names(&b.antecedent)))
-            .then_with(|| names(&a.consequent).cmp(&names(&b.consequent)))
-    });
-}
-
 /// `{a, b}` with the items in name order.
 fn braced(side: &[u32], items: &[String]) -> String {
     let mut names: Vec<&str> = side.iter().map(|&i| items[i as usize].as_str()).collect();

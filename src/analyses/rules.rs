@@ -1,0 +1,201 @@
+//! Frequent itemsets (FP-Growth) and association rules from baskets, filtered by the items
+//! they must have and ranked. No files and no printing: `ckm rules` and the report both call
+//! [`compute`].
+
+use anyhow::Result;
+
+use crate::error::CkmError;
+use crate::io::baskets::Baskets;
+use crate::mining::fpgrowth::{self, Itemset, MiningLimits};
+use crate::mining::rules::{self, Fraction, Rule, RuleLimits};
+
+/// The measure rules are ranked by, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleOrder {
+    Lift,
+    Confidence,
+    Support,
+    Leverage,
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleSettings {
+    /// An itemset is frequent in at least this many baskets.
+    pub min_count: u64,
+    /// Longest itemset (0: no limit), and the most itemsets before giving up.
+    pub max_len: usize,
+    pub max_itemsets: usize,
+    pub min_confidence: Fraction,
+    pub min_lift: Option<Fraction>,
+    pub max_consequent: usize,
+    /// Items every kept rule has in its antecedent, and in its consequent.
+    pub antecedent_has: Vec<String>,
+    pub consequent_has: Vec<String>,
+    pub order: RuleOrder,
+    /// Keep the best this many rules.
+    pub top: Option<usize>,
+}
+
+pub struct MinedRules {
+    pub itemsets: Vec<Itemset>,
+    /// The kept rules, best first.
+    pub rules: Vec<Rule>,
+    /// Rules found before the item filters and `top`.
+    pub rules_mined: usize,
+    /// Filter items no basket has (so no rule has them), with the setting that named them.
+    pub unknown_items: Vec<(&'static str, String)>,
+}
+
+/// Mines the baskets.
+pub fn compute(data: &Baskets, settings: &RuleSettings) -> Result<MinedRules> {
+    let n = data.baskets.len() as u64;
+    let itemsets = fpgrowth::mine(
+        &data.baskets,
+        data.items.len(),
+        MiningLimits {
+            min_count: settings.min_count,
+            max_len: settings.max_len,
+            max_itemsets: settings.max_itemsets,
+        },
+    )
+    .map_err(|e| CkmError::invalid(e.to_string()))?;
+    let mut found = rules::rules(
+        &itemsets,
+        n,
+        RuleLimits {
+            min_confidence: settings.min_confidence,
+            min_lift: settings.min_lift,
+            max_consequent: settings.max_consequent,
+        },
+    );
+    let rules_mined = found.len();
+    let mut unknown_items = Vec::new();
+    let code_of = |name: &str| data.items.iter().position(|i| i == name).map(|c| c as u32);
+    for (setting, wanted, side_is_antecedent) in [
+        ("--antecedent-has", &settings.antecedent_has, true),
+        ("--consequent-has", &settings.consequent_has, false),
+    ] {
+        for name in wanted {
+            match code_of(name) {
+                Some(code) => found.retain(|r| {
+                    let side = if side_is_antecedent {
+                        &r.antecedent
+                    } else {
+                        &r.consequent
+                    };
+                    side.contains(&code)
+                }),
+                None => {
+                    unknown_items.push((setting, name.clone()));
+                    found.clear();
+                }
+            }
+        }
+    }
+    sort_rules(&mut found, settings.order, n, &data.items);
+    if let Some(top) = settings.top {
+        found.truncate(top);
+    }
+    Ok(MinedRules {
+        itemsets,
+        rules: found,
+        rules_mined,
+        unknown_items,
+    })
+}
+
+/// Best first by `by`; ties by the antecedent's, then the consequent's item names.
+fn sort_rules(found: &mut [Rule], by: RuleOrder, n: u64, items: &[String]) {
+    let key = |r: &Rule| {
+        let m = r.metrics(n);
+        match by {
+            RuleOrder::Lift => m.lift,
+            RuleOrder::Confidence => m.confidence,
+            RuleOrder::Support => m.support,
+            RuleOrder::Leverage => m.leverage,
+        }
+    };
+    let names = |side: &[u32]| -> Vec<&str> { side.iter().map(|&i| items[i as usize].as_str()).collect() };
+    found.sort_by(|a, b| {
+        key(b)
+            .total_cmp(&key(a))
+            .then_with(|| names(&a.antecedent).cmp(&names(&b.antecedent)))
+            .then_with(|| names(&a.consequent).cmp(&names(&b.consequent)))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// bread, butter, jam: {bread, butter} ×3, {bread, jam} ×1, {butter} ×1.
+    fn baskets() -> Baskets {
+        Baskets {
+            items: ["bread", "butter", "jam"].map(String::from).to_vec(),
+            baskets: vec![vec![0, 1], vec![0, 1], vec![0, 1], vec![0, 2], vec![1]],
+            lines: 5,
+            skipped: 0,
+        }
+    }
+
+    fn settings() -> RuleSettings {
+        RuleSettings {
+            min_count: 2,
+            max_len: 0,
+            max_itemsets: 1_000,
+            min_confidence: Fraction::parse("0.5").expect("a fraction"),
+            min_lift: None,
+            max_consequent: 1,
+            antecedent_has: Vec::new(),
+            consequent_has: Vec::new(),
+            order: RuleOrder::Confidence,
+            top: None,
+        }
+    }
+
+    fn sides(mined: &MinedRules) -> Vec<(Vec<u32>, Vec<u32>)> {
+        mined
+            .rules
+            .iter()
+            .map(|r| (r.antecedent.clone(), r.consequent.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn rules_by_hand() {
+        // Frequent (count ≥ 2): bread 4, butter 4, {bread, butter} 3. Rules: bread → butter
+        // (3/4) and butter → bread (3/4), tied on confidence: antecedent names decide.
+        let mined = compute(&baskets(), &settings()).expect("mined");
+        assert_eq!(mined.itemsets.len(), 3);
+        assert_eq!(mined.rules_mined, 2);
+        assert_eq!(sides(&mined), [(vec![0], vec![1]), (vec![1], vec![0])]);
+        assert!(mined.unknown_items.is_empty());
+    }
+
+    #[test]
+    fn filters_and_top() {
+        let wanted = RuleSettings {
+            consequent_has: vec!["bread".into()],
+            ..settings()
+        };
+        let mined = compute(&baskets(), &wanted).expect("mined");
+        assert_eq!(sides(&mined), [(vec![1], vec![0])]);
+        assert_eq!(mined.rules_mined, 2, "counted before the filters");
+        let top = compute(
+            &baskets(),
+            &RuleSettings {
+                top: Some(1),
+                ..settings()
+            },
+        )
+        .expect("mined");
+        assert_eq!(top.rules.len(), 1);
+        let unknown = RuleSettings {
+            antecedent_has: vec!["tea".into()],
+            ..settings()
+        };
+        let mined = compute(&baskets(), &unknown).expect("mined");
+        assert!(mined.rules.is_empty());
+        assert_eq!(mined.unknown_items, [("--antecedent-has", "tea".to_string())]);
+    }
+}
