@@ -4,4 +4,5 @@
 
 pub mod churn_risk;
 pub mod rules;
+pub mod sales_forecast;
 pub mod segment;

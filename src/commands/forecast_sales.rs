@@ -7,15 +7,15 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use foldhash::{HashMap, HashMapExt};
 use polars::prelude::*;
-use rayon::prelude::*;
 
+use crate::analyses::sales_forecast::{self, ForecastSettings, Outcome, HOLDOUT_METHODS};
 use crate::cli::{ForecastSalesArgs, SalesMeasure, SalesModel};
 use crate::commands::{write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::{self, day_text};
 use crate::io::{self, read, rejects, schema, write};
-use crate::mining::series::{self as models, Accuracy, Forecast, HoldoutScore, Method};
+use crate::mining::series::{self as models, Accuracy, HoldoutScore, Method};
 use crate::prepare::series::{
     self, into_series, series_from_transactions, FromTransactions, Grouping, Groups, Measure, Series,
     SeriesSettings,
@@ -168,23 +168,6 @@ fn group_name(args: &ForecastSalesArgs) -> Option<String> {
     }
 }
 
-/// One series' results: the forecast, and with a holdout each candidate's accuracy.
-struct Outcome {
-    forecast: Forecast,
-    holdout: Vec<HoldoutScore>,
-}
-
-const HOLDOUT_METHODS: [Method; 8] = [
-    Method::Auto,
-    Method::Ets,
-    Method::Theta,
-    Method::Arima,
-    Method::SeasonalNaive,
-    Method::Naive,
-    Method::Mean,
-    Method::Ensemble,
-];
-
 pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
     let RunOutput {
         printer,
@@ -258,19 +241,13 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
     }
     record.mark("read");
 
-    let outcomes: Vec<Outcome> = series
-        .par_iter()
-        .map(|s| {
-            let holdout = args
-                .holdout
-                .map(|n| models::holdout_scores(&s.values, season, n, &HOLDOUT_METHODS))
-                .unwrap_or_default();
-            Outcome {
-                forecast: models::forecast(&s.values, season, horizon, method),
-                holdout,
-            }
-        })
-        .collect();
+    let settings = ForecastSettings {
+        method,
+        season,
+        horizon,
+        holdout: args.holdout,
+    };
+    let outcomes = sales_forecast::compute(&series, &settings);
     record.mark("forecast");
 
     // The output: history then forecast rows per group.
