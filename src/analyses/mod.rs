@@ -3,6 +3,7 @@
 //! return.
 
 pub mod churn_risk;
+pub mod clv;
 pub mod rules;
 pub mod sales_forecast;
 pub mod segment;

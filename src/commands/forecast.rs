@@ -5,15 +5,14 @@ use polars::prelude::*;
 
 use std::path::PathBuf;
 
-use rayon::prelude::*;
-
+use crate::analyses::clv::{self, ClvScores, ScoreSettings};
 use crate::cli::{ForecastCustomersArgs, ForecastVerb, TimeUnit};
 use crate::commands::{write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::{self, day_text};
 use crate::io::saved_model::{self, SavedFit, SavedModels};
-use crate::io::{self, read, schema, write};
+use crate::io::{self, read, write};
 use crate::mining::btyd::{self, Fit, Model, Rft};
 use crate::prepare::repeat_purchases::{summarise_transactions, Summaries, SummarySettings};
 use crate::printer::Printer;
@@ -133,45 +132,6 @@ fn report_fit(record: &mut RunRecord, printer: &Printer, model: &str, fit: &Fit)
 enum Purchases {
     Fit(Model),
     Saved(Box<SavedModels>, PathBuf),
-}
-
-/// Per distinct (x, t_x, T): P(alive), expected purchases over the horizon, their
-/// discounted sum per time unit (for the CLV), and expected purchases over the holdout.
-struct Scores {
-    p_alive: f64,
-    expected: f64,
-    discounted: f64,
-    holdout: f64,
-}
-
-fn score(
-    model: Model,
-    p: &[f64],
-    c: &Rft,
-    horizon: f64,
-    discount_rate: f64,
-    holdout_length: Option<f64>,
-) -> Scores {
-    let expected = btyd::expected_purchases(model, p, c, horizon);
-    let discounted = if discount_rate == 0.0 {
-        expected
-    } else {
-        // The purchases expected in each time unit, discounted to the calibration end.
-        let mut total = 0.0;
-        let mut before = 0.0;
-        for k in 1..=horizon.ceil() as usize {
-            let upto = btyd::expected_purchases(model, p, c, (k as f64).min(horizon));
-            total += (upto - before) / (1.0 + discount_rate).powi(k as i32);
-            before = upto;
-        }
-        total
-    };
-    Scores {
-        p_alive: btyd::p_alive(model, p, c),
-        expected,
-        discounted,
-        holdout: holdout_length.map_or(0.0, |h| btyd::expected_purchases(model, p, c, h)),
-    }
 }
 
 fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> {
@@ -363,78 +323,26 @@ fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> 
     };
     record.mark("fit");
 
-    // Scores per distinct (x, t_x, T), shared by the customers that have it.
-    let distinct = btyd::distinct_rows(&data.rft);
-    let scores: Vec<Scores> = distinct
-        .par_iter()
-        .map(|(c, _)| score(model, &p, c, args.horizon, args.discount_rate, holdout_length))
-        .collect();
-    let key = |c: &Rft| (c.x.to_bits(), c.t_x.to_bits(), c.t.to_bits());
-    let of_customer: Vec<&Scores> = data
-        .rft
-        .par_iter()
-        .map(|c| {
-            let i = distinct
-                .binary_search_by_key(&key(c), |(d, _)| key(d))
-                .expect("every customer's triple is among the distinct ones");
-            &scores[i]
-        })
-        .collect();
-    let expected: Vec<f64> = of_customer.iter().map(|s| s.expected).collect();
-    let mut columns = vec![
-        Column::new(schema::CUSTOMER_ID.into(), &data.ids),
-        Column::new(
-            "frequency".into(),
-            data.rft.iter().map(|c| c.x).collect::<Vec<f64>>(),
-        ),
-        Column::new(
-            "recency".into(),
-            data.rft.iter().map(|c| c.t_x).collect::<Vec<f64>>(),
-        ),
-        Column::new("T".into(), data.rft.iter().map(|c| c.t).collect::<Vec<f64>>()),
-        Column::new("monetary_value".into(), &data.monetary),
-        Column::new(
-            "p_alive".into(),
-            of_customer.iter().map(|s| s.p_alive).collect::<Vec<f64>>(),
-        ),
-        Column::new("expected_purchases".into(), &expected),
-    ];
-    if let Some(gg) = &spend {
-        let value: Vec<f64> = data
-            .rft
-            .iter()
-            .zip(&data.monetary)
-            .map(|(c, &m)| btyd::gamma_gamma_expected(gg, c.x, m))
-            .collect();
-        let clv: Vec<f64> = of_customer
-            .iter()
-            .zip(&value)
-            .map(|(s, v)| s.discounted * v)
-            .collect();
-        let mut order: Vec<usize> = (0..clv.len()).collect();
-        order.sort_by(|&a, &b| clv[b].total_cmp(&clv[a]).then(a.cmp(&b)));
-        let mut rank = vec![0u32; clv.len()];
-        for (r, &i) in order.iter().enumerate() {
-            rank[i] = r as u32 + 1;
-        }
-        columns.push(Column::new("expected_avg_value".into(), value));
-        columns.push(Column::new("clv".into(), clv));
-        columns.push(Column::new("rank".into(), rank));
-    }
-    if let Some(actual) = &data.holdout {
-        let predicted: Vec<f64> = of_customer.iter().map(|s| s.holdout).collect();
-        let evaluation = holdout_evaluation(&data.rft, &predicted, actual)?;
-        report_holdout(record, &predicted, actual);
+    let settings = ScoreSettings {
+        model,
+        horizon: args.horizon,
+        discount_rate: args.discount_rate,
+        holdout_length,
+    };
+    let ClvScores {
+        mut table,
+        holdout_predicted,
+    } = clv::score(&data, &p, spend.as_deref(), &settings)?;
+    if let (Some(actual), Some(predicted)) = (&data.holdout, &holdout_predicted) {
+        let evaluation = holdout_evaluation(&data.rft, predicted, actual)?;
+        report_holdout(record, predicted, actual);
         if let Some((path, format)) = &evaluation_destination {
             let mut table = evaluation;
             record
                 .outputs
                 .push(write::write_table(&mut table, path, *format, hash)?);
         }
-        columns.push(Column::new("holdout_expected".into(), predicted));
-        columns.push(Column::new("holdout_actual".into(), actual));
     }
-    let mut table = DataFrame::new(n, columns)?;
     record.mark("score");
     record
         .outputs
