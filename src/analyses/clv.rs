@@ -1,14 +1,14 @@
 //! Customer lifetime value from the repeat-purchase summaries and a fitted customer-base
 //! model: P(alive), expected purchases over a horizon, and with a Gamma-Gamma spend model the
 //! expected average value, the discounted CLV and its rank. No files and no printing: `ckm
-//! forecast customers` and the report both call [`score`].
+//! forecast customers` and the report both call [`fit`] and [`score`].
 
 use anyhow::Result;
 use polars::prelude::*;
 use rayon::prelude::*;
 
 use crate::io::schema;
-use crate::mining::btyd::{self, Model, Rft};
+use crate::mining::btyd::{self, Fit, Model, Rft};
 use crate::prepare::repeat_purchases::Summaries;
 
 #[derive(Debug, Clone, Copy)]
@@ -28,6 +28,55 @@ pub struct ClvScores {
     pub table: DataFrame,
     /// Purchases expected in the holdout period, per customer, when there is one.
     pub holdout_predicted: Option<Vec<f64>>,
+}
+
+/// The spend model, or why there is none.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SpendFit {
+    /// Not asked for, or the summaries have no spend.
+    NotAsked,
+    /// Fewer than 2 customers with repeat purchases and spend.
+    TooFewSpenders,
+    /// Fitted with q ≤ 1, where the expected spend is not defined.
+    Undefined(Fit),
+    Fitted(Fit),
+}
+
+/// The purchase model fitted on the summaries, and the Gamma-Gamma spend model on the
+/// customers with repeat purchases and spend (`spenders` of them).
+pub struct ClvFit {
+    pub purchases: Fit,
+    pub spend: SpendFit,
+    pub spenders: usize,
+}
+
+/// Fits `model` and, when `with_spend` and the summaries have spend, Gamma-Gamma.
+pub fn fit(data: &Summaries, model: Model, with_spend: bool) -> ClvFit {
+    let purchases = btyd::fit_purchases(model, &data.rft);
+    let spend_pairs: Vec<(f64, f64)> = data
+        .rft
+        .iter()
+        .zip(&data.monetary)
+        .map(|(c, &m)| (c.x, m))
+        .collect();
+    let spenders = spend_pairs.iter().filter(|(x, m)| *x > 0.0 && *m > 0.0).count();
+    let spend = if !with_spend || !data.has_spend {
+        SpendFit::NotAsked
+    } else if spenders < 2 {
+        SpendFit::TooFewSpenders
+    } else {
+        let fit = btyd::fit_gamma_gamma(&spend_pairs);
+        if fit.parameters[1] <= 1.0 {
+            SpendFit::Undefined(fit)
+        } else {
+            SpendFit::Fitted(fit)
+        }
+    };
+    ClvFit {
+        purchases,
+        spend,
+        spenders,
+    }
 }
 
 /// Per distinct (x, t_x, T): P(alive), expected purchases over the horizon, their
@@ -220,6 +269,23 @@ mod tests {
         assert!((clv[0] - expected[0] * value[0]).abs() < 1e-9);
         assert_eq!(column(&scored.table, "holdout_actual"), [3.0, 0.0, 1.0]);
         assert_eq!(scored.holdout_predicted.expect("a holdout").len(), 3);
+    }
+
+    #[test]
+    fn why_there_is_no_spend_model() {
+        let data = summaries(None);
+        // Two customers with repeat purchases and spend, but not asked for.
+        let fitted = fit(&data, Model::BgNbd, false);
+        assert_eq!((fitted.spend, fitted.spenders), (SpendFit::NotAsked, 2));
+        let mut one_spender = summaries(None);
+        one_spender.monetary[1] = 0.0;
+        assert_eq!(
+            fit(&one_spender, Model::BgNbd, true).spend,
+            SpendFit::TooFewSpenders
+        );
+        let mut no_spend = summaries(None);
+        no_spend.has_spend = false;
+        assert_eq!(fit(&no_spend, Model::BgNbd, true).spend, SpendFit::NotAsked);
     }
 
     #[test]

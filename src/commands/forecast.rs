@@ -5,7 +5,7 @@ use polars::prelude::*;
 
 use std::path::PathBuf;
 
-use crate::analyses::clv::{self, ClvScores, ScoreSettings};
+use crate::analyses::clv::{self, ClvFit, ClvScores, ScoreSettings, SpendFit};
 use crate::cli::{ForecastCustomersArgs, ForecastVerb, TimeUnit};
 use crate::commands::{write_manifest, RunOutput};
 use crate::error::CkmError;
@@ -13,7 +13,7 @@ use crate::io::manifest::RunRecord;
 use crate::io::periods::{self, day_text};
 use crate::io::saved_model::{self, SavedFit, SavedModels};
 use crate::io::{self, read, write};
-use crate::mining::btyd::{self, Fit, Model, Rft};
+use crate::mining::btyd::{Fit, Model, Rft};
 use crate::prepare::repeat_purchases::{summarise_transactions, Summaries, SummarySettings};
 use crate::printer::Printer;
 
@@ -241,12 +241,6 @@ fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> 
     record.mark("read");
     let n = data.rft.len();
     let repeaters = data.rft.iter().filter(|c| c.x > 0.0).count();
-    let spend_pairs: Vec<(f64, f64)> = data
-        .rft
-        .iter()
-        .zip(&data.monetary)
-        .map(|(c, &m)| (c.x, m))
-        .collect();
 
     // The models: fitted here, or read from the saved file.
     let (model, p, spend, saved_fits) = match &purchases {
@@ -257,27 +251,31 @@ fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> 
                     args.input
                 )));
             }
-            let fit = btyd::fit_purchases(*model, &data.rft);
+            let ClvFit {
+                purchases: fit,
+                spend,
+                spenders,
+            } = clv::fit(&data, *model, !args.no_spend);
             report_fit(record, &printer, model.label(), &fit);
-            let spenders = spend_pairs.iter().filter(|(x, m)| *x > 0.0 && *m > 0.0).count();
-            let gamma_gamma = if args.no_spend || !data.has_spend || spenders < 2 {
-                if !args.no_spend && data.has_spend {
+            let gamma_gamma = match spend {
+                SpendFit::NotAsked => None,
+                SpendFit::TooFewSpenders => {
                     record.warn(
                         &printer,
                         "fewer than 2 customers with repeat purchases and spend: no spend model".to_string(),
                     );
+                    None
                 }
-                None
-            } else {
-                let fit = btyd::fit_gamma_gamma(&spend_pairs);
-                report_fit(record, &printer, "Gamma-Gamma", &fit);
-                if fit.parameters[1] <= 1.0 {
+                SpendFit::Undefined(fit) => {
+                    report_fit(record, &printer, "Gamma-Gamma", &fit);
                     record.warn(
                         &printer,
                         "Gamma-Gamma: q <= 1, so expected spend is not defined; no CLV".to_string(),
                     );
                     None
-                } else {
+                }
+                SpendFit::Fitted(fit) => {
+                    report_fit(record, &printer, "Gamma-Gamma", &fit);
                     Some(fit)
                 }
             };
