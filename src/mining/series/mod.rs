@@ -23,6 +23,18 @@ pub enum Method {
 }
 
 impl Method {
+    /// Every method, in the order listings show them.
+    pub const ALL: [Method; 8] = [
+        Method::Auto,
+        Method::Ets,
+        Method::Theta,
+        Method::Arima,
+        Method::SeasonalNaive,
+        Method::Naive,
+        Method::Mean,
+        Method::Ensemble,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Method::Auto => "auto",
@@ -573,16 +585,7 @@ mod tests {
             (0..30).map(|t| (t % 12) as f64 * 10.0).collect(),
         ];
         for y in &cases {
-            for method in [
-                Method::Auto,
-                Method::Ets,
-                Method::Theta,
-                Method::Arima,
-                Method::SeasonalNaive,
-                Method::Naive,
-                Method::Mean,
-                Method::Ensemble,
-            ] {
+            for method in Method::ALL {
                 let f = forecast(y, 12, 6, method);
                 assert_eq!(f.mean.len(), 6);
                 assert!(
