@@ -229,8 +229,7 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
             series,
             lines,
             left_out,
-            planned,
-        } = series_from_transactions(&args.input, planned, &settings, record, &printer, hash)?;
+        } = series_from_transactions(&args.input, &planned, &settings, record, &printer, hash)?;
         (series, lines, Some((left_out, planned)))
     };
     if series.is_empty() {

@@ -15,10 +15,11 @@ use crate::io::{self, read, rejects, schema, write};
 use crate::mining::recommend::{self, ScoredRule};
 use crate::prepare::baskets;
 
-/// A rule as read from the rules table: what ranking needs, and its text for the output.
-struct RuleRecord {
-    rule: ScoredRule,
-    text: String,
+/// The rules as read from the rules table: what ranking needs, and each rule's text for the
+/// output (`texts[i]` is `rules[i]`'s).
+struct RulesRead {
+    rules: Vec<ScoredRule>,
+    texts: Vec<String>,
 }
 
 /// `{a, b}` back to its items.
@@ -32,7 +33,7 @@ fn unbrace(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn read_rules(args: &RecommendArgs, items: &mut ItemCodes) -> Result<Vec<RuleRecord>> {
+fn read_rules(args: &RecommendArgs, items: &mut ItemCodes) -> Result<RulesRead> {
     let display = args.rules.display().to_string();
     let spec = read::resolve_inputs(std::slice::from_ref(&display))?
         .pop()
@@ -59,6 +60,7 @@ fn read_rules(args: &RecommendArgs, items: &mut ItemCodes) -> Result<Vec<RuleRec
     let (antecedents, consequents) = (text("antecedent")?, text("consequent")?);
     let (confidences, lifts) = (number("confidence")?, number("lift")?);
     let mut rules = Vec::with_capacity(table.height());
+    let mut texts = Vec::with_capacity(table.height());
     for row in 0..table.height() {
         let (Some(a), Some(c), Some(confidence), Some(lift)) =
             (&antecedents[row], &consequents[row], confidences[row], lifts[row])
@@ -77,17 +79,15 @@ fn read_rules(args: &RecommendArgs, items: &mut ItemCodes) -> Result<Vec<RuleRec
                 row + 2
             )));
         }
-        rules.push(RuleRecord {
-            rule: ScoredRule {
-                antecedent,
-                consequent,
-                confidence,
-                lift,
-            },
-            text: format!("{a} -> {c}"),
+        rules.push(ScoredRule {
+            antecedent,
+            consequent,
+            confidence,
+            lift,
         });
+        texts.push(format!("{a} -> {c}"));
     }
-    Ok(rules)
+    Ok(RulesRead { rules, texts })
 }
 
 pub fn run(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
@@ -102,7 +102,7 @@ pub fn run(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
     record.parameter("transactions", &args.transactions);
     record.parameter("top", args.top);
     let mut items = ItemCodes::default();
-    let rules = read_rules(&args, &mut items)?;
+    let RulesRead { rules, texts } = read_rules(&args, &mut items)?;
 
     let planned = io::plan_inputs(std::slice::from_ref(&args.transactions), &args.read)?;
     let item_source = baskets::item_source(&planned, args.item_col.as_deref(), &args.transactions)?;
@@ -121,7 +121,6 @@ pub fn run(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
     let lines = table.height() as u64;
     io::record_inputs(&planned.sources, &[lines], record, hash)?;
     record.mark("read");
-    let scored: Vec<ScoredRule> = rules.iter().map(|r| r.rule.clone()).collect();
 
     // Each customer's bought items, as far as the rules know them.
     let mut customer_index: HashMap<&str, usize> = HashMap::new();
@@ -170,7 +169,7 @@ pub fn run(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
         rejects::report(record, &printer, lines, skipped, "used", written);
     }
 
-    let recommendations = recommend::recommend(&scored, &mut bought, &items.names, args.top);
+    let recommendations = recommend::recommend(&rules, &mut bought, &items.names, args.top);
     record.mark("recommend");
 
     let mut customer_column = Vec::new();
@@ -188,13 +187,13 @@ pub fn run(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
             reached += 1;
         }
         for (rank, &(item, r)) in recommendations[c].iter().enumerate() {
-            let rule = &rules[r as usize].rule;
+            let rule = &rules[r as usize];
             customer_column.push(customers[c]);
             rank_column.push(rank as u32 + 1);
             item_column_out.push(items.names[item as usize].as_str());
             confidence.push(rule.confidence);
             lift.push(rule.lift);
-            rule_column.push(rules[r as usize].text.as_str());
+            rule_column.push(texts[r as usize].as_str());
         }
     }
     let rows = customer_column.len();

@@ -499,6 +499,16 @@ fn input_path(input: &str, scratch: &Path) -> Result<String> {
     Ok(path.display().to_string())
 }
 
+/// One analysis the report shows: the file that replaces it (`--segments` and the like), its
+/// scratch output, its command line, and why the input cannot have it (such an analysis is
+/// not run, and the report says why).
+struct Analysis<'a> {
+    given: &'a Option<PathBuf>,
+    output: &'static str,
+    command: Vec<String>,
+    cannot_run: Option<String>,
+}
+
 /// Runs `ckm ARGS` in-process, as if typed; its warnings join the report's.
 fn sub_run(args: &[String]) -> (Result<()>, Vec<String>) {
     let cli = match Cli::try_parse_from(std::iter::once("ckm".to_string()).chain(args.iter().cloned())) {
@@ -564,16 +574,25 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
     let item_column = tx.item_column.clone().unwrap_or_default();
     let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
     let profiles_path = path_of("profiles.csv").display().to_string();
-    let jobs: Vec<(&Option<PathBuf>, &str, Vec<String>)> = vec![
-        (
-            &args.segments,
-            "segments.csv",
-            strings(&["segment", &input, "--clusters", "5", "--profiles", &profiles_path]),
-        ),
-        (
-            &args.rules,
-            "rules.csv",
-            strings(&[
+    let no_items = tx.item_column.is_none().then(|| {
+        format!(
+            "ckm rules: no line has an {}, {} or {} to find rules among",
+            schema::ITEM_NAME,
+            schema::ITEM_ID,
+            schema::CATEGORY
+        )
+    });
+    let jobs = [
+        Analysis {
+            given: &args.segments,
+            output: "segments.csv",
+            command: strings(&["segment", &input, "--clusters", "5", "--profiles", &profiles_path]),
+            cannot_run: None,
+        },
+        Analysis {
+            given: &args.rules,
+            output: "rules.csv",
+            command: strings(&[
                 "rules",
                 &input,
                 "--item-col",
@@ -583,32 +602,39 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
                 "--min-confidence",
                 "0.2",
             ]),
-        ),
-        (
-            &args.forecast,
-            "forecast.csv",
-            strings(&["forecast", "sales", &input, "--period", "month", "--horizon", "6"]),
-        ),
-        (&args.clv, "clv.csv", strings(&["forecast", "customers", &input])),
-        (
-            &args.churn,
-            "churn.csv",
-            strings(&["churn", &input, "--method", "bgnbd"]),
-        ),
+            cannot_run: no_items,
+        },
+        Analysis {
+            given: &args.forecast,
+            output: "forecast.csv",
+            command: strings(&["forecast", "sales", &input, "--period", "month", "--horizon", "6"]),
+            cannot_run: None,
+        },
+        Analysis {
+            given: &args.clv,
+            output: "clv.csv",
+            command: strings(&["forecast", "customers", &input]),
+            cannot_run: None,
+        },
+        Analysis {
+            given: &args.churn,
+            output: "churn.csv",
+            command: strings(&["churn", &input, "--method", "bgnbd"]),
+            cannot_run: None,
+        },
     ];
     // The analyses that are not given run two at a time: most of each is one thread's work
     // (hashing ids), and this machine class has two cores.
     let to_run: Vec<(usize, Vec<String>)> = jobs
         .iter()
         .enumerate()
-        .filter(|(_, job)| job.0.is_none())
-        .filter(|(_, job)| job.1 != "rules.csv" || tx.item_column.is_some())
-        .map(|(k, (_, name, command))| {
-            let mut argv = command.clone();
+        .filter(|(_, job)| job.given.is_none() && job.cannot_run.is_none())
+        .map(|(k, job)| {
+            let mut argv = job.command.clone();
             argv.extend([
                 "-q".to_string(),
                 "-o".to_string(),
-                path_of(name).display().to_string(),
+                path_of(job.output).display().to_string(),
             ]);
             argv.extend(read_flags.iter().cloned());
             (k, argv)
@@ -635,26 +661,22 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
             .flat_map(|w| w.join().expect("an analysis thread panicked"))
             .collect()
     });
-    let mut missing: Vec<String> = Vec::new();
-    if args.rules.is_none() && tx.item_column.is_none() {
-        missing.push(format!(
-            "ckm rules: no line has an {}, {} or {} to find rules among",
-            schema::ITEM_NAME,
-            schema::ITEM_ID,
-            schema::CATEGORY
-        ));
-    }
-    let mut outputs: Vec<Option<PathBuf>> = jobs.iter().map(|job| job.0.clone()).collect();
+    let mut missing: Vec<String> = jobs
+        .iter()
+        .filter(|job| job.given.is_none())
+        .filter_map(|job| job.cannot_run.clone())
+        .collect();
+    let mut outputs: Vec<Option<PathBuf>> = jobs.iter().map(|job| job.given.clone()).collect();
     let mut results = results;
     results.sort_by_key(|r| r.0);
     for (k, result, warnings) in results {
-        let name = jobs[k].2[0].clone();
+        let name = jobs[k].command[0].clone();
         record
             .warnings
             .extend(warnings.into_iter().map(|w| format!("{name}: {w}")));
         match result {
-            Ok(()) => outputs[k] = Some(path_of(jobs[k].1)),
-            Err(e) => missing.push(format!("ckm {}: {e:#}", jobs[k].2[..2].join(" "))),
+            Ok(()) => outputs[k] = Some(path_of(jobs[k].output)),
+            Err(e) => missing.push(format!("ckm {}: {e:#}", jobs[k].command[..2].join(" "))),
         }
     }
     let [segments, rules, forecast, clv, churn]: [Option<PathBuf>; 5] =

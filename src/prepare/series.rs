@@ -135,20 +135,18 @@ pub fn into_series(
 /// The group of customers missing from the --segments file.
 pub const NOT_SEGMENTED: &str = "(not in segments)";
 
-/// What a transactions run read: the series, the lines, the lines left out, and the plan to
-/// read those again for the rejects file.
+/// What a transactions run read: the series, the lines, and the lines left out.
 pub struct FromTransactions {
     pub series: Vec<Series>,
     pub lines: u64,
     pub left_out: u64,
-    pub planned: io::PlannedInputs,
 }
 
 /// Series from transactions: the measure per period and group. `input` names the input in
 /// messages; `hash` says whether the inputs' sha256 is recorded.
 pub fn series_from_transactions(
     input: &str,
-    planned: io::PlannedInputs,
+    planned: &io::PlannedInputs,
     settings: &SeriesSettings,
     record: &mut RunRecord,
     printer: &Printer,
@@ -168,16 +166,11 @@ pub fn series_from_transactions(
     let need_customer = segments.is_some();
     let missing_by = std::cell::RefCell::new(None::<Vec<String>>);
     let table = io::read_planned(
-        &planned,
+        planned,
         |frame, columns| {
             let mut selected = vec![col(schema::TS).cast(DataType::Int64)];
             selected.push(match measure {
-                Measure::Revenue if columns.contains(schema::AMOUNT) => {
-                    col(schema::AMOUNT).cast(DataType::Float64).alias(VALUE)
-                }
-                Measure::Revenue => (col(schema::QUANTITY) * col(schema::UNIT_PRICE))
-                    .cast(DataType::Float64)
-                    .alias(VALUE),
+                Measure::Revenue => io::line_amount(columns).alias(VALUE),
                 Measure::Quantity => col(schema::QUANTITY).cast(DataType::Float64).alias(VALUE),
                 Measure::Orders => orders::order_key(columns).alias(KEY),
                 Measure::Customers => col(schema::CUSTOMER_ID).cast(DataType::String).alias(KEY),
@@ -323,6 +316,5 @@ pub fn series_from_transactions(
         series: into_series(sums, &groups.names, Some(last)),
         lines,
         left_out: without_ts + without_value,
-        planned,
     })
 }
