@@ -8,6 +8,7 @@ mod io;
 mod mining;
 mod prepare;
 mod printer;
+mod report;
 
 use std::process::ExitCode;
 

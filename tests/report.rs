@@ -231,7 +231,7 @@ fn without_output_a_terminal_summary() {
         .unwrap();
     assert_eq!(output.status.code(), Some(3));
     assert!(
-        stderr_of(&output).contains("stdin is empty"),
+        stderr_of(&output).contains("-: the input is empty"),
         "{}",
         stderr_of(&output)
     );

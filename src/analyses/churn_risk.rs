@@ -6,6 +6,7 @@ use anyhow::Result;
 use polars::prelude::*;
 use rayon::prelude::*;
 
+use crate::error::CkmError;
 use crate::io::schema;
 use crate::mining::btyd::{self, Fit, Model};
 use crate::mining::churn::bands::{band, band_counts, band_cutoffs, BandCutoffs};
@@ -33,10 +34,28 @@ pub struct ChurnRisk {
     pub mean_probability: f64,
 }
 
+/// An error naming `input` when there are too few customers to fit `model` on.
+pub fn check_fittable(summaries: &Summaries, model: Model, input: &str) -> Result<()> {
+    if summaries.ids.len() < 2 {
+        return Err(CkmError::invalid(format!(
+            "{input}: {} customer(s); fitting {} needs more",
+            summaries.ids.len(),
+            model.label()
+        )));
+    }
+    Ok(())
+}
+
 /// Fits the model on the summaries and scores every customer.
 pub fn compute(summaries: &Summaries, settings: &RiskSettings) -> Result<ChurnRisk> {
+    let fit = btyd::fit_purchases(settings.model, &summaries.rft);
+    score(summaries, settings, fit)
+}
+
+/// Scores every customer with a fit of `settings.model` on the same summaries (the report
+/// fits BG/NBD once, for CLV and churn).
+pub fn score(summaries: &Summaries, settings: &RiskSettings, fit: Fit) -> Result<ChurnRisk> {
     let model = settings.model;
-    let fit = btyd::fit_purchases(model, &summaries.rft);
     let probabilities: Vec<f64> = summaries
         .rft
         .par_iter()

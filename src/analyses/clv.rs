@@ -7,6 +7,7 @@ use anyhow::Result;
 use polars::prelude::*;
 use rayon::prelude::*;
 
+use crate::error::CkmError;
 use crate::io::schema;
 use crate::mining::btyd::{self, Fit, Model, Rft};
 use crate::prepare::repeat_purchases::Summaries;
@@ -48,6 +49,58 @@ pub struct ClvFit {
     pub purchases: Fit,
     pub spend: SpendFit,
     pub spenders: usize,
+}
+
+/// An error naming `input` when the summaries cannot be fitted: fewer than 2 customers, or
+/// none with a repeat purchase.
+pub fn check_fittable(data: &Summaries, input: &str) -> Result<()> {
+    let n = data.rft.len();
+    let repeaters = data.rft.iter().filter(|c| c.x > 0.0).count();
+    if n < 2 || repeaters == 0 {
+        return Err(CkmError::invalid(format!(
+            "{input}: {n} customers, {repeaters} with a repeat purchase; fitting needs at least 2 customers and some repeat purchases"
+        )));
+    }
+    Ok(())
+}
+
+/// What a fit's reader should be warned of: no convergence, parameters at a bound.
+pub fn fit_warnings(model: &str, fit: &Fit) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if !fit.converged {
+        warnings.push(format!(
+            "{model}: the fit did not converge; treat its numbers with care"
+        ));
+    }
+    if !fit.at_boundary.is_empty() {
+        warnings.push(format!(
+            "{model}: {} ended at an extreme value: the data do not determine {}",
+            fit.at_boundary.join(", "),
+            if fit.at_boundary.len() == 1 { "it" } else { "them" }
+        ));
+    }
+    warnings
+}
+
+impl SpendFit {
+    /// The fit whose parameters give expected spend, if there is one.
+    pub fn usable(&self) -> Option<&Fit> {
+        match self {
+            SpendFit::Fitted(fit) => Some(fit),
+            _ => None,
+        }
+    }
+
+    /// Why there is no usable spend model though one was asked for.
+    pub fn warning(&self) -> Option<&'static str> {
+        match self {
+            SpendFit::NotAsked | SpendFit::Fitted(_) => None,
+            SpendFit::TooFewSpenders => {
+                Some("fewer than 2 customers with repeat purchases and spend: no spend model")
+            }
+            SpendFit::Undefined(_) => Some("Gamma-Gamma: q <= 1, so expected spend is not defined; no CLV"),
+        }
+    }
 }
 
 /// Fits `model` and, when `with_spend` and the summaries have spend, Gamma-Gamma.

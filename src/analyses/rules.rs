@@ -46,6 +46,25 @@ pub struct MinedRules {
     pub unknown_items: Vec<(&'static str, String)>,
 }
 
+/// The number of baskets, or an error naming `input` when there are fewer than 2 to mine.
+pub fn enough_baskets(data: &Baskets, input: &str) -> Result<u64> {
+    let n = data.baskets.len() as u64;
+    if n < 2 {
+        return Err(CkmError::invalid(format!(
+            "{input}: {n} non-empty basket{}; mining rules needs at least 2",
+            if n == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(n)
+}
+
+/// A rule side as text, `{a, b}`, with the items in name order.
+pub fn braced(side: &[u32], items: &[String]) -> String {
+    let mut names: Vec<&str> = side.iter().map(|&i| items[i as usize].as_str()).collect();
+    names.sort_unstable();
+    format!("{{{}}}", names.join(", "))
+}
+
 /// Mines the baskets.
 pub fn compute(data: &Baskets, settings: &RuleSettings) -> Result<MinedRules> {
     let n = data.baskets.len() as u64;

@@ -41,6 +41,54 @@ pub fn compute(series: &[Series], settings: &ForecastSettings) -> Vec<Outcome> {
         .collect()
 }
 
+/// One row of a forecast table: a period of a series' history, or of its forecast.
+pub struct ForecastPoint<'a> {
+    pub group: Option<&'a str>,
+    /// The period's number (`io::periods::period_of`).
+    pub period: i64,
+    pub forecast: bool,
+    pub value: f64,
+    /// The prediction interval at each level asked for (forecast points only).
+    pub bounds: Vec<(f64, f64)>,
+    /// What produced a forecast point (the method and its settings).
+    pub model: Option<&'a str>,
+}
+
+/// Each series' history, then its forecast with a normal interval at each of `levels` (in
+/// percent), series after series: the table `ckm forecast sales` writes and the report draws.
+pub fn points<'a>(series: &'a [Series], outcomes: &'a [Outcome], levels: &[f64]) -> Vec<ForecastPoint<'a>> {
+    let z: Vec<f64> = levels
+        .iter()
+        .map(|l| models::normal_quantile_for_level(*l))
+        .collect();
+    let mut points = Vec::new();
+    for (s, outcome) in series.iter().zip(outcomes) {
+        let f = &outcome.forecast;
+        for (k, v) in s.values.iter().enumerate() {
+            points.push(ForecastPoint {
+                group: s.group.as_deref(),
+                period: s.first + k as i64,
+                forecast: false,
+                value: *v,
+                bounds: Vec::new(),
+                model: None,
+            });
+        }
+        let next = s.first + s.values.len() as i64;
+        for (k, (mean, sd)) in f.mean.iter().zip(&f.sd).enumerate() {
+            points.push(ForecastPoint {
+                group: s.group.as_deref(),
+                period: next + k as i64,
+                forecast: true,
+                value: *mean,
+                bounds: z.iter().map(|z| (mean - z * sd, mean + z * sd)).collect(),
+                model: Some(&f.detail),
+            });
+        }
+    }
+    points
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +123,13 @@ mod tests {
             "2 values are not longer than a holdout of 6"
         );
         assert_eq!(outcomes[1].forecast.mean, [4.0, 4.0, 4.0]);
+        let points = points(&series, &outcomes, &[80.0]);
+        assert_eq!(points.len(), 24 + 3 + 2 + 3);
+        let first_forecast = &points[24];
+        assert!(first_forecast.forecast && !points[23].forecast);
+        assert_eq!((first_forecast.period, first_forecast.group), (24, Some("long")));
+        let (lo, hi) = first_forecast.bounds[0];
+        assert!(lo < 33.0 && hi > 33.0 && ((lo + hi) / 2.0 - 33.0).abs() < 1e-9);
+        assert_eq!(points[24 + 3].period, 0, "the second series starts over");
     }
 }

@@ -9,6 +9,7 @@ use anyhow::Result;
 use polars::prelude::*;
 
 use crate::error::CkmError;
+use crate::io::periods::MS_PER_DAY;
 use crate::io::schema;
 use crate::mining::rfm::{self, SegmentRule};
 use crate::mining::{clusters, outliers};
@@ -81,6 +82,53 @@ pub struct Segmented {
     pub outliers: u64,
     /// Seconds per stage (rfm, clusters, outliers, profiles), for the manifest.
     pub stage_seconds: Vec<(&'static str, f64)>,
+}
+
+/// The per-customer summary with its as-of features ([`summary::with_dates`]) as of
+/// `as_of_ms`, or else the day after the last purchase, and that as-of time; an error naming
+/// `input` when there is nothing to segment.
+pub fn summary_as_of(customers: DataFrame, as_of_ms: Option<i64>, input: &str) -> Result<(DataFrame, i64)> {
+    if customers.height() < 2 {
+        return Err(CkmError::invalid(format!(
+            "{input}: {} customer{} with a customer_id; segmenting needs at least 2",
+            customers.height(),
+            if customers.height() == 1 { "" } else { "s" }
+        )));
+    }
+    if customers
+        .column(MONETARY)?
+        .f64()?
+        .iter()
+        .all(|v| v.is_none_or(|v| v == 0.0))
+    {
+        return Err(CkmError::invalid(format!(
+            "{input}: every amount is missing or zero; check the amount column (ckm ingest --explain)"
+        )));
+    }
+    let latest = customers
+        .column(summary::LAST_PURCHASE)?
+        .cast(&DataType::Int64)?
+        .i64()?
+        .max()
+        .ok_or_else(|| CkmError::invalid(format!("{input}: no line has a timestamp")))?;
+    let as_of_ms = as_of_ms.unwrap_or(latest + MS_PER_DAY);
+    Ok((summary::with_dates(customers, as_of_ms)?, as_of_ms))
+}
+
+/// Rounds the segment table's days and money as they are written ([`summary::round_for_output`]).
+pub fn round_for_output(table: &mut DataFrame) -> PolarsResult<()> {
+    summary::round_for_output(
+        table,
+        &[
+            RECENCY_DAYS,
+            MONETARY,
+            summary::AVG_ORDER_VALUE,
+            summary::TENURE_DAYS,
+            summary::MEAN_DAYS_BETWEEN_ORDERS,
+            summary::RETURN_RATE,
+            "cluster_distance",
+        ],
+    )
 }
 
 /// Seconds since the previous stage ended.

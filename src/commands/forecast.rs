@@ -110,21 +110,8 @@ fn report_fit(record: &mut RunRecord, printer: &Printer, model: &str, fit: &Fit)
             fit.iterations
         ),
     );
-    if !fit.converged {
-        record.warn(
-            printer,
-            format!("{model}: the fit did not converge; treat its numbers with care"),
-        );
-    }
-    if !fit.at_boundary.is_empty() {
-        record.warn(
-            printer,
-            format!(
-                "{model}: {} ended at an extreme value: the data do not determine {}",
-                fit.at_boundary.join(", "),
-                if fit.at_boundary.len() == 1 { "it" } else { "them" }
-            ),
-        );
+    for warning in clv::fit_warnings(model, fit) {
+        record.warn(printer, warning);
     }
 }
 
@@ -245,40 +232,23 @@ fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> 
     // The models: fitted here, or read from the saved file.
     let (model, p, spend, saved_fits) = match &purchases {
         Purchases::Fit(model) => {
-            if n < 2 || repeaters == 0 {
-                return Err(CkmError::invalid(format!(
-                    "{}: {n} customers, {repeaters} with a repeat purchase; fitting needs at least 2 customers and some repeat purchases",
-                    args.input
-                )));
-            }
+            clv::check_fittable(&data, &args.input)?;
             let ClvFit {
                 purchases: fit,
                 spend,
                 spenders,
             } = clv::fit(&data, *model, !args.no_spend);
             report_fit(record, &printer, model.label(), &fit);
-            let gamma_gamma = match spend {
-                SpendFit::NotAsked => None,
-                SpendFit::TooFewSpenders => {
-                    record.warn(
-                        &printer,
-                        "fewer than 2 customers with repeat purchases and spend: no spend model".to_string(),
-                    );
-                    None
+            match &spend {
+                SpendFit::NotAsked | SpendFit::TooFewSpenders => {}
+                SpendFit::Undefined(fit) | SpendFit::Fitted(fit) => {
+                    report_fit(record, &printer, "Gamma-Gamma", fit)
                 }
-                SpendFit::Undefined(fit) => {
-                    report_fit(record, &printer, "Gamma-Gamma", &fit);
-                    record.warn(
-                        &printer,
-                        "Gamma-Gamma: q <= 1, so expected spend is not defined; no CLV".to_string(),
-                    );
-                    None
-                }
-                SpendFit::Fitted(fit) => {
-                    report_fit(record, &printer, "Gamma-Gamma", &fit);
-                    Some(fit)
-                }
-            };
+            }
+            if let Some(warning) = spend.warning() {
+                record.warn(&printer, warning.to_string());
+            }
+            let gamma_gamma = spend.usable().cloned();
             let saved = SavedModels::new(
                 time_unit,
                 calibration_end_text.clone(),

@@ -15,7 +15,7 @@ use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::{self, day_text};
 use crate::io::{self, read, rejects, schema, write};
-use crate::mining::series::{self as models, Accuracy, HoldoutScore, Method};
+use crate::mining::series::{Accuracy, HoldoutScore, Method};
 use crate::prepare::series::{
     self, into_series, series_from_transactions, FromTransactions, Grouping, Groups, Measure, Series,
     SeriesSettings,
@@ -250,49 +250,33 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
     record.mark("forecast");
 
     // The output: history then forecast rows per group.
-    let mut group_column: Vec<Option<String>> = Vec::new();
+    let mut group_column: Vec<Option<&str>> = Vec::new();
     let mut period_column: Vec<String> = Vec::new();
     let mut kind_column: Vec<&str> = Vec::new();
     let mut value_column: Vec<f64> = Vec::new();
     // Lower and upper bounds per level.
     let mut bounds: Vec<[Vec<Option<f64>>; 2]> = vec![[Vec::new(), Vec::new()]; args.level.len()];
-    let mut model_column: Vec<Option<String>> = Vec::new();
-    let z: Vec<f64> = args
-        .level
-        .iter()
-        .map(|l| models::normal_quantile_for_level(*l))
-        .collect();
+    let mut model_column: Vec<Option<&str>> = Vec::new();
     let mut models_used: BTreeMap<String, usize> = BTreeMap::new();
     let mut notes: BTreeMap<String, usize> = BTreeMap::new();
-    for (s, outcome) in series.iter().zip(&outcomes) {
+    for outcome in &outcomes {
         let f = &outcome.forecast;
         *models_used.entry(f.method.name().to_string()).or_default() += 1;
         if let Some(note) = &f.note {
             *notes.entry(note.clone()).or_default() += 1;
         }
-        for (k, v) in s.values.iter().enumerate() {
-            group_column.push(s.group.clone());
-            period_column.push(day_text(periods::first_day(args.period, s.first + k as i64)));
-            kind_column.push("history");
-            value_column.push(*v);
-            for [lo, hi] in bounds.iter_mut() {
-                lo.push(None);
-                hi.push(None);
-            }
-            model_column.push(None);
+    }
+    for point in sales_forecast::points(&series, &outcomes, &args.level) {
+        group_column.push(point.group);
+        period_column.push(day_text(periods::first_day(args.period, point.period)));
+        kind_column.push(if point.forecast { "forecast" } else { "history" });
+        value_column.push(point.value);
+        for (k, [lo, hi]) in bounds.iter_mut().enumerate() {
+            let bound = point.bounds.get(k);
+            lo.push(bound.map(|b| b.0));
+            hi.push(bound.map(|b| b.1));
         }
-        let next = s.first + s.values.len() as i64;
-        for (k, (mean, sd)) in f.mean.iter().zip(&f.sd).enumerate() {
-            group_column.push(s.group.clone());
-            period_column.push(day_text(periods::first_day(args.period, next + k as i64)));
-            kind_column.push("forecast");
-            value_column.push(*mean);
-            for ([lo, hi], z) in bounds.iter_mut().zip(&z) {
-                lo.push(Some(mean - z * sd));
-                hi.push(Some(mean + z * sd));
-            }
-            model_column.push(Some(f.detail.clone()));
-        }
+        model_column.push(point.model);
     }
     let rows = period_column.len();
     let mut columns = Vec::new();

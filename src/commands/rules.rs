@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::Result;
 use polars::prelude::*;
 
-use crate::analyses::rules::{self as rule_mining, MinedRules, RuleOrder, RuleSettings};
+use crate::analyses::rules::{self as rule_mining, braced, MinedRules, RuleOrder, RuleSettings};
 use crate::cli::{MineArgs, RuleSort, RulesArgs, RulesVerb, TableFormat};
 use crate::commands;
 use crate::commands::{write_manifest, RunOutput};
@@ -101,14 +101,10 @@ fn run_mine(args: MineArgs, record: &mut RunRecord) -> Result<()> {
 
     let data = read_baskets(&args, &destination, record, &printer, hash)?;
     record.mark("read");
-    let n = data.baskets.len() as u64;
-    if n < 2 {
-        return Err(CkmError::invalid(format!(
-            "{}: {n} non-empty basket{}; mining rules needs at least 2",
-            args.baskets.as_deref().or(args.input.as_deref()).unwrap_or("-"),
-            if n == 1 { "" } else { "s" }
-        )));
-    }
+    let n = rule_mining::enough_baskets(
+        &data,
+        args.baskets.as_deref().or(args.input.as_deref()).unwrap_or("-"),
+    )?;
     let min_count = match (args.min_count, min_support) {
         (Some(count), _) => count,
         (None, Some(fraction)) => fraction.min_count(n).max(1),
@@ -257,15 +253,6 @@ fn read_baskets(
         rejects::report(record, printer, data.lines, data.skipped, "in baskets", written);
     }
     Ok(data)
-}
-
-/// Descending by the chosen metric; ties by antecedent, then consequent (item names), so the
-/// order is the same run after run.
-/// `{a, b}` with the items in name order.
-fn braced(side: &[u32], items: &[String]) -> String {
-    let mut names: Vec<&str> = side.iter().map(|&i| items[i as usize].as_str()).collect();
-    names.sort_unstable();
-    format!("{{{}}}", names.join(", "))
 }
 
 fn item_lists(name: &str, sides: &[&[u32]], items: &[String]) -> Column {

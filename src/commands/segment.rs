@@ -9,7 +9,6 @@ use crate::cli::{ClusterCount, SegmentArgs};
 use crate::commands::{write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
-use crate::io::periods::MS_PER_DAY;
 use crate::io::privacy::Privacy;
 use crate::io::{self, rejects, schema, segment_map, write};
 use crate::mining::rfm;
@@ -69,37 +68,11 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
         .u64()?
         .sum()
         .unwrap_or(0);
-    if customers.height() < 2 {
-        return Err(CkmError::invalid(format!(
-            "{}: {} customer{} with a customer_id; segmenting needs at least 2",
-            args.input,
-            customers.height(),
-            if customers.height() == 1 { "" } else { "s" }
-        )));
-    }
-    if customers
-        .column(MONETARY)?
-        .f64()?
-        .iter()
-        .all(|v| v.is_none_or(|v| v == 0.0))
-    {
-        return Err(CkmError::invalid(format!(
-            "{}: every amount is missing or zero; check the amount column (ckm ingest --explain)",
-            args.input
-        )));
-    }
-    let latest = customers
-        .column(summary::LAST_PURCHASE)?
-        .cast(&DataType::Int64)?
-        .i64()?
-        .max()
-        .ok_or_else(|| CkmError::invalid(format!("{}: no line has a timestamp", args.input)))?;
-    let as_of_ms = as_of_given.unwrap_or(latest + MS_PER_DAY);
+    let (table, as_of_ms) = segment::summary_as_of(customers, as_of_given, &args.input)?;
     let as_of_text = show_ms(as_of_ms);
     record.parameter("as_of", &as_of_text);
     record.figure("as of", &as_of_text);
     printer.info(&format!("as of {as_of_text}"));
-    let table = summary::with_dates(customers, as_of_ms)?;
     let settings = SegmentSettings {
         bins: args.bins,
         segment_map,
@@ -125,18 +98,7 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
         record.figure(&format!("silhouette k = {k}"), format!("{score:.3}"));
     }
     record.add_stages(&stage_seconds);
-    summary::round_for_output(
-        &mut output,
-        &[
-            RECENCY_DAYS,
-            MONETARY,
-            summary::AVG_ORDER_VALUE,
-            summary::TENURE_DAYS,
-            summary::MEAN_DAYS_BETWEEN_ORDERS,
-            summary::RETURN_RATE,
-            "cluster_distance",
-        ],
-    )?;
+    segment::round_for_output(&mut output)?;
     privacy.apply(&mut output, &[])?;
     record.mark("round");
     let written = write::write_table(&mut output, &destination, format, hash)?;

@@ -16,7 +16,6 @@ pub mod periods;
 pub mod privacy;
 pub mod read;
 pub mod rejects;
-pub mod report;
 pub mod saved_model;
 pub mod schema;
 pub mod segment_map;
@@ -45,7 +44,60 @@ pub struct PlannedInputs {
     pub text_plans: Vec<Option<SourcePlan>>,
     /// Whether the inputs' notes and warnings have been shown (a second read of the same
     /// inputs stays quiet).
-    announced: std::cell::Cell<bool>,
+    announced: std::sync::atomic::AtomicBool,
+}
+
+impl PlannedInputs {
+    /// Parses the inputs once, keeping the columns `keep` selects, and plans on that table in
+    /// memory: whatever is read from the result afterwards (a group-by, a projection) reads
+    /// the table, not the files again. For a command that computes several things from one
+    /// input, as the report does.
+    pub fn read_into_memory(
+        self,
+        keep: impl Fn(&Schema) -> Vec<Expr>,
+        record: &mut RunRecord,
+        printer: &Printer,
+    ) -> Result<PlannedInputs> {
+        // Batch by batch, appended as chunks: collected in one piece, the table was copied
+        // into one buffer per column at the end, holding it twice at the peak.
+        let table = read_planned_batches(
+            &self,
+            |frame, columns| frame.select(keep(columns)),
+            DataFrame::empty_with_schema,
+            |table, batch| table.vstack_mut_owned(batch).map(|_| ()),
+            record,
+            printer,
+        )?;
+        let mapping = self.plans.first().map(|p| p.mapping.clone()).unwrap_or_default();
+        Ok(PlannedInputs {
+            sources: self.sources,
+            plans: vec![SourcePlan {
+                mapping,
+                date_format: None,
+                warnings: Vec::new(),
+                frame: table.lazy(),
+            }],
+            text_plans: vec![None],
+            announced: std::sync::atomic::AtomicBool::new(true),
+        })
+    }
+
+    /// Inputs read into memory without the columns `names`, whose memory is given back.
+    pub fn without_columns(mut self, names: &[&str]) -> Result<PlannedInputs> {
+        for plan in &mut self.plans {
+            let present = plan.frame.collect_schema()?;
+            let dropped: Vec<&str> = names.iter().copied().filter(|n| present.contains(n)).collect();
+            if !dropped.is_empty() {
+                let kept = plan
+                    .frame
+                    .clone()
+                    .select([all().exclude_cols(dropped).as_expr()])
+                    .collect()?;
+                plan.frame = kept.lazy();
+            }
+        }
+        Ok(self)
+    }
 }
 
 /// Resolves, opens and plans the inputs: all header and format problems surface here,
@@ -89,7 +141,7 @@ pub fn plan_inputs(inputs: &[String], read: &ReadArgs) -> Result<PlannedInputs> 
         sources,
         plans,
         text_plans,
-        announced: std::cell::Cell::new(false),
+        announced: std::sync::atomic::AtomicBool::new(false),
     })
 }
 
@@ -220,7 +272,7 @@ fn run_planned<T>(
     printer: &Printer,
     collect: impl Fn(LazyFrame) -> PolarsResult<T>,
 ) -> Result<T> {
-    if !planned.announced.replace(true) {
+    if !planned.announced.swap(true, std::sync::atomic::Ordering::Relaxed) {
         for (source, plan) in planned.sources.iter().zip(&planned.plans) {
             for note in &source.notes {
                 printer.info(note);

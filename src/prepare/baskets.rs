@@ -10,7 +10,7 @@ use crate::io::baskets::{Baskets, ItemCodes};
 use crate::io::manifest::RunRecord;
 use crate::io::periods::MS_PER_DAY;
 use crate::io::{self, rejects, schema, PlannedInputs};
-use crate::prepare::orders::{order_key, ItemSource};
+use crate::prepare::orders::{order_key, order_key_parts, ItemSource};
 use crate::printer::Printer;
 
 /// The items to mine: `--item-col`, which must exist, else a line's item_id, else its
@@ -40,6 +40,7 @@ pub fn item_source(planned: &PlannedInputs, wanted: Option<&str>, input: &str) -
 
 const BASKET_KEY: &str = "__ckm_basket";
 const ITEM: &str = "__ckm_item";
+const DAY: &str = "__ckm_day";
 
 /// True for lines whose item is missing (null or empty text).
 pub fn missing_item(item: &ItemSource, columns: &Schema) -> Expr {
@@ -66,11 +67,26 @@ pub fn baskets_from_transactions(
     record: &mut RunRecord,
     printer: &Printer,
 ) -> Result<Baskets> {
+    // The key in two parts (see `order_key_parts`) rather than as text: no string built per
+    // line. `order:ID` and `day:CUSTOMER|DAY` keys of `order_key` are the two variants here.
+    #[derive(PartialEq, Eq, Hash)]
+    enum Key<'a> {
+        Order(&'a str),
+        Day(&'a str, i32),
+    }
     let table = io::read_planned(
         planned,
         |frame, columns| {
+            let [order, day] = order_key_parts(columns);
+            let customer = if columns.contains(schema::CUSTOMER_ID) {
+                col(schema::CUSTOMER_ID).cast(DataType::String)
+            } else {
+                lit(NULL).cast(DataType::String)
+            };
             frame.select([
-                order_key(columns).alias(BASKET_KEY),
+                customer.alias(CUSTOMER),
+                order.alias(BASKET_KEY),
+                day.alias(DAY),
                 item.expr(columns).alias(ITEM),
             ])
         },
@@ -78,21 +94,33 @@ pub fn baskets_from_transactions(
         printer,
     )?;
     let lines = table.height() as u64;
-    let keys = table.column(BASKET_KEY)?.str()?;
+    let customers = table.column(CUSTOMER)?.str()?;
+    let orders = table.column(BASKET_KEY)?.str()?;
+    let days = table.column(DAY)?.cast(&DataType::Int32)?;
+    let days = days.i32()?;
     let items = table.column(ITEM)?.str()?;
     let mut codes = ItemCodes::default();
-    let mut basket_of: HashMap<&str, u32> = HashMap::new();
+    let mut basket_of: HashMap<Key, u32> = HashMap::new();
     let mut baskets: Vec<Vec<u32>> = Vec::new();
     let mut skipped = 0u64;
-    for (key, item) in keys.iter().zip(items.iter()) {
-        let (Some(key), Some(item)) = (key, item) else {
+    let lines_of = customers
+        .iter()
+        .zip(orders.iter())
+        .zip(days.iter())
+        .zip(items.iter());
+    for (((customer, order), day), item) in lines_of {
+        let key = match (order, customer, day) {
+            (Some(order), _, _) => Key::Order(order),
+            (None, Some(customer), Some(day)) => Key::Day(customer, day),
+            _ => {
+                skipped += 1;
+                continue;
+            }
+        };
+        let Some(item) = item.filter(|item| !item.is_empty()) else {
             skipped += 1;
             continue;
         };
-        if item.is_empty() {
-            skipped += 1;
-            continue;
-        }
         let code = codes.code(item);
         let b = *basket_of.entry(key).or_insert_with(|| {
             baskets.push(Vec::new());

@@ -6,6 +6,7 @@
 use anyhow::Result;
 use foldhash::{HashMap, HashMapExt};
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
@@ -65,14 +66,20 @@ pub fn summarise_transactions(
         .max()
         .ok_or_else(|| CkmError::invalid(format!("{input}: no line has a timestamp")))?;
     let end_day = calibration_end_day.unwrap_or(latest.div_euclid(MS_PER_DAY));
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    let mut days: Vec<Vec<(i64, f64)>> = Vec::new();
+    // Each customer's lines are gathered by a counting sort into one flat array, in line
+    // order (so a day's amounts add up in the order they came, as before): no allocation per
+    // customer, and the customers are then summarised on all cores.
+    const SKIPPED: u32 = u32::MAX;
+    let mut index: HashMap<&str, u32> = HashMap::new();
     let mut names: Vec<&str> = Vec::new();
+    let mut line_customer: Vec<u32> = Vec::with_capacity(table.height());
+    let mut line_counts: Vec<usize> = Vec::new();
     let (mut unusable, mut after_end) = (0u64, 0u64);
     let mut holdout_lines: Vec<(&str, i64)> = Vec::new();
-    for ((id, t), amount) in ids.iter().zip(ts.iter()).zip(amounts.iter()) {
+    for (id, t) in ids.iter().zip(ts.iter()) {
         let (Some(id), Some(t)) = (id, t) else {
             unusable += 1;
+            line_customer.push(SKIPPED);
             continue;
         };
         let day = t.div_euclid(MS_PER_DAY);
@@ -81,15 +88,34 @@ pub fn summarise_transactions(
                 Some(holdout_end) if day <= holdout_end => holdout_lines.push((id, day)),
                 _ => after_end += 1,
             }
+            line_customer.push(SKIPPED);
             continue;
         }
         let c = *index.entry(id).or_insert_with(|| {
             names.push(id);
-            days.push(Vec::new());
-            names.len() - 1
+            line_counts.push(0);
+            (names.len() - 1) as u32
         });
-        days[c].push((day, amount.unwrap_or(0.0)));
+        line_counts[c as usize] += 1;
+        line_customer.push(c);
     }
+    let mut starts: Vec<usize> = Vec::with_capacity(names.len() + 1);
+    let mut total = 0;
+    for count in &line_counts {
+        starts.push(total);
+        total += count;
+    }
+    starts.push(total);
+    let mut days: Vec<(i64, f64)> = vec![(0, 0.0); total];
+    let mut next = starts.clone();
+    for ((c, t), amount) in line_customer.iter().zip(ts.iter()).zip(amounts.iter()) {
+        if let (true, Some(t)) = (*c != SKIPPED, t) {
+            let slot = &mut next[*c as usize];
+            days[*slot] = (t.div_euclid(MS_PER_DAY), amount.unwrap_or(0.0));
+            *slot += 1;
+        }
+    }
+    drop(line_customer);
     if unusable > 0 {
         record.warn(
             printer,
@@ -102,7 +128,7 @@ pub fn summarise_transactions(
     let mut newcomers = 0u64;
     for (id, day) in holdout_lines {
         match index.get(id) {
-            Some(&c) => holdout_days[c].push(day),
+            Some(&c) => holdout_days[c as usize].push(day),
             None => newcomers += 1,
         }
     }
@@ -124,45 +150,64 @@ pub fn summarise_transactions(
     }
     let unit = unit_days;
     let mut order: Vec<usize> = (0..names.len()).collect();
-    order.sort_by(|&a, &b| names[a].cmp(names[b]));
-    let mut summaries = Summaries {
-        ids: Vec::with_capacity(order.len()),
-        rft: Vec::with_capacity(order.len()),
-        monetary: Vec::with_capacity(order.len()),
+    order.par_sort_unstable_by(|&a, &b| names[a].cmp(names[b]));
+    let holdout = holdout_end_day.map(|_| {
+        order
+            .iter()
+            .map(|&c| {
+                let seen = &mut holdout_days[c];
+                seen.sort_unstable();
+                seen.dedup();
+                seen.len() as f64
+            })
+            .collect()
+    });
+    // Each customer's lines, to sort by day (stably: a day's amounts keep their line order).
+    let mut lines_of: Vec<&mut [(i64, f64)]> = Vec::with_capacity(names.len());
+    let mut rest = days.as_mut_slice();
+    for count in &line_counts {
+        let (own, after) = rest.split_at_mut(*count);
+        lines_of.push(own);
+        rest = after;
+    }
+    lines_of
+        .par_iter_mut()
+        .for_each(|lines| lines.sort_by_key(|l| l.0));
+    let summarised: Vec<(Rft, f64)> = order
+        .par_iter()
+        .map(|&c| {
+            let lines = &lines_of[c];
+            let mut daily: Vec<(i64, f64)> = Vec::new();
+            for &(day, amount) in lines.iter() {
+                match daily.last_mut() {
+                    Some(last) if last.0 == day => last.1 += amount,
+                    _ => daily.push((day, amount)),
+                }
+            }
+            let first = daily[0].0;
+            let last = daily[daily.len() - 1].0;
+            let repeats = &daily[1..];
+            let rft = Rft {
+                x: repeats.len() as f64,
+                t_x: (last - first) as f64 / unit,
+                t: (end_day - first) as f64 / unit,
+            };
+            let monetary = if repeats.is_empty() {
+                0.0
+            } else {
+                repeats.iter().map(|r| r.1).sum::<f64>() / repeats.len() as f64
+            };
+            (rft, monetary)
+        })
+        .collect();
+    let (rft, monetary) = summarised.into_iter().unzip();
+    let summaries = Summaries {
+        ids: order.iter().map(|&c| names[c].to_string()).collect(),
+        rft,
+        monetary,
         has_spend: true,
         lines,
-        holdout: holdout_end_day.map(|_| Vec::with_capacity(order.len())),
+        holdout,
     };
-    for c in order {
-        if let Some(holdout) = summaries.holdout.as_mut() {
-            let seen = &mut holdout_days[c];
-            seen.sort_unstable();
-            seen.dedup();
-            holdout.push(seen.len() as f64);
-        }
-        let lines = &mut days[c];
-        lines.sort_by_key(|l| l.0);
-        let mut daily: Vec<(i64, f64)> = Vec::new();
-        for &(day, amount) in lines.iter() {
-            match daily.last_mut() {
-                Some(last) if last.0 == day => last.1 += amount,
-                _ => daily.push((day, amount)),
-            }
-        }
-        let first = daily[0].0;
-        let last = daily[daily.len() - 1].0;
-        let repeats = &daily[1..];
-        summaries.ids.push(names[c].to_string());
-        summaries.rft.push(Rft {
-            x: repeats.len() as f64,
-            t_x: (last - first) as f64 / unit,
-            t: (end_day - first) as f64 / unit,
-        });
-        summaries.monetary.push(if repeats.is_empty() {
-            0.0
-        } else {
-            repeats.iter().map(|r| r.1).sum::<f64>() / repeats.len() as f64
-        });
-    }
     Ok((summaries, end_day))
 }

@@ -42,13 +42,7 @@ pub(super) fn risk(args: ChurnRiskArgs, record: &mut RunRecord) -> Result<()> {
         holdout_end_day: None,
     };
     let (summaries, end_day) = summarise_transactions(input, &planned, &settings, record, &printer, hash)?;
-    if summaries.ids.len() < 2 {
-        return Err(CkmError::invalid(format!(
-            "{input}: {} customer(s); fitting {} needs more",
-            summaries.ids.len(),
-            model.label()
-        )));
-    }
+    churn_risk::check_fittable(&summaries, model, input)?;
     record.mark("read");
     let settings = RiskSettings {
         model,

@@ -1,85 +1,21 @@
-//! The report's sections built from the other subcommands' outputs (their CSV files), so
-//! the report shows what those commands computed, never a second computation of it.
+//! The report's sections built from the analyses' results ([`super::results`]), so the report
+//! shows what those analyses computed, never a second computation of it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use super::given::TextTable;
+use super::results::{
+    ChurnScores, ClusterProfiles, CustomerSegments, CustomerValues, RevenueForecast, RuleRow,
+};
 use super::{Block, Chart, ChartKind, Figure, Section, Table};
 use crate::error::CkmError;
 use crate::io::privacy;
 use crate::printer::thousands;
 
 const TOP: usize = 10;
-
-/// A CSV output of another subcommand, as text.
-pub struct TextTable {
-    pub header: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-}
-
-impl TextTable {
-    pub fn read(path: &Path) -> Result<TextTable> {
-        TextTable::read_columns(path, None)
-    }
-
-    /// Reads the file, keeping only the first column and the `wanted` ones (all without a
-    /// list): the per-customer outputs have a million rows on big inputs.
-    fn read_columns(path: &Path, wanted: Option<&[&str]>) -> Result<TextTable> {
-        let mut reader =
-            csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
-        let all: Vec<String> = reader.headers()?.iter().map(str::to_string).collect();
-        let keep: Vec<usize> = (0..all.len())
-            .filter(|&j| j == 0 || wanted.is_none_or(|w| w.contains(&all[j].as_str())))
-            .collect();
-        let header = keep.iter().map(|&j| all[j].clone()).collect();
-        let mut rows = Vec::new();
-        let mut record = csv::StringRecord::new();
-        while reader
-            .read_record(&mut record)
-            .with_context(|| format!("reading {}", path.display()))?
-        {
-            rows.push(
-                keep.iter()
-                    .map(|&j| record.get(j).unwrap_or("").to_string())
-                    .collect(),
-            );
-        }
-        Ok(TextTable { header, rows })
-    }
-
-    pub fn index(&self, name: &str) -> Option<usize> {
-        self.header.iter().position(|h| h == name)
-    }
-
-    pub fn text(&self, row: usize, name: &str) -> Option<&str> {
-        self.index(name)
-            .and_then(|j| self.rows[row].get(j))
-            .map(String::as_str)
-    }
-
-    pub fn number(&self, row: usize, name: &str) -> Option<f64> {
-        self.text(row, name)
-            .and_then(|t| t.trim().parse::<f64>().ok())
-            .filter(|v| v.is_finite())
-    }
-
-    /// Reads a file that must have `columns`, keeping those and the `optional` ones.
-    pub fn read_with(path: &Path, columns: &[&str], optional: &[&str], what: &str) -> Result<TextTable> {
-        let wanted: Vec<&str> = columns.iter().chain(optional).copied().collect();
-        let table = TextTable::read_columns(path, Some(&wanted))?;
-        for c in columns {
-            if table.index(c).is_none() {
-                return Err(CkmError::invalid(format!(
-                    "{}: not a {what} output: no column '{c}'",
-                    path.display()
-                )));
-            }
-        }
-        Ok(table)
-    }
-}
 
 pub fn money(v: f64, currency: &str) -> String {
     let whole = thousands(v.abs().round() as u64);
@@ -105,94 +41,53 @@ fn percent(part: f64, whole: f64) -> String {
     format!("{:.1}%", if whole > 0.0 { 100.0 * part / whole } else { 0.0 })
 }
 
-/// Revenue per month, history and forecast with intervals (`ckm forecast sales` output).
-pub fn revenue(path: &Path, currency: &str) -> Result<Section> {
-    let t = TextTable::read_with(
-        path,
-        &["period", "kind", "value"],
-        &["group", "lo_80", "hi_80", "lo_95", "hi_95", "model"],
-        "ckm forecast sales",
-    )?;
+/// Revenue per month, history and forecast with intervals (`ckm forecast sales`).
+pub fn revenue(forecast: &RevenueForecast, currency: &str) -> Section {
+    let points = &forecast.points;
     let mut labels = Vec::new();
-    let (mut history, mut forecast, mut band_80, mut band_95) =
+    let (mut history, mut forecasts, mut band_80, mut band_95) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut rows = Vec::new();
-    // One series: a --by forecast's first group would be misread as the total.
-    if t.index("group").is_some() || t.header[0] != "period" {
-        return Err(CkmError::invalid(format!(
-            "{}: a forecast per group; the report needs the total (ckm forecast sales without --by)",
-            path.display()
-        )));
-    }
-    let last_history = (0..t.rows.len())
-        .rev()
-        .find(|&i| t.text(i, "kind") == Some("history"));
-    for i in 0..t.rows.len() {
-        let period = t
-            .text(i, "period")
-            .unwrap_or("")
-            .chars()
-            .take(7)
-            .collect::<String>();
-        let value = t.number(i, "value");
-        let is_forecast = t.text(i, "kind") == Some("forecast");
-        labels.push(period.clone());
-        let pair = |lo: &str, hi: &str| t.number(i, lo).zip(t.number(i, hi));
-        if is_forecast {
+    let last_history = points.iter().rposition(|p| p.is_history);
+    for (i, point) in points.iter().enumerate() {
+        let value = point.value;
+        labels.push(point.month.clone());
+        if point.is_forecast {
             history.push(None);
-            forecast.push(value);
-            band_80.push(pair("lo_80", "hi_80"));
-            band_95.push(pair("lo_95", "hi_95"));
+            forecasts.push(value);
+            band_80.push(point.lo_80.zip(point.hi_80));
+            band_95.push(point.lo_95.zip(point.hi_95));
         } else {
             history.push(value);
             // The forecast line starts at the last actual month, so the two lines join.
             let join = Some(i) == last_history;
-            forecast.push(if join { value } else { None });
+            forecasts.push(if join { value } else { None });
             band_80.push(if join { value.map(|v| (v, v)) } else { None });
             band_95.push(if join { value.map(|v| (v, v)) } else { None });
         }
         let fmt = |v: Option<f64>| v.map(|v| money(v, currency)).unwrap_or_default();
+        let bound = |v: Option<f64>| if point.is_forecast { fmt(v) } else { String::new() };
         rows.push(vec![
-            period,
-            if is_forecast {
+            point.month.clone(),
+            if point.is_forecast {
                 "forecast".into()
             } else {
                 "actual".into()
             },
             fmt(value),
-            if is_forecast {
-                fmt(t.number(i, "lo_80"))
-            } else {
-                String::new()
-            },
-            if is_forecast {
-                fmt(t.number(i, "hi_80"))
-            } else {
-                String::new()
-            },
-            if is_forecast {
-                fmt(t.number(i, "lo_95"))
-            } else {
-                String::new()
-            },
-            if is_forecast {
-                fmt(t.number(i, "hi_95"))
-            } else {
-                String::new()
-            },
+            bound(point.lo_80),
+            bound(point.hi_80),
+            bound(point.lo_95),
+            bound(point.hi_95),
         ]);
     }
-    let model = (0..t.rows.len())
-        .find_map(|i| t.text(i, "model").filter(|m| !m.is_empty()))
-        .unwrap_or("-")
-        .to_string();
-    let next: f64 = (0..t.rows.len())
-        .filter(|&i| t.text(i, "kind") == Some("forecast"))
-        .filter_map(|i| t.number(i, "value"))
+    let model = forecast.model.as_deref().unwrap_or("-");
+    let next: f64 = points
+        .iter()
+        .filter(|p| p.is_forecast)
+        .filter_map(|p| p.value)
         .sum();
-    let horizon = (0..t.rows.len())
-        .filter(|&i| t.text(i, "kind") == Some("forecast"))
-        .count();
+    let horizon = points.iter().filter(|p| p.is_forecast).count();
     let data = Table {
         caption: String::new(),
         header: [
@@ -202,7 +97,7 @@ pub fn revenue(path: &Path, currency: &str) -> Result<Section> {
         .to_vec(),
         rows,
     };
-    Ok(Section {
+    Section {
         id: "revenue",
         title: "Revenue and forecast".into(),
         blocks: vec![Block::Chart(Box::new(Chart {
@@ -216,53 +111,31 @@ pub fn revenue(path: &Path, currency: &str) -> Result<Section> {
             kind: ChartKind::Line {
                 labels,
                 history,
-                forecast,
+                forecast: forecasts,
                 band_80,
                 band_95,
             },
             data,
         }))],
-    })
+    }
 }
 
-/// A `ckm segment` output, read once for every section that uses it.
-pub fn read_segments(path: &Path) -> Result<TextTable> {
-    TextTable::read_with(
-        path,
-        &["customer_id", "monetary", "r_score", "f_score", "rfm_segment"],
-        &[],
-        "ckm segment",
-    )
-}
-
-/// A `ckm forecast customers` output, read once for every section that uses it.
-pub fn read_clv(path: &Path) -> Result<TextTable> {
-    TextTable::read_with(
-        path,
-        &["customer_id", "p_alive", "expected_purchases"],
-        &["clv"],
-        "ckm forecast customers",
-    )
-}
-
-/// RFM segments, the R × F heatmap and cluster profiles (`ckm segment` output).
-pub fn segments(t: &TextTable, profiles: Option<&Path>, currency: &str) -> Result<Vec<Section>> {
+/// RFM segments, the R × F heatmap and cluster profiles (`ckm segment`).
+pub fn segments(t: &CustomerSegments, profiles: Option<&ClusterProfiles>, currency: &str) -> Vec<Section> {
     let mut by_segment: BTreeMap<String, (usize, f64)> = BTreeMap::new();
     let mut grid: BTreeMap<(u32, u32), usize> = BTreeMap::new();
     let mut total = 0.0;
-    for i in 0..t.rows.len() {
-        let m = t.number(i, "monetary").unwrap_or(0.0);
+    for i in 0..t.ids.len() {
+        let m = t.monetary[i].unwrap_or(0.0);
         total += m;
-        let e = by_segment
-            .entry(t.text(i, "rfm_segment").unwrap_or("").to_string())
-            .or_default();
+        let e = by_segment.entry(t.segment[i].clone()).or_default();
         e.0 += 1;
         e.1 += m;
-        if let (Some(r), Some(f)) = (t.number(i, "r_score"), t.number(i, "f_score")) {
+        if let (Some(r), Some(f)) = (t.r_score[i], t.f_score[i]) {
             *grid.entry((r as u32, f as u32)).or_default() += 1;
         }
     }
-    let n = t.rows.len();
+    let n = t.ids.len();
     let mut order: Vec<(String, usize, f64)> = by_segment.into_iter().map(|(k, (c, m))| (k, c, m)).collect();
     order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let table = Table {
@@ -341,29 +214,29 @@ pub fn segments(t: &TextTable, profiles: Option<&Path>, currency: &str) -> Resul
         title: "RFM segments".into(),
         blocks: vec![Block::Chart(Box::new(chart)), Block::Chart(Box::new(heatmap))],
     }];
-    if let Some(p) = profiles.filter(|p| p.exists()) {
-        let profile = TextTable::read(p)?;
+    if let Some(profile) = profiles {
         out.push(Section {
             id: "clusters",
             title: "Customer clusters".into(),
             blocks: vec![
                 Block::Text("k-means clusters on standardised log recency, frequency and monetary; each label compares the cluster's centre with the average customer.".into()),
-                Block::Table(cluster_table(&profile)),
+                Block::Table(cluster_table(profile)),
             ],
         });
     }
-    Ok(out)
+    out
 }
 
 /// The cluster profiles as the report shows them: each feature's mean and median in one
 /// column ("mean / median"), counts with thousands separators, so that the table fits a page.
-fn cluster_table(profile: &TextTable) -> Table {
+fn cluster_table(profile: &ClusterProfiles) -> Table {
     let mut header = Vec::new();
     // Each output column: the profile columns it shows (one, or a feature's mean and median).
     let mut sources: Vec<Vec<usize>> = Vec::new();
     for (j, name) in profile.header.iter().enumerate() {
         if let Some(feature) = name.strip_prefix("mean ") {
-            let median = profile.index(&format!("median {feature}"));
+            let median_name = format!("median {feature}");
+            let median = profile.header.iter().position(|h| *h == median_name);
             header.push(format!("{feature} (mean / median)"));
             sources.push(std::iter::once(j).chain(median).collect());
         } else if !name.starts_with("median ") {
@@ -399,7 +272,7 @@ fn cluster_table(profile: &TextTable) -> Table {
 
 /// Customers and revenue by each non-personal attribute of a customer table with at most 12
 /// values (plan, region), joined to the segment output's monetary by customer_id.
-pub fn attributes(customers: &Path, seg: &TextTable, currency: &str) -> Result<Vec<Section>> {
+pub fn attributes(customers: &Path, seg: &CustomerSegments, currency: &str) -> Result<Vec<Section>> {
     let attributes = TextTable::read(customers)?;
     let Some(id) = attributes.index("customer_id") else {
         return Err(CkmError::invalid(format!(
@@ -411,8 +284,8 @@ pub fn attributes(customers: &Path, seg: &TextTable, currency: &str) -> Result<V
     // `ckm ingest name=FILE` prefixes ids with the source's name ("web:1000529"); a customer
     // table keyed by the source's own ids still joins through the part after the colon.
     let mut unprefixed: HashMap<&str, Option<f64>> = HashMap::new();
-    for i in 0..seg.rows.len() {
-        let (Some(id), Some(m)) = (seg.text(i, "customer_id"), seg.number(i, "monetary")) else {
+    for (id, m) in seg.ids.iter().zip(&seg.monetary) {
+        let (id, Some(m)) = (id.as_str(), *m) else {
             continue;
         };
         spend.insert(id, m);
@@ -484,28 +357,21 @@ pub fn attributes(customers: &Path, seg: &TextTable, currency: &str) -> Result<V
 }
 
 /// The strongest association rules by lift (`ckm rules` output).
-pub fn rules(path: &Path) -> Result<Section> {
-    let t = TextTable::read_with(
-        path,
-        &["antecedent", "consequent", "support", "confidence", "lift"],
-        &[],
-        "ckm rules",
-    )?;
-    let lift: Vec<f64> = (0..t.rows.len())
-        .map(|i| t.number(i, "lift").unwrap_or(0.0))
-        .collect();
-    let mut order: Vec<usize> = (0..t.rows.len()).collect();
+pub fn rules(found: &[RuleRow]) -> Section {
+    let lift: Vec<f64> = found.iter().map(|r| r.lift.unwrap_or(0.0)).collect();
+    let mut order: Vec<usize> = (0..found.len()).collect();
     order.sort_by(|&a, &b| lift[b].total_cmp(&lift[a]).then(a.cmp(&b)));
     let rows: Vec<Vec<String>> = order
         .iter()
         .take(TOP)
         .map(|&i| {
+            let rule = &found[i];
             vec![
-                t.text(i, "antecedent").unwrap_or("").to_string(),
-                t.text(i, "consequent").unwrap_or("").to_string(),
-                format!("{:.2}%", 100.0 * t.number(i, "support").unwrap_or(0.0)),
-                format!("{:.1}%", 100.0 * t.number(i, "confidence").unwrap_or(0.0)),
-                format!("{:.2}", t.number(i, "lift").unwrap_or(0.0)),
+                rule.antecedent.clone(),
+                rule.consequent.clone(),
+                format!("{:.2}%", 100.0 * rule.support.unwrap_or(0.0)),
+                format!("{:.1}%", 100.0 * rule.confidence.unwrap_or(0.0)),
+                format!("{:.2}", rule.lift.unwrap_or(0.0)),
             ]
         })
         .collect();
@@ -517,7 +383,7 @@ pub fn rules(path: &Path) -> Result<Section> {
         vec![
             Block::Text(format!(
                 "{} rules found; the {} with the highest lift (how many times likelier the second item is with the first than without it):",
-                thousands(t.rows.len() as u64),
+                thousands(found.len() as u64),
                 rows.len()
             )),
             Block::Table(Table {
@@ -527,11 +393,11 @@ pub fn rules(path: &Path) -> Result<Section> {
             }),
         ]
     };
-    Ok(Section {
+    Section {
         id: "rules",
         title: "Bought together".into(),
         blocks,
-    })
+    }
 }
 
 /// Histogram edges for a skewed positive distribution: deciles of the values.
@@ -562,10 +428,10 @@ fn value_histogram(values: &mut [f64], currency: &str) -> (Vec<String>, Vec<f64>
 }
 
 /// CLV distribution and the top customers (`ckm forecast customers` output).
-pub fn clv(t: &TextTable, currency: &str) -> Result<Section> {
+pub fn clv(t: &CustomerValues, currency: &str) -> Section {
     let mut blocks = Vec::new();
-    if t.index("clv").is_some() {
-        let mut values: Vec<f64> = (0..t.rows.len()).filter_map(|i| t.number(i, "clv")).collect();
+    if let Some(clv_of) = &t.clv {
+        let mut values: Vec<f64> = clv_of.iter().filter_map(|v| *v).collect();
         let total: f64 = values.iter().sum();
         let (labels, counts) = value_histogram(&mut values.clone(), currency);
         let data = Table {
@@ -602,10 +468,8 @@ pub fn clv(t: &TextTable, currency: &str) -> Result<Section> {
             kind: ChartKind::Bars { labels, values: counts },
             data,
         })));
-        let clv: Vec<f64> = (0..t.rows.len())
-            .map(|i| t.number(i, "clv").unwrap_or(0.0))
-            .collect();
-        let mut order: Vec<usize> = (0..t.rows.len()).collect();
+        let clv: Vec<f64> = clv_of.iter().map(|v| v.unwrap_or(0.0)).collect();
+        let mut order: Vec<usize> = (0..t.ids.len()).collect();
         // Highest first; the top ones only, without sorting a million rows.
         let top = TOP.min(order.len());
         if top > 0 {
@@ -623,10 +487,10 @@ pub fn clv(t: &TextTable, currency: &str) -> Result<Section> {
                 .take(TOP)
                 .map(|&i| {
                     vec![
-                        t.text(i, "customer_id").unwrap_or("").to_string(),
-                        money(t.number(i, "clv").unwrap_or(0.0), currency),
-                        format!("{:.2}", t.number(i, "expected_purchases").unwrap_or(0.0)),
-                        format!("{:.2}", t.number(i, "p_alive").unwrap_or(0.0)),
+                        t.ids[i].clone(),
+                        money(clv[i], currency),
+                        format!("{:.2}", t.expected_purchases[i].unwrap_or(0.0)),
+                        format!("{:.2}", t.p_alive[i].unwrap_or(0.0)),
                     ]
                 })
                 .collect(),
@@ -637,26 +501,24 @@ pub fn clv(t: &TextTable, currency: &str) -> Result<Section> {
                 .into(),
         ));
     }
-    Ok(Section {
+    Section {
         id: "clv",
         title: "Customer lifetime value".into(),
         blocks,
-    })
+    }
 }
 
 /// Churn risk bands and the valuable customers most at risk (`ckm churn` output), valued by
 /// CLV when there is one, else by spend from the segments.
 pub fn churn(
-    path: &Path,
-    clv: Option<&TextTable>,
-    segments: Option<&TextTable>,
+    t: &ChurnScores,
+    clv: Option<&CustomerValues>,
+    segments: Option<&CustomerSegments>,
     currency: &str,
-) -> Result<Section> {
-    let t = TextTable::read_with(path, &["churn_probability", "risk_band"], &[], "ckm churn")?;
-    let id_column = t.header[0].clone();
+) -> Section {
     let mut bands: BTreeMap<&str, usize> = BTreeMap::new();
-    for i in 0..t.rows.len() {
-        *bands.entry(t.text(i, "risk_band").unwrap_or("")).or_default() += 1;
+    for band in &t.band {
+        *bands.entry(band.as_str()).or_default() += 1;
     }
     let labels: Vec<String> = ["high", "medium", "low"]
         .iter()
@@ -664,7 +526,7 @@ pub fn churn(
         .map(|b| b.to_string())
         .collect();
     let counts: Vec<f64> = labels.iter().map(|b| bands[b.as_str()] as f64).collect();
-    let n = t.rows.len() as f64;
+    let n = t.ids.len() as f64;
     let data = Table {
         caption: String::new(),
         header: vec!["risk band".into(), "customers".into(), "% customers".into()],
@@ -674,10 +536,7 @@ pub fn churn(
             .map(|(l, c)| vec![l.clone(), thousands(*c as u64), percent(*c, n)])
             .collect(),
     };
-    let mean = (0..t.rows.len())
-        .filter_map(|i| t.number(i, "churn_probability"))
-        .sum::<f64>()
-        / n.max(1.0);
+    let mean = t.probability.iter().filter_map(|p| *p).sum::<f64>() / n.max(1.0);
     let mut blocks = vec![Block::Chart(Box::new(Chart {
         title: "Customers by churn risk".into(),
         x_label: "customers".into(),
@@ -690,19 +549,12 @@ pub fn churn(
         data,
     }))];
     // Value per customer: CLV, else spend so far.
-    let (value_name, value): (&str, HashMap<String, f64>) = match (clv, segments) {
+    let (value_name, value): (&str, HashMap<&str, f64>) = match (clv, segments) {
         (Some(c), _) => (
             "CLV",
-            (0..c.rows.len())
-                .filter_map(|i| Some((c.text(i, "customer_id")?.to_string(), c.number(i, "clv")?)))
-                .collect(),
+            c.clv.as_ref().map(|v| valued(&c.ids, v)).unwrap_or_default(),
         ),
-        (None, Some(s)) => (
-            "spend",
-            (0..s.rows.len())
-                .filter_map(|i| Some((s.text(i, "customer_id")?.to_string(), s.number(i, "monetary")?)))
-                .collect(),
-        ),
+        (None, Some(s)) => ("spend", valued(&s.ids, &s.monetary)),
         (None, None) => ("", HashMap::new()),
     };
     if !value.is_empty() {
@@ -710,10 +562,10 @@ pub fn churn(
         let mut values: Vec<f64> = value.values().copied().collect();
         values.sort_by(|a, b| b.total_cmp(a));
         let cut = values[(values.len() / 5).min(values.len() - 1)];
-        let mut at_risk: Vec<(usize, f64, f64)> = (0..t.rows.len())
+        let mut at_risk: Vec<(usize, f64, f64)> = (0..t.ids.len())
             .filter_map(|i| {
-                let v = *value.get(t.rows[i][0].as_str())?;
-                (v >= cut).then(|| (i, v, t.number(i, "churn_probability").unwrap_or(0.0)))
+                let v = *value.get(t.ids[i].as_str())?;
+                (v >= cut).then(|| (i, v, t.probability[i].unwrap_or(0.0)))
             })
             .collect();
         at_risk.sort_by(|a, b| b.2.total_cmp(&a.2).then(b.1.total_cmp(&a.1)));
@@ -721,16 +573,16 @@ pub fn churn(
             blocks.push(Block::Text(format!(
                 "No customer of the churn scores was found among those valued by {value_name}: do the two files use the same customer ids?"
             )));
-            return Ok(Section {
+            return Section {
                 id: "churn",
                 title: "Churn risk".into(),
                 blocks,
-            });
+            };
         }
         blocks.push(Block::Table(Table {
             caption: format!("Valuable customers most at risk (top fifth by {value_name})"),
             header: vec![
-                id_column,
+                t.id_column.clone(),
                 "churn probability".into(),
                 "risk band".into(),
                 value_name.into(),
@@ -740,20 +592,28 @@ pub fn churn(
                 .take(TOP)
                 .map(|&(i, v, p)| {
                     vec![
-                        t.rows[i][0].clone(),
+                        t.ids[i].clone(),
                         format!("{:.1}%", 100.0 * p),
-                        t.text(i, "risk_band").unwrap_or("").to_string(),
+                        t.band[i].clone(),
                         money(v, currency),
                     ]
                 })
                 .collect(),
         }));
     }
-    Ok(Section {
+    Section {
         id: "churn",
         title: "Churn risk".into(),
         blocks,
-    })
+    }
+}
+
+/// Value per customer id, for the customers with one.
+fn valued<'a>(ids: &'a [String], values: &[Option<f64>]) -> HashMap<&'a str, f64> {
+    ids.iter()
+        .zip(values)
+        .filter_map(|(id, v)| Some((id.as_str(), (*v)?)))
+        .collect()
 }
 
 /// Rows rejected by reason (from a `ckm clean --manifest`), lines the report could not use,
@@ -816,7 +676,7 @@ mod tests {
 
     #[test]
     fn cluster_profiles_show_mean_and_median_together() {
-        let profile = TextTable {
+        let profile = ClusterProfiles {
             header: [
                 "cluster",
                 "label",

@@ -1,7 +1,14 @@
-//! The report as a document (sections of figures, tables and charts) and its renderings:
-//! one self-contained HTML page (inline CSS and SVG, no script, nothing fetched), Markdown
-//! with the charts as small tables, and the terminal summary.
+//! The customer knowledge report: the analyses run in-process on the input read once
+//! ([`analyses`]) or read from files given in their place ([`given`]), the report's own
+//! figures ([`figures`]), the sections built from them ([`sections`]), and the document
+//! (sections of figures, tables and charts) with its renderings: one self-contained HTML page
+//! (inline CSS and SVG, no script, nothing fetched), Markdown with the charts as small tables,
+//! and the terminal summary.
 
+pub mod analyses;
+pub mod figures;
+pub mod given;
+pub mod results;
 pub mod sections;
 mod svg;
 

@@ -1,0 +1,373 @@
+//! The analyses the report shows, run in-process on the input it read once: customer
+//! segments, association rules, the revenue forecast, customer lifetime value and churn risk.
+//! Each is the library function its command calls (`crate::analyses`), with the settings the
+//! report states in its run details; what the sections need of each result is kept.
+
+use anyhow::Result;
+
+use super::results::{
+    ChurnScores, ClusterProfiles, CustomerSegments, CustomerValues, RevenueForecast, RevenuePoint, RuleRow,
+};
+use crate::analyses::churn_risk::{self, RiskSettings};
+use crate::analyses::clv::{self, ClvFit, ScoreSettings};
+use crate::analyses::rules::{self as rule_mining, braced, RuleOrder, RuleSettings};
+use crate::analyses::sales_forecast::{self, ForecastSettings};
+use crate::analyses::segment::{self, ClusterChoice, SegmentSettings};
+use crate::cli::Period;
+use crate::error::CkmError;
+use crate::io::manifest::RunRecord;
+use crate::io::periods::{self, day_text};
+use crate::io::PlannedInputs;
+use crate::mining::btyd::{Fit, Model};
+use crate::mining::rfm;
+use crate::mining::rules::Fraction;
+use crate::mining::series::Method;
+use crate::prepare::baskets::baskets_from_transactions;
+use crate::prepare::orders::ItemSource;
+use crate::prepare::repeat_purchases::{summarise_transactions, Summaries, SummarySettings};
+use crate::prepare::series::{series_from_transactions, Grouping, Measure, SeriesSettings};
+use crate::prepare::summary::{self, FREQUENCY, MONETARY, RECENCY_DAYS};
+use crate::printer::Printer;
+
+/// The settings, as the run details section states them.
+pub const SETTINGS: &str = "segment --clusters 5; rules --min-support 0.005 --min-confidence 0.2; forecast sales --period month --horizon 6; forecast customers (BG/NBD + Gamma-Gamma); churn --method bgnbd";
+const CLUSTERS: usize = 5;
+/// Rules: support 5 in 1,000 baskets, confidence 1 in 5.
+const MIN_SUPPORT: Fraction = Fraction {
+    numerator: 5,
+    denominator: 1000,
+};
+const MIN_CONFIDENCE: Fraction = Fraction {
+    numerator: 1,
+    denominator: 5,
+};
+const FORECAST_MONTHS: usize = 6;
+const WEEK: f64 = 7.0;
+/// Weeks of purchases the CLV counts (a year).
+const CLV_WEEKS: f64 = 52.0;
+
+/// Which analyses to run: the others are given as files, or the input cannot have them.
+pub struct Wanted {
+    pub segments: bool,
+    /// The items to mine rules among, when rules are wanted.
+    pub rules: Option<ItemSource>,
+    pub revenue: bool,
+    pub customer_values: bool,
+    pub churn: bool,
+}
+
+/// What the analyses found; an analysis not wanted, or one that failed, is `None`.
+#[derive(Default)]
+pub struct Results {
+    pub segments: Option<CustomerSegments>,
+    pub profiles: Option<ClusterProfiles>,
+    pub rules: Option<Vec<RuleRow>>,
+    pub revenue: Option<RevenueForecast>,
+    pub customer_values: Option<CustomerValues>,
+    pub churn: Option<ChurnScores>,
+    /// The analyses that failed, as "ckm COMMAND: why".
+    pub failed: Vec<String>,
+    /// Their warnings, as "COMMAND: warning".
+    pub warnings: Vec<String>,
+}
+
+/// One analysis' outcome with its warnings, and the command it stands for.
+struct Ran<T> {
+    command: &'static str,
+    outcome: Result<T>,
+    warnings: Vec<String>,
+}
+
+/// Runs `analysis` with a record of its own (its figures are the command's, not the report's;
+/// its warnings join the report's).
+fn ran<T>(command: &'static str, analysis: impl FnOnce(&mut RunRecord) -> Result<T>) -> Ran<T> {
+    let mut record = RunRecord::new("report");
+    let outcome = analysis(&mut record);
+    Ran {
+        command,
+        outcome,
+        warnings: record.warnings,
+    }
+}
+
+impl Results {
+    fn take<T>(&mut self, ran: Ran<T>) -> Option<T> {
+        let name = ran.command.split(' ').next().unwrap_or(ran.command);
+        self.warnings
+            .extend(ran.warnings.into_iter().map(|w| format!("{name}: {w}")));
+        match ran.outcome {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.failed.push(format!("ckm {}: {e:#}", ran.command));
+                None
+            }
+        }
+    }
+}
+
+/// Runs the wanted analyses on `planned` (the input in memory), two at a time: the customer
+/// segments, rules and revenue forecast on one thread, the repeat-purchase summaries with the
+/// CLV and churn models fitted on them on the other.
+pub fn run(planned: &PlannedInputs, input: &str, wanted: &Wanted) -> Results {
+    let quiet = Printer::new(true);
+    let (segments, rules, revenue, (values, churn)) = std::thread::scope(|scope| {
+        let customer_models = scope.spawn(|| {
+            if !(wanted.customer_values || wanted.churn) {
+                return (None, None);
+            }
+            let summaries = ran("forecast customers", |record| {
+                summaries(planned, input, record, &quiet)
+            });
+            let warnings = summaries.warnings;
+            let summaries = summaries.outcome;
+            let mut purchases_fit = None;
+            let values = wanted.customer_values.then(|| {
+                let mut values = ran("forecast customers", |record| {
+                    let (values, fit) = customer_values(summaries_of(&summaries)?, input, record)?;
+                    // The same BG/NBD fit gives the churn risk: fitted once.
+                    purchases_fit = Some(fit);
+                    Ok(values)
+                });
+                values.warnings.splice(0..0, warnings.iter().cloned());
+                values
+            });
+            let churn = wanted.churn.then(|| {
+                let mut churn = ran("churn --method bgnbd", |record| {
+                    churn(summaries_of(&summaries)?, input, purchases_fit, record)
+                });
+                if !wanted.customer_values {
+                    churn.warnings.splice(0..0, warnings.iter().cloned());
+                }
+                churn
+            });
+            (values, churn)
+        });
+        let segments = wanted
+            .segments
+            .then(|| ran("segment", |record| segments(planned, input, record, &quiet)));
+        let rules = wanted
+            .rules
+            .as_ref()
+            .map(|item| ran("rules", |record| rules(planned, input, item, record, &quiet)));
+        let revenue = wanted
+            .revenue
+            .then(|| ran("forecast sales", |record| revenue(planned, input, record, &quiet)));
+        let customer_models = customer_models
+            .join()
+            .expect("the customer models' thread panicked");
+        (segments, rules, revenue, customer_models)
+    });
+    let mut results = Results::default();
+    if let Some((table, profiles)) = segments.and_then(|s| results.take(s)) {
+        results.segments = Some(table);
+        results.profiles = profiles;
+    }
+    results.rules = rules.and_then(|r| results.take(r));
+    results.revenue = revenue.and_then(|r| results.take(r));
+    results.customer_values = values.and_then(|v| results.take(v));
+    results.churn = churn.and_then(|c| results.take(c));
+    results
+}
+
+/// The summaries, or the error that stopped them (for each model that needed them).
+fn summaries_of(summaries: &Result<Summaries>) -> Result<&Summaries> {
+    summaries
+        .as_ref()
+        .map_err(|e| CkmError::invalid(format!("{e:#}")))
+}
+
+/// `ckm segment --clusters 5`.
+fn segments(
+    planned: &PlannedInputs,
+    input: &str,
+    record: &mut RunRecord,
+    printer: &Printer,
+) -> Result<(CustomerSegments, Option<ClusterProfiles>)> {
+    let customers = summary::customer_table(planned, None, record, printer)?.customers;
+    let (table, _) = segment::summary_as_of(customers, None, input)?;
+    let settings = SegmentSettings {
+        bins: 5,
+        segment_map: rfm::default_segment_map(),
+        cluster_features: vec![RECENCY_DAYS.into(), FREQUENCY.into(), MONETARY.into()],
+        clusters: Some(ClusterChoice::Fixed(CLUSTERS)),
+        seed: 0,
+        runs: 4,
+        outlier_threshold: 3.5,
+    };
+    let mut segmented = segment::compute(table, &settings)?;
+    segment::round_for_output(&mut segmented.table)?;
+    let profiles = segmented
+        .profiles
+        .map(|(header, rows)| ClusterProfiles { header, rows });
+    Ok((CustomerSegments::from_table(&segmented.table)?, profiles))
+}
+
+/// `ckm rules --min-support 0.005 --min-confidence 0.2` on the report's item column.
+fn rules(
+    planned: &PlannedInputs,
+    input: &str,
+    item: &ItemSource,
+    record: &mut RunRecord,
+    printer: &Printer,
+) -> Result<Vec<RuleRow>> {
+    let data = baskets_from_transactions(planned, item, record, printer)?;
+    let n = rule_mining::enough_baskets(&data, input)?;
+    let settings = RuleSettings {
+        min_count: MIN_SUPPORT.min_count(n).max(1),
+        max_len: 0,
+        max_itemsets: 10_000_000,
+        min_confidence: MIN_CONFIDENCE,
+        min_lift: None,
+        max_consequent: 1,
+        antecedent_has: Vec::new(),
+        consequent_has: Vec::new(),
+        order: RuleOrder::Lift,
+        top: None,
+    };
+    let mined = rule_mining::compute(&data, &settings)?;
+    Ok(mined
+        .rules
+        .iter()
+        .map(|rule| {
+            let metrics = rule.metrics(n);
+            RuleRow {
+                antecedent: braced(&rule.antecedent, &data.items),
+                consequent: braced(&rule.consequent, &data.items),
+                support: Some(metrics.support).filter(|v| v.is_finite()),
+                confidence: Some(metrics.confidence).filter(|v| v.is_finite()),
+                lift: Some(metrics.lift).filter(|v| v.is_finite()),
+            }
+        })
+        .collect())
+}
+
+/// `ckm forecast sales --period month --horizon 6`: revenue per month, the whole business.
+fn revenue(
+    planned: &PlannedInputs,
+    input: &str,
+    record: &mut RunRecord,
+    printer: &Printer,
+) -> Result<RevenueForecast> {
+    let period = Period::Month;
+    let settings = SeriesSettings {
+        measure: Measure::Revenue,
+        period,
+        grouping: Grouping::Whole,
+        keep_partial: false,
+    };
+    let series = series_from_transactions(input, planned, &settings, record, printer, false)?.series;
+    if series.is_empty() {
+        return Err(CkmError::invalid(format!(
+            "{input}: no complete period with data; nothing to forecast"
+        )));
+    }
+    let settings = ForecastSettings {
+        method: Method::Auto,
+        season: periods::default_season(period),
+        horizon: FORECAST_MONTHS,
+        holdout: None,
+    };
+    let outcomes = sales_forecast::compute(&series, &settings);
+    let mut model = None;
+    let points = sales_forecast::points(&series, &outcomes, &[80.0, 95.0])
+        .into_iter()
+        .map(|point| {
+            let finite = |v: f64| Some(v).filter(|v| v.is_finite());
+            let bound = |level: usize, upper: bool| {
+                point
+                    .bounds
+                    .get(level)
+                    .and_then(|b| finite(if upper { b.1 } else { b.0 }))
+            };
+            if model.is_none() {
+                model = point.model.filter(|m| !m.is_empty()).map(str::to_string);
+            }
+            RevenuePoint {
+                month: day_text(periods::first_day(period, point.period))
+                    .chars()
+                    .take(7)
+                    .collect(),
+                is_history: !point.forecast,
+                is_forecast: point.forecast,
+                value: finite(point.value),
+                lo_80: bound(0, false),
+                hi_80: bound(0, true),
+                lo_95: bound(1, false),
+                hi_95: bound(1, true),
+            }
+        })
+        .collect();
+    Ok(RevenueForecast { points, model })
+}
+
+/// The repeat-purchase summaries in weeks, up to the last day: what both customer models fit.
+fn summaries(
+    planned: &PlannedInputs,
+    input: &str,
+    record: &mut RunRecord,
+    printer: &Printer,
+) -> Result<Summaries> {
+    let settings = SummarySettings {
+        calibration_end_day: None,
+        unit_days: WEEK,
+        holdout_end_day: None,
+    };
+    Ok(summarise_transactions(input, planned, &settings, record, printer, false)?.0)
+}
+
+/// `ckm forecast customers`: BG/NBD and Gamma-Gamma, CLV over 52 weeks, undiscounted.
+fn customer_values(data: &Summaries, input: &str, record: &mut RunRecord) -> Result<(CustomerValues, Fit)> {
+    clv::check_fittable(data, input)?;
+    let model = Model::BgNbd;
+    let ClvFit { purchases, spend, .. } = clv::fit(data, model, true);
+    let quiet = Printer::new(true);
+    for warning in clv::fit_warnings(model.label(), &purchases) {
+        record.warn(&quiet, warning);
+    }
+    if let Some(fit) = match &spend {
+        clv::SpendFit::Undefined(fit) | clv::SpendFit::Fitted(fit) => Some(fit),
+        _ => None,
+    } {
+        for warning in clv::fit_warnings("Gamma-Gamma", fit) {
+            record.warn(&quiet, warning);
+        }
+    }
+    if let Some(warning) = spend.warning() {
+        record.warn(&quiet, warning);
+    }
+    let settings = ScoreSettings {
+        model,
+        horizon: CLV_WEEKS,
+        discount_rate: 0.0,
+        holdout_length: None,
+    };
+    let spend = spend.usable().map(|fit| fit.parameters.as_slice());
+    let scores = clv::score(data, &purchases.parameters, spend, &settings)?;
+    Ok((CustomerValues::from_table(&scores.table)?, purchases))
+}
+
+/// `ckm churn --method bgnbd`: 1 − P(alive), with the high band the top 10% and the medium
+/// band the next 20%; with the BG/NBD fit of the CLV when there is one.
+fn churn(data: &Summaries, input: &str, fit: Option<Fit>, record: &mut RunRecord) -> Result<ChurnScores> {
+    let model = Model::BgNbd;
+    churn_risk::check_fittable(data, model, input)?;
+    let settings = RiskSettings {
+        model,
+        high_share: 0.1,
+        medium_share: 0.2,
+    };
+    let risk = match fit {
+        Some(fit) => churn_risk::score(data, &settings, fit)?,
+        None => churn_risk::compute(data, &settings)?,
+    };
+    if !risk.fit.converged {
+        record.warn(
+            &Printer::new(true),
+            format!(
+                "{}: the fit did not converge; treat its numbers with care",
+                model.label()
+            ),
+        );
+    }
+    Ok(ChurnScores::from_table(&risk.table)?)
+}
