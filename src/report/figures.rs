@@ -135,9 +135,6 @@ pub fn read_transactions(
         record,
         printer,
     )?;
-    // By customer id: a customer's orders are then consecutive and numbered without hashing
-    // her id once per order.
-    let table = table.sort([schema::CUSTOMER_ID], SortMultipleOptions::default())?;
     let ids = table.column(schema::CUSTOMER_ID)?.str()?;
     let days = table.column(schema::TS)?.cast(&DataType::Int64)?;
     let days = days.i64()?;
@@ -147,8 +144,7 @@ pub fn read_transactions(
         .ok()
         .map(|c| c.str().cloned())
         .transpose()?;
-    let mut customers = 0u32;
-    let mut previous: Option<&str> = None;
+    let mut customer_index: FastMap<&str, u32> = FastMap::default();
     let mut channel_index: FastMap<&str, u32> = FastMap::default();
     let mut channel_names = Vec::new();
     let mut orders = Vec::with_capacity(table.height());
@@ -158,11 +154,8 @@ pub fn read_transactions(
         let (Some(id), Some(day)) = (id, day) else {
             continue;
         };
-        if previous != Some(id) {
-            previous = Some(id);
-            customers += 1;
-        }
-        let customer = customers - 1;
+        let next = customer_index.len() as u32;
+        let customer = *customer_index.entry(id).or_insert(next);
         let channel = channel.map(|name| {
             let next = channel_index.len() as u32;
             *channel_index.entry(name).or_insert_with(|| {
@@ -191,7 +184,7 @@ pub fn read_transactions(
     });
     Ok(Transactions {
         orders,
-        customers: customers as usize,
+        customers: customer_index.len(),
         channels: channel_names,
         lines_in: count(LINES),
         unusable: count(UNUSABLE),
