@@ -124,9 +124,9 @@ Examples:
   ckm rules --baskets retail.dat --min-support 0.005 --itemsets itemsets.parquet --closed";
 
 const REPORT_HELP: &str = "\
-Runs the default pipeline on a transactions table (ckm segment with 5 clusters, ckm rules,
-ckm forecast sales by month, ckm forecast customers, ckm churn --method bgnbd) and renders
-the results; --segments, --rules, --forecast, --clv and --churn take those commands' outputs
+Reads a transactions table once and runs the default analyses on it (those of ckm segment
+with 5 clusters, ckm rules, ckm forecast sales by month, ckm forecast customers, ckm churn
+--method bgnbd), then renders the results; --segments, --rules, --forecast, --clv and --churn take those commands' outputs
 instead of recomputing them. The page is one HTML file with its CSS and SVG charts inline:
 no script, no font or image from the network, so it opens offline and from a mail.
 

@@ -331,21 +331,25 @@ pub fn key_figures(tx: &Transactions, as_of: i64, currency: &str) -> (Section, V
 /// Share of each monthly cohort (customers by the month of their first purchase) who bought
 /// again 0..11 months later.
 pub fn cohorts(tx: &Transactions, as_of: i64) -> Option<Section> {
-    let mut first: HashMap<u32, i64> = HashMap::new();
+    // The orders are sorted by customer and day, so each customer's active months come
+    // sorted, her first one first.
     let mut active: Vec<(u32, i64)> = tx
         .orders
         .iter()
         .filter(|o| o.day <= as_of)
         .map(|o| (o.customer, month_key(o.day)))
         .collect();
-    active.sort_unstable();
     active.dedup();
+    const NONE: i64 = i64::MIN;
+    let mut first = vec![NONE; tx.customers];
     for &(c, m) in &active {
-        first.entry(c).or_insert(m);
+        if first[c as usize] == NONE {
+            first[c as usize] = m;
+        }
     }
     let last_month = month_key(as_of);
     let mut sizes: BTreeMap<i64, usize> = BTreeMap::new();
-    for &m in first.values() {
+    for &m in first.iter().filter(|&&m| m != NONE) {
         *sizes.entry(m).or_default() += 1;
     }
     let cohorts: Vec<i64> = sizes.keys().rev().take(COHORTS).rev().copied().collect();
@@ -354,7 +358,7 @@ pub fn cohorts(tx: &Transactions, as_of: i64) -> Option<Section> {
     }
     let mut counts: HashMap<(i64, usize), usize> = HashMap::new();
     for &(c, m) in &active {
-        let f = first[&c];
+        let f = first[c as usize];
         let offset = (m - f) as usize;
         if offset < COHORT_MONTHS {
             *counts.entry((f, offset)).or_default() += 1;

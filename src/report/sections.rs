@@ -549,22 +549,34 @@ pub fn churn(
         data,
     }))];
     // Value per customer: CLV, else spend so far.
-    let (value_name, value): (&str, HashMap<&str, f64>) = match (clv, segments) {
-        (Some(c), _) => (
-            "CLV",
-            c.clv.as_ref().map(|v| valued(&c.ids, v)).unwrap_or_default(),
-        ),
-        (None, Some(s)) => ("spend", valued(&s.ids, &s.monetary)),
-        (None, None) => ("", HashMap::new()),
+    let (value_name, valued_ids, value_of): (&str, &[String], Option<&[Option<f64>]>) = match (clv, segments)
+    {
+        (Some(c), _) => ("CLV", &c.ids, c.clv.as_deref()),
+        (None, Some(s)) => ("spend", &s.ids, Some(&s.monetary)),
+        (None, None) => ("", &[], None),
     };
-    if !value.is_empty() {
+    // Analyses run in-process list the same customers in the same order: matched by
+    // position. Files given in their place are matched by id.
+    let value: Vec<Option<f64>> = match value_of {
+        Some(values) if valued_ids == t.ids.as_slice() => values.to_vec(),
+        Some(values) => {
+            let by_id = valued(valued_ids, values);
+            t.ids.iter().map(|id| by_id.get(id.as_str()).copied()).collect()
+        }
+        None => Vec::new(),
+    };
+    let mut values: Vec<f64> = match value_of {
+        Some(values) if valued_ids == t.ids.as_slice() => values.iter().flatten().copied().collect(),
+        Some(values) => valued(valued_ids, values).into_values().collect(),
+        None => Vec::new(),
+    };
+    if !values.is_empty() {
         // Valuable = the top fifth by value; among them, the highest churn probability first.
-        let mut values: Vec<f64> = value.values().copied().collect();
         values.sort_by(|a, b| b.total_cmp(a));
         let cut = values[(values.len() / 5).min(values.len() - 1)];
         let mut at_risk: Vec<(usize, f64, f64)> = (0..t.ids.len())
             .filter_map(|i| {
-                let v = *value.get(t.ids[i].as_str())?;
+                let v = value[i]?;
                 (v >= cut).then(|| (i, v, t.probability[i].unwrap_or(0.0)))
             })
             .collect();
