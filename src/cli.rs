@@ -3,7 +3,15 @@
 
 use std::path::PathBuf;
 
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use crate::io::clean_rules::ReturnsPolicy;
+pub use crate::io::periods::Period;
+pub use crate::io::privacy::PrivacySettings;
+pub use crate::io::read::{Encoding, ReadSettings};
+pub use crate::io::write::TableFormat;
+pub use crate::mining::btyd::TimeUnit;
 
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
@@ -729,14 +737,6 @@ pub enum SalesMeasure {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Period {
-    Day,
-    Week,
-    Month,
-    Quarter,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SalesModel {
     Auto,
     Ets,
@@ -826,25 +826,6 @@ pub struct ForecastSalesArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TimeUnit {
-    Day,
-    Week,
-    Month,
-}
-
-impl TimeUnit {
-    pub fn days(self) -> f64 {
-        match self {
-            TimeUnit::Day => 1.0,
-            TimeUnit::Week => 7.0,
-            // The mean Gregorian month.
-            TimeUnit::Month => 365.2425 / 12.0,
-        }
-    }
 }
 
 #[derive(Debug, Args)]
@@ -1139,37 +1120,86 @@ pub struct GenerateDocsArgs {
     pub out_dir: PathBuf,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TableFormat {
-    Csv,
-    Tsv,
-    Parquet,
-    Json,
-    Ndjson,
-    Arrow,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum Encoding {
-    #[default]
-    #[value(name = "utf-8", alias = "utf8")]
-    Utf8,
-    #[value(name = "latin-1", alias = "latin1", alias = "iso-8859-1")]
-    Latin1,
-    #[value(name = "windows-1252", alias = "cp1252")]
-    Windows1252,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReturnsPolicy {
-    Drop,
-    Keep,
-    Net,
-}
-
 fn parse_runs(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(n) if (1..=100).contains(&n) => Ok(n),
         _ => Err(format!("'{text}': give a number of runs from 1 to 100")),
+    }
+}
+
+// The option values below the command line are plain types of the modules that use them;
+// these say how the command line spells them.
+
+/// `ValueEnum` for a plain enum: its variants and, for each, its name and aliases.
+macro_rules! value_enum {
+    ($type:ty, [$($variant:expr => $name:literal $(| $alias:literal)*),+ $(,)?]) => {
+        impl ValueEnum for $type {
+            fn value_variants<'a>() -> &'a [Self] {
+                &[$($variant),+]
+            }
+
+            fn to_possible_value(&self) -> Option<PossibleValue> {
+                Some(match self {
+                    $(v if *v == $variant => PossibleValue::new($name)$(.alias($alias))*,)+
+                    _ => unreachable!("every variant is listed"),
+                })
+            }
+        }
+    };
+}
+
+value_enum!(Period, [
+    Period::Day => "day",
+    Period::Week => "week",
+    Period::Month => "month",
+    Period::Quarter => "quarter",
+]);
+value_enum!(TimeUnit, [
+    TimeUnit::Day => "day",
+    TimeUnit::Week => "week",
+    TimeUnit::Month => "month",
+]);
+value_enum!(TableFormat, [
+    TableFormat::Csv => "csv",
+    TableFormat::Tsv => "tsv",
+    TableFormat::Parquet => "parquet",
+    TableFormat::Json => "json",
+    TableFormat::Ndjson => "ndjson",
+    TableFormat::Arrow => "arrow",
+]);
+value_enum!(Encoding, [
+    Encoding::Utf8 => "utf-8" | "utf8",
+    Encoding::Latin1 => "latin-1" | "latin1" | "iso-8859-1",
+    Encoding::Windows1252 => "windows-1252" | "cp1252",
+]);
+value_enum!(ReturnsPolicy, [
+    ReturnsPolicy::Drop => "drop",
+    ReturnsPolicy::Keep => "keep",
+    ReturnsPolicy::Net => "net",
+]);
+
+impl ReadArgs {
+    /// The read flags as the settings `io` reads with.
+    pub fn settings(&self) -> ReadSettings {
+        ReadSettings {
+            map: self.map.clone(),
+            dayfirst: self.dayfirst,
+            date_format: self.date_format.clone(),
+            encoding: self.encoding,
+            delimiter: self.delimiter,
+        }
+    }
+}
+
+impl PrivacyArgs {
+    /// The privacy flags as the settings `io::privacy` applies.
+    pub fn settings(&self) -> PrivacySettings {
+        PrivacySettings {
+            pseudonymize: self.pseudonymize,
+            secret_env: self.secret_env.clone(),
+            secret_file: self.secret_file.clone(),
+            keep_pii: self.keep_pii,
+            mask_pii: self.mask_pii,
+        }
     }
 }

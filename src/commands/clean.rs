@@ -29,13 +29,13 @@ pub fn run(args: CleanArgs, record: &mut RunRecord) -> Result<()> {
         Some(text) => parse_max_date(text)?,
         None => chrono::Utc::now().timestamp_millis(),
     };
-    let privacy = Privacy::from_args(&args.privacy, &printer, record)?;
+    let privacy = Privacy::from_args(&args.privacy.settings(), &printer, record)?;
     record.parameter("input", &args.input);
     record.parameter("returns", format!("{:?}", args.returns).to_lowercase());
     record.parameter("max_date_ms", max_ts_ms);
     record.parameter("rejects", rejects_destination.as_ref().map(|(d, _)| d.display()));
 
-    let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read)?;
+    let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read.settings())?;
     let table = io::collect_transactions(planned, record, &printer, hash)?;
     let rows_in = table.height() as u64;
     let table = clean_rules::normalise(table)?;

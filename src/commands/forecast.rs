@@ -35,7 +35,7 @@ fn read_summary_table(args: &ForecastCustomersArgs) -> Result<Option<Summaries>>
     let spec = read::resolve_inputs(std::slice::from_ref(&args.input))?
         .pop()
         .ok_or_else(|| CkmError::usage("an input is needed"))?;
-    let source = read::open_source(spec, &args.read)?;
+    let source = read::open_source(spec, &args.read.settings())?;
     let mut raw = read::scan_raw(&source)?;
     let columns = raw.collect_schema()?;
     // The names lifetimes uses, or the papers' (x, t_x, T, zbar).
@@ -195,7 +195,7 @@ fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> 
             summaries
         }
         None => {
-            let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read)?;
+            let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read.settings())?;
             let settings = SummarySettings {
                 calibration_end_day: args
                     .calibration_end

@@ -48,7 +48,7 @@ fn method_of(model: SalesModel) -> Method {
 fn read_segments(
     path: &str,
     column: &str,
-    read_args: &crate::cli::ReadArgs,
+    read_args: &crate::io::read::ReadSettings,
 ) -> Result<HashMap<String, String>> {
     let spec = read::resolve_inputs(&[path.to_string()])?
         .pop()
@@ -90,7 +90,7 @@ fn series_from_table(args: &ForecastSalesArgs) -> Result<(Vec<Series>, u64)> {
     let spec = read::resolve_inputs(std::slice::from_ref(&args.input))?
         .pop()
         .ok_or_else(|| CkmError::usage("an input is needed"))?;
-    let source = read::open_source(spec, &args.read)?;
+    let source = read::open_source(spec, &args.read.settings())?;
     let mut raw = read::scan_raw(&source)?;
     let columns = raw.collect_schema()?;
     let mut wanted = vec![args.date_column.as_str(), args.value_column.as_str()];
@@ -210,11 +210,11 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
         let (series, rows) = series_from_table(&args)?;
         (series, rows, None)
     } else {
-        let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read)?;
+        let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read.settings())?;
         let grouping = match (&args.segments, &args.by) {
             (Some(path), by) => {
                 let column = by.as_deref().unwrap_or("rfm_segment");
-                Grouping::Segments(read_segments(path, column, &args.read)?)
+                Grouping::Segments(read_segments(path, column, &args.read.settings())?)
             }
             (None, Some(by)) => Grouping::Column(by.clone()),
             (None, None) => Grouping::Whole,
@@ -301,8 +301,7 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
         Some((left_out, planned)) if *left_out > 0 => {
             let measure = measure_of(args.measure);
             let written = rejects::write_rejected_lines(
-                args.rejects.as_deref(),
-                &destination,
+                rejects::destination(args.rejects.as_deref(), &destination)?,
                 planned,
                 |columns| series::reject_reason(columns, measure),
                 None,

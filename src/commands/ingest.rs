@@ -29,7 +29,7 @@ pub fn run(args: IngestArgs, record: &mut RunRecord) -> Result<()> {
         Some(path) => Some(write::resolve_destination(Some(path), None)?),
         None => None,
     };
-    let privacy = Privacy::from_args(&args.privacy, &printer, record)?;
+    let privacy = Privacy::from_args(&args.privacy.settings(), &printer, record)?;
     record.parameter("inputs", &args.inputs);
     record.parameter("customers", &args.customers);
     record.parameter("default_country", &args.default_country);
@@ -39,9 +39,9 @@ pub fn run(args: IngestArgs, record: &mut RunRecord) -> Result<()> {
     record.parameter("encoding", format!("{:?}", args.read.encoding));
 
     if args.explain {
-        return explain(io::explain_inputs(&args.inputs, &args.read)?);
+        return explain(io::explain_inputs(&args.inputs, &args.read.settings())?);
     }
-    let planned = io::plan_inputs(&args.inputs, &args.read)?;
+    let planned = io::plan_inputs(&args.inputs, &args.read.settings())?;
     for (source, plan) in planned.sources.iter().zip(&planned.plans) {
         record.parameter(
             &format!("mapping[{}]", source.spec.display),
@@ -59,7 +59,7 @@ pub fn run(args: IngestArgs, record: &mut RunRecord) -> Result<()> {
     } else {
         let tables = customers::read_customer_tables(
             &args.customers,
-            &args.read,
+            &args.read.settings(),
             args.default_country.as_deref(),
             hash,
         )?;

@@ -1,5 +1,5 @@
-//! One module per subcommand: read inputs through `io`, call `mining`, write outputs, print
-//! the summary.
+//! One module per subcommand: turn the flags into settings, read inputs through `io` and
+//! `prepare`, call `analyses`, write outputs, print the summary.
 
 pub mod churn;
 pub mod clean;
@@ -23,8 +23,7 @@ use crate::io::manifest::RunRecord;
 use crate::io::write::{self, Destination};
 use crate::printer::Printer;
 
-/// Runs one parsed command: the binary's dispatch, and the report's, which runs the other
-/// subcommands in-process.
+/// Runs one parsed command.
 pub fn run(command: Command, record: &mut RunRecord) -> Result<()> {
     match command {
         Command::Ingest(args) => ingest::run(args, record),

@@ -38,7 +38,7 @@ fn read_rules(args: &RecommendArgs, items: &mut ItemCodes) -> Result<RulesRead> 
     let spec = read::resolve_inputs(std::slice::from_ref(&display))?
         .pop()
         .ok_or_else(|| CkmError::usage("--rules needs a file"))?;
-    let source = read::open_source(spec, &args.read)?;
+    let source = read::open_source(spec, &args.read.settings())?;
     let table = read::scan_raw(&source)?
         .collect()
         .map_err(|e| CkmError::invalid(format!("reading --rules {display}: {e}")))?;
@@ -104,7 +104,7 @@ pub fn run(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
     let mut items = ItemCodes::default();
     let RulesRead { rules, texts } = read_rules(&args, &mut items)?;
 
-    let planned = io::plan_inputs(std::slice::from_ref(&args.transactions), &args.read)?;
+    let planned = io::plan_inputs(std::slice::from_ref(&args.transactions), &args.read.settings())?;
     let item_source = baskets::item_source(&planned, args.item_col.as_deref(), &args.transactions)?;
     record.parameter("item_col", item_source.to_string());
     let table = io::read_planned(
@@ -149,8 +149,7 @@ pub fn run(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
     }
     if skipped > 0 {
         let written = rejects::write_rejected_lines(
-            args.rejects.as_deref(),
-            &destination,
+            rejects::destination(args.rejects.as_deref(), &destination)?,
             &planned,
             |columns| {
                 rejects::first_reason([

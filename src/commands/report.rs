@@ -68,11 +68,8 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
     record.parameter("title", &args.title);
 
     // Read once: every analysis and figure below reads this table, not the input again.
-    let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read)?.read_into_memory(
-        analysed_columns,
-        record,
-        &printer,
-    )?;
+    let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read.settings())?
+        .read_into_memory(analysed_columns, record, &printer)?;
     record.mark("read_into_memory");
     let tx = figures::read_transactions(&planned, record, &printer)?;
     // The category is an item only when the report mines rules on it.

@@ -234,15 +234,14 @@ fn read_baskets(
         return Ok(data);
     }
     let input = args.input.clone().unwrap_or_else(|| "-".into());
-    let planned = io::plan_inputs(std::slice::from_ref(&input), &args.read)?;
+    let planned = io::plan_inputs(std::slice::from_ref(&input), &args.read.settings())?;
     let item_source = transaction_baskets::item_source(&planned, args.item_col.as_deref(), &input)?;
     record.parameter("item_col", item_source.to_string());
     let data = transaction_baskets::baskets_from_transactions(&planned, &item_source, record, printer)?;
     io::record_inputs(&planned.sources, &[data.lines], record, hash)?;
     if data.skipped > 0 {
         let written = rejects::write_rejected_lines(
-            args.rejects.as_deref(),
-            output,
+            rejects::destination(args.rejects.as_deref(), output)?,
             &planned,
             |columns| transaction_baskets::reject_reason(columns, &item_source),
             None,

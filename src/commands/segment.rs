@@ -24,7 +24,7 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
         manifest,
     } = RunOutput::new(&args.output, record)?;
     let profiles_destination = write::resolve_side_destination("--profiles", args.profiles.as_deref())?;
-    let privacy = Privacy::from_args(&args.privacy, &printer, record)?;
+    let privacy = Privacy::from_args(&args.privacy.settings(), &printer, record)?;
     let segment_map = match &args.segment_map {
         Some(path) => segment_map::read(path)?,
         None => rfm::default_segment_map(),
@@ -55,7 +55,7 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
         args.segment_map.as_ref().map(|p| p.display().to_string()),
     );
 
-    let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read)?;
+    let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read.settings())?;
     let summary::CustomerTable {
         customers,
         lines_in,
@@ -112,8 +112,7 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
     }
     let rejects_written = if lines_without_customer > 0 {
         rejects::write_rejected_lines(
-            args.rejects.as_deref(),
-            &destination,
+            rejects::destination(args.rejects.as_deref(), &destination)?,
             &planned,
             |_| rejects::first_reason([(col(schema::CUSTOMER_ID).is_null(), "no customer_id")]),
             Some(&privacy),

@@ -34,15 +34,14 @@ pub fn run(args: SequenceArgs, record: &mut RunRecord) -> Result<()> {
     record.parameter("max_len", args.max_len);
     record.parameter("max_gap_days", args.max_gap);
 
-    let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read)?;
+    let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read.settings())?;
     let item_source = baskets::item_source(&planned, args.item_col.as_deref(), &args.input)?;
     record.parameter("item_col", item_source.to_string());
     let data = baskets::histories_from_transactions(&planned, &item_source, record, &printer)?;
     io::record_inputs(&planned.sources, &[data.lines], record, hash)?;
     let written_rejects = if data.skipped > 0 {
         Some(rejects::write_rejected_lines(
-            args.rejects.as_deref(),
-            &destination,
+            rejects::destination(args.rejects.as_deref(), &destination)?,
             &planned,
             |columns| baskets::history_reject_reason(columns, &item_source),
             None,

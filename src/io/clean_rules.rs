@@ -7,8 +7,15 @@ use std::collections::HashMap;
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use crate::cli::ReturnsPolicy;
 use crate::io::schema::{self, CANONICAL_COLUMNS};
+
+/// What `ckm clean` does with return lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReturnsPolicy {
+    Drop,
+    Keep,
+    Net,
+}
 
 pub const REASON: &str = "reason";
 pub const RULE: &str = "__ckm_rule";

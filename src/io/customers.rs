@@ -7,10 +7,10 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use anyhow::Result;
 use polars::prelude::*;
 
-use crate::cli::ReadArgs;
 use crate::error::CkmError;
 use crate::io::manifest::InputRecord;
 use crate::io::privacy::{self, PiiKind, SOURCE_CUSTOMER_ID};
+use crate::io::read::ReadSettings;
 use crate::io::{read, schema, write};
 use crate::mining::identity::{self, MatchRule, SourceRecord};
 
@@ -39,7 +39,7 @@ fn by_row(column: &StringChunked) -> Vec<Option<&str>> {
 /// `NAME=` prefix or a channel column.
 pub fn read_customer_tables(
     specs: &[String],
-    read_args: &ReadArgs,
+    read_args: &ReadSettings,
     default_country: Option<&str>,
     hash_files: bool,
 ) -> Result<CustomerTables> {

@@ -25,10 +25,10 @@ pub mod write;
 use anyhow::Result;
 use polars::prelude::*;
 
-use crate::cli::ReadArgs;
 use crate::error::CkmError;
 use crate::io::canonical::{CanonicalOptions, SourcePlan};
 use crate::io::manifest::{InputRecord, RunRecord};
+use crate::io::read::ReadSettings;
 use crate::io::read::Source;
 use crate::io::sniff::FileFormat;
 use crate::printer::Printer;
@@ -102,7 +102,7 @@ impl PlannedInputs {
 
 /// Resolves, opens and plans the inputs: all header and format problems surface here,
 /// before any data is read.
-pub fn plan_inputs(inputs: &[String], read: &ReadArgs) -> Result<PlannedInputs> {
+pub fn plan_inputs(inputs: &[String], read: &ReadSettings) -> Result<PlannedInputs> {
     let mut sources = Vec::new();
     let mut plans = Vec::new();
     let mut text_plans = Vec::new();
@@ -155,7 +155,7 @@ pub struct ExplainedInput {
 
 /// Opens every input and maps its headers; planning errors (a missing required column, no
 /// date format) are kept per input, so `--explain` can show the mapping that fell short.
-pub fn explain_inputs(inputs: &[String], read: &ReadArgs) -> Result<Vec<ExplainedInput>> {
+pub fn explain_inputs(inputs: &[String], read: &ReadSettings) -> Result<Vec<ExplainedInput>> {
     let specs = read::resolve_inputs(inputs)?;
     let options = std::rc::Rc::new(CanonicalOptions {
         overrides: schema::parse_overrides(&read.map)?,

@@ -2,7 +2,14 @@
 //! months and quarters counted from year 0, so that a gap between two periods is a
 //! subtraction and filling missing periods is a range.
 
-use crate::cli::Period;
+/// A calendar period of a series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Day,
+    Week,
+    Month,
+    Quarter,
+}
 
 /// Milliseconds in a day: timestamps are milliseconds since 1970-01-01 UTC.
 pub const MS_PER_DAY: i64 = 86_400_000;

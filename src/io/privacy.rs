@@ -10,12 +10,23 @@ use polars::prelude::*;
 use rayon::prelude::*;
 use sha2::Sha256;
 
-use crate::cli::PrivacyArgs;
 use crate::error::CkmError;
 use crate::io::clean_rules::REASON;
 use crate::io::manifest::RunRecord;
 use crate::io::schema;
 use crate::printer::Printer;
+
+/// What leaves with the outputs: pseudonymised ids (keyed by the secret in the environment
+/// variable `secret_env` or the file `secret_file`), and personal columns kept, masked or
+/// dropped (the default).
+#[derive(Debug, Clone, Default)]
+pub struct PrivacySettings {
+    pub pseudonymize: bool,
+    pub secret_env: String,
+    pub secret_file: Option<std::path::PathBuf>,
+    pub keep_pii: bool,
+    pub mask_pii: bool,
+}
 
 /// Hex digits of the HMAC kept in a pseudonym: 80 bits, so a million customers collide with
 /// odds of about one in two trillion, while ids stay short enough to read.
@@ -96,7 +107,7 @@ pub fn is_pseudonym(text: &str) -> bool {
 
 /// The secret for pseudonyms: `--secret-file`, else the environment variable `--secret-env`.
 /// No secret is an error: an unkeyed hash of an id is reversed by hashing every possible id.
-pub fn read_secret(args: &PrivacyArgs) -> Result<(Vec<u8>, Option<String>)> {
+pub fn read_secret(args: &PrivacySettings) -> Result<(Vec<u8>, Option<String>)> {
     let (secret, origin) = match &args.secret_file {
         Some(path) => {
             let bytes = std::fs::read(path)
@@ -396,7 +407,7 @@ pub struct Privacy {
 impl Privacy {
     /// The settings from the command line, recorded as the run's parameters; a weak secret is
     /// warned about.
-    pub fn from_args(args: &PrivacyArgs, printer: &Printer, record: &mut RunRecord) -> Result<Privacy> {
+    pub fn from_args(args: &PrivacySettings, printer: &Printer, record: &mut RunRecord) -> Result<Privacy> {
         let pseudonymizer = if args.pseudonymize {
             let (secret, warning) = read_secret(args)?;
             if let Some(warning) = warning {

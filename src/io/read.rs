@@ -8,9 +8,31 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use polars::prelude::*;
 
-use crate::cli::{Encoding, ReadArgs};
 use crate::error::CkmError;
 use crate::io::sniff::{self, FileFormat};
+
+/// The text encoding of delimited input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    #[default]
+    Utf8,
+    Latin1,
+    Windows1252,
+}
+
+/// How inputs are read: the column mapping overrides, how dates are read, the text encoding
+/// and the field delimiter of delimited input (default: sniffed).
+#[derive(Debug, Clone, Default)]
+pub struct ReadSettings {
+    /// `CANONICAL=HEADER` overrides of the automatic mapping.
+    pub map: Vec<String>,
+    /// Slash dates are day/month/year.
+    pub dayfirst: bool,
+    /// A strftime format for the ts column, instead of detecting it.
+    pub date_format: Option<String>,
+    pub encoding: Encoding,
+    pub delimiter: Option<char>,
+}
 
 /// The row-number column every raw frame carries (0-based position in its source).
 pub const RAW_ROW_INDEX: &str = "__ckm_row";
@@ -157,7 +179,7 @@ impl Source {
 }
 
 /// Opens one input spec: spools stdin, sniffs the format, and checks the bytes.
-pub fn open_source(spec: InputSpec, read: &ReadArgs) -> Result<Source> {
+pub fn open_source(spec: InputSpec, read: &ReadSettings) -> Result<Source> {
     let mut temporary = Vec::new();
     let (path, original) = match &spec.location {
         Location::Stdin => {

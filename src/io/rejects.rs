@@ -6,12 +6,12 @@ use std::path::PathBuf;
 use anyhow::Result;
 use polars::prelude::*;
 
-use crate::cli::TableFormat;
 use crate::error::CkmError;
 use crate::io::clean_rules::REASON;
 use crate::io::manifest::RunRecord;
 use crate::io::privacy::Privacy;
-use crate::io::{self, write, PlannedInputs};
+use crate::io::write::{self, TableFormat};
+use crate::io::{self, PlannedInputs};
 use crate::printer::Printer;
 
 /// Where left-out rows go: `--rejects PATH`, or beside a file output as `NAME.rejects.csv`;
@@ -58,12 +58,10 @@ pub fn first_reason<S: AsRef<str>>(checks: impl IntoIterator<Item = (Expr, S)>) 
 }
 
 /// Reads the inputs again for the lines `reason` gives a reason for (left out lines are
-/// normally few: `ckm clean` rejects them first) and writes them with that reason. Returns
-/// where, or `None` when the output is stdout and no `--rejects` was given.
-#[allow(clippy::too_many_arguments)] // the run's context, passed through
+/// normally few: `ckm clean` rejects them first) and writes them with that reason to
+/// `destination` (see [`destination`]). Returns where, or `None` without a destination.
 pub fn write_rejected_lines(
-    rejects: Option<&str>,
-    output: &write::Destination,
+    destination: Option<(PathBuf, TableFormat)>,
     planned: &PlannedInputs,
     reason: impl Fn(&Schema) -> Expr,
     privacy: Option<&Privacy>,
@@ -71,7 +69,7 @@ pub fn write_rejected_lines(
     printer: &Printer,
     hash: bool,
 ) -> Result<Option<String>> {
-    let Some((path, format)) = destination(rejects, output)? else {
+    let Some((path, format)) = destination else {
         return Ok(None);
     };
     let mut rejected = io::read_planned(

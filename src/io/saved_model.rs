@@ -7,9 +7,9 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::cli::TimeUnit;
 use crate::error::CkmError;
 use crate::io::write;
+use crate::mining::btyd::TimeUnit;
 use crate::mining::btyd::{Fit, Model};
 
 /// Changes when a saved model stops meaning what it meant.

@@ -11,9 +11,19 @@ use anyhow::{Context, Result};
 use polars::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::cli::TableFormat;
 use crate::error::CkmError;
 use crate::io::delimited;
+
+/// An output table's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableFormat {
+    Csv,
+    Tsv,
+    Parquet,
+    Json,
+    Ndjson,
+    Arrow,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Destination {

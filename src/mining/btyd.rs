@@ -18,6 +18,26 @@ use crate::mining::optimize::lbfgs;
 const ROWS_PER_TASK: usize = 2048;
 use crate::mining::special::{digamma, ln_beta, ln_gamma, ln_hyp2f1};
 
+/// The time unit of the repeat-purchase summaries (x, t_x, T) and of a saved model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeUnit {
+    Day,
+    Week,
+    Month,
+}
+
+impl TimeUnit {
+    pub fn days(self) -> f64 {
+        match self {
+            TimeUnit::Day => 1.0,
+            TimeUnit::Week => 7.0,
+            // The mean Gregorian month.
+            TimeUnit::Month => 365.2425 / 12.0,
+        }
+    }
+}
+
 /// One customer's summary: repeat transactions `x`, time of the last one `t_x` (from the
 /// first), age `t` (first transaction to the end of calibration), all in the model's time
 /// unit.

@@ -9,9 +9,9 @@ use foldhash::{HashMap, HashMapExt};
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use crate::cli::Period;
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
+use crate::io::periods::Period;
 use crate::io::periods::{self, day_text, MS_PER_DAY};
 use crate::io::{self, rejects, schema};
 use crate::prepare::orders;

@@ -30,7 +30,7 @@ pub(super) fn labelled_customers(
     destination: &write::Destination,
     hash: bool,
 ) -> Result<Customers> {
-    let (table, source) = read_raw_table(&args.input, &args.read)?;
+    let (table, source) = read_raw_table(&args.input, &args.read.settings())?;
     let display = source.spec.display.clone();
     let names: Vec<String> = table.get_column_names().iter().map(|n| n.to_string()).collect();
     if !names.iter().any(|n| n == target) {

@@ -15,10 +15,11 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use crate::analyses::churn_risk::{PROBABILITY, RISK_BAND};
-use crate::cli::{ChurnArgs, ChurnVerb, ReadArgs};
+use crate::cli::{ChurnArgs, ChurnVerb};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::read;
+use crate::io::read::ReadSettings;
 use crate::mining::churn::bands::{band, BandCutoffs, BAND_NAMES};
 use crate::mining::churn::encoding::{self, ColumnEncoding, RawColumn};
 use crate::mining::churn::Classifier;
@@ -135,7 +136,7 @@ pub(super) fn trimmed_text(column: &Column) -> Result<Vec<Option<String>>> {
         .collect())
 }
 
-pub(super) fn read_raw_table(input: &str, read_args: &ReadArgs) -> Result<(DataFrame, read::Source)> {
+pub(super) fn read_raw_table(input: &str, read_args: &ReadSettings) -> Result<(DataFrame, read::Source)> {
     let spec = read::resolve_inputs(&[input.to_string()])?
         .pop()
         .ok_or_else(|| CkmError::usage("an input is needed"))?;

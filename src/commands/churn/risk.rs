@@ -35,7 +35,7 @@ pub(super) fn risk(args: ChurnRiskArgs, record: &mut RunRecord) -> Result<()> {
     record.parameter("input", input);
     record.parameter("method", model.label());
     const WEEK: f64 = 7.0;
-    let planned = io::plan_inputs(&[input.to_string()], &args.read)?;
+    let planned = io::plan_inputs(&[input.to_string()], &args.read.settings())?;
     let settings = SummarySettings {
         calibration_end_day: None,
         unit_days: WEEK,

@@ -31,7 +31,7 @@ pub(super) fn score(args: ChurnScoreArgs, record: &mut RunRecord) -> Result<()> 
     record.parameter("model", args.model.display().to_string());
     let customers = match &model.source {
         TrainingSource::Labelled { id_column, .. } => {
-            let (table, source) = read_raw_table(&args.input, &args.read)?;
+            let (table, source) = read_raw_table(&args.input, &args.read.settings())?;
             let display = source.spec.display.clone();
             io::record_inputs(
                 std::slice::from_ref(&source),
@@ -80,7 +80,7 @@ pub(super) fn score(args: ChurnScoreArgs, record: &mut RunRecord) -> Result<()> 
             }
         }
         TrainingSource::Transactions { .. } => {
-            let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read)?;
+            let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read.settings())?;
             let (lines, latest, unusable) = transaction_lines(&planned, record, &printer)?;
             let lines_in: u64 = lines.values().map(|l| l.len() as u64).sum::<u64>() + unusable;
             io::record_inputs(&planned.sources, &[lines_in], record, hash)?;

@@ -85,7 +85,7 @@ pub(super) fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> 
             (customers, None, source)
         }
         None => {
-            let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read).map_err(|e| {
+            let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read.settings()).map_err(|e| {
                 e.context("churn train without --target reads a transactions table; for a labelled customer table, give --target COLUMN")
             })?;
             let (lines, latest, unusable) = transaction_lines(&planned, record, &printer)?;
@@ -93,8 +93,7 @@ pub(super) fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> 
             io::record_inputs(&planned.sources, &[lines_in], record, hash_inputs)?;
             if unusable > 0 {
                 let written = rejects::write_rejected_lines(
-                    args.rejects.as_deref(),
-                    &destination,
+                    rejects::destination(args.rejects.as_deref(), &destination)?,
                     &planned,
                     |_| {
                         rejects::first_reason([
