@@ -45,6 +45,9 @@ pub struct PlannedInputs {
     /// Whether the inputs' notes and warnings have been shown (a second read of the same
     /// inputs stays quiet).
     announced: std::sync::atomic::AtomicBool,
+    /// Inputs already in memory ([`PlannedInputs::read_into_memory`]) are queried with the
+    /// in-memory engine: no streaming from a source that is not streamed.
+    in_memory: bool,
 }
 
 impl PlannedInputs {
@@ -79,6 +82,7 @@ impl PlannedInputs {
             }],
             text_plans: vec![None],
             announced: std::sync::atomic::AtomicBool::new(true),
+            in_memory: true,
         })
     }
 
@@ -142,6 +146,7 @@ pub fn plan_inputs(inputs: &[String], read: &ReadSettings) -> Result<PlannedInpu
         plans,
         text_plans,
         announced: std::sync::atomic::AtomicBool::new(false),
+        in_memory: false,
     })
 }
 
@@ -189,11 +194,14 @@ pub fn read_planned(
     record: &mut RunRecord,
     printer: &Printer,
 ) -> Result<DataFrame> {
+    let engine = if planned.in_memory {
+        Engine::InMemory
+    } else {
+        Engine::Streaming
+    };
     run_planned(planned, record, printer, |mut frame| {
         let schema = frame.collect_schema()?;
-        Ok(query(frame, &schema)
-            .collect_with_engine(Engine::Streaming)?
-            .unwrap_single())
+        Ok(query(frame, &schema).collect_with_engine(engine)?.unwrap_single())
     })
 }
 
