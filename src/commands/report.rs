@@ -71,21 +71,26 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
     let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read.settings())?
         .read_into_memory(analysed_columns, record, &printer)?;
     record.mark("read_into_memory");
-    let tx = figures::read_transactions(&planned, record, &printer)?;
+    let counts = figures::count_lines(&planned, record, &printer)?;
+    if counts.lines_in == counts.unusable {
+        return Err(CkmError::invalid(figures::NO_USABLE_LINE));
+    }
     // The category is an item only when the report mines rules on it.
-    let planned = if tx.item_column.as_deref() == Some(schema::CATEGORY) {
+    let planned = if counts.item_column.as_deref() == Some(schema::CATEGORY) {
         planned
     } else {
         planned.without_columns(&[schema::CATEGORY])?
     };
-    io::record_inputs(&planned.sources, &[tx.lines_in], record, true)?;
+    io::record_inputs(&planned.sources, &[counts.lines_in], record, true)?;
     record.mark("read");
-    let as_of = match &args.as_of {
-        Some(text) => parse_ymd(text.trim())
-            .ok_or_else(|| CkmError::usage(format!("--as-of '{text}': expected YYYY-MM-DD")))?,
-        None => tx.last_day(),
+    let as_of_given = match &args.as_of {
+        Some(text) => Some(
+            parse_ymd(text.trim())
+                .ok_or_else(|| CkmError::usage(format!("--as-of '{text}': expected YYYY-MM-DD")))?,
+        ),
+        None => None,
     };
-    let no_items = tx.item_column.is_none().then(|| {
+    let no_items = counts.item_column.is_none().then(|| {
         format!(
             "ckm rules: no line has an {}, {} or {} to find rules among",
             schema::ITEM_NAME,
@@ -95,7 +100,7 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
     });
     let wanted = Wanted {
         segments: args.segments.is_none(),
-        rules: match (&args.rules, &tx.item_column) {
+        rules: match (&args.rules, &counts.item_column) {
             (None, Some(column)) => Some(ItemSource::Column(column.clone())),
             _ => None,
         },
@@ -103,8 +108,14 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
         customer_values: args.clv.is_none(),
         churn: args.churn.is_none(),
     };
-    let found = analyses::run(&planned, &args.input, &wanted);
+    // The report's own orders are grouped beside the analyses, on the side that finishes
+    // first.
+    let (found, tx) = analyses::run(&planned, &args.input, &wanted, || {
+        figures::group_orders(&planned, &mut RunRecord::new("report"), &Printer::new(true))
+    });
     drop(planned);
+    let tx = tx?;
+    let as_of = as_of_given.unwrap_or_else(|| tx.last_day());
     record.warnings.extend(found.warnings);
     let mut missing: Vec<String> = Vec::new();
     if args.rules.is_none() {
@@ -165,8 +176,8 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
     }
     record.mark("section_churn");
     sections.push(sections::data_quality(
-        tx.lines_in,
-        tx.unusable,
+        counts.lines_in,
+        counts.unusable,
         args.clean_manifest.as_deref(),
         &missing,
     )?);

@@ -105,41 +105,20 @@ impl Results {
 }
 
 /// Runs the wanted analyses on `planned` (the input in memory), two at a time: the customer
-/// segments, rules and revenue forecast on one thread, the repeat-purchase summaries with the
-/// CLV and churn models fitted on them on the other.
-pub fn run(planned: &PlannedInputs, input: &str, wanted: &Wanted) -> Results {
+/// segments, rules and revenue forecast on one thread; on the other the repeat-purchase
+/// summaries with the CLV and churn models fitted on them, then `after` (the shorter side,
+/// where the caller's own work goes).
+pub fn run<T: Send>(
+    planned: &PlannedInputs,
+    input: &str,
+    wanted: &Wanted,
+    after: impl FnOnce() -> T + Send,
+) -> (Results, T) {
     let quiet = Printer::new(true);
-    let (segments, rules, revenue, (values, churn)) = std::thread::scope(|scope| {
+    let (segments, rules, revenue, ((values, churn), after)) = std::thread::scope(|scope| {
         let customer_models = scope.spawn(|| {
-            if !(wanted.customer_values || wanted.churn) {
-                return (None, None);
-            }
-            let summaries = ran("forecast customers", |record| {
-                summaries(planned, input, record, &quiet)
-            });
-            let warnings = summaries.warnings;
-            let summaries = summaries.outcome;
-            let mut purchases_fit = None;
-            let values = wanted.customer_values.then(|| {
-                let mut values = ran("forecast customers", |record| {
-                    let (values, fit) = customer_values(summaries_of(&summaries)?, input, record)?;
-                    // The same BG/NBD fit gives the churn risk: fitted once.
-                    purchases_fit = Some(fit);
-                    Ok(values)
-                });
-                values.warnings.splice(0..0, warnings.iter().cloned());
-                values
-            });
-            let churn = wanted.churn.then(|| {
-                let mut churn = ran("churn --method bgnbd", |record| {
-                    churn(summaries_of(&summaries)?, input, purchases_fit, record)
-                });
-                if !wanted.customer_values {
-                    churn.warnings.splice(0..0, warnings.iter().cloned());
-                }
-                churn
-            });
-            (values, churn)
+            let models = customer_models(planned, input, wanted, &quiet);
+            (models, after())
         });
         let segments = wanted
             .segments
@@ -165,7 +144,46 @@ pub fn run(planned: &PlannedInputs, input: &str, wanted: &Wanted) -> Results {
     results.revenue = revenue.and_then(|r| results.take(r));
     results.customer_values = values.and_then(|v| results.take(v));
     results.churn = churn.and_then(|c| results.take(c));
-    results
+    (results, after)
+}
+
+/// CLV and churn risk, both from the repeat-purchase summaries.
+#[allow(clippy::type_complexity)]
+fn customer_models(
+    planned: &PlannedInputs,
+    input: &str,
+    wanted: &Wanted,
+    quiet: &Printer,
+) -> (Option<Ran<CustomerValues>>, Option<Ran<ChurnScores>>) {
+    if !(wanted.customer_values || wanted.churn) {
+        return (None, None);
+    }
+    let summaries = ran("forecast customers", |record| {
+        summaries(planned, input, record, quiet)
+    });
+    let warnings = summaries.warnings;
+    let summaries = summaries.outcome;
+    let mut purchases_fit = None;
+    let values = wanted.customer_values.then(|| {
+        let mut values = ran("forecast customers", |record| {
+            let (values, fit) = customer_values(summaries_of(&summaries)?, input, record)?;
+            // The same BG/NBD fit gives the churn risk: fitted once.
+            purchases_fit = Some(fit);
+            Ok(values)
+        });
+        values.warnings.splice(0..0, warnings.iter().cloned());
+        values
+    });
+    let churn = wanted.churn.then(|| {
+        let mut churn = ran("churn --method bgnbd", |record| {
+            churn(summaries_of(&summaries)?, input, purchases_fit, record)
+        });
+        if !wanted.customer_values {
+            churn.warnings.splice(0..0, warnings.iter().cloned());
+        }
+        churn
+    });
+    (values, churn)
 }
 
 /// The summaries, or the error that stopped them (for each model that needed them).

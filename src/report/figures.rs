@@ -31,28 +31,38 @@ struct Order {
     channel: Option<u32>,
 }
 
+/// The orders, in customer and time order, with the number of customers and the channels'
+/// names.
 pub struct Transactions {
     orders: Vec<Order>,
     customers: usize,
     channels: Vec<String>,
+}
+
+/// What the report counts of the lines before anything else.
+pub struct LineCounts {
     pub lines_in: u64,
+    /// Lines without customer_id or ts: in no order.
     pub unusable: u64,
     /// The most complete item column, for the rules; `None` when no line has an item.
     pub item_column: Option<String>,
 }
+
+/// The error for an input without a line the figures can use.
+pub const NO_USABLE_LINE: &str =
+    "no line has both a customer_id and a timestamp; check the input with ckm ingest --explain";
 
 const ORDER: &str = "__ckm_order";
 const ORDER_DAY: &str = "__ckm_order_day";
 const LINES: &str = "__ckm_lines";
 const UNUSABLE: &str = "__ckm_unusable";
 
-/// Two passes: counts (lines, lines without customer or ts, values per item column), then the
-/// lines grouped into orders (see `prepare::orders`), so the rest works on orders.
-pub fn read_transactions(
+/// Lines, lines without customer or ts, and the most complete item column.
+pub fn count_lines(
     planned: &io::PlannedInputs,
     record: &mut RunRecord,
     printer: &Printer,
-) -> Result<Transactions> {
+) -> Result<LineCounts> {
     let items = [schema::ITEM_NAME, schema::ITEM_ID, schema::CATEGORY];
     let counts = io::read_planned(
         planned,
@@ -95,6 +105,19 @@ pub fn read_transactions(
             }
         })
         .0;
+    Ok(LineCounts {
+        lines_in: count(LINES),
+        unusable: count(UNUSABLE),
+        item_column,
+    })
+}
+
+/// The lines grouped into orders (see `prepare::orders`), so the figures work on orders.
+pub fn group_orders(
+    planned: &io::PlannedInputs,
+    record: &mut RunRecord,
+    printer: &Printer,
+) -> Result<Transactions> {
     // The lines grouped into orders here, not by the engine: a group-by on two text keys
     // held about 1.7 GB more at its peak than the orders it made on 10M lines.
     let lines = io::read_planned(
@@ -180,9 +203,7 @@ pub fn read_transactions(
         })
         .collect();
     if orders.is_empty() {
-        return Err(CkmError::invalid(
-            "no line has both a customer_id and a timestamp; check the input with ckm ingest --explain",
-        ));
+        return Err(CkmError::invalid(NO_USABLE_LINE));
     }
     // In customer and time order, which the figures rely on.
     orders.par_sort_unstable_by(|a, b| {
@@ -195,9 +216,6 @@ pub fn read_transactions(
         orders,
         customers: customer_index.len(),
         channels: channel_names,
-        lines_in: count(LINES),
-        unusable: count(UNUSABLE),
-        item_column,
     })
 }
 
@@ -522,9 +540,6 @@ mod tests {
             orders,
             customers,
             channels: Vec::new(),
-            lines_in: 0,
-            unusable: 0,
-            item_column: Some(schema::ITEM_ID.into()),
         }
     }
 
