@@ -110,10 +110,16 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
     };
     // The report's own orders are grouped beside the analyses, on the side that finishes
     // first.
-    let (found, tx) = analyses::run(&planned, &args.input, &wanted, || {
-        figures::group_orders(&planned, &mut RunRecord::new("report"), &Printer::new(true))
+    let (found, (tx, orders_seconds)) = analyses::run(&planned, &args.input, &wanted, || {
+        let started = std::time::Instant::now();
+        let tx = figures::group_orders(&planned, &mut RunRecord::new("report"), &Printer::new(true));
+        (tx, started.elapsed().as_secs_f64())
     });
     drop(planned);
+    for (command, seconds) in &found.seconds {
+        record.timing(format!("analysis {command}"), *seconds);
+    }
+    record.timing("orders", orders_seconds);
     let tx = tx?;
     let as_of = as_of_given.unwrap_or_else(|| tx.last_day());
     record.warnings.extend(found.warnings);

@@ -90,6 +90,12 @@ impl RunRecord {
     }
 
     /// Stages timed elsewhere (by an analysis), in order; the next mark counts from now.
+    /// Records how long a piece of work took that ran beside the marked stages (in another
+    /// thread, say), without moving the stage clock.
+    pub fn timing(&mut self, name: impl Into<String>, seconds: f64) {
+        self.timings.push((name.into(), seconds));
+    }
+
     pub fn add_stages(&mut self, stages: &[(&str, f64)]) {
         self.timings.extend(
             stages

@@ -10,6 +10,7 @@ use crate::io::baskets::{Baskets, ItemCodes};
 use crate::io::manifest::RunRecord;
 use crate::io::periods::MS_PER_DAY;
 use crate::io::{self, rejects, schema, PlannedInputs};
+use crate::mining::columns::TextKey;
 use crate::prepare::orders::{order_key, order_key_parts, ItemSource};
 use crate::printer::Printer;
 
@@ -71,8 +72,8 @@ pub fn baskets_from_transactions(
     // line. `order:ID` and `day:CUSTOMER|DAY` keys of `order_key` are the two variants here.
     #[derive(PartialEq, Eq, Hash)]
     enum Key<'a> {
-        Order(&'a str),
-        Day(&'a str, i32),
+        Order(TextKey<'a>),
+        Day(TextKey<'a>, i32),
     }
     let table = io::read_planned(
         planned,
@@ -100,6 +101,8 @@ pub fn baskets_from_transactions(
     let days = days.i32()?;
     let items = table.column(ITEM)?.str()?;
     let mut codes = ItemCodes::default();
+    // Items looked up by a key cheaper to hash and compare than their text.
+    let mut item_code: HashMap<TextKey, u32> = HashMap::new();
     let mut basket_of: HashMap<Key, u32> = HashMap::new();
     let mut baskets: Vec<Vec<u32>> = Vec::new();
     let mut skipped = 0u64;
@@ -110,8 +113,8 @@ pub fn baskets_from_transactions(
         .zip(items.iter());
     for (((customer, order), day), item) in lines_of {
         let key = match (order, customer, day) {
-            (Some(order), _, _) => Key::Order(order),
-            (None, Some(customer), Some(day)) => Key::Day(customer, day),
+            (Some(order), _, _) => Key::Order(TextKey::of(order)),
+            (None, Some(customer), Some(day)) => Key::Day(TextKey::of(customer), day),
             _ => {
                 skipped += 1;
                 continue;
@@ -121,7 +124,9 @@ pub fn baskets_from_transactions(
             skipped += 1;
             continue;
         };
-        let code = codes.code(item);
+        let code = *item_code
+            .entry(TextKey::of(item))
+            .or_insert_with(|| codes.code(item));
         let b = *basket_of.entry(key).or_insert_with(|| {
             baskets.push(Vec::new());
             (baskets.len() - 1) as u32

@@ -13,6 +13,7 @@ use crate::io::manifest::RunRecord;
 use crate::io::periods::MS_PER_DAY;
 use crate::io::{self, schema, PlannedInputs};
 use crate::mining::btyd::Rft;
+use crate::mining::columns::TextKey;
 use crate::printer::Printer;
 
 /// Per-customer summaries with ids and mean repeat spend.
@@ -70,7 +71,7 @@ pub fn summarise_transactions(
     // order (so a day's amounts add up in the order they came, as before): no allocation per
     // customer, and the customers are then summarised on all cores.
     const SKIPPED: u32 = u32::MAX;
-    let mut index: HashMap<&str, u32> = HashMap::new();
+    let mut index: HashMap<TextKey, u32> = HashMap::new();
     let mut names: Vec<&str> = Vec::new();
     let mut line_customer: Vec<u32> = Vec::with_capacity(table.height());
     let mut line_counts: Vec<usize> = Vec::new();
@@ -91,7 +92,7 @@ pub fn summarise_transactions(
             line_customer.push(SKIPPED);
             continue;
         }
-        let c = *index.entry(id).or_insert_with(|| {
+        let c = *index.entry(TextKey::of(id)).or_insert_with(|| {
             names.push(id);
             line_counts.push(0);
             (names.len() - 1) as u32
@@ -127,7 +128,7 @@ pub fn summarise_transactions(
     let mut holdout_days: Vec<Vec<i64>> = vec![Vec::new(); names.len()];
     let mut newcomers = 0u64;
     for (id, day) in holdout_lines {
-        match index.get(id) {
+        match index.get(&TextKey::of(id)) {
             Some(&c) => holdout_days[c as usize].push(day),
             None => newcomers += 1,
         }

@@ -68,6 +68,8 @@ pub struct Results {
     pub failed: Vec<String>,
     /// Their warnings, as "COMMAND: warning".
     pub warnings: Vec<String>,
+    /// Seconds each took, by command.
+    pub seconds: Vec<(String, f64)>,
 }
 
 /// One analysis' outcome with its warnings, and the command it stands for.
@@ -75,23 +77,27 @@ struct Ran<T> {
     command: &'static str,
     outcome: Result<T>,
     warnings: Vec<String>,
+    seconds: f64,
 }
 
 /// Runs `analysis` with a record of its own (its figures are the command's, not the report's;
 /// its warnings join the report's).
 fn ran<T>(command: &'static str, analysis: impl FnOnce(&mut RunRecord) -> Result<T>) -> Ran<T> {
     let mut record = RunRecord::new("report");
+    let started = std::time::Instant::now();
     let outcome = analysis(&mut record);
     Ran {
         command,
         outcome,
         warnings: record.warnings,
+        seconds: started.elapsed().as_secs_f64(),
     }
 }
 
 impl Results {
     fn take<T>(&mut self, ran: Ran<T>) -> Option<T> {
         let name = ran.command.split(' ').next().unwrap_or(ran.command);
+        self.seconds.push((ran.command.to_string(), ran.seconds));
         self.warnings
             .extend(ran.warnings.into_iter().map(|w| format!("{name}: {w}")));
         match ran.outcome {
@@ -162,6 +168,7 @@ fn customer_models(
         summaries(planned, input, record, quiet)
     });
     let warnings = summaries.warnings;
+    let summaries_seconds = summaries.seconds;
     let summaries = summaries.outcome;
     let mut purchases_fit = None;
     let values = wanted.customer_values.then(|| {
@@ -172,6 +179,7 @@ fn customer_models(
             Ok(values)
         });
         values.warnings.splice(0..0, warnings.iter().cloned());
+        values.seconds += summaries_seconds;
         values
     });
     let churn = wanted.churn.then(|| {
@@ -180,6 +188,7 @@ fn customer_models(
         });
         if !wanted.customer_values {
             churn.warnings.splice(0..0, warnings.iter().cloned());
+            churn.seconds += summaries_seconds;
         }
         churn
     });

@@ -14,6 +14,7 @@ use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::{civil_from_days, day_text, MS_PER_DAY};
 use crate::io::{self, schema};
+use crate::mining::columns::TextKey;
 use crate::prepare::orders;
 use crate::printer::{thousands, Printer};
 
@@ -141,7 +142,7 @@ pub fn group_orders(
     )?;
     #[derive(PartialEq, Eq, Hash)]
     enum Key<'a> {
-        Order(u32, &'a str),
+        Order(u32, TextKey<'a>),
         Day(u32, i32),
     }
     let ids = lines.column(schema::CUSTOMER_ID)?.str()?;
@@ -155,7 +156,7 @@ pub fn group_orders(
         .ok()
         .map(|c| c.str().cloned())
         .transpose()?;
-    let mut customer_index: FastMap<&str, u32> = FastMap::default();
+    let mut customer_index: FastMap<TextKey, u32> = FastMap::default();
     let mut order_index: FastMap<Key, u32> = FastMap::default();
     let mut channel_index: FastMap<&str, u32> = FastMap::default();
     let mut channel_names = Vec::new();
@@ -169,9 +170,9 @@ pub fn group_orders(
             continue;
         };
         let next = customer_index.len() as u32;
-        let customer = *customer_index.entry(id).or_insert(next);
+        let customer = *customer_index.entry(TextKey::of(id)).or_insert(next);
         let key = match (order_id, order_day) {
-            (Some(order_id), _) => Key::Order(customer, order_id),
+            (Some(order_id), _) => Key::Order(customer, TextKey::of(order_id)),
             (None, Some(day)) => Key::Day(customer, day),
             (None, None) => continue,
         };
