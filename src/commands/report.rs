@@ -110,9 +110,14 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
     };
     // The report's own orders are grouped beside the analyses, on the side that finishes
     // first.
-    let (found, (tx, orders_seconds)) = analyses::run(&planned, &args.input, &wanted, || {
+    let (found, (tx, orders_seconds)) = analyses::run(&planned, &args.input, &wanted, |line_customers| {
         let started = std::time::Instant::now();
-        let tx = figures::group_orders(&planned, &mut RunRecord::new("report"), &Printer::new(true));
+        let tx = figures::group_orders(
+            &planned,
+            line_customers,
+            &mut RunRecord::new("report"),
+            &Printer::new(true),
+        );
         (tx, started.elapsed().as_secs_f64())
     });
     drop(planned);

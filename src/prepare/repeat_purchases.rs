@@ -40,6 +40,16 @@ pub struct SummarySettings {
     pub holdout_end_day: Option<i64>,
 }
 
+/// Each line's customer as a number, for whoever groups the same lines by customer next (the
+/// report's orders): numbered in order of first appearance, [`NO_CUSTOMER`] for a line in no
+/// customer's calibration period (no customer_id or ts, or after the calibration end).
+pub struct LineCustomers {
+    pub code: Vec<u32>,
+    pub customers: usize,
+}
+
+pub const NO_CUSTOMER: u32 = u32::MAX;
+
 /// Summaries from transactions: purchases on one calendar day are one transaction. With a
 /// holdout end, the days after the calibration end up to it are counted per customer of the
 /// calibration period. Returns the calibration end day too. `input` names the input in
@@ -52,6 +62,20 @@ pub fn summarise_transactions(
     printer: &Printer,
     hash: bool,
 ) -> Result<(Summaries, i64)> {
+    let (summaries, end_day, _) =
+        summarise_transactions_by_line(input, planned, settings, record, printer, hash)?;
+    Ok((summaries, end_day))
+}
+
+/// [`summarise_transactions`], and each line's customer.
+pub fn summarise_transactions_by_line(
+    input: &str,
+    planned: &PlannedInputs,
+    settings: &SummarySettings,
+    record: &mut RunRecord,
+    printer: &Printer,
+    hash: bool,
+) -> Result<(Summaries, i64, LineCustomers)> {
     let SummarySettings {
         calibration_end_day,
         unit_days,
@@ -70,7 +94,7 @@ pub fn summarise_transactions(
     // Each customer's lines are gathered by a counting sort into one flat array, in line
     // order (so a day's amounts add up in the order they came, as before): no allocation per
     // customer, and the customers are then summarised on all cores.
-    const SKIPPED: u32 = u32::MAX;
+    const SKIPPED: u32 = NO_CUSTOMER;
     let mut index: HashMap<TextKey, u32> = HashMap::new();
     let mut names: Vec<&str> = Vec::new();
     let mut line_customer: Vec<u32> = Vec::with_capacity(table.height());
@@ -116,7 +140,6 @@ pub fn summarise_transactions(
             *slot += 1;
         }
     }
-    drop(line_customer);
     if unusable > 0 {
         record.warn(
             printer,
@@ -210,5 +233,9 @@ pub fn summarise_transactions(
         lines,
         holdout,
     };
-    Ok((summaries, end_day))
+    let line_customers = LineCustomers {
+        code: line_customer,
+        customers: names.len(),
+    };
+    Ok((summaries, end_day, line_customers))
 }

@@ -23,7 +23,9 @@ use crate::mining::rules::Fraction;
 use crate::mining::series::Method;
 use crate::prepare::baskets::baskets_from_transactions;
 use crate::prepare::orders::ItemSource;
-use crate::prepare::repeat_purchases::{summarise_transactions, Summaries, SummarySettings};
+use crate::prepare::repeat_purchases::{
+    summarise_transactions_by_line, LineCustomers, Summaries, SummarySettings,
+};
 use crate::prepare::series::{series_from_transactions, Grouping, Measure, SeriesSettings};
 use crate::prepare::summary::{self, FREQUENCY, MONETARY, RECENCY_DAYS};
 use crate::printer::Printer;
@@ -113,18 +115,18 @@ impl Results {
 /// Runs the wanted analyses on `planned` (the input in memory), two at a time: the customer
 /// segments, rules and revenue forecast on one thread; on the other the repeat-purchase
 /// summaries with the CLV and churn models fitted on them, then `after` (the shorter side,
-/// where the caller's own work goes).
+/// where the caller's own work goes), given each line's customer when the summaries found it.
 pub fn run<T: Send>(
     planned: &PlannedInputs,
     input: &str,
     wanted: &Wanted,
-    after: impl FnOnce() -> T + Send,
+    after: impl FnOnce(Option<&LineCustomers>) -> T + Send,
 ) -> (Results, T) {
     let quiet = Printer::new(true);
     let (segments, rules, revenue, ((values, churn), after)) = std::thread::scope(|scope| {
         let customer_models = scope.spawn(|| {
-            let models = customer_models(planned, input, wanted, &quiet);
-            (models, after())
+            let (models, line_customers) = customer_models(planned, input, wanted, &quiet);
+            (models, after(line_customers.as_ref()))
         });
         let segments = wanted
             .segments
@@ -153,23 +155,30 @@ pub fn run<T: Send>(
     (results, after)
 }
 
-/// CLV and churn risk, both from the repeat-purchase summaries.
+/// CLV and churn risk, both from the repeat-purchase summaries; and each line's customer as
+/// the summaries numbered them.
 #[allow(clippy::type_complexity)]
 fn customer_models(
     planned: &PlannedInputs,
     input: &str,
     wanted: &Wanted,
     quiet: &Printer,
-) -> (Option<Ran<CustomerValues>>, Option<Ran<ChurnScores>>) {
+) -> (
+    (Option<Ran<CustomerValues>>, Option<Ran<ChurnScores>>),
+    Option<LineCustomers>,
+) {
     if !(wanted.customer_values || wanted.churn) {
-        return (None, None);
+        return ((None, None), None);
     }
     let summaries = ran("forecast customers", |record| {
         summaries(planned, input, record, quiet)
     });
     let warnings = summaries.warnings;
     let summaries_seconds = summaries.seconds;
-    let summaries = summaries.outcome;
+    let (summaries, line_customers) = match summaries.outcome {
+        Ok((summaries, line_customers)) => (Ok(summaries), Some(line_customers)),
+        Err(e) => (Err(e), None),
+    };
     let mut purchases_fit = None;
     let values = wanted.customer_values.then(|| {
         let mut values = ran("forecast customers", |record| {
@@ -192,7 +201,7 @@ fn customer_models(
         }
         churn
     });
-    (values, churn)
+    ((values, churn), line_customers)
 }
 
 /// The summaries, or the error that stopped them (for each model that needed them).
@@ -332,13 +341,15 @@ fn summaries(
     input: &str,
     record: &mut RunRecord,
     printer: &Printer,
-) -> Result<Summaries> {
+) -> Result<(Summaries, LineCustomers)> {
     let settings = SummarySettings {
         calibration_end_day: None,
         unit_days: WEEK,
         holdout_end_day: None,
     };
-    Ok(summarise_transactions(input, planned, &settings, record, printer, false)?.0)
+    let (summaries, _, line_customers) =
+        summarise_transactions_by_line(input, planned, &settings, record, printer, false)?;
+    Ok((summaries, line_customers))
 }
 
 /// `ckm forecast customers`: BG/NBD and Gamma-Gamma, CLV over 52 weeks, undiscounted.

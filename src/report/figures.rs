@@ -15,6 +15,7 @@ use crate::io::manifest::RunRecord;
 use crate::io::periods::{civil_from_days, day_text, MS_PER_DAY};
 use crate::io::{self, schema};
 use crate::mining::columns::TextKey;
+use crate::prepare::repeat_purchases::{LineCustomers, NO_CUSTOMER};
 use crate::prepare::orders;
 use crate::printer::{thousands, Printer};
 
@@ -113,9 +114,12 @@ pub fn count_lines(
     })
 }
 
-/// The lines grouped into orders (see `prepare::orders`), so the figures work on orders.
+/// The lines grouped into orders (see `prepare::orders`), so the figures work on orders;
+/// with each line's customer when it is known (from the repeat-purchase summaries of the same
+/// lines), else numbering the customers here.
 pub fn group_orders(
     planned: &io::PlannedInputs,
+    line_customers: Option<&LineCustomers>,
     record: &mut RunRecord,
     printer: &Printer,
 ) -> Result<Transactions> {
@@ -157,6 +161,7 @@ pub fn group_orders(
         .map(|c| c.str().cloned())
         .transpose()?;
     let mut customer_index: FastMap<TextKey, u32> = FastMap::default();
+    let mut known_customer = line_customers.map(|known| known.code.iter());
     let mut order_index: FastMap<Key, u32> = FastMap::default();
     let mut channel_index: FastMap<&str, u32> = FastMap::default();
     let mut channel_names = Vec::new();
@@ -166,11 +171,17 @@ pub fn group_orders(
     let lines_of = ids.iter().zip(ts.iter()).zip(amounts.iter());
     for (((id, t), amount), (order_id, order_day)) in lines_of.zip(order_ids.iter().zip(order_days.iter())) {
         let channel = channel_of.as_mut().and_then(|c| c.next()).flatten();
+        let known = known_customer.as_mut().and_then(|c| c.next()).copied();
         let (Some(id), Some(t)) = (id, t) else {
             continue;
         };
-        let next = customer_index.len() as u32;
-        let customer = *customer_index.entry(TextKey::of(id)).or_insert(next);
+        let customer = match known {
+            Some(code) if code != NO_CUSTOMER => code,
+            _ => {
+                let next = customer_index.len() as u32;
+                *customer_index.entry(TextKey::of(id)).or_insert(next)
+            }
+        };
         let key = match (order_id, order_day) {
             (Some(order_id), _) => Key::Order(customer, TextKey::of(order_id)),
             (None, Some(day)) => Key::Day(customer, day),
@@ -215,7 +226,7 @@ pub fn group_orders(
     });
     Ok(Transactions {
         orders,
-        customers: customer_index.len(),
+        customers: line_customers.map_or(customer_index.len(), |known| known.customers),
         channels: channel_names,
     })
 }
