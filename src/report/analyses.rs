@@ -128,13 +128,15 @@ pub fn run<T: Send>(
             let (models, line_customers) = customer_models(planned, input, wanted, &quiet);
             (models, after(line_customers.as_ref()))
         });
-        let segments = wanted
-            .segments
-            .then(|| ran("segment", |record| segments(planned, input, record, &quiet)));
+        // Rules first: their baskets are the largest of this side, and they are done before
+        // the other side groups the orders, the largest of its own.
         let rules = wanted
             .rules
             .as_ref()
             .map(|item| ran("rules", |record| rules(planned, input, item, record, &quiet)));
+        let segments = wanted
+            .segments
+            .then(|| ran("segment", |record| segments(planned, input, record, &quiet)));
         let revenue = wanted
             .revenue
             .then(|| ran("forecast sales", |record| revenue(planned, input, record, &quiet)));

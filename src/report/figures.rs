@@ -15,8 +15,8 @@ use crate::io::manifest::RunRecord;
 use crate::io::periods::{civil_from_days, day_text, MS_PER_DAY};
 use crate::io::{self, schema};
 use crate::mining::columns::TextKey;
-use crate::prepare::repeat_purchases::{LineCustomers, NO_CUSTOMER};
 use crate::prepare::orders;
+use crate::prepare::repeat_purchases::{LineCustomers, NO_CUSTOMER};
 use crate::printer::{thousands, Printer};
 
 /// Days in the "recent" window compared with the one before it.
