@@ -70,7 +70,7 @@ pub fn baskets_from_transactions(
 ) -> Result<Baskets> {
     // The key in two parts (see `order_key_parts`) rather than as text: no string built per
     // line. `order:ID` and `day:CUSTOMER|DAY` keys of `order_key` are the two variants here.
-    #[derive(PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
     enum Key<'a> {
         Order(TextKey<'a>),
         Day(TextKey<'a>, i32),
@@ -106,6 +106,7 @@ pub fn baskets_from_transactions(
     let mut basket_of: HashMap<Key, u32> = HashMap::new();
     let mut baskets: Vec<Vec<u32>> = Vec::new();
     let mut skipped = 0u64;
+    let mut previous: Option<(Key, u32)> = None;
     let lines_of = customers
         .iter()
         .zip(orders.iter())
@@ -127,10 +128,18 @@ pub fn baskets_from_transactions(
         let code = *item_code
             .entry(TextKey::of(item))
             .or_insert_with(|| codes.code(item));
-        let b = *basket_of.entry(key).or_insert_with(|| {
-            baskets.push(Vec::new());
-            (baskets.len() - 1) as u32
-        });
+        // An order's lines usually come together: the previous line's basket needs no lookup.
+        let b = match previous {
+            Some((last, b)) if last == key => b,
+            _ => {
+                let b = *basket_of.entry(key).or_insert_with(|| {
+                    baskets.push(Vec::new());
+                    (baskets.len() - 1) as u32
+                });
+                previous = Some((key, b));
+                b
+            }
+        };
         baskets[b as usize].push(code);
     }
     Ok(Baskets {

@@ -101,6 +101,7 @@ pub fn summarise_transactions_by_line(
     let mut line_counts: Vec<usize> = Vec::new();
     let (mut unusable, mut after_end) = (0u64, 0u64);
     let mut holdout_lines: Vec<(&str, i64)> = Vec::new();
+    let mut previous: Option<(TextKey, u32)> = None;
     for (id, t) in ids.iter().zip(ts.iter()) {
         let (Some(id), Some(t)) = (id, t) else {
             unusable += 1;
@@ -116,11 +117,21 @@ pub fn summarise_transactions_by_line(
             line_customer.push(SKIPPED);
             continue;
         }
-        let c = *index.entry(TextKey::of(id)).or_insert_with(|| {
-            names.push(id);
-            line_counts.push(0);
-            (names.len() - 1) as u32
-        });
+        // A customer's lines often come together (an order's): the previous line's customer
+        // needs no lookup.
+        let key = TextKey::of(id);
+        let c = match previous {
+            Some((last, c)) if last == key => c,
+            _ => {
+                let c = *index.entry(key).or_insert_with(|| {
+                    names.push(id);
+                    line_counts.push(0);
+                    (names.len() - 1) as u32
+                });
+                previous = Some((key, c));
+                c
+            }
+        };
         line_counts[c as usize] += 1;
         line_customer.push(c);
     }

@@ -144,7 +144,7 @@ pub fn group_orders(
         record,
         printer,
     )?;
-    #[derive(PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
     enum Key<'a> {
         Order(u32, TextKey<'a>),
         Day(u32, i32),
@@ -162,6 +162,7 @@ pub fn group_orders(
         .transpose()?;
     let mut customer_index: FastMap<TextKey, u32> = FastMap::default();
     let mut known_customer = line_customers.map(|known| known.code.iter());
+    let mut previous: Option<(Key, usize)> = None;
     let mut order_index: FastMap<Key, u32> = FastMap::default();
     let mut channel_index: FastMap<&str, u32> = FastMap::default();
     let mut channel_names = Vec::new();
@@ -187,8 +188,16 @@ pub fn group_orders(
             (None, Some(day)) => Key::Day(customer, day),
             (None, None) => continue,
         };
-        let next = orders.len() as u32;
-        let o = *order_index.entry(key).or_insert(next) as usize;
+        // An order's lines usually come together: the previous line's order needs no lookup.
+        let o = match &previous {
+            Some((last, o)) if *last == key => *o,
+            _ => {
+                let next = orders.len() as u32;
+                let o = *order_index.entry(key).or_insert(next) as usize;
+                previous = Some((key, o));
+                o
+            }
+        };
         if o == orders.len() {
             let channel = channel.map(|name| {
                 let next = channel_index.len() as u32;
