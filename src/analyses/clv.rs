@@ -249,6 +249,44 @@ pub fn score(
     })
 }
 
+/// Holdout repeat transactions, predicted and actual, by calibration frequency 0..7+: the
+/// table the BG/NBD and Pareto/NBD papers plot.
+pub fn holdout_evaluation(rft: &[Rft], predicted: &[f64], actual: &[f64]) -> PolarsResult<DataFrame> {
+    const GROUPS: usize = 8;
+    let mut customers = [0u64; GROUPS];
+    let mut sum_predicted = [0.0; GROUPS];
+    let mut sum_actual = [0.0; GROUPS];
+    for ((c, p), a) in rft.iter().zip(predicted).zip(actual) {
+        let g = (c.x.max(0.0) as usize).min(GROUPS - 1);
+        customers[g] += 1;
+        sum_predicted[g] += p;
+        sum_actual[g] += a;
+    }
+    let mean = |sum: &[f64; GROUPS]| -> Vec<Option<f64>> {
+        (0..GROUPS)
+            .map(|g| (customers[g] > 0).then(|| sum[g] / customers[g] as f64))
+            .collect()
+    };
+    let labels: Vec<String> = (0..GROUPS)
+        .map(|g| {
+            if g == GROUPS - 1 {
+                format!("{g}+")
+            } else {
+                g.to_string()
+            }
+        })
+        .collect();
+    DataFrame::new(
+        GROUPS,
+        vec![
+            Column::new("calibration_frequency".into(), labels),
+            Column::new("customers".into(), customers.to_vec()),
+            Column::new("mean_predicted".into(), mean(&sum_predicted)),
+            Column::new("mean_actual".into(), mean(&sum_actual)),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

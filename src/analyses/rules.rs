@@ -3,6 +3,7 @@
 //! [`compute`].
 
 use anyhow::Result;
+use polars::prelude::*;
 
 use crate::error::CkmError;
 use crate::io::baskets::Baskets;
@@ -141,6 +142,92 @@ fn sort_rules(found: &mut [Rule], by: RuleOrder, n: u64, items: &[String]) {
             .then_with(|| names(&a.antecedent).cmp(&names(&b.antecedent)))
             .then_with(|| names(&a.consequent).cmp(&names(&b.consequent)))
     });
+}
+
+fn item_lists(name: &str, sides: &[&[u32]], items: &[String]) -> Column {
+    let lists: Vec<Series> = sides
+        .iter()
+        .map(|side| {
+            let mut names: Vec<&str> = side.iter().map(|&i| items[i as usize].as_str()).collect();
+            names.sort_unstable();
+            Series::new("".into(), names)
+        })
+        .collect();
+    Column::new(name.into(), lists)
+}
+
+/// The rules as the table `ckm rules` writes: sides as text and every measure, and with
+/// `with_lists` the sides as lists of item names too.
+pub fn rules_table(found: &[Rule], n: u64, items: &[String], with_lists: bool) -> PolarsResult<DataFrame> {
+    let metrics: Vec<_> = found.iter().map(|r| r.metrics(n)).collect();
+    let float = |name: &str, f: &dyn Fn(&rules::RuleMetrics) -> f64| {
+        Column::new(name.into(), metrics.iter().map(f).collect::<Vec<f64>>())
+    };
+    let mut columns = vec![
+        Column::new(
+            "antecedent".into(),
+            found
+                .iter()
+                .map(|r| braced(&r.antecedent, items))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "consequent".into(),
+            found
+                .iter()
+                .map(|r| braced(&r.consequent, items))
+                .collect::<Vec<_>>(),
+        ),
+        float("support", &|m| m.support),
+        float("confidence", &|m| m.confidence),
+        float("lift", &|m| m.lift),
+        float("leverage", &|m| m.leverage),
+        float("conviction", &|m| m.conviction),
+        float("antecedent_support", &|m| m.antecedent_support),
+        float("consequent_support", &|m| m.consequent_support),
+        Column::new(
+            "count".into(),
+            found.iter().map(|r| r.count).collect::<Vec<u64>>(),
+        ),
+    ];
+    if with_lists {
+        let antecedents: Vec<&[u32]> = found.iter().map(|r| r.antecedent.as_slice()).collect();
+        let consequents: Vec<&[u32]> = found.iter().map(|r| r.consequent.as_slice()).collect();
+        columns.push(item_lists("antecedent_items", &antecedents, items));
+        columns.push(item_lists("consequent_items", &consequents, items));
+    }
+    DataFrame::new(found.len(), columns)
+}
+
+/// Frequent itemsets as the table `ckm rules --itemsets` writes.
+pub fn itemsets_table(
+    kept: &[&Itemset],
+    n: u64,
+    items: &[String],
+    with_lists: bool,
+) -> PolarsResult<DataFrame> {
+    let mut columns = vec![
+        Column::new(
+            "items".into(),
+            kept.iter().map(|s| braced(&s.items, items)).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "support".into(),
+            kept.iter()
+                .map(|s| s.count as f64 / n as f64)
+                .collect::<Vec<f64>>(),
+        ),
+        Column::new("count".into(), kept.iter().map(|s| s.count).collect::<Vec<u64>>()),
+        Column::new(
+            "length".into(),
+            kept.iter().map(|s| s.items.len() as u32).collect::<Vec<u32>>(),
+        ),
+    ];
+    if with_lists {
+        let sides: Vec<&[u32]> = kept.iter().map(|s| s.items.as_slice()).collect();
+        columns.push(item_lists("item_list", &sides, items));
+    }
+    DataFrame::new(kept.len(), columns)
 }
 
 #[cfg(test)]

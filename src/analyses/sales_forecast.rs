@@ -2,6 +2,7 @@
 //! method's accuracy on the series' held-out end. No files and no printing: `ckm forecast
 //! sales` and the report both call [`compute`].
 
+use polars::prelude::*;
 use rayon::prelude::*;
 
 use crate::mining::series::{self as models, Forecast, HoldoutScore, Method};
@@ -87,6 +88,49 @@ pub fn points<'a>(series: &'a [Series], outcomes: &'a [Outcome], levels: &[f64])
         }
     }
     points
+}
+
+/// Every series' holdout scores, a row per series and method: the `--evaluation` table, with
+/// the series' group in `group_name` when there are groups.
+pub fn evaluation_table(
+    series: &[Series],
+    outcomes: &[Outcome],
+    group_name: Option<&str>,
+) -> PolarsResult<DataFrame> {
+    let mut group = Vec::new();
+    let mut model = Vec::new();
+    let mut chosen = Vec::new();
+    let (mut mae, mut rmse, mut mase, mut smape) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (s, o) in series.iter().zip(outcomes) {
+        for HoldoutScore {
+            method: m,
+            chosen: picked,
+            accuracy: a,
+        } in &o.holdout
+        {
+            group.push(s.group.clone());
+            model.push(m.name());
+            chosen.push(picked.map(|p| p.name()));
+            mae.push(a.mae);
+            rmse.push(a.rmse);
+            mase.push(a.mase.is_finite().then_some(a.mase));
+            smape.push(a.smape);
+        }
+    }
+    let n = model.len();
+    let mut columns = Vec::new();
+    if let Some(name) = group_name {
+        columns.push(Column::new(name.into(), group));
+    }
+    columns.extend([
+        Column::new("model".into(), model),
+        Column::new("auto_chose".into(), chosen),
+        Column::new("mae".into(), mae),
+        Column::new("rmse".into(), rmse),
+        Column::new("mase".into(), mase),
+        Column::new("smape".into(), smape),
+    ]);
+    DataFrame::new(n, columns)
 }
 
 #[cfg(test)]

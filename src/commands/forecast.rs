@@ -1,7 +1,6 @@
 //! `ckm forecast customers`: BG/NBD repeat purchases and P(alive), Gamma-Gamma spend, CLV.
 
 use anyhow::Result;
-use polars::prelude::*;
 
 use std::path::PathBuf;
 
@@ -12,9 +11,9 @@ use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::{self, day_text};
 use crate::io::saved_model::{self, SavedFit, SavedModels};
-use crate::io::{self, read, write};
-use crate::mining::btyd::{Fit, Model, Rft};
-use crate::prepare::repeat_purchases::{summarise_transactions, Summaries, SummarySettings};
+use crate::io::{self, write};
+use crate::mining::btyd::{Fit, Model};
+use crate::prepare::repeat_purchases::{summaries_from_table, summarise_transactions, SummarySettings};
 use crate::printer::Printer;
 
 pub fn run(verb: ForecastVerb, record: &mut RunRecord) -> Result<()> {
@@ -27,67 +26,6 @@ pub fn run(verb: ForecastVerb, record: &mut RunRecord) -> Result<()> {
 fn parse_day(text: &str, flag: &str) -> Result<i64> {
     periods::parse_ymd(text.trim())
         .ok_or_else(|| CkmError::usage(format!("{flag} '{text}': expected YYYY-MM-DD")))
-}
-
-/// A ready summary table (frequency, recency, T, optionally monetary_value), or `None`
-/// when the input does not have those columns.
-fn read_summary_table(args: &ForecastCustomersArgs) -> Result<Option<Summaries>> {
-    let spec = read::resolve_inputs(std::slice::from_ref(&args.input))?
-        .pop()
-        .ok_or_else(|| CkmError::usage("an input is needed"))?;
-    let source = read::open_source(spec, &args.read.settings())?;
-    let mut raw = read::scan_raw(&source)?;
-    let columns = raw.collect_schema()?;
-    // The names lifetimes uses, or the papers' (x, t_x, T, zbar).
-    let find = |names: &[&'static str]| names.iter().copied().find(|c| columns.contains(c));
-    let (Some(frequency_column), Some(recency_column), Some(age_column)) =
-        (find(&["frequency", "x"]), find(&["recency", "t_x"]), find(&["T"]))
-    else {
-        return Ok(None);
-    };
-    let monetary_column = find(&["monetary_value", "zbar"]);
-    let table = raw.collect()?;
-    let number = |name: &str| read::numbers_in_text(&table, name);
-    let id_column = ["customer_id", "ID", "id"]
-        .into_iter()
-        .find(|c| columns.contains(c));
-    let ids: Vec<String> = match id_column {
-        Some(c) => read::text_values(&table, c)?,
-        None => (1..=table.height()).map(|i| i.to_string()).collect(),
-    };
-    let (frequency, recency, age) = (
-        number(frequency_column)?,
-        number(recency_column)?,
-        number(age_column)?,
-    );
-    let has_spend = monetary_column.is_some();
-    let monetary = match monetary_column {
-        Some(c) => number(c)?,
-        None => vec![Some(0.0); table.height()],
-    };
-    let mut rft = Vec::with_capacity(table.height());
-    for row in 0..table.height() {
-        match (frequency[row], recency[row], age[row]) {
-            (Some(x), Some(t_x), Some(t)) if x >= 0.0 && t_x >= 0.0 && t >= t_x => {
-                rft.push(Rft { x, t_x, t })
-            }
-            _ => {
-                return Err(CkmError::invalid(format!(
-                    "{}: row {}: frequency, recency and T must be numbers with 0 <= recency <= T",
-                    args.input,
-                    row + 2
-                )))
-            }
-        }
-    }
-    Ok(Some(Summaries {
-        ids,
-        rft,
-        monetary: monetary.into_iter().map(|m| m.unwrap_or(0.0)).collect(),
-        has_spend,
-        lines: table.height() as u64,
-        holdout: None,
-    }))
 }
 
 fn report_fit(record: &mut RunRecord, printer: &Printer, model: &str, fit: &Fit) {
@@ -181,7 +119,7 @@ fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> 
         .transpose()?;
     let mut calibration_end_text = None;
     let mut holdout_length = None;
-    let data = match read_summary_table(&args)? {
+    let data = match summaries_from_table(&args.input, &args.read.settings())? {
         Some(summaries) => {
             if args.holdout_end.is_some() {
                 return Err(CkmError::usage(
@@ -302,7 +240,7 @@ fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> 
         holdout_predicted,
     } = clv::score(&data, &p, spend.as_deref(), &settings)?;
     if let (Some(actual), Some(predicted)) = (&data.holdout, &holdout_predicted) {
-        let evaluation = holdout_evaluation(&data.rft, predicted, actual)?;
+        let evaluation = clv::holdout_evaluation(&data.rft, predicted, actual)?;
         report_holdout(record, predicted, actual);
         if let Some((path, format)) = &evaluation_destination {
             let mut table = evaluation;
@@ -326,44 +264,6 @@ fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> 
     printer.summary("ckm forecast customers", &record.summary_rows());
     write_manifest(manifest.as_deref(), record)?;
     Ok(())
-}
-
-/// Holdout repeat transactions, predicted and actual, by calibration frequency 0..7+: the
-/// table the BG/NBD and Pareto/NBD papers plot.
-fn holdout_evaluation(rft: &[Rft], predicted: &[f64], actual: &[f64]) -> PolarsResult<DataFrame> {
-    const GROUPS: usize = 8;
-    let mut customers = [0u64; GROUPS];
-    let mut sum_predicted = [0.0; GROUPS];
-    let mut sum_actual = [0.0; GROUPS];
-    for ((c, p), a) in rft.iter().zip(predicted).zip(actual) {
-        let g = (c.x.max(0.0) as usize).min(GROUPS - 1);
-        customers[g] += 1;
-        sum_predicted[g] += p;
-        sum_actual[g] += a;
-    }
-    let mean = |sum: &[f64; GROUPS]| -> Vec<Option<f64>> {
-        (0..GROUPS)
-            .map(|g| (customers[g] > 0).then(|| sum[g] / customers[g] as f64))
-            .collect()
-    };
-    let labels: Vec<String> = (0..GROUPS)
-        .map(|g| {
-            if g == GROUPS - 1 {
-                format!("{g}+")
-            } else {
-                g.to_string()
-            }
-        })
-        .collect();
-    DataFrame::new(
-        GROUPS,
-        vec![
-            Column::new("calibration_frequency".into(), labels),
-            Column::new("customers".into(), customers.to_vec()),
-            Column::new("mean_predicted".into(), mean(&sum_predicted)),
-            Column::new("mean_actual".into(), mean(&sum_actual)),
-        ],
-    )
 }
 
 fn report_holdout(record: &mut RunRecord, predicted: &[f64], actual: &[f64]) {

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use anyhow::Result;
-use foldhash::{HashMap, HashMapExt};
 use polars::prelude::*;
 
 use crate::analyses::sales_forecast::{self, ForecastSettings, Outcome, HOLDOUT_METHODS};
@@ -14,11 +13,10 @@ use crate::commands::{write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::{self, day_text};
-use crate::io::{self, read, rejects, schema, write};
-use crate::mining::series::{Accuracy, HoldoutScore, Method};
+use crate::io::{self, customers, rejects, write};
+use crate::mining::series::{Accuracy, Method};
 use crate::prepare::series::{
-    self, into_series, series_from_transactions, FromTransactions, Grouping, Groups, Measure, Series,
-    SeriesSettings,
+    self, series_from_transactions, FromTransactions, Grouping, Measure, Series, SeriesSettings,
 };
 use crate::printer::{thousands, Printer};
 
@@ -42,121 +40,6 @@ fn method_of(model: SalesModel) -> Method {
         SalesModel::Mean => Method::Mean,
         SalesModel::Ensemble => Method::Ensemble,
     }
-}
-
-/// Customer id -> segment from a segments table's `column`.
-fn read_segments(
-    path: &str,
-    column: &str,
-    read_args: &crate::io::read::ReadSettings,
-) -> Result<HashMap<String, String>> {
-    let spec = read::resolve_inputs(&[path.to_string()])?
-        .pop()
-        .ok_or_else(|| CkmError::usage("--segments needs a file"))?;
-    let source = read::open_source(spec, read_args)?;
-    let mut raw = read::scan_raw(&source)?;
-    let columns = raw.collect_schema()?;
-    for name in [schema::CUSTOMER_ID, column] {
-        if !columns.contains(name) {
-            return Err(CkmError::usage(format!(
-                "--segments {path}: no column '{name}'; the columns are {}",
-                columns
-                    .iter_names()
-                    .map(|n| n.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
-    }
-    let table = raw
-        .select([
-            col(schema::CUSTOMER_ID).cast(DataType::String),
-            col(column).cast(DataType::String),
-        ])
-        .collect()?;
-    let ids = table.column(schema::CUSTOMER_ID)?.str()?;
-    let segments = table.column(column)?.str()?;
-    let mut map = HashMap::with_capacity(table.height());
-    for (id, segment) in ids.iter().zip(segments.iter()) {
-        if let (Some(id), Some(segment)) = (id, segment) {
-            map.insert(id.to_string(), segment.to_string());
-        }
-    }
-    Ok(map)
-}
-
-/// Series from a ready table of dates and values, summed per period.
-fn series_from_table(args: &ForecastSalesArgs) -> Result<(Vec<Series>, u64)> {
-    let spec = read::resolve_inputs(std::slice::from_ref(&args.input))?
-        .pop()
-        .ok_or_else(|| CkmError::usage("an input is needed"))?;
-    let source = read::open_source(spec, &args.read.settings())?;
-    let mut raw = read::scan_raw(&source)?;
-    let columns = raw.collect_schema()?;
-    let mut wanted = vec![args.date_column.as_str(), args.value_column.as_str()];
-    if let Some(by) = &args.by {
-        wanted.push(by);
-    }
-    for name in &wanted {
-        if !columns.contains(name) {
-            return Err(CkmError::usage(format!(
-                "{}: no column '{name}'; the columns are {} (--date-column, --value-column, --by)",
-                args.input,
-                columns
-                    .iter_names()
-                    .map(|n| n.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
-    }
-    let table = raw.collect()?;
-    let dates = table.column(&args.date_column)?.cast(&DataType::String)?;
-    let dates = dates.str()?;
-    let values = read::numbers_in_text(&table, &args.value_column)?;
-    let by = match &args.by {
-        Some(by) => Some(table.column(by)?.cast(&DataType::String)?),
-        None => None,
-    };
-    let by = by.as_ref().map(|c| c.str()).transpose()?;
-    let mut groups = Groups::default();
-    let mut sums: HashMap<(usize, i64), f64> = HashMap::new();
-    for (row, value) in values.iter().enumerate() {
-        let line = row + 2;
-        let date = dates.get(row).unwrap_or("");
-        let day = parse_date(date).ok_or_else(|| {
-            CkmError::invalid(format!(
-                "{}: row {line}, column '{}': '{date}' is not a date (YYYY-MM-DD)",
-                args.input, args.date_column
-            ))
-        })?;
-        let value = value.filter(|v| v.is_finite()).ok_or_else(|| {
-            CkmError::invalid(format!(
-                "{}: row {line}, column '{}': not a number; fill or remove the row",
-                args.input, args.value_column
-            ))
-        })?;
-        let g = groups.number(by.and_then(|b| b.get(row)));
-        let key = periods::period_of(args.period, day);
-        *sums.entry((g, key)).or_default() += value;
-    }
-    if table.height() == 0 {
-        return Err(CkmError::invalid(format!(
-            "{}: the table has no rows",
-            args.input
-        )));
-    }
-    Ok((into_series(sums, &groups.names, None), table.height() as u64))
-}
-
-/// YYYY-MM-DD, optionally followed by a time, as a day number.
-fn parse_date(text: &str) -> Option<i64> {
-    let text = text.trim();
-    let rest = text.get(10..)?;
-    if !(rest.is_empty() || rest.starts_with(' ') || rest.starts_with('T')) {
-        return None;
-    }
-    periods::parse_ymd(&text[..10])
 }
 
 /// The output's group column: --by, or the segment column with --segments.
@@ -207,14 +90,24 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
     record.parameter("holdout", args.holdout);
 
     let (series, lines, from_transactions) = if args.series {
-        let (series, rows) = series_from_table(&args)?;
+        let table = series::SeriesTable {
+            input: args.input.clone(),
+            date_column: args.date_column.clone(),
+            value_column: args.value_column.clone(),
+            by: args.by.clone(),
+        };
+        let (series, rows) = series::series_from_table(&table, args.period, &args.read.settings())?;
         (series, rows, None)
     } else {
         let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read.settings())?;
         let grouping = match (&args.segments, &args.by) {
             (Some(path), by) => {
                 let column = by.as_deref().unwrap_or("rfm_segment");
-                Grouping::Segments(read_segments(path, column, &args.read.settings())?)
+                Grouping::Segments(customers::segments_of_customers(
+                    path,
+                    column,
+                    &args.read.settings(),
+                )?)
             }
             (None, Some(by)) => Grouping::Column(by.clone()),
             (None, None) => Grouping::Whole,
@@ -385,58 +278,10 @@ fn report_holdout(
         }
     }
     if let Some((path, format)) = destination {
-        let mut group = Vec::new();
-        let mut model = Vec::new();
-        let mut chosen = Vec::new();
-        let (mut mae, mut rmse, mut mase, mut smape) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for (s, o) in series.iter().zip(outcomes) {
-            for HoldoutScore {
-                method: m,
-                chosen: picked,
-                accuracy: a,
-            } in &o.holdout
-            {
-                group.push(s.group.clone());
-                model.push(m.name());
-                chosen.push(picked.map(|p| p.name()));
-                mae.push(a.mae);
-                rmse.push(a.rmse);
-                mase.push(a.mase.is_finite().then_some(a.mase));
-                smape.push(a.smape);
-            }
-        }
-        let n = model.len();
-        let mut columns = Vec::new();
-        if let Some(name) = group_name(args) {
-            columns.push(Column::new(name.into(), group));
-        }
-        columns.extend([
-            Column::new("model".into(), model),
-            Column::new("auto_chose".into(), chosen),
-            Column::new("mae".into(), mae),
-            Column::new("rmse".into(), rmse),
-            Column::new("mase".into(), mase),
-            Column::new("smape".into(), smape),
-        ]);
-        let mut table = DataFrame::new(n, columns)?;
+        let mut table = sales_forecast::evaluation_table(series, outcomes, group_name(args).as_deref())?;
         record
             .outputs
             .push(write::write_table(&mut table, &path, format, hash)?);
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_with_and_without_times() {
-        assert_eq!(parse_date("1970-01-02"), Some(1));
-        assert_eq!(parse_date("1970-01-02 10:00:00"), Some(1));
-        assert_eq!(parse_date("1970-01-02T10:00"), Some(1));
-        assert_eq!(parse_date("1970-01-0210"), None);
-        assert_eq!(parse_date("02/01/1970"), None);
-        assert_eq!(parse_date(""), None);
-    }
 }

@@ -4,9 +4,8 @@
 use std::path::Path;
 
 use anyhow::Result;
-use polars::prelude::*;
 
-use crate::analyses::rules::{self as rule_mining, braced, MinedRules, RuleOrder, RuleSettings};
+use crate::analyses::rules::{self as rule_mining, MinedRules, RuleOrder, RuleSettings};
 use crate::cli::{MineArgs, RuleSort, RulesArgs, RulesVerb, TableFormat};
 use crate::commands;
 use crate::commands::{write_manifest, RunOutput};
@@ -15,7 +14,7 @@ use crate::io::baskets::{self, Baskets};
 use crate::io::manifest::{InputRecord, RunRecord};
 use crate::io::{self, rejects, write};
 use crate::mining::fpgrowth::Itemset;
-use crate::mining::rules::{self, Fraction, Rule};
+use crate::mining::rules::{self, Fraction};
 use crate::prepare::baskets as transaction_baskets;
 use crate::printer::{thousands, Printer};
 
@@ -144,7 +143,7 @@ fn run_mine(args: MineArgs, record: &mut RunRecord) -> Result<()> {
     }
     record.mark("rules");
 
-    let mut table = rules_frame(&found, n, &data.items, format)?;
+    let mut table = rule_mining::rules_table(&found, n, &data.items, holds_lists(format))?;
     record
         .outputs
         .push(write::write_table(&mut table, &destination, format, hash)?);
@@ -162,7 +161,7 @@ fn run_mine(args: MineArgs, record: &mut RunRecord) -> Result<()> {
             .map(|(_, s)| s)
             .collect();
         itemsets_written = kept.len();
-        let mut frame = itemsets_frame(&kept, n, &data.items, *itemsets_format)?;
+        let mut frame = rule_mining::itemsets_table(&kept, n, &data.items, holds_lists(*itemsets_format))?;
         record
             .outputs
             .push(write::write_table(&mut frame, path, *itemsets_format, hash)?);
@@ -254,90 +253,7 @@ fn read_baskets(
     Ok(data)
 }
 
-fn item_lists(name: &str, sides: &[&[u32]], items: &[String]) -> Column {
-    let lists: Vec<Series> = sides
-        .iter()
-        .map(|side| {
-            let mut names: Vec<&str> = side.iter().map(|&i| items[i as usize].as_str()).collect();
-            names.sort_unstable();
-            Series::new("".into(), names)
-        })
-        .collect();
-    Column::new(name.into(), lists)
-}
-
 /// Lists go only to formats that hold them; CSV and TSV get the braced text alone.
 fn holds_lists(format: TableFormat) -> bool {
     !matches!(format, TableFormat::Csv | TableFormat::Tsv)
-}
-
-fn rules_frame(found: &[Rule], n: u64, items: &[String], format: TableFormat) -> PolarsResult<DataFrame> {
-    let metrics: Vec<_> = found.iter().map(|r| r.metrics(n)).collect();
-    let float = |name: &str, f: &dyn Fn(&rules::RuleMetrics) -> f64| {
-        Column::new(name.into(), metrics.iter().map(f).collect::<Vec<f64>>())
-    };
-    let mut columns = vec![
-        Column::new(
-            "antecedent".into(),
-            found
-                .iter()
-                .map(|r| braced(&r.antecedent, items))
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "consequent".into(),
-            found
-                .iter()
-                .map(|r| braced(&r.consequent, items))
-                .collect::<Vec<_>>(),
-        ),
-        float("support", &|m| m.support),
-        float("confidence", &|m| m.confidence),
-        float("lift", &|m| m.lift),
-        float("leverage", &|m| m.leverage),
-        float("conviction", &|m| m.conviction),
-        float("antecedent_support", &|m| m.antecedent_support),
-        float("consequent_support", &|m| m.consequent_support),
-        Column::new(
-            "count".into(),
-            found.iter().map(|r| r.count).collect::<Vec<u64>>(),
-        ),
-    ];
-    if holds_lists(format) {
-        let antecedents: Vec<&[u32]> = found.iter().map(|r| r.antecedent.as_slice()).collect();
-        let consequents: Vec<&[u32]> = found.iter().map(|r| r.consequent.as_slice()).collect();
-        columns.push(item_lists("antecedent_items", &antecedents, items));
-        columns.push(item_lists("consequent_items", &consequents, items));
-    }
-    DataFrame::new(found.len(), columns)
-}
-
-fn itemsets_frame(
-    kept: &[&Itemset],
-    n: u64,
-    items: &[String],
-    format: TableFormat,
-) -> PolarsResult<DataFrame> {
-    let mut columns = vec![
-        Column::new(
-            "items".into(),
-            kept.iter().map(|s| braced(&s.items, items)).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "support".into(),
-            kept.iter()
-                .map(|s| s.count as f64 / n as f64)
-                .collect::<Vec<f64>>(),
-        ),
-        Column::new("count".into(), kept.iter().map(|s| s.count).collect::<Vec<u64>>()),
-        Column::new(
-            "length".into(),
-            kept.iter().map(|s| s.items.len() as u32).collect::<Vec<u32>>(),
-        ),
-    ];
-    if holds_lists(format) {
-        let sides: Vec<&[u32]> = kept.iter().map(|s| s.items.as_slice()).collect();
-        columns.push(item_lists("item_list", &sides, items));
-    }
-    DataFrame::new(kept.len(), columns)
 }

@@ -289,3 +289,44 @@ pub fn unify(df: &mut DataFrame, mut records: Vec<SourceRecord>) -> Result<Ident
         map,
     })
 }
+
+/// Customer id -> segment from a segments table's `column`.
+pub fn segments_of_customers(
+    path: &str,
+    column: &str,
+    read_args: &ReadSettings,
+) -> Result<HashMap<String, String>> {
+    let spec = read::resolve_inputs(&[path.to_string()])?
+        .pop()
+        .ok_or_else(|| CkmError::usage("--segments needs a file"))?;
+    let source = read::open_source(spec, read_args)?;
+    let mut raw = read::scan_raw(&source)?;
+    let columns = raw.collect_schema()?;
+    for name in [schema::CUSTOMER_ID, column] {
+        if !columns.contains(name) {
+            return Err(CkmError::usage(format!(
+                "--segments {path}: no column '{name}'; the columns are {}",
+                columns
+                    .iter_names()
+                    .map(|n| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
+    let table = raw
+        .select([
+            col(schema::CUSTOMER_ID).cast(DataType::String),
+            col(column).cast(DataType::String),
+        ])
+        .collect()?;
+    let ids = table.column(schema::CUSTOMER_ID)?.str()?;
+    let segments = table.column(column)?.str()?;
+    let mut map = HashMap::with_capacity(table.height());
+    for (id, segment) in ids.iter().zip(segments.iter()) {
+        if let (Some(id), Some(segment)) = (id, segment) {
+            map.insert(id.to_string(), segment.to_string());
+        }
+    }
+    Ok(map)
+}

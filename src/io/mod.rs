@@ -16,6 +16,7 @@ pub mod periods;
 pub mod privacy;
 pub mod read;
 pub mod rejects;
+pub mod sample_data;
 pub mod saved_model;
 pub mod schema;
 pub mod segment_map;

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::MS_PER_DAY;
+use crate::io::read::{self, ReadSettings};
 use crate::io::{self, schema, PlannedInputs};
 use crate::mining::btyd::Rft;
 use crate::mining::columns::TextKey;
@@ -249,4 +250,65 @@ pub fn summarise_transactions_by_line(
         customers: names.len(),
     };
     Ok((summaries, end_day, line_customers))
+}
+
+/// Summaries from a ready summary table (frequency, recency, T, optionally monetary_value,
+/// as lifetimes names them, or the papers' x, t_x, T, zbar), or `None` when `input` does not
+/// have those columns.
+pub fn summaries_from_table(input: &str, read: &ReadSettings) -> Result<Option<Summaries>> {
+    let spec = read::resolve_inputs(&[input.to_string()])?
+        .pop()
+        .ok_or_else(|| CkmError::usage("an input is needed"))?;
+    let source = read::open_source(spec, read)?;
+    let mut raw = read::scan_raw(&source)?;
+    let columns = raw.collect_schema()?;
+    // The names lifetimes uses, or the papers' (x, t_x, T, zbar).
+    let find = |names: &[&'static str]| names.iter().copied().find(|c| columns.contains(c));
+    let (Some(frequency_column), Some(recency_column), Some(age_column)) =
+        (find(&["frequency", "x"]), find(&["recency", "t_x"]), find(&["T"]))
+    else {
+        return Ok(None);
+    };
+    let monetary_column = find(&["monetary_value", "zbar"]);
+    let table = raw.collect()?;
+    let number = |name: &str| read::numbers_in_text(&table, name);
+    let id_column = ["customer_id", "ID", "id"]
+        .into_iter()
+        .find(|c| columns.contains(c));
+    let ids: Vec<String> = match id_column {
+        Some(c) => read::text_values(&table, c)?,
+        None => (1..=table.height()).map(|i| i.to_string()).collect(),
+    };
+    let (frequency, recency, age) = (
+        number(frequency_column)?,
+        number(recency_column)?,
+        number(age_column)?,
+    );
+    let has_spend = monetary_column.is_some();
+    let monetary = match monetary_column {
+        Some(c) => number(c)?,
+        None => vec![Some(0.0); table.height()],
+    };
+    let mut rft = Vec::with_capacity(table.height());
+    for row in 0..table.height() {
+        match (frequency[row], recency[row], age[row]) {
+            (Some(x), Some(t_x), Some(t)) if x >= 0.0 && t_x >= 0.0 && t >= t_x => {
+                rft.push(Rft { x, t_x, t })
+            }
+            _ => {
+                return Err(CkmError::invalid(format!(
+                    "{input}: row {}: frequency, recency and T must be numbers with 0 <= recency <= T",
+                    row + 2
+                )))
+            }
+        }
+    }
+    Ok(Some(Summaries {
+        ids,
+        rft,
+        monetary: monetary.into_iter().map(|m| m.unwrap_or(0.0)).collect(),
+        has_spend,
+        lines: table.height() as u64,
+        holdout: None,
+    }))
 }

@@ -13,6 +13,7 @@ use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::Period;
 use crate::io::periods::{self, day_text, MS_PER_DAY};
+use crate::io::read::{self, ReadSettings};
 use crate::io::{self, rejects, schema};
 use crate::prepare::orders;
 use crate::printer::Printer;
@@ -317,4 +318,107 @@ pub fn series_from_transactions(
         lines,
         left_out: without_ts + without_value,
     })
+}
+
+/// A ready table of dates and values: its path, its date and value columns, and the column
+/// whose values are the series' groups.
+pub struct SeriesTable {
+    pub input: String,
+    pub date_column: String,
+    pub value_column: String,
+    pub by: Option<String>,
+}
+
+/// Series from a ready table of dates and values, summed per period.
+pub fn series_from_table(
+    table: &SeriesTable,
+    period: Period,
+    read: &ReadSettings,
+) -> Result<(Vec<Series>, u64)> {
+    let args = table;
+    let spec = read::resolve_inputs(std::slice::from_ref(&args.input))?
+        .pop()
+        .ok_or_else(|| CkmError::usage("an input is needed"))?;
+    let source = read::open_source(spec, read)?;
+    let mut raw = read::scan_raw(&source)?;
+    let columns = raw.collect_schema()?;
+    let mut wanted = vec![args.date_column.as_str(), args.value_column.as_str()];
+    if let Some(by) = &args.by {
+        wanted.push(by);
+    }
+    for name in &wanted {
+        if !columns.contains(name) {
+            return Err(CkmError::usage(format!(
+                "{}: no column '{name}'; the columns are {} (--date-column, --value-column, --by)",
+                args.input,
+                columns
+                    .iter_names()
+                    .map(|n| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
+    let table = raw.collect()?;
+    let dates = table.column(&args.date_column)?.cast(&DataType::String)?;
+    let dates = dates.str()?;
+    let values = read::numbers_in_text(&table, &args.value_column)?;
+    let by = match &args.by {
+        Some(by) => Some(table.column(by)?.cast(&DataType::String)?),
+        None => None,
+    };
+    let by = by.as_ref().map(|c| c.str()).transpose()?;
+    let mut groups = Groups::default();
+    let mut sums: HashMap<(usize, i64), f64> = HashMap::new();
+    for (row, value) in values.iter().enumerate() {
+        let line = row + 2;
+        let date = dates.get(row).unwrap_or("");
+        let day = parse_date(date).ok_or_else(|| {
+            CkmError::invalid(format!(
+                "{}: row {line}, column '{}': '{date}' is not a date (YYYY-MM-DD)",
+                args.input, args.date_column
+            ))
+        })?;
+        let value = value.filter(|v| v.is_finite()).ok_or_else(|| {
+            CkmError::invalid(format!(
+                "{}: row {line}, column '{}': not a number; fill or remove the row",
+                args.input, args.value_column
+            ))
+        })?;
+        let g = groups.number(by.and_then(|b| b.get(row)));
+        let key = periods::period_of(period, day);
+        *sums.entry((g, key)).or_default() += value;
+    }
+    if table.height() == 0 {
+        return Err(CkmError::invalid(format!(
+            "{}: the table has no rows",
+            args.input
+        )));
+    }
+    Ok((into_series(sums, &groups.names, None), table.height() as u64))
+}
+
+/// YYYY-MM-DD, optionally followed by a time, as a day number.
+fn parse_date(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let rest = text.get(10..)?;
+    if !(rest.is_empty() || rest.starts_with(' ') || rest.starts_with('T')) {
+        return None;
+    }
+    periods::parse_ymd(&text[..10])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_with_and_without_times() {
+        assert_eq!(parse_date("1970-01-02"), Some(1));
+        assert_eq!(parse_date("1970-01-02 10:00:00"), Some(1));
+        assert_eq!(parse_date("1970-01-02T10:00"), Some(1));
+        assert_eq!(parse_date("1970-01-0210"), None);
+        assert_eq!(parse_date("02/01/1970"), None);
+        assert_eq!(parse_date(""), None);
+    }
 }
