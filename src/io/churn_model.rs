@@ -1,6 +1,7 @@
 //! Trained churn models as JSON (`ckm churn train --model-out`), read back by `ckm churn
 //! score --model` so that a nightly job scores new customers with the model it was given.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -71,4 +72,40 @@ pub fn read_model(path: &Path) -> Result<SavedChurnModel> {
             path.display()
         ))
     })
+}
+
+/// The fold of each of `ids` from an `id,fold` CSV (`--folds-file`): every customer needs
+/// one, below `folds`.
+pub fn read_folds(path: &Path, ids: &[String], folds: usize) -> Result<Vec<usize>> {
+    let mut reader = csv::Reader::from_path(path)
+        .map_err(|e| CkmError::invalid(format!("{}: cannot be read: {e}", path.display())))?;
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    for (n, row) in reader.records().enumerate() {
+        let row = row.map_err(|e| CkmError::invalid(format!("{}: row {}: {e}", path.display(), n + 2)))?;
+        let fold = row
+            .get(1)
+            .and_then(|f| f.trim().parse::<usize>().ok())
+            .ok_or_else(|| {
+                CkmError::invalid(format!(
+                    "{}: row {}: the second column must be a fold number (id,fold)",
+                    path.display(),
+                    n + 2
+                ))
+            })?;
+        by_id.insert(row.get(0).unwrap_or("").trim().to_string(), fold);
+    }
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let fold = *by_id
+            .get(id)
+            .ok_or_else(|| CkmError::invalid(format!("{}: no fold for customer '{id}'", path.display())))?;
+        if fold >= folds {
+            return Err(CkmError::invalid(format!(
+                "{}: customer '{id}' is in fold {fold}, but --folds is {folds}",
+                path.display()
+            )));
+        }
+        out.push(fold);
+    }
+    Ok(out)
 }

@@ -16,10 +16,13 @@
 //!   and lifetimes do: their clock ticks in days, so two orders on one day are one transaction.
 //! - **Per-period series** ([`series::series_from_transactions`]) of revenue, quantity, orders
 //!   or customers, whole or per group.
+//! - **Churn features** ([`churn_features`]): the per-customer summary as of a cutoff with the
+//!   spend of the 30 and 90 days before it, and whether the customer bought in a window after.
 //! - **Baskets** (the items of each order) and each customer's **purchase history** (her
 //!   orders in time order) ([`baskets`]).
 
 pub mod baskets;
+pub mod churn_features;
 pub mod orders;
 pub mod repeat_purchases;
 pub mod series;

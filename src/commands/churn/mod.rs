@@ -40,16 +40,7 @@ pub fn run(args: ChurnArgs, record: &mut RunRecord) -> Result<()> {
 /// Columns by name.
 pub(super) type NamedColumns = Vec<(String, RawColumn)>;
 
-/// Customers and their candidate feature columns, with labels when training.
-pub(super) struct Customers {
-    /// The id column's name in the output.
-    pub(super) id_column: String,
-    pub(super) ids: Vec<String>,
-    pub(super) columns: Vec<(String, RawColumn)>,
-    pub(super) labels: Option<Vec<bool>>,
-    /// Columns left out, with why.
-    pub(super) excluded: Vec<(String, String)>,
-}
+pub(super) use crate::prepare::churn_features::Customers;
 
 /// Names an id column may have, compared lower-case without separators.
 const ID_NAMES: &[&str] = &[

@@ -2,7 +2,6 @@
 
 use anyhow::Result;
 
-use super::customers::{transaction_customers, transaction_lines};
 use super::{
     as_raw_column, find_id_column, read_raw_table, record_bands, score_table, shown_columns, source_rows,
     trimmed_text, Customers,
@@ -16,6 +15,7 @@ use crate::io::periods::{day_text, MS_PER_DAY};
 use crate::io::{self, read, write};
 use crate::mining::churn::bands::band_counts;
 use crate::mining::churn::encoding::{self, ColumnEncoding, RawColumn};
+use crate::prepare::churn_features::{transaction_customers, transaction_lines};
 use crate::printer::thousands;
 
 pub(super) fn score(args: ChurnScoreArgs, record: &mut RunRecord) -> Result<()> {

@@ -1,13 +1,11 @@
 //! `ckm churn train`: cross-validate the candidate models, fit the best, score and save it.
 
-use std::collections::HashMap;
-use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Result;
 use polars::prelude::*;
 
-use super::customers::{labelled_customers, transaction_customers, transaction_lines};
+use super::customers::labelled_customers;
 use super::score_table;
 use super::training_metrics::{column_importance, report_training, CandidateMetrics, TrainingMetrics};
 use crate::cli::{ChurnModel, ChurnTrainArgs, ClassWeight};
@@ -21,40 +19,7 @@ use crate::mining::churn::bands::{band_counts, band_cutoffs};
 use crate::mining::churn::encoding::{self, RawColumn};
 use crate::mining::churn::metrics::{self, Confusion};
 use crate::mining::churn::{self as churn_models, folds, ModelKind};
-
-fn read_folds(path: &Path, ids: &[String], folds: usize) -> Result<Vec<usize>> {
-    let mut reader = csv::Reader::from_path(path)
-        .map_err(|e| CkmError::invalid(format!("{}: cannot be read: {e}", path.display())))?;
-    let mut by_id: HashMap<String, usize> = HashMap::new();
-    for (n, row) in reader.records().enumerate() {
-        let row = row.map_err(|e| CkmError::invalid(format!("{}: row {}: {e}", path.display(), n + 2)))?;
-        let fold = row
-            .get(1)
-            .and_then(|f| f.trim().parse::<usize>().ok())
-            .ok_or_else(|| {
-                CkmError::invalid(format!(
-                    "{}: row {}: the second column must be a fold number (id,fold)",
-                    path.display(),
-                    n + 2
-                ))
-            })?;
-        by_id.insert(row.get(0).unwrap_or("").trim().to_string(), fold);
-    }
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        let fold = *by_id
-            .get(id)
-            .ok_or_else(|| CkmError::invalid(format!("{}: no fold for customer '{id}'", path.display())))?;
-        if fold >= folds {
-            return Err(CkmError::invalid(format!(
-                "{}: customer '{id}' is in fold {fold}, but --folds is {folds}",
-                path.display()
-            )));
-        }
-        out.push(fold);
-    }
-    Ok(out)
-}
+use crate::prepare::churn_features::{transaction_customers, transaction_lines};
 
 pub(super) fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> {
     let RunOutput {
@@ -201,7 +166,7 @@ pub(super) fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> 
         ClassWeight::Balanced => churn_models::balanced_weights(&labels),
     };
     let fold_of = match &args.folds_file {
-        Some(path) => read_folds(path, &training.ids, folds_wanted)?,
+        Some(path) => churn_model::read_folds(path, &training.ids, folds_wanted)?,
         None => folds::stratified(&labels, folds_wanted, args.seed),
     };
     let kinds: &[ModelKind] = match args.model {
