@@ -266,7 +266,7 @@ mod tests {
 /// values ids and codes usually are: up to 15 bytes packed with their length into two words
 /// (equal exactly when the texts are), a longer text as itself. Words, not a `u128`: its
 /// 16-byte alignment made every key of a large map 8 bytes longer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TextKey<'a> {
     Short([u64; 2]),
     Long(&'a str),

@@ -13,6 +13,7 @@ pub mod recommend;
 pub mod returns;
 pub mod rfm;
 pub mod rules;
+pub mod runs;
 pub mod sequences;
 pub mod series;
 pub mod special;

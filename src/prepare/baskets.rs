@@ -11,6 +11,7 @@ use crate::io::manifest::RunRecord;
 use crate::io::periods::MS_PER_DAY;
 use crate::io::{self, rejects, schema, PlannedInputs};
 use crate::mining::columns::TextKey;
+use crate::mining::runs::{RunNumbering, NO_GROUP};
 use crate::prepare::orders::{order_key, order_key_parts, ItemSource};
 use crate::printer::Printer;
 
@@ -70,7 +71,7 @@ pub fn baskets_from_transactions(
 ) -> Result<Baskets> {
     // The key in two parts (see `order_key_parts`) rather than as text: no string built per
     // line. `order:ID` and `day:CUSTOMER|DAY` keys of `order_key` are the two variants here.
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
     enum Key<'a> {
         Order(TextKey<'a>),
         Day(TextKey<'a>, i32),
@@ -103,10 +104,10 @@ pub fn baskets_from_transactions(
     let mut codes = ItemCodes::default();
     // Items looked up by a key cheaper to hash and compare than their text.
     let mut item_code: HashMap<TextKey, u32> = HashMap::new();
-    let mut basket_of: HashMap<Key, u32> = HashMap::new();
-    let mut baskets: Vec<Vec<u32>> = Vec::new();
     let mut skipped = 0u64;
-    let mut previous: Option<(Key, u32)> = None;
+    // Each line's basket (see `RunNumbering`), and its item.
+    let mut numbering = RunNumbering::with_lines(table.height());
+    let mut line_items: Vec<u32> = Vec::with_capacity(table.height());
     let lines_of = customers
         .iter()
         .zip(orders.iter())
@@ -118,29 +119,25 @@ pub fn baskets_from_transactions(
             (None, Some(customer), Some(day)) => Key::Day(TextKey::of(customer), day),
             _ => {
                 skipped += 1;
+                numbering.push(None);
                 continue;
             }
         };
         let Some(item) = item.filter(|item| !item.is_empty()) else {
             skipped += 1;
+            numbering.push(None);
             continue;
         };
         let code = *item_code
             .entry(TextKey::of(item))
             .or_insert_with(|| codes.code(item));
-        // An order's lines usually come together: the previous line's basket needs no lookup.
-        let b = match previous {
-            Some((last, b)) if last == key => b,
-            _ => {
-                let b = *basket_of.entry(key).or_insert_with(|| {
-                    baskets.push(Vec::new());
-                    (baskets.len() - 1) as u32
-                });
-                previous = Some((key, b));
-                b
-            }
-        };
-        baskets[b as usize].push(code);
+        numbering.push(Some(key));
+        line_items.push(code);
+    }
+    let (basket_of_line, count) = numbering.finish();
+    let mut baskets: Vec<Vec<u32>> = vec![Vec::new(); count];
+    for (b, code) in basket_of_line.iter().filter(|&&b| b != NO_GROUP).zip(line_items) {
+        baskets[*b as usize].push(code);
     }
     Ok(Baskets {
         items: codes.names,

@@ -15,6 +15,7 @@ use crate::io::manifest::RunRecord;
 use crate::io::periods::{civil_from_days, day_text, MS_PER_DAY};
 use crate::io::{self, schema};
 use crate::mining::columns::TextKey;
+use crate::mining::runs::{RunNumbering, NO_GROUP};
 use crate::prepare::orders;
 use crate::prepare::repeat_purchases::{LineCustomers, NO_CUSTOMER};
 use crate::printer::{thousands, Printer};
@@ -144,7 +145,7 @@ pub fn group_orders(
         record,
         printer,
     )?;
-    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
     enum Key<'a> {
         Order(u32, TextKey<'a>),
         Day(u32, i32),
@@ -160,44 +161,59 @@ pub fn group_orders(
         .ok()
         .map(|c| c.str().cloned())
         .transpose()?;
+    // Each line's customer: as the repeat-purchase summaries numbered them, else numbered here.
     let mut customer_index: FastMap<TextKey, u32> = FastMap::default();
-    let mut known_customer = line_customers.map(|known| known.code.iter());
-    let mut previous: Option<(Key, usize)> = None;
-    let mut order_index: FastMap<Key, u32> = FastMap::default();
+    let numbered_here: Vec<u32>;
+    let customer_of_line: &[u32] = match line_customers {
+        Some(known) => &known.code,
+        None => {
+            numbered_here = ids
+                .iter()
+                .zip(ts.iter())
+                .map(|(id, t)| match (id, t) {
+                    (Some(id), Some(_)) => {
+                        let next = customer_index.len() as u32;
+                        *customer_index.entry(TextKey::of(id)).or_insert(next)
+                    }
+                    _ => NO_CUSTOMER,
+                })
+                .collect();
+            &numbered_here
+        }
+    };
+    // Each line's order (see `RunNumbering`), then the orders' totals in line order.
+    let mut numbering = RunNumbering::with_lines(lines.height());
+    for ((&customer, t), (order_id, order_day)) in customer_of_line
+        .iter()
+        .zip(ts.iter())
+        .zip(order_ids.iter().zip(order_days.iter()))
+    {
+        numbering.push(
+            match (customer != NO_CUSTOMER && t.is_some(), order_id, order_day) {
+                (false, _, _) => None,
+                (true, Some(order_id), _) => Some(Key::Order(customer, TextKey::of(order_id))),
+                (true, None, Some(day)) => Some(Key::Day(customer, day)),
+                (true, None, None) => None,
+            },
+        );
+    }
+    let (order_of_line, order_count) = numbering.finish();
     let mut channel_index: FastMap<&str, u32> = FastMap::default();
     let mut channel_names = Vec::new();
     // Per order: its customer, its earliest line in ms, its amount and its first line's channel.
-    let mut orders: Vec<(u32, i64, f64, Option<u32>)> = Vec::new();
+    let mut orders: Vec<(u32, i64, f64, Option<u32>)> = Vec::with_capacity(order_count);
     let mut channel_of = channels.as_ref().map(|c| c.iter());
-    let lines_of = ids.iter().zip(ts.iter()).zip(amounts.iter());
-    for (((id, t), amount), (order_id, order_day)) in lines_of.zip(order_ids.iter().zip(order_days.iter())) {
+    let lines_of = order_of_line
+        .iter()
+        .zip(customer_of_line)
+        .zip(ts.iter())
+        .zip(amounts.iter());
+    for (((&o, &customer), t), amount) in lines_of {
         let channel = channel_of.as_mut().and_then(|c| c.next()).flatten();
-        let known = known_customer.as_mut().and_then(|c| c.next()).copied();
-        let (Some(id), Some(t)) = (id, t) else {
+        let (true, Some(t)) = (o != NO_GROUP, t) else {
             continue;
         };
-        let customer = match known {
-            Some(code) if code != NO_CUSTOMER => code,
-            _ => {
-                let next = customer_index.len() as u32;
-                *customer_index.entry(TextKey::of(id)).or_insert(next)
-            }
-        };
-        let key = match (order_id, order_day) {
-            (Some(order_id), _) => Key::Order(customer, TextKey::of(order_id)),
-            (None, Some(day)) => Key::Day(customer, day),
-            (None, None) => continue,
-        };
-        // An order's lines usually come together: the previous line's order needs no lookup.
-        let o = match &previous {
-            Some((last, o)) if *last == key => *o,
-            _ => {
-                let next = orders.len() as u32;
-                let o = *order_index.entry(key).or_insert(next) as usize;
-                previous = Some((key, o));
-                o
-            }
-        };
+        let o = o as usize;
         if o == orders.len() {
             let channel = channel.map(|name| {
                 let next = channel_index.len() as u32;
@@ -212,7 +228,6 @@ pub fn group_orders(
         order.1 = order.1.min(t);
         order.2 += amount.unwrap_or(0.0);
     }
-    drop(order_index);
     let mut orders: Vec<Order> = orders
         .into_iter()
         .map(|(customer, first_ms, amount, channel)| Order {
