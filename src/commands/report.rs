@@ -81,7 +81,6 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
     } else {
         planned.without_columns(&[schema::CATEGORY])?
     };
-    io::record_inputs(&planned.sources, &[counts.lines_in], record, true)?;
     record.mark("read");
     let as_of_given = match &args.as_of {
         Some(text) => Some(
@@ -109,17 +108,29 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
         churn: args.churn.is_none(),
     };
     // The report's own orders are grouped beside the analyses, on the side that finishes
-    // first.
-    let (found, (tx, orders_seconds)) = analyses::run(&planned, &args.input, &wanted, |line_customers| {
-        let started = std::time::Instant::now();
-        let tx = figures::group_orders(
-            &planned,
-            line_customers,
-            &mut RunRecord::new("report"),
-            &Printer::new(true),
-        );
-        (tx, started.elapsed().as_secs_f64())
+    // first; the input's sha256 (for the run details) is computed beside them.
+    let (found, (tx, orders_seconds), inputs) = std::thread::scope(|scope| {
+        let hashing = scope.spawn(|| {
+            let mut inputs = RunRecord::new("report");
+            io::record_inputs(&planned.sources, &[counts.lines_in], &mut inputs, true).map(|_| inputs.inputs)
+        });
+        let (found, orders) = analyses::run(&planned, &args.input, &wanted, |line_customers| {
+            let started = std::time::Instant::now();
+            let tx = figures::group_orders(
+                &planned,
+                line_customers,
+                &mut RunRecord::new("report"),
+                &Printer::new(true),
+            );
+            (tx, started.elapsed().as_secs_f64())
+        });
+        (
+            found,
+            orders,
+            hashing.join().expect("the hashing thread panicked"),
+        )
     });
+    record.inputs.extend(inputs?);
     drop(planned);
     for (command, seconds) in &found.seconds {
         record.timing(format!("analysis {command}"), *seconds);

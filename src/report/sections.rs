@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 
 use super::given::TextTable;
 use super::results::{
@@ -122,13 +123,13 @@ pub fn revenue(forecast: &RevenueForecast, currency: &str) -> Section {
 
 /// RFM segments, the R × F heatmap and cluster profiles (`ckm segment`).
 pub fn segments(t: &CustomerSegments, profiles: Option<&ClusterProfiles>, currency: &str) -> Vec<Section> {
-    let mut by_segment: BTreeMap<String, (usize, f64)> = BTreeMap::new();
+    let mut by_segment: BTreeMap<&str, (usize, f64)> = BTreeMap::new();
     let mut grid: BTreeMap<(u32, u32), usize> = BTreeMap::new();
     let mut total = 0.0;
     for i in 0..t.ids.len() {
         let m = t.monetary[i].unwrap_or(0.0);
         total += m;
-        let e = by_segment.entry(t.segment[i].clone()).or_default();
+        let e = by_segment.entry(t.segment[i].as_str()).or_default();
         e.0 += 1;
         e.1 += m;
         if let (Some(r), Some(f)) = (t.r_score[i], t.f_score[i]) {
@@ -136,7 +137,10 @@ pub fn segments(t: &CustomerSegments, profiles: Option<&ClusterProfiles>, curren
         }
     }
     let n = t.ids.len();
-    let mut order: Vec<(String, usize, f64)> = by_segment.into_iter().map(|(k, (c, m))| (k, c, m)).collect();
+    let mut order: Vec<(String, usize, f64)> = by_segment
+        .into_iter()
+        .map(|(k, (c, m))| (k.to_string(), c, m))
+        .collect();
     order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let table = Table {
         caption: String::new(),
@@ -401,8 +405,7 @@ pub fn rules(found: &[RuleRow]) -> Section {
 }
 
 /// Histogram edges for a skewed positive distribution: deciles of the values.
-fn value_histogram(values: &mut [f64], currency: &str) -> (Vec<String>, Vec<f64>) {
-    values.sort_by(f64::total_cmp);
+fn value_histogram(values: &[f64], currency: &str) -> (Vec<String>, Vec<f64>) {
     let n = values.len();
     if n == 0 {
         return (Vec::new(), Vec::new());
@@ -433,7 +436,9 @@ pub fn clv(t: &CustomerValues, currency: &str) -> Section {
     if let Some(clv_of) = &t.clv {
         let mut values: Vec<f64> = clv_of.iter().filter_map(|v| *v).collect();
         let total: f64 = values.iter().sum();
-        let (labels, counts) = value_histogram(&mut values.clone(), currency);
+        // Ascending, once: for the ranges, and from the end for the top decile.
+        values.par_sort_unstable_by(f64::total_cmp);
+        let (labels, counts) = value_histogram(&values, currency);
         let data = Table {
             caption: String::new(),
             header: vec!["CLV range".into(), "customers".into()],
@@ -443,8 +448,7 @@ pub fn clv(t: &CustomerValues, currency: &str) -> Section {
                 .map(|(l, c)| vec![l.clone(), thousands(*c as u64)])
                 .collect(),
         };
-        values.sort_by(|a, b| b.total_cmp(a));
-        let top_decile: f64 = values.iter().take(values.len().div_ceil(10)).sum();
+        let top_decile: f64 = values.iter().rev().take(values.len().div_ceil(10)).sum();
         blocks.push(Block::Figures(vec![
             Figure {
                 label: "Expected value of all customers".into(),
@@ -572,8 +576,8 @@ pub fn churn(
     };
     if !values.is_empty() {
         // Valuable = the top fifth by value; among them, the highest churn probability first.
-        values.sort_by(|a, b| b.total_cmp(a));
-        let cut = values[(values.len() / 5).min(values.len() - 1)];
+        let fifth = (values.len() / 5).min(values.len() - 1);
+        let cut = *values.select_nth_unstable_by(fifth, |a, b| b.total_cmp(a)).1;
         let mut at_risk: Vec<(usize, f64, f64)> = (0..t.ids.len())
             .filter_map(|i| {
                 let v = value[i]?;
