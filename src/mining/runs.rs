@@ -45,20 +45,21 @@ impl<K: Ord + Copy + Send + Sync> RunNumbering<K> {
         // The runs sorted by key, then by position: each key's first run leads its block.
         let mut sorted: Vec<u32> = (0..runs.len() as u32).collect();
         sorted.par_sort_unstable_by(|&a, &b| runs[a as usize].cmp(&runs[b as usize]).then(a.cmp(&b)));
-        let mut first_run = vec![0u32; runs.len()];
+        // Each run's first run of its key, then (in place, in run order) its group: a first
+        // run opens the next group, a later one takes its first run's.
+        let mut group_of_run = vec![0u32; runs.len()];
         let mut block_start = 0;
         for i in 0..sorted.len() {
             if i > 0 && runs[sorted[i] as usize] != runs[sorted[i - 1] as usize] {
                 block_start = i;
             }
-            first_run[sorted[i] as usize] = sorted[block_start];
+            group_of_run[sorted[i] as usize] = sorted[block_start];
         }
         drop(sorted);
-        // Groups numbered as their first runs come.
-        let mut group_of_run = vec![0u32; runs.len()];
+        drop(runs);
         let mut groups = 0u32;
-        for r in 0..runs.len() {
-            let first = first_run[r] as usize;
+        for r in 0..group_of_run.len() {
+            let first = group_of_run[r] as usize;
             group_of_run[r] = if first == r {
                 groups += 1;
                 groups - 1

@@ -15,6 +15,7 @@ use crate::io::read::{self, ReadSettings};
 use crate::io::{self, schema, PlannedInputs};
 use crate::mining::btyd::Rft;
 use crate::mining::columns::TextKey;
+use crate::mining::runs::RunNumbering;
 use crate::printer::Printer;
 
 /// Per-customer summaries with ids and mean repeat spend.
@@ -49,7 +50,7 @@ pub struct LineCustomers {
     pub customers: usize,
 }
 
-pub const NO_CUSTOMER: u32 = u32::MAX;
+pub const NO_CUSTOMER: u32 = crate::mining::runs::NO_GROUP;
 
 /// Summaries from transactions: purchases on one calendar day are one transaction. With a
 /// holdout end, the days after the calibration end up to it are counted per customer of the
@@ -96,17 +97,16 @@ pub fn summarise_transactions_by_line(
     // order (so a day's amounts add up in the order they came, as before): no allocation per
     // customer, and the customers are then summarised on all cores.
     const SKIPPED: u32 = NO_CUSTOMER;
-    let mut index: HashMap<TextKey, u32> = HashMap::new();
-    let mut names: Vec<&str> = Vec::new();
-    let mut line_customer: Vec<u32> = Vec::with_capacity(table.height());
-    let mut line_counts: Vec<usize> = Vec::new();
     let (mut unusable, mut after_end) = (0u64, 0u64);
     let mut holdout_lines: Vec<(&str, i64)> = Vec::new();
-    let mut previous: Option<(TextKey, u32)> = None;
+    // Customers numbered in order of first appearance by runs (see `RunNumbering`): an
+    // order's lines come together, so most lines cost a comparison, and the customers' runs
+    // are matched by one sort instead of a hash-map lookup each.
+    let mut numbering = RunNumbering::with_lines(table.height());
     for (id, t) in ids.iter().zip(ts.iter()) {
         let (Some(id), Some(t)) = (id, t) else {
             unusable += 1;
-            line_customer.push(SKIPPED);
+            numbering.push(None);
             continue;
         };
         let day = t.div_euclid(MS_PER_DAY);
@@ -115,26 +115,21 @@ pub fn summarise_transactions_by_line(
                 Some(holdout_end) if day <= holdout_end => holdout_lines.push((id, day)),
                 _ => after_end += 1,
             }
-            line_customer.push(SKIPPED);
+            numbering.push(None);
             continue;
         }
-        // A customer's lines often come together (an order's): the previous line's customer
-        // needs no lookup.
-        let key = TextKey::of(id);
-        let c = match previous {
-            Some((last, c)) if last == key => c,
-            _ => {
-                let c = *index.entry(key).or_insert_with(|| {
-                    names.push(id);
-                    line_counts.push(0);
-                    (names.len() - 1) as u32
-                });
-                previous = Some((key, c));
-                c
+        numbering.push(Some(TextKey::of(id)));
+    }
+    let (line_customer, customers) = numbering.finish();
+    let mut names: Vec<&str> = Vec::with_capacity(customers);
+    let mut line_counts: Vec<usize> = vec![0; customers];
+    for (&c, id) in line_customer.iter().zip(ids.iter()) {
+        if c != SKIPPED {
+            if c as usize == names.len() {
+                names.push(id.expect("a numbered line has a customer"));
             }
-        };
-        line_counts[c as usize] += 1;
-        line_customer.push(c);
+            line_counts[c as usize] += 1;
+        }
     }
     let mut starts: Vec<usize> = Vec::with_capacity(names.len() + 1);
     let mut total = 0;
@@ -161,6 +156,15 @@ pub fn summarise_transactions_by_line(
     // Holdout days of the calibration period's customers; later customers are not in the
     // cohort the models describe.
     let mut holdout_days: Vec<Vec<i64>> = vec![Vec::new(); names.len()];
+    let index: HashMap<TextKey, u32> = if holdout_lines.is_empty() {
+        HashMap::new()
+    } else {
+        names
+            .iter()
+            .enumerate()
+            .map(|(c, name)| (TextKey::of(name), c as u32))
+            .collect()
+    };
     let mut newcomers = 0u64;
     for (id, day) in holdout_lines {
         match index.get(&TextKey::of(id)) {
