@@ -66,6 +66,7 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
     }
     record.parameter("input", &args.input);
     record.parameter("title", &args.title);
+    crate::return_memory_in_background();
 
     // Read once: every analysis and figure below reads this table, not the input again.
     let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read.settings())?
