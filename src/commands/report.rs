@@ -3,7 +3,6 @@
 //! document as HTML, Markdown or a terminal summary. What it shows is built in `crate::report`.
 
 use anyhow::Result;
-use polars::prelude::*;
 
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::error::CkmError;
@@ -14,31 +13,6 @@ use crate::prepare::orders::ItemSource;
 use crate::printer::{thousands, Printer};
 use crate::report::analyses::{self, Wanted};
 use crate::report::{self, figures, given, sections, Block, Document, Section, Table};
-
-/// The columns the analyses and the report's figures read, of those the input has: the rest
-/// (personal data, extra columns) is not kept in memory.
-fn analysed_columns(columns: &Schema) -> Vec<Expr> {
-    let amount: &[&str] = if columns.contains(schema::AMOUNT) {
-        &[schema::AMOUNT]
-    } else {
-        &[schema::QUANTITY, schema::UNIT_PRICE]
-    };
-    [
-        schema::CUSTOMER_ID,
-        schema::ORDER_ID,
-        schema::TS,
-        schema::ITEM_ID,
-        schema::ITEM_NAME,
-        schema::CATEGORY,
-        schema::CHANNEL,
-        schema::IS_RETURN,
-    ]
-    .iter()
-    .chain(amount)
-    .filter(|name| columns.contains(name))
-    .map(|name| col(*name))
-    .collect()
-}
 
 pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
     let printer = Printer::new(args.quiet);
@@ -70,7 +44,7 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
 
     // Read once: every analysis and figure below reads this table, not the input again.
     let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read.settings())?
-        .read_into_memory(analysed_columns, record, &printer)?;
+        .read_into_memory(analyses::analysed_columns, record, &printer)?;
     record.mark("read_into_memory");
     let counts = figures::count_lines(&planned, record, &printer)?;
     if counts.lines_in == counts.unusable {

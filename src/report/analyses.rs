@@ -4,6 +4,7 @@
 //! report states in its run details; what the sections need of each result is kept.
 
 use anyhow::Result;
+use polars::prelude::*;
 
 use super::results::{
     ChurnScores, ClusterProfiles, CustomerSegments, CustomerValues, RevenueForecast, RevenuePoint, RuleRow,
@@ -16,7 +17,7 @@ use crate::analyses::segment::{self, ClusterChoice, SegmentSettings};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::{self, day_text, Period};
-use crate::io::PlannedInputs;
+use crate::io::{schema, PlannedInputs};
 use crate::mining::btyd::{Fit, Model};
 use crate::mining::rfm;
 use crate::mining::rules::Fraction;
@@ -46,6 +47,31 @@ const FORECAST_MONTHS: usize = 6;
 const WEEK: f64 = 7.0;
 /// Weeks of purchases the CLV counts (a year).
 const CLV_WEEKS: f64 = 52.0;
+
+/// The columns the analyses and the report's figures read, of those the input has: the rest
+/// (personal data, extra columns) is not kept in memory.
+pub fn analysed_columns(columns: &Schema) -> Vec<Expr> {
+    let amount: &[&str] = if columns.contains(schema::AMOUNT) {
+        &[schema::AMOUNT]
+    } else {
+        &[schema::QUANTITY, schema::UNIT_PRICE]
+    };
+    [
+        schema::CUSTOMER_ID,
+        schema::ORDER_ID,
+        schema::TS,
+        schema::ITEM_ID,
+        schema::ITEM_NAME,
+        schema::CATEGORY,
+        schema::CHANNEL,
+        schema::IS_RETURN,
+    ]
+    .iter()
+    .chain(amount)
+    .filter(|name| columns.contains(name))
+    .map(|name| col(*name))
+    .collect()
+}
 
 /// Which analyses to run: the others are given as files, or the input cannot have them.
 pub struct Wanted {
