@@ -183,18 +183,17 @@ pub fn run<T: Send>(
     (results, after)
 }
 
+/// The CLV and the churn risk, each as it ran (when wanted).
+type CustomerModels = (Option<Ran<CustomerValues>>, Option<Ran<ChurnScores>>);
+
 /// CLV and churn risk, both from the repeat-purchase summaries; and each line's customer as
 /// the summaries numbered them.
-#[allow(clippy::type_complexity)]
 fn customer_models(
     planned: &PlannedInputs,
     input: &str,
     wanted: &Wanted,
     quiet: &Printer,
-) -> (
-    (Option<Ran<CustomerValues>>, Option<Ran<ChurnScores>>),
-    Option<LineCustomers>,
-) {
+) -> (CustomerModels, Option<LineCustomers>) {
     if !(wanted.customer_values || wanted.churn) {
         return ((None, None), None);
     }
