@@ -34,6 +34,13 @@ pub struct ChurnRisk {
     pub mean_probability: f64,
 }
 
+impl ChurnRisk {
+    /// The warning for a fit of `model` that did not converge.
+    pub fn warning(&self, model: Model) -> Option<String> {
+        (!self.fit.converged).then(|| crate::analyses::clv::not_converged(model.label()))
+    }
+}
+
 /// An error naming `input` when there are too few customers to fit `model` on.
 pub fn check_fittable(summaries: &Summaries, model: Model, input: &str) -> Result<()> {
     if summaries.ids.len() < 2 {

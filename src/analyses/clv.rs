@@ -64,13 +64,16 @@ pub fn check_fittable(data: &Summaries, input: &str) -> Result<()> {
     Ok(())
 }
 
+/// The warning for a fit of `model` that did not converge.
+pub fn not_converged(model: &str) -> String {
+    format!("{model}: the fit did not converge; treat its numbers with care")
+}
+
 /// What a fit's reader should be warned of: no convergence, parameters at a bound.
 pub fn fit_warnings(model: &str, fit: &Fit) -> Vec<String> {
     let mut warnings = Vec::new();
     if !fit.converged {
-        warnings.push(format!(
-            "{model}: the fit did not converge; treat its numbers with care"
-        ));
+        warnings.push(not_converged(model));
     }
     if !fit.at_boundary.is_empty() {
         warnings.push(format!(
@@ -82,7 +85,28 @@ pub fn fit_warnings(model: &str, fit: &Fit) -> Vec<String> {
     warnings
 }
 
+impl ClvFit {
+    /// What a reader of the fits of `model` and Gamma-Gamma should be warned of, in order:
+    /// the purchase model's fit, the spend model's, and why there is no usable spend model.
+    pub fn warnings(&self, model: Model) -> Vec<String> {
+        let mut warnings = fit_warnings(model.label(), &self.purchases);
+        if let Some(fit) = self.spend.fit() {
+            warnings.extend(fit_warnings("Gamma-Gamma", fit));
+        }
+        warnings.extend(self.spend.warning().map(str::to_string));
+        warnings
+    }
+}
+
 impl SpendFit {
+    /// The Gamma-Gamma fit, usable or not, when there is one.
+    pub fn fit(&self) -> Option<&Fit> {
+        match self {
+            SpendFit::Undefined(fit) | SpendFit::Fitted(fit) => Some(fit),
+            SpendFit::NotAsked | SpendFit::TooFewSpenders => None,
+        }
+    }
+
     /// The fit whose parameters give expected spend, if there is one.
     pub fn usable(&self) -> Option<&Fit> {
         match self {

@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use std::path::PathBuf;
 
-use crate::analyses::clv::{self, ClvFit, ClvScores, ScoreSettings, SpendFit};
+use crate::analyses::clv::{self, ClvFit, ClvScores, ScoreSettings};
 use crate::cli::{ForecastCustomersArgs, ForecastVerb, TimeUnit};
 use crate::commands::{write_manifest, RunOutput};
 use crate::error::CkmError;
@@ -14,7 +14,6 @@ use crate::io::saved_model::{self, SavedFit, SavedModels};
 use crate::io::{self, write};
 use crate::mining::btyd::{Fit, Model};
 use crate::prepare::repeat_purchases::{summaries_from_table, summarise_transactions, SummarySettings};
-use crate::printer::Printer;
 
 pub fn run(verb: ForecastVerb, record: &mut RunRecord) -> Result<()> {
     match verb {
@@ -28,7 +27,8 @@ fn parse_day(text: &str, flag: &str) -> Result<i64> {
         .ok_or_else(|| CkmError::usage(format!("{flag} '{text}': expected YYYY-MM-DD")))
 }
 
-fn report_fit(record: &mut RunRecord, printer: &Printer, model: &str, fit: &Fit) {
+/// A fit's parameters, log-likelihood and convergence in the summary.
+fn report_fit(record: &mut RunRecord, model: &str, fit: &Fit) {
     for ((name, value), se) in fit.names.iter().zip(&fit.parameters).zip(&fit.standard_errors) {
         record.figure(&format!("{model} {name}"), format!("{value:.4} (se {se:.4})"));
     }
@@ -48,9 +48,6 @@ fn report_fit(record: &mut RunRecord, printer: &Printer, model: &str, fit: &Fit)
             fit.iterations
         ),
     );
-    for warning in clv::fit_warnings(model, fit) {
-        record.warn(printer, warning);
-    }
 }
 
 /// What the run does with the purchase model: fit one of a kind, or score with a saved one.
@@ -171,21 +168,19 @@ fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> 
     let (model, p, spend, saved_fits) = match &purchases {
         Purchases::Fit(model) => {
             clv::check_fittable(&data, &args.input)?;
+            let clv_fit = clv::fit(&data, *model, !args.no_spend);
+            report_fit(record, model.label(), &clv_fit.purchases);
+            if let Some(fit) = clv_fit.spend.fit() {
+                report_fit(record, "Gamma-Gamma", fit);
+            }
+            for warning in clv_fit.warnings(*model) {
+                record.warn(&printer, warning);
+            }
             let ClvFit {
                 purchases: fit,
                 spend,
                 spenders,
-            } = clv::fit(&data, *model, !args.no_spend);
-            report_fit(record, &printer, model.label(), &fit);
-            match &spend {
-                SpendFit::NotAsked | SpendFit::TooFewSpenders => {}
-                SpendFit::Undefined(fit) | SpendFit::Fitted(fit) => {
-                    report_fit(record, &printer, "Gamma-Gamma", fit)
-                }
-            }
-            if let Some(warning) = spend.warning() {
-                record.warn(&printer, warning.to_string());
-            }
+            } = clv_fit;
             let gamma_gamma = spend.usable().cloned();
             let saved = SavedModels::new(
                 time_unit,

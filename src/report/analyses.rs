@@ -383,22 +383,12 @@ fn summaries(
 fn customer_values(data: &Summaries, input: &str, record: &mut RunRecord) -> Result<(CustomerValues, Fit)> {
     clv::check_fittable(data, input)?;
     let model = Model::BgNbd;
-    let ClvFit { purchases, spend, .. } = clv::fit(data, model, true);
+    let clv_fit = clv::fit(data, model, true);
     let quiet = Printer::new(true);
-    for warning in clv::fit_warnings(model.label(), &purchases) {
+    for warning in clv_fit.warnings(model) {
         record.warn(&quiet, warning);
     }
-    if let Some(fit) = match &spend {
-        clv::SpendFit::Undefined(fit) | clv::SpendFit::Fitted(fit) => Some(fit),
-        _ => None,
-    } {
-        for warning in clv::fit_warnings("Gamma-Gamma", fit) {
-            record.warn(&quiet, warning);
-        }
-    }
-    if let Some(warning) = spend.warning() {
-        record.warn(&quiet, warning);
-    }
+    let ClvFit { purchases, spend, .. } = clv_fit;
     let settings = ScoreSettings {
         model,
         horizon: CLV_WEEKS,
@@ -424,14 +414,8 @@ fn churn(data: &Summaries, input: &str, fit: Option<Fit>, record: &mut RunRecord
         Some(fit) => churn_risk::score(data, &settings, fit)?,
         None => churn_risk::compute(data, &settings)?,
     };
-    if !risk.fit.converged {
-        record.warn(
-            &Printer::new(true),
-            format!(
-                "{}: the fit did not converge; treat its numbers with care",
-                model.label()
-            ),
-        );
+    if let Some(warning) = risk.warning(model) {
+        record.warn(&Printer::new(true), warning);
     }
-    Ok(ChurnScores::from_table(&risk.table)?)
+    ChurnScores::from_table(&risk.table)
 }

@@ -161,24 +161,18 @@ pub fn group_orders(
         .ok()
         .map(|c| c.str().cloned())
         .transpose()?;
-    // Each line's customer: as the repeat-purchase summaries numbered them, else numbered here.
-    let mut customer_index: FastMap<TextKey, u32> = FastMap::default();
-    let numbered_here: Vec<u32>;
-    let customer_of_line: &[u32] = match line_customers {
-        Some(known) => &known.code,
+    // Each line's customer: as the repeat-purchase summaries numbered them, else numbered
+    // here the same way.
+    let numbered_here: (Vec<u32>, usize);
+    let (customer_of_line, customers): (&[u32], usize) = match line_customers {
+        Some(known) => (&known.code, known.customers),
         None => {
-            numbered_here = ids
-                .iter()
-                .zip(ts.iter())
-                .map(|(id, t)| match (id, t) {
-                    (Some(id), Some(_)) => {
-                        let next = customer_index.len() as u32;
-                        *customer_index.entry(TextKey::of(id)).or_insert(next)
-                    }
-                    _ => NO_CUSTOMER,
-                })
-                .collect();
-            &numbered_here
+            let mut numbering = RunNumbering::with_lines(lines.height());
+            for (id, t) in ids.iter().zip(ts.iter()) {
+                numbering.push(id.filter(|_| t.is_some()).map(TextKey::of));
+            }
+            numbered_here = numbering.finish();
+            (&numbered_here.0, numbered_here.1)
         }
     };
     // Each line's order (see `RunNumbering`), then the orders' totals in line order.
@@ -200,8 +194,7 @@ pub fn group_orders(
     let (order_of_line, order_count) = numbering.finish();
     let mut channel_index: FastMap<&str, u32> = FastMap::default();
     let mut channel_names = Vec::new();
-    // Per order: its customer, its earliest line in ms, its amount and its first line's channel.
-    let mut orders: Vec<(u32, i64, f64, Option<u32>)> = Vec::with_capacity(order_count);
+    let mut orders: Vec<Order> = Vec::with_capacity(order_count);
     let mut channel_of = channels.as_ref().map(|c| c.iter());
     let lines_of = order_of_line
         .iter()
@@ -213,6 +206,9 @@ pub fn group_orders(
         let (true, Some(t)) = (o != NO_GROUP, t) else {
             continue;
         };
+        // As the engine divided: a float quotient, truncated (the earliest line's day, as the
+        // truncation keeps the order).
+        let day = (t as f64 / MS_PER_DAY as f64) as i64;
         let o = o as usize;
         if o == orders.len() {
             let channel = channel.map(|name| {
@@ -222,22 +218,17 @@ pub fn group_orders(
                     next
                 })
             });
-            orders.push((customer, t, 0.0, channel));
+            orders.push(Order {
+                customer,
+                day,
+                amount: 0.0,
+                channel,
+            });
         }
         let order = &mut orders[o];
-        order.1 = order.1.min(t);
-        order.2 += amount.unwrap_or(0.0);
+        order.day = order.day.min(day);
+        order.amount += amount.unwrap_or(0.0);
     }
-    let mut orders: Vec<Order> = orders
-        .into_iter()
-        .map(|(customer, first_ms, amount, channel)| Order {
-            customer,
-            // As the engine divided: a float quotient, truncated.
-            day: (first_ms as f64 / MS_PER_DAY as f64) as i64,
-            amount,
-            channel,
-        })
-        .collect();
     if orders.is_empty() {
         return Err(CkmError::invalid(NO_USABLE_LINE));
     }
@@ -250,7 +241,7 @@ pub fn group_orders(
     });
     Ok(Transactions {
         orders,
-        customers: line_customers.map_or(customer_index.len(), |known| known.customers),
+        customers,
         channels: channel_names,
     })
 }

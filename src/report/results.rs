@@ -3,7 +3,10 @@
 //! (`--segments` and the like, [`super::given`]). Numbers are kept as the analyses' output
 //! tables hold them (rounded as written), so a section reads the same from either.
 
+use anyhow::Result;
 use polars::prelude::*;
+
+use crate::io::read;
 
 /// Per customer, from `ckm segment`.
 pub struct CustomerSegments {
@@ -76,36 +79,25 @@ pub fn numbers(table: &DataFrame, name: &str) -> PolarsResult<Vec<Option<f64>>> 
         .collect())
 }
 
-/// A column as text, null as empty.
-pub fn texts(table: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
-    Ok(table
-        .column(name)?
-        .cast(&DataType::String)?
-        .str()?
-        .iter()
-        .map(|v| v.unwrap_or("").to_string())
-        .collect())
-}
-
 impl CustomerSegments {
     /// From a segment table (`analyses::segment`'s, rounded for output).
-    pub fn from_table(table: &DataFrame) -> PolarsResult<CustomerSegments> {
+    pub fn from_table(table: &DataFrame) -> Result<CustomerSegments> {
         Ok(CustomerSegments {
-            ids: texts(table, "customer_id")?,
+            ids: read::text_values(table, "customer_id")?,
             monetary: numbers(table, "monetary")?,
             r_score: numbers(table, "r_score")?,
             f_score: numbers(table, "f_score")?,
-            segment: texts(table, "rfm_segment")?,
+            segment: read::text_values(table, "rfm_segment")?,
         })
     }
 }
 
 impl CustomerValues {
     /// From a CLV table (`analyses::clv::score`'s).
-    pub fn from_table(table: &DataFrame) -> PolarsResult<CustomerValues> {
+    pub fn from_table(table: &DataFrame) -> Result<CustomerValues> {
         let has_clv = table.schema().contains("clv");
         Ok(CustomerValues {
-            ids: texts(table, "customer_id")?,
+            ids: read::text_values(table, "customer_id")?,
             p_alive: numbers(table, "p_alive")?,
             expected_purchases: numbers(table, "expected_purchases")?,
             clv: has_clv.then(|| numbers(table, "clv")).transpose()?,
@@ -115,17 +107,17 @@ impl CustomerValues {
 
 impl ChurnScores {
     /// From a churn table (`analyses::churn_risk`'s).
-    pub fn from_table(table: &DataFrame) -> PolarsResult<ChurnScores> {
+    pub fn from_table(table: &DataFrame) -> Result<ChurnScores> {
         let id_column = table
             .get_column_names()
             .first()
             .map(|n| n.to_string())
             .unwrap_or_default();
         Ok(ChurnScores {
-            ids: texts(table, &id_column)?,
+            ids: read::text_values(table, &id_column)?,
             id_column,
             probability: numbers(table, "churn_probability")?,
-            band: texts(table, "risk_band")?,
+            band: read::text_values(table, "risk_band")?,
         })
     }
 }

@@ -561,18 +561,18 @@ pub fn churn(
     };
     // Analyses run in-process list the same customers in the same order: matched by
     // position. Files given in their place are matched by id.
-    let value: Vec<Option<f64>> = match value_of {
-        Some(values) if valued_ids == t.ids.as_slice() => values.to_vec(),
+    let (value, mut values): (Vec<Option<f64>>, Vec<f64>) = match value_of {
+        Some(values) if valued_ids == t.ids.as_slice() => {
+            (values.to_vec(), values.iter().flatten().copied().collect())
+        }
         Some(values) => {
             let by_id = valued(valued_ids, values);
-            t.ids.iter().map(|id| by_id.get(id.as_str()).copied()).collect()
+            (
+                t.ids.iter().map(|id| by_id.get(id.as_str()).copied()).collect(),
+                by_id.into_values().collect(),
+            )
         }
-        None => Vec::new(),
-    };
-    let mut values: Vec<f64> = match value_of {
-        Some(values) if valued_ids == t.ids.as_slice() => values.iter().flatten().copied().collect(),
-        Some(values) => valued(valued_ids, values).into_values().collect(),
-        None => Vec::new(),
+        None => (Vec::new(), Vec::new()),
     };
     if !values.is_empty() {
         // Valuable = the top fifth by value; among them, the highest churn probability first.

@@ -49,23 +49,18 @@ pub(super) fn risk(args: ChurnRiskArgs, record: &mut RunRecord) -> Result<()> {
         high_share: args.bands.high,
         medium_share: args.bands.medium,
     };
+    let risk = churn_risk::compute(&summaries, &settings)?;
+    record.mark("fit");
+    if let Some(warning) = risk.warning(model) {
+        record.warn(&printer, warning);
+    }
     let ChurnRisk {
         mut table,
         fit,
         cutoffs,
         band_counts: counts,
         mean_probability,
-    } = churn_risk::compute(&summaries, &settings)?;
-    record.mark("fit");
-    if !fit.converged {
-        record.warn(
-            &printer,
-            format!(
-                "{}: the fit did not converge; treat its numbers with care",
-                model.label()
-            ),
-        );
-    }
+    } = risk;
     let written = write::write_table(&mut table, &destination, format, hash)?;
     record.outputs.push(written);
     record.mark("write");
