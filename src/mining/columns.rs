@@ -311,3 +311,76 @@ mod text_key_tests {
         assert!(matches!(TextKey::of("sixteen bytes!!!"), TextKey::Long(_)));
     }
 }
+
+/// The positions of `texts` in the byte order of the texts (the order of `str`): sorted by
+/// their first 16 bytes as one number, the rest compared only on a tie. Sorting positions by
+/// comparing the texts themselves read two texts from random places in memory for each
+/// comparison, 3 s for 4.9M customer ids; ids are mostly shorter than 16 bytes, so here the
+/// numbers decide and the sort reads its keys in order.
+pub fn byte_order(texts: &[&str]) -> Vec<u32> {
+    use rayon::prelude::*;
+    let mut keyed: Vec<(u64, u64, u32)> = texts
+        .par_iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let bytes = text.as_bytes();
+            let mut prefix = [0u8; 16];
+            let n = bytes.len().min(16);
+            prefix[..n].copy_from_slice(&bytes[..n]);
+            let (high, low) = prefix.split_at(8);
+            (
+                u64::from_be_bytes(high.try_into().expect("8 bytes")),
+                u64::from_be_bytes(low.try_into().expect("8 bytes")),
+                i as u32,
+            )
+        })
+        .collect();
+    // Equal prefixes (a text of 16 bytes or more, or texts that differ by trailing zero
+    // bytes) are ordered by the whole text.
+    keyed.par_sort_unstable_by(|a, b| {
+        (a.0, a.1)
+            .cmp(&(b.0, b.1))
+            .then_with(|| texts[a.2 as usize].cmp(texts[b.2 as usize]))
+    });
+    keyed.into_iter().map(|(_, _, i)| i).collect()
+}
+
+#[cfg(test)]
+mod byte_order_tests {
+    use super::byte_order;
+    use proptest::prelude::*;
+
+    #[test]
+    fn long_texts_and_trailing_zeros_sort_as_text() {
+        let texts = [
+            "C0022193",
+            "a\0",
+            "sixteen bytes!!!b",
+            "a",
+            "",
+            "sixteen bytes!!!a",
+            "sixteen bytes!!!",
+            "C0022192",
+        ];
+        let order: Vec<&str> = byte_order(&texts).iter().map(|&i| texts[i as usize]).collect();
+        let mut expected = texts.to_vec();
+        expected.sort();
+        assert_eq!(order, expected);
+    }
+
+    proptest! {
+        /// The same order as sorting the texts, and every position once.
+        #[test]
+        fn the_order_of_the_texts(texts in proptest::collection::vec("[ab\\x00]{0,20}", 0..60)) {
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let order = byte_order(&texts);
+            let mut positions = order.clone();
+            positions.sort_unstable();
+            prop_assert_eq!(positions, (0..texts.len() as u32).collect::<Vec<_>>());
+            let sorted: Vec<&str> = order.iter().map(|&i| texts[i as usize]).collect();
+            let mut expected = texts.clone();
+            expected.sort();
+            prop_assert_eq!(sorted, expected);
+        }
+    }
+}

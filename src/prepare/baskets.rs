@@ -71,7 +71,7 @@ pub fn baskets_from_transactions(
 ) -> Result<Baskets> {
     // The key in two parts (see `order_key_parts`) rather than as text: no string built per
     // line. `order:ID` and `day:CUSTOMER|DAY` keys of `order_key` are the two variants here.
-    #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
     enum Key<'a> {
         Order(TextKey<'a>),
         Day(TextKey<'a>, i32),

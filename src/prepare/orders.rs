@@ -59,6 +59,13 @@ pub fn order_key_parts(columns: &Schema) -> [Expr; 2] {
     }
 }
 
+/// The day that makes a line without an order id part of its customer's order of that day,
+/// from its timestamp in milliseconds: the day of [`order_key`] and [`order_key_parts`] (days
+/// since 1970-01-01, UTC), for code that reads the timestamps itself.
+pub fn order_day(ts_ms: i64) -> i64 {
+    ts_ms.div_euclid(crate::io::periods::MS_PER_DAY)
+}
+
 /// Why a line belongs to no order (see [`order_key`]).
 pub const NO_ORDER: &str = "no order_id and no customer_id";
 

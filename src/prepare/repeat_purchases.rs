@@ -14,7 +14,7 @@ use crate::io::periods::MS_PER_DAY;
 use crate::io::read::{self, ReadSettings};
 use crate::io::{self, schema, PlannedInputs};
 use crate::mining::btyd::Rft;
-use crate::mining::columns::TextKey;
+use crate::mining::columns::{byte_order, TextKey};
 use crate::mining::runs::RunNumbering;
 use crate::printer::Printer;
 
@@ -189,8 +189,8 @@ pub fn summarise_transactions_by_line(
         );
     }
     let unit = unit_days;
-    let mut order: Vec<usize> = (0..names.len()).collect();
-    order.par_sort_unstable_by(|&a, &b| names[a].cmp(names[b]));
+    // The summaries in customer id order.
+    let order: Vec<usize> = byte_order(&names).into_iter().map(|c| c as usize).collect();
     let holdout = holdout_end_day.map(|_| {
         order
             .iter()

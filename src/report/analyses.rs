@@ -140,8 +140,8 @@ impl Results {
 
 /// Runs the wanted analyses on `planned` (the input in memory), two at a time: the customer
 /// segments, rules and revenue forecast on one thread; on the other the repeat-purchase
-/// summaries with the CLV and churn models fitted on them, then `after` (the shorter side,
-/// where the caller's own work goes), given each line's customer when the summaries found it.
+/// summaries, then `after` (the shorter side, where the caller's own work goes) given each
+/// line's customer when the summaries found it, then the CLV and churn models.
 pub fn run<T: Send>(
     planned: &PlannedInputs,
     input: &str,
@@ -150,10 +150,7 @@ pub fn run<T: Send>(
 ) -> (Results, T) {
     let quiet = Printer::new(true);
     let (segments, rules, revenue, ((values, churn), after)) = std::thread::scope(|scope| {
-        let customer_models = scope.spawn(|| {
-            let (models, line_customers) = customer_models(planned, input, wanted, &quiet);
-            (models, after(line_customers.as_ref()))
-        });
+        let customer_models = scope.spawn(|| customer_models(planned, input, wanted, &quiet, after));
         // Rules first: their baskets are the largest of this side, and they are done before
         // the other side groups the orders, the largest of its own.
         let rules = wanted
@@ -186,25 +183,28 @@ pub fn run<T: Send>(
 /// The CLV and the churn risk, each as it ran (when wanted).
 type CustomerModels = (Option<Ran<CustomerValues>>, Option<Ran<ChurnScores>>);
 
-/// CLV and churn risk, both from the repeat-purchase summaries; and each line's customer as
-/// the summaries numbered them.
-fn customer_models(
+/// CLV and churn risk, both from the repeat-purchase summaries; and `after`, given each
+/// line's customer as the summaries numbered them. `after` runs between the summaries and the
+/// models: the models need little memory, so its peak then meets the other side's earlier
+/// and smaller one (on 50M lines, run last it met the segments' totals at their largest).
+fn customer_models<T>(
     planned: &PlannedInputs,
     input: &str,
     wanted: &Wanted,
     quiet: &Printer,
-) -> (CustomerModels, Option<LineCustomers>) {
+    after: impl FnOnce(Option<&LineCustomers>) -> T,
+) -> (CustomerModels, T) {
     if !(wanted.customer_values || wanted.churn) {
-        return ((None, None), None);
+        return ((None, None), after(None));
     }
     let summaries = ran("forecast customers", |record| {
         summaries(planned, input, record, quiet)
     });
     let warnings = summaries.warnings;
     let summaries_seconds = summaries.seconds;
-    let (summaries, line_customers) = match summaries.outcome {
-        Ok((summaries, line_customers)) => (Ok(summaries), Some(line_customers)),
-        Err(e) => (Err(e), None),
+    let (summaries, after) = match summaries.outcome {
+        Ok((summaries, line_customers)) => (Ok(summaries), after(Some(&line_customers))),
+        Err(e) => (Err(e), after(None)),
     };
     let mut purchases_fit = None;
     let values = wanted.customer_values.then(|| {
@@ -228,7 +228,7 @@ fn customer_models(
         }
         churn
     });
-    ((values, churn), line_customers)
+    ((values, churn), after)
 }
 
 /// The summaries, or the error that stopped them (for each model that needed them).
