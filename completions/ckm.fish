@@ -100,6 +100,10 @@ complete -c ckm -n "__fish_ckm_using_subcommand segment" -l encoding -d 'Text en
 latin-1\t''
 windows-1252\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l engine -d 'Where the lines are aggregated: `local` (this machine) or `spark` (a Spark Connect server, --remote; INPUT is then a path the cluster reads, or give --table)' -r -f -a "local\t''
+spark\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l remote -d 'The Spark Connect server for --engine spark: sc://HOST:PORT/;token=...;use_ssl=true' -r
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l table -d 'With --engine spark, read this table of the cluster\'s catalog (catalog.db.orders) instead of INPUT' -r
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -l as-of -d 'Date the features are computed as of (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS); default: the day after the latest line' -r
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -l bins -d 'Number of score levels for r_score, f_score and m_score' -r
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -l segment-map -d 'Segment rules replacing the built-in map: CSV with segment,r_min,r_max,f_min,f_max, or TOML (.toml) with [[segment]] tables of name, r = [min, max], f = [min, max]' -r -F

@@ -6,12 +6,16 @@ use std::path::PathBuf;
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::error::CkmError;
 pub use crate::io::clean_rules::ReturnsPolicy;
 pub use crate::io::periods::Period;
 pub use crate::io::privacy::PrivacySettings;
 pub use crate::io::read::{Encoding, ReadSettings};
+use crate::io::spark::Remote;
 pub use crate::io::write::TableFormat;
 pub use crate::mining::btyd::TimeUnit;
+use crate::prepare::spark::RemoteSource;
+use crate::prepare::Engine;
 
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
@@ -275,6 +279,31 @@ pub struct PrivacyArgs {
     pub mask_pii: bool,
 }
 
+/// Where the lines are aggregated: on this machine, or on a Spark cluster.
+#[derive(Debug, Args, Clone, Default)]
+pub struct EngineArgs {
+    /// Where the lines are aggregated: `local` (this machine) or `spark` (a Spark Connect
+    /// server, --remote; INPUT is then a path the cluster reads, or give --table)
+    #[arg(long, value_enum, default_value_t = EngineKind::Local)]
+    pub engine: EngineKind,
+
+    /// The Spark Connect server for --engine spark: sc://HOST:PORT/;token=...;use_ssl=true
+    #[arg(long, value_name = "URL", env = "SPARK_REMOTE", hide_env_values = true)]
+    pub remote: Option<String>,
+
+    /// With --engine spark, read this table of the cluster's catalog (catalog.db.orders)
+    /// instead of INPUT
+    #[arg(long, value_name = "NAME")]
+    pub table: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EngineKind {
+    #[default]
+    Local,
+    Spark,
+}
+
 /// How input files are read and mapped onto the canonical columns.
 #[derive(Debug, Args, Clone, Default)]
 pub struct ReadArgs {
@@ -403,12 +432,16 @@ pub struct CleanArgs {
 
 #[derive(Debug, Args)]
 pub struct SegmentArgs {
-    /// The transactions table (usually `ckm clean` output), or `-` for stdin
-    #[arg(value_name = "INPUT")]
-    pub input: String,
+    /// The transactions table (usually `ckm clean` output), or `-` for stdin; with --engine
+    /// spark, a path the cluster reads
+    #[arg(value_name = "INPUT", required_unless_present = "table")]
+    pub input: Option<String>,
 
     #[command(flatten)]
     pub read: ReadArgs,
+
+    #[command(flatten)]
+    pub engine: EngineArgs,
 
     /// Date the features are computed as of (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS); default: the
     /// day after the latest line
@@ -1148,6 +1181,10 @@ macro_rules! value_enum {
     };
 }
 
+value_enum!(EngineKind, [
+    EngineKind::Local => "local",
+    EngineKind::Spark => "spark",
+]);
 value_enum!(Period, [
     Period::Day => "day",
     Period::Week => "week",
@@ -1187,6 +1224,44 @@ impl ReadArgs {
             date_format: self.date_format.clone(),
             encoding: self.encoding,
             delimiter: self.delimiter,
+        }
+    }
+}
+
+impl EngineArgs {
+    /// The engine, and what it reads: `input` as given (`None` with --table).
+    pub fn settings(&self, input: Option<&str>) -> Result<Engine, anyhow::Error> {
+        match self.engine {
+            EngineKind::Local => {
+                if self.table.is_some() {
+                    return Err(CkmError::usage(
+                        "--table reads a table of a Spark cluster: add --engine spark",
+                    ));
+                }
+                Ok(Engine::Local)
+            }
+            EngineKind::Spark => {
+                let remote = self.remote.as_deref().ok_or_else(|| {
+                    CkmError::usage(
+                        "--engine spark needs the server: --remote sc://HOST:PORT or SPARK_REMOTE",
+                    )
+                })?;
+                let remote = Remote::parse(remote).map_err(|e| CkmError::usage(format!("--remote: {e}")))?;
+                let source = match (input, &self.table) {
+                    (Some(_), Some(_)) => {
+                        return Err(CkmError::usage("give INPUT or --table, not both"));
+                    }
+                    (Some("-"), None) => {
+                        return Err(CkmError::usage(
+                            "--engine spark reads where the cluster can: give a path it reads or --table, not - (stdin)",
+                        ));
+                    }
+                    (Some(path), None) => RemoteSource::Path(path.to_string()),
+                    (None, Some(table)) => RemoteSource::Table(table.clone()),
+                    (None, None) => return Err(CkmError::usage("give INPUT or --table")),
+                };
+                Ok(Engine::Spark { remote, source })
+            }
         }
     }
 }

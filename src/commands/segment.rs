@@ -10,9 +10,11 @@ use crate::commands::{write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::privacy::Privacy;
-use crate::io::{self, rejects, schema, segment_map, write};
+use crate::io::{rejects, segment_map, write};
 use crate::mining::rfm;
+use crate::prepare::lines::Lines;
 use crate::prepare::summary::{self, FREQUENCY, MONETARY, RECENCY_DAYS};
+use crate::prepare::Engine;
 use crate::printer::thousands;
 
 pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
@@ -43,7 +45,12 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
         }
     }
     let as_of_given = args.as_of.as_deref().map(parse_as_of).transpose()?;
-    record.parameter("input", &args.input);
+    let engine = args.engine.settings(args.input.as_deref())?;
+    let input = match &engine {
+        Engine::Local => args.input.clone().expect("clap asks for INPUT without --table"),
+        Engine::Spark { source, .. } => source.to_string(),
+    };
+    record.parameter("input", &input);
     record.parameter("bins", args.bins);
     record.parameter("clusters", args.clusters.map(|c| c.to_string()));
     record.parameter("features", &cluster_features);
@@ -55,20 +62,20 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
         args.segment_map.as_ref().map(|p| p.display().to_string()),
     );
 
-    let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read.settings())?;
+    let mut lines = Lines::open(&engine, &input, &args.read.settings(), record, &printer)?;
     let summary::CustomerTable {
         customers,
         lines_in,
         lines_without_customer,
-    } = summary::customer_table(&planned, None, record, &printer)?;
-    io::record_inputs(&planned.sources, &[lines_in], record, hash)?;
+    } = lines.customer_table(record, &printer)?;
+    lines.record_inputs(lines_in, record, hash)?;
     record.mark("read_and_aggregate");
     let lines_without_ts: u64 = customers
         .column(summary::LINES_WITHOUT_TS)?
         .u64()?
         .sum()
         .unwrap_or(0);
-    let (table, as_of_ms) = segment::summary_as_of(customers, as_of_given, &args.input)?;
+    let (table, as_of_ms) = segment::summary_as_of(customers, as_of_given, &input)?;
     let as_of_text = show_ms(as_of_ms);
     record.parameter("as_of", &as_of_text);
     record.figure("as of", &as_of_text);
@@ -111,11 +118,9 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
             .push(write::write_table(&mut frame, path, *format, hash)?);
     }
     let rejects_written = if lines_without_customer > 0 {
-        rejects::write_rejected_lines(
+        lines.write_lines_without_customer(
             rejects::destination(args.rejects.as_deref(), &destination)?,
-            &planned,
-            |_| rejects::first_reason([(col(schema::CUSTOMER_ID).is_null(), "no customer_id")]),
-            Some(&privacy),
+            &privacy,
             record,
             &printer,
             hash,

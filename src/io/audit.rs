@@ -108,6 +108,10 @@ pub fn append(path: &Path, record: &RunRecord, exit_code: u8) -> Result<()> {
         "outputs": record.outputs,
         "exit_code": exit_code,
     });
+    let mut line = line;
+    if let Some(spark) = &record.spark {
+        line["spark"] = serde_json::to_value(spark)?;
+    }
     let mut bytes = serde_json::to_vec(&line)?;
     bytes.push(b'\n');
     let mut options = std::fs::OpenOptions::new();

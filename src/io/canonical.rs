@@ -66,6 +66,11 @@ pub fn mapping_for(
 
 /// The error for a source whose headers lack a required column.
 pub fn check_required(source: &Source, mapping: &ColumnMapping) -> Result<()> {
+    check_required_columns(&source.spec.display, mapping)
+}
+
+/// [`check_required`] for an input called `display` in messages.
+pub fn check_required_columns(display: &str, mapping: &ColumnMapping) -> Result<()> {
     let missing = schema::missing_required(mapping);
     if missing.is_empty() {
         return Ok(());
@@ -78,7 +83,7 @@ pub fn check_required(source: &Source, mapping: &ColumnMapping) -> Result<()> {
         .collect();
     let mut message = format!(
         "{}: no column for the required field{} {}.\n  headers found: {}",
-        source.spec.display,
+        display,
         if missing.len() > 1 { "s" } else { "" },
         missing
             .iter()

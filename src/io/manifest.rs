@@ -36,6 +36,18 @@ pub struct RunRecord {
     last_mark: Instant,
     /// Inputs and outputs get a sha256 (for `--manifest` or the audit log).
     pub hash_files: bool,
+    /// With `--engine spark`: the server (no secrets), the application id and the SQL sent.
+    pub spark: Option<SparkRecord>,
+}
+
+/// What a run asked of Spark, for the manifest and the audit log.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SparkRecord {
+    /// The server, without the token.
+    pub remote: String,
+    pub application_id: Option<String>,
+    /// Each query as sent, in order.
+    pub sql: Vec<String>,
 }
 
 impl RunRecord {
@@ -53,6 +65,7 @@ impl RunRecord {
             timings: Vec::new(),
             last_mark: now,
             hash_files: false,
+            spark: None,
         }
     }
 
@@ -143,6 +156,10 @@ impl RunRecord {
             "warnings": self.warnings,
             "timings_seconds": timings,
         });
+        let mut document = document;
+        if let Some(spark) = &self.spark {
+            document["spark"] = serde_json::to_value(spark)?;
+        }
         let text = serde_json::to_string_pretty(&document)? + "\n";
         write::write_atomically(path, false, |w| Ok(w.write_all(text.as_bytes())?))?;
         Ok(())

@@ -21,6 +21,7 @@ pub mod saved_model;
 pub mod schema;
 pub mod segment_map;
 pub mod sniff;
+pub mod spark;
 pub mod write;
 
 use anyhow::Result;

@@ -69,10 +69,10 @@ pub fn write_rejected_lines(
     printer: &Printer,
     hash: bool,
 ) -> Result<Option<String>> {
-    let Some((path, format)) = destination else {
+    if destination.is_none() {
         return Ok(None);
-    };
-    let mut rejected = io::read_planned(
+    }
+    let rejected = io::read_planned(
         planned,
         |frame, columns| {
             frame
@@ -82,6 +82,22 @@ pub fn write_rejected_lines(
         record,
         printer,
     )?;
+    write_rejected_frame(destination, rejected, privacy, record, printer, hash)
+}
+
+/// Writes rejected lines read elsewhere (with their [`REASON`] column) as
+/// [`write_rejected_lines`] does.
+pub fn write_rejected_frame(
+    destination: Option<(PathBuf, TableFormat)>,
+    mut rejected: DataFrame,
+    privacy: Option<&Privacy>,
+    record: &mut RunRecord,
+    printer: &Printer,
+    hash: bool,
+) -> Result<Option<String>> {
+    let Some((path, format)) = destination else {
+        return Ok(None);
+    };
     if let Some(privacy) = privacy {
         let pii = privacy.inspect(&rejected, printer, record);
         privacy.apply(&mut rejected, &pii)?;

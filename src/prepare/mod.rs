@@ -20,10 +20,26 @@
 //!   spend of the 30 and 90 days before it, and whether the customer bought in a window after.
 //! - **Baskets** (the items of each order) and each customer's **purchase history** (her
 //!   orders in time order) ([`baskets`]).
+//!
+//! [`spark`] holds the same definitions as Spark SQL, for `--engine spark`.
 
 pub mod baskets;
 pub mod churn_features;
+pub mod lines;
 pub mod orders;
 pub mod repeat_purchases;
 pub mod series;
+pub mod spark;
 pub mod summary;
+
+/// Where the lines are aggregated into the prepared data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Engine {
+    /// On this machine, with polars.
+    Local,
+    /// On a Spark cluster through Spark Connect, reading a path the cluster reads or a table.
+    Spark {
+        remote: crate::io::spark::Remote,
+        source: spark::RemoteSource,
+    },
+}

@@ -1,0 +1,135 @@
+//! An input's lines where the chosen engine reads them, and the prepared data made from them
+//! by that engine: a command asks for a definition (the per-customer summary, ...) without
+//! knowing whether polars computed it here or Spark on a cluster.
+
+use anyhow::Result;
+use polars::prelude::*;
+
+use crate::io::manifest::{InputRecord, RunRecord, SparkRecord};
+use crate::io::privacy::Privacy;
+use crate::io::read::ReadSettings;
+use crate::io::spark::{Remote, SparkSession};
+use crate::io::write::TableFormat;
+use crate::io::{self, rejects, schema, PlannedInputs};
+use crate::prepare::spark::{self, SparkInput};
+use crate::prepare::summary::{self, CustomerTable};
+use crate::prepare::Engine;
+use crate::printer::Printer;
+
+pub enum Lines {
+    Local(PlannedInputs),
+    Spark(Box<SparkLines>),
+}
+
+pub struct SparkLines {
+    session: SparkSession,
+    input: SparkInput,
+}
+
+impl Lines {
+    /// Plans `input` on this machine, or connects to the Spark server and opens the input
+    /// there (the application id and the server, without secrets, go into the record).
+    pub fn open(
+        engine: &Engine,
+        input: &str,
+        read: &ReadSettings,
+        record: &mut RunRecord,
+        printer: &Printer,
+    ) -> Result<Lines> {
+        match engine {
+            Engine::Local => Ok(Lines::Local(io::plan_inputs(&[input.to_string()], read)?)),
+            Engine::Spark { remote, source } => {
+                let mut session = connect(remote, record, printer)?;
+                let opened = SparkInput::open(&mut session, source, read);
+                keep_sent(&session, record);
+                Ok(Lines::Spark(Box::new(SparkLines {
+                    input: opened?,
+                    session,
+                })))
+            }
+        }
+    }
+
+    /// The per-customer summary (see [`summary::customer_table`]).
+    pub fn customer_table(&mut self, record: &mut RunRecord, printer: &Printer) -> Result<CustomerTable> {
+        match self {
+            Lines::Local(planned) => summary::customer_table(planned, None, record, printer),
+            Lines::Spark(spark) => {
+                let table = spark::customer_table(&mut spark.session, &spark.input, record, printer);
+                keep_sent(&spark.session, record);
+                table
+            }
+        }
+    }
+
+    /// Records the inputs with the lines read from each (a Spark input: the lines the cluster
+    /// read, no size or hash, which only the cluster could compute).
+    pub fn record_inputs(&self, lines_in: u64, record: &mut RunRecord, hash: bool) -> Result<()> {
+        match self {
+            Lines::Local(planned) => io::record_inputs(&planned.sources, &[lines_in], record, hash),
+            Lines::Spark(spark) => {
+                record.inputs.push(InputRecord {
+                    path: spark.input.display.clone(),
+                    bytes: None,
+                    sha256: None,
+                    rows: lines_in,
+                });
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes the lines without a customer_id to `destination` with the reason, as they came
+    /// (from the cluster, with --engine spark).
+    pub fn write_lines_without_customer(
+        &mut self,
+        destination: Option<(std::path::PathBuf, TableFormat)>,
+        privacy: &Privacy,
+        record: &mut RunRecord,
+        printer: &Printer,
+        hash: bool,
+    ) -> Result<Option<String>> {
+        match self {
+            Lines::Local(planned) => rejects::write_rejected_lines(
+                destination,
+                planned,
+                |_| rejects::first_reason([(col(schema::CUSTOMER_ID).is_null(), "no customer_id")]),
+                Some(privacy),
+                record,
+                printer,
+                hash,
+            ),
+            Lines::Spark(spark) => {
+                if destination.is_none() {
+                    return Ok(None);
+                }
+                let rejected = spark.input.lines_without_customer(&mut spark.session);
+                keep_sent(&spark.session, record);
+                rejects::write_rejected_frame(destination, rejected?, Some(privacy), record, printer, hash)
+            }
+        }
+    }
+}
+
+fn connect(remote: &Remote, record: &mut RunRecord, printer: &Printer) -> Result<SparkSession> {
+    record.spark = Some(SparkRecord {
+        remote: remote.to_string(),
+        ..SparkRecord::default()
+    });
+    let mut session = SparkSession::connect(remote)?;
+    // Every definition counts days in UTC, as the local engine does.
+    session.sql("SET spark.sql.session.timeZone=UTC")?;
+    let application = session.application_id()?;
+    printer.info(&format!("Spark application {application} at {remote}"));
+    if let Some(spark) = record.spark.as_mut() {
+        spark.application_id = Some(application);
+    }
+    Ok(session)
+}
+
+/// The SQL sent so far, into the record.
+fn keep_sent(session: &SparkSession, record: &mut RunRecord) {
+    if let Some(spark) = record.spark.as_mut() {
+        spark.sql = session.sent.clone();
+    }
+}

@@ -1,0 +1,358 @@
+//! The prepared data computed on Apache Spark (`--engine spark`): the definitions of the
+//! modules beside this one, written as Spark SQL that runs where the lines are. Only the
+//! compact result comes back (a row per customer), as Arrow, into the same tables the local
+//! engine builds, so the models downstream do not know which engine ran.
+//!
+//! The input is a path the cluster reads (Parquet, CSV with a header, or JSON lines) or a
+//! table of its catalog, mapped onto the canonical columns as a file is (`--map` applies).
+//! Values are cast on the cluster: a text that does not parse as a time or a number counts
+//! as missing there (ckm's own parsing of dates and amounts is for exports read locally; a
+//! cluster's tables are usually typed), and the run warns how many did not.
+
+use anyhow::Result;
+use polars::prelude::*;
+
+use crate::error::CkmError;
+use crate::io::manifest::RunRecord;
+use crate::io::read::ReadSettings;
+use crate::io::schema::{self, ColumnMapping};
+use crate::io::spark::SparkSession;
+use crate::prepare::summary::{
+    CustomerTable, CHANNELS, DISTINCT_ITEMS, FIRST_PURCHASE, FREQUENCY, LAST_PURCHASE, LINES,
+    LINES_WITHOUT_TS, MONETARY, RETURN_RATE,
+};
+use crate::printer::{thousands, Printer};
+
+/// What the cluster reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RemoteSource {
+    /// A path the cluster can read: Parquet (a file or a directory of them), CSV or TSV with
+    /// a header, JSON lines.
+    Path(String),
+    /// A table or view of the cluster's catalog (`catalog.db.orders`).
+    Table(String),
+}
+
+impl std::fmt::Display for RemoteSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RemoteSource::Path(path) => f.write_str(path),
+            RemoteSource::Table(table) => write!(f, "table {table}"),
+        }
+    }
+}
+
+/// The view a path is read through, for the session's later queries.
+const INPUT_VIEW: &str = "ckm_input";
+
+/// The input as the cluster sees it: where it is, and its columns mapped onto the canonical
+/// ones.
+pub struct SparkInput {
+    /// What messages call it.
+    pub display: String,
+    /// The relation queries read from (a view or a quoted table name).
+    relation: String,
+    pub mapping: ColumnMapping,
+}
+
+impl SparkInput {
+    /// Opens `source` on the cluster and maps its columns: an error names a missing required
+    /// column (exit 3), or says what Spark said of a path or table it cannot read.
+    pub fn open(spark: &mut SparkSession, source: &RemoteSource, read: &ReadSettings) -> Result<SparkInput> {
+        let display = source.to_string();
+        let relation = match source {
+            RemoteSource::Path(path) => {
+                spark.sql(&format!(
+                    "CREATE OR REPLACE TEMPORARY VIEW {INPUT_VIEW} USING {} OPTIONS (path {}{})",
+                    format_of(path),
+                    quote_text(path),
+                    match format_of(path) {
+                        "csv" if is_tsv(path) => ", header 'true', sep '\\t'",
+                        "csv" => ", header 'true'",
+                        _ => "",
+                    }
+                ))?;
+                INPUT_VIEW.to_string()
+            }
+            RemoteSource::Table(table) => quote_table(table)?,
+        };
+        let headers = spark.sql(&format!("SELECT * FROM {relation} LIMIT 0"))?.frame;
+        let headers: Vec<String> = headers.get_column_names().iter().map(|n| n.to_string()).collect();
+        let overrides = schema::parse_overrides(&read.map)?;
+        let mapping = schema::map_columns(&headers, &overrides)
+            .map_err(|e| CkmError::usage(format!("{display}: {e}")))?;
+        crate::io::canonical::check_required_columns(&display, &mapping)?;
+        Ok(SparkInput {
+            display,
+            relation,
+            mapping,
+        })
+    }
+
+    fn has(&self, canonical: &str) -> bool {
+        self.mapping.source_of(canonical).is_some()
+            || (canonical == schema::IS_RETURN && self.has_return_flags())
+    }
+
+    /// `ckm clean` marks returns in an `is_return` column of its own (not one of an export's).
+    fn has_return_flags(&self) -> bool {
+        self.mapping.extra.iter().any(|c| c == schema::IS_RETURN)
+    }
+
+    /// The lines as canonical columns, cast on the cluster: a SQL query.
+    fn canonical_lines(&self) -> String {
+        let mut selected = Vec::new();
+        for mapped in &self.mapping.mapped {
+            let source = quote_identifier(&mapped.source);
+            let kind = schema::canonical_column(mapped.canonical).map(|c| c.kind);
+            let expression = match kind {
+                Some(schema::ColumnKind::Timestamp) => format!("try_cast({source} AS TIMESTAMP)"),
+                Some(schema::ColumnKind::Number) => format!("try_cast({source} AS DOUBLE)"),
+                Some(schema::ColumnKind::Text) | None => format!("CAST({source} AS STRING)"),
+            };
+            selected.push(format!("{expression} AS {}", mapped.canonical));
+            if mapped.canonical == schema::TS {
+                // Whether the source had a value, to count those that did not parse.
+                selected.push(format!("{source} IS NOT NULL AS __ckm_ts_given"));
+            }
+        }
+        if self.has_return_flags() {
+            let source = quote_identifier(schema::IS_RETURN);
+            selected.push(format!("try_cast({source} AS BOOLEAN) AS {}", schema::IS_RETURN));
+        }
+        format!("SELECT {} FROM {}", selected.join(", "), self.relation)
+    }
+
+    /// A line's amount: the amount column, or quantity × unit price ([`crate::io::line_amount`]).
+    fn line_amount(&self) -> &'static str {
+        if self.has(schema::AMOUNT) {
+            "amount"
+        } else {
+            "quantity * unit_price"
+        }
+    }
+
+    /// A line's item: item_id, else item_name ([`crate::prepare::orders::item`]).
+    fn item(&self) -> Option<&'static str> {
+        match (self.has(schema::ITEM_ID), self.has(schema::ITEM_NAME)) {
+            (true, true) => Some("coalesce(item_id, item_name)"),
+            (true, false) => Some("item_id"),
+            (false, true) => Some("item_name"),
+            (false, false) => None,
+        }
+    }
+
+    /// The lines without a customer_id, as they came, with the reason they are left out.
+    pub fn lines_without_customer(&self, spark: &mut SparkSession) -> Result<DataFrame> {
+        let customer = quote_identifier(
+            self.mapping
+                .source_of(schema::CUSTOMER_ID)
+                .expect("a mapping has a customer_id (checked when opened)"),
+        );
+        let rejected = spark.sql(&format!(
+            "SELECT *, 'no customer_id' AS {} FROM {} WHERE {customer} IS NULL",
+            quote_identifier(crate::io::clean_rules::REASON),
+            self.relation
+        ))?;
+        Ok(rejected.frame)
+    }
+}
+
+/// The per-customer summary ([`crate::prepare::summary::customer_table`]) computed on the
+/// cluster: the same columns, the same definitions, sorted by customer id.
+pub fn customer_table(
+    spark: &mut SparkSession,
+    input: &SparkInput,
+    record: &mut RunRecord,
+    printer: &Printer,
+) -> Result<CustomerTable> {
+    let null_text = "CAST(NULL AS STRING)";
+    let order = if input.has(schema::ORDER_ID) {
+        "order_id"
+    } else {
+        null_text
+    };
+    let item = input.item().unwrap_or(null_text);
+    let channel = if input.has(schema::CHANNEL) {
+        "channel"
+    } else {
+        null_text
+    };
+    let is_return = if input.has(schema::IS_RETURN) {
+        "is_return"
+    } else {
+        "CAST(NULL AS BOOLEAN)"
+    };
+    // An order is the order id, else the customer's day (UTC) of a line with a time; lines
+    // without a customer form one group of their own (customer_id null), counted apart.
+    let query = format!(
+        "WITH lines AS ({canonical}), \
+         l AS (SELECT customer_id, unix_millis(ts) AS ts_ms, __ckm_ts_given AS ts_given, \
+               CAST({amount} AS DOUBLE) AS amount, {order} AS order_id, {item} AS item, \
+               {channel} AS channel, {is_return} AS is_return FROM lines) \
+         SELECT customer_id, \
+           count(*) AS {LINES}, \
+           count(*) - count(ts_ms) AS {LINES_WITHOUT_TS}, \
+           min(ts_ms) AS {FIRST_PURCHASE}, max(ts_ms) AS {LAST_PURCHASE}, \
+           count(DISTINCT order_id) \
+             + count(DISTINCT CASE WHEN order_id IS NULL THEN floor(ts_ms / 86400000) END) AS {FREQUENCY}, \
+           coalesce(sum(amount), 0D) AS {MONETARY}, \
+           count(DISTINCT item) AS {DISTINCT_ITEMS}, \
+           count(DISTINCT channel) AS {CHANNELS}, \
+           CASE WHEN count(is_return) > 0 THEN count_if(is_return) / count(is_return) END AS {RETURN_RATE}, \
+           count(item) AS item_values, count(channel) AS channel_values, \
+           count(is_return) AS return_values, \
+           count_if(ts_given AND ts_ms IS NULL) AS unparsed_ts \
+         FROM l GROUP BY customer_id",
+        canonical = input.canonical_lines(),
+        amount = input.line_amount(),
+    );
+    let answer = spark.sql(&query)?;
+    record.figure(
+        "rows and bytes from Spark (per-customer summary)",
+        format!(
+            "{} rows, {} bytes",
+            thousands(answer.frame.height() as u64),
+            thousands(answer.bytes)
+        ),
+    );
+    let frame = answer.frame;
+    let total = |name: &str| -> Result<u64> {
+        Ok(frame
+            .column(name)?
+            .cast(&DataType::UInt64)?
+            .u64()?
+            .sum()
+            .unwrap_or(0))
+    };
+    let lines_in = total(LINES)?;
+    let (item_values, channel_values, return_values) = (
+        total("item_values")?,
+        total("channel_values")?,
+        total("return_values")?,
+    );
+    let unparsed_ts = total("unparsed_ts")?;
+    if unparsed_ts > 0 {
+        record.warn(
+            printer,
+            format!(
+                "{}: {unparsed_ts} lines have a ts that Spark could not read as a time; they count as lines without ts",
+                input.display
+            ),
+        );
+    }
+    let without_customer = frame_lines_without_customer(&frame)?;
+    let customers = frame.lazy().filter(col(schema::CUSTOMER_ID).is_not_null());
+    let u64s = |name: &str| col(name).cast(DataType::UInt64);
+    let datetime = |name: &str| col(name).cast(DataType::Datetime(TimeUnit::Milliseconds, None));
+    let mut selected = vec![
+        col(schema::CUSTOMER_ID),
+        u64s(LINES),
+        u64s(LINES_WITHOUT_TS),
+        datetime(FIRST_PURCHASE),
+        datetime(LAST_PURCHASE),
+        u64s(FREQUENCY),
+        col(MONETARY).cast(DataType::Float64),
+    ];
+    // A column without values is no column (see `prepare`).
+    if item_values > 0 {
+        selected.push(u64s(DISTINCT_ITEMS));
+    }
+    if channel_values > 0 {
+        selected.push(u64s(CHANNELS));
+    }
+    if return_values > 0 {
+        selected.push(col(RETURN_RATE).cast(DataType::Float64));
+    }
+    let customers = customers
+        .select(selected)
+        .sort([schema::CUSTOMER_ID], SortMultipleOptions::default())
+        .collect()?;
+    Ok(CustomerTable {
+        customers,
+        lines_in,
+        lines_without_customer: without_customer,
+    })
+}
+
+fn frame_lines_without_customer(frame: &DataFrame) -> Result<u64> {
+    let lines = frame
+        .clone()
+        .lazy()
+        .filter(col(schema::CUSTOMER_ID).is_null())
+        .select([col(LINES).cast(DataType::UInt64).sum()])
+        .collect()?;
+    Ok(lines.column(LINES)?.u64()?.get(0).unwrap_or(0))
+}
+
+/// The data source Spark reads a path with, by its ending: Parquet unless it says otherwise
+/// (a directory of Parquet files has no ending).
+fn format_of(path: &str) -> &'static str {
+    let lower = path.to_ascii_lowercase();
+    let lower = lower.trim_end_matches('/');
+    if lower.ends_with(".csv") || lower.ends_with(".tsv") || lower.ends_with(".txt") {
+        "csv"
+    } else if lower.ends_with(".json") || lower.ends_with(".ndjson") || lower.ends_with(".jsonl") {
+        "json"
+    } else {
+        "parquet"
+    }
+}
+
+fn is_tsv(path: &str) -> bool {
+    path.to_ascii_lowercase().ends_with(".tsv")
+}
+
+/// A SQL string literal.
+fn quote_text(text: &str) -> String {
+    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+/// A column name as a SQL identifier.
+pub fn quote_identifier(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
+}
+
+/// A table name of one to three dot-separated parts (catalog.db.table), each quoted: a name
+/// is never pasted into SQL as it came.
+fn quote_table(name: &str) -> Result<String> {
+    let parts: Vec<&str> = name.split('.').collect();
+    if parts.len() > 3 || parts.iter().any(|p| p.trim().is_empty()) {
+        return Err(CkmError::usage(format!(
+            "--table '{name}': expected TABLE, DB.TABLE or CATALOG.DB.TABLE"
+        )));
+    }
+    Ok(parts
+        .iter()
+        .map(|p| quote_identifier(p.trim().trim_matches('`')))
+        .collect::<Vec<_>>()
+        .join("."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_quoted_not_pasted() {
+        assert_eq!(
+            quote_table("main.sales.orders").unwrap(),
+            "`main`.`sales`.`orders`"
+        );
+        assert_eq!(quote_table("orders").unwrap(), "`orders`");
+        assert_eq!(quote_table("a`; DROP TABLE x").unwrap(), "`a``; DROP TABLE x`");
+        assert!(quote_table("a..b").is_err());
+        assert!(quote_table("a.b.c.d").is_err());
+        assert_eq!(quote_text("it's a\\path"), "'it\\'s a\\\\path'");
+        assert_eq!(quote_identifier("Order Date"), "`Order Date`");
+    }
+
+    #[test]
+    fn formats_by_ending() {
+        assert_eq!(format_of("s3://lake/orders/"), "parquet");
+        assert_eq!(format_of("/data/orders.parquet"), "parquet");
+        assert_eq!(format_of("/data/Orders.CSV"), "csv");
+        assert_eq!(format_of("/data/orders.tsv"), "csv");
+        assert_eq!(format_of("/data/orders.ndjson"), "json");
+    }
+}

@@ -1,0 +1,273 @@
+//! `--engine spark` against a real Spark: a standalone master, a worker and the Spark Connect
+//! server on 127.0.0.1, started by `benches/spark-cluster.sh` (`.ci/run` starts it and sets
+//! CKM_SPARK_REMOTE and CKM_REQUIRE_SPARK=1). Without a server the tests that need one are
+//! skipped with a message, except under CI, where they fail.
+
+mod common;
+
+use common::Workdir;
+
+/// The server's address, or `None` (skip) when there is none and CI does not require one.
+fn spark_remote() -> Option<String> {
+    match std::env::var("CKM_SPARK_REMOTE") {
+        Ok(remote) if !remote.is_empty() => Some(remote),
+        _ => {
+            assert!(
+                std::env::var_os("CKM_REQUIRE_SPARK").is_none(),
+                "CKM_REQUIRE_SPARK is set but CKM_SPARK_REMOTE is not: start benches/spark-cluster.sh"
+            );
+            eprintln!(
+                "skipped: no Spark Connect server (set CKM_SPARK_REMOTE, see benches/spark-cluster.sh)"
+            );
+            None
+        }
+    }
+}
+
+fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Lines with the hard cases: same-day repeat orders, one-purchase customers, lines without a
+/// customer_id (rejected) or a timestamp, lines without an order id (an order per customer and
+/// day, UTC), times on either side of midnight UTC, returns, ids alike in their first eight
+/// bytes.
+const HARD_CASES: &str = "\
+customer_id,order_id,ts,amount,item_id,channel,is_return
+web:1000053,A1,2024-03-01 23:59:59,10.5,P1,web,false
+web:1000053,A1,2024-03-01 23:59:59,2.25,P2,web,false
+web:1000053,A2,2024-03-01 08:00:00,7,P1,web,false
+web:1000359,,2024-03-01 23:59:59,5,P3,store,false
+web:1000359,,2024-03-02 00:00:00,6,P3,store,true
+web:1000359,,2024-03-02 00:00:01,1.5,P4,store,
+web:1000359,B9,2024-05-02 12:00:00,-4,P4,store,true
+solo,S1,2024-01-15 10:00:00,99.99,P9,web,false
+,X1,2024-02-01 10:00:00,3,P1,web,false
+,,2024-02-02 10:00:00,4,P2,web,false
+late,L1,,8,P5,,
+late,L2,2024-06-30 23:00:00,12,P5,web,false
+a-customer-id-longer-than-twelve,C1,2024-04-01 00:00:00,20,P6,store,false
+a-customer-id-longer-than-twelve,C2,2024-04-01 00:00:00,20,P6,web,false
+a-customer-id-longer-than-twelve,,2024-04-02 00:00:00,1,,web,false
+";
+
+/// The hard cases as a canonical Parquet table, in two files of one directory (for Spark)
+/// and as one file (for the local engine).
+fn hard_case_tables(wd: &Workdir) -> (String, String) {
+    wd.write("hard.csv", HARD_CASES);
+    let lines: Vec<&str> = HARD_CASES.lines().collect();
+    let (header, rows) = (lines[0], &lines[1..]);
+    let half = rows.len() / 2;
+    wd.write("part1.csv", format!("{header}\n{}\n", rows[..half].join("\n")));
+    wd.write("part2.csv", format!("{header}\n{}\n", rows[half..].join("\n")));
+    std::fs::create_dir_all(wd.path("parts")).unwrap();
+    for (from, to) in [
+        ("hard.csv", "hard.parquet"),
+        ("part1.csv", "parts/part-1.parquet"),
+        ("part2.csv", "parts/part-2.parquet"),
+    ] {
+        let output = wd.run(&["ingest", from, "-q", "-o", to]);
+        assert!(output.status.success(), "{}", stderr_of(&output));
+    }
+    (
+        wd.path("hard.parquet").display().to_string(),
+        wd.path("parts").display().to_string(),
+    )
+}
+
+#[test]
+fn segment_on_spark_equals_segment_here() {
+    let Some(remote) = spark_remote() else { return };
+    let wd = Workdir::new();
+    let (one_file, directory) = hard_case_tables(&wd);
+    let local = wd.run(&[
+        "segment",
+        &one_file,
+        "-q",
+        "-o",
+        "local.csv",
+        "--rejects",
+        "local.rejects.csv",
+    ]);
+    assert!(local.status.success(), "{}", stderr_of(&local));
+    let spark = wd.run(&[
+        "segment",
+        &directory,
+        "--engine",
+        "spark",
+        "--remote",
+        &remote,
+        "-q",
+        "-o",
+        "spark.csv",
+        "--rejects",
+        "spark.rejects.csv",
+        "--manifest",
+        "manifest.json",
+    ]);
+    assert!(spark.status.success(), "{}", stderr_of(&spark));
+    let (here, there) = (
+        std::fs::read_to_string(wd.path("local.csv")).unwrap(),
+        std::fs::read_to_string(wd.path("spark.csv")).unwrap(),
+    );
+    assert_eq!(here, there);
+    // Five customers: web:1000053 and web:1000359 are two, however alike.
+    assert_eq!(here.lines().count(), 1 + 5, "{here}");
+    let rejects = wd.read_csv("spark.rejects.csv");
+    assert_eq!(rejects.rows.len(), 2);
+    assert_eq!(wd.read_csv("local.rejects.csv").rows.len(), 2);
+    let manifest = wd.read_json("manifest.json");
+    let application = manifest["spark"]["application_id"].as_str().unwrap_or_default();
+    assert!(application.starts_with("app-"), "{manifest}");
+    assert!(
+        manifest["spark"]["sql"]
+            .as_array()
+            .is_some_and(|sql| sql.len() >= 3),
+        "{manifest}"
+    );
+    assert_eq!(manifest["inputs"][0]["rows"], 15, "{manifest}");
+}
+
+#[test]
+fn segment_on_spark_equals_segment_here_on_the_sample_data() {
+    let Some(remote) = spark_remote() else { return };
+    let wd = Workdir::new();
+    let web = common::repo_file("sample-data/web_orders.csv");
+    let store = common::repo_file("sample-data/store_sales.tsv");
+    let web = format!("web={}", web.display());
+    let store = format!("store={}", store.display());
+    let output = wd.run(&["ingest", &web, &store, "-q", "-o", "tx.parquet"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let output = wd.run(&["clean", "tx.parquet", "-q", "-o", "clean.parquet"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let clean = wd.path("clean.parquet").display().to_string();
+    let local = wd.run(&["segment", &clean, "--clusters", "4", "-q", "-o", "local.csv"]);
+    assert!(local.status.success(), "{}", stderr_of(&local));
+    let spark = wd.run(&[
+        "segment",
+        &clean,
+        "--clusters",
+        "4",
+        "--engine",
+        "spark",
+        "--remote",
+        &remote,
+        "-q",
+        "-o",
+        "spark.csv",
+    ]);
+    assert!(spark.status.success(), "{}", stderr_of(&spark));
+    assert_eq!(
+        std::fs::read_to_string(wd.path("local.csv")).unwrap(),
+        std::fs::read_to_string(wd.path("spark.csv")).unwrap()
+    );
+}
+
+#[test]
+fn spark_errors_name_the_server_the_table_or_the_column() {
+    let wd = Workdir::new();
+    wd.write("tx.csv", HARD_CASES);
+    let path = wd.path("tx.csv").display().to_string();
+
+    // Usage mistakes are found before any connection (exit 2).
+    let output = wd
+        .ckm()
+        .env_remove("SPARK_REMOTE")
+        .args(["segment", &path, "--engine", "spark", "-o", "out.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+    assert!(stderr_of(&output).contains("--remote sc://HOST:PORT or SPARK_REMOTE"));
+    let stderr = wd.fails(&["segment", "--table", "db.orders", "-o", "out.csv"], 2);
+    assert!(stderr.contains("add --engine spark"), "{stderr}");
+    let stderr = wd.fails(
+        &[
+            "segment",
+            &path,
+            "--engine",
+            "spark",
+            "--remote",
+            "http://127.0.0.1:15002",
+            "-o",
+            "out.csv",
+        ],
+        2,
+    );
+    assert!(stderr.contains("starts with sc://"), "{stderr}");
+    let stderr = wd.fails(
+        &[
+            "segment",
+            "--engine",
+            "spark",
+            "--remote",
+            "sc://spark.example.com/;token=s3cret",
+            "--table",
+            "t",
+        ],
+        2,
+    );
+    assert!(
+        stderr.contains("use_ssl=true") && !stderr.contains("s3cret"),
+        "{stderr}"
+    );
+
+    // Nothing listens on port 9 of this machine: exit 1, the address named, no output.
+    let stderr = wd.fails(
+        &[
+            "segment",
+            &path,
+            "--engine",
+            "spark",
+            "--remote",
+            "sc://127.0.0.1:9",
+            "-o",
+            "out.csv",
+        ],
+        1,
+    );
+    assert!(
+        stderr.contains("no Spark Connect server answered at sc://127.0.0.1:9"),
+        "{stderr}"
+    );
+    assert!(!wd.path("out.csv").exists());
+
+    let Some(remote) = spark_remote() else { return };
+    let stderr = wd.fails(
+        &[
+            "segment",
+            "--engine",
+            "spark",
+            "--remote",
+            &remote,
+            "--table",
+            "no_such_db.orders",
+            "-o",
+            "out.csv",
+        ],
+        1,
+    );
+    assert!(
+        stderr.contains("TABLE_OR_VIEW_NOT_FOUND") && stderr.contains("no_such_db"),
+        "{stderr}"
+    );
+    wd.write("no_customer.csv", "order_id,ts,amount\nA,2024-01-01,3\n");
+    let no_customer = wd.path("no_customer.csv").display().to_string();
+    let stderr = wd.fails(
+        &[
+            "segment",
+            &no_customer,
+            "--engine",
+            "spark",
+            "--remote",
+            &remote,
+            "-o",
+            "out.csv",
+        ],
+        3,
+    );
+    assert!(
+        stderr.contains("no column for the required field 'customer_id'"),
+        "{stderr}"
+    );
+    assert!(!wd.path("out.csv").exists());
+}
