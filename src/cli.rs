@@ -864,12 +864,16 @@ pub struct ForecastSalesArgs {
 #[derive(Debug, Args)]
 pub struct ForecastCustomersArgs {
     /// The transactions table, or a summary table with frequency, recency and T (and
-    /// monetary_value) per customer; `-` for stdin
-    #[arg(value_name = "INPUT")]
-    pub input: String,
+    /// monetary_value) per customer; `-` for stdin; with --engine spark, transactions at a
+    /// path the cluster reads
+    #[arg(value_name = "INPUT", required_unless_present = "table")]
+    pub input: Option<String>,
 
     #[command(flatten)]
     pub read: ReadArgs,
+
+    #[command(flatten)]
+    pub engine: EngineArgs,
 
     /// Purchase model: bgnbd (BG/NBD), pareto-nbd (Pareto/NBD) or mbgnbd (MBG/NBD); or the
     /// path of a model saved with --model-out, to score the input with it instead of fitting

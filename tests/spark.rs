@@ -271,3 +271,107 @@ fn spark_errors_name_the_server_the_table_or_the_column() {
     );
     assert!(!wd.path("out.csv").exists());
 }
+
+/// Two CSV tables with the same header, ids and integers, and floats within `tolerance(column)`
+/// relative (sums on the cluster add in another order).
+fn assert_same_table(here: &common::Table, there: &common::Table, tolerance: impl Fn(&str) -> f64) {
+    assert_eq!(here.headers, there.headers);
+    assert_eq!(here.rows.len(), there.rows.len());
+    for (a, b) in here.rows.iter().zip(&there.rows) {
+        for ((x, y), column) in a.iter().zip(b).zip(&here.headers) {
+            if x == y {
+                continue;
+            }
+            let (x, y): (f64, f64) = match (x.parse(), y.parse()) {
+                (Ok(x), Ok(y)) => (x, y),
+                _ => panic!("{column}: '{x}' here, '{y}' on Spark (row {a:?})"),
+            };
+            let relative = (x - y).abs() / x.abs().max(y.abs());
+            assert!(
+                relative <= tolerance(column),
+                "{column}: {x} here, {y} on Spark (row {a:?})"
+            );
+        }
+    }
+}
+
+#[test]
+fn forecast_customers_on_spark_equals_forecast_customers_here() {
+    let Some(remote) = spark_remote() else { return };
+    let wd = Workdir::new();
+    let web = common::repo_file("sample-data/web_orders.csv");
+    let output = wd.run(&["ingest", web.to_str().unwrap(), "-q", "-o", "web.parquet"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let (hard_file, hard_directory) = hard_case_tables(&wd);
+    let web = wd.path("web.parquet").display().to_string();
+    let cases: [(&str, &str, &[&str]); 3] = [
+        (
+            &web,
+            &web,
+            &["--holdout-end", "2026-03-01", "--calibration-end", "2025-09-30"],
+        ),
+        (&web, &web, &["--time-unit", "day"]),
+        (
+            &hard_file,
+            &hard_directory,
+            &["--calibration-end", "2024-03-31", "--holdout-end", "2024-06-30"],
+        ),
+    ];
+    for (case, (here_input, spark_input, options)) in cases.iter().enumerate() {
+        let here_name = format!("here{case}.csv");
+        let spark_name = format!("spark{case}.csv");
+        let mut here_args = vec!["forecast", "customers", here_input, "-o", &here_name];
+        here_args.extend_from_slice(options);
+        let here = wd.run(&here_args);
+        assert!(here.status.success(), "{}", stderr_of(&here));
+        let mut spark_args = vec![
+            "forecast",
+            "customers",
+            spark_input,
+            "--engine",
+            "spark",
+            "--remote",
+            &remote,
+            "-o",
+            &spark_name,
+        ];
+        spark_args.extend_from_slice(options);
+        let spark = wd.run(&spark_args);
+        assert!(spark.status.success(), "{}", stderr_of(&spark));
+        // The prepared data (the summaries) within 1e-9; what the models compute from it
+        // within 1e-6, as an optimiser stopped by a tolerance lands a hair apart from inputs
+        // 1e-14 apart (the fitted parameters printed below are the same).
+        let prepared = ["frequency", "recency", "T", "monetary_value", "holdout_actual"];
+        assert_same_table(&wd.read_csv(&here_name), &wd.read_csv(&spark_name), |column| {
+            if prepared.contains(&column) {
+                1e-9
+            } else {
+                1e-6
+            }
+        });
+        // The same model: its parameters and fit as the summary prints them.
+        let fit_lines = |stderr: &str| -> Vec<String> {
+            stderr
+                .lines()
+                .filter(|l| {
+                    l.contains("BG/NBD")
+                        || l.contains("Gamma-Gamma")
+                        || l.contains("not used")
+                        || l.contains("left out")
+                })
+                // Without the padding, which the Spark run's extra rows widen, and without the
+                // optimiser's iteration counts, which inputs 1e-14 apart can change.
+                .map(|l| l.split('|').map(str::trim).collect::<Vec<_>>().join("|"))
+                .map(|l| match l.find("converged after") {
+                    Some(at) => l[..at + "converged".len()].to_string(),
+                    None => l,
+                })
+                .collect()
+        };
+        assert_eq!(
+            fit_lines(&stderr_of(&here)),
+            fit_lines(&stderr_of(&spark)),
+            "case {case}"
+        );
+    }
+}

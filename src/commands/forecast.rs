@@ -11,9 +11,11 @@ use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::{self, day_text};
 use crate::io::saved_model::{self, SavedFit, SavedModels};
-use crate::io::{self, write};
+use crate::io::write;
 use crate::mining::btyd::{Fit, Model};
-use crate::prepare::repeat_purchases::{summaries_from_table, summarise_transactions, SummarySettings};
+use crate::prepare::lines::Lines;
+use crate::prepare::repeat_purchases::{summaries_from_table, SummarySettings};
+use crate::prepare::Engine;
 
 pub fn run(verb: ForecastVerb, record: &mut RunRecord) -> Result<()> {
     match verb {
@@ -103,7 +105,12 @@ fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> 
         (Purchases::Saved(saved, _), _) => saved.time_unit,
         (Purchases::Fit(_), unit) => unit.unwrap_or(TimeUnit::Week),
     };
-    record.parameter("input", &args.input);
+    let engine = args.engine.settings(args.input.as_deref())?;
+    let input = match &engine {
+        Engine::Local => args.input.clone().expect("clap asks for INPUT without --table"),
+        Engine::Spark { source, .. } => source.to_string(),
+    };
+    record.parameter("input", &input);
     record.parameter("model", &args.model);
     record.parameter("time_unit", format!("{time_unit:?}").to_lowercase());
     record.parameter("horizon", args.horizon);
@@ -116,7 +123,12 @@ fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> 
         .transpose()?;
     let mut calibration_end_text = None;
     let mut holdout_length = None;
-    let data = match summaries_from_table(&args.input, &args.read.settings())? {
+    // A summary table is a file read here; on a cluster the input is transactions.
+    let summary_table = match engine {
+        Engine::Local => summaries_from_table(&input, &args.read.settings())?,
+        Engine::Spark { .. } => None,
+    };
+    let data = match summary_table {
         Some(summaries) => {
             if args.holdout_end.is_some() {
                 return Err(CkmError::usage(
@@ -130,7 +142,7 @@ fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> 
             summaries
         }
         None => {
-            let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read.settings())?;
+            let mut lines = Lines::open(&engine, &input, &args.read.settings(), record, &printer)?;
             let settings = SummarySettings {
                 calibration_end_day: args
                     .calibration_end
@@ -141,7 +153,7 @@ fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> 
                 holdout_end_day,
             };
             let (summaries, end_day) =
-                summarise_transactions(&args.input, &planned, &settings, record, &printer, hash)?;
+                lines.summarise_transactions(&input, &settings, record, &printer, hash)?;
             if let Some(holdout_end) = holdout_end_day {
                 if holdout_end <= end_day {
                     return Err(CkmError::usage(format!(
@@ -167,7 +179,7 @@ fn customers(args: ForecastCustomersArgs, record: &mut RunRecord) -> Result<()> 
     // The models: fitted here, or read from the saved file.
     let (model, p, spend, saved_fits) = match &purchases {
         Purchases::Fit(model) => {
-            clv::check_fittable(&data, &args.input)?;
+            clv::check_fittable(&data, &input)?;
             let clv_fit = clv::fit(&data, *model, !args.no_spend);
             report_fit(record, model.label(), &clv_fit.purchases);
             if let Some(fit) = clv_fit.spend.fit() {

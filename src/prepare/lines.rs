@@ -11,6 +11,7 @@ use crate::io::read::ReadSettings;
 use crate::io::spark::{Remote, SparkSession};
 use crate::io::write::TableFormat;
 use crate::io::{self, rejects, schema, PlannedInputs};
+use crate::prepare::repeat_purchases::{self, Summaries, SummarySettings};
 use crate::prepare::spark::{self, SparkInput};
 use crate::prepare::summary::{self, CustomerTable};
 use crate::prepare::Engine;
@@ -58,6 +59,36 @@ impl Lines {
                 let table = spark::customer_table(&mut spark.session, &spark.input, record, printer);
                 keep_sent(&spark.session, record);
                 table
+            }
+        }
+    }
+
+    /// The repeat-purchase summaries of the BTYD models and the calibration end day (see
+    /// [`repeat_purchases::summarise_transactions`]); the inputs are recorded.
+    pub fn summarise_transactions(
+        &mut self,
+        input: &str,
+        settings: &SummarySettings,
+        record: &mut RunRecord,
+        printer: &Printer,
+        hash: bool,
+    ) -> Result<(Summaries, i64)> {
+        match self {
+            Lines::Local(planned) => {
+                repeat_purchases::summarise_transactions(input, planned, settings, record, printer, hash)
+            }
+            Lines::Spark(spark) => {
+                let summaries = spark::repeat_purchase_summaries(
+                    &mut spark.session,
+                    &spark.input,
+                    settings,
+                    record,
+                    printer,
+                );
+                keep_sent(&spark.session, record);
+                let summaries = summaries?;
+                self.record_inputs(summaries.0.lines, record, hash)?;
+                Ok(summaries)
             }
         }
     }

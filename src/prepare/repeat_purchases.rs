@@ -147,12 +147,6 @@ pub fn summarise_transactions_by_line(
             *slot += 1;
         }
     }
-    if unusable > 0 {
-        record.warn(
-            printer,
-            format!("{unusable} lines without customer_id or ts were left out; run ckm clean to keep them with reasons"),
-        );
-    }
     // Holdout days of the calibration period's customers; later customers are not in the
     // cohort the models describe.
     let mut holdout_days: Vec<Vec<i64>> = vec![Vec::new(); names.len()];
@@ -172,22 +166,16 @@ pub fn summarise_transactions_by_line(
             None => newcomers += 1,
         }
     }
-    if newcomers > 0 {
-        record.figure(
-            "holdout lines of customers new in the holdout (not used)",
+    report_left_out(
+        record,
+        printer,
+        LeftOut {
+            unusable,
             newcomers,
-        );
-    }
-    if after_end > 0 {
-        record.figure(
-            if holdout_end_day.is_some() {
-                "lines after the holdout end (not used)"
-            } else {
-                "lines after the calibration end (not used)"
-            },
             after_end,
-        );
-    }
+        },
+        holdout_end_day.is_some(),
+    );
     let unit = unit_days;
     // The summaries in customer id order.
     let order: Vec<usize> = byte_order(&names).into_iter().map(|c| c as usize).collect();
@@ -254,6 +242,48 @@ pub fn summarise_transactions_by_line(
         customers: names.len(),
     };
     Ok((summaries, end_day, line_customers))
+}
+
+/// The lines the summaries leave out, by why.
+pub struct LeftOut {
+    /// Without customer_id or ts.
+    pub unusable: u64,
+    /// In the holdout period, of customers not in the calibration period.
+    pub newcomers: u64,
+    /// After the calibration end, or after the holdout end when there is one.
+    pub after_end: u64,
+}
+
+/// The warning and the figures for the lines the summaries leave out (whichever engine
+/// summarised them).
+pub fn report_left_out(record: &mut RunRecord, printer: &Printer, left_out: LeftOut, holdout: bool) {
+    let LeftOut {
+        unusable,
+        newcomers,
+        after_end,
+    } = left_out;
+    if unusable > 0 {
+        record.warn(
+            printer,
+            format!("{unusable} lines without customer_id or ts were left out; run ckm clean to keep them with reasons"),
+        );
+    }
+    if newcomers > 0 {
+        record.figure(
+            "holdout lines of customers new in the holdout (not used)",
+            newcomers,
+        );
+    }
+    if after_end > 0 {
+        record.figure(
+            if holdout {
+                "lines after the holdout end (not used)"
+            } else {
+                "lines after the calibration end (not used)"
+            },
+            after_end,
+        );
+    }
 }
 
 /// Summaries from a ready summary table (frequency, recency, T, optionally monetary_value,

@@ -14,9 +14,11 @@ use polars::prelude::*;
 
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
-use crate::io::read::ReadSettings;
+use crate::io::read::{self, ReadSettings};
 use crate::io::schema::{self, ColumnMapping};
 use crate::io::spark::SparkSession;
+use crate::mining::btyd::Rft;
+use crate::prepare::repeat_purchases::{self, Summaries, SummarySettings};
 use crate::prepare::summary::{
     CustomerTable, CHANNELS, DISTINCT_ITEMS, FIRST_PURCHASE, FREQUENCY, LAST_PURCHASE, LINES,
     LINES_WITHOUT_TS, MONETARY, RETURN_RATE,
@@ -283,6 +285,150 @@ fn frame_lines_without_customer(frame: &DataFrame) -> Result<u64> {
         .select([col(LINES).cast(DataType::UInt64).sum()])
         .collect()?;
     Ok(lines.column(LINES)?.u64()?.get(0).unwrap_or(0))
+}
+
+/// The lines as (customer, day, amount) for the repeat-purchase summaries: a SQL prefix that
+/// names them `l`.
+fn customer_days(input: &SparkInput) -> String {
+    format!(
+        "WITH lines AS ({}), \
+         l AS (SELECT customer_id, CAST(floor(unix_millis(ts) / 86400000) AS BIGINT) AS day, \
+               CAST({} AS DOUBLE) AS amount FROM lines)",
+        input.canonical_lines(),
+        input.line_amount()
+    )
+}
+
+/// The repeat-purchase summaries of the BTYD models
+/// ([`crate::prepare::repeat_purchases::summarise_transactions`]) computed on the cluster:
+/// purchase days per customer up to the calibration end, their spend, and the holdout days;
+/// and the calibration end day. Three queries: the latest day and the lines left out, the
+/// customers' calibration days, and what came after.
+pub fn repeat_purchase_summaries(
+    spark: &mut SparkSession,
+    input: &SparkInput,
+    settings: &SummarySettings,
+    record: &mut RunRecord,
+    printer: &Printer,
+) -> Result<(Summaries, i64)> {
+    let lines = customer_days(input);
+    let totals = spark
+        .sql(&format!(
+            "{lines} SELECT count(*) AS lines, count_if(customer_id IS NULL OR day IS NULL) AS unusable, \
+             max(day) AS latest FROM l"
+        ))?
+        .frame;
+    let number = |frame: &DataFrame, name: &str| -> Result<Option<i64>> {
+        Ok(frame.column(name)?.cast(&DataType::Int64)?.i64()?.get(0))
+    };
+    let lines_in = number(&totals, "lines")?.unwrap_or(0) as u64;
+    let unusable = number(&totals, "unusable")?.unwrap_or(0) as u64;
+    let latest = number(&totals, "latest")?
+        .ok_or_else(|| CkmError::invalid(format!("{}: no line has a timestamp", input.display)))?;
+    let end_day = settings.calibration_end_day.unwrap_or(latest);
+    let calibration = spark.sql(&format!(
+        "{lines}, \
+         days AS (SELECT customer_id, day, coalesce(sum(amount), 0D) AS spend FROM l \
+                  WHERE customer_id IS NOT NULL AND day IS NOT NULL AND day <= {end_day} \
+                  GROUP BY customer_id, day), \
+         marked AS (SELECT *, min(day) OVER (PARTITION BY customer_id) AS first_day FROM days) \
+         SELECT customer_id, count(*) - 1 AS x, min(day) AS first_day, max(day) AS last_day, \
+           coalesce(sum(CASE WHEN day > first_day THEN spend END), 0D) AS repeat_spend \
+         FROM marked GROUP BY customer_id"
+    ))?;
+    record.figure(
+        "rows and bytes from Spark (repeat-purchase summaries)",
+        format!(
+            "{} rows, {} bytes",
+            thousands(calibration.frame.height() as u64),
+            thousands(calibration.bytes)
+        ),
+    );
+    let calibration = calibration
+        .frame
+        .sort([schema::CUSTOMER_ID], SortMultipleOptions::default())?;
+    let ids = read::text_values(&calibration, schema::CUSTOMER_ID)?;
+    let int = |name: &str| -> Result<Vec<i64>> {
+        let column = calibration.column(name)?.cast(&DataType::Int64)?;
+        Ok(column.i64()?.into_no_null_iter().collect())
+    };
+    let (x, first, last) = (int("x")?, int("first_day")?, int("last_day")?);
+    let repeat_spend: Vec<f64> = calibration
+        .column("repeat_spend")?
+        .cast(&DataType::Float64)?
+        .f64()?
+        .into_no_null_iter()
+        .collect();
+    let unit = settings.unit_days;
+    let rft = (0..ids.len())
+        .map(|c| Rft {
+            x: x[c] as f64,
+            t_x: (last[c] - first[c]) as f64 / unit,
+            t: (end_day - first[c]) as f64 / unit,
+        })
+        .collect();
+    let monetary = (0..ids.len())
+        .map(|c| {
+            if x[c] > 0 {
+                repeat_spend[c] / x[c] as f64
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    // After the calibration end: repeat days in the holdout of the calibration's customers,
+    // lines of customers new there, and lines after it.
+    let holdout_end = settings.holdout_end_day.unwrap_or(end_day);
+    let later = spark
+        .sql(&format!(
+            "{lines} SELECT customer_id, \
+               count(DISTINCT CASE WHEN day <= {holdout_end} THEN day END) AS holdout_days, \
+               count_if(day <= {holdout_end}) AS holdout_lines, count_if(day > {holdout_end}) AS after_lines \
+             FROM l WHERE customer_id IS NOT NULL AND day > {end_day} GROUP BY customer_id"
+        ))?
+        .frame;
+    let later_ids = read::text_values(&later, schema::CUSTOMER_ID)?;
+    let later_int = |name: &str| -> Result<Vec<i64>> {
+        let column = later.column(name)?.cast(&DataType::Int64)?;
+        Ok(column.i64()?.into_no_null_iter().collect())
+    };
+    let (holdout_days, holdout_lines, after_lines) = (
+        later_int("holdout_days")?,
+        later_int("holdout_lines")?,
+        later_int("after_lines")?,
+    );
+    let position: std::collections::HashMap<&str, usize> =
+        ids.iter().enumerate().map(|(c, id)| (id.as_str(), c)).collect();
+    let mut holdout = vec![0.0; ids.len()];
+    let mut newcomers = 0u64;
+    for (i, id) in later_ids.iter().enumerate() {
+        match position.get(id.as_str()) {
+            Some(&c) => holdout[c] = holdout_days[i] as f64,
+            None => newcomers += holdout_lines[i] as u64,
+        }
+    }
+    let after_end = after_lines.iter().sum::<i64>() as u64;
+    repeat_purchases::report_left_out(
+        record,
+        printer,
+        repeat_purchases::LeftOut {
+            unusable,
+            newcomers,
+            after_end,
+        },
+        settings.holdout_end_day.is_some(),
+    );
+    Ok((
+        Summaries {
+            ids,
+            rft,
+            monetary,
+            has_spend: true,
+            lines: lines_in,
+            holdout: settings.holdout_end_day.map(|_| holdout),
+        },
+        end_day,
+    ))
 }
 
 /// The data source Spark reads a path with, by its ending: Parquet unless it says otherwise

@@ -132,41 +132,41 @@ impl SparkSession {
             operation_id: None,
             tags: vec!["ckm".into()],
         };
-        let responses = self.runtime.block_on(execute(
-            self.channel.clone(),
-            request,
-            self.remote.token.as_deref(),
-        ));
         let remote = self.remote.to_string();
-        let responses = responses.map_err(|status| from_status(&remote, status))?;
-        let mut frame: Option<DataFrame> = None;
-        let mut bytes = 0u64;
-        for response in responses {
-            let Some(batch) = response.arrow_batch else {
-                continue;
+        let token = self.remote.token.clone();
+        let channel = self.channel.clone();
+        // Each batch is read into the frame as it arrives, so its bytes are not kept.
+        self.runtime.block_on(async move {
+            let status = |status| from_status(&remote, status);
+            let answer = |detail: String| SparkError::Answer {
+                remote: remote.clone(),
+                detail,
             };
-            bytes += batch.data.len() as u64;
-            let part = IpcStreamReader::new(std::io::Cursor::new(batch.data))
-                .finish()
-                .map_err(|e| SparkError::Answer {
-                    remote: remote.clone(),
-                    detail: e.to_string(),
-                })?;
-            match frame.as_mut() {
-                Some(frame) => {
-                    frame.vstack_mut_owned(part).map_err(|e| SparkError::Answer {
-                        remote: remote.clone(),
-                        detail: e.to_string(),
-                    })?;
+            let mut stream = open_stream(channel, request, token.as_deref())
+                .await
+                .map_err(status)?;
+            let mut frame: Option<DataFrame> = None;
+            let mut bytes = 0u64;
+            while let Some(response) = stream.message().await.map_err(status)? {
+                if let Some(batch) = response.arrow_batch {
+                    bytes += batch.data.len() as u64;
+                    let part = IpcStreamReader::new(std::io::Cursor::new(batch.data))
+                        .finish()
+                        .map_err(|e| answer(e.to_string()))?;
+                    match frame.as_mut() {
+                        Some(frame) => {
+                            frame.vstack_mut_owned(part).map_err(|e| answer(e.to_string()))?;
+                        }
+                        None => frame = Some(part),
+                    }
                 }
-                None => frame = Some(part),
+                if response.result_complete.is_some() {
+                    break;
+                }
             }
-        }
-        let frame = frame.ok_or_else(|| SparkError::Answer {
-            remote,
-            detail: "no Arrow batch came back".into(),
-        })?;
-        Ok(Answer { frame, bytes })
+            let frame = frame.ok_or_else(|| answer("no Arrow batch came back".into()))?;
+            Ok(Answer { frame, bytes })
+        })
     }
 
     /// The application id of the session on the cluster (`spark.app.id`).
@@ -185,11 +185,11 @@ impl SparkSession {
     }
 }
 
-async fn execute(
+async fn open_stream(
     channel: Channel,
     request: ExecutePlanRequest,
     token: Option<&str>,
-) -> Result<Vec<ExecutePlanResponse>, tonic::Status> {
+) -> Result<tonic::Streaming<ExecutePlanResponse>, tonic::Status> {
     let mut grpc = tonic::client::Grpc::new(channel).max_decoding_message_size(MAX_MESSAGE);
     grpc.ready()
         .await
@@ -203,16 +203,7 @@ async fn execute(
     }
     let path = tonic::codegen::http::uri::PathAndQuery::from_static(protocol::EXECUTE_PLAN);
     let codec = tonic_prost::ProstCodec::<ExecutePlanRequest, ExecutePlanResponse>::default();
-    let mut stream = grpc.server_streaming(request, path, codec).await?.into_inner();
-    let mut responses = Vec::new();
-    while let Some(response) = stream.message().await? {
-        let complete = response.result_complete.is_some();
-        responses.push(response);
-        if complete {
-            break;
-        }
-    }
-    Ok(responses)
+    Ok(grpc.server_streaming(request, path, codec).await?.into_inner())
 }
 
 fn from_status(remote: &str, status: tonic::Status) -> SparkError {
