@@ -365,6 +365,10 @@ complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subco
 latin-1\t''
 windows-1252\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l engine -d 'Where the lines are aggregated: `local` (this machine) or `spark` (a Spark Connect server, --remote; INPUT is then a path the cluster reads, or give --table)' -r -f -a "local\t''
+spark\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l remote -d 'The Spark Connect server for --engine spark: sc://HOST:PORT/;token=...;use_ssl=true' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l table -d 'With --engine spark, read this table of the cluster\'s catalog (catalog.db.orders) instead of INPUT' -r
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l method -d 'Score churn risk as 1 - P(alive) of this customer-base model, fitted on the input' -r -f -a "bgnbd\t''
 pareto-nbd\t''
 mbgnbd\t''"

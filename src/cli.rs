@@ -733,12 +733,15 @@ pub struct ChurnScoreArgs {
 
 #[derive(Debug, Args)]
 pub struct ChurnRiskArgs {
-    /// The transactions table, or `-` for stdin
-    #[arg(value_name = "INPUT", required_unless_present = "method")]
+    /// The transactions table, or `-` for stdin; with --engine spark, a path the cluster reads
+    #[arg(value_name = "INPUT", required_unless_present_any = ["method", "table"])]
     pub input: Option<String>,
 
     #[command(flatten)]
     pub read: ReadArgs,
+
+    #[command(flatten)]
+    pub engine: EngineArgs,
 
     /// Score churn risk as 1 - P(alive) of this customer-base model, fitted on the input
     #[arg(long, value_enum, required_unless_present = "input")]

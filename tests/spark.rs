@@ -375,3 +375,30 @@ fn forecast_customers_on_spark_equals_forecast_customers_here() {
         );
     }
 }
+
+#[test]
+fn churn_risk_on_spark_equals_churn_risk_here() {
+    let Some(remote) = spark_remote() else { return };
+    let wd = Workdir::new();
+    let web = common::repo_file("sample-data/web_orders.csv");
+    let output = wd.run(&["ingest", web.to_str().unwrap(), "-q", "-o", "web.parquet"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let web = wd.path("web.parquet").display().to_string();
+    let here = wd.run(&["churn", &web, "--method", "bgnbd", "-o", "here.csv"]);
+    assert!(here.status.success(), "{}", stderr_of(&here));
+    let spark = wd.run(&[
+        "churn",
+        &web,
+        "--method",
+        "bgnbd",
+        "--engine",
+        "spark",
+        "--remote",
+        &remote,
+        "-o",
+        "spark.csv",
+    ]);
+    assert!(spark.status.success(), "{}", stderr_of(&spark));
+    // Risk is 1 - P(alive) of a model fitted on summaries within 1e-9 of each other.
+    assert_same_table(&wd.read_csv("here.csv"), &wd.read_csv("spark.csv"), |_| 1e-6);
+}

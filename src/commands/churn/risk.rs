@@ -9,9 +9,11 @@ use crate::commands::{write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::day_text;
-use crate::io::{self, write};
+use crate::io::write;
 use crate::mining::btyd::Model;
-use crate::prepare::repeat_purchases::{summarise_transactions, SummarySettings};
+use crate::prepare::lines::Lines;
+use crate::prepare::repeat_purchases::SummarySettings;
+use crate::prepare::Engine;
 use crate::printer::thousands;
 
 pub(super) fn risk(args: ChurnRiskArgs, record: &mut RunRecord) -> Result<()> {
@@ -22,10 +24,16 @@ pub(super) fn risk(args: ChurnRiskArgs, record: &mut RunRecord) -> Result<()> {
         hash,
         manifest,
     } = RunOutput::new(&args.output, record)?;
-    let (Some(input), Some(method)) = (args.input.as_deref(), args.method) else {
+    let given = args.input.is_some() || args.engine.table.is_some();
+    let (true, Some(method)) = (given, args.method) else {
         return Err(CkmError::usage(
             "ckm churn needs a verb (train, score) or an input with --method bgnbd|pareto-nbd|mbgnbd",
         ));
+    };
+    let engine = args.engine.settings(args.input.as_deref())?;
+    let input = &match &engine {
+        Engine::Local => args.input.clone().expect("checked above"),
+        Engine::Spark { source, .. } => source.to_string(),
     };
     let model = match method {
         ChurnMethod::Bgnbd => Model::BgNbd,
@@ -35,13 +43,13 @@ pub(super) fn risk(args: ChurnRiskArgs, record: &mut RunRecord) -> Result<()> {
     record.parameter("input", input);
     record.parameter("method", model.label());
     const WEEK: f64 = 7.0;
-    let planned = io::plan_inputs(&[input.to_string()], &args.read.settings())?;
+    let mut lines = Lines::open(&engine, input, &args.read.settings(), record, &printer)?;
     let settings = SummarySettings {
         calibration_end_day: None,
         unit_days: WEEK,
         holdout_end_day: None,
     };
-    let (summaries, end_day) = summarise_transactions(input, &planned, &settings, record, &printer, hash)?;
+    let (summaries, end_day) = lines.summarise_transactions(input, &settings, record, &printer, hash)?;
     churn_risk::check_fittable(&summaries, model, input)?;
     record.mark("read");
     let settings = RiskSettings {
