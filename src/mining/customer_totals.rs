@@ -29,6 +29,7 @@ use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;
 
 use crate::mining::columns::{inline_bytes, inline_key, TextViews, Values};
+use crate::mining::money;
 
 const PARTITION_BITS: u32 = 8;
 const PARTITIONS: usize = 1 << PARTITION_BITS;
@@ -207,7 +208,8 @@ struct Running {
     lines_without_ts: u32,
     first_ms: i64,
     last_ms: i64,
-    monetary: f64,
+    /// In millionths (see [`money`]): the same total in any order of the lines.
+    monetary_micros: i64,
     /// The previous line's order: the lines of an order usually come together, and those
     /// need no set lookup.
     last_order: u64,
@@ -731,7 +733,7 @@ impl Partition {
             last_ms: has_ts.then_some(r.last_ms),
             frequency: self.orders.count(c) as u64
                 + self.day_counts.get(&(c as u32)).copied().unwrap_or(0) as u64,
-            monetary: r.monetary,
+            monetary: money::units(r.monetary_micros),
             distinct_items: self.items.count(c) as u64,
             channels: (r.channel_bits.count_ones() + r.spilled_channels) as u64,
             return_rate: (r.return_flags > 0).then(|| r.returns as f64 / r.return_flags as f64),
@@ -822,7 +824,7 @@ impl Partition {
             None => r.lines_without_ts += 1,
         }
         if line.flags & HAS_AMOUNT != 0 {
-            r.monetary += line.amount;
+            r.monetary_micros += money::micros(line.amount).unwrap_or(0);
         }
         match line.order {
             0 => {
@@ -1002,7 +1004,7 @@ mod tests {
                     first_ms: ts.iter().min().copied(),
                     last_ms: ts.iter().max().copied(),
                     frequency: (orders.len() + days.len()) as u64,
-                    monetary: ls.iter().filter_map(|l| l.2).sum(),
+                    monetary: money::units(ls.iter().filter_map(|l| l.2).filter_map(money::micros).sum()),
                     distinct_items: items.len() as u64,
                     channels: 0,
                     return_rate: None,

@@ -7,6 +7,7 @@ pub mod columns;
 pub mod customer_totals;
 pub mod fpgrowth;
 pub mod identity;
+pub mod money;
 pub mod optimize;
 pub mod outliers;
 pub mod recommend;

@@ -15,6 +15,7 @@ use crate::io::read::{self, ReadSettings};
 use crate::io::{self, schema, PlannedInputs};
 use crate::mining::btyd::Rft;
 use crate::mining::columns::{byte_order, TextKey};
+use crate::mining::money;
 use crate::mining::runs::RunNumbering;
 use crate::printer::Printer;
 
@@ -93,9 +94,8 @@ pub fn summarise_transactions_by_line(
         .max()
         .ok_or_else(|| CkmError::invalid(format!("{input}: no line has a timestamp")))?;
     let end_day = calibration_end_day.unwrap_or(latest.div_euclid(MS_PER_DAY));
-    // Each customer's lines are gathered by a counting sort into one flat array, in line
-    // order (so a day's amounts add up in the order they came, as before): no allocation per
-    // customer, and the customers are then summarised on all cores.
+    // Each customer's lines are gathered by a counting sort into one flat array: no
+    // allocation per customer, and the customers are then summarised on all cores.
     const SKIPPED: u32 = NO_CUSTOMER;
     let (mut unusable, mut after_end) = (0u64, 0u64);
     let mut holdout_lines: Vec<(&str, i64)> = Vec::new();
@@ -138,12 +138,16 @@ pub fn summarise_transactions_by_line(
         total += count;
     }
     starts.push(total);
-    let mut days: Vec<(i64, f64)> = vec![(0, 0.0); total];
+    // Each line's day and amount in millionths (see `mining::money`).
+    let mut days: Vec<(i64, i64)> = vec![(0, 0); total];
     let mut next = starts.clone();
     for ((c, t), amount) in line_customer.iter().zip(ts.iter()).zip(amounts.iter()) {
         if let (true, Some(t)) = (*c != SKIPPED, t) {
             let slot = &mut next[*c as usize];
-            days[*slot] = (t.div_euclid(MS_PER_DAY), amount.unwrap_or(0.0));
+            days[*slot] = (
+                t.div_euclid(MS_PER_DAY),
+                amount.and_then(money::micros).unwrap_or(0),
+            );
             *slot += 1;
         }
     }
@@ -190,8 +194,8 @@ pub fn summarise_transactions_by_line(
             })
             .collect()
     });
-    // Each customer's lines, to sort by day (stably: a day's amounts keep their line order).
-    let mut lines_of: Vec<&mut [(i64, f64)]> = Vec::with_capacity(names.len());
+    // Each customer's lines, to sort by day (a day's amounts add up exactly, in any order).
+    let mut lines_of: Vec<&mut [(i64, i64)]> = Vec::with_capacity(names.len());
     let mut rest = days.as_mut_slice();
     for count in &line_counts {
         let (own, after) = rest.split_at_mut(*count);
@@ -200,12 +204,12 @@ pub fn summarise_transactions_by_line(
     }
     lines_of
         .par_iter_mut()
-        .for_each(|lines| lines.sort_by_key(|l| l.0));
+        .for_each(|lines| lines.sort_unstable_by_key(|l| l.0));
     let summarised: Vec<(Rft, f64)> = order
         .par_iter()
         .map(|&c| {
             let lines = &lines_of[c];
-            let mut daily: Vec<(i64, f64)> = Vec::new();
+            let mut daily: Vec<(i64, i64)> = Vec::new();
             for &(day, amount) in lines.iter() {
                 match daily.last_mut() {
                     Some(last) if last.0 == day => last.1 += amount,
@@ -223,7 +227,7 @@ pub fn summarise_transactions_by_line(
             let monetary = if repeats.is_empty() {
                 0.0
             } else {
-                repeats.iter().map(|r| r.1).sum::<f64>() / repeats.len() as f64
+                money::units(repeats.iter().map(|r| r.1).sum()) / repeats.len() as f64
             };
             (rft, monetary)
         })

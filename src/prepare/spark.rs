@@ -18,6 +18,7 @@ use crate::io::read::{self, ReadSettings};
 use crate::io::schema::{self, ColumnMapping};
 use crate::io::spark::SparkSession;
 use crate::mining::btyd::Rft;
+use crate::mining::money;
 use crate::prepare::repeat_purchases::{self, Summaries, SummarySettings};
 use crate::prepare::summary::{
     CustomerTable, CHANNELS, DISTINCT_ITEMS, FIRST_PURCHASE, FREQUENCY, LAST_PURCHASE, LINES,
@@ -198,7 +199,7 @@ pub fn customer_table(
            min(ts_ms) AS {FIRST_PURCHASE}, max(ts_ms) AS {LAST_PURCHASE}, \
            count(DISTINCT order_id) \
              + count(DISTINCT CASE WHEN order_id IS NULL THEN floor(ts_ms / 86400000) END) AS {FREQUENCY}, \
-           coalesce(sum(amount), 0D) AS {MONETARY}, \
+           {monetary} AS {MONETARY}, \
            count(DISTINCT item) AS {DISTINCT_ITEMS}, \
            count(DISTINCT channel) AS {CHANNELS}, \
            CASE WHEN count(is_return) > 0 THEN count_if(is_return) / count(is_return) END AS {RETURN_RATE}, \
@@ -208,6 +209,7 @@ pub fn customer_table(
          FROM l GROUP BY customer_id",
         canonical = input.canonical_lines(),
         amount = input.line_amount(),
+        monetary = units_sql(&format!("coalesce(sum({}), 0)", micros_sql("amount"))),
     );
     let answer = spark.sql(&query)?;
     record.figure(
@@ -328,13 +330,15 @@ pub fn repeat_purchase_summaries(
     let end_day = settings.calibration_end_day.unwrap_or(latest);
     let calibration = spark.sql(&format!(
         "{lines}, \
-         days AS (SELECT customer_id, day, coalesce(sum(amount), 0D) AS spend FROM l \
+         days AS (SELECT customer_id, day, coalesce(sum({micros}), 0) AS spend FROM l \
                   WHERE customer_id IS NOT NULL AND day IS NOT NULL AND day <= {end_day} \
                   GROUP BY customer_id, day), \
          marked AS (SELECT *, min(day) OVER (PARTITION BY customer_id) AS first_day FROM days) \
          SELECT customer_id, count(*) - 1 AS x, min(day) AS first_day, max(day) AS last_day, \
-           coalesce(sum(CASE WHEN day > first_day THEN spend END), 0D) AS repeat_spend \
-         FROM marked GROUP BY customer_id"
+           {repeat_spend} AS repeat_spend \
+         FROM marked GROUP BY customer_id",
+        micros = micros_sql("amount"),
+        repeat_spend = units_sql("coalesce(sum(CASE WHEN day > first_day THEN spend END), 0)"),
     ))?;
     record.figure(
         "rows and bytes from Spark (repeat-purchase summaries)",
@@ -429,6 +433,21 @@ pub fn repeat_purchase_summaries(
         },
         end_day,
     ))
+}
+
+/// An amount in whole millionths, as [`money::micros`] computes it (the same IEEE steps, so
+/// the same integer), or null.
+fn micros_sql(amount: &str) -> String {
+    format!(
+        "CASE WHEN abs({amount}) < {largest:e}D THEN CAST(floor({amount} * {per:e}D + 0.5D) AS BIGINT) END",
+        largest = money::LARGEST_AMOUNT,
+        per = money::MICROS_PER_UNIT
+    )
+}
+
+/// A total in millionths back in units, as [`money::units`].
+fn units_sql(micros: &str) -> String {
+    format!("CAST({micros} AS DOUBLE) / {:e}D", money::MICROS_PER_UNIT)
 }
 
 /// The data source Spark reads a path with, by its ending: Parquet unless it says otherwise
