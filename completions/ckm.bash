@@ -714,7 +714,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__forecast__subcmd__sales)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --series --date-column --value-column --measure --period --by --segments --rejects --horizon --model --season --level --keep-partial --holdout --evaluation --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --engine --remote --table --series --date-column --value-column --measure --period --by --segments --rejects --horizon --model --season --level --keep-partial --holdout --evaluation --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -733,6 +733,18 @@ _ckm() {
                     return 0
                     ;;
                 --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --engine)
+                    COMPREPLY=($(compgen -W "local spark" -- "${cur}"))
+                    return 0
+                    ;;
+                --remote)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --table)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -315,6 +315,10 @@ complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcom
 latin-1\t''
 windows-1252\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l engine -d 'Where the lines are aggregated: `local` (this machine) or `spark` (a Spark Connect server, --remote; INPUT is then a path the cluster reads, or give --table)' -r -f -a "local\t''
+spark\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l remote -d 'The Spark Connect server for --engine spark: sc://HOST:PORT/;token=...;use_ssl=true' -r
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l table -d 'With --engine spark, read this table of the cluster\'s catalog (catalog.db.orders) instead of INPUT' -r
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l date-column -d 'Date column of a --series table' -r
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l value-column -d 'Value column of a --series table' -r
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l measure -d 'What to forecast from transactions: revenue (sum of amount), orders (distinct order_id), customers (distinct customer_id) or quantity' -r -f -a "revenue\t''

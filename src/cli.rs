@@ -786,12 +786,16 @@ pub enum SalesModel {
 
 #[derive(Debug, Args)]
 pub struct ForecastSalesArgs {
-    /// The transactions table, or with --series a table of dates and values; `-` for stdin
-    #[arg(value_name = "INPUT")]
-    pub input: String,
+    /// The transactions table, or with --series a table of dates and values; `-` for stdin;
+    /// with --engine spark, transactions at a path the cluster reads
+    #[arg(value_name = "INPUT", required_unless_present = "table")]
+    pub input: Option<String>,
 
     #[command(flatten)]
     pub read: ReadArgs,
+
+    #[command(flatten)]
+    pub engine: EngineArgs,
 
     /// The input is a ready series: a date column and a value column (see --date-column,
     /// --value-column), summed per period

@@ -373,3 +373,88 @@ fn churn_risk_on_spark_equals_churn_risk_here() {
     assert!(spark.status.success(), "{}", stderr_of(&spark));
     same_file(&wd, "here.csv", "spark.csv");
 }
+
+#[test]
+fn forecast_sales_on_spark_equals_forecast_sales_here() {
+    let Some(remote) = spark_remote() else { return };
+    let wd = Workdir::new();
+    let web = common::repo_file("sample-data/web_orders.csv");
+    let store = common::repo_file("sample-data/store_sales.tsv");
+    let (web, store) = (
+        format!("web={}", web.display()),
+        format!("store={}", store.display()),
+    );
+    let output = wd.run(&["ingest", &web, &store, "-q", "-o", "tx.parquet"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let (hard_file, hard_directory) = hard_case_tables(&wd);
+    let tx = wd.path("tx.parquet").display().to_string();
+    let cases: [(&str, &str, &[&str]); 5] = [
+        (&tx, &tx, &["--measure", "revenue", "--holdout", "3"]),
+        (&tx, &tx, &["--measure", "orders", "--by", "channel"]),
+        (
+            &tx,
+            &tx,
+            &["--measure", "customers", "--period", "week", "--horizon", "4"],
+        ),
+        (
+            &tx,
+            &tx,
+            &["--measure", "quantity", "--period", "quarter", "--keep-partial"],
+        ),
+        (
+            &hard_file,
+            &hard_directory,
+            &["--measure", "orders", "--period", "day", "--keep-partial"],
+        ),
+    ];
+    for (case, (here_input, spark_input, options)) in cases.iter().enumerate() {
+        let (here_name, spark_name) = (format!("here{case}.csv"), format!("spark{case}.csv"));
+        let (here_rejects, spark_rejects) = (
+            format!("here{case}.rejects.csv"),
+            format!("spark{case}.rejects.csv"),
+        );
+        let mut here_args = vec![
+            "forecast",
+            "sales",
+            here_input,
+            "-q",
+            "-o",
+            &here_name,
+            "--rejects",
+            &here_rejects,
+        ];
+        here_args.extend_from_slice(options);
+        let here = wd.run(&here_args);
+        assert!(here.status.success(), "case {case}: {}", stderr_of(&here));
+        let mut spark_args = vec![
+            "forecast",
+            "sales",
+            spark_input,
+            "--engine",
+            "spark",
+            "--remote",
+            &remote,
+            "-q",
+            "-o",
+            &spark_name,
+            "--rejects",
+            &spark_rejects,
+        ];
+        spark_args.extend_from_slice(options);
+        let spark = wd.run(&spark_args);
+        assert!(spark.status.success(), "case {case}: {}", stderr_of(&spark));
+        same_file(&wd, &here_name, &spark_name);
+        // The same lines left out, for the same reasons.
+        let reasons = |name: &str| -> Vec<String> {
+            if !wd.path(name).exists() {
+                return Vec::new();
+            }
+            let table = wd.read_csv(name);
+            let column = table.headers.iter().position(|h| h == "reason").unwrap();
+            let mut reasons: Vec<String> = table.rows.iter().map(|r| r[column].clone()).collect();
+            reasons.sort();
+            reasons
+        };
+        assert_eq!(reasons(&here_rejects), reasons(&spark_rejects), "case {case}");
+    }
+}

@@ -13,11 +13,11 @@ use crate::commands::{write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::{self, day_text};
-use crate::io::{self, customers, rejects, write};
+use crate::io::{customers, rejects, write};
 use crate::mining::series::{Accuracy, Method};
-use crate::prepare::series::{
-    self, series_from_transactions, FromTransactions, Grouping, Measure, Series, SeriesSettings,
-};
+use crate::prepare::lines::Lines;
+use crate::prepare::series::{self, FromTransactions, Grouping, Measure, Series, SeriesSettings};
+use crate::prepare::Engine;
 use crate::printer::{thousands, Printer};
 
 fn measure_of(measure: SalesMeasure) -> Measure {
@@ -79,7 +79,17 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
         }
     }
     let method = method_of(args.model);
-    record.parameter("input", &args.input);
+    let engine = args.engine.settings(args.input.as_deref())?;
+    let input = match &engine {
+        Engine::Local => args.input.clone().expect("clap asks for INPUT without --table"),
+        Engine::Spark { .. } if args.series => {
+            return Err(CkmError::usage(
+                "--series reads a table on this machine: use it with --engine local",
+            ))
+        }
+        Engine::Spark { source, .. } => source.to_string(),
+    };
+    record.parameter("input", &input);
     record.parameter("measure", format!("{:?}", args.measure).to_lowercase());
     record.parameter("period", format!("{:?}", args.period).to_lowercase());
     record.parameter("by", &args.by);
@@ -89,9 +99,9 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
     record.parameter("level", &args.level);
     record.parameter("holdout", args.holdout);
 
-    let (series, lines, from_transactions) = if args.series {
+    let (series, lines, mut from_transactions) = if args.series {
         let table = series::SeriesTable {
-            input: args.input.clone(),
+            input: input.clone(),
             date_column: args.date_column.clone(),
             value_column: args.value_column.clone(),
             by: args.by.clone(),
@@ -99,7 +109,7 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
         let (series, rows) = series::series_from_table(&table, args.period, &args.read.settings())?;
         (series, rows, None)
     } else {
-        let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read.settings())?;
+        let mut lines_read = Lines::open(&engine, &input, &args.read.settings(), record, &printer)?;
         let grouping = match (&args.segments, &args.by) {
             (Some(path), by) => {
                 let column = by.as_deref().unwrap_or("rfm_segment");
@@ -122,13 +132,13 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
             series,
             lines,
             left_out,
-        } = series_from_transactions(&args.input, &planned, &settings, record, &printer, hash)?;
-        (series, lines, Some((left_out, planned)))
+        } = lines_read.series_from_transactions(&input, &settings, record, &printer, hash)?;
+        (series, lines, Some((left_out, lines_read)))
     };
     if series.is_empty() {
         return Err(CkmError::invalid(format!(
             "{}: no complete period with data; nothing to forecast",
-            args.input
+            input
         )));
     }
     record.mark("read");
@@ -190,14 +200,11 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
         .outputs
         .push(write::write_table(&mut table, &destination, format, hash)?);
 
-    match &from_transactions {
-        Some((left_out, planned)) if *left_out > 0 => {
-            let measure = measure_of(args.measure);
-            let written = rejects::write_rejected_lines(
+    match &mut from_transactions {
+        Some((left_out, lines_read)) if *left_out > 0 => {
+            let written = lines_read.write_lines_left_out_of_series(
                 rejects::destination(args.rejects.as_deref(), &destination)?,
-                planned,
-                |columns| series::reject_reason(columns, measure),
-                None,
+                measure_of(args.measure),
                 record,
                 &printer,
                 hash,

@@ -12,6 +12,7 @@ use crate::io::spark::{Remote, SparkSession};
 use crate::io::write::TableFormat;
 use crate::io::{self, rejects, schema, PlannedInputs};
 use crate::prepare::repeat_purchases::{self, Summaries, SummarySettings};
+use crate::prepare::series::{self, FromTransactions, Measure, SeriesSettings};
 use crate::prepare::spark::{self, SparkInput};
 use crate::prepare::summary::{self, CustomerTable};
 use crate::prepare::Engine;
@@ -89,6 +90,59 @@ impl Lines {
                 let summaries = summaries?;
                 self.record_inputs(summaries.0.lines, record, hash)?;
                 Ok(summaries)
+            }
+        }
+    }
+
+    /// Per-period series (see [`series::series_from_transactions`]); the inputs are recorded.
+    pub fn series_from_transactions(
+        &mut self,
+        input: &str,
+        settings: &SeriesSettings,
+        record: &mut RunRecord,
+        printer: &Printer,
+        hash: bool,
+    ) -> Result<FromTransactions> {
+        match self {
+            Lines::Local(planned) => {
+                series::series_from_transactions(input, planned, settings, record, printer, hash)
+            }
+            Lines::Spark(spark) => {
+                let series = spark::series(&mut spark.session, &spark.input, settings, record, printer);
+                keep_sent(&spark.session, record);
+                let series = series?;
+                self.record_inputs(series.lines, record, hash)?;
+                Ok(series)
+            }
+        }
+    }
+
+    /// Writes the lines a series of `measure` leaves out to `destination`, with the reason.
+    pub fn write_lines_left_out_of_series(
+        &mut self,
+        destination: Option<(std::path::PathBuf, TableFormat)>,
+        measure: Measure,
+        record: &mut RunRecord,
+        printer: &Printer,
+        hash: bool,
+    ) -> Result<Option<String>> {
+        match self {
+            Lines::Local(planned) => rejects::write_rejected_lines(
+                destination,
+                planned,
+                |columns| series::reject_reason(columns, measure),
+                None,
+                record,
+                printer,
+                hash,
+            ),
+            Lines::Spark(spark) => {
+                if destination.is_none() {
+                    return Ok(None);
+                }
+                let rejected = spark::lines_left_out_of_series(&mut spark.session, &spark.input, measure);
+                keep_sent(&spark.session, record);
+                rejects::write_rejected_frame(destination, rejected?, None, record, printer, hash)
             }
         }
     }

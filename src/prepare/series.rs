@@ -15,6 +15,7 @@ use crate::io::periods::Period;
 use crate::io::periods::{self, day_text, MS_PER_DAY};
 use crate::io::read::{self, ReadSettings};
 use crate::io::{self, rejects, schema};
+use crate::mining::money;
 use crate::prepare::orders;
 use crate::printer::Printer;
 
@@ -233,6 +234,8 @@ pub fn series_from_transactions(
     let (mut without_ts, mut without_value) = (0u64, 0u64);
     match measure {
         Measure::Revenue | Measure::Quantity => {
+            // In whole millionths (see `mining::money`): the same sums in any order.
+            let mut micros: HashMap<(usize, i64), i64> = HashMap::new();
             let values = table.column(VALUE)?.f64()?;
             for (row, (t, v)) in ts.iter().zip(values.iter()).enumerate() {
                 let Some(t) = t else {
@@ -244,8 +247,12 @@ pub fn series_from_transactions(
                     continue;
                 };
                 let key = periods::period_of(settings.period, t.div_euclid(MS_PER_DAY));
-                *sums.entry((group_of(row), key)).or_default() += v;
+                *micros.entry((group_of(row), key)).or_default() += money::micros(v).unwrap_or(0);
             }
+            sums = micros
+                .into_iter()
+                .map(|(key, m)| (key, money::units(m)))
+                .collect();
         }
         Measure::Orders | Measure::Customers => {
             let keys = table.column(KEY)?.str()?;
@@ -272,13 +279,54 @@ pub fn series_from_transactions(
             }
         }
     }
+    let last = report_left_out(
+        record,
+        printer,
+        LeftOut {
+            unsegmented,
+            without_ts,
+            without_value,
+        },
+        latest_day,
+        settings,
+    );
+    Ok(FromTransactions {
+        series: into_series(sums, &groups.names, Some(last)),
+        lines,
+        left_out: without_ts + without_value,
+    })
+}
+
+/// Lines the series leave out, by why.
+pub struct LeftOut {
+    /// Of customers not in the --segments file (forecast as [`NOT_SEGMENTED`]).
+    pub unsegmented: u64,
+    pub without_ts: u64,
+    /// With a time but without what the measure counts.
+    pub without_value: u64,
+}
+
+/// The warnings for the lines left out and for an incomplete last period (whichever engine
+/// read the lines), and the last period to keep.
+pub fn report_left_out(
+    record: &mut RunRecord,
+    printer: &Printer,
+    left_out: LeftOut,
+    latest_day: i64,
+    settings: &SeriesSettings,
+) -> i64 {
+    let LeftOut {
+        unsegmented,
+        without_ts,
+        without_value,
+    } = left_out;
     if unsegmented > 0 {
         record.warn(
             printer,
             format!("{unsegmented} lines of customers not in --segments are forecast as '{NOT_SEGMENTED}'"),
         );
     }
-    let what = match measure {
+    let what = match settings.measure {
         Measure::Revenue => "an amount",
         Measure::Quantity => "a quantity",
         Measure::Orders => "an order_id or a customer_id",
@@ -313,11 +361,7 @@ pub fn series_from_transactions(
             last -= 1;
         }
     }
-    Ok(FromTransactions {
-        series: into_series(sums, &groups.names, Some(last)),
-        lines,
-        left_out: without_ts + without_value,
-    })
+    last
 }
 
 /// A ready table of dates and values: its path, its date and value columns, and the column

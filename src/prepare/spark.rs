@@ -14,12 +14,15 @@ use polars::prelude::*;
 
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
+use crate::io::periods::Period;
 use crate::io::read::{self, ReadSettings};
 use crate::io::schema::{self, ColumnMapping};
 use crate::io::spark::SparkSession;
 use crate::mining::btyd::Rft;
 use crate::mining::money;
+use crate::prepare::orders;
 use crate::prepare::repeat_purchases::{self, Summaries, SummarySettings};
+use crate::prepare::series::{self, FromTransactions, Grouping, Groups, Measure, SeriesSettings};
 use crate::prepare::summary::{
     CustomerTable, CHANNELS, DISTINCT_ITEMS, FIRST_PURCHASE, FREQUENCY, LAST_PURCHASE, LINES,
     LINES_WITHOUT_TS, MONETARY, RETURN_RATE,
@@ -102,8 +105,18 @@ impl SparkInput {
         self.mapping.extra.iter().any(|c| c == schema::IS_RETURN)
     }
 
-    /// The lines as canonical columns, cast on the cluster: a SQL query.
+    /// The lines as canonical columns, cast on the cluster, and whether each had a ts before
+    /// the cast (`__ckm_ts_given`): a SQL query.
     fn canonical_lines(&self) -> String {
+        self.canonical_query(true)
+    }
+
+    /// [`SparkInput::canonical_lines`] without the flag, as lines are written out.
+    fn canonical_lines_without_flags(&self) -> String {
+        self.canonical_query(false)
+    }
+
+    fn canonical_query(&self, flags: bool) -> String {
         let mut selected = Vec::new();
         for mapped in &self.mapping.mapped {
             let source = quote_identifier(&mapped.source);
@@ -114,7 +127,7 @@ impl SparkInput {
                 Some(schema::ColumnKind::Text) | None => format!("CAST({source} AS STRING)"),
             };
             selected.push(format!("{expression} AS {}", mapped.canonical));
-            if mapped.canonical == schema::TS {
+            if flags && mapped.canonical == schema::TS {
                 // Whether the source had a value, to count those that did not parse.
                 selected.push(format!("{source} IS NOT NULL AS __ckm_ts_given"));
             }
@@ -122,6 +135,10 @@ impl SparkInput {
         if self.has_return_flags() {
             let source = quote_identifier(schema::IS_RETURN);
             selected.push(format!("try_cast({source} AS BOOLEAN) AS {}", schema::IS_RETURN));
+        }
+        // The other columns as they are (a --by column may be one).
+        for extra in self.mapping.extra.iter().filter(|c| *c != schema::IS_RETURN) {
+            selected.push(quote_identifier(extra));
         }
         format!("SELECT {} FROM {}", selected.join(", "), self.relation)
     }
@@ -433,6 +450,200 @@ pub fn repeat_purchase_summaries(
         },
         end_day,
     ))
+}
+
+/// A line's order as text, the same for the lines of one order ([`orders::order_key`]).
+fn order_key_sql(input: &SparkInput) -> String {
+    let by_day = "CASE WHEN customer_id IS NOT NULL AND ts IS NOT NULL \
+                  THEN concat('day:', customer_id, '|', CAST(floor(unix_millis(ts) / 86400000) AS STRING)) END";
+    if input.has(schema::ORDER_ID) {
+        format!("CASE WHEN order_id IS NOT NULL THEN concat('order:', order_id) ELSE {by_day} END")
+    } else {
+        by_day.to_string()
+    }
+}
+
+/// The calendar period of a line's time ([`crate::io::periods::period_of`]; the session's time zone is
+/// UTC).
+fn period_sql(period: Period) -> &'static str {
+    match period {
+        Period::Day => "CAST(floor(unix_millis(ts) / 86400000) AS BIGINT)",
+        Period::Week => "CAST(floor((floor(unix_millis(ts) / 86400000) + 3) / 7) AS BIGINT)",
+        Period::Month => "CAST(year(ts) * 12 + month(ts) - 1 AS BIGINT)",
+        Period::Quarter => "CAST(year(ts) * 4 + quarter(ts) - 1 AS BIGINT)",
+    }
+}
+
+/// Per-period series ([`crate::prepare::series::series_from_transactions`]) computed on the
+/// cluster: the measure per group and period comes back, one row each.
+pub fn series(
+    spark: &mut SparkSession,
+    input: &SparkInput,
+    settings: &SeriesSettings,
+    record: &mut RunRecord,
+    printer: &Printer,
+) -> Result<FromTransactions> {
+    let group = match &settings.grouping {
+        Grouping::Whole => "CAST(NULL AS STRING)".to_string(),
+        Grouping::Column(by) => {
+            let known = input.has(by) || input.mapping.extra.iter().any(|c| c == by);
+            if !known {
+                let columns: Vec<&str> = input
+                    .mapping
+                    .mapped
+                    .iter()
+                    .map(|m| m.canonical)
+                    .chain(input.mapping.extra.iter().map(String::as_str))
+                    .collect();
+                return Err(CkmError::usage(format!(
+                    "{}: --by '{by}' is not a column; the columns are {}",
+                    input.display,
+                    columns.join(", ")
+                )));
+            }
+            format!("CAST({} AS STRING)", quote_identifier(by))
+        }
+        Grouping::Segments(_) => {
+            return Err(CkmError::usage(
+                "--segments reads a file on this machine: use it with --engine local, or --by a column of the lines",
+            ))
+        }
+    };
+    let (value, aggregate) = match settings.measure {
+        Measure::Revenue => (
+            format!("CAST({} AS DOUBLE)", input.line_amount()),
+            units_sql(&format!("coalesce(sum({}), 0)", micros_sql("value"))),
+        ),
+        Measure::Quantity => (
+            "quantity".to_string(),
+            units_sql(&format!("coalesce(sum({}), 0)", micros_sql("value"))),
+        ),
+        Measure::Orders => (
+            order_key_sql(input),
+            "CAST(count(DISTINCT value) AS DOUBLE)".to_string(),
+        ),
+        Measure::Customers => (
+            "customer_id".to_string(),
+            "CAST(count(DISTINCT value) AS DOUBLE)".to_string(),
+        ),
+    };
+    if settings.measure == Measure::Quantity && !input.has(schema::QUANTITY) {
+        return Err(CkmError::invalid(format!(
+            "{}: --measure quantity needs a quantity column",
+            input.display
+        )));
+    }
+    let lines = format!(
+        "WITH lines AS ({}), \
+         l AS (SELECT {group} AS grp, {period} AS period, \
+               CAST(floor(unix_millis(ts) / 86400000) AS BIGINT) AS day, {value} AS value FROM lines)",
+        input.canonical_lines(),
+        period = period_sql(settings.period),
+    );
+    let totals = spark
+        .sql(&format!(
+            "{lines} SELECT count(*) AS lines, count_if(day IS NULL) AS without_ts, \
+             count_if(day IS NOT NULL AND value IS NULL) AS without_value, max(day) AS latest FROM l"
+        ))?
+        .frame;
+    let number = |name: &str| -> Result<Option<i64>> {
+        Ok(totals.column(name)?.cast(&DataType::Int64)?.i64()?.get(0))
+    };
+    let lines_in = number("lines")?.unwrap_or(0) as u64;
+    let without_ts = number("without_ts")?.unwrap_or(0) as u64;
+    let without_value = number("without_value")?.unwrap_or(0) as u64;
+    let latest_day = number("latest")?
+        .ok_or_else(|| CkmError::invalid(format!("{}: no line has a timestamp", input.display)))?;
+    let answer = spark.sql(&format!(
+        "{lines} SELECT grp, period, {aggregate} AS value FROM l \
+         WHERE day IS NOT NULL AND value IS NOT NULL GROUP BY grp, period"
+    ))?;
+    record.figure(
+        "rows and bytes from Spark (series)",
+        format!(
+            "{} rows, {} bytes",
+            thousands(answer.frame.height() as u64),
+            thousands(answer.bytes)
+        ),
+    );
+    let frame = answer.frame;
+    let groups_column = frame.column("grp")?.cast(&DataType::String)?;
+    let periods = frame.column("period")?.cast(&DataType::Int64)?;
+    let values = frame.column("value")?.cast(&DataType::Float64)?;
+    let mut groups = Groups::default();
+    let mut sums: foldhash::HashMap<(usize, i64), f64> = foldhash::HashMap::default();
+    for ((g, period), value) in groups_column
+        .str()?
+        .iter()
+        .zip(periods.i64()?.iter())
+        .zip(values.f64()?.iter())
+    {
+        let (Some(period), Some(value)) = (period, value) else {
+            continue;
+        };
+        sums.insert((groups.number(g), period), value);
+    }
+    let last = series::report_left_out(
+        record,
+        printer,
+        series::LeftOut {
+            unsegmented: 0,
+            without_ts,
+            without_value,
+        },
+        latest_day,
+        settings,
+    );
+    Ok(FromTransactions {
+        series: series::into_series(sums, &groups.names, Some(last)),
+        lines: lines_in,
+        left_out: without_ts + without_value,
+    })
+}
+
+/// The lines a series leaves out, as canonical columns (as the local engine's rejects), with
+/// the reason ([`series::reject_reason`]).
+pub fn lines_left_out_of_series(
+    spark: &mut SparkSession,
+    input: &SparkInput,
+    measure: Measure,
+) -> Result<DataFrame> {
+    let missing = |canonical: &str| {
+        if input.has(canonical) {
+            format!("{canonical} IS NULL")
+        } else {
+            "true".to_string()
+        }
+    };
+    let (value_missing, reason) = match measure {
+        Measure::Revenue if input.has(schema::AMOUNT) => (missing(schema::AMOUNT), "no amount"),
+        Measure::Revenue => (
+            format!(
+                "({} OR {})",
+                missing(schema::QUANTITY),
+                missing(schema::UNIT_PRICE)
+            ),
+            "no quantity or unit_price",
+        ),
+        Measure::Quantity => (missing(schema::QUANTITY), "no quantity"),
+        Measure::Orders => (
+            format!(
+                "({} AND {})",
+                missing(schema::ORDER_ID),
+                missing(schema::CUSTOMER_ID)
+            ),
+            orders::NO_ORDER,
+        ),
+        Measure::Customers => (missing(schema::CUSTOMER_ID), "no customer_id"),
+    };
+    let reason_column = quote_identifier(crate::io::clean_rules::REASON);
+    let answer = spark.sql(&format!(
+        "SELECT * FROM (SELECT *, CASE WHEN ts IS NULL THEN 'no ts' WHEN {value_missing} THEN {} END \
+         AS {reason_column} FROM ({})) WHERE {reason_column} IS NOT NULL",
+        quote_text(reason),
+        input.canonical_lines_without_flags(),
+    ))?;
+    Ok(answer.frame)
 }
 
 /// An amount in whole millionths, as [`money::micros`] computes it (the same IEEE steps, so
