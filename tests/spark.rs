@@ -458,3 +458,36 @@ fn forecast_sales_on_spark_equals_forecast_sales_here() {
         assert_eq!(reasons(&here_rejects), reasons(&spark_rejects), "case {case}");
     }
 }
+
+/// An export with its own headers, read as CSV by the cluster and here, mapped with --map.
+#[test]
+fn a_csv_export_mapped_with_map_gives_the_same_segments() {
+    let Some(remote) = spark_remote() else { return };
+    let wd = Workdir::new();
+    let mut csv = String::from("Buyer,Receipt,When,Total,Article\n");
+    for i in 0..60 {
+        let day = 1 + i % 28;
+        let hour = (i * 7) % 24;
+        csv.push_str(&format!(
+            "B{:03},R{i:04},2024-0{}-{day:02} {hour:02}:15:00,{}.{:02},A{}\n",
+            i % 9,
+            1 + i % 6,
+            10 + i % 13,
+            (i * 37) % 100,
+            i % 5
+        ));
+    }
+    let export = wd.write("export.csv", csv);
+    let export = export.display().to_string();
+    let map = ["--map", "customer_id=Buyer", "--map", "ts=When", "--map", "amount=Total", "--map", "order_id=Receipt"];
+    let mut here_args = vec!["segment", export.as_str(), "-q", "-o", "here.csv"];
+    here_args.extend_from_slice(&map);
+    let here = wd.run(&here_args);
+    assert!(here.status.success(), "{}", stderr_of(&here));
+    let mut spark_args = vec!["segment", export.as_str(), "--engine", "spark", "--remote", &remote, "-q", "-o", "spark.csv"];
+    spark_args.extend_from_slice(&map);
+    let spark = wd.run(&spark_args);
+    assert!(spark.status.success(), "{}", stderr_of(&spark));
+    same_file(&wd, "here.csv", "spark.csv");
+    assert_eq!(wd.read_csv("here.csv").rows.len(), 9);
+}
