@@ -80,23 +80,9 @@ fn segment_on_spark_equals_segment_here() {
     let Some(remote) = spark_remote() else { return };
     let wd = Workdir::new();
     let (one_file, directory) = hard_case_tables(&wd);
-    let local = wd.run(&[
-        "segment",
-        &one_file,
-        "-q",
-        "-o",
-        "local.csv",
-        "--rejects",
-        "local.rejects.csv",
-    ]);
-    assert!(local.status.success(), "{}", stderr_of(&local));
-    let spark = wd.run(&[
-        "segment",
-        &directory,
-        "--engine",
-        "spark",
-        "--remote",
-        &remote,
+    let here_options = ["-q", "-o", "local.csv", "--rejects", "local.rejects.csv"];
+    run_on(&wd, None, &["segment"], &one_file, &here_options);
+    let spark_options = [
         "-q",
         "-o",
         "spark.csv",
@@ -104,8 +90,8 @@ fn segment_on_spark_equals_segment_here() {
         "spark.rejects.csv",
         "--manifest",
         "manifest.json",
-    ]);
-    assert!(spark.status.success(), "{}", stderr_of(&spark));
+    ];
+    run_on(&wd, Some(&remote), &["segment"], &directory, &spark_options);
     let (here, there) = (
         std::fs::read_to_string(wd.path("local.csv")).unwrap(),
         std::fs::read_to_string(wd.path("spark.csv")).unwrap(),
@@ -141,22 +127,20 @@ fn segment_on_spark_equals_segment_here_on_the_sample_data() {
     let output = wd.run(&["clean", "tx.parquet", "-q", "-o", "clean.parquet"]);
     assert!(output.status.success(), "{}", stderr_of(&output));
     let clean = wd.path("clean.parquet").display().to_string();
-    let local = wd.run(&["segment", &clean, "--clusters", "4", "-q", "-o", "local.csv"]);
-    assert!(local.status.success(), "{}", stderr_of(&local));
-    let spark = wd.run(&[
-        "segment",
+    run_on(
+        &wd,
+        None,
+        &["segment"],
         &clean,
-        "--clusters",
-        "4",
-        "--engine",
-        "spark",
-        "--remote",
-        &remote,
-        "-q",
-        "-o",
-        "spark.csv",
-    ]);
-    assert!(spark.status.success(), "{}", stderr_of(&spark));
+        &["--clusters", "4", "-q", "-o", "local.csv"],
+    );
+    run_on(
+        &wd,
+        Some(&remote),
+        &["segment"],
+        &clean,
+        &["--clusters", "4", "-q", "-o", "spark.csv"],
+    );
     assert_eq!(
         std::fs::read_to_string(wd.path("local.csv")).unwrap(),
         std::fs::read_to_string(wd.path("spark.csv")).unwrap()
@@ -272,6 +256,20 @@ fn spark_errors_name_the_server_the_table_or_the_column() {
     assert!(!wd.path("out.csv").exists());
 }
 
+/// Runs `command INPUT options` here (`remote` None) or on Spark; it must succeed. Returns
+/// what it printed on stderr.
+fn run_on(wd: &Workdir, remote: Option<&str>, command: &[&str], input: &str, options: &[&str]) -> String {
+    let mut args: Vec<&str> = command.to_vec();
+    args.push(input);
+    if let Some(remote) = remote {
+        args.extend(["--engine", "spark", "--remote", remote]);
+    }
+    args.extend_from_slice(options);
+    let output = wd.run(&args);
+    assert!(output.status.success(), "{args:?}: {}", stderr_of(&output));
+    stderr_of(&output)
+}
+
 fn same_file(wd: &Workdir, here: &str, there: &str) {
     assert_eq!(
         std::fs::read_to_string(wd.path(here)).unwrap(),
@@ -305,24 +303,21 @@ fn forecast_customers_on_spark_equals_forecast_customers_here() {
     for (case, (here_input, spark_input, options)) in cases.iter().enumerate() {
         let here_name = format!("here{case}.csv");
         let spark_name = format!("spark{case}.csv");
-        let mut here_args = vec!["forecast", "customers", here_input, "-o", &here_name];
-        here_args.extend_from_slice(options);
-        let here = wd.run(&here_args);
-        assert!(here.status.success(), "{}", stderr_of(&here));
-        let mut spark_args = vec![
-            "forecast",
-            "customers",
+        let command = ["forecast", "customers"];
+        let here = run_on(
+            &wd,
+            None,
+            &command,
+            here_input,
+            &[&["-o", &here_name][..], options].concat(),
+        );
+        let spark = run_on(
+            &wd,
+            Some(&remote),
+            &command,
             spark_input,
-            "--engine",
-            "spark",
-            "--remote",
-            &remote,
-            "-o",
-            &spark_name,
-        ];
-        spark_args.extend_from_slice(options);
-        let spark = wd.run(&spark_args);
-        assert!(spark.status.success(), "{}", stderr_of(&spark));
+            &[&["-o", &spark_name][..], options].concat(),
+        );
         // Money is added in whole millionths on both engines (`mining::money`), so the
         // summaries are the same to the bit, and so is everything fitted on them.
         same_file(&wd, &here_name, &spark_name);
@@ -340,11 +335,7 @@ fn forecast_customers_on_spark_equals_forecast_customers_here() {
                 .map(|l| l.split('|').map(str::trim).collect::<Vec<_>>().join("|"))
                 .collect()
         };
-        assert_eq!(
-            fit_lines(&stderr_of(&here)),
-            fit_lines(&stderr_of(&spark)),
-            "case {case}"
-        );
+        assert_eq!(fit_lines(&here), fit_lines(&spark), "case {case}");
     }
 }
 
@@ -413,36 +404,15 @@ fn forecast_sales_on_spark_equals_forecast_sales_here() {
             format!("here{case}.rejects.csv"),
             format!("spark{case}.rejects.csv"),
         );
-        let mut here_args = vec![
-            "forecast",
-            "sales",
-            here_input,
-            "-q",
-            "-o",
-            &here_name,
-            "--rejects",
-            &here_rejects,
-        ];
-        here_args.extend_from_slice(options);
-        let here = wd.run(&here_args);
-        assert!(here.status.success(), "case {case}: {}", stderr_of(&here));
-        let mut spark_args = vec![
-            "forecast",
-            "sales",
-            spark_input,
-            "--engine",
-            "spark",
-            "--remote",
-            &remote,
-            "-q",
-            "-o",
-            &spark_name,
-            "--rejects",
-            &spark_rejects,
-        ];
-        spark_args.extend_from_slice(options);
-        let spark = wd.run(&spark_args);
-        assert!(spark.status.success(), "case {case}: {}", stderr_of(&spark));
+        let command = ["forecast", "sales"];
+        let here_options = [&["-q", "-o", &here_name, "--rejects", &here_rejects][..], options].concat();
+        run_on(&wd, None, &command, here_input, &here_options);
+        let spark_options = [
+            &["-q", "-o", &spark_name, "--rejects", &spark_rejects][..],
+            options,
+        ]
+        .concat();
+        run_on(&wd, Some(&remote), &command, spark_input, &spark_options);
         same_file(&wd, &here_name, &spark_name);
         // The same lines left out, for the same reasons.
         let reasons = |name: &str| -> Vec<String> {
@@ -479,15 +449,30 @@ fn a_csv_export_mapped_with_map_gives_the_same_segments() {
     }
     let export = wd.write("export.csv", csv);
     let export = export.display().to_string();
-    let map = ["--map", "customer_id=Buyer", "--map", "ts=When", "--map", "amount=Total", "--map", "order_id=Receipt"];
-    let mut here_args = vec!["segment", export.as_str(), "-q", "-o", "here.csv"];
-    here_args.extend_from_slice(&map);
-    let here = wd.run(&here_args);
-    assert!(here.status.success(), "{}", stderr_of(&here));
-    let mut spark_args = vec!["segment", export.as_str(), "--engine", "spark", "--remote", &remote, "-q", "-o", "spark.csv"];
-    spark_args.extend_from_slice(&map);
-    let spark = wd.run(&spark_args);
-    assert!(spark.status.success(), "{}", stderr_of(&spark));
+    let map = [
+        "--map",
+        "customer_id=Buyer",
+        "--map",
+        "ts=When",
+        "--map",
+        "amount=Total",
+        "--map",
+        "order_id=Receipt",
+    ];
+    run_on(
+        &wd,
+        None,
+        &["segment"],
+        &export,
+        &[&["-q", "-o", "here.csv"][..], &map].concat(),
+    );
+    run_on(
+        &wd,
+        Some(&remote),
+        &["segment"],
+        &export,
+        &[&["-q", "-o", "spark.csv"][..], &map].concat(),
+    );
     same_file(&wd, "here.csv", "spark.csv");
     assert_eq!(wd.read_csv("here.csv").rows.len(), 9);
 }

@@ -15,7 +15,7 @@ use crate::io::manifest::RunRecord;
 use crate::io::periods::{self, day_text};
 use crate::io::{customers, rejects, write};
 use crate::mining::series::{Accuracy, Method};
-use crate::prepare::lines::Lines;
+use crate::prepare::lines::{LeftOut, Lines};
 use crate::prepare::series::{self, FromTransactions, Grouping, Measure, Series, SeriesSettings};
 use crate::prepare::Engine;
 use crate::printer::{thousands, Printer};
@@ -202,9 +202,10 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
 
     match &mut from_transactions {
         Some((left_out, lines_read)) if *left_out > 0 => {
-            let written = lines_read.write_lines_left_out_of_series(
+            let written = lines_read.write_left_out(
                 rejects::destination(args.rejects.as_deref(), &destination)?,
-                measure_of(args.measure),
+                LeftOut::OutOfSeries(measure_of(args.measure)),
+                None,
                 record,
                 &printer,
                 hash,

@@ -12,7 +12,7 @@ use crate::io::manifest::RunRecord;
 use crate::io::privacy::Privacy;
 use crate::io::{rejects, segment_map, write};
 use crate::mining::rfm;
-use crate::prepare::lines::Lines;
+use crate::prepare::lines::{LeftOut, Lines};
 use crate::prepare::summary::{self, FREQUENCY, MONETARY, RECENCY_DAYS};
 use crate::prepare::Engine;
 use crate::printer::thousands;
@@ -118,9 +118,10 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
             .push(write::write_table(&mut frame, path, *format, hash)?);
     }
     let rejects_written = if lines_without_customer > 0 {
-        lines.write_lines_without_customer(
+        lines.write_left_out(
             rejects::destination(args.rejects.as_deref(), &destination)?,
-            &privacy,
+            LeftOut::WithoutCustomer,
+            Some(&privacy),
             record,
             &printer,
             hash,

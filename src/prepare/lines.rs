@@ -117,36 +117,6 @@ impl Lines {
         }
     }
 
-    /// Writes the lines a series of `measure` leaves out to `destination`, with the reason.
-    pub fn write_lines_left_out_of_series(
-        &mut self,
-        destination: Option<(std::path::PathBuf, TableFormat)>,
-        measure: Measure,
-        record: &mut RunRecord,
-        printer: &Printer,
-        hash: bool,
-    ) -> Result<Option<String>> {
-        match self {
-            Lines::Local(planned) => rejects::write_rejected_lines(
-                destination,
-                planned,
-                |columns| series::reject_reason(columns, measure),
-                None,
-                record,
-                printer,
-                hash,
-            ),
-            Lines::Spark(spark) => {
-                if destination.is_none() {
-                    return Ok(None);
-                }
-                let rejected = spark::lines_left_out_of_series(&mut spark.session, &spark.input, measure);
-                keep_sent(&spark.session, record);
-                rejects::write_rejected_frame(destination, rejected?, None, record, printer, hash)
-            }
-        }
-    }
-
     /// Records the inputs with the lines read from each (a Spark input: the lines the cluster
     /// read, no size or hash, which only the cluster could compute).
     pub fn record_inputs(&self, lines_in: u64, record: &mut RunRecord, hash: bool) -> Result<()> {
@@ -164,12 +134,13 @@ impl Lines {
         }
     }
 
-    /// Writes the lines without a customer_id to `destination` with the reason, as they came
-    /// (from the cluster, with --engine spark).
-    pub fn write_lines_without_customer(
+    /// Writes the lines a command leaves out to `destination`, with the reason (fetched from
+    /// the cluster, with --engine spark).
+    pub fn write_left_out(
         &mut self,
         destination: Option<(std::path::PathBuf, TableFormat)>,
-        privacy: &Privacy,
+        left_out: LeftOut,
+        privacy: Option<&Privacy>,
         record: &mut RunRecord,
         printer: &Printer,
         hash: bool,
@@ -178,8 +149,13 @@ impl Lines {
             Lines::Local(planned) => rejects::write_rejected_lines(
                 destination,
                 planned,
-                |_| rejects::first_reason([(col(schema::CUSTOMER_ID).is_null(), "no customer_id")]),
-                Some(privacy),
+                |columns| match left_out {
+                    LeftOut::WithoutCustomer => {
+                        rejects::first_reason([(col(schema::CUSTOMER_ID).is_null(), "no customer_id")])
+                    }
+                    LeftOut::OutOfSeries(measure) => series::reject_reason(columns, measure),
+                },
+                privacy,
                 record,
                 printer,
                 hash,
@@ -188,12 +164,26 @@ impl Lines {
                 if destination.is_none() {
                     return Ok(None);
                 }
-                let rejected = spark.input.lines_without_customer(&mut spark.session);
+                let rejected = match left_out {
+                    LeftOut::WithoutCustomer => spark.input.lines_without_customer(&mut spark.session),
+                    LeftOut::OutOfSeries(measure) => {
+                        spark::lines_left_out_of_series(&mut spark.session, &spark.input, measure)
+                    }
+                };
                 keep_sent(&spark.session, record);
-                rejects::write_rejected_frame(destination, rejected?, Some(privacy), record, printer, hash)
+                rejects::write_rejected_frame(destination, rejected?, privacy, record, printer, hash)
             }
         }
     }
+}
+
+/// Which lines a command leaves out.
+#[derive(Debug, Clone, Copy)]
+pub enum LeftOut {
+    /// Lines without a customer_id (the per-customer commands).
+    WithoutCustomer,
+    /// Lines a series of this measure does not count.
+    OutOfSeries(Measure),
 }
 
 fn connect(remote: &Remote, record: &mut RunRecord, printer: &Printer) -> Result<SparkSession> {

@@ -17,7 +17,7 @@ use crate::io::manifest::RunRecord;
 use crate::io::periods::Period;
 use crate::io::read::{self, ReadSettings};
 use crate::io::schema::{self, ColumnMapping};
-use crate::io::spark::SparkSession;
+use crate::io::spark::{Answer, SparkSession};
 use crate::mining::btyd::Rft;
 use crate::mining::money;
 use crate::prepare::orders;
@@ -229,14 +229,7 @@ pub fn customer_table(
         monetary = units_sql(&format!("coalesce(sum({}), 0)", micros_sql("amount"))),
     );
     let answer = spark.sql(&query)?;
-    record.figure(
-        "rows and bytes from Spark (per-customer summary)",
-        format!(
-            "{} rows, {} bytes",
-            thousands(answer.frame.height() as u64),
-            thousands(answer.bytes)
-        ),
-    );
+    record_answer(record, "per-customer summary", &answer);
     let frame = answer.frame;
     let total = |name: &str| -> Result<u64> {
         Ok(frame
@@ -357,14 +350,7 @@ pub fn repeat_purchase_summaries(
         micros = micros_sql("amount"),
         repeat_spend = units_sql("coalesce(sum(CASE WHEN day > first_day THEN spend END), 0)"),
     ))?;
-    record.figure(
-        "rows and bytes from Spark (repeat-purchase summaries)",
-        format!(
-            "{} rows, {} bytes",
-            thousands(calibration.frame.height() as u64),
-            thousands(calibration.bytes)
-        ),
-    );
+    record_answer(record, "repeat-purchase summaries", &calibration);
     let calibration = calibration
         .frame
         .sort([schema::CUSTOMER_ID], SortMultipleOptions::default())?;
@@ -558,14 +544,7 @@ pub fn series(
         "{lines} SELECT grp, period, {aggregate} AS value FROM l \
          WHERE day IS NOT NULL AND value IS NOT NULL GROUP BY grp, period"
     ))?;
-    record.figure(
-        "rows and bytes from Spark (series)",
-        format!(
-            "{} rows, {} bytes",
-            thousands(answer.frame.height() as u64),
-            thousands(answer.bytes)
-        ),
-    );
+    record_answer(record, "series", &answer);
     let frame = answer.frame;
     let groups_column = frame.column("grp")?.cast(&DataType::String)?;
     let periods = frame.column("period")?.cast(&DataType::Int64)?;
@@ -659,6 +638,18 @@ fn micros_sql(amount: &str) -> String {
 /// A total in millionths back in units, as [`money::units`].
 fn units_sql(micros: &str) -> String {
     format!("CAST({micros} AS DOUBLE) / {:e}D", money::MICROS_PER_UNIT)
+}
+
+/// The summary's figure for what came back from the cluster for `what`.
+fn record_answer(record: &mut RunRecord, what: &str, answer: &Answer) {
+    record.figure(
+        &format!("rows and bytes from Spark ({what})"),
+        format!(
+            "{} rows, {} bytes",
+            thousands(answer.frame.height() as u64),
+            thousands(answer.bytes)
+        ),
+    );
 }
 
 /// The data source Spark reads a path with, by its ending: Parquet unless it says otherwise
