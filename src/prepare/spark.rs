@@ -223,7 +223,7 @@ pub fn customer_table(
            count(item) AS item_values, count(channel) AS channel_values, \
            count(is_return) AS return_values, \
            count_if(ts_given AND ts_ms IS NULL) AS unparsed_ts \
-         FROM l GROUP BY customer_id",
+         FROM l GROUP BY customer_id ORDER BY customer_id ASC NULLS FIRST",
         canonical = input.canonical_lines(),
         amount = input.line_amount(),
         monetary = units_sql(&format!("coalesce(sum({}), 0)", micros_sql("amount"))),
@@ -255,48 +255,68 @@ pub fn customer_table(
             ),
         );
     }
-    let without_customer = frame_lines_without_customer(&frame)?;
-    let customers = frame.lazy().filter(col(schema::CUSTOMER_ID).is_not_null());
-    let u64s = |name: &str| col(name).cast(DataType::UInt64);
-    let datetime = |name: &str| col(name).cast(DataType::Datetime(TimeUnit::Milliseconds, None));
-    let mut selected = vec![
-        col(schema::CUSTOMER_ID),
-        u64s(LINES),
-        u64s(LINES_WITHOUT_TS),
-        datetime(FIRST_PURCHASE),
-        datetime(LAST_PURCHASE),
-        u64s(FREQUENCY),
-        col(MONETARY).cast(DataType::Float64),
-    ];
+    // The rows come sorted by id with the lines without a customer first (one row, when
+    // there are such lines): that row is sliced off and each column is cast in place, so no
+    // second copy of 5M customers' rows is held at once.
+    let mut frame = frame.drop_many(["item_values", "channel_values", "return_values", "unparsed_ts"]);
+    let ids = frame.column(schema::CUSTOMER_ID)?.str()?;
+    let without_customer = match ids.get(0) {
+        None if frame.height() > 0 => {
+            let lines = frame.column(LINES)?.cast(&DataType::UInt64)?;
+            let lines = lines.u64()?.get(0).unwrap_or(0);
+            frame = frame.slice(1, frame.height() - 1);
+            lines
+        }
+        _ => 0,
+    };
     // A column without values is no column (see `prepare`).
-    if item_values > 0 {
-        selected.push(u64s(DISTINCT_ITEMS));
+    for (name, has_values) in [
+        (DISTINCT_ITEMS, item_values > 0),
+        (CHANNELS, channel_values > 0),
+        (RETURN_RATE, return_values > 0),
+    ] {
+        if !has_values {
+            frame = frame.drop(name)?;
+        }
     }
-    if channel_values > 0 {
-        selected.push(u64s(CHANNELS));
+    let datetime = DataType::Datetime(TimeUnit::Milliseconds, None);
+    for (name, dtype) in [
+        (LINES, DataType::UInt64),
+        (LINES_WITHOUT_TS, DataType::UInt64),
+        (FIRST_PURCHASE, datetime.clone()),
+        (LAST_PURCHASE, datetime),
+        (FREQUENCY, DataType::UInt64),
+        (MONETARY, DataType::Float64),
+        (DISTINCT_ITEMS, DataType::UInt64),
+        (CHANNELS, DataType::UInt64),
+        (RETURN_RATE, DataType::Float64),
+    ] {
+        if frame.get_column_names().iter().any(|n| n.as_str() == name) {
+            let cast = frame.column(name)?.cast(&dtype)?;
+            frame.with_column(cast)?;
+        }
     }
-    if return_values > 0 {
-        selected.push(col(RETURN_RATE).cast(DataType::Float64));
+    // In byte order, as the local engine sorts; Spark's order is that unless its session
+    // collation was changed, which is checked rather than assumed.
+    let ids = frame.column(schema::CUSTOMER_ID)?.str()?;
+    let mut previous: Option<&str> = None;
+    let sorted = ids.iter().all(|id| {
+        let in_order = match (previous, id) {
+            (Some(before), Some(id)) => before < id,
+            (None, Some(_)) => true,
+            _ => false,
+        };
+        previous = id;
+        in_order
+    });
+    if !sorted {
+        frame = frame.sort([schema::CUSTOMER_ID], SortMultipleOptions::default())?;
     }
-    let customers = customers
-        .select(selected)
-        .sort([schema::CUSTOMER_ID], SortMultipleOptions::default())
-        .collect()?;
     Ok(CustomerTable {
-        customers,
+        customers: frame,
         lines_in,
         lines_without_customer: without_customer,
     })
-}
-
-fn frame_lines_without_customer(frame: &DataFrame) -> Result<u64> {
-    let lines = frame
-        .clone()
-        .lazy()
-        .filter(col(schema::CUSTOMER_ID).is_null())
-        .select([col(LINES).cast(DataType::UInt64).sum()])
-        .collect()?;
-    Ok(lines.column(LINES)?.u64()?.get(0).unwrap_or(0))
 }
 
 /// The lines as (customer, day, amount) for the repeat-purchase summaries: a SQL prefix that
