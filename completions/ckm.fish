@@ -138,6 +138,10 @@ complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subco
 latin-1\t''
 windows-1252\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l engine -d 'Where the lines are aggregated: `local` (this machine) or `spark` (a Spark Connect server, --remote; INPUT is then a path the cluster reads, or give --table)' -r -f -a "local\t''
+spark\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l remote -d 'The Spark Connect server for --engine spark: sc://HOST:PORT/;token=...;use_ssl=true' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l table -d 'With --engine spark, read this table of the cluster\'s catalog (catalog.db.orders) instead of INPUT' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l baskets -d 'A basket file instead of a transactions table: one basket per line, no header (`-` for stdin)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l item-col -d 'The item column of a transactions table (default item_id, else item_name)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l min-support -d 'Minimum support as a fraction of baskets (inclusive), e.g. 0.001 or 1/1000' -r
@@ -181,6 +185,10 @@ complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcomman
 latin-1\t''
 windows-1252\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l engine -d 'Where the lines are aggregated: `local` (this machine) or `spark` (a Spark Connect server, --remote; INPUT is then a path the cluster reads, or give --table)' -r -f -a "local\t''
+spark\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l remote -d 'The Spark Connect server for --engine spark: sc://HOST:PORT/;token=...;use_ssl=true' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l table -d 'With --engine spark, read this table of the cluster\'s catalog (catalog.db.orders) instead of INPUT' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l baskets -d 'A basket file instead of a transactions table: one basket per line, no header (`-` for stdin)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l item-col -d 'The item column of a transactions table (default item_id, else item_name)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l min-support -d 'Minimum support as a fraction of baskets (inclusive), e.g. 0.001 or 1/1000' -r

@@ -1034,16 +1034,20 @@ pub enum RuleSort {
 
 #[derive(Debug, Args)]
 pub struct MineArgs {
-    /// The transactions table (usually `ckm clean` output), or `-` for stdin; or use --baskets
+    /// The transactions table (usually `ckm clean` output), or `-` for stdin; or use
+    /// --baskets; with --engine spark, a path the cluster reads
     #[arg(
         value_name = "INPUT",
-        required_unless_present = "baskets",
+        required_unless_present_any = ["baskets", "table"],
         conflicts_with = "baskets"
     )]
     pub input: Option<String>,
 
     #[command(flatten)]
     pub read: ReadArgs,
+
+    #[command(flatten)]
+    pub engine: EngineArgs,
 
     /// A basket file instead of a transactions table: one basket per line, no header (`-` for
     /// stdin)

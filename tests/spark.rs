@@ -270,6 +270,18 @@ fn run_on(wd: &Workdir, remote: Option<&str>, command: &[&str], input: &str, opt
     stderr_of(&output)
 }
 
+/// The reasons of a rejects file, sorted (none when there is no file).
+fn reasons(wd: &Workdir, name: &str) -> Vec<String> {
+    if !wd.path(name).exists() {
+        return Vec::new();
+    }
+    let table = wd.read_csv(name);
+    let column = table.headers.iter().position(|h| h == "reason").unwrap();
+    let mut reasons: Vec<String> = table.rows.iter().map(|r| r[column].clone()).collect();
+    reasons.sort();
+    reasons
+}
+
 fn same_file(wd: &Workdir, here: &str, there: &str) {
     assert_eq!(
         std::fs::read_to_string(wd.path(here)).unwrap(),
@@ -415,17 +427,11 @@ fn forecast_sales_on_spark_equals_forecast_sales_here() {
         run_on(&wd, Some(&remote), &command, spark_input, &spark_options);
         same_file(&wd, &here_name, &spark_name);
         // The same lines left out, for the same reasons.
-        let reasons = |name: &str| -> Vec<String> {
-            if !wd.path(name).exists() {
-                return Vec::new();
-            }
-            let table = wd.read_csv(name);
-            let column = table.headers.iter().position(|h| h == "reason").unwrap();
-            let mut reasons: Vec<String> = table.rows.iter().map(|r| r[column].clone()).collect();
-            reasons.sort();
-            reasons
-        };
-        assert_eq!(reasons(&here_rejects), reasons(&spark_rejects), "case {case}");
+        assert_eq!(
+            reasons(&wd, &here_rejects),
+            reasons(&wd, &spark_rejects),
+            "case {case}"
+        );
     }
 }
 
@@ -475,4 +481,82 @@ fn a_csv_export_mapped_with_map_gives_the_same_segments() {
     );
     same_file(&wd, "here.csv", "spark.csv");
     assert_eq!(wd.read_csv("here.csv").rows.len(), 9);
+}
+
+#[test]
+fn rules_on_spark_equal_rules_here() {
+    let Some(remote) = spark_remote() else { return };
+    let wd = Workdir::new();
+    let web = common::repo_file("sample-data/web_orders.csv");
+    let store = common::repo_file("sample-data/store_sales.tsv");
+    let (web, store) = (
+        format!("web={}", web.display()),
+        format!("store={}", store.display()),
+    );
+    let output = wd.run(&["ingest", &web, &store, "-q", "-o", "tx.parquet"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let (hard_file, hard_directory) = hard_case_tables(&wd);
+    let tx = wd.path("tx.parquet").display().to_string();
+    let cases: [(&str, &str, &[&str]); 4] = [
+        (&tx, &tx, &["--min-support", "0.002", "--min-confidence", "0.05"]),
+        (
+            &tx,
+            &tx,
+            &["--item-col", "item_name", "--min-count", "30", "--max-len", "2", "--sort", "support"],
+        ),
+        // Most baskets keep one frequent item or none: they come back as counts.
+        (&tx, &tx, &["--min-support", "0.02", "--min-confidence", "0"]),
+        (
+            &hard_file,
+            &hard_directory,
+            &["--min-count", "1", "--min-confidence", "0"],
+        ),
+    ];
+    for (case, (here_input, spark_input, options)) in cases.iter().enumerate() {
+        let name = |engine: &str, what: &str| format!("{engine}{case}{what}");
+        let outputs = |engine: &str| {
+            [
+                "-q".to_string(),
+                "-o".to_string(),
+                name(engine, ".csv"),
+                "--itemsets".to_string(),
+                name(engine, ".itemsets.csv"),
+                "--rejects".to_string(),
+                name(engine, ".rejects.csv"),
+            ]
+        };
+        let (here, there) = (outputs("here"), outputs("spark"));
+        let with = |outputs: &[String]| -> Vec<String> {
+            outputs.iter().cloned().chain(options.iter().map(|o| o.to_string())).collect()
+        };
+        let (here, there) = (with(&here), with(&there));
+        let here: Vec<&str> = here.iter().map(String::as_str).collect();
+        let there: Vec<&str> = there.iter().map(String::as_str).collect();
+        run_on(&wd, None, &["rules"], here_input, &here);
+        run_on(&wd, Some(&remote), &["rules"], spark_input, &there);
+        same_file(&wd, &name("here", ".csv"), &name("spark", ".csv"));
+        same_file(&wd, &name("here", ".itemsets.csv"), &name("spark", ".itemsets.csv"));
+        assert_eq!(
+            reasons(&wd, &name("here", ".rejects.csv")),
+            reasons(&wd, &name("spark", ".rejects.csv")),
+            "case {case}"
+        );
+    }
+    // The hard cases leave out a line without an item and one without a customer or order.
+    assert_eq!(
+        reasons(&wd, "spark3.rejects.csv"),
+        [
+            "no item_id or item_name".to_string(),
+            "no order_id, and no customer_id and ts to make a basket of".to_string()
+        ]
+    );
+    // Rules come back with the summary of what Spark sent.
+    let stderr = run_on(
+        &wd,
+        Some(&remote),
+        &["rules"],
+        &tx,
+        &["-o", "summary.csv", "--min-support", "0.002"],
+    );
+    assert!(stderr.contains("rows and bytes from Spark (baskets of frequent items)"), "{stderr}");
 }

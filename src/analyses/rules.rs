@@ -49,7 +49,7 @@ pub struct MinedRules {
 
 /// The number of baskets, or an error naming `input` when there are fewer than 2 to mine.
 pub fn enough_baskets(data: &Baskets, input: &str) -> Result<u64> {
-    let n = data.baskets.len() as u64;
+    let n = data.count();
     if n < 2 {
         return Err(CkmError::invalid(format!(
             "{input}: {n} non-empty basket{}; mining rules needs at least 2",
@@ -68,9 +68,10 @@ pub fn braced(side: &[u32], items: &[String]) -> String {
 
 /// Mines the baskets.
 pub fn compute(data: &Baskets, settings: &RuleSettings) -> Result<MinedRules> {
-    let n = data.baskets.len() as u64;
+    let n = data.count();
     let itemsets = fpgrowth::mine(
         &data.baskets,
+        &data.weights,
         data.items.len(),
         MiningLimits {
             min_count: settings.min_count,
@@ -236,12 +237,12 @@ mod tests {
 
     /// bread, butter, jam: {bread, butter} ×3, {bread, jam} ×1, {butter} ×1.
     fn baskets() -> Baskets {
-        Baskets {
-            items: ["bread", "butter", "jam"].map(String::from).to_vec(),
-            baskets: vec![vec![0, 1], vec![0, 1], vec![0, 1], vec![0, 2], vec![1]],
-            lines: 5,
-            skipped: 0,
-        }
+        Baskets::new(
+            ["bread", "butter", "jam"].map(String::from).to_vec(),
+            vec![vec![0, 1], vec![0, 1], vec![0, 1], vec![0, 2], vec![1]],
+            5,
+            0,
+        )
     }
 
     fn settings() -> RuleSettings {

@@ -12,10 +12,11 @@ use crate::commands::{write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::baskets::{self, Baskets};
 use crate::io::manifest::{InputRecord, RunRecord};
-use crate::io::{self, rejects, write};
+use crate::io::{rejects, write};
 use crate::mining::fpgrowth::Itemset;
 use crate::mining::rules::{self, Fraction};
-use crate::prepare::baskets as transaction_baskets;
+use crate::prepare::lines::{LeftOut, Lines};
+use crate::prepare::Engine;
 use crate::printer::{thousands, Printer};
 
 const DEFAULT_MIN_SUPPORT: &str = "0.01";
@@ -85,7 +86,6 @@ fn run_mine(args: MineArgs, record: &mut RunRecord) -> Result<()> {
         .as_deref()
         .map(|t| threshold("--min-lift", t, false))
         .transpose()?;
-    record.parameter("input", args.input.as_deref().or(args.baskets.as_deref()));
     record.parameter(
         "min_support",
         args.min_support.as_deref().unwrap_or(DEFAULT_MIN_SUPPORT),
@@ -98,17 +98,30 @@ fn run_mine(args: MineArgs, record: &mut RunRecord) -> Result<()> {
     record.parameter("sort", format!("{:?}", args.sort).to_lowercase());
     record.parameter("top", args.top);
 
-    let data = read_baskets(&args, &destination, record, &printer, hash)?;
-    record.mark("read");
-    let n = rule_mining::enough_baskets(
-        &data,
-        args.baskets.as_deref().or(args.input.as_deref()).unwrap_or("-"),
-    )?;
-    let min_count = match (args.min_count, min_support) {
+    let min_count_of = |n: u64| match (args.min_count, min_support) {
         (Some(count), _) => count,
         (None, Some(fraction)) => fraction.min_count(n).max(1),
         (None, None) => unreachable!("one of them is set above"),
     };
+    let engine = args.engine.settings(args.input.as_deref())?;
+    let input = match (&engine, &args.baskets) {
+        (Engine::Local, Some(path)) => path.clone(),
+        (Engine::Local, None) => args.input.clone().unwrap_or_else(|| "-".into()),
+        (Engine::Spark { .. }, Some(_)) => {
+            return Err(CkmError::usage(
+                "--baskets reads a file on this machine: use it with --engine local, or give the transactions",
+            ))
+        }
+        (Engine::Spark { source, .. }, None) => source.to_string(),
+    };
+    let data = if args.baskets.is_some() {
+        read_basket_file(&input, record, hash)?
+    } else {
+        read_transactions(&args, &engine, &input, &min_count_of, &destination, record, &printer, hash)?
+    };
+    record.mark("read");
+    let n = rule_mining::enough_baskets(&data, &input)?;
+    let min_count = min_count_of(n);
     let settings = RuleSettings {
         min_count,
         max_len: args.max_len,
@@ -205,44 +218,44 @@ fn run_mine(args: MineArgs, record: &mut RunRecord) -> Result<()> {
     Ok(())
 }
 
-/// The baskets, from a basket file or the transactions table; table lines left out go to
-/// rejects.
-fn read_baskets(
+/// The baskets of a basket file.
+fn read_basket_file(path: &str, record: &mut RunRecord, hash: bool) -> Result<Baskets> {
+    let data = baskets::read_basket_file(path)?;
+    let (bytes, sha256) = if path == "-" {
+        (None, None)
+    } else if hash {
+        let (bytes, sha) = write::hash_file(Path::new(path))?;
+        (Some(bytes), Some(sha))
+    } else {
+        (std::fs::metadata(path).ok().map(|m| m.len()), None)
+    };
+    record.inputs.push(InputRecord {
+        path: path.to_string(),
+        bytes,
+        sha256,
+        rows: data.lines,
+    });
+    Ok(data)
+}
+
+/// The baskets of the transactions, by the chosen engine; lines left out go to rejects.
+#[allow(clippy::too_many_arguments)]
+fn read_transactions(
     args: &MineArgs,
+    engine: &Engine,
+    input: &str,
+    min_count_of: &dyn Fn(u64) -> u64,
     output: &write::Destination,
     record: &mut RunRecord,
     printer: &Printer,
     hash: bool,
 ) -> Result<Baskets> {
-    if let Some(path) = &args.baskets {
-        let data = baskets::read_basket_file(path)?;
-        let (bytes, sha256) = if path == "-" {
-            (None, None)
-        } else if hash {
-            let (bytes, sha) = write::hash_file(Path::new(path))?;
-            (Some(bytes), Some(sha))
-        } else {
-            (std::fs::metadata(path).ok().map(|m| m.len()), None)
-        };
-        record.inputs.push(InputRecord {
-            path: path.clone(),
-            bytes,
-            sha256,
-            rows: data.lines,
-        });
-        return Ok(data);
-    }
-    let input = args.input.clone().unwrap_or_else(|| "-".into());
-    let planned = io::plan_inputs(std::slice::from_ref(&input), &args.read.settings())?;
-    let item_source = transaction_baskets::item_source(&planned, args.item_col.as_deref(), &input)?;
-    record.parameter("item_col", item_source.to_string());
-    let data = transaction_baskets::baskets_from_transactions(&planned, &item_source, record, printer)?;
-    io::record_inputs(&planned.sources, &[data.lines], record, hash)?;
+    let mut lines = Lines::open(engine, input, &args.read.settings(), record, printer)?;
+    let (data, item) = lines.baskets(input, args.item_col.as_deref(), min_count_of, record, printer, hash)?;
     if data.skipped > 0 {
-        let written = rejects::write_rejected_lines(
+        let written = lines.write_left_out(
             rejects::destination(args.rejects.as_deref(), output)?,
-            &planned,
-            |columns| transaction_baskets::reject_reason(columns, &item_source),
+            LeftOut::OutOfBaskets(item),
             None,
             record,
             printer,

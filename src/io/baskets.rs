@@ -8,14 +8,68 @@ use foldhash::HashMap;
 
 use crate::error::CkmError;
 
-/// Baskets of item numbers, with the item names.
+/// Baskets of item numbers, with the item names (numbered in name order: see
+/// [`Baskets::numbered_by_name`]).
 pub struct Baskets {
     pub items: Vec<String>,
     pub baskets: Vec<Vec<u32>>,
+    /// How many baskets each of `baskets` stands for, or empty when each is one. Spark sends
+    /// the baskets reduced to their frequent items, the same ones once with their count.
+    pub weights: Vec<u64>,
+    /// Baskets not in `baskets` because none of their items is frequent: they count in the
+    /// denominator of every support, and nowhere else.
+    pub without_frequent_items: u64,
     /// Lines (or table rows) read.
     pub lines: u64,
     /// Blank lines of a basket file (no basket), or rows of a table left out (to rejects).
     pub skipped: u64,
+}
+
+impl Baskets {
+    /// Each basket once, numbered as they came.
+    pub fn new(items: Vec<String>, baskets: Vec<Vec<u32>>, lines: u64, skipped: u64) -> Baskets {
+        Baskets {
+            items,
+            baskets,
+            weights: Vec::new(),
+            without_frequent_items: 0,
+            lines,
+            skipped,
+        }
+    }
+
+    /// The number of baskets: the denominator of supports.
+    pub fn count(&self) -> u64 {
+        let listed = if self.weights.is_empty() {
+            self.baskets.len() as u64
+        } else {
+            self.weights.iter().sum()
+        };
+        listed + self.without_frequent_items
+    }
+
+    /// The items renumbered in name order (byte order), so that what depends on the numbers
+    /// (the order of itemsets, ties between equally frequent items) does not depend on the
+    /// order of the lines, and the engines number alike.
+    pub fn numbered_by_name(mut self) -> Baskets {
+        let mut by_name: Vec<u32> = (0..self.items.len() as u32).collect();
+        by_name.sort_unstable_by(|&a, &b| self.items[a as usize].cmp(&self.items[b as usize]));
+        let mut new_code = vec![0u32; self.items.len()];
+        for (new, &old) in by_name.iter().enumerate() {
+            new_code[old as usize] = new as u32;
+        }
+        for basket in &mut self.baskets {
+            for item in basket.iter_mut() {
+                *item = new_code[*item as usize];
+            }
+        }
+        let mut names: Vec<Option<String>> = self.items.into_iter().map(Some).collect();
+        self.items = by_name
+            .iter()
+            .map(|&old| names[old as usize].take().expect("each code once"))
+            .collect();
+        self
+    }
 }
 
 /// Item names to dense numbers, in order of first appearance.
@@ -130,10 +184,5 @@ pub fn read_basket_file(path: &str) -> Result<Baskets> {
             }
         }
     }
-    Ok(Baskets {
-        items: codes.names,
-        baskets,
-        lines,
-        skipped: blank,
-    })
+    Ok(Baskets::new(codes.names, baskets, lines, blank).numbered_by_name())
 }

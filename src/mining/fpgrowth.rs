@@ -39,8 +39,19 @@ pub struct MiningLimits {
 }
 
 /// All frequent itemsets of the baskets (each a list of item numbers below `items`;
-/// duplicates within a basket count once), sorted by length, then items.
-pub fn mine(baskets: &[Vec<u32>], items: usize, limits: MiningLimits) -> Result<Vec<Itemset>, MiningError> {
+/// duplicates within a basket count once), sorted by length, then items. `weights` says how
+/// many baskets each one stands for (empty: one each).
+pub fn mine(
+    baskets: &[Vec<u32>],
+    weights: &[u64],
+    items: usize,
+    limits: MiningLimits,
+) -> Result<Vec<Itemset>, MiningError> {
+    assert!(
+        weights.is_empty() || weights.len() == baskets.len(),
+        "a weight per basket, or none"
+    );
+    let weight = |b: usize| weights.get(b).copied().unwrap_or(1);
     let min_count = limits.min_count.max(1);
     let max_len = if limits.max_len == 0 {
         usize::MAX
@@ -55,7 +66,7 @@ pub fn mine(baskets: &[Vec<u32>], items: usize, limits: MiningLimits) -> Result<
             let i = item as usize;
             if seen[i] != b {
                 seen[i] = b;
-                frequency[i] += 1;
+                frequency[i] += weight(b);
             }
         }
     }
@@ -73,7 +84,7 @@ pub fn mine(baskets: &[Vec<u32>], items: usize, limits: MiningLimits) -> Result<
         ends: Vec::with_capacity(baskets.len()),
         weights: Vec::with_capacity(baskets.len()),
     };
-    for basket in baskets {
+    for (b, basket) in baskets.iter().enumerate() {
         let start = ranked.items.len();
         ranked.items.extend(
             basket
@@ -93,7 +104,7 @@ pub fn mine(baskets: &[Vec<u32>], items: usize, limits: MiningLimits) -> Result<
         ranked.items.truncate(start + kept);
         if kept > 0 {
             ranked.ends.push(ranked.items.len());
-            ranked.weights.push(1);
+            ranked.weights.push(weight(b));
         }
     }
     let paths = ranked.sorted_and_merged();
@@ -428,7 +439,7 @@ impl FpTree {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use std::collections::BTreeMap;
+    use std::collections::{BTreeMap, BTreeSet};
 
     fn limits(min_count: u64) -> MiningLimits {
         MiningLimits {
@@ -477,7 +488,7 @@ mod tests {
             vec![3, 1, 14, 15, 5],
             vec![2, 0, 1, 16, 9, 5, 4, 17],
         ];
-        let found = mine(&baskets, 18, limits(3)).unwrap();
+        let found = mine(&baskets, &[], 18, limits(3)).unwrap();
         let as_map: BTreeMap<Vec<u32>, u64> = found.iter().map(|s| (s.items.clone(), s.count)).collect();
         assert_eq!(as_map[&vec![0]], 4); // f
         assert_eq!(as_map[&vec![0, 1, 2, 4]], 3); // f c a m
@@ -489,7 +500,7 @@ mod tests {
     #[test]
     fn duplicates_in_a_basket_count_once() {
         let baskets = vec![vec![1, 1, 2], vec![1, 2, 2], vec![2]];
-        let found = mine(&baskets, 3, limits(2)).unwrap();
+        let found = mine(&baskets, &[], 3, limits(2)).unwrap();
         assert_eq!(
             found,
             vec![
@@ -514,6 +525,7 @@ mod tests {
         let baskets = vec![(0..20).collect::<Vec<u32>>(); 3];
         let err = mine(
             &baskets,
+            &[],
             20,
             MiningLimits {
                 min_count: 1,
@@ -526,6 +538,7 @@ mod tests {
         // A length limit keeps it small: 20 + 190 itemsets.
         let found = mine(
             &baskets,
+            &[],
             20,
             MiningLimits {
                 min_count: 1,
@@ -546,11 +559,46 @@ mod tests {
         ) {
             let found = mine(
                 &baskets,
+                &[],
                 10,
                 MiningLimits { min_count, max_len, max_itemsets: 10_000_000 },
             )
             .unwrap();
             prop_assert_eq!(found, brute_force(&baskets, 10, min_count, max_len));
+        }
+
+        /// What Spark sends: each basket reduced to its frequent items, the same reduced
+        /// baskets once with their count, empty ones left out. The itemsets are the same.
+        #[test]
+        fn reduced_weighted_baskets_give_the_same_itemsets(
+            baskets in prop::collection::vec(prop::collection::vec(0u32..10, 0..7), 1..60),
+            min_count in 1u64..6,
+            max_len in 0usize..4,
+        ) {
+            let mut support = [0u64; 10];
+            for basket in &baskets {
+                let distinct: BTreeSet<u32> = basket.iter().copied().collect();
+                for item in distinct {
+                    support[item as usize] += 1;
+                }
+            }
+            let mut reduced: BTreeMap<Vec<u32>, u64> = BTreeMap::new();
+            for basket in &baskets {
+                let kept: BTreeSet<u32> = basket
+                    .iter()
+                    .copied()
+                    .filter(|&i| support[i as usize] >= min_count)
+                    .collect();
+                if !kept.is_empty() {
+                    *reduced.entry(kept.into_iter().collect()).or_default() += 1;
+                }
+            }
+            let (merged, weights): (Vec<Vec<u32>>, Vec<u64>) = reduced.into_iter().unzip();
+            let limits = MiningLimits { min_count, max_len, max_itemsets: 10_000_000 };
+            prop_assert_eq!(
+                mine(&merged, &weights, 10, limits).unwrap(),
+                mine(&baskets, &[], 10, limits).unwrap()
+            );
         }
     }
 }

@@ -257,6 +257,7 @@ mod tests {
         let baskets = vec![vec![0, 1], vec![0, 1], vec![0], vec![1, 2]];
         let itemsets = mine(
             &baskets,
+            &[],
             3,
             MiningLimits {
                 min_count: 1,
@@ -329,7 +330,7 @@ mod tests {
             max_consequent in 1usize..3,
         ) {
             let n = baskets.len() as u64;
-            let itemsets = mine(&baskets, 7, MiningLimits { min_count, max_len: 0, max_itemsets: 1_000_000 }).unwrap();
+            let itemsets = mine(&baskets, &[], 7, MiningLimits { min_count, max_len: 0, max_itemsets: 1_000_000 }).unwrap();
             let min_confidence = Fraction { numerator: confidence_percent as u128, denominator: 100 };
             let found = rules(&itemsets, n, RuleLimits { min_confidence, min_lift: None, max_consequent });
             let contains = |b: &Vec<u32>, s: &[u32]| s.iter().all(|i| b.contains(i));

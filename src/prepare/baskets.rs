@@ -26,6 +26,11 @@ pub fn item_source(planned: &PlannedInputs, wanted: Option<&str>, input: &str) -
             }
         }
     }
+    item_source_among(&columns, wanted, input)
+}
+
+/// [`item_source`] for an input with these columns.
+pub fn item_source_among(columns: &[String], wanted: Option<&str>, input: &str) -> Result<ItemSource> {
     match wanted {
         Some(column) if columns.iter().any(|c| c == column) => Ok(ItemSource::Column(column.to_string())),
         Some(column) => Err(CkmError::invalid(format!(
@@ -39,6 +44,9 @@ pub fn item_source(planned: &PlannedInputs, wanted: Option<&str>, input: &str) -
             }),
     }
 }
+
+/// Why a line with an item is in no basket.
+pub const NO_BASKET: &str = "no order_id, and no customer_id and ts to make a basket of";
 
 const BASKET_KEY: &str = "__ckm_basket";
 const ITEM: &str = "__ckm_item";
@@ -56,7 +64,7 @@ pub fn reject_reason(columns: &Schema, item: &ItemSource) -> Expr {
     when(missing_item(item, columns))
         .then(lit(format!("no {item}")))
         .when(key.is_null())
-        .then(lit("no order_id, and no customer_id and ts to make a basket of"))
+        .then(lit(NO_BASKET))
         .otherwise(lit(NULL).cast(DataType::String))
 }
 
@@ -139,12 +147,7 @@ pub fn baskets_from_transactions(
     for (b, code) in basket_of_line.iter().filter(|&&b| b != NO_GROUP).zip(line_items) {
         baskets[*b as usize].push(code);
     }
-    Ok(Baskets {
-        items: codes.names,
-        baskets,
-        lines,
-        skipped,
-    })
+    Ok(Baskets::new(codes.names, baskets, lines, skipped).numbered_by_name())
 }
 
 /// Customers' order histories for sequence mining, with names for customers and items.

@@ -11,6 +11,9 @@ use crate::io::read::ReadSettings;
 use crate::io::spark::{Remote, SparkSession};
 use crate::io::write::TableFormat;
 use crate::io::{self, rejects, schema, PlannedInputs};
+use crate::io::baskets::Baskets;
+use crate::prepare::baskets;
+use crate::prepare::orders::ItemSource;
 use crate::prepare::repeat_purchases::{self, Summaries, SummarySettings};
 use crate::prepare::series::{self, FromTransactions, Measure, SeriesSettings};
 use crate::prepare::spark::{self, SparkInput};
@@ -117,6 +120,38 @@ impl Lines {
         }
     }
 
+    /// The baskets of the lines (see [`baskets::baskets_from_transactions`]) and where their
+    /// items came from (`--item-col`, else item_id, else item_name); the inputs are
+    /// recorded. With Spark, each basket comes back reduced to the items frequent at
+    /// `min_count_of(baskets)` ([`spark::baskets`]).
+    pub fn baskets(
+        &mut self,
+        input: &str,
+        item_col: Option<&str>,
+        min_count_of: impl Fn(u64) -> u64,
+        record: &mut RunRecord,
+        printer: &Printer,
+        hash: bool,
+    ) -> Result<(Baskets, ItemSource)> {
+        let (data, item) = match self {
+            Lines::Local(planned) => {
+                let item = baskets::item_source(planned, item_col, input)?;
+                record.parameter("item_col", item.to_string());
+                let data = baskets::baskets_from_transactions(planned, &item, record, printer)?;
+                (data, item)
+            }
+            Lines::Spark(spark) => {
+                let item = baskets::item_source_among(&spark.input.columns(), item_col, input)?;
+                record.parameter("item_col", item.to_string());
+                let data = spark::baskets(&mut spark.session, &spark.input, &item, min_count_of, record);
+                keep_sent(&spark.session, record);
+                (data?, item)
+            }
+        };
+        self.record_inputs(data.lines, record, hash)?;
+        Ok((data, item))
+    }
+
     /// Records the inputs with the lines read from each (a Spark input: the lines the cluster
     /// read, no size or hash, which only the cluster could compute).
     pub fn record_inputs(&self, lines_in: u64, record: &mut RunRecord, hash: bool) -> Result<()> {
@@ -149,11 +184,12 @@ impl Lines {
             Lines::Local(planned) => rejects::write_rejected_lines(
                 destination,
                 planned,
-                |columns| match left_out {
+                |columns| match &left_out {
                     LeftOut::WithoutCustomer => {
                         rejects::first_reason([(col(schema::CUSTOMER_ID).is_null(), "no customer_id")])
                     }
-                    LeftOut::OutOfSeries(measure) => series::reject_reason(columns, measure),
+                    LeftOut::OutOfSeries(measure) => series::reject_reason(columns, *measure),
+                    LeftOut::OutOfBaskets(item) => baskets::reject_reason(columns, item),
                 },
                 privacy,
                 record,
@@ -169,6 +205,9 @@ impl Lines {
                     LeftOut::OutOfSeries(measure) => {
                         spark::lines_left_out_of_series(&mut spark.session, &spark.input, measure)
                     }
+                    LeftOut::OutOfBaskets(item) => {
+                        spark::lines_left_out_of_baskets(&mut spark.session, &spark.input, &item)
+                    }
                 };
                 keep_sent(&spark.session, record);
                 rejects::write_rejected_frame(destination, rejected?, privacy, record, printer, hash)
@@ -178,12 +217,14 @@ impl Lines {
 }
 
 /// Which lines a command leaves out.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum LeftOut {
     /// Lines without a customer_id (the per-customer commands).
     WithoutCustomer,
     /// Lines a series of this measure does not count.
     OutOfSeries(Measure),
+    /// Lines in no basket: without an item (from this source) or an order.
+    OutOfBaskets(ItemSource),
 }
 
 fn connect(remote: &Remote, record: &mut RunRecord, printer: &Printer) -> Result<SparkSession> {

@@ -20,7 +20,8 @@ use crate::io::schema::{self, ColumnMapping};
 use crate::io::spark::{Answer, SparkSession};
 use crate::mining::btyd::Rft;
 use crate::mining::money;
-use crate::prepare::orders;
+use crate::io::baskets::Baskets;
+use crate::prepare::orders::{self, ItemSource};
 use crate::prepare::repeat_purchases::{self, Summaries, SummarySettings};
 use crate::prepare::series::{self, FromTransactions, Grouping, Groups, Measure, SeriesSettings};
 use crate::prepare::summary::{
@@ -71,7 +72,7 @@ impl SparkInput {
                 spark.sql(&format!(
                     "CREATE OR REPLACE TEMPORARY VIEW {INPUT_VIEW} USING {} OPTIONS (path {}{})",
                     format_of(path),
-                    quote_text(path),
+                    quote_text(&cluster_path(path)),
                     match format_of(path) {
                         "csv" if is_tsv(path) => ", header 'true', sep '\\t'",
                         "csv" => ", header 'true'",
@@ -93,6 +94,13 @@ impl SparkInput {
             relation,
             mapping,
         })
+    }
+
+    /// The columns of its canonical lines: the mapped canonical ones and the others as named.
+    pub fn columns(&self) -> Vec<String> {
+        let mut columns: Vec<String> = self.mapping.mapped.iter().map(|m| m.canonical.to_string()).collect();
+        columns.extend(self.mapping.extra.iter().cloned());
+        columns
     }
 
     fn has(&self, canonical: &str) -> bool {
@@ -492,15 +500,8 @@ pub fn series(
     let group = match &settings.grouping {
         Grouping::Whole => "CAST(NULL AS STRING)".to_string(),
         Grouping::Column(by) => {
-            let known = input.has(by) || input.mapping.extra.iter().any(|c| c == by);
-            if !known {
-                let columns: Vec<&str> = input
-                    .mapping
-                    .mapped
-                    .iter()
-                    .map(|m| m.canonical)
-                    .chain(input.mapping.extra.iter().map(String::as_str))
-                    .collect();
+            let columns = input.columns();
+            if !columns.iter().any(|c| c == by) {
                 return Err(CkmError::usage(format!(
                     "{}: --by '{by}' is not a column; the columns are {}",
                     input.display,
@@ -645,6 +646,119 @@ pub fn lines_left_out_of_series(
     Ok(answer.frame)
 }
 
+/// A line's item as text in SQL ([`ItemSource::expr`]).
+fn item_sql(item: &ItemSource) -> String {
+    match item {
+        ItemSource::Column(name) => format!("CAST({} AS STRING)", quote_identifier(name)),
+        ItemSource::IdElseName => format!("coalesce({}, {})", schema::ITEM_ID, schema::ITEM_NAME),
+    }
+}
+
+/// Baskets ([`crate::prepare::baskets::baskets_from_transactions`]) computed on the cluster,
+/// reduced before they come back: every item's support (the baskets it is in) is counted
+/// there, each basket keeps only the items frequent at `min_count_of(baskets)`, and equal
+/// reduced baskets come back once, with how many there are. What is mined from them is what
+/// the whole baskets give ([`crate::mining::fpgrowth::mine`] with weights); the items are
+/// numbered in name order, as the local engine numbers them.
+pub fn baskets(
+    spark: &mut SparkSession,
+    input: &SparkInput,
+    item: &ItemSource,
+    min_count_of: impl Fn(u64) -> u64,
+    record: &mut RunRecord,
+) -> Result<Baskets> {
+    let lines = format!(
+        "WITH lines AS ({canonical}), \
+         l AS (SELECT {key} AS basket, {item} AS item FROM lines), \
+         kept AS (SELECT basket, item FROM l WHERE basket IS NOT NULL AND item IS NOT NULL AND item <> ''), \
+         supports AS (SELECT item, count(DISTINCT basket) AS support FROM kept GROUP BY item), \
+         codes AS (SELECT item, support, CAST(row_number() OVER (ORDER BY item) - 1 AS INT) AS code \
+                   FROM supports)",
+        canonical = input.canonical_lines_without_flags(),
+        key = order_key_sql(input),
+        item = item_sql(item),
+    );
+    let totals = spark
+        .sql(&format!(
+            "{lines} SELECT count(*) AS lines, \
+             count_if(basket IS NOT NULL AND item IS NOT NULL AND item <> '') AS kept, \
+             count(DISTINCT CASE WHEN item IS NOT NULL AND item <> '' THEN basket END) AS baskets FROM l"
+        ))?
+        .frame;
+    let number = |name: &str| -> Result<u64> {
+        Ok(totals.column(name)?.cast(&DataType::UInt64)?.u64()?.get(0).unwrap_or(0))
+    };
+    let (lines_in, kept, count) = (number("lines")?, number("kept")?, number("baskets")?);
+    let answer = spark.sql(&format!("{lines} SELECT item, code FROM codes ORDER BY code"))?;
+    record_answer(record, "item supports", &answer);
+    let items = read::text_values(&answer.frame, "item")?;
+    let codes = answer.frame.column("code")?.cast(&DataType::UInt32)?;
+    if !codes.u32()?.into_no_null_iter().eq(0..items.len() as u32) {
+        return Err(CkmError::invalid(format!(
+            "{}: the cluster numbered the items with gaps; rerun, or use --engine local",
+            input.display
+        )));
+    }
+    let min_count = min_count_of(count);
+    let answer = spark.sql(&format!(
+        "{lines} SELECT items, count(*) AS baskets FROM ( \
+           SELECT basket, array_sort(collect_set(code)) AS items FROM kept JOIN codes USING (item) \
+           WHERE support >= {min_count} GROUP BY basket) \
+         GROUP BY items"
+    ))?;
+    record_answer(record, "baskets of frequent items", &answer);
+    let weights: Vec<u64> = answer
+        .frame
+        .column("baskets")?
+        .cast(&DataType::UInt64)?
+        .u64()?
+        .into_no_null_iter()
+        .collect();
+    let lists = answer
+        .frame
+        .column("items")?
+        .cast(&DataType::List(Box::new(DataType::UInt32)))?;
+    let mut reduced = Vec::with_capacity(weights.len());
+    for list in lists.list()?.amortized_iter() {
+        let codes = match list {
+            Some(codes) => codes.as_ref().u32()?.into_no_null_iter().collect(),
+            None => Vec::new(),
+        };
+        reduced.push(codes);
+    }
+    let listed: u64 = weights.iter().sum();
+    Ok(Baskets {
+        items,
+        baskets: reduced,
+        weights,
+        without_frequent_items: count.saturating_sub(listed),
+        lines: lines_in,
+        skipped: lines_in - kept,
+    }
+    .numbered_by_name())
+}
+
+/// The lines in no basket, as canonical columns, with the reason
+/// ([`crate::prepare::baskets::reject_reason`]).
+pub fn lines_left_out_of_baskets(
+    spark: &mut SparkSession,
+    input: &SparkInput,
+    item: &ItemSource,
+) -> Result<DataFrame> {
+    let reason_column = quote_identifier(crate::io::clean_rules::REASON);
+    let item_text = item_sql(item);
+    let answer = spark.sql(&format!(
+        "SELECT * FROM (SELECT *, CASE WHEN {item_text} IS NULL OR {item_text} = '' THEN {no_item} \
+           WHEN {key} IS NULL THEN {no_basket} END AS {reason_column} FROM ({lines})) \
+         WHERE {reason_column} IS NOT NULL",
+        no_item = quote_text(&format!("no {item}")),
+        key = order_key_sql(input),
+        no_basket = quote_text(crate::prepare::baskets::NO_BASKET),
+        lines = input.canonical_lines_without_flags(),
+    ))?;
+    Ok(answer.frame)
+}
+
 /// An amount in whole millionths, as [`money::micros`] computes it (the same IEEE steps, so
 /// the same integer), or null.
 fn micros_sql(amount: &str) -> String {
@@ -670,6 +784,19 @@ fn record_answer(record: &mut RunRecord, what: &str, answer: &Answer) {
             thousands(answer.bytes)
         ),
     );
+}
+
+/// A path as the cluster is to read it: a relative path to a file that is here is made
+/// absolute (the Connect server's working directory is not the user's), anything else is sent
+/// as it is (a URL such as `s3://lake/orders/`, or a path only the cluster sees).
+fn cluster_path(path: &str) -> String {
+    let local = std::path::Path::new(path);
+    if path.contains("://") || local.is_absolute() || !local.exists() {
+        return path.to_string();
+    }
+    std::path::absolute(local)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| path.to_string())
 }
 
 /// The data source Spark reads a path with, by its ending: Parquet unless it says otherwise
