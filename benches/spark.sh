@@ -19,15 +19,16 @@ if [[ -z $remote ]]; then
   remote=$(benches/spark-cluster.sh start)
 fi
 
-from_spark() {  # the manifest's "rows and bytes from Spark" figure
-  "$PY" -c 'import json,sys; s=json.load(open(sys.argv[1]))["summary"]; print(next(v for k, v in s.items() if k.startswith("rows and bytes from Spark")))' "$1"
+from_spark() {  # the manifest's "rows and bytes from Spark" figures
+  "$PY" -c 'import json,sys; s=json.load(open(sys.argv[1]))["summary"]; print("; ".join(v for k, v in s.items() if k.startswith("rows and bytes from Spark")))' "$1"
 }
 
 printf '%-26s %-8s %9s %10s  %s\n' command engine "wall s" "peak MiB" "from Spark"
-for job in segment forecast; do
+for job in segment forecast rules; do
   case $job in
     segment) args=(segment "$big" --clusters 5); label="segment --clusters 5" ;;
     forecast) args=(forecast customers "$big"); label="forecast customers" ;;
+    rules) args=(rules "$big" --min-count 30 --min-confidence 0.01); label="rules --min-count 30" ;;
   esac
   read -r wall rss < <(measure "${job}_local" "$CKM" "${args[@]}" -q -o "$DIR/${job}_local.csv")
   printf '%-26s %-8s %9.2f %10s\n' "$label" local "$wall" "$rss"
@@ -35,9 +36,11 @@ for job in segment forecast; do
     -o "$DIR/${job}_spark.csv" --manifest "$DIR/${job}_spark.json")
   printf '%-26s %-8s %9.2f %10s  %s\n' "$label" spark "$wall" "$rss" "$(from_spark "$DIR/${job}_spark.json")"
 done
-if cmp -s "$DIR/segment_local.csv" "$DIR/segment_spark.csv"; then
-  echo "segment: the two engines' tables are byte-identical"
-else
-  echo "segment: the two engines' tables DIFFER" >&2
-  exit 1
-fi
+for job in segment rules; do
+  if cmp -s "$DIR/${job}_local.csv" "$DIR/${job}_spark.csv"; then
+    echo "$job: the two engines' tables are byte-identical"
+  else
+    echo "$job: the two engines' tables DIFFER" >&2
+    exit 1
+  fi
+done

@@ -362,7 +362,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__churn__subcmd__train)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --target --id --exclude --features --cutoff --window --model --folds --folds-file --seed --class-weight --bands --model-out --metrics --rejects --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --engine --remote --table --target --id --exclude --features --cutoff --window --model --folds --folds-file --seed --class-weight --bands --model-out --metrics --rejects --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -381,6 +381,18 @@ _ckm() {
                     return 0
                     ;;
                 --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --engine)
+                    COMPREPLY=($(compgen -W "local spark" -- "${cur}"))
+                    return 0
+                    ;;
+                --remote)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --table)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -407,6 +407,10 @@ complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcomman
 latin-1\t''
 windows-1252\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l engine -d 'Where the lines are aggregated: `local` (this machine) or `spark` (a Spark Connect server, --remote; INPUT is then a path the cluster reads, or give --table)' -r -f -a "local\t''
+spark\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l remote -d 'The Spark Connect server for --engine spark: sc://HOST:PORT/;token=...;use_ssl=true' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l table -d 'With --engine spark, read this table of the cluster\'s catalog (catalog.db.orders) instead of INPUT' -r
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l target -d 'The label column of a customer table: yes/no, true/false, 1/0' -r
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l id -d 'The customer id column (default: customer_id, customerID, CustomerId, id, ...)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l exclude -d 'Columns not to use as features, comma-separated' -r

@@ -638,12 +638,16 @@ fn parse_bands(text: &str) -> Result<Bands, String> {
 #[derive(Debug, Args)]
 pub struct ChurnTrainArgs {
     /// A customer table with a label column (--target), or a transactions table (labels
-    /// derived with --window), or `-` for stdin
-    #[arg(value_name = "INPUT")]
-    pub input: String,
+    /// derived with --window), or `-` for stdin; with --engine spark, transactions at a path
+    /// the cluster reads
+    #[arg(value_name = "INPUT", required_unless_present = "table")]
+    pub input: Option<String>,
 
     #[command(flatten)]
     pub read: ReadArgs,
+
+    #[command(flatten)]
+    pub engine: EngineArgs,
 
     /// The label column of a customer table: yes/no, true/false, 1/0
     #[arg(long, value_name = "COLUMN")]

@@ -560,3 +560,59 @@ fn rules_on_spark_equal_rules_here() {
     );
     assert!(stderr.contains("rows and bytes from Spark (baskets of frequent items)"), "{stderr}");
 }
+
+#[test]
+fn churn_train_on_spark_equals_churn_train_here() {
+    let Some(remote) = spark_remote() else { return };
+    let wd = Workdir::new();
+    let web = common::repo_file("sample-data/web_orders.csv");
+    let store = common::repo_file("sample-data/store_sales.tsv");
+    let (web, store) = (
+        format!("web={}", web.display()),
+        format!("store={}", store.display()),
+    );
+    let output = wd.run(&["ingest", &web, &store, "-q", "-o", "tx.parquet"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let output = wd.run(&["clean", "tx.parquet", "-q", "-o", "clean.parquet"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let (hard_file, hard_directory) = hard_case_tables(&wd);
+    let tx = wd.path("clean.parquet").display().to_string();
+    let cases: [(&str, &str, &[&str]); 3] = [
+        (&tx, &tx, &[]),
+        (&tx, &tx, &["--window", "60", "--cutoff", "2025-06-30", "--model", "gbdt"]),
+        (&hard_file, &hard_directory, &["--folds", "2", "--model", "logistic"]),
+    ];
+    for (case, (here_input, spark_input, options)) in cases.iter().enumerate() {
+        let name = |engine: &str, what: &str| format!("{engine}{case}{what}");
+        let arguments = |engine: &str| -> Vec<String> {
+            ["-q", "-o", &name(engine, ".csv"), "--rejects", &name(engine, ".rejects.csv")]
+                .iter()
+                .map(|a| a.to_string())
+                .chain(options.iter().map(|o| o.to_string()))
+                .collect()
+        };
+        let (here, there) = (arguments("here"), arguments("spark"));
+        let here: Vec<&str> = here.iter().map(String::as_str).collect();
+        let there: Vec<&str> = there.iter().map(String::as_str).collect();
+        run_on(&wd, None, &["churn", "train"], here_input, &here);
+        run_on(&wd, Some(&remote), &["churn", "train"], spark_input, &there);
+        same_file(&wd, &name("here", ".csv"), &name("spark", ".csv"));
+        assert_eq!(
+            reasons(&wd, &name("here", ".rejects.csv")),
+            reasons(&wd, &name("spark", ".rejects.csv")),
+            "case {case}"
+        );
+    }
+    // Two lines without a customer, one without a time.
+    assert_eq!(
+        reasons(&wd, "spark2.rejects.csv"),
+        ["no customer_id", "no customer_id", "no ts"].map(String::from)
+    );
+    // A labelled customer table is read here.
+    let output = wd.run(&[
+        "churn", "train", &tx, "--target", "churned", "--engine", "spark", "--remote", &remote, "-o", "x.csv",
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+    assert!(stderr_of(&output).contains("--target reads a customer table on this machine"));
+    assert!(!wd.path("x.csv").exists());
+}

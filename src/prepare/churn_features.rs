@@ -2,8 +2,6 @@
 //! (the segment features, `prepare::summary`) as of a cutoff, her spend in the 30 and 90 days
 //! before it, and, for training, whether she bought in the window after it.
 
-use std::collections::HashMap;
-
 use anyhow::Result;
 use polars::prelude::*;
 
@@ -12,6 +10,7 @@ use crate::io::manifest::RunRecord;
 use crate::io::periods::MS_PER_DAY;
 use crate::io::{self, schema};
 use crate::mining::churn::encoding::RawColumn;
+use crate::mining::money;
 use crate::prepare::summary::{self, CustomerTable};
 use crate::printer::Printer;
 
@@ -43,53 +42,104 @@ const SEGMENT_FEATURES: &[&str] = &[
     summary::RETURN_RATE,
 ];
 
-/// Each customer's lines: (ts in ms, amount).
-pub type Lines = HashMap<String, Vec<(i64, f64)>>;
-
-pub fn transaction_lines(
-    planned: &io::PlannedInputs,
-    record: &mut RunRecord,
-    printer: &Printer,
-) -> Result<(Lines, i64, u64)> {
-    let table = io::read_planned(planned, io::customer_ts_amount, record, printer)?;
-    let mut lines: Lines = HashMap::new();
-    let mut unusable = 0u64;
-    let ids = table.column(schema::CUSTOMER_ID)?.str()?;
-    let ts = table.column(schema::TS)?.i64()?;
-    let amounts = table.column(schema::AMOUNT)?.f64()?;
-    let mut latest = i64::MIN;
-    for ((id, t), amount) in ids.iter().zip(ts.iter()).zip(amounts.iter()) {
-        match (id, t) {
-            (Some(id), Some(t)) => {
-                latest = latest.max(t);
-                lines
-                    .entry(id.to_string())
-                    .or_default()
-                    .push((t, amount.unwrap_or(0.0)));
-            }
-            _ => unusable += 1,
-        }
-    }
-    if lines.is_empty() {
-        return Err(CkmError::invalid(
-            "no line has both a customer_id and a timestamp; check the input with ckm ingest --explain",
-        ));
-    }
-    Ok((lines, latest, unusable))
+/// What a churn model's features and labels are computed from: the lines that have a
+/// customer and a time, and when the latest was.
+pub struct Activity {
+    /// Lines read.
+    pub lines: u64,
+    /// Lines without a customer_id or a ts: in no feature (they go to rejects).
+    pub unusable: u64,
+    /// The latest line's time, in ms.
+    pub latest_ms: i64,
+    /// The local engine's usable lines (customer, ts in ms, amount); none when Spark holds them.
+    pub table: Option<DataFrame>,
 }
 
-/// The customer table (segment's features plus recent-spend trends) from the lines before
-/// `end_ms`, and for each customer whether they bought in [end_ms, end_ms + window).
-pub fn transaction_customers(
-    planned: &io::PlannedInputs,
-    lines: &Lines,
+/// Reads the lines with a customer and a time (see [`Activity`]).
+pub fn activity(planned: &io::PlannedInputs, record: &mut RunRecord, printer: &Printer) -> Result<Activity> {
+    let table = io::read_planned(planned, io::customer_ts_amount, record, printer)?;
+    let lines = table.height() as u64;
+    let table = table
+        .lazy()
+        .filter(col(schema::CUSTOMER_ID).is_not_null().and(col(schema::TS).is_not_null()))
+        .collect()?;
+    let latest_ms = table.column(schema::TS)?.i64()?.max();
+    let Some(latest_ms) = latest_ms else {
+        return Err(no_usable_line());
+    };
+    Ok(Activity {
+        lines,
+        unusable: lines - table.height() as u64,
+        latest_ms,
+        table: Some(table),
+    })
+}
+
+pub fn no_usable_line() -> anyhow::Error {
+    CkmError::invalid(
+        "no line has both a customer_id and a timestamp; check the input with ckm ingest --explain",
+    )
+}
+
+/// The days before a cutoff whose spend is a feature.
+pub const RECENT_DAYS: [i64; 2] = [30, 90];
+
+/// Each customer's spend in the [`RECENT_DAYS`] before the end and, for training, whether she
+/// bought in the window after it; in the order of the customer table's ids.
+pub struct RecentActivity {
+    /// Spend in the last 30 and the last 90 days, in whole millionths (as money is added,
+    /// [`crate::mining::money`]).
+    pub spend_micros: [Vec<i64>; 2],
+    pub bought_in_window: Option<Vec<bool>>,
+}
+
+/// [`RecentActivity`] from the local engine's lines, for the customers `ids`.
+pub fn recent_activity(
+    table: &DataFrame,
+    ids: &[String],
     end_ms: i64,
     window_ms: Option<i64>,
-    record: &mut RunRecord,
-    printer: &Printer,
-) -> Result<Customers> {
-    let CustomerTable { customers, .. } = summary::customer_table(planned, Some(end_ms), record, printer)?;
-    let table = summary::with_dates(customers, end_ms)?;
+) -> Result<RecentActivity> {
+    let position: foldhash::HashMap<&str, usize> =
+        ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+    let mut spend = [vec![0i64; ids.len()], vec![0i64; ids.len()]];
+    let mut bought = window_ms.map(|_| vec![false; ids.len()]);
+    let starts = RECENT_DAYS.map(|days| end_ms - days * MS_PER_DAY);
+    let customers = table.column(schema::CUSTOMER_ID)?.str()?;
+    let ts = table.column(schema::TS)?.i64()?;
+    let amounts = table.column(schema::AMOUNT)?.cast(&DataType::Float64)?;
+    let amounts = amounts.f64()?;
+    for ((customer, t), amount) in customers.iter().zip(ts.iter()).zip(amounts.iter()) {
+        let (Some(customer), Some(t)) = (customer, t) else {
+            continue;
+        };
+        let Some(&i) = position.get(customer) else {
+            continue;
+        };
+        if t < end_ms {
+            let micros = amount.and_then(money::micros).unwrap_or(0);
+            for (recent, start) in spend.iter_mut().zip(starts) {
+                if t >= start {
+                    recent[i] += micros;
+                }
+            }
+        } else if let (Some(bought), Some(window)) = (bought.as_mut(), window_ms) {
+            if t < end_ms + window {
+                bought[i] = true;
+            }
+        }
+    }
+    Ok(RecentActivity {
+        spend_micros: spend,
+        bought_in_window: bought,
+    })
+}
+
+/// The customer table (segment's features plus recent-spend trends) as of `end_ms`, from
+/// the per-customer summary of the lines before it and their recent activity; labelled
+/// churned when the activity says they bought nothing in the window.
+pub fn customers(summary: DataFrame, recent: RecentActivity, end_ms: i64) -> Result<Customers> {
+    let table = summary::with_dates(summary, end_ms)?;
     let ids: Vec<String> = table
         .column(schema::CUSTOMER_ID)?
         .str()?
@@ -106,32 +156,40 @@ pub fn transaction_customers(
         }
     }
     let monetary = summary::values(&table, summary::MONETARY)?;
-    let (mut last_30, mut last_90, mut share_90, mut labels) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (i, id) in ids.iter().enumerate() {
-        let own = lines.get(id).map(Vec::as_slice).unwrap_or(&[]);
-        let spend_since = |days: i64| -> f64 {
-            own.iter()
-                .filter(|(t, _)| *t < end_ms && *t >= end_ms - days * MS_PER_DAY)
-                .map(|(_, a)| a)
-                .sum()
-        };
-        let (s30, s90) = (spend_since(30), spend_since(90));
-        last_30.push(Some(s30));
-        last_90.push(Some(s90));
-        share_90.push((monetary[i].abs() > 0.0).then(|| s90 / monetary[i]));
-        if let Some(window) = window_ms {
-            labels.push(!own.iter().any(|(t, _)| *t >= end_ms && *t < end_ms + window));
-        }
-    }
-    columns.push((SPEND_LAST_30.into(), RawColumn::Numbers(last_30)));
-    columns.push((SPEND_LAST_90.into(), RawColumn::Numbers(last_90)));
+    let [last_30, last_90] = recent.spend_micros.map(|spend| spend.into_iter().map(money::units).collect::<Vec<f64>>());
+    let share_90 = last_90
+        .iter()
+        .zip(&monetary)
+        .map(|(&s90, &m)| (m.abs() > 0.0).then(|| s90 / m))
+        .collect();
+    columns.push((SPEND_LAST_30.into(), RawColumn::Numbers(last_30.into_iter().map(Some).collect())));
+    columns.push((SPEND_LAST_90.into(), RawColumn::Numbers(last_90.into_iter().map(Some).collect())));
     columns.push((SHARE_LAST_90.into(), RawColumn::Numbers(share_90)));
     Ok(Customers {
         id_column: schema::CUSTOMER_ID.into(),
         ids,
         columns,
-        labels: window_ms.map(|_| labels),
+        labels: recent.bought_in_window.map(|bought| bought.into_iter().map(|b| !b).collect()),
         excluded: Vec::new(),
     })
+}
+
+/// [`customers`] computed by the local engine from its lines.
+pub fn transaction_customers(
+    planned: &io::PlannedInputs,
+    activity: &Activity,
+    end_ms: i64,
+    window_ms: Option<i64>,
+    record: &mut RunRecord,
+    printer: &Printer,
+) -> Result<Customers> {
+    let CustomerTable { customers: summary, .. } =
+        summary::customer_table(planned, Some(end_ms), record, printer)?;
+    let ids = crate::io::read::text_values(&summary, schema::CUSTOMER_ID)?;
+    let table = activity
+        .table
+        .as_ref()
+        .expect("the local engine's activity holds its lines");
+    let recent = recent_activity(table, &ids, end_ms, window_ms)?;
+    customers(summary, recent, end_ms)
 }

@@ -12,7 +12,9 @@ use crate::io::spark::{Remote, SparkSession};
 use crate::io::write::TableFormat;
 use crate::io::{self, rejects, schema, PlannedInputs};
 use crate::io::baskets::Baskets;
+use crate::io::read;
 use crate::prepare::baskets;
+use crate::prepare::churn_features::{self, Activity, Customers};
 use crate::prepare::orders::ItemSource;
 use crate::prepare::repeat_purchases::{self, Summaries, SummarySettings};
 use crate::prepare::series::{self, FromTransactions, Measure, SeriesSettings};
@@ -60,7 +62,7 @@ impl Lines {
         match self {
             Lines::Local(planned) => summary::customer_table(planned, None, record, printer),
             Lines::Spark(spark) => {
-                let table = spark::customer_table(&mut spark.session, &spark.input, record, printer);
+                let table = spark::customer_table(&mut spark.session, &spark.input, None, record, printer);
                 keep_sent(&spark.session, record);
                 table
             }
@@ -152,6 +154,47 @@ impl Lines {
         Ok((data, item))
     }
 
+    /// The lines a churn model learns from (see [`churn_features::Activity`]).
+    pub fn churn_activity(&mut self, record: &mut RunRecord, printer: &Printer) -> Result<Activity> {
+        match self {
+            Lines::Local(planned) => churn_features::activity(planned, record, printer),
+            Lines::Spark(spark) => {
+                let activity = spark::churn_activity(&mut spark.session, &spark.input, record, printer);
+                keep_sent(&spark.session, record);
+                activity
+            }
+        }
+    }
+
+    /// The customers as of `end_ms`, with their features and, with a window, their labels
+    /// (see [`churn_features::customers`]).
+    pub fn churn_customers(
+        &mut self,
+        activity: &Activity,
+        end_ms: i64,
+        window_ms: Option<i64>,
+        record: &mut RunRecord,
+        printer: &Printer,
+    ) -> Result<Customers> {
+        match self {
+            Lines::Local(planned) => {
+                churn_features::transaction_customers(planned, activity, end_ms, window_ms, record, printer)
+            }
+            Lines::Spark(spark) => {
+                let customers = (|| {
+                    let CustomerTable { customers: summary, .. } =
+                        spark::customer_table(&mut spark.session, &spark.input, Some(end_ms), record, printer)?;
+                    let ids = read::text_values(&summary, schema::CUSTOMER_ID)?;
+                    let recent =
+                        spark::recent_activity(&mut spark.session, &spark.input, &ids, end_ms, window_ms, record)?;
+                    churn_features::customers(summary, recent, end_ms)
+                })();
+                keep_sent(&spark.session, record);
+                customers
+            }
+        }
+    }
+
     /// Records the inputs with the lines read from each (a Spark input: the lines the cluster
     /// read, no size or hash, which only the cluster could compute).
     pub fn record_inputs(&self, lines_in: u64, record: &mut RunRecord, hash: bool) -> Result<()> {
@@ -190,6 +233,10 @@ impl Lines {
                     }
                     LeftOut::OutOfSeries(measure) => series::reject_reason(columns, *measure),
                     LeftOut::OutOfBaskets(item) => baskets::reject_reason(columns, item),
+                    LeftOut::WithoutCustomerOrTs => rejects::first_reason([
+                        (col(schema::CUSTOMER_ID).is_null(), "no customer_id"),
+                        (col(schema::TS).is_null(), "no ts"),
+                    ]),
                 },
                 privacy,
                 record,
@@ -208,6 +255,9 @@ impl Lines {
                     LeftOut::OutOfBaskets(item) => {
                         spark::lines_left_out_of_baskets(&mut spark.session, &spark.input, &item)
                     }
+                    LeftOut::WithoutCustomerOrTs => {
+                        spark::lines_without_customer_or_ts(&mut spark.session, &spark.input)
+                    }
                 };
                 keep_sent(&spark.session, record);
                 rejects::write_rejected_frame(destination, rejected?, privacy, record, printer, hash)
@@ -225,6 +275,8 @@ pub enum LeftOut {
     OutOfSeries(Measure),
     /// Lines in no basket: without an item (from this source) or an order.
     OutOfBaskets(ItemSource),
+    /// Lines without a customer_id or a ts (the churn features).
+    WithoutCustomerOrTs,
 }
 
 fn connect(remote: &Remote, record: &mut RunRecord, printer: &Printer) -> Result<SparkSession> {

@@ -21,6 +21,7 @@ use crate::io::spark::{Answer, SparkSession};
 use crate::mining::btyd::Rft;
 use crate::mining::money;
 use crate::io::baskets::Baskets;
+use crate::prepare::churn_features::{self, Activity, RecentActivity};
 use crate::prepare::orders::{self, ItemSource};
 use crate::prepare::repeat_purchases::{self, Summaries, SummarySettings};
 use crate::prepare::series::{self, FromTransactions, Grouping, Groups, Measure, SeriesSettings};
@@ -187,10 +188,12 @@ impl SparkInput {
 }
 
 /// The per-customer summary ([`crate::prepare::summary::customer_table`]) computed on the
-/// cluster: the same columns, the same definitions, sorted by customer id.
+/// cluster: the same columns, the same definitions, sorted by customer id; with `before_ms`,
+/// of the lines before it.
 pub fn customer_table(
     spark: &mut SparkSession,
     input: &SparkInput,
+    before_ms: Option<i64>,
     record: &mut RunRecord,
     printer: &Printer,
 ) -> Result<CustomerTable> {
@@ -217,7 +220,7 @@ pub fn customer_table(
         "WITH lines AS ({canonical}), \
          l AS (SELECT customer_id, unix_millis(ts) AS ts_ms, __ckm_ts_given AS ts_given, \
                CAST({amount} AS DOUBLE) AS amount, {order} AS order_id, {item} AS item, \
-               {channel} AS channel, {is_return} AS is_return FROM lines) \
+               {channel} AS channel, {is_return} AS is_return FROM lines{before}) \
          SELECT customer_id, \
            count(*) AS {LINES}, \
            count(*) - count(ts_ms) AS {LINES_WITHOUT_TS}, \
@@ -235,6 +238,9 @@ pub fn customer_table(
         canonical = input.canonical_lines(),
         amount = input.line_amount(),
         monetary = units_sql(&format!("coalesce(sum({}), 0)", micros_sql("amount"))),
+        before = before_ms
+            .map(|before| format!(" WHERE unix_millis(ts) < {before}"))
+            .unwrap_or_default(),
     );
     let answer = spark.sql(&query)?;
     record_answer(record, "per-customer summary", &answer);
@@ -325,6 +331,116 @@ pub fn customer_table(
         lines_in,
         lines_without_customer: without_customer,
     })
+}
+
+/// The lines a churn model learns from, counted on the cluster ([`churn_features::activity`]):
+/// how many there are, how many lack a customer or a time, and the latest time.
+pub fn churn_activity(spark: &mut SparkSession, input: &SparkInput, record: &mut RunRecord, printer: &Printer) -> Result<Activity> {
+    let totals = spark
+        .sql(&format!(
+            "WITH lines AS ({}) SELECT count(*) AS lines, \
+             count_if(customer_id IS NULL OR ts IS NULL) AS unusable, \
+             count_if(__ckm_ts_given AND ts IS NULL) AS unparsed_ts, \
+             max(CASE WHEN customer_id IS NOT NULL THEN unix_millis(ts) END) AS latest FROM lines",
+            input.canonical_lines()
+        ))?
+        .frame;
+    let number = |name: &str| -> Result<Option<i64>> {
+        Ok(totals.column(name)?.cast(&DataType::Int64)?.i64()?.get(0))
+    };
+    let unparsed_ts = number("unparsed_ts")?.unwrap_or(0);
+    if unparsed_ts > 0 {
+        record.warn(
+            printer,
+            format!(
+                "{}: {unparsed_ts} lines have a ts that Spark could not read as a time; they count as lines without ts",
+                input.display
+            ),
+        );
+    }
+    Ok(Activity {
+        lines: number("lines")?.unwrap_or(0) as u64,
+        unusable: number("unusable")?.unwrap_or(0) as u64,
+        latest_ms: number("latest")?.ok_or_else(churn_features::no_usable_line)?,
+        table: None,
+    })
+}
+
+/// [`churn_features::recent_activity`] computed on the cluster, for the customers of the
+/// per-customer summary before `end_ms` (`ids`, in the cluster's order, which is checked).
+pub fn recent_activity(
+    spark: &mut SparkSession,
+    input: &SparkInput,
+    ids: &[String],
+    end_ms: i64,
+    window_ms: Option<i64>,
+    record: &mut RunRecord,
+) -> Result<RecentActivity> {
+    let [last_30, last_90] = churn_features::RECENT_DAYS.map(|days| end_ms - days * 86_400_000);
+    let until = end_ms + window_ms.unwrap_or(0);
+    let answer = spark.sql(&format!(
+        "WITH lines AS ({canonical}), \
+         l AS (SELECT customer_id, unix_millis(ts) AS ts_ms, CAST({amount} AS DOUBLE) AS amount FROM lines \
+               WHERE customer_id IS NOT NULL AND unix_millis(ts) < {until}) \
+         SELECT customer_id, \
+           coalesce(sum(CASE WHEN ts_ms >= {last_30} AND ts_ms < {end_ms} THEN {micros} END), 0) AS spend_30, \
+           coalesce(sum(CASE WHEN ts_ms >= {last_90} AND ts_ms < {end_ms} THEN {micros} END), 0) AS spend_90, \
+           count_if(ts_ms >= {end_ms}) > 0 AS bought \
+         FROM l GROUP BY customer_id HAVING count_if(ts_ms < {end_ms}) > 0",
+        canonical = input.canonical_lines_without_flags(),
+        amount = input.line_amount(),
+        micros = micros_sql("amount"),
+    ))?;
+    record_answer(record, "recent spend", &answer);
+    let frame = answer.frame;
+    let position: foldhash::HashMap<&str, usize> =
+        ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+    let numbers = |name: &str| -> Result<Series> { Ok(frame.column(name)?.cast(&DataType::Int64)?.take_materialized_series()) };
+    let (spend_30, spend_90) = (numbers("spend_30")?, numbers("spend_90")?);
+    let mut recent = RecentActivity {
+        spend_micros: [vec![0; ids.len()], vec![0; ids.len()]],
+        bought_in_window: window_ms.map(|_| vec![false; ids.len()]),
+    };
+    let mut found = vec![false; ids.len()];
+    let mut unknown = false;
+    let rows = frame
+        .column(schema::CUSTOMER_ID)?
+        .str()?
+        .iter()
+        .zip(spend_30.i64()?.iter())
+        .zip(spend_90.i64()?.iter())
+        .zip(frame.column("bought")?.bool()?.iter());
+    for (((id, s30), s90), bought) in rows {
+        let Some(&i) = id.and_then(|id| position.get(id)) else {
+            unknown = true;
+            break;
+        };
+        found[i] = true;
+        recent.spend_micros[0][i] = s30.unwrap_or(0);
+        recent.spend_micros[1][i] = s90.unwrap_or(0);
+        if let Some(window) = recent.bought_in_window.as_mut() {
+            window[i] = bought.unwrap_or(false);
+        }
+    }
+    if unknown || found.contains(&false) {
+        return Err(CkmError::invalid(format!(
+            "{}: the cluster's recent spend is not of the customers of its summary (did the input change during the run?)",
+            input.display
+        )));
+    }
+    Ok(recent)
+}
+
+/// The lines a churn model cannot use, with the reason, as canonical columns.
+pub fn lines_without_customer_or_ts(spark: &mut SparkSession, input: &SparkInput) -> Result<DataFrame> {
+    let reason_column = quote_identifier(crate::io::clean_rules::REASON);
+    let answer = spark.sql(&format!(
+        "SELECT * FROM (SELECT *, CASE WHEN customer_id IS NULL THEN 'no customer_id' \
+           WHEN ts IS NULL THEN 'no ts' END AS {reason_column} FROM ({})) \
+         WHERE {reason_column} IS NOT NULL",
+        input.canonical_lines_without_flags(),
+    ))?;
+    Ok(answer.frame)
 }
 
 /// The lines as (customer, day, amount) for the repeat-purchase summaries: a SQL prefix that

@@ -22,13 +22,14 @@ use crate::printer::Printer;
 /// rejects with a reason), ids found, feature columns chosen.
 pub(super) fn labelled_customers(
     args: &ChurnTrainArgs,
+    input: &str,
     target: &str,
     record: &mut RunRecord,
     printer: &Printer,
     destination: &write::Destination,
     hash: bool,
 ) -> Result<Customers> {
-    let (table, source) = read_raw_table(&args.input, &args.read.settings())?;
+    let (table, source) = read_raw_table(input, &args.read.settings())?;
     let display = source.spec.display.clone();
     let names: Vec<String> = table.get_column_names().iter().map(|n| n.to_string()).collect();
     if !names.iter().any(|n| n == target) {

@@ -15,7 +15,7 @@ use crate::io::periods::{day_text, MS_PER_DAY};
 use crate::io::{self, read, write};
 use crate::mining::churn::bands::band_counts;
 use crate::mining::churn::encoding::{self, ColumnEncoding, RawColumn};
-use crate::prepare::churn_features::{transaction_customers, transaction_lines};
+use crate::prepare::churn_features;
 use crate::printer::thousands;
 
 pub(super) fn score(args: ChurnScoreArgs, record: &mut RunRecord) -> Result<()> {
@@ -81,12 +81,11 @@ pub(super) fn score(args: ChurnScoreArgs, record: &mut RunRecord) -> Result<()> 
         }
         TrainingSource::Transactions { .. } => {
             let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read.settings())?;
-            let (lines, latest, unusable) = transaction_lines(&planned, record, &printer)?;
-            let lines_in: u64 = lines.values().map(|l| l.len() as u64).sum::<u64>() + unusable;
-            io::record_inputs(&planned.sources, &[lines_in], record, hash)?;
-            let end_day = latest.div_euclid(MS_PER_DAY) + 1;
+            let activity = churn_features::activity(&planned, record, &printer)?;
+            io::record_inputs(&planned.sources, &[activity.lines], record, hash)?;
+            let end_day = activity.latest_ms.div_euclid(MS_PER_DAY) + 1;
             printer.info(&format!("scores as of {}", day_text(end_day)));
-            transaction_customers(&planned, &lines, end_day * MS_PER_DAY, None, record, &printer)?
+            churn_features::transaction_customers(&planned, &activity, end_day * MS_PER_DAY, None, record, &printer)?
         }
     };
     let raw: Vec<&RawColumn> = customers.columns.iter().map(|c| &c.1).collect();

@@ -14,12 +14,13 @@ use crate::error::CkmError;
 use crate::io::churn_model::{self, SavedChurnModel, TrainingSource};
 use crate::io::manifest::RunRecord;
 use crate::io::periods::{day_text, parse_ymd, MS_PER_DAY};
-use crate::io::{self, rejects, schema, write};
+use crate::io::{rejects, write};
 use crate::mining::churn::bands::{band_counts, band_cutoffs};
 use crate::mining::churn::encoding::{self, RawColumn};
 use crate::mining::churn::metrics::{self, Confusion};
 use crate::mining::churn::{self as churn_models, folds, ModelKind};
-use crate::prepare::churn_features::{transaction_customers, transaction_lines};
+use crate::prepare::lines::{LeftOut, Lines};
+use crate::prepare::Engine;
 
 pub(super) fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> {
     let RunOutput {
@@ -29,7 +30,17 @@ pub(super) fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> 
         hash,
         manifest,
     } = RunOutput::new(&args.output, record)?;
-    record.parameter("input", &args.input);
+    let engine = args.engine.settings(args.input.as_deref())?;
+    let input = match &engine {
+        Engine::Local => args.input.clone().expect("clap asks for INPUT without --table"),
+        Engine::Spark { .. } if args.target.is_some() => {
+            return Err(CkmError::usage(
+                "--target reads a customer table on this machine: use it with --engine local (--engine spark derives the labels from transactions)",
+            ))
+        }
+        Engine::Spark { source, .. } => source.to_string(),
+    };
+    record.parameter("input", &input);
     record.parameter("model", format!("{:?}", args.model).to_lowercase());
     record.parameter("folds", args.folds);
     record.parameter("seed", args.seed);
@@ -42,7 +53,7 @@ pub(super) fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> 
     let (training, scoring, source) = match &args.target {
         Some(target) => {
             record.parameter("target", target);
-            let customers = labelled_customers(&args, target, record, &printer, &destination, hash_inputs)?;
+            let customers = labelled_customers(&args, &input, target, record, &printer, &destination, hash_inputs)?;
             let source = TrainingSource::Labelled {
                 target: target.clone(),
                 id_column: (customers.id_column != "source_row").then(|| customers.id_column.clone()),
@@ -50,30 +61,24 @@ pub(super) fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> 
             (customers, None, source)
         }
         None => {
-            let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read.settings()).map_err(|e| {
+            let mut lines = Lines::open(&engine, &input, &args.read.settings(), record, &printer).map_err(|e| {
                 e.context("churn train without --target reads a transactions table; for a labelled customer table, give --target COLUMN")
             })?;
-            let (lines, latest, unusable) = transaction_lines(&planned, record, &printer)?;
-            let lines_in: u64 = lines.values().map(|l| l.len() as u64).sum::<u64>() + unusable;
-            io::record_inputs(&planned.sources, &[lines_in], record, hash_inputs)?;
-            if unusable > 0 {
-                let written = rejects::write_rejected_lines(
+            let activity = lines.churn_activity(record, &printer)?;
+            let latest = activity.latest_ms;
+            lines.record_inputs(activity.lines, record, hash_inputs)?;
+            if activity.unusable > 0 {
+                let written = lines.write_left_out(
                     rejects::destination(args.rejects.as_deref(), &destination)?,
-                    &planned,
-                    |_| {
-                        rejects::first_reason([
-                            (col(schema::CUSTOMER_ID).is_null(), "no customer_id"),
-                            (col(schema::TS).is_null(), "no ts"),
-                        ])
-                    },
+                    LeftOut::WithoutCustomerOrTs,
                     None,
                     record,
                     &printer,
                     hash,
                 )?;
-                rejects::report(record, &printer, lines_in, unusable, "used", written);
+                rejects::report(record, &printer, activity.lines, activity.unusable, "used", written);
             } else {
-                record.figure("lines in", lines_in);
+                record.figure("lines in", activity.lines);
             }
             let latest_day = latest.div_euclid(MS_PER_DAY);
             let window = args.window as i64;
@@ -103,24 +108,16 @@ pub(super) fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> 
                 day_text(latest_day + 1)
             ));
             let end = (cutoff_day + 1) * MS_PER_DAY;
-            let training =
-                transaction_customers(&planned, &lines, end, Some(window * MS_PER_DAY), record, &printer)?;
+            let training = lines.churn_customers(&activity, end, Some(window * MS_PER_DAY), record, &printer)?;
             if training.ids.len() < 2 {
                 return Err(CkmError::invalid(format!(
                     "{}: {} customer(s) bought before the cutoff {}; choose an earlier --cutoff",
-                    args.input,
+                    input,
                     training.ids.len(),
                     day_text(cutoff_day)
                 )));
             }
-            let scoring = transaction_customers(
-                &planned,
-                &lines,
-                (latest_day + 1) * MS_PER_DAY,
-                None,
-                record,
-                &printer,
-            )?;
+            let scoring = lines.churn_customers(&activity, (latest_day + 1) * MS_PER_DAY, None, record, &printer)?;
             let source = TrainingSource::Transactions {
                 cutoff: day_text(cutoff_day),
                 window_days: args.window,
@@ -135,7 +132,7 @@ pub(super) fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> 
     if churners == 0 || churners == labels.len() {
         return Err(CkmError::invalid(format!(
             "{}: all {} customers are labelled {}; a churn model needs both churners and stayers{}",
-            args.input,
+            input,
             labels.len(),
             if churners == 0 { "as staying" } else { "churned" },
             if args.target.is_none() {
@@ -149,7 +146,7 @@ pub(super) fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> 
     if churners.min(labels.len() - churners) < folds_wanted {
         return Err(CkmError::invalid(format!(
             "{}: {} churners and {} stayers are too few for {folds_wanted} folds; give more customers or fewer --folds",
-            args.input,
+            input,
             churners,
             labels.len() - churners
         )));
