@@ -145,7 +145,9 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
         Some(path) => Some(given::churn_scores(path)?),
         None => found.churn,
     };
-    let (key, terminal_figures) = figures::key_figures(&tx, as_of, currency);
+    let order_figures = figures::order_figures(&tx, as_of);
+    drop(tx);
+    let (key, terminal_figures) = figures::key_figures(&order_figures, currency);
     let mut sections = vec![key];
     if let Some(forecast) = &forecast {
         sections.push(sections::revenue(forecast, currency));
@@ -155,8 +157,8 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
         sections.extend(sections::segments(table, found.profiles.as_ref(), currency));
         record.mark("section_segments");
     }
-    sections.extend(figures::cohorts(&tx, as_of));
-    sections.extend(figures::channels(&tx, currency));
+    sections.extend(figures::cohorts(&order_figures));
+    sections.extend(figures::channels(&order_figures, currency));
     record.mark("section_cohorts_channels");
     if let (Some(customers), Some(table)) = (&args.customers, &segments) {
         sections.extend(sections::attributes(customers, table, currency)?);

@@ -1,7 +1,7 @@
 //! The report's own figures, from the orders (see `prepare::orders`): key figures against
 //! the previous 30 days, monthly cohort retention and revenue by channel.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use anyhow::Result;
 use foldhash::HashMap as FastMap;
@@ -30,10 +30,12 @@ const COHORT_MONTHS: usize = 12;
 /// optional channel took 8 more: 180 MB on 22M orders).
 struct Order {
     customer: u32,
-    /// [`NO_CHANNEL`] when the order's first line has none.
+    /// The first in name order of its lines' channels; [`NO_CHANNEL`] when none has one.
     channel: u32,
     day: i64,
-    amount: f64,
+    /// In whole millionths ([`money`](crate::mining::money)), so no engine's order of adding
+    /// changes a figure.
+    amount: i64,
 }
 
 const NO_CHANNEL: u32 = u32::MAX;
@@ -188,7 +190,7 @@ pub fn group_orders(
     }
     let (order_of_line, order_count) = numbering.finish();
     let mut channel_index: FastMap<&str, u32> = FastMap::default();
-    let mut channel_names = Vec::new();
+    let mut channel_names: Vec<&str> = Vec::new();
     let mut orders: Vec<Order> = Vec::with_capacity(order_count);
     let mut channel_of = channels.as_ref().map(|c| c.iter());
     let lines_of = order_of_line
@@ -206,24 +208,30 @@ pub fn group_orders(
         let day = (t as f64 / MS_PER_DAY as f64) as i64;
         let o = o as usize;
         if o == orders.len() {
-            let channel = channel.map_or(NO_CHANNEL, |name| {
-                let next = channel_index.len() as u32;
-                *channel_index.entry(name).or_insert_with(|| {
-                    channel_names.push(name.to_string());
-                    next
-                })
-            });
             orders.push(Order {
                 customer,
                 day,
-                amount: 0.0,
-                channel,
+                amount: 0,
+                channel: NO_CHANNEL,
             });
         }
         let order = &mut orders[o];
         order.day = order.day.min(day);
-        order.amount += amount.unwrap_or(0.0);
+        order.amount += amount.and_then(crate::mining::money::micros).unwrap_or(0);
+        if let Some(name) = channel {
+            let next = channel_index.len() as u32;
+            let code = *channel_index.entry(name).or_insert_with(|| {
+                channel_names.push(name);
+                next
+            });
+            let first_by_name = order.channel == NO_CHANNEL
+                || name < channel_names[order.channel as usize];
+            if first_by_name {
+                order.channel = code;
+            }
+        }
     }
+    let channel_names: Vec<String> = channel_names.iter().map(|n| n.to_string()).collect();
     if orders.is_empty() {
         return Err(CkmError::invalid(NO_USABLE_LINE));
     }
@@ -232,13 +240,60 @@ pub fn group_orders(
         a.customer
             .cmp(&b.customer)
             .then(a.day.cmp(&b.day))
-            .then(a.amount.total_cmp(&b.amount))
+            .then(a.amount.cmp(&b.amount))
     });
     Ok(Transactions {
         orders,
         customers,
         channels: channel_names,
     })
+}
+
+/// Totals over the orders of a span of days.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Window {
+    pub customers: u64,
+    pub orders: u64,
+    /// In whole millionths.
+    pub revenue: i64,
+}
+
+/// A channel's orders: customers, orders and revenue (in whole millionths).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelTotals {
+    pub name: String,
+    pub totals: Window,
+}
+
+/// Everything the report's own figures show of the orders, as of a day: what either engine
+/// computes (here from [`Transactions`], on Spark as SQL) and the sections render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderFigures {
+    pub as_of: i64,
+    /// The first and last order days (of all orders).
+    pub first_day: i64,
+    pub last_day: i64,
+    /// Orders up to `as_of`, the last [`RECENT_DAYS`] of them, and the ones before those.
+    pub all: Window,
+    pub recent: Window,
+    pub before: Window,
+    /// Customers with two orders or more up to `as_of`.
+    pub repeaters: u64,
+    /// Customers by the month of their first order (months since year 0, [`month_key`]) and
+    /// the months after it they ordered in (below [`COHORT_MONTHS`]), up to `as_of`.
+    pub cohorts: BTreeMap<(i64, u32), u64>,
+    /// Every order's channel (of all orders), in name order.
+    pub channels: Vec<ChannelTotals>,
+}
+
+/// Months since year 0 of a day (the cohorts' months).
+pub fn month_key(day: i64) -> i64 {
+    let (y, m, _) = civil_from_days(day);
+    y * 12 + (m as i64 - 1)
+}
+
+fn month_text(key: i64) -> String {
+    format!("{}-{:02}", key.div_euclid(12), key.rem_euclid(12) + 1)
 }
 
 fn change(now: f64, before: f64) -> Option<String> {
@@ -250,78 +305,121 @@ fn change(now: f64, before: f64) -> Option<String> {
     })
 }
 
-fn month_key(day: i64) -> i64 {
-    let (y, m, _) = civil_from_days(day);
-    y * 12 + (m as i64 - 1)
+/// The first day of the recent window and of the one before it, for `as_of`.
+pub fn window_starts(as_of: i64) -> (i64, i64) {
+    (as_of - RECENT_DAYS + 1, as_of - 2 * RECENT_DAYS + 1)
 }
 
-fn month_text(key: i64) -> String {
-    format!("{}-{:02}", key.div_euclid(12), key.rem_euclid(12) + 1)
-}
-
-/// Totals over the orders of days in [from, to].
-struct Window {
-    customers: usize,
-    orders: usize,
-    revenue: f64,
-}
-
-fn window(tx: &Transactions, from: i64, to: i64) -> Window {
-    let mut seen = vec![false; tx.customers];
-    let (mut customers, mut orders, mut revenue) = (0, 0, 0.0);
-    for o in tx.orders.iter().filter(|o| o.day >= from && o.day <= to) {
-        if !seen[o.customer as usize] {
-            seen[o.customer as usize] = true;
-            customers += 1;
+/// The report's figures of the orders grouped on this machine.
+pub fn order_figures(tx: &Transactions, as_of: i64) -> OrderFigures {
+    let (recent_from, before_from) = window_starts(as_of);
+    let window = |from: i64, to: i64| {
+        let mut seen = vec![false; tx.customers];
+        let mut totals = Window::default();
+        for o in tx.orders.iter().filter(|o| o.day >= from && o.day <= to) {
+            if !seen[o.customer as usize] {
+                seen[o.customer as usize] = true;
+                totals.customers += 1;
+            }
+            totals.orders += 1;
+            totals.revenue += o.amount;
         }
-        orders += 1;
-        revenue += o.amount;
-    }
-    Window {
-        customers,
-        orders,
-        revenue,
-    }
-}
-
-pub fn key_figures(tx: &Transactions, as_of: i64, currency: &str) -> (Section, Vec<(String, String)>) {
-    let first = tx.orders.iter().map(|o| o.day).min().unwrap_or(as_of);
-    let last = tx.orders.iter().map(|o| o.day).max().unwrap_or(as_of);
-    let all = window(tx, i64::MIN, as_of);
+        totals
+    };
     let mut orders_per_customer = vec![0u32; tx.customers];
     for o in tx.orders.iter().filter(|o| o.day <= as_of) {
         orders_per_customer[o.customer as usize] += 1;
     }
-    let buyers = orders_per_customer.iter().filter(|&&n| n >= 1).count();
-    let repeaters = orders_per_customer.iter().filter(|&&n| n >= 2).count();
-    let recent = window(tx, as_of - RECENT_DAYS + 1, as_of);
-    let before = window(tx, as_of - 2 * RECENT_DAYS + 1, as_of - RECENT_DAYS);
+    // The orders are sorted by customer and day, so each customer's active months come
+    // sorted, her first one first.
+    let mut active: Vec<(u32, i64)> = tx
+        .orders
+        .iter()
+        .filter(|o| o.day <= as_of)
+        .map(|o| (o.customer, month_key(o.day)))
+        .collect();
+    active.dedup();
+    let mut cohorts: BTreeMap<(i64, u32), u64> = BTreeMap::new();
+    const NONE: i64 = i64::MIN;
+    let mut first = vec![NONE; tx.customers];
+    for &(c, m) in &active {
+        let f = &mut first[c as usize];
+        if *f == NONE {
+            *f = m;
+        }
+        let offset = m - *f;
+        if offset < COHORT_MONTHS as i64 {
+            *cohorts.entry((*f, offset as u32)).or_default() += 1;
+        }
+    }
+    let mut channels: Vec<ChannelTotals> = tx
+        .channels
+        .iter()
+        .map(|name| ChannelTotals {
+            name: name.clone(),
+            totals: Window::default(),
+        })
+        .collect();
+    let mut seen = vec![vec![false; tx.customers]; tx.channels.len()];
+    for o in tx.orders.iter().filter(|o| o.channel != NO_CHANNEL) {
+        let c = o.channel as usize;
+        let totals = &mut channels[c].totals;
+        totals.revenue += o.amount;
+        totals.orders += 1;
+        if !seen[c][o.customer as usize] {
+            seen[c][o.customer as usize] = true;
+            totals.customers += 1;
+        }
+    }
+    channels.retain(|c| c.totals.orders > 0);
+    channels.sort_by(|a, b| a.name.cmp(&b.name));
+    OrderFigures {
+        as_of,
+        first_day: tx.orders.iter().map(|o| o.day).min().unwrap_or(as_of),
+        last_day: tx.last_day(),
+        all: window(i64::MIN, as_of),
+        recent: window(recent_from, as_of),
+        before: window(before_from, recent_from - 1),
+        repeaters: orders_per_customer.iter().filter(|&&n| n >= 2).count() as u64,
+        cohorts,
+        channels,
+    }
+}
+
+pub fn key_figures(figures: &OrderFigures, currency: &str) -> (Section, Vec<(String, String)>) {
+    let OrderFigures {
+        all, recent, before, ..
+    } = figures;
+    let revenue = |w: &Window| crate::mining::money::units(w.revenue);
     let aov = |w: &Window| {
         if w.orders > 0 {
-            w.revenue / w.orders as f64
+            revenue(w) / w.orders as f64
         } else {
             0.0
         }
     };
-    let figures = vec![
+    let buyers = all.customers;
+    let repeaters = figures.repeaters;
+    let (first, last, as_of) = (figures.first_day, figures.last_day, figures.as_of);
+    let shown = vec![
         Figure {
             label: "Customers".into(),
-            value: thousands(all.customers as u64),
+            value: thousands(all.customers),
             change: None,
         },
         Figure {
             label: "Orders".into(),
-            value: thousands(all.orders as u64),
+            value: thousands(all.orders),
             change: None,
         },
         Figure {
             label: "Revenue".into(),
-            value: money(all.revenue, currency),
+            value: money(revenue(all), currency),
             change: None,
         },
         Figure {
             label: "Average order value".into(),
-            value: format!("{:.2}", aov(&all)),
+            value: format!("{:.2}", aov(all)),
             change: None,
         },
         Figure {
@@ -336,26 +434,26 @@ pub fn key_figures(tx: &Transactions, as_of: i64, currency: &str) -> (Section, V
         },
         Figure {
             label: format!("Active customers, last {RECENT_DAYS} days"),
-            value: thousands(recent.customers as u64),
+            value: thousands(recent.customers),
             change: change(recent.customers as f64, before.customers as f64),
         },
         Figure {
             label: format!("Orders, last {RECENT_DAYS} days"),
-            value: thousands(recent.orders as u64),
+            value: thousands(recent.orders),
             change: change(recent.orders as f64, before.orders as f64),
         },
         Figure {
             label: format!("Revenue, last {RECENT_DAYS} days"),
-            value: money(recent.revenue, currency),
-            change: change(recent.revenue, before.revenue),
+            value: money(revenue(recent), currency),
+            change: change(revenue(recent), revenue(before)),
         },
         Figure {
             label: format!("Average order value, last {RECENT_DAYS} days"),
-            value: format!("{:.2}", aov(&recent)),
-            change: change(aov(&recent), aov(&before)),
+            value: format!("{:.2}", aov(recent)),
+            change: change(aov(recent), aov(before)),
         },
     ];
-    let terminal = figures
+    let terminal = shown
         .iter()
         .map(|f| {
             (
@@ -371,7 +469,7 @@ pub fn key_figures(tx: &Transactions, as_of: i64, currency: &str) -> (Section, V
         Section {
             id: "key-figures",
             title: "Key figures".into(),
-            blocks: vec![Block::Figures(figures)],
+            blocks: vec![Block::Figures(shown)],
         },
         terminal,
     )
@@ -379,47 +477,27 @@ pub fn key_figures(tx: &Transactions, as_of: i64, currency: &str) -> (Section, V
 
 /// Share of each monthly cohort (customers by the month of their first purchase) who bought
 /// again 0..11 months later.
-pub fn cohorts(tx: &Transactions, as_of: i64) -> Option<Section> {
-    // The orders are sorted by customer and day, so each customer's active months come
-    // sorted, her first one first.
-    let mut active: Vec<(u32, i64)> = tx
-        .orders
+pub fn cohorts(figures: &OrderFigures) -> Option<Section> {
+    let last_month = month_key(figures.as_of);
+    let sizes: BTreeMap<i64, u64> = figures
+        .cohorts
         .iter()
-        .filter(|o| o.day <= as_of)
-        .map(|o| (o.customer, month_key(o.day)))
+        .filter(|((_, offset), _)| *offset == 0)
+        .map(|(&(month, _), &customers)| (month, customers))
         .collect();
-    active.dedup();
-    const NONE: i64 = i64::MIN;
-    let mut first = vec![NONE; tx.customers];
-    for &(c, m) in &active {
-        if first[c as usize] == NONE {
-            first[c as usize] = m;
-        }
-    }
-    let last_month = month_key(as_of);
-    let mut sizes: BTreeMap<i64, usize> = BTreeMap::new();
-    for &m in first.iter().filter(|&&m| m != NONE) {
-        *sizes.entry(m).or_default() += 1;
-    }
     let cohorts: Vec<i64> = sizes.keys().rev().take(COHORTS).rev().copied().collect();
     if cohorts.len() < 2 {
         return None;
     }
-    let mut counts: HashMap<(i64, usize), usize> = HashMap::new();
-    for &(c, m) in &active {
-        let f = first[c as usize];
-        let offset = (m - f) as usize;
-        if offset < COHORT_MONTHS {
-            *counts.entry((f, offset)).or_default() += 1;
-        }
-    }
+    let counts = &figures.cohorts;
     let values: Vec<Vec<Option<f64>>> = cohorts
         .iter()
         .map(|&c| {
             (0..COHORT_MONTHS)
                 .map(|k| {
-                    (c + k as i64 <= last_month)
-                        .then(|| counts.get(&(c, k)).copied().unwrap_or(0) as f64 / sizes[&c] as f64)
+                    (c + k as i64 <= last_month).then(|| {
+                        counts.get(&(c, k as u32)).copied().unwrap_or(0) as f64 / sizes[&c] as f64
+                    })
                 })
                 .collect()
         })
@@ -474,35 +552,26 @@ pub fn cohorts(tx: &Transactions, as_of: i64) -> Option<Section> {
     })
 }
 
-pub fn channels(tx: &Transactions, currency: &str) -> Option<Section> {
-    if tx.channels.len() < 2 {
+pub fn channels(figures: &OrderFigures, currency: &str) -> Option<Section> {
+    let channels = &figures.channels;
+    if channels.len() < 2 {
         return None;
     }
-    let mut revenue = vec![0.0; tx.channels.len()];
-    let mut seen = vec![vec![false; tx.customers]; tx.channels.len()];
-    let mut customers = vec![0usize; tx.channels.len()];
-    let mut orders = vec![0usize; tx.channels.len()];
-    for o in &tx.orders {
-        if o.channel != NO_CHANNEL {
-            let c = o.channel as usize;
-            revenue[c] += o.amount;
-            orders[c] += 1;
-            if !seen[c][o.customer as usize] {
-                seen[c][o.customer as usize] = true;
-                customers[c] += 1;
-            }
-        }
-    }
+    let revenue: Vec<f64> = channels
+        .iter()
+        .map(|c| crate::mining::money::units(c.totals.revenue))
+        .collect();
     let total: f64 = revenue.iter().sum();
-    let mut order: Vec<usize> = (0..tx.channels.len()).collect();
-    order.sort_by(|&a, &b| revenue[b].total_cmp(&revenue[a]));
+    // Most revenue first; ties in name order.
+    let mut order: Vec<usize> = (0..channels.len()).collect();
+    order.sort_by(|&a, &b| channels[b].totals.revenue.cmp(&channels[a].totals.revenue));
     let rows: Vec<Vec<String>> = order
         .iter()
         .map(|&c| {
             vec![
-                tx.channels[c].clone(),
-                thousands(customers[c] as u64),
-                thousands(orders[c] as u64),
+                channels[c].name.clone(),
+                thousands(channels[c].totals.customers),
+                thousands(channels[c].totals.orders),
                 money(revenue[c], currency),
                 format!("{:.1}%", 100.0 * revenue[c] / total.max(1e-9)),
             ]
@@ -524,11 +593,11 @@ pub fn channels(tx: &Transactions, currency: &str) -> Option<Section> {
             y_label: "channel".into(),
             summary: format!(
                 "{} brings the most revenue ({:.1}%).",
-                tx.channels[order[0]],
+                channels[order[0]].name,
                 100.0 * revenue[order[0]] / total.max(1e-9)
             ),
             kind: ChartKind::Bars {
-                labels: order.iter().map(|&c| tx.channels[c].clone()).collect(),
+                labels: order.iter().map(|&c| channels[c].name.clone()).collect(),
                 values: order.iter().map(|&c| revenue[c]).collect(),
             },
             data: table,
@@ -548,11 +617,11 @@ mod tests {
     use super::*;
     use crate::io::periods::days_from_civil;
 
-    fn order(customer: u32, y: i64, m: u32, d: u32, amount: f64) -> Order {
+    fn order(customer: u32, y: i64, m: u32, d: u32, amount: i64) -> Order {
         Order {
             customer,
             day: days_from_civil(y, m, d),
-            amount,
+            amount: amount * 1_000_000,
             channel: NO_CHANNEL,
         }
     }
@@ -571,16 +640,16 @@ mod tests {
         // cohort: customer 2, never back. As of March 31.
         let tx = transactions(
             vec![
-                order(0, 2024, 1, 5, 10.0),
-                order(1, 2024, 1, 20, 10.0),
-                order(0, 2024, 2, 2, 10.0),
-                order(0, 2024, 3, 1, 10.0),
-                order(1, 2024, 3, 9, 10.0),
-                order(2, 2024, 2, 14, 10.0),
+                order(0, 2024, 1, 5, 10),
+                order(1, 2024, 1, 20, 10),
+                order(0, 2024, 2, 2, 10),
+                order(0, 2024, 3, 1, 10),
+                order(1, 2024, 3, 9, 10),
+                order(2, 2024, 2, 14, 10),
             ],
             3,
         );
-        let section = cohorts(&tx, days_from_civil(2024, 3, 31)).expect("two cohorts");
+        let section = cohorts(&order_figures(&tx, days_from_civil(2024, 3, 31))).expect("two cohorts");
         let Block::Chart(chart) = &section.blocks[0] else {
             panic!("a chart")
         };
@@ -598,13 +667,13 @@ mod tests {
         // before: one order of customer 0 on February 15. Customer 0 has 2 orders: repeat.
         let tx = transactions(
             vec![
-                order(0, 2024, 2, 15, 50.0),
-                order(0, 2024, 3, 10, 30.0),
-                order(1, 2024, 3, 20, 90.0),
+                order(0, 2024, 2, 15, 50),
+                order(0, 2024, 3, 10, 30),
+                order(1, 2024, 3, 20, 90),
             ],
             2,
         );
-        let (_, rows) = key_figures(&tx, days_from_civil(2024, 3, 31), "");
+        let (_, rows) = key_figures(&order_figures(&tx, days_from_civil(2024, 3, 31)), "");
         let get = |label: &str| rows.iter().find(|r| r.0 == label).map(|r| r.1.clone()).unwrap();
         assert_eq!(get("Customers"), "2");
         assert_eq!(get("Revenue"), "170");
