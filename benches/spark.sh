@@ -24,19 +24,26 @@ from_spark() {  # the manifest's "rows and bytes from Spark" figures
 }
 
 printf '%-26s %-8s %9s %10s  %s\n' command engine "wall s" "peak MiB" "from Spark"
-for job in segment forecast rules; do
+for job in segment forecast rules churn report; do
+  ext=csv
   case $job in
     segment) args=(segment "$big" --clusters 5); label="segment --clusters 5" ;;
     forecast) args=(forecast customers "$big"); label="forecast customers" ;;
     rules) args=(rules "$big" --min-count 30 --min-confidence 0.01); label="rules --min-count 30" ;;
+    churn) args=(churn train "$big" --window 90); label="churn train --window 90" ;;
+    report) args=(report "$big"); label="report"; ext=md ;;
   esac
-  read -r wall rss < <(measure "${job}_local" "$CKM" "${args[@]}" -q -o "$DIR/${job}_local.csv")
+  read -r wall rss < <(measure "${job}_local" "$CKM" "${args[@]}" -q -o "$DIR/${job}_local.$ext")
   printf '%-26s %-8s %9.2f %10s\n' "$label" local "$wall" "$rss"
   read -r wall rss < <(measure "${job}_spark" "$CKM" "${args[@]}" --engine spark --remote "$remote" -q \
-    -o "$DIR/${job}_spark.csv" --manifest "$DIR/${job}_spark.json")
+    -o "$DIR/${job}_spark.$ext" --manifest "$DIR/${job}_spark.json")
   printf '%-26s %-8s %9.2f %10s  %s\n' "$label" spark "$wall" "$rss" "$(from_spark "$DIR/${job}_spark.json")"
 done
-for job in segment rules; do
+# The reports up to their run details (which name the input's hash and the engine).
+for engine in local spark; do
+  sed '/^## Run details/,$d' "$DIR/report_$engine.md" >"$DIR/report_sections_$engine.csv"
+done
+for job in segment rules churn report_sections; do
   if cmp -s "$DIR/${job}_local.csv" "$DIR/${job}_spark.csv"; then
     echo "$job: the two engines' tables are byte-identical"
   else

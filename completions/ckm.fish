@@ -471,6 +471,10 @@ complete -c ckm -n "__fish_ckm_using_subcommand report" -l encoding -d 'Text enc
 latin-1\t''
 windows-1252\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand report" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l engine -d 'Where the lines are aggregated: `local` (this machine) or `spark` (a Spark Connect server, --remote; INPUT is then a path the cluster reads, or give --table)' -r -f -a "local\t''
+spark\t''"
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l remote -d 'The Spark Connect server for --engine spark: sc://HOST:PORT/;token=...;use_ssl=true' -r
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l table -d 'With --engine spark, read this table of the cluster\'s catalog (catalog.db.orders) instead of INPUT' -r
 complete -c ckm -n "__fish_ckm_using_subcommand report" -s o -l output -d 'Where the report goes: .html/.htm or .md; without it, a terminal summary' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand report" -l format -d 'The format, overriding the extension' -r -f -a "html\t''
 md\t''

@@ -503,12 +503,16 @@ pub enum ReportFormat {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// The transactions table (usually `ckm clean` output), or `-` for stdin
-    #[arg(value_name = "INPUT")]
-    pub input: String,
+    /// The transactions table (usually `ckm clean` output), or `-` for stdin; with --engine
+    /// spark, a path the cluster reads
+    #[arg(value_name = "INPUT", required_unless_present = "table")]
+    pub input: Option<String>,
 
     #[command(flatten)]
     pub read: ReadArgs,
+
+    #[command(flatten)]
+    pub engine: EngineArgs,
 
     /// Where the report goes: .html/.htm or .md; without it, a terminal summary
     #[arg(short = 'o', long = "output", value_name = "PATH")]

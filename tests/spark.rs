@@ -502,7 +502,16 @@ fn rules_on_spark_equal_rules_here() {
         (
             &tx,
             &tx,
-            &["--item-col", "item_name", "--min-count", "30", "--max-len", "2", "--sort", "support"],
+            &[
+                "--item-col",
+                "item_name",
+                "--min-count",
+                "30",
+                "--max-len",
+                "2",
+                "--sort",
+                "support",
+            ],
         ),
         // Most baskets keep one frequent item or none: they come back as counts.
         (&tx, &tx, &["--min-support", "0.02", "--min-confidence", "0"]),
@@ -527,7 +536,11 @@ fn rules_on_spark_equal_rules_here() {
         };
         let (here, there) = (outputs("here"), outputs("spark"));
         let with = |outputs: &[String]| -> Vec<String> {
-            outputs.iter().cloned().chain(options.iter().map(|o| o.to_string())).collect()
+            outputs
+                .iter()
+                .cloned()
+                .chain(options.iter().map(|o| o.to_string()))
+                .collect()
         };
         let (here, there) = (with(&here), with(&there));
         let here: Vec<&str> = here.iter().map(String::as_str).collect();
@@ -535,7 +548,11 @@ fn rules_on_spark_equal_rules_here() {
         run_on(&wd, None, &["rules"], here_input, &here);
         run_on(&wd, Some(&remote), &["rules"], spark_input, &there);
         same_file(&wd, &name("here", ".csv"), &name("spark", ".csv"));
-        same_file(&wd, &name("here", ".itemsets.csv"), &name("spark", ".itemsets.csv"));
+        same_file(
+            &wd,
+            &name("here", ".itemsets.csv"),
+            &name("spark", ".itemsets.csv"),
+        );
         assert_eq!(
             reasons(&wd, &name("here", ".rejects.csv")),
             reasons(&wd, &name("spark", ".rejects.csv")),
@@ -558,7 +575,10 @@ fn rules_on_spark_equal_rules_here() {
         &tx,
         &["-o", "summary.csv", "--min-support", "0.002"],
     );
-    assert!(stderr.contains("rows and bytes from Spark (baskets of frequent items)"), "{stderr}");
+    assert!(
+        stderr.contains("rows and bytes from Spark (baskets of frequent items)"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -579,17 +599,31 @@ fn churn_train_on_spark_equals_churn_train_here() {
     let tx = wd.path("clean.parquet").display().to_string();
     let cases: [(&str, &str, &[&str]); 3] = [
         (&tx, &tx, &[]),
-        (&tx, &tx, &["--window", "60", "--cutoff", "2025-06-30", "--model", "gbdt"]),
-        (&hard_file, &hard_directory, &["--folds", "2", "--model", "logistic"]),
+        (
+            &tx,
+            &tx,
+            &["--window", "60", "--cutoff", "2025-06-30", "--model", "gbdt"],
+        ),
+        (
+            &hard_file,
+            &hard_directory,
+            &["--folds", "2", "--model", "logistic"],
+        ),
     ];
     for (case, (here_input, spark_input, options)) in cases.iter().enumerate() {
         let name = |engine: &str, what: &str| format!("{engine}{case}{what}");
         let arguments = |engine: &str| -> Vec<String> {
-            ["-q", "-o", &name(engine, ".csv"), "--rejects", &name(engine, ".rejects.csv")]
-                .iter()
-                .map(|a| a.to_string())
-                .chain(options.iter().map(|o| o.to_string()))
-                .collect()
+            [
+                "-q",
+                "-o",
+                &name(engine, ".csv"),
+                "--rejects",
+                &name(engine, ".rejects.csv"),
+            ]
+            .iter()
+            .map(|a| a.to_string())
+            .chain(options.iter().map(|o| o.to_string()))
+            .collect()
         };
         let (here, there) = (arguments("here"), arguments("spark"));
         let here: Vec<&str> = here.iter().map(String::as_str).collect();
@@ -615,4 +649,49 @@ fn churn_train_on_spark_equals_churn_train_here() {
     assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
     assert!(stderr_of(&output).contains("--target reads a customer table on this machine"));
     assert!(!wd.path("x.csv").exists());
+}
+
+/// A report's sections up to its run details (which name the input, its hash and the engine).
+fn sections_of(wd: &Workdir, name: &str) -> String {
+    let text = std::fs::read_to_string(wd.path(name)).unwrap();
+    text.split("## Run details").next().unwrap().to_string()
+}
+
+#[test]
+fn report_on_spark_equals_report_here() {
+    let Some(remote) = spark_remote() else { return };
+    let wd = Workdir::new();
+    let web = common::repo_file("sample-data/web_orders.csv");
+    let store = common::repo_file("sample-data/store_sales.tsv");
+    let (web, store) = (
+        format!("web={}", web.display()),
+        format!("store={}", store.display()),
+    );
+    let output = wd.run(&["ingest", &web, &store, "-q", "-o", "tx.parquet"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let output = wd.run(&["clean", "tx.parquet", "-q", "-o", "clean.parquet"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let (hard_file, hard_directory) = hard_case_tables(&wd);
+    let clean = wd.path("clean.parquet").display().to_string();
+    let cases: [(&str, &str, &[&str]); 3] = [
+        (&clean, &clean, &[]),
+        (&clean, &clean, &["--as-of", "2025-11-15", "--currency", "EUR"]),
+        (&hard_file, &hard_directory, &[]),
+    ];
+    for (case, (here_input, spark_input, options)) in cases.iter().enumerate() {
+        let (here, there) = (format!("here{case}.md"), format!("spark{case}.md"));
+        let here_options = [&["-q", "-o", &here][..], options].concat();
+        run_on(&wd, None, &["report"], here_input, &here_options);
+        let there_options = [&["-o", &there, "--manifest", "spark.json"][..], options].concat();
+        let stderr = run_on(&wd, Some(&remote), &["report"], spark_input, &there_options);
+        assert_eq!(sections_of(&wd, &here), sections_of(&wd, &there), "case {case}");
+        assert!(stderr.contains("rows and bytes from Spark"), "{stderr}");
+        let details = std::fs::read_to_string(wd.path(&there)).unwrap();
+        assert!(details.contains("| engine | Spark at "), "{details}");
+    }
+    // The manifest holds the SQL of every definition the report used.
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(wd.path("spark.json")).unwrap()).unwrap();
+    let sent = manifest["spark"]["sql"].as_array().unwrap();
+    assert!(sent.len() >= 10, "{sent:?}");
 }

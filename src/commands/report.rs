@@ -9,7 +9,10 @@ use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::{day_text, parse_ymd};
 use crate::io::{self, schema, write};
+use crate::prepare::lines::Lines;
+use crate::prepare::order_figures::{self, LineCounts, OrderFigures};
 use crate::prepare::orders::ItemSource;
+use crate::prepare::Engine;
 use crate::printer::{thousands, Printer};
 use crate::report::analyses::{self, Wanted};
 use crate::report::{self, figures, given, sections, Block, Document, Section, Table};
@@ -38,25 +41,13 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
     if format != ReportFormat::Terminal && args.output.is_none() {
         return Err(CkmError::usage("--format html|md needs -o PATH"));
     }
-    record.parameter("input", &args.input);
-    record.parameter("title", &args.title);
-    crate::return_memory_in_background();
-
-    // Read once: every analysis and figure below reads this table, not the input again.
-    let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read.settings())?
-        .read_into_memory(analyses::analysed_columns, record, &printer)?;
-    record.mark("read_into_memory");
-    let counts = figures::count_lines(&planned, record, &printer)?;
-    if counts.lines_in == counts.unusable {
-        return Err(CkmError::invalid(figures::NO_USABLE_LINE));
-    }
-    // The category is an item only when the report mines rules on it.
-    let planned = if counts.item_column.as_deref() == Some(schema::CATEGORY) {
-        planned
-    } else {
-        planned.without_columns(&[schema::CATEGORY])?
+    let engine = args.engine.settings(args.input.as_deref())?;
+    let input = match &engine {
+        Engine::Local => args.input.clone().expect("clap asks for INPUT without --table"),
+        Engine::Spark { source, .. } => source.to_string(),
     };
-    record.mark("read");
+    record.parameter("input", &input);
+    record.parameter("title", &args.title);
     let as_of_given = match &args.as_of {
         Some(text) => Some(
             parse_ymd(text.trim())
@@ -64,59 +55,35 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
         ),
         None => None,
     };
-    let no_items = counts.item_column.is_none().then(|| {
-        format!(
+    let (found, order_figures, counts) = match engine {
+        Engine::Local => analyse_here(&args, &input, as_of_given, record, &printer)?,
+        Engine::Spark { .. } => {
+            let mut lines = Lines::open(&engine, &input, &args.read.settings(), record, &printer)?;
+            let counts = lines.report_line_counts(record, &printer)?;
+            if counts.lines_in == counts.unusable {
+                return Err(CkmError::invalid(order_figures::NO_USABLE_LINE));
+            }
+            lines.record_inputs(counts.lines_in, record, false)?;
+            record.mark("read");
+            let (found, figures) =
+                analyses::run_in_turn(&mut lines, &input, &wanted(&args, &counts), as_of_given, record)?;
+            lines.record_session(record);
+            (found, figures, counts)
+        }
+    };
+    let as_of = order_figures.as_of;
+    for (command, seconds) in &found.seconds {
+        record.timing(format!("analysis {command}"), *seconds);
+    }
+    record.warnings.extend(found.warnings);
+    let mut missing: Vec<String> = Vec::new();
+    if args.rules.is_none() && counts.item_column.is_none() {
+        missing.push(format!(
             "ckm rules: no line has an {}, {} or {} to find rules among",
             schema::ITEM_NAME,
             schema::ITEM_ID,
             schema::CATEGORY
-        )
-    });
-    let wanted = Wanted {
-        segments: args.segments.is_none(),
-        rules: match (&args.rules, &counts.item_column) {
-            (None, Some(column)) => Some(ItemSource::Column(column.clone())),
-            _ => None,
-        },
-        revenue: args.forecast.is_none(),
-        customer_values: args.clv.is_none(),
-        churn: args.churn.is_none(),
-    };
-    // The report's own orders are grouped beside the analyses, on the side that finishes
-    // first; the input's sha256 (for the run details) is computed beside them.
-    let (found, (tx, orders_seconds), inputs) = std::thread::scope(|scope| {
-        let hashing = scope.spawn(|| {
-            let mut inputs = RunRecord::new("report");
-            io::record_inputs(&planned.sources, &[counts.lines_in], &mut inputs, true).map(|_| inputs.inputs)
-        });
-        let (found, orders) = analyses::run(&planned, &args.input, &wanted, |line_customers| {
-            let started = std::time::Instant::now();
-            let tx = figures::group_orders(
-                &planned,
-                line_customers,
-                &mut RunRecord::new("report"),
-                &Printer::new(true),
-            );
-            (tx, started.elapsed().as_secs_f64())
-        });
-        (
-            found,
-            orders,
-            hashing.join().expect("the hashing thread panicked"),
-        )
-    });
-    record.inputs.extend(inputs?);
-    drop(planned);
-    for (command, seconds) in &found.seconds {
-        record.timing(format!("analysis {command}"), *seconds);
-    }
-    record.timing("orders", orders_seconds);
-    let tx = tx?;
-    let as_of = as_of_given.unwrap_or_else(|| tx.last_day());
-    record.warnings.extend(found.warnings);
-    let mut missing: Vec<String> = Vec::new();
-    if args.rules.is_none() {
-        missing.extend(no_items);
+        ));
     }
     missing.extend(found.failed);
     record.mark("analyses");
@@ -145,8 +112,6 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
         Some(path) => Some(given::churn_scores(path)?),
         None => found.churn,
     };
-    let order_figures = figures::order_figures(&tx, as_of);
-    drop(tx);
     let (key, terminal_figures) = figures::key_figures(&order_figures, currency);
     let mut sections = vec![key];
     if let Some(forecast) = &forecast {
@@ -191,10 +156,19 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
     for i in &record.inputs {
         run_rows.push(vec![
             format!("input {}", i.path),
+            match &i.sha256 {
+                Some(sha) => format!("{} rows, sha256 {sha}", thousands(i.rows)),
+                None => format!("{} rows", thousands(i.rows)),
+            },
+        ]);
+    }
+    if let Some(spark) = &record.spark {
+        run_rows.push(vec![
+            "engine".into(),
             format!(
-                "{} rows, sha256 {}",
-                thousands(i.rows),
-                i.sha256.clone().unwrap_or_default()
+                "Spark at {}, application {}",
+                spark.remote,
+                spark.application_id.as_deref().unwrap_or("unknown")
             ),
         ]);
     }
@@ -277,4 +251,79 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
         record.write(path)?;
     }
     Ok(())
+}
+
+/// Which analyses the report runs itself: those not given as files, and rules only when the
+/// lines have items.
+fn wanted(args: &ReportArgs, counts: &LineCounts) -> Wanted {
+    Wanted {
+        segments: args.segments.is_none(),
+        rules: match (&args.rules, &counts.item_column) {
+            (None, Some(column)) => Some(ItemSource::Column(column.clone())),
+            _ => None,
+        },
+        revenue: args.forecast.is_none(),
+        customer_values: args.clv.is_none(),
+        churn: args.churn.is_none(),
+    }
+}
+
+/// The analyses and the report's own figures on this machine: the input read once into
+/// memory, the analyses two at a time, the orders grouped beside them.
+fn analyse_here(
+    args: &ReportArgs,
+    input: &str,
+    as_of_given: Option<i64>,
+    record: &mut RunRecord,
+    printer: &Printer,
+) -> Result<(analyses::Results, OrderFigures, LineCounts)> {
+    crate::return_memory_in_background();
+    // Read once: every analysis and figure below reads this table, not the input again.
+    let planned = io::plan_inputs(&[input.to_string()], &args.read.settings())?.read_into_memory(
+        analyses::analysed_columns,
+        record,
+        printer,
+    )?;
+    record.mark("read_into_memory");
+    let counts = order_figures::count_lines(&planned, record, printer)?;
+    if counts.lines_in == counts.unusable {
+        return Err(CkmError::invalid(order_figures::NO_USABLE_LINE));
+    }
+    // The category is an item only when the report mines rules on it.
+    let planned = if counts.item_column.as_deref() == Some(schema::CATEGORY) {
+        planned
+    } else {
+        planned.without_columns(&[schema::CATEGORY])?
+    };
+    record.mark("read");
+    let wanted = wanted(args, &counts);
+    // The report's own orders are grouped beside the analyses, on the side that finishes
+    // first; the input's sha256 (for the run details) is computed beside them.
+    let (found, (tx, orders_seconds), inputs) = std::thread::scope(|scope| {
+        let hashing = scope.spawn(|| {
+            let mut inputs = RunRecord::new("report");
+            io::record_inputs(&planned.sources, &[counts.lines_in], &mut inputs, true).map(|_| inputs.inputs)
+        });
+        let (found, orders) = analyses::run(&planned, input, &wanted, |line_customers| {
+            let started = std::time::Instant::now();
+            let tx = order_figures::group_orders(
+                &planned,
+                line_customers,
+                &mut RunRecord::new("report"),
+                &Printer::new(true),
+            );
+            (tx, started.elapsed().as_secs_f64())
+        });
+        (
+            found,
+            orders,
+            hashing.join().expect("the hashing thread panicked"),
+        )
+    });
+    record.inputs.extend(inputs?);
+    drop(planned);
+    record.timing("orders", orders_seconds);
+    let tx = tx?;
+    let figures = order_figures::order_figures(&tx, as_of_given.unwrap_or_else(|| tx.last_day()));
+    Ok((found, figures, counts))
 }

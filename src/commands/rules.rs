@@ -107,17 +107,24 @@ fn run_mine(args: MineArgs, record: &mut RunRecord) -> Result<()> {
     let input = match (&engine, &args.baskets) {
         (Engine::Local, Some(path)) => path.clone(),
         (Engine::Local, None) => args.input.clone().unwrap_or_else(|| "-".into()),
-        (Engine::Spark { .. }, Some(_)) => {
-            return Err(CkmError::usage(
-                "--baskets reads a file on this machine: use it with --engine local, or give the transactions",
-            ))
-        }
+        (Engine::Spark { .. }, Some(_)) => return Err(CkmError::usage(
+            "--baskets reads a file on this machine: use it with --engine local, or give the transactions",
+        )),
         (Engine::Spark { source, .. }, None) => source.to_string(),
     };
     let data = if args.baskets.is_some() {
         read_basket_file(&input, record, hash)?
     } else {
-        read_transactions(&args, &engine, &input, &min_count_of, &destination, record, &printer, hash)?
+        read_transactions(
+            &args,
+            &engine,
+            &input,
+            &min_count_of,
+            &destination,
+            record,
+            &printer,
+            hash,
+        )?
     };
     record.mark("read");
     let n = rule_mining::enough_baskets(&data, &input)?;
@@ -251,7 +258,14 @@ fn read_transactions(
     hash: bool,
 ) -> Result<Baskets> {
     let mut lines = Lines::open(engine, input, &args.read.settings(), record, printer)?;
-    let (data, item) = lines.baskets(input, args.item_col.as_deref(), min_count_of, record, printer, hash)?;
+    let (data, item) = lines.baskets(
+        input,
+        args.item_col.as_deref(),
+        min_count_of,
+        record,
+        printer,
+        hash,
+    )?;
     if data.skipped > 0 {
         let written = lines.write_left_out(
             rejects::destination(args.rejects.as_deref(), output)?,

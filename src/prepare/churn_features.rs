@@ -61,7 +61,11 @@ pub fn activity(planned: &io::PlannedInputs, record: &mut RunRecord, printer: &P
     let lines = table.height() as u64;
     let table = table
         .lazy()
-        .filter(col(schema::CUSTOMER_ID).is_not_null().and(col(schema::TS).is_not_null()))
+        .filter(
+            col(schema::CUSTOMER_ID)
+                .is_not_null()
+                .and(col(schema::TS).is_not_null()),
+        )
         .collect()?;
     let latest_ms = table.column(schema::TS)?.i64()?.max();
     let Some(latest_ms) = latest_ms else {
@@ -156,20 +160,30 @@ pub fn customers(summary: DataFrame, recent: RecentActivity, end_ms: i64) -> Res
         }
     }
     let monetary = summary::values(&table, summary::MONETARY)?;
-    let [last_30, last_90] = recent.spend_micros.map(|spend| spend.into_iter().map(money::units).collect::<Vec<f64>>());
+    let [last_30, last_90] = recent
+        .spend_micros
+        .map(|spend| spend.into_iter().map(money::units).collect::<Vec<f64>>());
     let share_90 = last_90
         .iter()
         .zip(&monetary)
         .map(|(&s90, &m)| (m.abs() > 0.0).then(|| s90 / m))
         .collect();
-    columns.push((SPEND_LAST_30.into(), RawColumn::Numbers(last_30.into_iter().map(Some).collect())));
-    columns.push((SPEND_LAST_90.into(), RawColumn::Numbers(last_90.into_iter().map(Some).collect())));
+    columns.push((
+        SPEND_LAST_30.into(),
+        RawColumn::Numbers(last_30.into_iter().map(Some).collect()),
+    ));
+    columns.push((
+        SPEND_LAST_90.into(),
+        RawColumn::Numbers(last_90.into_iter().map(Some).collect()),
+    ));
     columns.push((SHARE_LAST_90.into(), RawColumn::Numbers(share_90)));
     Ok(Customers {
         id_column: schema::CUSTOMER_ID.into(),
         ids,
         columns,
-        labels: recent.bought_in_window.map(|bought| bought.into_iter().map(|b| !b).collect()),
+        labels: recent
+            .bought_in_window
+            .map(|bought| bought.into_iter().map(|b| !b).collect()),
         excluded: Vec::new(),
     })
 }
@@ -183,8 +197,9 @@ pub fn transaction_customers(
     record: &mut RunRecord,
     printer: &Printer,
 ) -> Result<Customers> {
-    let CustomerTable { customers: summary, .. } =
-        summary::customer_table(planned, Some(end_ms), record, printer)?;
+    let CustomerTable {
+        customers: summary, ..
+    } = summary::customer_table(planned, Some(end_ms), record, printer)?;
     let ids = crate::io::read::text_values(&summary, schema::CUSTOMER_ID)?;
     let table = activity
         .table

@@ -5,23 +5,24 @@
 use anyhow::Result;
 use polars::prelude::*;
 
+use crate::io::baskets::Baskets;
 use crate::io::manifest::{InputRecord, RunRecord, SparkRecord};
 use crate::io::privacy::Privacy;
+use crate::io::read;
 use crate::io::read::ReadSettings;
 use crate::io::spark::{Remote, SparkSession};
 use crate::io::write::TableFormat;
 use crate::io::{self, rejects, schema, PlannedInputs};
-use crate::io::baskets::Baskets;
-use crate::io::read;
 use crate::prepare::baskets;
 use crate::prepare::churn_features::{self, Activity, Customers};
+use crate::prepare::order_figures::{self, LineCounts, OrderFigures};
 use crate::prepare::orders::ItemSource;
 use crate::prepare::repeat_purchases::{self, Summaries, SummarySettings};
 use crate::prepare::series::{self, FromTransactions, Measure, SeriesSettings};
 use crate::prepare::spark::{self, SparkInput};
 use crate::prepare::summary::{self, CustomerTable};
 use crate::prepare::Engine;
-use crate::printer::Printer;
+use crate::printer::{thousands, Printer};
 
 pub enum Lines {
     Local(PlannedInputs),
@@ -182,16 +183,80 @@ impl Lines {
             }
             Lines::Spark(spark) => {
                 let customers = (|| {
-                    let CustomerTable { customers: summary, .. } =
-                        spark::customer_table(&mut spark.session, &spark.input, Some(end_ms), record, printer)?;
+                    let CustomerTable {
+                        customers: summary, ..
+                    } = spark::customer_table(
+                        &mut spark.session,
+                        &spark.input,
+                        Some(end_ms),
+                        record,
+                        printer,
+                    )?;
                     let ids = read::text_values(&summary, schema::CUSTOMER_ID)?;
-                    let recent =
-                        spark::recent_activity(&mut spark.session, &spark.input, &ids, end_ms, window_ms, record)?;
+                    let recent = spark::recent_activity(
+                        &mut spark.session,
+                        &spark.input,
+                        &ids,
+                        end_ms,
+                        window_ms,
+                        record,
+                    )?;
                     churn_features::customers(summary, recent, end_ms)
                 })();
                 keep_sent(&spark.session, record);
                 customers
             }
+        }
+    }
+
+    /// What the report counts of the lines (see [`order_figures::count_lines`]).
+    pub fn report_line_counts(&mut self, record: &mut RunRecord, printer: &Printer) -> Result<LineCounts> {
+        match self {
+            Lines::Local(planned) => order_figures::count_lines(planned, record, printer),
+            Lines::Spark(spark) => {
+                let counts = spark::report_line_counts(&mut spark.session, &spark.input);
+                keep_sent(&spark.session, record);
+                counts
+            }
+        }
+    }
+
+    /// The report's figures of the orders as of `as_of`, by default the last order's day (see
+    /// [`order_figures::order_figures`]).
+    pub fn order_figures(
+        &mut self,
+        as_of: Option<i64>,
+        record: &mut RunRecord,
+        printer: &Printer,
+    ) -> Result<OrderFigures> {
+        match self {
+            Lines::Local(planned) => {
+                let orders = order_figures::group_orders(planned, None, record, printer)?;
+                let as_of = as_of.unwrap_or_else(|| orders.last_day());
+                Ok(order_figures::order_figures(&orders, as_of))
+            }
+            Lines::Spark(spark) => {
+                let figures = spark::order_figures(&mut spark.session, &spark.input, as_of);
+                keep_sent(&spark.session, record);
+                figures
+            }
+        }
+    }
+
+    /// The SQL sent to the cluster so far, and the rows and bytes that came back, into
+    /// `record` (its summary and manifest): for a command whose definitions recorded into
+    /// records of their own.
+    pub fn record_session(&self, record: &mut RunRecord) {
+        if let Lines::Spark(spark) = self {
+            keep_sent(&spark.session, record);
+            record.figure(
+                "rows and bytes from Spark",
+                format!(
+                    "{} rows, {} bytes",
+                    thousands(spark.session.rows_received),
+                    thousands(spark.session.bytes_received)
+                ),
+            );
         }
     }
 

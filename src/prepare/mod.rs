@@ -26,6 +26,7 @@
 pub mod baskets;
 pub mod churn_features;
 pub mod lines;
+pub mod order_figures;
 pub mod orders;
 pub mod repeat_purchases;
 pub mod series;

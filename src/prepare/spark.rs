@@ -13,6 +13,7 @@ use anyhow::Result;
 use polars::prelude::*;
 
 use crate::error::CkmError;
+use crate::io::baskets::Baskets;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::Period;
 use crate::io::read::{self, ReadSettings};
@@ -20,8 +21,8 @@ use crate::io::schema::{self, ColumnMapping};
 use crate::io::spark::{Answer, SparkSession};
 use crate::mining::btyd::Rft;
 use crate::mining::money;
-use crate::io::baskets::Baskets;
 use crate::prepare::churn_features::{self, Activity, RecentActivity};
+use crate::prepare::order_figures::{self, ChannelTotals, LineCounts, OrderFigures, Window};
 use crate::prepare::orders::{self, ItemSource};
 use crate::prepare::repeat_purchases::{self, Summaries, SummarySettings};
 use crate::prepare::series::{self, FromTransactions, Grouping, Groups, Measure, SeriesSettings};
@@ -99,7 +100,12 @@ impl SparkInput {
 
     /// The columns of its canonical lines: the mapped canonical ones and the others as named.
     pub fn columns(&self) -> Vec<String> {
-        let mut columns: Vec<String> = self.mapping.mapped.iter().map(|m| m.canonical.to_string()).collect();
+        let mut columns: Vec<String> = self
+            .mapping
+            .mapped
+            .iter()
+            .map(|m| m.canonical.to_string())
+            .collect();
         columns.extend(self.mapping.extra.iter().cloned());
         columns
     }
@@ -335,7 +341,12 @@ pub fn customer_table(
 
 /// The lines a churn model learns from, counted on the cluster ([`churn_features::activity`]):
 /// how many there are, how many lack a customer or a time, and the latest time.
-pub fn churn_activity(spark: &mut SparkSession, input: &SparkInput, record: &mut RunRecord, printer: &Printer) -> Result<Activity> {
+pub fn churn_activity(
+    spark: &mut SparkSession,
+    input: &SparkInput,
+    record: &mut RunRecord,
+    printer: &Printer,
+) -> Result<Activity> {
     let totals = spark
         .sql(&format!(
             "WITH lines AS ({}) SELECT count(*) AS lines, \
@@ -395,7 +406,12 @@ pub fn recent_activity(
     let frame = answer.frame;
     let position: foldhash::HashMap<&str, usize> =
         ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
-    let numbers = |name: &str| -> Result<Series> { Ok(frame.column(name)?.cast(&DataType::Int64)?.take_materialized_series()) };
+    let numbers = |name: &str| -> Result<Series> {
+        Ok(frame
+            .column(name)?
+            .cast(&DataType::Int64)?
+            .take_materialized_series())
+    };
     let (spend_30, spend_90) = (numbers("spend_30")?, numbers("spend_90")?);
     let mut recent = RecentActivity {
         spend_micros: [vec![0; ids.len()], vec![0; ids.len()]],
@@ -441,6 +457,182 @@ pub fn lines_without_customer_or_ts(spark: &mut SparkSession, input: &SparkInput
         input.canonical_lines_without_flags(),
     ))?;
     Ok(answer.frame)
+}
+
+/// What the report counts of the lines ([`order_figures::count_lines`]) on the cluster.
+pub fn report_line_counts(spark: &mut SparkSession, input: &SparkInput) -> Result<LineCounts> {
+    let mut counted = vec![
+        "count(*) AS lines".to_string(),
+        "count_if(customer_id IS NULL OR ts IS NULL) AS unusable".to_string(),
+    ];
+    for column in order_figures::ITEM_COLUMNS.iter().filter(|c| input.has(c)) {
+        counted.push(format!("count({column}) AS {column}"));
+    }
+    let counts = spark
+        .sql(&format!(
+            "WITH lines AS ({}) SELECT {} FROM lines",
+            input.canonical_lines_without_flags(),
+            counted.join(", ")
+        ))?
+        .frame;
+    let count = |name: &str| -> u64 {
+        counts
+            .column(name)
+            .ok()
+            .and_then(|c| c.cast(&DataType::UInt64).ok())
+            .and_then(|c| c.u64().ok().and_then(|v| v.get(0)))
+            .unwrap_or(0)
+    };
+    Ok(LineCounts::of(count("lines"), count("unusable"), count))
+}
+
+/// The report's orders as SQL, `o` (customer_id, day, amount in millionths, channel): a
+/// customer's lines with one order id, or without one on one day (UTC), are one order, on the
+/// day of its earliest line, with the first of its channels in name order.
+fn report_orders(input: &SparkInput) -> String {
+    let order_id = if input.has(schema::ORDER_ID) {
+        "order_id"
+    } else {
+        "CAST(NULL AS STRING)"
+    };
+    let channel = if input.has(schema::CHANNEL) {
+        "channel"
+    } else {
+        "CAST(NULL AS STRING)"
+    };
+    // The day as the local engine takes it: a float quotient, truncated.
+    format!(
+        "WITH lines AS ({canonical}), \
+         l AS (SELECT customer_id, unix_millis(ts) AS ts_ms, {order_id} AS order_id, \
+               CAST({amount} AS DOUBLE) AS amount, {channel} AS channel FROM lines \
+               WHERE customer_id IS NOT NULL AND ts IS NOT NULL), \
+         o AS (SELECT customer_id, min(CAST(ts_ms / 86400000.0D AS BIGINT)) AS day, \
+               coalesce(sum({micros}), 0) AS amount, min(channel) AS channel FROM l \
+               GROUP BY customer_id, order_id, \
+                 CASE WHEN order_id IS NULL THEN floor(ts_ms / 86400000) END)",
+        canonical = input.canonical_lines_without_flags(),
+        amount = input.line_amount(),
+        micros = micros_sql("amount"),
+    )
+}
+
+/// The report's figures of the orders ([`OrderFigures`]) computed on the cluster, as of
+/// `as_of` (default: the last order's day): four small answers (the days, the spans' totals,
+/// the cohorts, the channels).
+pub fn order_figures(
+    spark: &mut SparkSession,
+    input: &SparkInput,
+    as_of: Option<i64>,
+) -> Result<OrderFigures> {
+    let orders = report_orders(input);
+    let days = spark
+        .sql(&format!(
+            "{orders} SELECT min(day) AS first, max(day) AS last FROM o"
+        ))?
+        .frame;
+    let day =
+        |name: &str| -> Result<Option<i64>> { Ok(days.column(name)?.cast(&DataType::Int64)?.i64()?.get(0)) };
+    let (Some(first_day), Some(last_day)) = (day("first")?, day("last")?) else {
+        return Err(CkmError::invalid(format!(
+            "{}: no line has both a customer_id and a timestamp; check the input with ckm ingest --explain",
+            input.display
+        )));
+    };
+    let as_of = as_of.unwrap_or(last_day);
+    let (recent_from, before_from) = order_figures::window_starts(as_of);
+    let span = |name: &str, condition: &str| {
+        format!(
+            "count(DISTINCT CASE WHEN {condition} THEN customer_id END) AS {name}_customers, \
+             count_if({condition}) AS {name}_orders, \
+             coalesce(sum(CASE WHEN {condition} THEN amount END), 0) AS {name}_revenue"
+        )
+    };
+    let totals = spark
+        .sql(&format!(
+            "{orders}, per_customer AS (SELECT customer_id, count(*) AS orders FROM o \
+               WHERE day <= {as_of} GROUP BY customer_id) \
+             SELECT {all}, {recent}, {before}, \
+               (SELECT count_if(orders >= 2) FROM per_customer) AS repeaters FROM o",
+            all = span("all", &format!("day <= {as_of}")),
+            recent = span("recent", &format!("day BETWEEN {recent_from} AND {as_of}")),
+            before = span(
+                "before",
+                &format!("day BETWEEN {before_from} AND {}", recent_from - 1)
+            ),
+        ))?
+        .frame;
+    let number = |name: &str| -> Result<i64> {
+        Ok(totals
+            .column(name)?
+            .cast(&DataType::Int64)?
+            .i64()?
+            .get(0)
+            .unwrap_or(0))
+    };
+    let window = |name: &str| -> Result<Window> {
+        Ok(Window {
+            customers: number(&format!("{name}_customers"))? as u64,
+            orders: number(&format!("{name}_orders"))? as u64,
+            revenue: number(&format!("{name}_revenue"))?,
+        })
+    };
+    let month =
+        "year(date_from_unix_date(CAST(day AS INT))) * 12 + month(date_from_unix_date(CAST(day AS INT))) - 1";
+    let cohorts = spark.sql(&format!(
+        "{orders}, active AS (SELECT DISTINCT customer_id, {month} AS month FROM o WHERE day <= {as_of}), \
+         firsts AS (SELECT customer_id, min(month) AS first FROM active GROUP BY customer_id) \
+         SELECT first, month - first AS offset, count(*) AS customers \
+         FROM active JOIN firsts USING (customer_id) \
+         WHERE month - first < {months} GROUP BY first, month - first",
+        months = order_figures::COHORT_MONTHS,
+    ))?;
+    let int = |frame: &DataFrame, name: &str| -> Result<Vec<i64>> {
+        Ok(frame
+            .column(name)?
+            .cast(&DataType::Int64)?
+            .i64()?
+            .into_no_null_iter()
+            .collect())
+    };
+    let frame = &cohorts.frame;
+    let cohorts = int(frame, "first")?
+        .into_iter()
+        .zip(int(frame, "offset")?)
+        .zip(int(frame, "customers")?)
+        .map(|((first, offset), customers)| ((first, offset as u32), customers as u64))
+        .collect();
+    let channels = spark.sql(&format!(
+        "{orders} SELECT channel, count(DISTINCT customer_id) AS customers, count(*) AS orders, \
+         coalesce(sum(amount), 0) AS revenue FROM o WHERE channel IS NOT NULL GROUP BY channel"
+    ))?;
+    let frame = &channels.frame;
+    let names = read::text_values(frame, "channel")?;
+    let mut channels: Vec<ChannelTotals> = names
+        .into_iter()
+        .zip(int(frame, "customers")?)
+        .zip(int(frame, "orders")?)
+        .zip(int(frame, "revenue")?)
+        .map(|(((name, customers), orders), revenue)| ChannelTotals {
+            name,
+            totals: Window {
+                customers: customers as u64,
+                orders: orders as u64,
+                revenue,
+            },
+        })
+        .collect();
+    channels.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(OrderFigures {
+        as_of,
+        first_day,
+        last_day,
+        all: window("all")?,
+        recent: window("recent")?,
+        before: window("before")?,
+        repeaters: number("repeaters")? as u64,
+        cohorts,
+        channels,
+    })
 }
 
 /// The lines as (customer, day, amount) for the repeat-purchase summaries: a SQL prefix that
@@ -802,7 +994,12 @@ pub fn baskets(
         ))?
         .frame;
     let number = |name: &str| -> Result<u64> {
-        Ok(totals.column(name)?.cast(&DataType::UInt64)?.u64()?.get(0).unwrap_or(0))
+        Ok(totals
+            .column(name)?
+            .cast(&DataType::UInt64)?
+            .u64()?
+            .get(0)
+            .unwrap_or(0))
     };
     let (lines_in, kept, count) = (number("lines")?, number("kept")?, number("baskets")?);
     let answer = spark.sql(&format!("{lines} SELECT item, code FROM codes ORDER BY code"))?;

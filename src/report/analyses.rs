@@ -15,6 +15,7 @@ use crate::analyses::rules::{self as rule_mining, braced, RuleOrder, RuleSetting
 use crate::analyses::sales_forecast::{self, ForecastSettings};
 use crate::analyses::segment::{self, ClusterChoice, SegmentSettings};
 use crate::error::CkmError;
+use crate::io::baskets::Baskets;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::{self, day_text, Period};
 use crate::io::{schema, PlannedInputs};
@@ -23,6 +24,8 @@ use crate::mining::rfm;
 use crate::mining::rules::Fraction;
 use crate::mining::series::Method;
 use crate::prepare::baskets::baskets_from_transactions;
+use crate::prepare::lines::Lines;
+use crate::prepare::order_figures::OrderFigures;
 use crate::prepare::orders::ItemSource;
 use crate::prepare::repeat_purchases::{
     summarise_transactions_by_line, LineCustomers, Summaries, SummarySettings,
@@ -180,6 +183,76 @@ pub fn run<T: Send>(
     (results, after)
 }
 
+/// Runs the wanted analyses one after another on the prepared data of `lines` (one session
+/// on the cluster, with `--engine spark`: each definition is computed there, the models
+/// here), then the report's own figures of the orders as of `as_of` (default: the last
+/// order's day).
+pub fn run_in_turn(
+    lines: &mut Lines,
+    input: &str,
+    wanted: &Wanted,
+    as_of: Option<i64>,
+    record: &mut RunRecord,
+) -> Result<(Results, OrderFigures)> {
+    let quiet = Printer::new(true);
+    let mut results = Results::default();
+    if wanted.segments {
+        let ran = ran("segment", |record| {
+            segments_of(lines.customer_table(record, &quiet)?.customers, input)
+        });
+        if let Some((table, profiles)) = results.take(ran) {
+            results.segments = Some(table);
+            results.profiles = profiles;
+        }
+    }
+    if let Some(ItemSource::Column(item)) = &wanted.rules {
+        let ran = ran("rules", |record| {
+            let (data, _) = lines.baskets(input, Some(item), min_count, record, &quiet, false)?;
+            rules_of(&data, input)
+        });
+        results.rules = results.take(ran);
+    }
+    if wanted.revenue {
+        let ran = ran("forecast sales", |record| {
+            let series = lines.series_from_transactions(input, &REVENUE_SERIES, record, &quiet, false)?;
+            revenue_of(&series.series, input)
+        });
+        results.revenue = results.take(ran);
+    }
+    if wanted.customer_values || wanted.churn {
+        let summaries = ran("forecast customers", |record| {
+            Ok(lines
+                .summarise_transactions(input, &SUMMARIES, record, &quiet, false)?
+                .0)
+        });
+        let (warnings, seconds) = (summaries.warnings.clone(), summaries.seconds);
+        let summaries = summaries.outcome;
+        let mut purchases_fit = None;
+        if wanted.customer_values {
+            let mut values = ran("forecast customers", |record| {
+                let (values, fit) = customer_values(summaries_of(&summaries)?, input, record)?;
+                purchases_fit = Some(fit);
+                Ok(values)
+            });
+            values.warnings.splice(0..0, warnings.iter().cloned());
+            values.seconds += seconds;
+            results.customer_values = results.take(values);
+        }
+        if wanted.churn {
+            let mut churn = ran("churn --method bgnbd", |record| {
+                churn(summaries_of(&summaries)?, input, purchases_fit, record)
+            });
+            if !wanted.customer_values {
+                churn.warnings.splice(0..0, warnings.iter().cloned());
+                churn.seconds += seconds;
+            }
+            results.churn = results.take(churn);
+        }
+    }
+    let figures = lines.order_figures(as_of, record, &quiet)?;
+    Ok((results, figures))
+}
+
 /// The CLV and the churn risk, each as it ran (when wanted).
 type CustomerModels = (Option<Ran<CustomerValues>>, Option<Ran<ChurnScores>>);
 
@@ -246,6 +319,11 @@ fn segments(
     printer: &Printer,
 ) -> Result<(CustomerSegments, Option<ClusterProfiles>)> {
     let customers = summary::customer_table(planned, None, record, printer)?.customers;
+    segments_of(customers, input)
+}
+
+/// `ckm segment --clusters 5` on the per-customer summary.
+fn segments_of(customers: DataFrame, input: &str) -> Result<(CustomerSegments, Option<ClusterProfiles>)> {
     let (table, _) = segment::summary_as_of(customers, None, input)?;
     let settings = SegmentSettings {
         bins: 5,
@@ -273,9 +351,18 @@ fn rules(
     printer: &Printer,
 ) -> Result<Vec<RuleRow>> {
     let data = baskets_from_transactions(planned, item, record, printer)?;
-    let n = rule_mining::enough_baskets(&data, input)?;
+    rules_of(&data, input)
+}
+
+fn min_count(baskets: u64) -> u64 {
+    MIN_SUPPORT.min_count(baskets).max(1)
+}
+
+/// `ckm rules --min-support 0.005 --min-confidence 0.2` on the baskets.
+fn rules_of(data: &Baskets, input: &str) -> Result<Vec<RuleRow>> {
+    let n = rule_mining::enough_baskets(data, input)?;
     let settings = RuleSettings {
-        min_count: MIN_SUPPORT.min_count(n).max(1),
+        min_count: min_count(n),
         max_len: 0,
         max_itemsets: 10_000_000,
         min_confidence: MIN_CONFIDENCE,
@@ -286,7 +373,7 @@ fn rules(
         order: RuleOrder::Lift,
         top: None,
     };
-    let mined = rule_mining::compute(&data, &settings)?;
+    let mined = rule_mining::compute(data, &settings)?;
     Ok(mined
         .rules
         .iter()
@@ -310,14 +397,21 @@ fn revenue(
     record: &mut RunRecord,
     printer: &Printer,
 ) -> Result<RevenueForecast> {
-    let period = Period::Month;
-    let settings = SeriesSettings {
-        measure: Measure::Revenue,
-        period,
-        grouping: Grouping::Whole,
-        keep_partial: false,
-    };
-    let series = series_from_transactions(input, planned, &settings, record, printer, false)?.series;
+    let series = series_from_transactions(input, planned, &REVENUE_SERIES, record, printer, false)?.series;
+    revenue_of(&series, input)
+}
+
+/// Revenue per month, the whole business.
+const REVENUE_SERIES: SeriesSettings = SeriesSettings {
+    measure: Measure::Revenue,
+    period: Period::Month,
+    grouping: Grouping::Whole,
+    keep_partial: false,
+};
+
+/// `ckm forecast sales --period month --horizon 6` on the monthly revenue.
+fn revenue_of(series: &[crate::prepare::series::Series], input: &str) -> Result<RevenueForecast> {
+    let period = REVENUE_SERIES.period;
     if series.is_empty() {
         return Err(CkmError::invalid(format!(
             "{input}: no complete period with data; nothing to forecast"
@@ -329,9 +423,9 @@ fn revenue(
         horizon: FORECAST_MONTHS,
         holdout: None,
     };
-    let outcomes = sales_forecast::compute(&series, &settings);
+    let outcomes = sales_forecast::compute(series, &settings);
     let mut model = None;
-    let points = sales_forecast::points(&series, &outcomes, &[80.0, 95.0])
+    let points = sales_forecast::points(series, &outcomes, &[80.0, 95.0])
         .into_iter()
         .map(|point| {
             let finite = |v: f64| Some(v).filter(|v| v.is_finite());
@@ -363,19 +457,20 @@ fn revenue(
 }
 
 /// The repeat-purchase summaries in weeks, up to the last day: what both customer models fit.
+const SUMMARIES: SummarySettings = SummarySettings {
+    calibration_end_day: None,
+    unit_days: WEEK,
+    holdout_end_day: None,
+};
+
 fn summaries(
     planned: &PlannedInputs,
     input: &str,
     record: &mut RunRecord,
     printer: &Printer,
 ) -> Result<(Summaries, LineCustomers)> {
-    let settings = SummarySettings {
-        calibration_end_day: None,
-        unit_days: WEEK,
-        holdout_end_day: None,
-    };
     let (summaries, _, line_customers) =
-        summarise_transactions_by_line(input, planned, &settings, record, printer, false)?;
+        summarise_transactions_by_line(input, planned, &SUMMARIES, record, printer, false)?;
     Ok((summaries, line_customers))
 }
 

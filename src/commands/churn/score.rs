@@ -85,7 +85,14 @@ pub(super) fn score(args: ChurnScoreArgs, record: &mut RunRecord) -> Result<()> 
             io::record_inputs(&planned.sources, &[activity.lines], record, hash)?;
             let end_day = activity.latest_ms.div_euclid(MS_PER_DAY) + 1;
             printer.info(&format!("scores as of {}", day_text(end_day)));
-            churn_features::transaction_customers(&planned, &activity, end_day * MS_PER_DAY, None, record, &printer)?
+            churn_features::transaction_customers(
+                &planned,
+                &activity,
+                end_day * MS_PER_DAY,
+                None,
+                record,
+                &printer,
+            )?
         }
     };
     let raw: Vec<&RawColumn> = customers.columns.iter().map(|c| &c.1).collect();

@@ -53,7 +53,8 @@ pub(super) fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> 
     let (training, scoring, source) = match &args.target {
         Some(target) => {
             record.parameter("target", target);
-            let customers = labelled_customers(&args, &input, target, record, &printer, &destination, hash_inputs)?;
+            let customers =
+                labelled_customers(&args, &input, target, record, &printer, &destination, hash_inputs)?;
             let source = TrainingSource::Labelled {
                 target: target.clone(),
                 id_column: (customers.id_column != "source_row").then(|| customers.id_column.clone()),
@@ -76,7 +77,14 @@ pub(super) fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> 
                     &printer,
                     hash,
                 )?;
-                rejects::report(record, &printer, activity.lines, activity.unusable, "used", written);
+                rejects::report(
+                    record,
+                    &printer,
+                    activity.lines,
+                    activity.unusable,
+                    "used",
+                    written,
+                );
             } else {
                 record.figure("lines in", activity.lines);
             }
@@ -108,7 +116,8 @@ pub(super) fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> 
                 day_text(latest_day + 1)
             ));
             let end = (cutoff_day + 1) * MS_PER_DAY;
-            let training = lines.churn_customers(&activity, end, Some(window * MS_PER_DAY), record, &printer)?;
+            let training =
+                lines.churn_customers(&activity, end, Some(window * MS_PER_DAY), record, &printer)?;
             if training.ids.len() < 2 {
                 return Err(CkmError::invalid(format!(
                     "{}: {} customer(s) bought before the cutoff {}; choose an earlier --cutoff",
@@ -117,7 +126,8 @@ pub(super) fn train(args: ChurnTrainArgs, record: &mut RunRecord) -> Result<()> 
                     day_text(cutoff_day)
                 )));
             }
-            let scoring = lines.churn_customers(&activity, (latest_day + 1) * MS_PER_DAY, None, record, &printer)?;
+            let scoring =
+                lines.churn_customers(&activity, (latest_day + 1) * MS_PER_DAY, None, record, &printer)?;
             let source = TrainingSource::Transactions {
                 cutoff: day_text(cutoff_day),
                 window_days: args.window,

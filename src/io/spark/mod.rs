@@ -67,6 +67,9 @@ pub struct SparkSession {
     session_id: String,
     /// The SQL sent, in order.
     pub sent: Vec<String>,
+    /// Rows and Arrow bytes received, over all queries.
+    pub rows_received: u64,
+    pub bytes_received: u64,
 }
 
 impl SparkSession {
@@ -104,6 +107,8 @@ impl SparkSession {
             channel,
             session_id,
             sent: Vec::new(),
+            rows_received: 0,
+            bytes_received: 0,
         })
     }
 
@@ -136,7 +141,7 @@ impl SparkSession {
         let token = self.remote.token.clone();
         let channel = self.channel.clone();
         // Each batch is read into the frame as it arrives, so its bytes are not kept.
-        self.runtime.block_on(async move {
+        let answer = self.runtime.block_on(async move {
             let status = |status| from_status(&remote, status);
             let answer = |detail: String| SparkError::Answer {
                 remote: remote.clone(),
@@ -166,7 +171,10 @@ impl SparkSession {
             }
             let frame = frame.ok_or_else(|| answer("no Arrow batch came back".into()))?;
             Ok(Answer { frame, bytes })
-        })
+        })?;
+        self.rows_received += answer.frame.height() as u64;
+        self.bytes_received += answer.bytes;
+        Ok(answer)
     }
 
     /// The application id of the session on the cluster (`spark.app.id`).
