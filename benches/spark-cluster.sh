@@ -3,9 +3,12 @@
 # 2 GiB; executors are separate processes, so shuffles cross process boundaries as on a real
 # cluster) and the Spark Connect server, all on 127.0.0.1. Spark comes from PyPI's pyspark 4.x
 # (it ships the jars, the Connect server among them) in a virtual environment outside the
-# checkout; Java 17 from Debian's openjdk-17-jre-headless.
+# checkout; Java 17 from Debian's openjdk-17-jre-headless. The Connect server asks for a
+# token (Spark's spark.connect.authenticate.token), new at each start and kept in
+# $CKM_SPARK_HOME/run/token: other users of the machine cannot use the cluster, and clients
+# are tested with authentication on.
 #
-#   benches/spark-cluster.sh start   # prints the address: sc://127.0.0.1:15002
+#   benches/spark-cluster.sh start   # prints the address: sc://127.0.0.1:15002/;token=...
 #   benches/spark-cluster.sh stop    # stops each process it started, by its id
 #   benches/spark-cluster.sh status
 #
@@ -48,8 +51,10 @@ wait_port() {
   return 1
 }
 
+address() { echo "sc://127.0.0.1:$port/;token=$(cat "$run/token")"; }
+
 start() {
-  if alive connect; then echo "sc://127.0.0.1:$port"; return; fi
+  if alive connect && [[ -f "$run/token" ]]; then address; return; fi
   need_java
   need_spark
   export SPARK_LOCAL_IP=127.0.0.1 SPARK_LOG_DIR="$run" SPARK_WORKER_DIR="$run/work"
@@ -61,6 +66,9 @@ start() {
   nohup "$class" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores 2 --memory 2g \
     --webui-port $((port + 6079)) "spark://127.0.0.1:$master_port" >"$run/worker.log" 2>&1 &
   echo $! >"$run/worker.pid"
+  (umask 077; od -An -N24 -tx1 /dev/urandom | tr -d ' \n' >"$run/token")
+  # The token through the environment, so no process list shows it.
+  SPARK_CONNECT_AUTHENTICATE_TOKEN=$(cat "$run/token") \
   nohup "$SPARK_HOME/bin/spark-submit" --class org.apache.spark.sql.connect.service.SparkConnectServer \
     --name ckm-connect --master "spark://127.0.0.1:$master_port" \
     --conf spark.connect.grpc.binding.address=127.0.0.1 --conf spark.connect.grpc.binding.port="$port" \
@@ -69,7 +77,7 @@ start() {
     "$(ls "$SPARK_HOME"/jars/spark-connect_*.jar | head -1)" >"$run/connect.log" 2>&1 &
   echo $! >"$run/connect.pid"
   wait_port "$port" connect 180
-  echo "sc://127.0.0.1:$port"
+  address
 }
 
 stop() {
@@ -85,6 +93,7 @@ stop() {
     fi
     rm -f "$run/$what.pid"
   done
+  rm -f "$run/token"
 }
 
 case "${1:-}" in

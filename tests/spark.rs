@@ -254,6 +254,57 @@ fn spark_errors_name_the_server_the_table_or_the_column() {
         "{stderr}"
     );
     assert!(!wd.path("out.csv").exists());
+
+    // The cluster of benches/spark-cluster.sh asks for a token: a wrong one is refused, exit
+    // 1, and neither token is printed.
+    if let Some((server, token)) = remote.split_once(";token=") {
+        let token = token.split(';').next().unwrap();
+        let wrong = format!("{server};token=not-the-token");
+        let stderr = wd.fails(
+            &[
+                "segment", &path, "--engine", "spark", "--remote", &wrong, "-o", "out.csv",
+            ],
+            1,
+        );
+        assert!(
+            stderr.contains("refused the credentials") && stderr.contains("sc://127.0.0.1"),
+            "{stderr}"
+        );
+        assert!(
+            !stderr.contains("not-the-token") && !stderr.contains(token),
+            "{stderr}"
+        );
+        assert!(!wd.path("out.csv").exists());
+    }
+}
+
+#[test]
+fn a_table_name_reads_what_the_catalog_resolves() {
+    let Some(remote) = spark_remote() else { return };
+    let wd = Workdir::new();
+    let (hard_file, hard_directory) = hard_case_tables(&wd);
+    // Spark resolves `parquet`.`PATH` as a table of Parquet files: a name in three parts would
+    // be catalog.db.table; the backquotes keep the dots of the path inside one part.
+    let table = format!("parquet.`{hard_directory}`");
+    run_on(&wd, None, &["segment"], &hard_file, &["-q", "-o", "here.csv"]);
+    let output = wd
+        .ckm()
+        .args([
+            "segment", "--engine", "spark", "--remote", &remote, "--table", &table,
+        ])
+        .args(["-q", "-o", "spark.csv", "--manifest", "spark.json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    same_file(&wd, "here.csv", "spark.csv");
+    let manifest = std::fs::read_to_string(wd.path("spark.json")).unwrap();
+    assert!(manifest.contains("FROM `parquet`.`"), "{manifest}");
+    // The command line is recorded with the token as ***.
+    if let Some((_, token)) = remote.split_once(";token=") {
+        let token = token.split(';').next().unwrap();
+        assert!(!manifest.contains(token), "{manifest}");
+        assert!(manifest.contains(";token=***"), "{manifest}");
+    }
 }
 
 /// Runs `command INPUT options` here (`remote` None) or on Spark; it must succeed. Returns

@@ -38,7 +38,8 @@ pub fn redact(args: Vec<String>) -> Vec<String> {
             hide_next = false;
             continue;
         }
-        if let Some((name, _)) = arg.split_once('=') {
+        // A URL's parameters are redacted one by one below.
+        if let Some((name, _)) = arg.split_once('=').filter(|(name, _)| !name.contains("://")) {
             if names_a_secret(name) {
                 out.push(format!("{name}=***"));
                 continue;
@@ -48,8 +49,27 @@ pub fn redact(args: Vec<String>) -> Vec<String> {
             out.push(arg);
             continue;
         }
-        out.push(redact_url_password(&arg));
+        out.push(redact_connection_token(&redact_url_password(&arg)));
     }
+    out
+}
+
+/// The value of a `;token=` parameter of a connection string (Spark Connect's
+/// `sc://host:port/;token=...`) as `***`.
+fn redact_connection_token(arg: &str) -> String {
+    let lowered = arg.to_ascii_lowercase();
+    let mut out = String::with_capacity(arg.len());
+    let mut from = 0;
+    while let Some(found) = lowered[from..].find(";token=") {
+        let value_start = from + found + ";token=".len();
+        let value_end = arg[value_start..]
+            .find(';')
+            .map_or(arg.len(), |end| value_start + end);
+        out.push_str(&arg[from..value_start]);
+        out.push_str("***");
+        from = value_end;
+    }
+    out.push_str(&arg[from..]);
     out
 }
 
@@ -159,6 +179,10 @@ mod tests {
         assert_eq!(
             redact(words("ckm ingest web=web.csv")),
             words("ckm ingest web=web.csv")
+        );
+        assert_eq!(
+            redact(words("ckm segment --remote sc://h:443/;token=abc;use_ssl=true --remote=sc://h/;user_id=x;Token=def")),
+            words("ckm segment --remote sc://h:443/;token=***;use_ssl=true --remote=sc://h/;user_id=x;Token=***")
         );
     }
 }

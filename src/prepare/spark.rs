@@ -1141,17 +1141,57 @@ pub fn quote_identifier(name: &str) -> String {
 }
 
 /// A table name of one to three dot-separated parts (catalog.db.table), each quoted: a name
-/// is never pasted into SQL as it came.
+/// is never pasted into SQL as it came. A part in backquotes may hold dots (and doubled
+/// backquotes), as in Spark SQL: ``parquet.`/lake/orders` ``.
 fn quote_table(name: &str) -> Result<String> {
-    let parts: Vec<&str> = name.split('.').collect();
-    if parts.len() > 3 || parts.iter().any(|p| p.trim().is_empty()) {
-        return Err(CkmError::usage(format!(
-            "--table '{name}': expected TABLE, DB.TABLE or CATALOG.DB.TABLE"
-        )));
+    let malformed = || {
+        CkmError::usage(format!(
+            "--table '{name}': expected TABLE, DB.TABLE or CATALOG.DB.TABLE (a part with dots in backquotes)"
+        ))
+    };
+    let mut parts: Vec<String> = Vec::new();
+    let mut rest = name.trim();
+    loop {
+        let (part, after) = if let Some(quoted) = rest.strip_prefix('`') {
+            // Up to the first single backquote; `` is one inside.
+            let mut part = String::new();
+            let mut chars = quoted.char_indices().peekable();
+            let mut end = None;
+            while let Some((i, c)) = chars.next() {
+                if c == '`' {
+                    if chars.peek().map(|&(_, next)| next) == Some('`') {
+                        part.push('`');
+                        chars.next();
+                    } else {
+                        end = Some(i + 1);
+                        break;
+                    }
+                } else {
+                    part.push(c);
+                }
+            }
+            let end = end.ok_or_else(malformed)?;
+            (part, quoted[end..].trim_start())
+        } else {
+            let end = rest.find('.').unwrap_or(rest.len());
+            (rest[..end].trim().to_string(), &rest[end..])
+        };
+        if part.is_empty() {
+            return Err(malformed());
+        }
+        parts.push(part);
+        match after.strip_prefix('.') {
+            Some(next) => rest = next.trim_start(),
+            None if after.is_empty() => break,
+            None => return Err(malformed()),
+        }
+    }
+    if parts.len() > 3 {
+        return Err(malformed());
     }
     Ok(parts
         .iter()
-        .map(|p| quote_identifier(p.trim().trim_matches('`')))
+        .map(|p| quote_identifier(p))
         .collect::<Vec<_>>()
         .join("."))
 }
@@ -1170,6 +1210,14 @@ mod tests {
         assert_eq!(quote_table("a`; DROP TABLE x").unwrap(), "`a``; DROP TABLE x`");
         assert!(quote_table("a..b").is_err());
         assert!(quote_table("a.b.c.d").is_err());
+        assert_eq!(
+            quote_table("parquet.`/lake/v1.2/orders`").unwrap(),
+            "`parquet`.`/lake/v1.2/orders`"
+        );
+        assert_eq!(quote_table("`we``ird.name`").unwrap(), "`we``ird.name`");
+        assert!(quote_table("`unclosed.name").is_err());
+        assert!(quote_table("`a`b").is_err());
+        assert!(quote_table("``").is_err());
         assert_eq!(quote_text("it's a\\path"), "'it\\'s a\\\\path'");
         assert_eq!(quote_identifier("Order Date"), "`Order Date`");
     }
