@@ -8,6 +8,7 @@
 #
 #   benches/spark.sh                                    # 10M lines
 #   ROWS=50000000 CUSTOMERS=5000000 benches/spark.sh
+#   JOBS="rules report" benches/spark.sh                # some of segment forecast rules churn report
 #   CKM_SPARK_REMOTE=sc://host:15002 benches/spark.sh   # a cluster of your own (the path must be readable there)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -24,7 +25,8 @@ from_spark() {  # the manifest's "rows and bytes from Spark" figures
 }
 
 printf '%-26s %-8s %9s %10s  %s\n' command engine "wall s" "peak MiB" "from Spark"
-for job in segment forecast rules churn report; do
+jobs=${JOBS:-segment forecast rules churn report}
+for job in $jobs; do
   ext=csv
   case $job in
     segment) args=(segment "$big" --clusters 5); label="segment --clusters 5" ;;
@@ -40,10 +42,13 @@ for job in segment forecast rules churn report; do
   printf '%-26s %-8s %9.2f %10s  %s\n' "$label" spark "$wall" "$rss" "$(from_spark "$DIR/${job}_spark.json")"
 done
 # The reports up to their run details (which name the input's hash and the engine).
-for engine in local spark; do
-  sed '/^## Run details/,$d' "$DIR/report_$engine.md" >"$DIR/report_sections_$engine.csv"
-done
+if [[ " $jobs " == *" report "* ]]; then
+  for engine in local spark; do
+    sed '/^## Run details/,$d' "$DIR/report_$engine.md" >"$DIR/report_sections_$engine.csv"
+  done
+fi
 for job in segment rules churn report_sections; do
+  [[ " $jobs report_sections " == *" ${job%_sections} "* ]] || continue
   if cmp -s "$DIR/${job}_local.csv" "$DIR/${job}_spark.csv"; then
     echo "$job: the two engines' tables are byte-identical"
   else
