@@ -26,9 +26,11 @@ measure() {
 }
 
 # orders EXT: the path of the generated orders table as EXT (csv or parquet), generated on
-# first use with ../shared/bench/gen_transactions.py.
+# first use with ../shared/bench/gen_transactions.py (named by its customers too when they
+# are not the default tenth of the lines).
 orders() {
   local f="$DIR/orders_${ROWS}.$1"
+  [[ $CUSTOMERS -eq $((ROWS / 10)) ]] || f="$DIR/orders_${ROWS}_${CUSTOMERS}_customers.$1"
   [[ -f $f ]] || "$PY" "$SHARED/gen_transactions.py" --rows "$ROWS" --customers "$CUSTOMERS" --out "$f" >&2
   echo "$f"
 }
