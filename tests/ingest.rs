@@ -657,3 +657,53 @@ fn explain_shows_the_mapping_that_falls_short() {
     assert!(text.contains("kept as they are: 'Custmer ID'"), "{text}");
     assert!(stderr_of(&output).contains("--map customer_id='Custmer ID'"));
 }
+
+/// A Shopify orders export (one row per line item; order-level fields such as `Total` only on
+/// an order's first row), with the headers of Shopify's export: `Total` is the order's total
+/// with shipping and taxes, blank on the later rows, so it is no line amount.
+#[test]
+fn an_order_total_on_first_rows_is_not_taken_as_the_line_amount() {
+    let wd = Workdir::new();
+    wd.write(
+        "orders_export.csv",
+        "Name,Customer ID,Financial Status,Currency,Subtotal,Shipping,Taxes,Total,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku\n\
+         #1001,c1,paid,USD,50.00,5.00,4.00,59.00,2024-03-01 10:00:00 +0000,2,Mug,10.00,MUG-1\n\
+         #1001,c1,,,,,,,2024-03-01 10:00:00 +0000,1,Teapot,30.00,TEA-1\n\
+         #1002,c2,paid,USD,12.00,0.00,0.00,12.00,2024-03-02 09:30:00 +0000,3,Spoon,4.00,SPN-1\n",
+    );
+    let output = wd.run(&["ingest", "orders_export.csv", "--explain"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let text = stdout_of(&output);
+    assert!(
+        text.contains("amount       <- quantity x unit_price (no amount column)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("'Total' is blank on 1 of the first 3 lines with a quantity and a unit price: an order total, not a line amount"),
+        "{text}"
+    );
+    let output = wd.run(&["ingest", "orders_export.csv", "-q", "-o", "-", "--format", "csv"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let table = Table::parse(&output.stdout, b',');
+    assert_eq!(table.column("amount"), ["20.0", "30.0", "12.0"]);
+    assert_eq!(table.column("quantity"), ["2.0", "1.0", "3.0"]);
+    assert_eq!(table.column("item_id"), ["MUG-1", "TEA-1", "SPN-1"]);
+    assert_eq!(table.column("Total"), ["59.00", "", "12.00"]);
+    // Mapped by hand, it is obeyed.
+    let output = wd.run(&[
+        "ingest",
+        "orders_export.csv",
+        "--map",
+        "amount=Total",
+        "-q",
+        "-o",
+        "-",
+        "--format",
+        "csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(
+        Table::parse(&output.stdout, b',').column("amount"),
+        ["59.0", "", "12.0"]
+    );
+}

@@ -54,6 +54,7 @@ pub fn mapping_for(
         .collect();
     let mut mapping = schema::map_columns(&headers, &options.overrides)
         .map_err(|e| CkmError::usage(format!("{display}: {e}")))?;
+    order_total_not_a_line_amount(source, raw, &mut mapping)?;
     if source.spec.channel.is_some() {
         // The NAME= prefix sets the channel; a channel column of the source is kept as an extra.
         if let Some(position) = mapping.mapped.iter().position(|m| m.canonical == schema::CHANNEL) {
@@ -62,6 +63,66 @@ pub fn mapping_for(
         }
     }
     Ok(mapping)
+}
+
+/// Share of the sampled lines with a quantity and a unit price on which an amount column
+/// found by its name may be blank and still be taken as the lines' amount.
+const BLANK_AMOUNT_SHARE: f64 = 0.05;
+
+/// An amount column found by its name (`Total`) that is blank on lines which have a quantity
+/// and a unit price is an order's total, written on its first line only (as Shopify's orders
+/// export does), not a line amount: counting it would put the order's shipping and taxes into
+/// one line's spend and nothing into the others'. It is kept as an extra column, and the
+/// amount is quantity × unit_price. A `--map amount=...` is obeyed as given.
+fn order_total_not_a_line_amount(
+    source: &Source,
+    raw: &LazyFrame,
+    mapping: &mut ColumnMapping,
+) -> Result<()> {
+    let Some(amount) = mapping
+        .mapped
+        .iter()
+        .position(|m| m.canonical == schema::AMOUNT && matches!(m.reason, schema::MatchReason::Synonym(_)))
+    else {
+        return Ok(());
+    };
+    let (Some(quantity), Some(price)) = (
+        mapping.source_of(schema::QUANTITY),
+        mapping.source_of(schema::UNIT_PRICE),
+    ) else {
+        return Ok(());
+    };
+    let header = mapping.mapped[amount].source.clone();
+    let given = |name: &str| non_blank(col(name).cast(DataType::String));
+    let counts = raw
+        .clone()
+        .limit(DATE_SAMPLE_ROWS)
+        .filter(given(quantity).and(given(price)))
+        .select([len().alias("lines"), given(&header).not().sum().alias("blank")])
+        .collect()
+        .map_err(|e| {
+            CkmError::invalid(
+                read::diagnose(source)
+                    .unwrap_or_else(|| format!("{}: reading column '{header}': {e}", source.spec.display)),
+            )
+        })?;
+    let count = |name: &str| -> Result<u64> {
+        Ok(counts
+            .column(name)?
+            .cast(&DataType::UInt64)?
+            .u64()?
+            .get(0)
+            .unwrap_or(0))
+    };
+    let (lines, blank) = (count("lines")?, count("blank")?);
+    if lines > 0 && blank as f64 >= BLANK_AMOUNT_SHARE * lines as f64 {
+        let removed = mapping.mapped.remove(amount);
+        mapping.extra.push(removed.source);
+        mapping.notes.push(format!(
+            "'{header}' is blank on {blank} of the first {lines} lines with a quantity and a unit price: an order total, not a line amount; amount = quantity × unit_price (--map amount='{header}' to use it)"
+        ));
+    }
+    Ok(())
 }
 
 /// The error for a source whose headers lack a required column.
@@ -261,7 +322,14 @@ pub fn plan_source(
     let schema = raw.collect_schema()?;
     let dtype_of = |name: &str| schema.get(name).cloned().unwrap_or(DataType::Null);
 
-    let mut warnings = earlier.map(|plan| plan.warnings.clone()).unwrap_or_default();
+    let mut warnings = match earlier {
+        Some(plan) => plan.warnings.clone(),
+        None => mapping
+            .notes
+            .iter()
+            .map(|note| format!("{display}: {note}"))
+            .collect(),
+    };
     let mut exprs: Vec<Expr> = Vec::new();
     let mut issues: Vec<Expr> = Vec::new();
     let mut chosen_date_format = None;

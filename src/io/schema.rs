@@ -3,7 +3,10 @@
 //! Headers are compared after normalisation (lower case, letters and digits only), so
 //! `Customer ID`, `customer_id` and `CustomerID` are one name. Each canonical column has an
 //! ordered synonym list; the first synonym any header matches wins, so a more specific name
-//! (`InvoiceDate`) beats a generic one (`Date`).
+//! (`InvoiceDate`) beats a generic one (`Date`). The lists include the headers of the
+//! platforms' standard exports (Shopify orders, Stripe payments, Square item details,
+//! WooCommerce orders, Salesforce opportunity products, HubSpot deals): `Created (UTC)` is a
+//! time, `Lineitem quantity` a quantity.
 
 use std::collections::BTreeMap;
 
@@ -59,6 +62,7 @@ pub const CANONICAL_COLUMNS: &[CanonicalColumn] = &[
             "accountid",
             "memberid",
             "buyerid",
+            "customeruserid",
             "userid",
             "customercode",
             "customer",
@@ -87,6 +91,8 @@ pub const CANONICAL_COLUMNS: &[CanonicalColumn] = &[
             "basketid",
             "ticketid",
             "salesorder",
+            "opportunityid",
+            "dealid",
         ],
         description: "the order or receipt a line belongs to",
     },
@@ -107,7 +113,9 @@ pub const CANONICAL_COLUMNS: &[CanonicalColumn] = &[
             "saledate",
             "salesdate",
             "receiptdate",
+            "closedate",
             "createdat",
+            "createdutc",
             "created",
             "timestamp",
             "datetime",
@@ -140,6 +148,8 @@ pub const CANONICAL_COLUMNS: &[CanonicalColumn] = &[
         kind: ColumnKind::Number,
         synonyms: &[
             "quantity",
+            "lineitemquantity",
+            "itemquantity",
             "qty",
             "units",
             "unitssold",
@@ -154,8 +164,10 @@ pub const CANONICAL_COLUMNS: &[CanonicalColumn] = &[
         kind: ColumnKind::Number,
         synonyms: &[
             "unitprice",
+            "lineitemprice",
             "priceeach",
             "itemprice",
+            "itemcost",
             "unitcost",
             "price",
             "salesprice",
@@ -168,6 +180,7 @@ pub const CANONICAL_COLUMNS: &[CanonicalColumn] = &[
         synonyms: &[
             "itemid",
             "stockcode",
+            "lineitemsku",
             "sku",
             "productid",
             "productcode",
@@ -185,6 +198,7 @@ pub const CANONICAL_COLUMNS: &[CanonicalColumn] = &[
         kind: ColumnKind::Text,
         synonyms: &[
             "itemname",
+            "lineitemname",
             "productname",
             "description",
             "itemdescription",
@@ -262,6 +276,8 @@ pub struct ColumnMapping {
     pub mapped: Vec<MappedColumn>,
     /// Source headers kept as they are, in source order.
     pub extra: Vec<String>,
+    /// Why a header the names suggested was not used (shown by `--explain` and warned).
+    pub notes: Vec<String>,
 }
 
 impl ColumnMapping {
@@ -364,7 +380,11 @@ pub fn map_columns(
         .filter(|(_, &t)| !t)
         .map(|(h, _)| h.clone())
         .collect();
-    Ok(ColumnMapping { mapped, extra })
+    Ok(ColumnMapping {
+        mapped,
+        extra,
+        notes: Vec::new(),
+    })
 }
 
 /// What is missing for a usable transactions table: customer_id, ts, and amount or both
@@ -493,6 +513,100 @@ mod tests {
         assert_eq!(m.source_of(AMOUNT), Some("Sales"));
         assert!(m.extra.contains(&"Customer Name".to_string()));
         assert!(m.extra.contains(&"Ship Date".to_string()));
+    }
+
+    /// Headers as the platforms' exports write them (the Shopify orders export, Stripe's
+    /// payments export, Square's item details, Salesforce's opportunities with products).
+    #[test]
+    fn platform_headers_map_automatically() {
+        let source_of = |names: &[&str], canonical: &str| -> Option<String> {
+            map_columns(&headers(names), &BTreeMap::new())
+                .unwrap()
+                .source_of(canonical)
+                .map(str::to_string)
+        };
+        let shopify = [
+            "Name",
+            "Email",
+            "Financial Status",
+            "Paid at",
+            "Currency",
+            "Subtotal",
+            "Total",
+            "Created at",
+            "Lineitem quantity",
+            "Lineitem name",
+            "Lineitem price",
+            "Lineitem compare at price",
+            "Lineitem sku",
+            "Refunded Amount",
+            "Id",
+            "Source",
+        ];
+        assert_eq!(source_of(&shopify, TS).as_deref(), Some("Created at"));
+        assert_eq!(
+            source_of(&shopify, QUANTITY).as_deref(),
+            Some("Lineitem quantity")
+        );
+        assert_eq!(source_of(&shopify, UNIT_PRICE).as_deref(), Some("Lineitem price"));
+        assert_eq!(source_of(&shopify, ITEM_ID).as_deref(), Some("Lineitem sku"));
+        assert_eq!(source_of(&shopify, ITEM_NAME).as_deref(), Some("Lineitem name"));
+        let stripe = [
+            "id",
+            "Description",
+            "Created (UTC)",
+            "Amount",
+            "Amount Refunded",
+            "Currency",
+            "Status",
+            "Customer ID",
+            "Customer Email",
+            "Invoice ID",
+        ];
+        assert_eq!(source_of(&stripe, TS).as_deref(), Some("Created (UTC)"));
+        assert_eq!(source_of(&stripe, AMOUNT).as_deref(), Some("Amount"));
+        assert_eq!(source_of(&stripe, CUSTOMER_ID).as_deref(), Some("Customer ID"));
+        assert_eq!(source_of(&stripe, ORDER_ID).as_deref(), Some("Invoice ID"));
+        let square = [
+            "Date",
+            "Time",
+            "Time Zone",
+            "Category",
+            "Item",
+            "Qty",
+            "SKU",
+            "Gross Sales",
+            "Net Sales",
+            "Transaction ID",
+            "Payment ID",
+            "Event Type",
+            "Customer ID",
+        ];
+        assert_eq!(source_of(&square, TS).as_deref(), Some("Date"));
+        assert_eq!(source_of(&square, AMOUNT).as_deref(), Some("Net Sales"));
+        assert_eq!(source_of(&square, ORDER_ID).as_deref(), Some("Transaction ID"));
+        assert_eq!(source_of(&square, QUANTITY).as_deref(), Some("Qty"));
+        let salesforce = [
+            "Opportunity ID",
+            "Opportunity Name",
+            "Account ID",
+            "Account Name",
+            "Close Date",
+            "Stage",
+            "Product Name",
+            "Product Code",
+            "Quantity",
+            "Sales Price",
+            "Total Price",
+        ];
+        assert_eq!(
+            source_of(&salesforce, ORDER_ID).as_deref(),
+            Some("Opportunity ID")
+        );
+        assert_eq!(source_of(&salesforce, TS).as_deref(), Some("Close Date"));
+        assert_eq!(source_of(&salesforce, CUSTOMER_ID).as_deref(), Some("Account ID"));
+        assert_eq!(source_of(&salesforce, AMOUNT).as_deref(), Some("Total Price"));
+        assert_eq!(source_of(&salesforce, UNIT_PRICE).as_deref(), Some("Sales Price"));
     }
 
     #[test]
