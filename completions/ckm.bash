@@ -182,7 +182,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__churn)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --engine --remote --table --method --bands --output --format --manifest --quiet --audit-log --help --version train score help"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --engine --remote --table --method --bands --output --format --manifest --quiet --audit-log --help --version train score help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -201,6 +201,10 @@ _ckm() {
                     return 0
                     ;;
                 --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -308,7 +312,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__churn__subcmd__score)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --model --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --model --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -327,6 +331,10 @@ _ckm() {
                     return 0
                     ;;
                 --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -362,7 +370,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__churn__subcmd__train)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --engine --remote --table --target --id --exclude --features --cutoff --window --model --folds --folds-file --seed --class-weight --bands --model-out --metrics --rejects --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --engine --remote --table --target --id --exclude --features --cutoff --window --model --folds --folds-file --seed --class-weight --bands --model-out --metrics --rejects --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -381,6 +389,10 @@ _ckm() {
                     return 0
                     ;;
                 --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -484,7 +496,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__clean)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --rejects --returns --max-date --pseudonymize --secret-env --secret-file --keep-pii --mask-pii --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --rejects --returns --max-date --pseudonymize --secret-env --secret-file --keep-pii --mask-pii --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -503,6 +515,10 @@ _ckm() {
                     return 0
                     ;;
                 --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -572,7 +588,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__forecast__subcmd__customers)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --engine --remote --table --model --model-out --time-unit --as-of --calibration-end --holdout-end --evaluation --horizon --discount-rate --no-spend --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --engine --remote --table --model --model-out --time-unit --as-of --calibration-end --holdout-end --evaluation --horizon --discount-rate --no-spend --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -591,6 +607,10 @@ _ckm() {
                     return 0
                     ;;
                 --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -726,7 +746,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__forecast__subcmd__sales)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --engine --remote --table --series --date-column --value-column --measure --period --by --segments --rejects --horizon --model --season --level --keep-partial --holdout --evaluation --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --engine --remote --table --series --date-column --value-column --measure --period --by --segments --rejects --horizon --model --season --level --keep-partial --holdout --evaluation --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -745,6 +765,10 @@ _ckm() {
                     return 0
                     ;;
                 --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1144,7 +1168,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__ingest)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --explain --customers --default-country --identity-map --pseudonymize --secret-env --secret-file --keep-pii --mask-pii --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --explain --customers --default-country --identity-map --pseudonymize --secret-env --secret-file --keep-pii --mask-pii --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1163,6 +1187,10 @@ _ckm() {
                     return 0
                     ;;
                 --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1214,7 +1242,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__report)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --engine --remote --table --output --format --title --as-of --currency --customers --segments --rules --forecast --clv --churn --clean-manifest --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --engine --remote --table --output --format --title --as-of --currency --customers --segments --rules --forecast --clv --churn --clean-manifest --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1233,6 +1261,10 @@ _ckm() {
                     return 0
                     ;;
                 --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1316,7 +1348,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__rules)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --engine --remote --table --baskets --item-col --min-support --min-count --max-len --max-itemsets --min-confidence --min-lift --max-consequent --sort --top --antecedent-has --consequent-has --itemsets --closed --maximal --rejects --output --format --manifest --quiet --audit-log --help --version mine sequences recommend help"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --engine --remote --table --baskets --item-col --min-support --min-count --max-len --max-itemsets --min-confidence --min-lift --max-consequent --sort --top --antecedent-has --consequent-has --itemsets --closed --maximal --rejects --output --format --manifest --quiet --audit-log --help --version mine sequences recommend help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1335,6 +1367,10 @@ _ckm() {
                     return 0
                     ;;
                 --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1508,7 +1544,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__rules__subcmd__mine)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --engine --remote --table --baskets --item-col --min-support --min-count --max-len --max-itemsets --min-confidence --min-lift --max-consequent --sort --top --antecedent-has --consequent-has --itemsets --closed --maximal --rejects --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --engine --remote --table --baskets --item-col --min-support --min-count --max-len --max-itemsets --min-confidence --min-lift --max-consequent --sort --top --antecedent-has --consequent-has --itemsets --closed --maximal --rejects --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1527,6 +1563,10 @@ _ckm() {
                     return 0
                     ;;
                 --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1630,7 +1670,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__rules__subcmd__recommend)
-            opts="-o -q -h -V --rules --transactions --map --dayfirst --date-format --encoding --delimiter --item-col --top --rejects --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --rules --transactions --map --dayfirst --date-format --encoding --delimiter --preset --item-col --top --rejects --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1657,6 +1697,10 @@ _ckm() {
                     return 0
                     ;;
                 --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1700,7 +1744,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__rules__subcmd__sequences)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --item-col --min-support --min-count --max-len --max-gap --max-patterns --top --rejects --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --item-col --min-support --min-count --max-len --max-gap --max-patterns --top --rejects --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1719,6 +1763,10 @@ _ckm() {
                     return 0
                     ;;
                 --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1782,7 +1830,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__segment)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --engine --remote --table --as-of --bins --segment-map --rejects --clusters --features --seed --runs --outlier-threshold --profiles --pseudonymize --secret-env --secret-file --keep-pii --mask-pii --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --engine --remote --table --as-of --bins --segment-map --rejects --clusters --features --seed --runs --outlier-threshold --profiles --pseudonymize --secret-env --secret-file --keep-pii --mask-pii --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1801,6 +1849,10 @@ _ckm() {
                     return 0
                     ;;
                 --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

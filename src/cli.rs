@@ -9,8 +9,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::error::CkmError;
 pub use crate::io::clean_rules::ReturnsPolicy;
 pub use crate::io::periods::Period;
+use crate::io::presets::PresetChoice;
 pub use crate::io::privacy::PrivacySettings;
-pub use crate::io::read::{Encoding, ReadSettings};
+use crate::io::read::{Encoding, ReadSettings};
 use crate::io::spark::Remote;
 pub use crate::io::write::TableFormat;
 pub use crate::mining::btyd::TimeUnit;
@@ -328,6 +329,11 @@ pub struct ReadArgs {
     /// Field delimiter of delimited input, instead of sniffing it among , ; TAB |
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<char>,
+
+    /// A platform's standard export, read as the platform writes it: shopify-orders; or none
+    /// to map headers by their names alone (default: recognised from the headers)
+    #[arg(long, value_name = "NAME|none", value_parser = PresetChoice::parse)]
+    pub preset: Option<PresetChoice>,
 }
 
 #[derive(Debug, Args)]
@@ -1247,6 +1253,17 @@ impl ReadArgs {
             date_format: self.date_format.clone(),
             encoding: self.encoding,
             delimiter: self.delimiter,
+            preset: self.preset.unwrap_or_default(),
+            email_ids_allowed: false,
+        }
+    }
+
+    /// [`ReadArgs::settings`] for a command with privacy flags: email addresses as customer
+    /// ids may be read when they are kept (`--keep-pii`) or pseudonymised.
+    pub fn settings_with(&self, privacy: &PrivacyArgs) -> ReadSettings {
+        ReadSettings {
+            email_ids_allowed: privacy.keep_pii || privacy.pseudonymize,
+            ..self.settings()
         }
     }
 }

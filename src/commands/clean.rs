@@ -35,7 +35,10 @@ pub fn run(args: CleanArgs, record: &mut RunRecord) -> Result<()> {
     record.parameter("max_date_ms", max_ts_ms);
     record.parameter("rejects", rejects_destination.as_ref().map(|(d, _)| d.display()));
 
-    let planned = io::plan_inputs(std::slice::from_ref(&args.input), &args.read.settings())?;
+    let planned = io::plan_inputs(
+        std::slice::from_ref(&args.input),
+        &args.read.settings_with(&args.privacy),
+    )?;
     let table = io::collect_transactions(planned, record, &printer, hash)?;
     let rows_in = table.height() as u64;
     let table = clean_rules::normalise(table)?;

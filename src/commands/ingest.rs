@@ -39,9 +39,12 @@ pub fn run(args: IngestArgs, record: &mut RunRecord) -> Result<()> {
     record.parameter("encoding", format!("{:?}", args.read.encoding));
 
     if args.explain {
-        return explain(io::explain_inputs(&args.inputs, &args.read.settings())?);
+        return explain(io::explain_inputs(
+            &args.inputs,
+            &args.read.settings_with(&args.privacy),
+        )?);
     }
-    let planned = io::plan_inputs(&args.inputs, &args.read.settings())?;
+    let planned = io::plan_inputs(&args.inputs, &args.read.settings_with(&args.privacy))?;
     for (source, plan) in planned.sources.iter().zip(&planned.plans) {
         record.parameter(
             &format!("mapping[{}]", source.spec.display),
@@ -59,7 +62,7 @@ pub fn run(args: IngestArgs, record: &mut RunRecord) -> Result<()> {
     } else {
         let tables = customers::read_customer_tables(
             &args.customers,
-            &args.read.settings(),
+            &args.read.settings_with(&args.privacy),
             args.default_country.as_deref(),
             hash,
         )?;
@@ -149,6 +152,12 @@ fn explain(inputs: Vec<io::ExplainedInput>) -> Result<()> {
                 _ => String::new(),
             }
         );
+        if let Some(preset) = input.mapping.preset {
+            println!(
+                "  looks like {} (preset {}, {}; --preset none maps headers by their names)",
+                preset.export, preset.name, preset.documentation
+            );
+        }
         let (date_format, warnings) = match &input.plan {
             Ok(plan) => (
                 plan.date_format.as_ref().map(|f| f.describe()),

@@ -62,7 +62,13 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
         args.segment_map.as_ref().map(|p| p.display().to_string()),
     );
 
-    let mut lines = Lines::open(&engine, &input, &args.read.settings(), record, &printer)?;
+    let mut lines = Lines::open(
+        &engine,
+        &input,
+        &args.read.settings_with(&args.privacy),
+        record,
+        &printer,
+    )?;
     let summary::CustomerTable {
         customers,
         lines_in,

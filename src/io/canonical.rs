@@ -11,8 +11,10 @@ use polars::prelude::*;
 
 use crate::error::CkmError;
 use crate::io::dates::{self, DateChoice, DateFormat};
+use crate::io::presets::{self, Preset, PresetChoice};
 use crate::io::read::{self, Source, RAW_ROW_INDEX};
 use crate::io::schema::{self, ColumnKind, ColumnMapping, CANONICAL_COLUMNS};
+use crate::mining::identity::normalise_email;
 
 /// How many leading rows of the time column are looked at to choose its date format.
 /// Day-first dates show themselves (a day above 12) within a fortnight of data.
@@ -22,6 +24,8 @@ const QUOTED_VALUE_CHARS: i64 = 60;
 
 pub struct CanonicalOptions {
     pub overrides: BTreeMap<&'static str, String>,
+    pub preset: PresetChoice,
+    pub email_ids_allowed: bool,
     pub dayfirst: bool,
     pub date_format: Option<String>,
     /// Several inputs go into one table: each row says which file it came from.
@@ -54,7 +58,15 @@ pub fn mapping_for(
         .collect();
     let mut mapping = schema::map_columns(&headers, &options.overrides)
         .map_err(|e| CkmError::usage(format!("{display}: {e}")))?;
-    order_total_not_a_line_amount(source, raw, &mut mapping)?;
+    let preset = match options.preset {
+        PresetChoice::Off => None,
+        PresetChoice::Named(preset) => Some(preset),
+        PresetChoice::Detect => presets::detect(&headers),
+    };
+    match preset {
+        Some(preset) => apply_preset(preset, &headers, options, &mut mapping, display)?,
+        None => order_total_not_a_line_amount(source, raw, &mut mapping)?,
+    }
     if source.spec.channel.is_some() {
         // The NAME= prefix sets the channel; a channel column of the source is kept as an extra.
         if let Some(position) = mapping.mapped.iter().position(|m| m.canonical == schema::CHANNEL) {
@@ -63,6 +75,105 @@ pub fn mapping_for(
         }
     }
     Ok(mapping)
+}
+
+/// Maps the preset's columns (a `--map` of the same canonical column wins), and leaves
+/// unmapped what the preset says no header holds. A named preset whose columns are missing is
+/// an error naming them.
+fn apply_preset(
+    preset: &'static Preset,
+    headers: &[String],
+    options: &CanonicalOptions,
+    mapping: &mut ColumnMapping,
+    display: &str,
+) -> Result<()> {
+    let missing: Vec<&str> = preset
+        .signature
+        .iter()
+        .filter(|h| presets::find_header(headers, h).is_none())
+        .copied()
+        .collect();
+    if !missing.is_empty() {
+        return Err(CkmError::invalid(format!(
+            "{display}: --preset {}: no column {}; is this {}? (--preset none maps headers by their names)",
+            preset.name,
+            schema::quote_list(&missing.iter().map(|m| m.to_string()).collect::<Vec<_>>()),
+            preset.export
+        )));
+    }
+    for &(canonical, header) in preset.columns {
+        if options.overrides.contains_key(canonical) {
+            continue;
+        }
+        match presets::find_header(headers, header) {
+            Some(found) => mapping.assign(canonical, found, schema::MatchReason::Preset(preset.name)),
+            None => mapping.unmap(canonical),
+        }
+    }
+    for canonical in preset.unmapped {
+        if !options.overrides.contains_key(canonical) {
+            mapping.unmap(canonical);
+        }
+    }
+    mapping.preset = Some(preset);
+    Ok(())
+}
+
+/// The raw frame with a preset's order-level columns filled down to the later rows of each
+/// order, where the export leaves them blank.
+fn filled_down(mut raw: LazyFrame, preset: &Preset) -> Result<LazyFrame> {
+    let Some(order_rows) = &preset.order_rows else {
+        return Ok(raw);
+    };
+    let schema = raw.collect_schema()?;
+    let headers: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+    let Some(key) = presets::find_header(&headers, order_rows.key) else {
+        return Ok(raw);
+    };
+    let mut filled = Vec::new();
+    for wanted in order_rows.filled_down {
+        let Some(header) = presets::find_header(&headers, wanted) else {
+            continue;
+        };
+        let value = col(header.as_str());
+        // A blank text is no value.
+        let value = if schema.get(header).is_some_and(is_text) {
+            when(non_blank(value.clone()))
+                .then(value)
+                .otherwise(null_of(DataType::String))
+        } else {
+            value
+        };
+        filled.push(
+            value
+                .fill_null_with_strategy(FillNullStrategy::Forward(None))
+                .over([col(key.as_str())])?
+                .alias(header.as_str()),
+        );
+    }
+    Ok(raw.with_columns(filled))
+}
+
+/// Email addresses as identity resolution compares them ([`normalise_email`]: trimmed, lower
+/// case, Gmail's dots and tags dropped); a text that is no address stays as it was, trimmed.
+fn normalised_emails(text: Expr) -> Expr {
+    text.map(
+        |column| {
+            let normalised: StringChunked = column
+                .str()?
+                .iter()
+                .map(|value| {
+                    value.and_then(|v| {
+                        let trimmed = v.trim();
+                        (!trimmed.is_empty())
+                            .then(|| normalise_email(trimmed).unwrap_or_else(|| trimmed.to_string()))
+                    })
+                })
+                .collect();
+            Ok(normalised.with_name(column.name().clone()).into_column())
+        },
+        |_, field| Ok(Field::new(field.name().clone(), DataType::String)),
+    )
 }
 
 /// Share of the sampled lines with a quantity and a unit price on which an amount column
@@ -319,6 +430,22 @@ pub fn plan_source(
     let display = source.spec.display.clone();
     let mapping = mapping_for(source, &mut raw, options)?;
     check_required(source, &mapping)?;
+    let email_customers = mapping.preset.is_some_and(|preset| preset.customer_is_email)
+        && mapping.mapped.iter().any(|m| {
+            m.canonical == schema::CUSTOMER_ID && matches!(m.reason, schema::MatchReason::Preset(_))
+        });
+    if let Some(preset) = mapping.preset {
+        if email_customers && !options.email_ids_allowed {
+            return Err(CkmError::usage(format!(
+                "{display}: {} identifies customers by email ('{}'), which is personal data: \
+                 add --pseudonymize to replace each by a keyed pseudonym, or --keep-pii to write them as they are \
+                 (ckm ingest, clean and segment have both), or --map customer_id=ANOTHER_COLUMN",
+                preset.export,
+                mapping.source_of(schema::CUSTOMER_ID).unwrap_or_default()
+            )));
+        }
+        raw = filled_down(raw, preset)?;
+    }
     let schema = raw.collect_schema()?;
     let dtype_of = |name: &str| schema.get(name).cloned().unwrap_or(DataType::Null);
 
@@ -361,6 +488,9 @@ pub fn plan_source(
         let raw_col = col(source_header);
         let dtype = dtype_of(source_header);
         let expr = match column.kind {
+            ColumnKind::Text if name == schema::CUSTOMER_ID && email_customers => {
+                normalised_emails(raw_col.cast(DataType::String))
+            }
             ColumnKind::Text => raw_col.cast(DataType::String),
             ColumnKind::Number if is_text(&dtype) => {
                 let fast = raw_col.clone().cast(DataType::Float64);

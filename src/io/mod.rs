@@ -13,6 +13,7 @@ pub mod delimited;
 pub mod manifest;
 pub mod mapped;
 pub mod periods;
+pub mod presets;
 pub mod privacy;
 pub mod read;
 pub mod rejects;
@@ -166,6 +167,8 @@ pub fn explain_inputs(inputs: &[String], read: &ReadSettings) -> Result<Vec<Expl
     let specs = read::resolve_inputs(inputs)?;
     let options = std::rc::Rc::new(CanonicalOptions {
         overrides: schema::parse_overrides(&read.map)?,
+        preset: read.preset,
+        email_ids_allowed: read.email_ids_allowed,
         dayfirst: read.dayfirst,
         date_format: read.date_format.clone(),
         tag_source_file: specs.len() > 1,

@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use polars::prelude::*;
 
 use crate::error::CkmError;
+use crate::io::presets::PresetChoice;
 use crate::io::sniff::{self, FileFormat};
 
 /// The text encoding of delimited input.
@@ -32,6 +33,11 @@ pub struct ReadSettings {
     pub date_format: Option<String>,
     pub encoding: Encoding,
     pub delimiter: Option<char>,
+    /// The platform preset: detected from the headers, named, or off.
+    pub preset: PresetChoice,
+    /// Customer ids that are email addresses may be read (the command writes them only with
+    /// `--keep-pii`, or pseudonymises them).
+    pub email_ids_allowed: bool,
 }
 
 /// The row-number column every raw frame carries (0-based position in its source).

@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::CkmError;
+use crate::io::presets::Preset;
 
 pub const CUSTOMER_ID: &str = "customer_id";
 pub const ORDER_ID: &str = "order_id";
@@ -251,6 +252,8 @@ pub enum MatchReason {
     CanonicalName,
     /// The header matched this (normalised) synonym.
     Synonym(&'static str),
+    /// The platform preset of this name says so.
+    Preset(&'static str),
 }
 
 impl std::fmt::Display for MatchReason {
@@ -259,6 +262,7 @@ impl std::fmt::Display for MatchReason {
             MatchReason::Explicit => write!(f, "--map"),
             MatchReason::CanonicalName => write!(f, "canonical name"),
             MatchReason::Synonym(s) => write!(f, "synonym '{s}'"),
+            MatchReason::Preset(name) => write!(f, "preset {name}"),
         }
     }
 }
@@ -278,6 +282,8 @@ pub struct ColumnMapping {
     pub extra: Vec<String>,
     /// Why a header the names suggested was not used (shown by `--explain` and warned).
     pub notes: Vec<String>,
+    /// The platform preset applied, if any.
+    pub preset: Option<&'static Preset>,
 }
 
 impl ColumnMapping {
@@ -286,6 +292,32 @@ impl ColumnMapping {
             .iter()
             .find(|m| m.canonical == canonical)
             .map(|m| m.source.as_str())
+    }
+
+    /// Maps `canonical` to `header` for `reason`: whatever held either before goes back to
+    /// the extra columns (a header feeds one canonical column at most).
+    pub fn assign(&mut self, canonical: &'static str, header: &str, reason: MatchReason) {
+        self.unmap(canonical);
+        if let Some(position) = self.mapped.iter().position(|m| m.source == header) {
+            let previous = self.mapped.remove(position);
+            self.extra.push(previous.source);
+        }
+        self.extra.retain(|h| h != header);
+        self.mapped.push(MappedColumn {
+            canonical,
+            source: header.to_string(),
+            reason,
+        });
+        self.mapped
+            .sort_by_key(|m| CANONICAL_COLUMNS.iter().position(|c| c.name == m.canonical));
+    }
+
+    /// Leaves `canonical` unmapped; its header, if it had one, is kept as an extra column.
+    pub fn unmap(&mut self, canonical: &str) {
+        if let Some(position) = self.mapped.iter().position(|m| m.canonical == canonical) {
+            let previous = self.mapped.remove(position);
+            self.extra.push(previous.source);
+        }
     }
 }
 
@@ -384,6 +416,7 @@ pub fn map_columns(
         mapped,
         extra,
         notes: Vec::new(),
+        preset: None,
     })
 }
 

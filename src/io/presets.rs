@@ -1,0 +1,215 @@
+//! Platform presets: what ckm knows of the standard exports of the platforms where customer
+//! data lives, beyond the names of their columns. Each is recognised by its header signature
+//! (all of a few headers the platform's own documentation lists), applied automatically, and
+//! chosen or switched off with `--preset NAME|none`; `--map` still overrides any column.
+//!
+//! A preset says which column is which canonical one, which columns are an order's rather
+//! than a line's (an export that writes them on an order's first row only has them filled
+//! down to its later rows), and whether the customer key is an email (personal data: it is
+//! normalised as identity resolution normalises emails, and written only with `--keep-pii`
+//! or pseudonymised).
+
+use crate::io::schema::{self, normalise_header};
+
+/// A platform's standard export.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Preset {
+    /// What `--preset` calls it.
+    pub name: &'static str,
+    /// What messages call it.
+    pub export: &'static str,
+    /// Where the platform documents the export's columns.
+    pub documentation: &'static str,
+    /// Headers (as the platform writes them) that all appear in this export and together in
+    /// no other: its signature.
+    pub signature: &'static [&'static str],
+    /// Canonical column and the header that holds it.
+    pub columns: &'static [(&'static str, &'static str)],
+    /// Canonical columns no header of this export holds, whatever the names suggest (an
+    /// order total is no line amount).
+    pub unmapped: &'static [&'static str],
+    /// The header whose value is the same on all rows of one order, and the order-level
+    /// headers the export leaves blank on an order's later rows.
+    pub order_rows: Option<OrderRows>,
+    /// The customer key is an email address.
+    pub customer_is_email: bool,
+    /// The currency of each row's amounts.
+    pub currency: Option<&'static str>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct OrderRows {
+    pub key: &'static str,
+    pub filled_down: &'static [&'static str],
+}
+
+/// Shopify's orders export: one row per line item; the order's own fields (its status,
+/// totals, currency, addresses) on its first row only. The customer is identified by
+/// `Email`; `Total` is the order's total with shipping and taxes, never a line's amount,
+/// which is `Lineitem price` × `Lineitem quantity`.
+pub const SHOPIFY_ORDERS: Preset = Preset {
+    name: "shopify-orders",
+    export: "a Shopify orders export",
+    documentation: "https://help.shopify.com/en/manual/orders/export-orders#order-export-csv-structure",
+    signature: &[
+        "Name",
+        "Email",
+        "Financial Status",
+        "Lineitem quantity",
+        "Lineitem name",
+        "Lineitem price",
+    ],
+    columns: &[
+        (schema::CUSTOMER_ID, "Email"),
+        (schema::ORDER_ID, "Name"),
+        (schema::TS, "Created at"),
+        (schema::QUANTITY, "Lineitem quantity"),
+        (schema::UNIT_PRICE, "Lineitem price"),
+        (schema::ITEM_ID, "Lineitem sku"),
+        (schema::ITEM_NAME, "Lineitem name"),
+        (schema::CHANNEL, "Source"),
+    ],
+    unmapped: &[schema::AMOUNT],
+    order_rows: Some(OrderRows {
+        key: "Name",
+        filled_down: &[
+            "Email",
+            "Financial Status",
+            "Paid at",
+            "Fulfillment Status",
+            "Fulfilled at",
+            "Accepts Marketing",
+            "Currency",
+            "Subtotal",
+            "Shipping",
+            "Taxes",
+            "Total",
+            "Discount Code",
+            "Discount Amount",
+            "Shipping Method",
+            "Created at",
+            "Cancelled at",
+            "Payment Method",
+            "Refunded Amount",
+            "Outstanding Balance",
+            "Source",
+            "Tags",
+            "Risk Level",
+        ],
+    }),
+    customer_is_email: true,
+    currency: Some("Currency"),
+};
+
+/// Every preset, for detection and `--preset NAME`.
+pub const PRESETS: &[&Preset] = &[&SHOPIFY_ORDERS];
+
+/// Which preset a read uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PresetChoice {
+    /// The preset whose signature the headers carry, if any.
+    #[default]
+    Detect,
+    /// This one: its columns must be there.
+    Named(&'static Preset),
+    /// None: headers are mapped by their names alone.
+    Off,
+}
+
+impl PresetChoice {
+    /// `--preset NAME|none`.
+    pub fn parse(text: &str) -> Result<PresetChoice, String> {
+        let wanted = text.trim().to_ascii_lowercase();
+        if wanted == "none" {
+            return Ok(PresetChoice::Off);
+        }
+        PRESETS
+            .iter()
+            .find(|p| p.name == wanted)
+            .map(|p| PresetChoice::Named(p))
+            .ok_or_else(|| {
+                let names: Vec<&str> = PRESETS.iter().map(|p| p.name).collect();
+                format!(
+                    "'{text}': no such preset; choose one of {}, or none",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+/// The preset whose every signature header is among `headers` (compared as header names are,
+/// ignoring case and punctuation).
+pub fn detect(headers: &[String]) -> Option<&'static Preset> {
+    let present: Vec<String> = headers.iter().map(|h| normalise_header(h)).collect();
+    PRESETS.iter().copied().find(|preset| {
+        preset
+            .signature
+            .iter()
+            .all(|wanted| present.contains(&normalise_header(wanted)))
+    })
+}
+
+/// The source's header that a preset's header names (its own spelling), if it is there.
+pub fn find_header<'a>(headers: &'a [String], wanted: &str) -> Option<&'a String> {
+    let wanted = normalise_header(wanted);
+    headers.iter().find(|h| normalise_header(h) == wanted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn shopify_is_recognised_by_its_signature() {
+        let shopify = headers(&[
+            "Name",
+            "Email",
+            "Financial Status",
+            "Paid at",
+            "Currency",
+            "Total",
+            "Created at",
+            "Lineitem quantity",
+            "Lineitem name",
+            "Lineitem price",
+            "Lineitem sku",
+            "Source",
+        ]);
+        assert_eq!(detect(&shopify), Some(&SHOPIFY_ORDERS));
+        // Case and punctuation as another tool rewrote them.
+        let rewritten = headers(&[
+            "name",
+            "email",
+            "financial_status",
+            "lineitem_quantity",
+            "lineitem_name",
+            "lineitem_price",
+        ]);
+        assert_eq!(detect(&rewritten), Some(&SHOPIFY_ORDERS));
+        // Without one of its signature headers it is not Shopify.
+        let partial = headers(&[
+            "Name",
+            "Email",
+            "Lineitem quantity",
+            "Lineitem name",
+            "Lineitem price",
+        ]);
+        assert_eq!(detect(&partial), None);
+    }
+
+    #[test]
+    fn choices_by_name() {
+        assert_eq!(
+            PresetChoice::parse("Shopify-Orders"),
+            Ok(PresetChoice::Named(&SHOPIFY_ORDERS))
+        );
+        assert_eq!(PresetChoice::parse("none"), Ok(PresetChoice::Off));
+        assert!(PresetChoice::parse("shopfiy")
+            .unwrap_err()
+            .contains("choose one of shopify-orders, or none"));
+    }
+}
