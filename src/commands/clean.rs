@@ -43,7 +43,11 @@ pub fn run(args: CleanArgs, record: &mut RunRecord) -> Result<()> {
     let rows_in = table.height() as u64;
     let table = clean_rules::normalise(table)?;
     let returns = clean_rules::is_return(table.schema());
-    let table = table.lazy().with_column(returns.alias(RETURN_FLAG)).collect()?;
+    let mut table = table.lazy().with_column(returns.alias(RETURN_FLAG)).collect()?;
+    // An `is_return` of the input is in the working flag now; `--returns keep` writes it anew.
+    if table.column(schema::IS_RETURN).is_ok() {
+        table = table.drop(schema::IS_RETURN)?;
+    }
     let pii = privacy.inspect(&table, &printer, record);
 
     // Duplicates are judged on the data, not on where a row came from or ckm's own flags.
@@ -226,7 +230,17 @@ fn parse_max_date(text: &str) -> Result<i64> {
 fn net_returns(kept: DataFrame) -> Result<(DataFrame, DataFrame, u64)> {
     let is_return = kept.column(RETURN_FLAG)?.bool()?.clone();
     let mut purchases = kept.filter(&!&is_return)?;
-    let mut returned = kept.filter(&is_return)?;
+    let returned = kept.filter(&is_return)?;
+    // A return with a positive amount and quantity is a row its export marked refunded or
+    // cancelled in full: it cancels itself, and is no purchase's return to net.
+    let cancels_itself = returned.column(schema::AMOUNT)?.f64()?.gt(0.0)
+        & !returned
+            .column(schema::QUANTITY)?
+            .f64()?
+            .lt(0.0)
+            .fill_null_with_values(false)?;
+    let cancelled = returned.filter(&cancels_itself)?;
+    let mut returned = returned.filter(&!&cancels_itself)?;
 
     let mut groups: HashMap<(String, String), u32> = HashMap::new();
     let mut lines_of = |df: &DataFrame, is_return: bool| -> Result<Vec<Line>> {
@@ -293,5 +307,9 @@ fn net_returns(kept: DataFrame) -> Result<(DataFrame, DataFrame, u64)> {
         }
     }
     returned.with_column(Column::new(REASON.into(), reasons))?;
+    let mut cancelled = cancelled;
+    let reasons = vec!["refunded or cancelled in full in its export: no purchase"; cancelled.height()];
+    cancelled.with_column(Column::new(REASON.into(), reasons))?;
+    returned.vstack_mut(&cancelled)?;
     Ok((purchases, returned, unmatched_returns))
 }

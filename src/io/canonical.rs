@@ -154,6 +154,31 @@ fn filled_down(mut raw: LazyFrame, preset: &Preset) -> Result<LazyFrame> {
     Ok(raw.with_columns(filled))
 }
 
+/// Whether a row is refunded, voided or cancelled, as a preset reads it (false where the
+/// export says nothing).
+fn preset_returns(returns: &presets::Returns, schema: &Schema) -> Expr {
+    let headers: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+    let mut flag = lit(false);
+    if let Some(status) = presets::find_header(&headers, returns.status) {
+        let status = col(status.as_str())
+            .cast(DataType::String)
+            .str()
+            .strip_chars(lit(NULL))
+            .str()
+            .to_lowercase();
+        for value in returns.values {
+            flag = flag.or(status.clone().eq(lit(*value)).fill_null(lit(false)));
+        }
+    }
+    if let Some(cancelled) = returns
+        .cancelled_when_given
+        .and_then(|header| presets::find_header(&headers, header))
+    {
+        flag = flag.or(non_blank(col(cancelled.as_str()).cast(DataType::String)).fill_null(lit(false)));
+    }
+    flag
+}
+
 /// Email addresses as identity resolution compares them ([`normalise_email`]: trimmed, lower
 /// case, Gmail's dots and tags dropped); a text that is no address stays as it was, trimmed.
 fn normalised_emails(text: Expr) -> Expr {
@@ -574,6 +599,9 @@ pub fn plan_source(
             ]
             .contains(&h)
     };
+    if let Some(returns) = mapping.preset.and_then(|preset| preset.returns.as_ref()) {
+        exprs.push(preset_returns(returns, &schema).alias(schema::IS_RETURN));
+    }
     let carried_row = mapping.extra.iter().any(|h| h == schema::SOURCE_ROW);
     let carried_file = mapping.extra.iter().any(|h| h == schema::SOURCE_FILE);
     for extra in &mapping.extra {

@@ -113,10 +113,16 @@ pub fn normalise(mut df: DataFrame) -> PolarsResult<DataFrame> {
         .collect()
 }
 
-/// A return or cancellation: negative quantity or amount, or an order id such as `C536379`
-/// (a `C` followed by a digit, so `CA-2016-152156` is an ordinary order).
+/// A return or cancellation: marked `is_return`, negative quantity or amount, or an order id
+/// such as `C536379` (a `C` followed by a digit, so `CA-2016-152156` is an ordinary order).
 pub fn is_return(columns: &Schema) -> Expr {
     let mut flag = lit(false);
+    // Marked so by the export (a platform preset) or by an earlier `clean --returns keep`.
+    if columns.contains(schema::IS_RETURN) {
+        flag = flag.or(col(schema::IS_RETURN)
+            .cast(DataType::Boolean)
+            .fill_null(lit(false)));
+    }
     for number in [schema::QUANTITY, schema::AMOUNT] {
         if columns.contains(number) {
             flag = flag.or(col(number).lt(lit(0.0)).fill_null(lit(false)));

@@ -35,6 +35,20 @@ pub struct Preset {
     pub customer_is_email: bool,
     /// The currency of each row's amounts.
     pub currency: Option<&'static str>,
+    /// Which rows are refunded, voided or cancelled.
+    pub returns: Option<Returns>,
+}
+
+/// Rows the export marks as refunded, voided or cancelled in full: they come out with
+/// `is_return` set, and `ckm clean --returns` applies its policy (a row that cancels itself
+/// is no purchase to net against: `net` and `drop` take it out, `keep` flags it).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Returns {
+    /// A status column, and its values (compared trimmed, in lower case) that mean so.
+    pub status: &'static str,
+    pub values: &'static [&'static str],
+    /// A column that, when it has a value, says the row was cancelled.
+    pub cancelled_when_given: Option<&'static str>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -99,6 +113,13 @@ pub const SHOPIFY_ORDERS: Preset = Preset {
     }),
     customer_is_email: true,
     currency: Some("Currency"),
+    // `partially_refunded` orders stay purchases: the export does not say which lines the
+    // refund was for (its `Refunded Amount` is the order's).
+    returns: Some(Returns {
+        status: "Financial Status",
+        values: &["refunded", "voided"],
+        cancelled_when_given: Some("Cancelled at"),
+    }),
 };
 
 /// Every preset, for detection and `--preset NAME`.
