@@ -277,3 +277,27 @@ fn a_preset_can_be_named_or_switched_off() {
     let table = Table::parse(&output.stdout, b',');
     assert_eq!(table.column("customer_id")[2], "Bo Chen");
 }
+
+#[test]
+fn a_mixed_currency_export_is_warned_about() {
+    let wd = Workdir::new();
+    let mixed = SHOPIFY.replacen(",no,EUR,12.00,", ",no,USD,12.00,", 1);
+    assert_ne!(mixed, SHOPIFY);
+    wd.write("orders_export_1.csv", &mixed);
+    let output = wd.run(&["ingest", "orders_export_1.csv", "--keep-pii", "-o", "tx.csv"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("amounts in 2 currencies (EUR, USD) among the first 20000 rows")
+            && stderr.contains("split the export by its 'Currency' column"),
+        "{stderr}"
+    );
+    // One currency: no warning.
+    wd.write("one.csv", SHOPIFY);
+    let output = wd.run(&["ingest", "one.csv", "--keep-pii", "-o", "one_tx.csv"]);
+    assert!(
+        !stderr_of(&output).contains("currencies"),
+        "{}",
+        stderr_of(&output)
+    );
+}

@@ -154,6 +154,31 @@ fn filled_down(mut raw: LazyFrame, preset: &Preset) -> Result<LazyFrame> {
     Ok(raw.with_columns(filled))
 }
 
+/// The currencies of the first rows when there are several: the header and the codes.
+fn currencies_in_sample(raw: &LazyFrame, wanted: &str) -> Result<Option<(String, Vec<String>)>> {
+    let mut raw = raw.clone();
+    let schema = raw.collect_schema()?;
+    let headers: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+    let Some(header) = presets::find_header(&headers, wanted) else {
+        return Ok(None);
+    };
+    let codes = raw
+        .limit(DATE_SAMPLE_ROWS)
+        .select([col(header.as_str())
+            .cast(DataType::String)
+            .str()
+            .strip_chars(lit(NULL))
+            .str()
+            .to_uppercase()
+            .alias("currency")])
+        .filter(non_blank(col("currency")))
+        .unique_stable(None, UniqueKeepStrategy::First)
+        .collect()?;
+    let mut codes = read::text_values(&codes, "currency")?;
+    codes.sort();
+    Ok((codes.len() > 1).then(|| (header.clone(), codes)))
+}
+
 /// Whether a row is refunded, voided or cancelled, as a preset reads it (false where the
 /// export says nothing).
 fn preset_returns(returns: &presets::Returns, schema: &Schema) -> Expr {
@@ -471,10 +496,14 @@ pub fn plan_source(
         }
         raw = filled_down(raw, preset)?;
     }
+    let mixed_currencies = match (mapping.preset.and_then(|p| p.currency), earlier) {
+        (Some(currency), None) => currencies_in_sample(&raw, currency)?,
+        _ => None,
+    };
     let schema = raw.collect_schema()?;
     let dtype_of = |name: &str| schema.get(name).cloned().unwrap_or(DataType::Null);
 
-    let mut warnings = match earlier {
+    let mut warnings: Vec<String> = match earlier {
         Some(plan) => plan.warnings.clone(),
         None => mapping
             .notes
@@ -482,6 +511,13 @@ pub fn plan_source(
             .map(|note| format!("{display}: {note}"))
             .collect(),
     };
+    if let Some((header, currencies)) = mixed_currencies {
+        warnings.push(format!(
+            "{display}: amounts in {} currencies ({}) among the first {DATE_SAMPLE_ROWS} rows: ckm adds amounts as they are, so split the export by its '{header}' column or convert them first",
+            currencies.len(),
+            currencies.join(", ")
+        ));
+    }
     let mut exprs: Vec<Expr> = Vec::new();
     let mut issues: Vec<Expr> = Vec::new();
     let mut chosen_date_format = None;
