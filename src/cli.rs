@@ -330,7 +330,8 @@ pub struct ReadArgs {
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<char>,
 
-    /// A platform's standard export, read as the platform writes it: shopify-orders; or none
+    /// A platform's standard export, read as the platform writes it: shopify-orders,
+    /// stripe-payments; or none
     /// to map headers by their names alone (default: recognised from the headers)
     #[arg(long, value_name = "NAME|none", value_parser = PresetChoice::parse)]
     pub preset: Option<PresetChoice>,

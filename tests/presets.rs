@@ -301,3 +301,78 @@ fn a_mixed_currency_export_is_warned_about() {
         stderr_of(&output)
     );
 }
+
+/// Stripe's payments export (the columns of its charge object): a refund is on the charge's
+/// own row. ch_2 was refunded in part (20 of 80), ch_3 in full, ch_4 failed and was never
+/// captured, ch_5 is a guest charge with no Customer ID.
+const STRIPE: &str = "\
+id,Description,Seller Message,Created (UTC),Amount,Amount Refunded,Currency,Converted Amount,Converted Amount Refunded,Fee,Tax,Converted Currency,Mode,Status,Statement Descriptor,Customer ID,Customer Description,Customer Email,Captured,Card ID,Card Last4,Card Brand
+ch_1,Annual plan,Payment complete.,2024-03-01 10:00:00,50.00,0.00,usd,50.00,0.00,1.75,0.00,usd,Live,Paid,ACME,cus_A,,ana@example.com,true,card_1,4242,Visa
+ch_2,Order 2,Payment complete.,2024-03-05 12:30:00,80.00,20.00,usd,80.00,20.00,2.62,0.00,usd,Live,Paid,ACME,cus_B,,bo@example.com,true,card_2,1881,Visa
+ch_3,Order 3,Payment complete.,2024-03-07 09:00:00,30.00,30.00,usd,30.00,30.00,1.17,0.00,usd,Live,Refunded,ACME,cus_A,,ana@example.com,true,card_1,4242,Visa
+ch_4,Order 4,The bank declined the payment.,2024-03-08 09:00:00,25.00,0.00,usd,25.00,0.00,0.00,0.00,usd,Live,Failed,ACME,cus_B,,bo@example.com,false,card_2,1881,Visa
+ch_5,Order 5,Payment complete.,2024-03-09 18:00:00,15.00,0.00,usd,15.00,0.00,0.74,0.00,usd,Live,Paid,ACME,,,guest@example.com,true,card_3,0005,Amex
+";
+
+#[test]
+fn stripe_payments_read_without_map() {
+    let wd = Workdir::new();
+    wd.write("unified_payments.csv", STRIPE);
+    let output = wd.run(&["ingest", "unified_payments.csv", "--explain"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        text.contains("looks like a Stripe payments export (preset stripe-payments"),
+        "{text}"
+    );
+    let output = wd.run(&[
+        "ingest",
+        "unified_payments.csv",
+        "-q",
+        "-o",
+        "-",
+        "--format",
+        "csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let table = Table::parse(&output.stdout, b',');
+    assert_eq!(
+        table.column("customer_id"),
+        ["cus_A", "cus_B", "cus_A", "cus_B", ""]
+    );
+    assert_eq!(table.column("order_id"), ["ch_1", "ch_2", "ch_3", "ch_4", "ch_5"]);
+    assert_eq!(table.column("ts")[0], "2024-03-01 10:00:00.000");
+    // ch_2's partial refund comes off its amount; ch_3 (refunded in full) and ch_4 (failed,
+    // not captured) are returns with their amounts as charged.
+    assert_eq!(table.column("amount"), ["50.0", "60.0", "30.0", "25.0", "15.0"]);
+    assert_eq!(
+        table.column("is_return"),
+        ["false", "false", "true", "true", "false"]
+    );
+    assert_eq!(table.column("item_name")[0], "Annual plan");
+    // The customers' emails are personal data: not written by default.
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("@example.com"));
+
+    // clean takes out the refunded and failed charges and the guest one (no customer); the
+    // segments count what was kept: cus_A 50, cus_B 60.
+    let output = wd.run(&[
+        "clean",
+        "unified_payments.csv",
+        "-q",
+        "-o",
+        "clean.csv",
+        "--rejects",
+        "rejects.csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(wd.read_csv("clean.csv").column("order_id"), ["ch_1", "ch_2"]);
+    assert_eq!(
+        wd.read_csv("rejects.csv").column("order_id"),
+        ["ch_3", "ch_4", "ch_5"]
+    );
+    let output = wd.run(&["segment", "clean.csv", "-q", "-o", "segments.csv"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let segments = wd.read_csv("segments.csv");
+    assert_eq!(segments.column("customer_id"), ["cus_A", "cus_B"]);
+    assert_eq!(segments.column("monetary"), ["50.0", "60.0"]);
+}

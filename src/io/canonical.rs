@@ -181,7 +181,7 @@ fn currencies_in_sample(raw: &LazyFrame, wanted: &str) -> Result<Option<(String,
 
 /// Whether a row is refunded, voided or cancelled, as a preset reads it (false where the
 /// export says nothing).
-fn preset_returns(returns: &presets::Returns, schema: &Schema) -> Expr {
+fn preset_returns(returns: &presets::Returns, schema: &Schema, amount: Option<Expr>) -> Expr {
     let headers: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
     let mut flag = lit(false);
     if let Some(status) = presets::find_header(&headers, returns.status) {
@@ -201,7 +201,33 @@ fn preset_returns(returns: &presets::Returns, schema: &Schema) -> Expr {
     {
         flag = flag.or(non_blank(col(cancelled.as_str()).cast(DataType::String)).fill_null(lit(false)));
     }
+    if let Some(captured) = returns
+        .void_when_false
+        .and_then(|header| presets::find_header(&headers, header))
+    {
+        let text = col(captured.as_str())
+            .cast(DataType::String)
+            .str()
+            .strip_chars(lit(NULL))
+            .str()
+            .to_lowercase();
+        flag = flag.or(text.eq(lit("false")).fill_null(lit(false)));
+    }
+    if let (Some(refunded), Some(amount)) = (refunded_amount(returns, &headers), amount) {
+        // Refunded in full: at least the row's amount.
+        flag = flag.or(refunded
+            .clone()
+            .gt_eq(amount)
+            .and(refunded.gt(lit(0.0)))
+            .fill_null(lit(false)));
+    }
     flag
+}
+
+/// The amount a preset's export says was refunded on the row itself, as a number.
+fn refunded_amount(returns: &presets::Returns, headers: &[String]) -> Option<Expr> {
+    let header = presets::find_header(headers, returns.refunded?)?;
+    Some(parse_number(col(header.as_str()).cast(DataType::String)))
 }
 
 /// Email addresses as identity resolution compares them ([`normalise_email`]: trimmed, lower
@@ -529,6 +555,9 @@ pub fn plan_source(
     }
 
     let mut staged = Staged::default();
+    // The amount as the select refers to it, and where a mapped one is among the exprs.
+    let mut amount_value: Option<Expr> = None;
+    let mut amount_position: Option<usize> = None;
     for column in CANONICAL_COLUMNS {
         let name = column.name;
         let Some(source_header) = mapping.source_of(name) else {
@@ -543,6 +572,9 @@ pub fn plan_source(
                 // `io::add_absent_columns`), which takes no memory per row.
                 _ => continue,
             };
+            if name == schema::AMOUNT {
+                amount_value = Some(expr.clone());
+            }
             exprs.push(expr.alias(name));
             continue;
         };
@@ -621,7 +653,12 @@ pub fn plan_source(
                 }
             },
         };
-        exprs.push(staged.value(name, expr));
+        let value = staged.value(name, expr);
+        if name == schema::AMOUNT {
+            amount_value = Some(col(Staged::value_name(schema::AMOUNT)));
+            amount_position = Some(exprs.len());
+        }
+        exprs.push(value);
     }
 
     // Extra columns as they are, renamed only if they would collide with ckm's own.
@@ -636,7 +673,23 @@ pub fn plan_source(
             .contains(&h)
     };
     if let Some(returns) = mapping.preset.and_then(|preset| preset.returns.as_ref()) {
-        exprs.push(preset_returns(returns, &schema).alias(schema::IS_RETURN));
+        let headers: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+        // A refund in part comes off the row's amount (one in full makes it a return, below).
+        if let (Some(refunded), Some(position), Some(amount)) = (
+            refunded_amount(returns, &headers),
+            amount_position,
+            amount_value.clone(),
+        ) {
+            let partial = refunded
+                .clone()
+                .gt(lit(0.0))
+                .and(refunded.clone().lt(amount.clone()));
+            exprs[position] = when(partial.fill_null(lit(false)))
+                .then(amount.clone() - refunded)
+                .otherwise(amount)
+                .alias(schema::AMOUNT);
+        }
+        exprs.push(preset_returns(returns, &schema, amount_value).alias(schema::IS_RETURN));
     }
     let carried_row = mapping.extra.iter().any(|h| h == schema::SOURCE_ROW);
     let carried_file = mapping.extra.iter().any(|h| h == schema::SOURCE_FILE);

@@ -39,6 +39,12 @@ pub struct Preset {
     pub returns: Option<Returns>,
 }
 
+#[derive(Debug, PartialEq, Eq)]
+pub struct OrderRows {
+    pub key: &'static str,
+    pub filled_down: &'static [&'static str],
+}
+
 /// Rows the export marks as refunded, voided or cancelled in full: they come out with
 /// `is_return` set, and `ckm clean --returns` applies its policy (a row that cancels itself
 /// is no purchase to net against: `net` and `drop` take it out, `keep` flags it).
@@ -49,12 +55,12 @@ pub struct Returns {
     pub values: &'static [&'static str],
     /// A column that, when it has a value, says the row was cancelled.
     pub cancelled_when_given: Option<&'static str>,
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub struct OrderRows {
-    pub key: &'static str,
-    pub filled_down: &'static [&'static str],
+    /// A column of the amount refunded on the row itself: in full (at least the amount) it
+    /// makes the row a return; in part, it comes off the row's amount.
+    pub refunded: Option<&'static str>,
+    /// A column that, when false, says the payment was never taken (an authorisation not
+    /// captured).
+    pub void_when_false: Option<&'static str>,
 }
 
 /// Shopify's orders export: one row per line item; the order's own fields (its status,
@@ -119,11 +125,54 @@ pub const SHOPIFY_ORDERS: Preset = Preset {
         status: "Financial Status",
         values: &["refunded", "voided"],
         cancelled_when_given: Some("Cancelled at"),
+        refunded: None,
+        void_when_false: None,
+    }),
+};
+
+/// Stripe's payments export (Payments, Export; its columns are those of the charge object):
+/// one row per charge, the customer Stripe's own id (`Customer ID`; a guest charge has none),
+/// amounts in the currency's units, `Created (UTC)` in UTC. A refund is on the charge's own
+/// row (`Amount Refunded`); failed and uncaptured charges took no money.
+pub const STRIPE_PAYMENTS: Preset = Preset {
+    name: "stripe-payments",
+    export: "a Stripe payments export",
+    documentation: "https://docs.stripe.com/api/charges/object",
+    signature: &[
+        "id",
+        "Created (UTC)",
+        "Amount",
+        "Amount Refunded",
+        "Currency",
+        "Status",
+    ],
+    columns: &[
+        (schema::CUSTOMER_ID, "Customer ID"),
+        (schema::ORDER_ID, "id"),
+        (schema::TS, "Created (UTC)"),
+        (schema::AMOUNT, "Amount"),
+        (schema::ITEM_NAME, "Description"),
+    ],
+    unmapped: &[
+        schema::QUANTITY,
+        schema::UNIT_PRICE,
+        schema::ITEM_ID,
+        schema::CHANNEL,
+    ],
+    order_rows: None,
+    customer_is_email: false,
+    currency: Some("Currency"),
+    returns: Some(Returns {
+        status: "Status",
+        values: &["refunded", "failed", "canceled", "cancelled", "blocked"],
+        cancelled_when_given: None,
+        refunded: Some("Amount Refunded"),
+        void_when_false: Some("Captured"),
     }),
 };
 
 /// Every preset, for detection and `--preset NAME`.
-pub const PRESETS: &[&Preset] = &[&SHOPIFY_ORDERS];
+pub const PRESETS: &[&Preset] = &[&SHOPIFY_ORDERS, &STRIPE_PAYMENTS];
 
 /// Which preset a read uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -229,8 +278,10 @@ mod tests {
             Ok(PresetChoice::Named(&SHOPIFY_ORDERS))
         );
         assert_eq!(PresetChoice::parse("none"), Ok(PresetChoice::Off));
-        assert!(PresetChoice::parse("shopfiy")
-            .unwrap_err()
-            .contains("choose one of shopify-orders, or none"));
+        let error = PresetChoice::parse("shopfiy").unwrap_err();
+        assert!(
+            error.contains("choose one of shopify-orders, stripe-payments, or none"),
+            "{error}"
+        );
     }
 }
