@@ -376,3 +376,71 @@ fn stripe_payments_read_without_map() {
     assert_eq!(segments.column("customer_id"), ["cus_A", "cus_B"]);
     assert_eq!(segments.column("monetary"), ["50.0", "60.0"]);
 }
+
+/// Salesforce's opportunities with products report: a sale is a Closed Won opportunity; the
+/// lost and the open one are none. `Amount` is the opportunity's total, `Total Price` a line's.
+const SALESFORCE: &str = "\
+Opportunity Owner,Account Name,Account ID,Opportunity Name,Opportunity ID,Stage,Amount,Close Date,Product Name,Product Code,Quantity,Sales Price,Total Price,Opportunity Currency
+Dana Ray,Globex,001A,Globex renewal,006A,Closed Won,1500.00,3/15/2024,Support plan,SUP-1,1,1000.00,1000.00,USD
+Dana Ray,Globex,001A,Globex renewal,006A,Closed Won,1500.00,3/15/2024,Training,TRN-1,5,100.00,500.00,USD
+Eli Park,Initech,001B,Initech pilot,006B,Closed Lost,800.00,3/20/2024,Support plan,SUP-1,1,800.00,800.00,USD
+Eli Park,Initech,001B,Initech expansion,006C,Negotiation/Review,2000.00,4/30/2024,Training,TRN-1,10,200.00,2000.00,USD
+Dana Ray,Globex,001A,Globex add-on,006D,Closed Won,300.00,4/2/2024,Training,TRN-1,3,100.00,300.00,USD
+Eli Park,Initech,001B,Initech support,006E,Closed Won,400.00,5/10/2024,Support plan,SUP-1,1,400.00,400.00,USD
+";
+
+#[test]
+fn salesforce_opportunity_products_read_without_map() {
+    let wd = Workdir::new();
+    wd.write("report.csv", SALESFORCE);
+    let output = wd.run(&["ingest", "report.csv", "-q", "-o", "-", "--format", "csv"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let table = Table::parse(&output.stdout, b',');
+    assert_eq!(
+        table.column("customer_id"),
+        ["001A", "001A", "001B", "001B", "001A", "001B"]
+    );
+    assert_eq!(
+        table.column("order_id"),
+        ["006A", "006A", "006B", "006C", "006D", "006E"]
+    );
+    assert_eq!(table.column("ts")[0], "2024-03-15 00:00:00.000");
+    assert_eq!(
+        table.column("amount"),
+        ["1000.0", "500.0", "800.0", "2000.0", "300.0", "400.0"]
+    );
+    assert_eq!(
+        table.column("item_id"),
+        ["SUP-1", "TRN-1", "SUP-1", "TRN-1", "TRN-1", "SUP-1"]
+    );
+    assert_eq!(
+        table.column("is_return"),
+        ["false", "false", "true", "true", "false", "false"]
+    );
+
+    // Without an Account ID column the account's name is the customer.
+    let without_ids = SALESFORCE
+        .lines()
+        .map(|line| {
+            let mut cells: Vec<&str> = line.split(',').collect();
+            cells.remove(2);
+            cells.join(",")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    wd.write("names.csv", format!("{without_ids}\n"));
+    let output = wd.run(&["ingest", "names.csv", "-q", "-o", "-", "--format", "csv"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let table = Table::parse(&output.stdout, b',');
+    assert_eq!(table.column("customer_id")[2], "Initech");
+
+    // Won deals only: Globex bought twice (1,500 and 300), Initech once (400).
+    let output = wd.run(&["clean", "report.csv", "-q", "-o", "clean.csv"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let output = wd.run(&["segment", "clean.csv", "-q", "-o", "segments.csv"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let segments = wd.read_csv("segments.csv");
+    assert_eq!(segments.column("customer_id"), ["001A", "001B"]);
+    assert_eq!(segments.column("frequency"), ["2", "1"]);
+    assert_eq!(segments.column("monetary"), ["1800.0", "400.0"]);
+}

@@ -101,14 +101,22 @@ fn apply_preset(
             preset.export
         )));
     }
-    for &(canonical, header) in preset.columns {
-        if options.overrides.contains_key(canonical) {
+    let mut assigned: Vec<&str> = Vec::new();
+    for &(canonical, _) in preset.columns {
+        if options.overrides.contains_key(canonical) || assigned.contains(&canonical) {
             continue;
         }
-        match presets::find_header(headers, header) {
+        // The first of the preset's headers for this column that the export has.
+        let found = preset
+            .columns
+            .iter()
+            .filter(|(c, _)| *c == canonical)
+            .find_map(|(_, header)| presets::find_header(headers, header));
+        match found {
             Some(found) => mapping.assign(canonical, found, schema::MatchReason::Preset(preset.name)),
             None => mapping.unmap(canonical),
         }
+        assigned.push(canonical);
     }
     for canonical in preset.unmapped {
         if !options.overrides.contains_key(canonical) {
@@ -193,6 +201,13 @@ fn preset_returns(returns: &presets::Returns, schema: &Schema, amount: Option<Ex
             .to_lowercase();
         for value in returns.values {
             flag = flag.or(status.clone().eq(lit(*value)).fill_null(lit(false)));
+        }
+        if !returns.sold_only.is_empty() {
+            let mut sold = lit(false);
+            for value in returns.sold_only {
+                sold = sold.or(status.clone().eq(lit(*value)).fill_null(lit(false)));
+            }
+            flag = flag.or(sold.not());
         }
     }
     if let Some(cancelled) = returns

@@ -23,7 +23,8 @@ pub struct Preset {
     /// Headers (as the platform writes them) that all appear in this export and together in
     /// no other: its signature.
     pub signature: &'static [&'static str],
-    /// Canonical column and the header that holds it.
+    /// Canonical column and the header that holds it; of several for one column, the first
+    /// the export has.
     pub columns: &'static [(&'static str, &'static str)],
     /// Canonical columns no header of this export holds, whatever the names suggest (an
     /// order total is no line amount).
@@ -53,6 +54,8 @@ pub struct Returns {
     /// A status column, and its values (compared trimmed, in lower case) that mean so.
     pub status: &'static str,
     pub values: &'static [&'static str],
+    /// The status values of a sale, when every other one (an open or lost deal) is none.
+    pub sold_only: &'static [&'static str],
     /// A column that, when it has a value, says the row was cancelled.
     pub cancelled_when_given: Option<&'static str>,
     /// A column of the amount refunded on the row itself: in full (at least the amount) it
@@ -124,6 +127,7 @@ pub const SHOPIFY_ORDERS: Preset = Preset {
     returns: Some(Returns {
         status: "Financial Status",
         values: &["refunded", "voided"],
+        sold_only: &[],
         cancelled_when_given: Some("Cancelled at"),
         refunded: None,
         void_when_false: None,
@@ -165,14 +169,55 @@ pub const STRIPE_PAYMENTS: Preset = Preset {
     returns: Some(Returns {
         status: "Status",
         values: &["refunded", "failed", "canceled", "cancelled", "blocked"],
+        sold_only: &[],
         cancelled_when_given: None,
         refunded: Some("Amount Refunded"),
         void_when_false: Some("Captured"),
     }),
 };
 
+/// Salesforce's opportunities with products report (fields of Opportunity and
+/// OpportunityLineItem): one row per product of an opportunity. A sale is a `Closed Won`
+/// opportunity; open and lost ones are none. `Amount` is the opportunity's total; a line's is
+/// `Total Price`. The customer is the account (`Account ID` when the report has it, else
+/// `Account Name`), the order the opportunity, its time the `Close Date`.
+pub const SALESFORCE_OPPORTUNITY_PRODUCTS: Preset = Preset {
+    name: "salesforce-opportunity-products",
+    export: "a Salesforce opportunities with products report",
+    documentation: "https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_opportunitylineitem.htm",
+    signature: &["Opportunity Name", "Stage", "Close Date", "Product Name", "Sales Price", "Total Price"],
+    columns: &[
+        (schema::CUSTOMER_ID, "Account ID"),
+        (schema::CUSTOMER_ID, "Account Name"),
+        (schema::ORDER_ID, "Opportunity ID"),
+        (schema::ORDER_ID, "Opportunity Name"),
+        (schema::TS, "Close Date"),
+        (schema::AMOUNT, "Total Price"),
+        (schema::QUANTITY, "Quantity"),
+        (schema::UNIT_PRICE, "Sales Price"),
+        (schema::ITEM_ID, "Product Code"),
+        (schema::ITEM_NAME, "Product Name"),
+    ],
+    unmapped: &[schema::CHANNEL],
+    order_rows: None,
+    customer_is_email: false,
+    currency: Some("Opportunity Currency"),
+    returns: Some(Returns {
+        status: "Stage",
+        values: &[],
+        sold_only: &["closed won"],
+        cancelled_when_given: None,
+        refunded: None,
+        void_when_false: None,
+    }),
+};
+
 /// Every preset, for detection and `--preset NAME`.
-pub const PRESETS: &[&Preset] = &[&SHOPIFY_ORDERS, &STRIPE_PAYMENTS];
+pub const PRESETS: &[&Preset] = &[
+    &SHOPIFY_ORDERS,
+    &STRIPE_PAYMENTS,
+    &SALESFORCE_OPPORTUNITY_PRODUCTS,
+];
 
 /// Which preset a read uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -280,7 +325,9 @@ mod tests {
         assert_eq!(PresetChoice::parse("none"), Ok(PresetChoice::Off));
         let error = PresetChoice::parse("shopfiy").unwrap_err();
         assert!(
-            error.contains("choose one of shopify-orders, stripe-payments, or none"),
+            error.contains(
+                "choose one of shopify-orders, stripe-payments, salesforce-opportunity-products, or none"
+            ),
             "{error}"
         );
     }
