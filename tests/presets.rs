@@ -444,3 +444,80 @@ fn salesforce_opportunity_products_read_without_map() {
     assert_eq!(segments.column("frequency"), ["2", "1"]);
     assert_eq!(segments.column("monetary"), ["1800.0", "400.0"]);
 }
+
+/// Square's item details export: local times with a zone name, money with its symbol, a
+/// refund as a row of its own (Event Type Refund, negative amounts). TX1 is two items in New
+/// York in summer (UTC-4), TX2 one in Los Angeles in winter (UTC-8), TX3 the refund of TX1's
+/// print.
+const SQUARE: &str = "\
+Date,Time,Time Zone,Category,Item,Qty,Price Point Name,SKU,Modifiers Applied,Gross Sales,Discounts,Net Sales,Tax,Transaction ID,Payment ID,Device Name,Notes,Details,Event Type,Location,Dining Option,Customer ID,Customer Name,Customer Reference ID,Unit,Count,Itemization Type,Commission,Employee,Fulfillment Note,Channel,Token,Card Brand,PAN Suffix
+2026-07-18,12:59:30,Eastern Time (US & Canada),Ceramics,Speckled Mug,2.0,Regular,MUG-1,,$36.00,-$4.00,$32.00,$2.56,TX1,P1,iPad,,,Payment,Main,,CUST1,Dee Example,,,2,Physical Good,$0.00,,,Point of Sale,t1,Visa,0000
+2026-07-18,12:59:30,Eastern Time (US & Canada),Prints,Fern Print,1.0,Regular,PRT-1,,$12.00,$0.00,$12.00,$0.96,TX1,P1,iPad,,,Payment,Main,,CUST1,Dee Example,,,1,Physical Good,$0.00,,,Point of Sale,t1,Visa,0000
+2026-01-10,09:00:00,Pacific Time (US & Canada),Ceramics,Speckled Mug,1.0,Regular,MUG-1,,$18.00,$0.00,$18.00,$1.44,TX2,P2,iPad,,,Payment,Main,,CUST2,Eli Example,,,1,Physical Good,$0.00,,,Point of Sale,t2,Visa,1111
+2026-07-25,10:00:00,Eastern Time (US & Canada),Prints,Fern Print,-1.0,Regular,PRT-1,,-$12.00,$0.00,-$12.00,-$0.96,TX3,P3,iPad,,,Refund,Main,,CUST1,Dee Example,,,-1,Physical Good,$0.00,,,Point of Sale,t3,Visa,0000
+";
+
+#[test]
+fn square_item_details_read_without_map() {
+    let wd = Workdir::new();
+    wd.write("items-2026.csv", SQUARE);
+    let output = wd.run(&["ingest", "items-2026.csv", "--explain"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(text.contains("looks like a Square item details export"), "{text}");
+    assert!(
+        text.contains("ts           <- 'Date + Time + Time Zone' (preset square-item-details"),
+        "{text}"
+    );
+    let output = wd.run(&["ingest", "items-2026.csv", "-q", "-o", "-", "--format", "csv"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let table = Table::parse(&output.stdout, b',');
+    assert_eq!(table.column("customer_id"), ["CUST1", "CUST1", "CUST2", "CUST1"]);
+    assert_eq!(table.column("order_id"), ["TX1", "TX1", "TX2", "TX3"]);
+    assert_eq!(
+        table.column("ts"),
+        [
+            "2026-07-18 16:59:30.000",
+            "2026-07-18 16:59:30.000",
+            "2026-01-10 17:00:00.000",
+            "2026-07-25 14:00:00.000"
+        ]
+    );
+    assert_eq!(table.column("amount"), ["32.0", "12.0", "18.0", "-12.0"]);
+    assert_eq!(table.column("quantity"), ["2.0", "1.0", "1.0", "-1.0"]);
+    assert_eq!(table.column("item_id"), ["MUG-1", "PRT-1", "MUG-1", "PRT-1"]);
+    assert_eq!(table.column("is_return"), ["false", "false", "false", "true"]);
+
+    // Netted, the refund takes the print off TX1: Dee spent 32, Eli 18.
+    let output = wd.run(&[
+        "clean",
+        "items-2026.csv",
+        "--returns",
+        "net",
+        "-q",
+        "-o",
+        "clean.csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let output = wd.run(&["segment", "clean.csv", "-q", "-o", "segments.csv"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let segments = wd.read_csv("segments.csv");
+    assert_eq!(segments.column("customer_id"), ["CUST1", "CUST2"]);
+    assert_eq!(segments.column("monetary"), ["32.0", "18.0"]);
+
+    // An unknown zone is flagged on its row, not guessed.
+    wd.write(
+        "mars.csv",
+        SQUARE.replacen("Pacific Time (US & Canada)", "Mars Time", 1),
+    );
+    let output = wd.run(&["ingest", "mars.csv", "-q", "-o", "-", "--format", "csv"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let table = Table::parse(&output.stdout, b',');
+    assert_eq!(table.column("ts")[2], "");
+    assert!(
+        table.column("ingest_issue")[2]
+            .contains("column 'Date + Time + Time Zone': '2026-01-10 09:00:00 Mars Time'"),
+        "{:?}",
+        table.column("ingest_issue")
+    );
+}

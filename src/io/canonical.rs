@@ -11,6 +11,7 @@ use polars::prelude::*;
 
 use crate::error::CkmError;
 use crate::io::dates::{self, DateChoice, DateFormat};
+use crate::io::local_time;
 use crate::io::presets::{self, Preset, PresetChoice};
 use crate::io::read::{self, Source, RAW_ROW_INDEX};
 use crate::io::schema::{self, ColumnKind, ColumnMapping, CANONICAL_COLUMNS};
@@ -64,7 +65,15 @@ pub fn mapping_for(
         PresetChoice::Detect => presets::detect(&headers),
     };
     match preset {
-        Some(preset) => apply_preset(preset, &headers, options, &mut mapping, display)?,
+        Some(preset) => {
+            apply_preset(preset, &headers, options, &mut mapping, display)?;
+            if let Some(local) = local_time_column(preset, &headers) {
+                if !options.overrides.contains_key(schema::TS) {
+                    *raw = raw.clone().with_column(local.alias(LOCAL_TIME));
+                    mapping.assign(schema::TS, LOCAL_TIME, schema::MatchReason::Preset(preset.name));
+                }
+            }
+        }
         None => order_total_not_a_line_amount(source, raw, &mut mapping)?,
     }
     if source.spec.channel.is_some() {
@@ -125,6 +134,44 @@ fn apply_preset(
     }
     mapping.preset = Some(preset);
     Ok(())
+}
+
+/// The column a preset's local date, time and zone make (its name says what it is made of,
+/// so a row it cannot read is flagged under that name).
+const LOCAL_TIME: &str = "Date + Time + Time Zone";
+
+/// The three columns of a preset's local time as one ISO 8601 text with the offset
+/// ([`local_time::with_offset`]), when the export has all three.
+fn local_time_column(preset: &Preset, headers: &[String]) -> Option<Expr> {
+    let [date, time, zone] = preset.local_time?;
+    let found = [date, time, zone].map(|h| presets::find_header(headers, h).cloned());
+    let [Some(date), Some(time), Some(zone)] = found else {
+        return None;
+    };
+    let parts = as_struct(vec![
+        col(date.as_str()).cast(DataType::String),
+        col(time.as_str()).cast(DataType::String),
+        col(zone.as_str()).cast(DataType::String),
+    ]);
+    Some(parts.map(
+        |column| {
+            let parts = column.struct_()?;
+            let fields = parts.fields_as_series();
+            let [date, time, zone] = [&fields[0], &fields[1], &fields[2]].map(|f| f.str().cloned());
+            let (date, time, zone) = (date?, time?, zone?);
+            let joined: StringChunked = date
+                .iter()
+                .zip(time.iter())
+                .zip(zone.iter())
+                .map(|((d, t), z)| match (d, t, z) {
+                    (Some(d), Some(t), Some(z)) => Some(local_time::with_offset(d, t, z)),
+                    _ => None,
+                })
+                .collect();
+            Ok(joined.with_name(column.name().clone()).into_column())
+        },
+        |_, field| Ok(Field::new(field.name().clone(), DataType::String)),
+    ))
 }
 
 /// The raw frame with a preset's order-level columns filled down to the later rows of each

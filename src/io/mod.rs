@@ -10,6 +10,7 @@ pub mod churn_model;
 pub mod customers;
 pub mod dates;
 pub mod delimited;
+pub mod local_time;
 pub mod manifest;
 pub mod mapped;
 pub mod periods;

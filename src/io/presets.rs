@@ -32,6 +32,9 @@ pub struct Preset {
     /// The header whose value is the same on all rows of one order, and the order-level
     /// headers the export leaves blank on an order's later rows.
     pub order_rows: Option<OrderRows>,
+    /// The time as a local date, time of day and zone name in three columns
+    /// ([`crate::io::local_time`]), instead of one column.
+    pub local_time: Option<[&'static str; 3]>,
     /// The customer key is an email address.
     pub customer_is_email: bool,
     /// The currency of each row's amounts.
@@ -93,6 +96,7 @@ pub const SHOPIFY_ORDERS: Preset = Preset {
         (schema::CHANNEL, "Source"),
     ],
     unmapped: &[schema::AMOUNT],
+    local_time: None,
     order_rows: Some(OrderRows {
         key: "Name",
         filled_down: &[
@@ -164,6 +168,7 @@ pub const STRIPE_PAYMENTS: Preset = Preset {
         schema::CHANNEL,
     ],
     order_rows: None,
+    local_time: None,
     customer_is_email: false,
     currency: Some("Currency"),
     returns: Some(Returns {
@@ -200,6 +205,7 @@ pub const SALESFORCE_OPPORTUNITY_PRODUCTS: Preset = Preset {
     ],
     unmapped: &[schema::CHANNEL],
     order_rows: None,
+    local_time: None,
     customer_is_email: false,
     currency: Some("Opportunity Currency"),
     returns: Some(Returns {
@@ -212,11 +218,57 @@ pub const SALESFORCE_OPPORTUNITY_PRODUCTS: Preset = Preset {
     }),
 };
 
+/// Square's item details export (Transactions, Export, Item Details CSV): one row per item
+/// sold or refunded, the time as a local `Date`, `Time` and `Time Zone`, money with its
+/// symbol (`$8.00`). `Net Sales` is the line's amount after discounts, before tax; refunds
+/// are rows of their own (`Event Type` Refund, negative amounts), returns of an earlier
+/// purchase. The customer is Square's `Customer ID` (a sale to no known customer has none).
+pub const SQUARE_ITEM_DETAILS: Preset = Preset {
+    name: "square-item-details",
+    export: "a Square item details export",
+    documentation:
+        "https://squareup.com/help/us/en/article/5072-summaries-and-reports-from-the-online-square-dashboard",
+    signature: &[
+        "Date",
+        "Time",
+        "Time Zone",
+        "Item",
+        "Qty",
+        "Net Sales",
+        "Transaction ID",
+        "Event Type",
+    ],
+    columns: &[
+        (schema::CUSTOMER_ID, "Customer ID"),
+        (schema::ORDER_ID, "Transaction ID"),
+        (schema::AMOUNT, "Net Sales"),
+        (schema::QUANTITY, "Qty"),
+        (schema::ITEM_ID, "SKU"),
+        (schema::ITEM_NAME, "Item"),
+        (schema::CATEGORY, "Category"),
+        (schema::CHANNEL, "Channel"),
+    ],
+    unmapped: &[schema::UNIT_PRICE],
+    order_rows: None,
+    local_time: Some(["Date", "Time", "Time Zone"]),
+    customer_is_email: false,
+    currency: None,
+    returns: Some(Returns {
+        status: "Event Type",
+        values: &["refund"],
+        sold_only: &[],
+        cancelled_when_given: None,
+        refunded: None,
+        void_when_false: None,
+    }),
+};
+
 /// Every preset, for detection and `--preset NAME`.
 pub const PRESETS: &[&Preset] = &[
     &SHOPIFY_ORDERS,
     &STRIPE_PAYMENTS,
     &SALESFORCE_OPPORTUNITY_PRODUCTS,
+    &SQUARE_ITEM_DETAILS,
 ];
 
 /// Which preset a read uses.
@@ -326,7 +378,7 @@ mod tests {
         let error = PresetChoice::parse("shopfiy").unwrap_err();
         assert!(
             error.contains(
-                "choose one of shopify-orders, stripe-payments, salesforce-opportunity-products, or none"
+                "choose one of shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, or none"
             ),
             "{error}"
         );
