@@ -378,6 +378,12 @@ pub fn numbers_in_text(table: &DataFrame, name: &str) -> Result<Vec<Option<f64>>
         .collect())
 }
 
+/// The first value of a column as an integer (an aggregate's one row), `None` when it is
+/// missing or the column has no row.
+pub fn first_integer(table: &DataFrame, name: &str) -> Result<Option<i64>> {
+    Ok(table.column(name)?.cast(&DataType::Int64)?.i64()?.get(0))
+}
+
 /// A column as text, missing values as empty strings (ids for output).
 pub fn text_values(table: &DataFrame, name: &str) -> Result<Vec<String>> {
     let column = table.column(name)?.cast(&DataType::String)?;

@@ -119,13 +119,12 @@ pub fn count_lines(
         record,
         printer,
     )?;
-    let count = |name: &str| -> u64 {
-        counts
-            .column(name)
+    // An item column the input lacks has no count: none of its lines has one.
+    let count = |name: &str| {
+        crate::io::read::first_integer(&counts, name)
             .ok()
-            .and_then(|c| c.cast(&DataType::UInt64).ok())
-            .and_then(|c| c.u64().ok().and_then(|v| v.get(0)))
-            .unwrap_or(0)
+            .flatten()
+            .unwrap_or(0) as u64
     };
     Ok(LineCounts::of(count(LINES), count(UNUSABLE), count))
 }

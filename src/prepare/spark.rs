@@ -356,9 +356,7 @@ pub fn churn_activity(
             input.canonical_lines()
         ))?
         .frame;
-    let number = |name: &str| -> Result<Option<i64>> {
-        Ok(totals.column(name)?.cast(&DataType::Int64)?.i64()?.get(0))
-    };
+    let number = |name: &str| read::first_integer(&totals, name);
     let unparsed_ts = number("unparsed_ts")?.unwrap_or(0);
     if unparsed_ts > 0 {
         record.warn(
@@ -475,14 +473,7 @@ pub fn report_line_counts(spark: &mut SparkSession, input: &SparkInput) -> Resul
             counted.join(", ")
         ))?
         .frame;
-    let count = |name: &str| -> u64 {
-        counts
-            .column(name)
-            .ok()
-            .and_then(|c| c.cast(&DataType::UInt64).ok())
-            .and_then(|c| c.u64().ok().and_then(|v| v.get(0)))
-            .unwrap_or(0)
-    };
+    let count = |name: &str| read::first_integer(&counts, name).ok().flatten().unwrap_or(0) as u64;
     Ok(LineCounts::of(count("lines"), count("unusable"), count))
 }
 
@@ -530,8 +521,7 @@ pub fn order_figures(
             "{orders} SELECT min(day) AS first, max(day) AS last FROM o"
         ))?
         .frame;
-    let day =
-        |name: &str| -> Result<Option<i64>> { Ok(days.column(name)?.cast(&DataType::Int64)?.i64()?.get(0)) };
+    let day = |name: &str| read::first_integer(&days, name);
     let (Some(first_day), Some(last_day)) = (day("first")?, day("last")?) else {
         return Err(CkmError::invalid(format!(
             "{}: no line has both a customer_id and a timestamp; check the input with ckm ingest --explain",
@@ -561,14 +551,7 @@ pub fn order_figures(
             ),
         ))?
         .frame;
-    let number = |name: &str| -> Result<i64> {
-        Ok(totals
-            .column(name)?
-            .cast(&DataType::Int64)?
-            .i64()?
-            .get(0)
-            .unwrap_or(0))
-    };
+    let number = |name: &str| -> Result<i64> { Ok(read::first_integer(&totals, name)?.unwrap_or(0)) };
     let window = |name: &str| -> Result<Window> {
         Ok(Window {
             customers: number(&format!("{name}_customers"))? as u64,
@@ -666,12 +649,10 @@ pub fn repeat_purchase_summaries(
              max(day) AS latest FROM l"
         ))?
         .frame;
-    let number = |frame: &DataFrame, name: &str| -> Result<Option<i64>> {
-        Ok(frame.column(name)?.cast(&DataType::Int64)?.i64()?.get(0))
-    };
-    let lines_in = number(&totals, "lines")?.unwrap_or(0) as u64;
-    let unusable = number(&totals, "unusable")?.unwrap_or(0) as u64;
-    let latest = number(&totals, "latest")?
+    let number = |name: &str| read::first_integer(&totals, name);
+    let lines_in = number("lines")?.unwrap_or(0) as u64;
+    let unusable = number("unusable")?.unwrap_or(0) as u64;
+    let latest = number("latest")?
         .ok_or_else(|| CkmError::invalid(format!("{}: no line has a timestamp", input.display)))?;
     let end_day = settings.calibration_end_day.unwrap_or(latest);
     let calibration = spark.sql(&format!(
@@ -861,9 +842,7 @@ pub fn series(
              count_if(day IS NOT NULL AND value IS NULL) AS without_value, max(day) AS latest FROM l"
         ))?
         .frame;
-    let number = |name: &str| -> Result<Option<i64>> {
-        Ok(totals.column(name)?.cast(&DataType::Int64)?.i64()?.get(0))
-    };
+    let number = |name: &str| read::first_integer(&totals, name);
     let lines_in = number("lines")?.unwrap_or(0) as u64;
     let without_ts = number("without_ts")?.unwrap_or(0) as u64;
     let without_value = number("without_value")?.unwrap_or(0) as u64;
@@ -993,14 +972,7 @@ pub fn baskets(
              count(DISTINCT CASE WHEN item IS NOT NULL AND item <> '' THEN basket END) AS baskets FROM l"
         ))?
         .frame;
-    let number = |name: &str| -> Result<u64> {
-        Ok(totals
-            .column(name)?
-            .cast(&DataType::UInt64)?
-            .u64()?
-            .get(0)
-            .unwrap_or(0))
-    };
+    let number = |name: &str| -> Result<u64> { Ok(read::first_integer(&totals, name)?.unwrap_or(0) as u64) };
     let (lines_in, kept, count) = (number("lines")?, number("kept")?, number("baskets")?);
     let answer = spark.sql(&format!("{lines} SELECT item, code FROM codes ORDER BY code"))?;
     record_answer(record, "item supports", &answer);
