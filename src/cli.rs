@@ -331,7 +331,8 @@ pub struct ReadArgs {
     pub delimiter: Option<char>,
 
     /// A platform's standard export, read as the platform writes it: shopify-orders,
-    /// stripe-payments, salesforce-opportunity-products, square-item-details; or none
+    /// stripe-payments, salesforce-opportunity-products, square-item-details,
+    /// square-transactions; or none
     /// to map headers by their names alone (default: recognised from the headers)
     #[arg(long, value_name = "NAME|none", value_parser = PresetChoice::parse)]
     pub preset: Option<PresetChoice>,

@@ -521,3 +521,160 @@ fn square_item_details_read_without_map() {
         table.column("ingest_issue")
     );
 }
+
+/// The columns of Square's transactions export, in its order.
+const SQUARE_TRANSACTION_COLUMNS: [&str; 37] = [
+    "Date",
+    "Time",
+    "Time Zone",
+    "Gross Sales",
+    "Discounts",
+    "Net Sales",
+    "Gift Card Sales",
+    "Tax",
+    "Tip",
+    "Partial Refunds",
+    "Total Collected",
+    "Source",
+    "Card",
+    "Card Entry Methods",
+    "Cash",
+    "Square Gift Card",
+    "Other Tender",
+    "Other Tender Type",
+    "Other Tender Note",
+    "Fees",
+    "Net Total",
+    "Transaction ID",
+    "Payment ID",
+    "Card Brand",
+    "PAN Suffix",
+    "Device Name",
+    "Staff Name",
+    "Staff ID",
+    "Details",
+    "Description",
+    "Event Type",
+    "Location",
+    "Dining Option",
+    "Customer ID",
+    "Customer Name",
+    "Customer Reference ID",
+    "Device Nickname",
+];
+
+/// A row of that export with these values, the other cells blank.
+fn square_transaction(values: &[(&str, &str)]) -> String {
+    SQUARE_TRANSACTION_COLUMNS
+        .iter()
+        .map(|column| {
+            values
+                .iter()
+                .find(|(name, _)| name == column)
+                .map_or(String::new(), |(_, value)| value.to_string())
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Square's transactions export: SQB2y a payment, SQC3z one refunded in part (10 of 45), and
+/// the refund of SQB2y as a row of its own.
+#[test]
+fn square_transactions_read_without_map() {
+    let common = [
+        ("Time Zone", "Eastern Time (US & Canada)"),
+        ("Source", "Point of Sale"),
+        ("Location", "Autumn Fair"),
+        ("Gift Card Sales", "$0.00"),
+        ("Tip", "$0.00"),
+    ];
+    let rows = [
+        vec![
+            ("Date", "2026-09-13"),
+            ("Time", "11:40:00"),
+            ("Gross Sales", "$12.00"),
+            ("Discounts", "$0.00"),
+            ("Net Sales", "$12.00"),
+            ("Tax", "$0.96"),
+            ("Partial Refunds", "$0.00"),
+            ("Total Collected", "$12.96"),
+            ("Fees", "-$0.46"),
+            ("Net Total", "$12.50"),
+            ("Transaction ID", "SQB2y"),
+            ("Payment ID", "PB2"),
+            ("Description", "Fern Print x 1"),
+            ("Event Type", "Payment"),
+            ("Customer ID", "CUST1"),
+        ],
+        vec![
+            ("Date", "2026-09-14"),
+            ("Time", "15:00:00"),
+            ("Gross Sales", "$50.00"),
+            ("Discounts", "-$5.00"),
+            ("Net Sales", "$45.00"),
+            ("Tax", "$3.60"),
+            ("Partial Refunds", "-$10.00"),
+            ("Total Collected", "$38.60"),
+            ("Fees", "-$1.40"),
+            ("Net Total", "$37.20"),
+            ("Transaction ID", "SQC3z"),
+            ("Payment ID", "PC3"),
+            ("Description", "Speckled Mug x 2"),
+            ("Event Type", "Payment"),
+            ("Customer ID", "CUST2"),
+        ],
+        vec![
+            ("Date", "2026-09-20"),
+            ("Time", "09:00:00"),
+            ("Gross Sales", "-$12.00"),
+            ("Discounts", "$0.00"),
+            ("Net Sales", "-$12.00"),
+            ("Tax", "-$0.96"),
+            ("Partial Refunds", "$0.00"),
+            ("Total Collected", "-$12.96"),
+            ("Fees", "$0.00"),
+            ("Net Total", "-$12.96"),
+            ("Transaction ID", "SQB2y"),
+            ("Payment ID", "PB2R"),
+            ("Description", "Fern Print x 1"),
+            ("Event Type", "Refund"),
+            ("Customer ID", "CUST1"),
+        ],
+    ];
+    let mut text = SQUARE_TRANSACTION_COLUMNS.join(",") + "\n";
+    for row in &rows {
+        let values: Vec<(&str, &str)> = common.iter().chain(row.iter()).copied().collect();
+        text.push_str(&square_transaction(&values));
+        text.push('\n');
+    }
+    let wd = Workdir::new();
+    wd.write("transactions-2026.csv", &text);
+    let output = wd.run(&["ingest", "transactions-2026.csv", "--explain"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("looks like a Square transactions export"));
+    let output = wd.run(&[
+        "ingest",
+        "transactions-2026.csv",
+        "-q",
+        "-o",
+        "-",
+        "--format",
+        "csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let table = Table::parse(&output.stdout, b',');
+    assert_eq!(table.column("customer_id"), ["CUST1", "CUST2", "CUST1"]);
+    assert_eq!(table.column("order_id"), ["SQB2y", "SQC3z", "SQB2y"]);
+    assert_eq!(
+        table.column("ts"),
+        [
+            "2026-09-13 15:40:00.000",
+            "2026-09-14 19:00:00.000",
+            "2026-09-20 13:00:00.000"
+        ]
+    );
+    assert_eq!(table.column("amount"), ["12.0", "35.0", "-12.0"]);
+    assert_eq!(table.column("is_return"), ["false", "false", "true"]);
+    assert_eq!(table.column("item_name"), ["", "", ""]);
+    assert_eq!(table.column("channel"), ["Point of Sale"; 3]);
+}

@@ -289,7 +289,12 @@ fn preset_returns(returns: &presets::Returns, schema: &Schema, amount: Option<Ex
 /// The amount a preset's export says was refunded on the row itself, as a number.
 fn refunded_amount(returns: &presets::Returns, headers: &[String]) -> Option<Expr> {
     let header = presets::find_header(headers, returns.refunded?)?;
-    Some(parse_number(col(header.as_str()).cast(DataType::String)))
+    let refunded = parse_number(col(header.as_str()).cast(DataType::String));
+    Some(
+        when(refunded.clone().lt(lit(0.0)))
+            .then(lit(0.0) - refunded.clone())
+            .otherwise(refunded),
+    )
 }
 
 /// Email addresses as identity resolution compares them ([`normalise_email`]: trimmed, lower

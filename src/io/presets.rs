@@ -61,8 +61,9 @@ pub struct Returns {
     pub sold_only: &'static [&'static str],
     /// A column that, when it has a value, says the row was cancelled.
     pub cancelled_when_given: Option<&'static str>,
-    /// A column of the amount refunded on the row itself: in full (at least the amount) it
-    /// makes the row a return; in part, it comes off the row's amount.
+    /// A column of the amount refunded on the row itself (its size: Square writes it
+    /// negative): in full (at least the amount) it makes the row a return; in part, it comes
+    /// off the row's amount.
     pub refunded: Option<&'static str>,
     /// A column that, when false, says the payment was never taken (an authorisation not
     /// captured).
@@ -263,12 +264,59 @@ pub const SQUARE_ITEM_DETAILS: Preset = Preset {
     }),
 };
 
+/// Square's transactions export (Transactions, Export, Transactions CSV): one row per
+/// payment or refund, with the time as in the item details export, money with its symbol,
+/// `Net Sales` after discounts and before tax, `Partial Refunds` taken off the payment's own
+/// row. `Description` summarises the items ("Fern Print x 1"); it is no item.
+pub const SQUARE_TRANSACTIONS: Preset = Preset {
+    name: "square-transactions",
+    export: "a Square transactions export",
+    documentation:
+        "https://squareup.com/help/us/en/article/5072-summaries-and-reports-from-the-online-square-dashboard",
+    signature: &[
+        "Date",
+        "Time",
+        "Time Zone",
+        "Gross Sales",
+        "Net Sales",
+        "Total Collected",
+        "Transaction ID",
+        "Event Type",
+    ],
+    columns: &[
+        (schema::CUSTOMER_ID, "Customer ID"),
+        (schema::ORDER_ID, "Transaction ID"),
+        (schema::AMOUNT, "Net Sales"),
+        (schema::CHANNEL, "Source"),
+    ],
+    unmapped: &[
+        schema::QUANTITY,
+        schema::UNIT_PRICE,
+        schema::ITEM_ID,
+        schema::ITEM_NAME,
+        schema::CATEGORY,
+    ],
+    order_rows: None,
+    local_time: Some(["Date", "Time", "Time Zone"]),
+    customer_is_email: false,
+    currency: None,
+    returns: Some(Returns {
+        status: "Event Type",
+        values: &["refund"],
+        sold_only: &[],
+        cancelled_when_given: None,
+        refunded: Some("Partial Refunds"),
+        void_when_false: None,
+    }),
+};
+
 /// Every preset, for detection and `--preset NAME`.
 pub const PRESETS: &[&Preset] = &[
     &SHOPIFY_ORDERS,
     &STRIPE_PAYMENTS,
     &SALESFORCE_OPPORTUNITY_PRODUCTS,
     &SQUARE_ITEM_DETAILS,
+    &SQUARE_TRANSACTIONS,
 ];
 
 /// Which preset a read uses.
@@ -378,7 +426,7 @@ mod tests {
         let error = PresetChoice::parse("shopfiy").unwrap_err();
         assert!(
             error.contains(
-                "choose one of shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, or none"
+                "choose one of shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions, or none"
             ),
             "{error}"
         );
