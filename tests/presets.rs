@@ -350,6 +350,14 @@ fn stripe_payments_read_without_map() {
         ["false", "false", "true", "true", "false"]
     );
     assert_eq!(table.column("item_name")[0], "Annual plan");
+    // Newer exports call the time `Created date (UTC)`.
+    wd.write(
+        "newer.csv",
+        STRIPE.replacen("Created (UTC)", "Created date (UTC)", 1),
+    );
+    let newer = wd.run(&["ingest", "newer.csv", "-q", "-o", "-", "--format", "csv"]);
+    assert!(newer.status.success(), "{}", stderr_of(&newer));
+    assert_eq!(Table::parse(&newer.stdout, b',').column("ts"), table.column("ts"));
     // The customers' emails are personal data: not written by default.
     assert!(!String::from_utf8_lossy(&output.stdout).contains("@example.com"));
 

@@ -147,18 +147,13 @@ pub const STRIPE_PAYMENTS: Preset = Preset {
     name: "stripe-payments",
     export: "a Stripe payments export",
     documentation: "https://docs.stripe.com/api/charges/object",
-    signature: &[
-        "id",
-        "Created (UTC)",
-        "Amount",
-        "Amount Refunded",
-        "Currency",
-        "Status",
-    ],
+    // The time is `Created (UTC)` in older exports, `Created date (UTC)` in newer ones.
+    signature: &["id", "Amount", "Amount Refunded", "Currency", "Status"],
     columns: &[
         (schema::CUSTOMER_ID, "Customer ID"),
         (schema::ORDER_ID, "id"),
         (schema::TS, "Created (UTC)"),
+        (schema::TS, "Created date (UTC)"),
         (schema::AMOUNT, "Amount"),
         (schema::ITEM_NAME, "Description"),
     ],

@@ -117,6 +117,7 @@ pub const CANONICAL_COLUMNS: &[CanonicalColumn] = &[
             "closedate",
             "createdat",
             "createdutc",
+            "createddateutc",
             "created",
             "timestamp",
             "datetime",
