@@ -13,14 +13,15 @@ fn stderr_of(output: &std::process::Output) -> String {
 /// Shopify's orders export (help.shopify.com/en/manual/orders/export-orders): one row per line
 /// item, the order's own fields on its first row only. Order #1001 has two lines and its
 /// later row leaves Email, Financial Status, Currency, totals and Created at blank; #1002 is a
-/// Gmail address typed with dots, a tag and capitals; #1003 is the first customer again;
+/// Gmail address typed with dots, a tag and capitals; #1003 is the first customer again, with
+/// 2.00 off her line (`Lineitem discount`);
 /// #1004 was refunded in full and #1005 voided and cancelled.
 const SHOPIFY: &str = "\
 Name,Email,Financial Status,Paid at,Fulfillment Status,Fulfilled at,Accepts Marketing,Currency,Subtotal,Shipping,Taxes,Total,Discount Code,Discount Amount,Shipping Method,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem compare at price,Lineitem sku,Lineitem requires shipping,Lineitem taxable,Lineitem fulfillment status,Billing Name,Cancelled at,Payment Method,Refunded Amount,Vendor,Outstanding Balance,Id,Tags,Risk Level,Source,Lineitem discount
 #1001,ana.lima@example.com,paid,2024-03-01 10:05:00 +0100,fulfilled,2024-03-02 09:00:00 +0100,yes,EUR,50.00,5.00,9.50,64.50,,0.00,Standard,2024-03-01 10:04:00 +0100,2,Mug,10.00,,MUG-1,true,true,fulfilled,Ana Lima,,Shopify Payments,0.00,Acme,0.00,5001,,Low,web,0.00
 #1001,,,,,,,,,,,,,,,,1,Teapot,30.00,,TEA-1,true,true,fulfilled,,,,,Acme,,5001,,,,0.00
 #1002,Bo.Chen+promo@Gmail.com,paid,2024-03-03 23:30:00 -0500,unfulfilled,,no,EUR,12.00,0.00,2.28,14.28,,0.00,Standard,2024-03-03 23:30:00 -0500,3,Spoon,4.00,,SPN-1,true,true,,Bo Chen,,Shopify Payments,0.00,Acme,0.00,5002,,Low,pos,0.00
-#1003,ana.lima@example.com,paid,2024-04-10 08:00:00 +0000,fulfilled,,yes,EUR,20.00,0.00,3.80,23.80,,0.00,Standard,2024-04-10 08:00:00 +0000,2,Mug,10.00,,MUG-1,true,true,fulfilled,Ana Lima,,Shopify Payments,0.00,Acme,0.00,5003,,Low,web,0.00
+#1003,ana.lima@example.com,paid,2024-04-10 08:00:00 +0000,fulfilled,,yes,EUR,18.00,0.00,3.42,21.42,SPRING,2.00,Standard,2024-04-10 08:00:00 +0000,2,Mug,10.00,,MUG-1,true,true,fulfilled,Ana Lima,,Shopify Payments,0.00,Acme,0.00,5003,,Low,web,2.00
 #1004,bo.chen@gmail.com,refunded,2024-04-12 12:00:00 +0000,fulfilled,,no,EUR,30.00,0.00,5.70,35.70,,0.00,Standard,2024-04-12 12:00:00 +0000,1,Teapot,30.00,,TEA-1,true,true,fulfilled,Bo Chen,,Shopify Payments,35.70,Acme,0.00,5004,,Low,web,0.00
 #1005,carla.diaz@example.org,voided,,unfulfilled,,no,EUR,8.00,0.00,1.52,9.52,,0.00,Standard,2024-04-13 15:00:00 +0000,2,Spoon,4.00,,SPN-1,true,true,,Carla Diaz,2024-04-13 16:00:00 +0000,Shopify Payments,0.00,Acme,0.00,5005,,Low,web,0.00
 ";
@@ -94,7 +95,7 @@ fn shopify_orders_read_without_map() {
     );
     assert_eq!(
         table.column("amount"),
-        ["20.0", "30.0", "12.0", "20.0", "30.0", "8.0"]
+        ["20.0", "30.0", "12.0", "18.0", "30.0", "8.0"]
     );
     assert_eq!(
         table.column("item_id"),
@@ -107,7 +108,7 @@ fn shopify_orders_read_without_map() {
     assert_eq!(table.column("Currency"), ["EUR"; 6]);
     assert_eq!(
         table.column("Total"),
-        ["64.50", "64.50", "14.28", "23.80", "35.70", "9.52"]
+        ["64.50", "64.50", "14.28", "21.42", "35.70", "9.52"]
     );
     assert_eq!(
         table.column("is_return"),
@@ -116,8 +117,8 @@ fn shopify_orders_read_without_map() {
 }
 
 /// `ckm clean` takes the refunded and the voided order out (they cancel themselves), and
-/// `ckm segment` then gives the RFM figures worked out by hand: Ana two orders (20 + 30 and
-/// 20: 70), Bo one (12).
+/// `ckm segment` then gives the RFM figures worked out by hand: Ana two orders (20 + 30, and
+/// 20 less 2: 68), Bo one (12).
 #[test]
 fn shopify_refunds_leave_in_clean_and_segments_count_what_was_kept() {
     let wd = Workdir::new();
@@ -199,7 +200,7 @@ fn shopify_refunds_leave_in_clean_and_segments_count_what_was_kept() {
         ["ana.lima@example.com", "bochen@gmail.com"]
     );
     assert_eq!(segments.column("frequency"), ["2", "1"]);
-    assert_eq!(segments.column("monetary"), ["70.0", "12.0"]);
+    assert_eq!(segments.column("monetary"), ["68.0", "12.0"]);
     // As of 2024-04-30 00:00 UTC: Ana last bought 2024-04-10 08:00 (20 days less 8 hours),
     // Bo 2024-03-04 04:30 UTC (57 days less 4.5 hours).
     assert_eq!(segments.column("recency_days"), ["19.6667", "56.8125"]);

@@ -621,6 +621,7 @@ pub fn plan_source(
         issues.push(col(schema::INGEST_ISSUE).cast(DataType::String));
     }
 
+    let source_headers: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
     let mut staged = Staged::default();
     // The amount as the select refers to it, and where a mapped one is among the exprs.
     let mut amount_value: Option<Expr> = None;
@@ -633,7 +634,21 @@ pub fn plan_source(
                 // The required-column check guarantees quantity and unit_price here; they
                 // come before amount is needed, as staged values.
                 (schema::AMOUNT, _) => {
-                    col(Staged::value_name(schema::QUANTITY)) * col(Staged::value_name(schema::UNIT_PRICE))
+                    let gross = col(Staged::value_name(schema::QUANTITY))
+                        * col(Staged::value_name(schema::UNIT_PRICE));
+                    // Less the line's own discount, where the preset knows its column.
+                    let discount = mapping
+                        .preset
+                        .and_then(|preset| preset.line_discount)
+                        .and_then(|header| presets::find_header(&source_headers, header));
+                    match discount {
+                        Some(discount) => {
+                            gross
+                                - parse_number(col(discount.as_str()).cast(DataType::String))
+                                    .fill_null(lit(0.0))
+                        }
+                        None => gross,
+                    }
                 }
                 // Absent: added after the read as a constant null column (see
                 // `io::add_absent_columns`), which takes no memory per row.

@@ -32,6 +32,8 @@ pub struct Preset {
     /// The header whose value is the same on all rows of one order, and the order-level
     /// headers the export leaves blank on an order's later rows.
     pub order_rows: Option<OrderRows>,
+    /// A line's own discount, taken off quantity × unit price when that is the amount.
+    pub line_discount: Option<&'static str>,
     /// The time as a local date, time of day and zone name in three columns
     /// ([`crate::io::local_time`]), instead of one column.
     pub local_time: Option<[&'static str; 3]>,
@@ -73,7 +75,7 @@ pub struct Returns {
 /// Shopify's orders export: one row per line item; the order's own fields (its status,
 /// totals, currency, addresses) on its first row only. The customer is identified by
 /// `Email`; `Total` is the order's total with shipping and taxes, never a line's amount,
-/// which is `Lineitem price` × `Lineitem quantity`.
+/// which is `Lineitem price` × `Lineitem quantity` less `Lineitem discount`.
 pub const SHOPIFY_ORDERS: Preset = Preset {
     name: "shopify-orders",
     export: "a Shopify orders export",
@@ -98,6 +100,7 @@ pub const SHOPIFY_ORDERS: Preset = Preset {
     ],
     unmapped: &[schema::AMOUNT],
     local_time: None,
+    line_discount: Some("Lineitem discount"),
     order_rows: Some(OrderRows {
         key: "Name",
         filled_down: &[
@@ -165,6 +168,7 @@ pub const STRIPE_PAYMENTS: Preset = Preset {
     ],
     order_rows: None,
     local_time: None,
+    line_discount: None,
     customer_is_email: false,
     currency: Some("Currency"),
     returns: Some(Returns {
@@ -202,6 +206,7 @@ pub const SALESFORCE_OPPORTUNITY_PRODUCTS: Preset = Preset {
     unmapped: &[schema::CHANNEL],
     order_rows: None,
     local_time: None,
+    line_discount: None,
     customer_is_email: false,
     currency: Some("Opportunity Currency"),
     returns: Some(Returns {
@@ -247,6 +252,7 @@ pub const SQUARE_ITEM_DETAILS: Preset = Preset {
     unmapped: &[schema::UNIT_PRICE],
     order_rows: None,
     local_time: Some(["Date", "Time", "Time Zone"]),
+    line_discount: None,
     customer_is_email: false,
     currency: None,
     returns: Some(Returns {
@@ -293,6 +299,7 @@ pub const SQUARE_TRANSACTIONS: Preset = Preset {
     ],
     order_rows: None,
     local_time: Some(["Date", "Time", "Time Zone"]),
+    line_discount: None,
     customer_is_email: false,
     currency: None,
     returns: Some(Returns {
