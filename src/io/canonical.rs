@@ -67,11 +67,9 @@ pub fn mapping_for(
     match preset {
         Some(preset) => {
             apply_preset(preset, &headers, options, &mut mapping, display)?;
-            if let Some(local) = local_time_column(preset, &headers) {
-                if !options.overrides.contains_key(schema::TS) {
-                    *raw = raw.clone().with_column(local.alias(LOCAL_TIME));
-                    mapping.assign(schema::TS, LOCAL_TIME, schema::MatchReason::Preset(preset.name));
-                }
+            // The column itself is added where the frame is planned (`with_preset_columns`).
+            if local_time_headers(preset, &headers).is_some() && !options.overrides.contains_key(schema::TS) {
+                mapping.assign(schema::TS, LOCAL_TIME, schema::MatchReason::Preset(preset.name));
             }
         }
         None => order_total_not_a_line_amount(source, raw, &mut mapping)?,
@@ -140,20 +138,26 @@ fn apply_preset(
 /// so a row it cannot read is flagged under that name).
 const LOCAL_TIME: &str = "Date + Time + Time Zone";
 
-/// The three columns of a preset's local time as one ISO 8601 text with the offset
-/// ([`local_time::with_offset`]), when the export has all three.
-fn local_time_column(preset: &Preset, headers: &[String]) -> Option<Expr> {
-    let [date, time, zone] = preset.local_time?;
-    let found = [date, time, zone].map(|h| presets::find_header(headers, h).cloned());
+/// The source's headers of a preset's local date, time and zone, when it has all three.
+fn local_time_headers(preset: &Preset, headers: &[String]) -> Option<[String; 3]> {
+    let found = preset
+        .local_time?
+        .map(|h| presets::find_header(headers, h).cloned());
     let [Some(date), Some(time), Some(zone)] = found else {
         return None;
     };
+    Some([date, time, zone])
+}
+
+/// The three columns of a local time as one ISO 8601 text with the offset
+/// ([`local_time::with_offset`]).
+fn local_time_column([date, time, zone]: [String; 3]) -> Expr {
     let parts = as_struct(vec![
         col(date.as_str()).cast(DataType::String),
         col(time.as_str()).cast(DataType::String),
         col(zone.as_str()).cast(DataType::String),
     ]);
-    Some(parts.map(
+    parts.map(
         |column| {
             let parts = column.struct_()?;
             let fields = parts.fields_as_series();
@@ -171,23 +175,39 @@ fn local_time_column(preset: &Preset, headers: &[String]) -> Option<Expr> {
             Ok(joined.with_name(column.name().clone()).into_column())
         },
         |_, field| Ok(Field::new(field.name().clone(), DataType::String)),
-    ))
+    )
+}
+
+/// The raw frame with what a preset derives from it: the local time as one column, when the
+/// mapping takes the time from it, and the order-level columns filled down.
+fn with_preset_columns(
+    raw: LazyFrame,
+    preset: &Preset,
+    mapping: &ColumnMapping,
+    headers: &[String],
+    schema: &Schema,
+) -> Result<LazyFrame> {
+    let raw = match local_time_headers(preset, headers) {
+        Some(parts) if mapping.source_of(schema::TS) == Some(LOCAL_TIME) => {
+            raw.with_column(local_time_column(parts).alias(LOCAL_TIME))
+        }
+        _ => raw,
+    };
+    filled_down(raw, preset, headers, schema)
 }
 
 /// The raw frame with a preset's order-level columns filled down to the later rows of each
 /// order, where the export leaves them blank.
-fn filled_down(mut raw: LazyFrame, preset: &Preset) -> Result<LazyFrame> {
+fn filled_down(raw: LazyFrame, preset: &Preset, headers: &[String], schema: &Schema) -> Result<LazyFrame> {
     let Some(order_rows) = &preset.order_rows else {
         return Ok(raw);
     };
-    let schema = raw.collect_schema()?;
-    let headers: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
-    let Some(key) = presets::find_header(&headers, order_rows.key) else {
+    let Some(key) = presets::find_header(headers, order_rows.key) else {
         return Ok(raw);
     };
     let mut filled = Vec::new();
     for wanted in order_rows.filled_down {
-        let Some(header) = presets::find_header(&headers, wanted) else {
+        let Some(header) = presets::find_header(headers, wanted) else {
             continue;
         };
         let value = col(header.as_str());
@@ -210,14 +230,16 @@ fn filled_down(mut raw: LazyFrame, preset: &Preset) -> Result<LazyFrame> {
 }
 
 /// The currencies of the first rows when there are several: the header and the codes.
-fn currencies_in_sample(raw: &LazyFrame, wanted: &str) -> Result<Option<(String, Vec<String>)>> {
-    let mut raw = raw.clone();
-    let schema = raw.collect_schema()?;
-    let headers: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
-    let Some(header) = presets::find_header(&headers, wanted) else {
+fn currencies_in_sample(
+    raw: &LazyFrame,
+    headers: &[String],
+    wanted: &str,
+) -> Result<Option<(String, Vec<String>)>> {
+    let Some(header) = presets::find_header(headers, wanted) else {
         return Ok(None);
     };
     let codes = raw
+        .clone()
         .limit(DATE_SAMPLE_ROWS)
         .select([col(header.as_str())
             .cast(DataType::String)
@@ -235,47 +257,34 @@ fn currencies_in_sample(raw: &LazyFrame, wanted: &str) -> Result<Option<(String,
 }
 
 /// Whether a row is refunded, voided or cancelled, as a preset reads it (false where the
-/// export says nothing).
-fn preset_returns(returns: &presets::Returns, schema: &Schema, amount: Option<Expr>) -> Expr {
-    let headers: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+/// export says nothing); `refunded` is [`refunded_amount`], `amount` the row's.
+fn preset_returns(
+    returns: &presets::Returns,
+    headers: &[String],
+    refunded: Option<Expr>,
+    amount: Option<Expr>,
+) -> Expr {
     let mut flag = lit(false);
-    if let Some(status) = presets::find_header(&headers, returns.status) {
-        let status = col(status.as_str())
-            .cast(DataType::String)
-            .str()
-            .strip_chars(lit(NULL))
-            .str()
-            .to_lowercase();
-        for value in returns.values {
-            flag = flag.or(status.clone().eq(lit(*value)).fill_null(lit(false)));
-        }
+    if let Some(status) = presets::find_header(headers, returns.status) {
+        let status = lowered(status);
+        flag = flag.or(equals_any(&status, returns.values));
         if !returns.sold_only.is_empty() {
-            let mut sold = lit(false);
-            for value in returns.sold_only {
-                sold = sold.or(status.clone().eq(lit(*value)).fill_null(lit(false)));
-            }
-            flag = flag.or(sold.not());
+            flag = flag.or(equals_any(&status, returns.sold_only).not());
         }
     }
     if let Some(cancelled) = returns
         .cancelled_when_given
-        .and_then(|header| presets::find_header(&headers, header))
+        .and_then(|header| presets::find_header(headers, header))
     {
         flag = flag.or(non_blank(col(cancelled.as_str()).cast(DataType::String)).fill_null(lit(false)));
     }
     if let Some(captured) = returns
         .void_when_false
-        .and_then(|header| presets::find_header(&headers, header))
+        .and_then(|header| presets::find_header(headers, header))
     {
-        let text = col(captured.as_str())
-            .cast(DataType::String)
-            .str()
-            .strip_chars(lit(NULL))
-            .str()
-            .to_lowercase();
-        flag = flag.or(text.eq(lit("false")).fill_null(lit(false)));
+        flag = flag.or(equals_any(&lowered(captured), &["false"]));
     }
-    if let (Some(refunded), Some(amount)) = (refunded_amount(returns, &headers), amount) {
+    if let (Some(refunded), Some(amount)) = (refunded, amount) {
         // Refunded in full: at least the row's amount.
         flag = flag.or(refunded
             .clone()
@@ -284,6 +293,23 @@ fn preset_returns(returns: &presets::Returns, schema: &Schema, amount: Option<Ex
             .fill_null(lit(false)));
     }
     flag
+}
+
+/// A text column trimmed and in lower case, for comparing with a preset's values.
+fn lowered(header: &str) -> Expr {
+    col(header)
+        .cast(DataType::String)
+        .str()
+        .strip_chars(lit(NULL))
+        .str()
+        .to_lowercase()
+}
+
+/// Whether `text` is one of `values` (false where it is missing).
+fn equals_any(text: &Expr, values: &[&str]) -> Expr {
+    values.iter().fold(lit(false), |any, value| {
+        any.or(text.clone().eq(lit(*value)).fill_null(lit(false)))
+    })
 }
 
 /// The amount a preset's export says was refunded on the row itself, as a number.
@@ -567,12 +593,14 @@ fn sample_text(raw: &LazyFrame, column: &str) -> Result<Vec<String>> {
 pub fn plan_source(
     source: &Source,
     mut raw: LazyFrame,
+    mapping: ColumnMapping,
     options: &CanonicalOptions,
     earlier: Option<&SourcePlan>,
 ) -> Result<SourcePlan> {
     let display = source.spec.display.clone();
-    let mapping = mapping_for(source, &mut raw, options)?;
     check_required(source, &mapping)?;
+    let raw_schema = raw.collect_schema()?;
+    let headers: Vec<String> = raw_schema.iter_names().map(|n| n.to_string()).collect();
     let email_customers = mapping.preset.is_some_and(|preset| preset.customer_is_email)
         && mapping.mapped.iter().any(|m| {
             m.canonical == schema::CUSTOMER_ID && matches!(m.reason, schema::MatchReason::Preset(_))
@@ -587,10 +615,10 @@ pub fn plan_source(
                 mapping.source_of(schema::CUSTOMER_ID).unwrap_or_default()
             )));
         }
-        raw = filled_down(raw, preset)?;
+        raw = with_preset_columns(raw, preset, &mapping, &headers, &raw_schema)?;
     }
     let mixed_currencies = match (mapping.preset.and_then(|p| p.currency), earlier) {
-        (Some(currency), None) => currencies_in_sample(&raw, currency)?,
+        (Some(currency), None) => currencies_in_sample(&raw, &headers, currency)?,
         _ => None,
     };
     let schema = raw.collect_schema()?;
@@ -621,7 +649,6 @@ pub fn plan_source(
         issues.push(col(schema::INGEST_ISSUE).cast(DataType::String));
     }
 
-    let source_headers: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
     let mut staged = Staged::default();
     // The amount as the select refers to it, and where a mapped one is among the exprs.
     let mut amount_value: Option<Expr> = None;
@@ -640,7 +667,7 @@ pub fn plan_source(
                     let discount = mapping
                         .preset
                         .and_then(|preset| preset.line_discount)
-                        .and_then(|header| presets::find_header(&source_headers, header));
+                        .and_then(|header| presets::find_header(&headers, header));
                     match discount {
                         Some(discount) => {
                             gross
@@ -755,13 +782,11 @@ pub fn plan_source(
             .contains(&h)
     };
     if let Some(returns) = mapping.preset.and_then(|preset| preset.returns.as_ref()) {
-        let headers: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+        let refunded = refunded_amount(returns, &headers);
         // A refund in part comes off the row's amount (one in full makes it a return, below).
-        if let (Some(refunded), Some(position), Some(amount)) = (
-            refunded_amount(returns, &headers),
-            amount_position,
-            amount_value.clone(),
-        ) {
+        if let (Some(refunded), Some(position), Some(amount)) =
+            (refunded.clone(), amount_position, amount_value.clone())
+        {
             let partial = refunded
                 .clone()
                 .gt(lit(0.0))
@@ -771,7 +796,7 @@ pub fn plan_source(
                 .otherwise(amount)
                 .alias(schema::AMOUNT);
         }
-        exprs.push(preset_returns(returns, &schema, amount_value).alias(schema::IS_RETURN));
+        exprs.push(preset_returns(returns, &headers, refunded, amount_value).alias(schema::IS_RETURN));
     }
     let carried_row = mapping.extra.iter().any(|h| h == schema::SOURCE_ROW);
     let carried_file = mapping.extra.iter().any(|h| h == schema::SOURCE_FILE);

@@ -131,7 +131,14 @@ pub fn plan_inputs(inputs: &[String], read: &ReadSettings) -> Result<PlannedInpu
             None
         } else {
             let raw = read::scan_raw_with_numbers(&explained.source, &numbers)?;
-            canonical::plan_source(&explained.source, raw, &explained.options, Some(&text_plan)).ok()
+            canonical::plan_source(
+                &explained.source,
+                raw,
+                explained.mapping.clone(),
+                &explained.options,
+                Some(&text_plan),
+            )
+            .ok()
         };
         match typed {
             Some(plan) => {
@@ -179,7 +186,7 @@ pub fn explain_inputs(inputs: &[String], read: &ReadSettings) -> Result<Vec<Expl
         let source = read::open_source(spec, read)?;
         let mut raw = read::scan_raw(&source)?;
         let mapping = canonical::mapping_for(&source, &mut raw, &options)?;
-        let plan = canonical::plan_source(&source, raw, &options, None);
+        let plan = canonical::plan_source(&source, raw, mapping.clone(), &options, None);
         explained.push(ExplainedInput {
             source,
             options: options.clone(),

@@ -11,6 +11,7 @@ use crate::io::periods::MS_PER_DAY;
 use crate::io::{self, schema};
 use crate::mining::churn::encoding::RawColumn;
 use crate::mining::money;
+use crate::prepare::order_figures::NO_USABLE_LINE;
 use crate::prepare::summary::{self, CustomerTable};
 use crate::printer::Printer;
 
@@ -69,7 +70,7 @@ pub fn activity(planned: &io::PlannedInputs, record: &mut RunRecord, printer: &P
         .collect()?;
     let latest_ms = table.column(schema::TS)?.i64()?.max();
     let Some(latest_ms) = latest_ms else {
-        return Err(no_usable_line());
+        return Err(CkmError::invalid(NO_USABLE_LINE));
     };
     Ok(Activity {
         lines,
@@ -77,12 +78,6 @@ pub fn activity(planned: &io::PlannedInputs, record: &mut RunRecord, printer: &P
         latest_ms,
         table: Some(table),
     })
-}
-
-pub fn no_usable_line() -> anyhow::Error {
-    CkmError::invalid(
-        "no line has both a customer_id and a timestamp; check the input with ckm ingest --explain",
-    )
 }
 
 /// The days before a cutoff whose spend is a feature.
@@ -140,16 +135,16 @@ pub fn recent_activity(
 }
 
 /// The customer table (segment's features plus recent-spend trends) as of `end_ms`, from
-/// the per-customer summary of the lines before it and their recent activity; labelled
+/// the per-customer summary of the lines before it (its ids in `ids`, as
+/// [`crate::io::read::text_values`] reads them) and their recent activity; labelled
 /// churned when the activity says they bought nothing in the window.
-pub fn customers(summary: DataFrame, recent: RecentActivity, end_ms: i64) -> Result<Customers> {
+pub fn customers(
+    summary: DataFrame,
+    ids: Vec<String>,
+    recent: RecentActivity,
+    end_ms: i64,
+) -> Result<Customers> {
     let table = summary::with_dates(summary, end_ms)?;
-    let ids: Vec<String> = table
-        .column(schema::CUSTOMER_ID)?
-        .str()?
-        .iter()
-        .map(|v| v.unwrap_or("").to_string())
-        .collect();
     let mut columns = Vec::new();
     for name in SEGMENT_FEATURES {
         if let Ok(column) = table.column(name) {
@@ -206,5 +201,5 @@ pub fn transaction_customers(
         .as_ref()
         .expect("the local engine's activity holds its lines");
     let recent = recent_activity(table, &ids, end_ms, window_ms)?;
-    customers(summary, recent, end_ms)
+    customers(summary, ids, recent, end_ms)
 }

@@ -201,7 +201,7 @@ impl Lines {
                         window_ms,
                         record,
                     )?;
-                    churn_features::customers(summary, recent, end_ms)
+                    churn_features::customers(summary, ids, recent, end_ms)
                 })();
                 keep_sent(&spark.session, record);
                 customers

@@ -266,15 +266,7 @@ pub fn customer_table(
         total("return_values")?,
     );
     let unparsed_ts = total("unparsed_ts")?;
-    if unparsed_ts > 0 {
-        record.warn(
-            printer,
-            format!(
-                "{}: {unparsed_ts} lines have a ts that Spark could not read as a time; they count as lines without ts",
-                input.display
-            ),
-        );
-    }
+    warn_unparsed_ts(record, printer, input, unparsed_ts);
     // The rows come sorted by id with the lines without a customer first (one row, when
     // there are such lines): that row is sliced off and each column is cast in place, so no
     // second copy of 5M customers' rows is held at once.
@@ -358,19 +350,11 @@ pub fn churn_activity(
         .frame;
     let number = |name: &str| read::first_integer(&totals, name);
     let unparsed_ts = number("unparsed_ts")?.unwrap_or(0);
-    if unparsed_ts > 0 {
-        record.warn(
-            printer,
-            format!(
-                "{}: {unparsed_ts} lines have a ts that Spark could not read as a time; they count as lines without ts",
-                input.display
-            ),
-        );
-    }
+    warn_unparsed_ts(record, printer, input, unparsed_ts.max(0) as u64);
     Ok(Activity {
         lines: number("lines")?.unwrap_or(0) as u64,
         unusable: number("unusable")?.unwrap_or(0) as u64,
-        latest_ms: number("latest")?.ok_or_else(churn_features::no_usable_line)?,
+        latest_ms: number("latest")?.ok_or_else(|| CkmError::invalid(order_figures::NO_USABLE_LINE))?,
         table: None,
     })
 }
@@ -524,8 +508,9 @@ pub fn order_figures(
     let day = |name: &str| read::first_integer(&days, name);
     let (Some(first_day), Some(last_day)) = (day("first")?, day("last")?) else {
         return Err(CkmError::invalid(format!(
-            "{}: no line has both a customer_id and a timestamp; check the input with ckm ingest --explain",
-            input.display
+            "{}: {}",
+            input.display,
+            order_figures::NO_USABLE_LINE
         )));
     };
     let as_of = as_of.unwrap_or(last_day);
@@ -1057,6 +1042,19 @@ fn micros_sql(amount: &str) -> String {
 /// A total in millionths back in units, as [`money::units`].
 fn units_sql(micros: &str) -> String {
     format!("CAST({micros} AS DOUBLE) / {:e}D", money::MICROS_PER_UNIT)
+}
+
+/// The warning for lines whose ts the cluster could not read as a time (none for 0).
+fn warn_unparsed_ts(record: &mut RunRecord, printer: &Printer, input: &SparkInput, unparsed_ts: u64) {
+    if unparsed_ts > 0 {
+        record.warn(
+            printer,
+            format!(
+                "{}: {unparsed_ts} lines have a ts that Spark could not read as a time; they count as lines without ts",
+                input.display
+            ),
+        );
+    }
 }
 
 /// The summary's figure for what came back from the cluster for `what`.
