@@ -687,3 +687,143 @@ fn square_transactions_read_without_map() {
     assert_eq!(table.column("item_name"), ["", "", ""]);
     assert_eq!(table.column("channel"), ["Point of Sale"; 3]);
 }
+
+/// WooCommerce's orders export (woocommerce.com/document/import-and-export-of-woocommerce-orders):
+/// one row per order, its lines packed into `line_item_N` cells. Order 1001 has two lines,
+/// the second discounted (`total` 27.00 of a `sub_total` 30.00), with no SKU and a `|` in its
+/// name; 1002 is a guest (`customer_id` 0) with a Gmail address typed with dots and a tag, and
+/// a line whose `tax_data` holds colons, semicolons and quotes; 1003 was refunded; 1004 has no
+/// line at all; 1005 is the guest again.
+const WOOCOMMERCE: &str = r#"order_id,order_number,order_date,paid_date,status,shipping_total,shipping_tax_total,fee_total,fee_tax_total,tax_total,cart_discount,order_discount,discount_total,order_total,order_subtotal,order_currency,payment_method,payment_method_title,transaction_id,customer_ip_address,customer_user_agent,shipping_method,customer_id,customer_user,customer_email,billing_first_name,billing_last_name,billing_email,line_item_1,line_item_2
+51,1001,2024-03-01 10:04:00,2024-03-01 10:05:00,completed,5.00,0.95,0.00,0.00,9.88,3.00,0.00,3.00,61.88,50.00,EUR,stripe,Credit card,ch_1,203.0.113.5,Mozilla/5.0,Flat rate,7,7,Ana.Lima@example.com,Ana,Lima,Ana.Lima@example.com,name:Mug|product_id:31|sku:MUG-1|quantity:2|total:20.00|sub_total:20.00|tax:3.80,name:Tea \| Pot|product_id:32|sku:|quantity:1|total:27.00|sub_total:30.00|tax:5.13
+52,1002,2024-03-03 23:30:00,2024-03-03 23:31:00,processing,0.00,0.00,0.00,0.00,2.28,0.00,0.00,0.00,14.28,12.00,EUR,stripe,Credit card,ch_2,203.0.113.6,Mozilla/5.0,Local pickup,0,0,bo.chen+shop@gmail.com,Bo,Chen,bo.chen+shop@gmail.com,"name:Spoon|product_id:33|sku:SPN-1|quantity:3|total:12.00|sub_total:12.00|tax:2.28|tax_data:a:2:{s:5:""total"";a:1:{i:1;s:4:""2.28"";}}",
+53,1003,2024-04-02 09:00:00,2024-04-02 09:01:00,refunded,0.00,0.00,0.00,0.00,1.90,0.00,0.00,0.00,11.90,10.00,EUR,stripe,Credit card,ch_3,203.0.113.7,Mozilla/5.0,Flat rate,0,0,carla.diaz@example.org,Carla,Diaz,carla.diaz@example.org,name:Mug|product_id:31|sku:MUG-1|quantity:1|total:10.00|sub_total:10.00|tax:1.90,
+54,1004,2024-04-05 11:00:00,,completed,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,EUR,bacs,Bank transfer,,203.0.113.5,Mozilla/5.0,,7,7,Ana.Lima@example.com,Ana,Lima,Ana.Lima@example.com,,
+55,1005,2024-04-12 09:30:00,2024-04-12 09:31:00,completed,0.00,0.00,0.00,0.00,5.70,0.00,0.00,0.00,35.70,30.00,EUR,stripe,Credit card,ch_5,203.0.113.6,Mozilla/5.0,Local pickup,0,0,bo.chen+shop@gmail.com,Bo,Chen,bo.chen+shop@gmail.com,name:Tea \| Pot|product_id:32|sku:|quantity:1|total:30.00|sub_total:30.00|tax:5.70,
+"#;
+
+#[test]
+fn woocommerce_orders_read_without_map() {
+    let wd = Workdir::new();
+    wd.write("orders.csv", WOOCOMMERCE);
+    let output = wd.run(&["ingest", "orders.csv", "--explain", "--keep-pii"]);
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(
+        text.contains("looks like a WooCommerce orders export (preset woocommerce-orders"),
+        "{text}"
+    );
+    assert!(
+        text.contains("amount       <- 'line_item_N:total' (preset woocommerce-orders)"),
+        "{text}"
+    );
+
+    let output = wd.run(&["ingest", "orders.csv", "--keep-pii", "-o", "tx.csv"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let summary = stderr_of(&output);
+    assert!(summary.contains("rows in"), "{summary}");
+    let figure = |name: &str| {
+        summary.lines().find_map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            (cells.len() > 2 && cells[1] == name).then(|| cells[2].to_string())
+        })
+    };
+    assert_eq!(figure("rows in").as_deref(), Some("5"), "{summary}");
+    assert_eq!(
+        figure("rows out (one per order line)").as_deref(),
+        Some("6"),
+        "{summary}"
+    );
+    // Worked out by hand: one row per line, the order's row number on each of its lines.
+    let table = wd.read_csv("tx.csv");
+    let ana = "ana.lima@example.com";
+    let bo = "bochen@gmail.com";
+    assert_eq!(
+        table.column("customer_id"),
+        [ana, ana, bo, "carla.diaz@example.org", ana, bo]
+    );
+    assert_eq!(
+        table.column("order_id"),
+        ["1001", "1001", "1002", "1003", "1004", "1005"]
+    );
+    assert_eq!(table.column("source_row"), ["2", "2", "3", "4", "5", "6"]);
+    assert_eq!(
+        table.column("ts"),
+        [
+            "2024-03-01 10:04:00.000",
+            "2024-03-01 10:04:00.000",
+            "2024-03-03 23:30:00.000",
+            "2024-04-02 09:00:00.000",
+            "2024-04-05 11:00:00.000",
+            "2024-04-12 09:30:00.000"
+        ]
+    );
+    assert_eq!(table.column("quantity"), ["2.0", "1.0", "3.0", "1.0", "", "1.0"]);
+    assert_eq!(
+        table.column("amount"),
+        ["20.0", "27.0", "12.0", "10.0", "", "30.0"]
+    );
+    assert_eq!(
+        table.column("item_id"),
+        ["MUG-1", "32", "SPN-1", "MUG-1", "", "32"]
+    );
+    assert_eq!(
+        table.column("item_name"),
+        ["Mug", "Tea | Pot", "Spoon", "Mug", "", "Tea | Pot"]
+    );
+    assert_eq!(
+        table.column("is_return"),
+        ["false", "false", "false", "true", "false", "false"]
+    );
+    // The order's own total and WooCommerce's customer number stay as extra columns; the
+    // line's own cell is kept, the numbered cells are not.
+    assert_eq!(table.column("order_total")[..2], ["61.88", "61.88"]);
+    assert_eq!(table.column("customer_id_source")[2], "0");
+    assert!(table.column("line_item")[2].contains("tax_data:a:2:{s:5:\"total\""));
+    assert!(!table.headers.iter().any(|h| h == "line_item_1"));
+    assert_eq!(
+        table.column("ingest_issue")[4],
+        "columns 'line_item_1', 'line_item_2', ...: the order has no line"
+    );
+
+    // clean rejects the refunded order and the order without a line, with their reasons; the
+    // rows it reads are the lines.
+    let output = wd.run(&[
+        "clean",
+        "tx.csv",
+        "--keep-pii",
+        "-q",
+        "-o",
+        "clean.csv",
+        "--rejects",
+        "rejects.csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let rejects = wd.read_csv("rejects.csv");
+    assert_eq!(rejects.column("order_id"), ["1003", "1004"]);
+    assert_eq!(
+        rejects.column("reason"),
+        [
+            "return or cancellation (--returns drop)",
+            "unparseable value: columns 'line_item_1', 'line_item_2', ...: the order has no line"
+        ]
+    );
+    // RFM as of 2024-04-30: Ana one order of 20 + 27, last 2024-03-01 10:04 (59 days 13 h
+    // 56 min before); Bo two orders, 12 and 30, last 2024-04-12 09:30 (17 days 14.5 h).
+    let output = wd.run(&[
+        "segment",
+        "clean.csv",
+        "--keep-pii",
+        "--as-of",
+        "2024-04-30",
+        "-q",
+        "-o",
+        "segments.csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let segments = wd.read_csv("segments.csv");
+    assert_eq!(segments.column("customer_id"), [ana, bo]);
+    assert_eq!(segments.column("frequency"), ["1", "2"]);
+    assert_eq!(segments.column("monetary"), ["47.0", "42.0"]);
+    assert_eq!(segments.column("recency_days"), ["59.5806", "17.6042"]);
+}

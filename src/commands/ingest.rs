@@ -55,7 +55,18 @@ pub fn run(args: IngestArgs, record: &mut RunRecord) -> Result<()> {
                 .collect::<std::collections::BTreeMap<_, _>>(),
         );
     }
+    // A source of one row per order with its lines packed in cells gives a row per line.
+    let unpacked = planned.plans.iter().any(|plan| {
+        plan.mapping
+            .preset
+            .is_some_and(|preset| preset.packed_lines.is_some())
+    });
     let mut table = io::collect_transactions(planned, record, &printer, hash)?;
+    let rows_in = if unpacked {
+        export_rows(&table)?
+    } else {
+        table.height() as u64
+    };
 
     let mut identity = if args.customers.is_empty() {
         None
@@ -90,8 +101,12 @@ pub fn run(args: IngestArgs, record: &mut RunRecord) -> Result<()> {
     record.mark("write");
 
     record.figure("inputs", record.inputs.len() as u64);
-    record.figure("rows in", rows);
-    record.figure("rows out", rows);
+    record.figure("rows in", rows_in);
+    if unpacked {
+        record.figure("rows out (one per order line)", rows);
+    } else {
+        record.figure("rows out", rows);
+    }
     record.figure("rows with unparseable values (flagged for clean)", flagged);
     if let Some((outcome, customer_rows, without_id)) = &identity {
         record.figure("customer table rows", *customer_rows);
@@ -121,6 +136,22 @@ pub fn run(args: IngestArgs, record: &mut RunRecord) -> Result<()> {
     printer.summary("ckm ingest", &record.summary_rows());
     write_manifest(manifest.as_deref(), record)?;
     Ok(())
+}
+
+/// The export rows a table's lines came from: its distinct source rows (of each file).
+fn export_rows(table: &DataFrame) -> Result<u64> {
+    let lineage: Vec<Expr> = [schema::SOURCE_FILE, schema::SOURCE_ROW]
+        .into_iter()
+        .filter(|c| table.column(c).is_ok())
+        .map(col)
+        .collect();
+    let distinct = table
+        .clone()
+        .lazy()
+        .select(lineage)
+        .unique(None, UniqueKeepStrategy::Any)
+        .collect()?;
+    Ok(distinct.height() as u64)
 }
 
 fn time_range(table: &DataFrame) -> Result<Option<String>> {

@@ -71,6 +71,9 @@ pub fn mapping_for(
             if local_time_headers(preset, &headers).is_some() && !options.overrides.contains_key(schema::TS) {
                 mapping.assign(schema::TS, LOCAL_TIME, schema::MatchReason::Preset(preset.name));
             }
+            if let Some(packed) = &preset.packed_lines {
+                map_packed_lines(preset, packed, &headers, options, &mut mapping);
+            }
         }
         None => order_total_not_a_line_amount(source, raw, &mut mapping)?,
     }
@@ -134,6 +137,111 @@ fn apply_preset(
     Ok(())
 }
 
+/// The column of one line's own packed cell, kept as an extra column of its row.
+const PACKED_LINE: &str = "line_item";
+
+/// The column a packed line's field (by its keys) becomes: `line_item_N:quantity`.
+fn packed_field_column(packed: &presets::PackedLines, keys: &[&str]) -> String {
+    format!("{}N:{}", packed.prefix, keys.join("/"))
+}
+
+/// Maps the canonical columns a preset unpacks from its packed line cells (a `--map` of the
+/// same column wins); the numbered cells themselves give way to one line's cell.
+fn map_packed_lines(
+    preset: &'static Preset,
+    packed: &presets::PackedLines,
+    headers: &[String],
+    options: &CanonicalOptions,
+    mapping: &mut ColumnMapping,
+) {
+    let cells = presets::packed_line_headers(packed, headers);
+    for cell in &cells {
+        if let Some(canonical) = mapping
+            .mapped
+            .iter()
+            .find(|m| &m.source == cell)
+            .map(|m| m.canonical)
+        {
+            mapping.unmap(canonical);
+        }
+    }
+    mapping.extra.retain(|h| !cells.contains(h));
+    for &(canonical, keys) in packed.fields {
+        if !options.overrides.contains_key(canonical) {
+            mapping.assign(
+                canonical,
+                &packed_field_column(packed, keys),
+                schema::MatchReason::Preset(preset.name),
+            );
+        }
+    }
+    mapping.extra.push(PACKED_LINE.to_string());
+}
+
+/// Marks an order row of packed lines that has none, while the lines are unpacked.
+const WITHOUT_LINES: &str = "__ckm_without_lines";
+
+/// One row per packed line ([`presets::PackedLines`]): the order's row repeated with the
+/// line's cell and its fields as columns. An order row without any line stays, once, with
+/// them null.
+fn unpacked_lines(raw: LazyFrame, packed: &presets::PackedLines, headers: &[String]) -> Result<LazyFrame> {
+    let cells = presets::packed_line_headers(packed, headers);
+    if cells.is_empty() {
+        return Ok(raw);
+    }
+    let texts: Vec<Expr> = cells
+        .iter()
+        .map(|c| col(c.as_str()).cast(DataType::String))
+        .collect();
+    let without_lines = texts.iter().fold(lit(true), |none, text| {
+        none.and(non_blank(text.clone()).fill_null(lit(false)).not())
+    });
+    let lines = when(col(WITHOUT_LINES))
+        .then(concat_list([null_of(DataType::String)])?)
+        .otherwise(concat_list(texts)?);
+    let line = col(PACKED_LINE);
+    let fields: Vec<Expr> = packed
+        .fields
+        .iter()
+        .map(|(_, keys)| {
+            let values: Vec<Expr> = keys.iter().map(|key| packed_field(line.clone(), key)).collect();
+            coalesce(&values).alias(packed_field_column(packed, keys))
+        })
+        .collect();
+    let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
+    Ok(raw
+        .with_column(without_lines.alias(WITHOUT_LINES))
+        .with_column(lines.alias(PACKED_LINE))
+        .drop(cols(cells))
+        .explode(
+            cols([PACKED_LINE]),
+            ExplodeOptions {
+                empty_as_null: true,
+                keep_nulls: true,
+            },
+        )
+        // The numbered cells past an order's last line are blank.
+        .filter(non_blank(line).fill_null(lit(false)).or(col(WITHOUT_LINES)))
+        .with_columns(fields))
+}
+
+/// The value of `key` in a packed line's `key:value|key:value` text (`\|` read as `|`), null
+/// when it is missing or blank.
+fn packed_field(line: Expr, key: &str) -> Expr {
+    // Keys are plain words (`quantity`, `sku`): nothing in them to escape.
+    let pattern = format!(r"(?:^|[^\\]\|){key}:((?:[^|\\]|\\.)*)");
+    let value = line
+        .str()
+        .extract(lit(pattern), 1)
+        .str()
+        .replace_all(lit(r"\|"), lit("|"), true)
+        .str()
+        .strip_chars(lit(NULL));
+    when(value.clone().str().len_bytes().gt(lit(0)))
+        .then(value)
+        .otherwise(null_of(DataType::String))
+}
+
 /// The column a preset's local date, time and zone make (its name says what it is made of,
 /// so a row it cannot read is flagged under that name).
 const LOCAL_TIME: &str = "Date + Time + Time Zone";
@@ -193,7 +301,11 @@ fn with_preset_columns(
         }
         _ => raw,
     };
-    filled_down(raw, preset, headers, schema)
+    let raw = filled_down(raw, preset, headers, schema)?;
+    match &preset.packed_lines {
+        Some(packed) => unpacked_lines(raw, packed, headers),
+        None => Ok(raw),
+    }
 }
 
 /// The raw frame with a preset's order-level columns filled down to the later rows of each
@@ -648,6 +760,18 @@ pub fn plan_source(
     if carried_issue {
         issues.push(col(schema::INGEST_ISSUE).cast(DataType::String));
     }
+    if let Some(packed) = mapping.preset.and_then(|preset| preset.packed_lines.as_ref()) {
+        if schema.get(WITHOUT_LINES).is_some() {
+            issues.push(
+                when(col(WITHOUT_LINES))
+                    .then(lit(format!(
+                        "columns '{}1', '{}2', ...: the order has no line",
+                        packed.prefix, packed.prefix
+                    )))
+                    .otherwise(null_of(DataType::String)),
+            );
+        }
+    }
 
     let mut staged = Staged::default();
     // The amount as the select refers to it, and where a mapped one is among the exprs.
@@ -798,10 +922,20 @@ pub fn plan_source(
         }
         exprs.push(preset_returns(returns, &headers, refunded, amount_value).alias(schema::IS_RETURN));
     }
+    // A table ckm wrote (an ingest of a preset's export, or `clean --returns keep`) carries
+    // its return flag; a second read keeps it as the flag, not as an extra column.
+    let preset_flags_returns = mapping.preset.is_some_and(|preset| preset.returns.is_some());
+    let carried_return = mapping.extra.iter().any(|h| h == schema::IS_RETURN) && !preset_flags_returns;
+    if carried_return {
+        exprs
+            .push(return_flag(col(schema::IS_RETURN), &dtype_of(schema::IS_RETURN)).alias(schema::IS_RETURN));
+    }
     let carried_row = mapping.extra.iter().any(|h| h == schema::SOURCE_ROW);
     let carried_file = mapping.extra.iter().any(|h| h == schema::SOURCE_FILE);
     for extra in &mapping.extra {
-        if [schema::SOURCE_ROW, schema::SOURCE_FILE, schema::INGEST_ISSUE].contains(&extra.as_str()) {
+        if [schema::SOURCE_ROW, schema::SOURCE_FILE, schema::INGEST_ISSUE].contains(&extra.as_str())
+            || (carried_return && extra == schema::IS_RETURN)
+        {
             continue;
         }
         let mut name = extra.clone();
@@ -892,6 +1026,24 @@ impl Staged {
         raw.with_columns(self.fast)
             .with_columns(self.values)
             .select(select)
+    }
+}
+
+/// A yes/no column as a flag: `true`, `t`, `yes`, `y` or `1` (any case) or a non-zero
+/// number is true; anything else, or nothing, false.
+fn return_flag(expr: Expr, dtype: &DataType) -> Expr {
+    if matches!(dtype, DataType::Boolean) {
+        expr.fill_null(lit(false))
+    } else if dtype.is_primitive_numeric() {
+        expr.neq(lit(0)).fill_null(lit(false))
+    } else {
+        let text = expr
+            .cast(DataType::String)
+            .str()
+            .strip_chars(lit(NULL))
+            .str()
+            .to_lowercase();
+        equals_any(&text, &["true", "t", "yes", "y", "1"])
     }
 }
 

@@ -43,6 +43,21 @@ pub struct Preset {
     pub currency: Option<&'static str>,
     /// Which rows are refunded, voided or cancelled.
     pub returns: Option<Returns>,
+    /// The lines are packed into numbered cells of one row per order.
+    pub packed_lines: Option<PackedLines>,
+}
+
+/// An export of one row per order whose lines are packed into numbered cells (`line_item_1`,
+/// `line_item_2`, ... as many as the largest order has lines), each a `|`-separated list of
+/// `key:value` fields, a `|` within a value written `\|`. Each line becomes a row of its own,
+/// with the order's columns and the order row's `source_row`; an order row without any line
+/// stays one row, flagged for `ckm clean`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct PackedLines {
+    /// The cells' header before their number.
+    pub prefix: &'static str,
+    /// Canonical column and the keys that hold it (the first with a value).
+    pub fields: &'static [(&'static str, &'static [&'static str])],
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -140,6 +155,7 @@ pub const SHOPIFY_ORDERS: Preset = Preset {
         refunded: None,
         void_when_false: None,
     }),
+    packed_lines: None,
 };
 
 /// Stripe's payments export (Payments, Export; its columns are those of the charge object):
@@ -179,6 +195,7 @@ pub const STRIPE_PAYMENTS: Preset = Preset {
         refunded: Some("Amount Refunded"),
         void_when_false: Some("Captured"),
     }),
+    packed_lines: None,
 };
 
 /// Salesforce's opportunities with products report (fields of Opportunity and
@@ -217,6 +234,7 @@ pub const SALESFORCE_OPPORTUNITY_PRODUCTS: Preset = Preset {
         refunded: None,
         void_when_false: None,
     }),
+    packed_lines: None,
 };
 
 /// Square's item details export (Transactions, Export, Item Details CSV): one row per item
@@ -263,6 +281,7 @@ pub const SQUARE_ITEM_DETAILS: Preset = Preset {
         refunded: None,
         void_when_false: None,
     }),
+    packed_lines: None,
 };
 
 /// Square's transactions export (Transactions, Export, Transactions CSV): one row per
@@ -310,6 +329,68 @@ pub const SQUARE_TRANSACTIONS: Preset = Preset {
         refunded: Some("Partial Refunds"),
         void_when_false: None,
     }),
+    packed_lines: None,
+};
+
+/// WooCommerce's orders export (the Order / Customer / Coupon Import Export Suite that
+/// WooCommerce documents): one row per order, its lines packed into `line_item_1`,
+/// `line_item_2`, ... cells of `name:...|product_id:...|sku:...|quantity:...|total:...|
+/// sub_total:...|tax:...` ([`PackedLines`]). A line's `total` is after discounts, before tax;
+/// `order_total` is the order's, with shipping and taxes, never a line's amount. The customer is
+/// the order's email (`customer_id` is 0 for every guest, so it would merge them all), the time
+/// `order_date` in the store's own time zone, which the export does not name. Pending,
+/// failed, cancelled and refunded orders took no money.
+pub const WOOCOMMERCE_ORDERS: Preset = Preset {
+    name: "woocommerce-orders",
+    export: "a WooCommerce orders export",
+    documentation: "https://woocommerce.com/document/import-and-export-of-woocommerce-orders/",
+    signature: &[
+        "order_number",
+        "order_date",
+        "status",
+        "order_total",
+        "line_item_1",
+    ],
+    columns: &[
+        (schema::CUSTOMER_ID, "customer_email"),
+        (schema::CUSTOMER_ID, "billing_email"),
+        (schema::ORDER_ID, "order_number"),
+        (schema::TS, "order_date"),
+    ],
+    unmapped: &[schema::UNIT_PRICE],
+    order_rows: None,
+    local_time: None,
+    line_discount: None,
+    customer_is_email: true,
+    currency: Some("order_currency"),
+    returns: Some(Returns {
+        status: "status",
+        values: &[
+            "refunded",
+            "cancelled",
+            "failed",
+            "pending",
+            "checkout-draft",
+            "wc-refunded",
+            "wc-cancelled",
+            "wc-failed",
+            "wc-pending",
+            "wc-checkout-draft",
+        ],
+        sold_only: &[],
+        cancelled_when_given: None,
+        refunded: None,
+        void_when_false: None,
+    }),
+    packed_lines: Some(PackedLines {
+        prefix: "line_item_",
+        fields: &[
+            (schema::QUANTITY, &["quantity"]),
+            (schema::AMOUNT, &["total"]),
+            (schema::ITEM_ID, &["sku", "product_id"]),
+            (schema::ITEM_NAME, &["name"]),
+        ],
+    }),
 };
 
 /// Every preset, for detection and `--preset NAME`.
@@ -319,6 +400,7 @@ pub const PRESETS: &[&Preset] = &[
     &SALESFORCE_OPPORTUNITY_PRODUCTS,
     &SQUARE_ITEM_DETAILS,
     &SQUARE_TRANSACTIONS,
+    &WOOCOMMERCE_ORDERS,
 ];
 
 /// Which preset a read uses.
@@ -364,6 +446,20 @@ pub fn detect(headers: &[String]) -> Option<&'static Preset> {
             .iter()
             .all(|wanted| present.contains(&normalise_header(wanted)))
     })
+}
+
+/// The source's cells of packed lines ([`PackedLines`]), in the order of their numbers.
+pub fn packed_line_headers(packed: &PackedLines, headers: &[String]) -> Vec<String> {
+    let mut numbered: Vec<(u32, &String)> = headers
+        .iter()
+        .filter_map(|h| {
+            let lowered = h.trim().to_ascii_lowercase();
+            let number = lowered.strip_prefix(packed.prefix)?.parse::<u32>().ok()?;
+            Some((number, h))
+        })
+        .collect();
+    numbered.sort();
+    numbered.into_iter().map(|(_, h)| h.clone()).collect()
 }
 
 /// The source's header that a preset's header names (its own spelling), if it is there.
@@ -428,7 +524,7 @@ mod tests {
         let error = PresetChoice::parse("shopfiy").unwrap_err();
         assert!(
             error.contains(
-                "choose one of shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions, or none"
+                "choose one of shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions, woocommerce-orders, or none"
             ),
             "{error}"
         );

@@ -138,6 +138,8 @@ pub const CANONICAL_COLUMNS: &[CanonicalColumn] = &[
             "totalamount",
             "salesamount",
             "netsales",
+            // HubSpot's line items: quantity x unit price less discounts.
+            "netprice",
             "sales",
             "revenue",
             "total",
