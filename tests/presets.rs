@@ -827,3 +827,36 @@ fn woocommerce_orders_read_without_map() {
     assert_eq!(segments.column("monetary"), ["47.0", "42.0"]);
     assert_eq!(segments.column("recency_days"), ["59.5806", "17.6042"]);
 }
+
+/// An order's fields are filled down only within its own rows: order #2002 follows a
+/// cancelled order and is not cancelled itself, and a row of #2001 written apart from the
+/// order's other rows keeps its blanks (ckm clean then rejects it for its missing customer)
+/// rather than taking #2002's.
+#[test]
+fn shopify_order_fields_fill_down_within_the_order_only() {
+    let wd = Workdir::new();
+    wd.write(
+        "orders_export.csv",
+        "\
+Name,Email,Financial Status,Currency,Total,Created at,Cancelled at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku
+#2001,ana.lima@example.com,voided,EUR,10.00,2024-05-01 10:00:00 +0000,2024-05-01 11:00:00 +0000,1,Mug,10.00,MUG-1
+#2002,bo.chen@example.com,paid,EUR,12.00,2024-05-02 10:00:00 +0000,,1,Spoon,4.00,SPN-1
+#2002,,,,,,,2,Spoon,4.00,SPN-1
+#2001,,,,,,,1,Teapot,30.00,TEA-1
+",
+    );
+    let output = wd.run(&["ingest", "orders_export.csv", "--keep-pii", "-q", "-o", "tx.csv"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let table = wd.read_csv("tx.csv");
+    assert_eq!(
+        table.column("customer_id"),
+        [
+            "ana.lima@example.com",
+            "bo.chen@example.com",
+            "bo.chen@example.com",
+            ""
+        ]
+    );
+    assert_eq!(table.column("is_return"), ["true", "false", "false", "false"]);
+    assert_eq!(table.column("Cancelled at")[2], "");
+}

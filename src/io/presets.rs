@@ -462,6 +462,34 @@ pub fn packed_line_headers(packed: &PackedLines, headers: &[String]) -> Vec<Stri
     numbered.into_iter().map(|(_, h)| h.clone()).collect()
 }
 
+/// The `key:value` fields of one packed line ([`PackedLines`]), split on `|` but not on
+/// `\|`, which is read as `|` within a value.
+pub fn packed_fields(line: &str) -> Vec<(&str, std::borrow::Cow<'_, str>)> {
+    let mut fields = Vec::new();
+    let mut start = 0;
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i <= bytes.len() {
+        if i == bytes.len() || bytes[i] == b'|' {
+            let field = &line[start..i];
+            if let Some((key, value)) = field.split_once(':') {
+                let value = if value.contains("\\|") {
+                    std::borrow::Cow::Owned(value.replace("\\|", "|"))
+                } else {
+                    std::borrow::Cow::Borrowed(value)
+                };
+                fields.push((key.trim(), value));
+            }
+            start = i + 1;
+        } else if bytes[i] == b'\\' && i + 1 < bytes.len() {
+            // The escaped character is part of the value.
+            i += 1;
+        }
+        i += 1;
+    }
+    fields
+}
+
 /// The source's header that a preset's header names (its own spelling), if it is there.
 pub fn find_header<'a>(headers: &'a [String], wanted: &str) -> Option<&'a String> {
     let wanted = normalise_header(wanted);
@@ -512,6 +540,45 @@ mod tests {
             "Lineitem price",
         ]);
         assert_eq!(detect(&partial), None);
+    }
+
+    #[test]
+    fn packed_lines_split_on_unescaped_bars() {
+        let fields = packed_fields(r#"name:Tea \| Pot|sku:|quantity:2|tax_data:a:1:{s:5:"total";}"#);
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+        assert_eq!(
+            fields,
+            [
+                ("name", "Tea | Pot"),
+                ("sku", ""),
+                ("quantity", "2"),
+                ("tax_data", r#"a:1:{s:5:"total";}"#)
+            ]
+        );
+        // A field without a key, and an escape at the very end, are no trouble.
+        let fields = packed_fields(r"oops|name:x\");
+        assert_eq!(fields.len(), 1);
+        assert_eq!(fields[0].1, r"x\");
+    }
+
+    proptest::proptest! {
+        /// Values packed as the export packs them (`|` escaped) come back as they were.
+        #[test]
+        fn packed_fields_round_trip(values in proptest::collection::vec("[a-z0-9 :|{};\"é.]{0,12}", 1..6)) {
+            let keys: Vec<String> = (0..values.len()).map(|i| format!("key{i}")).collect();
+            let line = keys
+                .iter()
+                .zip(&values)
+                .map(|(k, v)| format!("{k}:{}", v.replace('|', "\\|")))
+                .collect::<Vec<_>>()
+                .join("|");
+            let fields = packed_fields(&line);
+            proptest::prop_assert_eq!(fields.len(), values.len());
+            for ((key, value), (k, v)) in fields.iter().zip(keys.iter().zip(&values)) {
+                proptest::prop_assert_eq!(*key, k.as_str());
+                proptest::prop_assert_eq!(value.as_ref(), v.as_str());
+            }
+        }
     }
 
     #[test]
