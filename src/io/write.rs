@@ -211,6 +211,7 @@ pub fn write_table(
     hash: bool,
 ) -> Result<WrittenFile> {
     let rows = df.height();
+    signed_counts(df)?;
     match destination {
         Destination::Stdout => {
             let closed = Arc::new(AtomicBool::new(false));
@@ -253,8 +254,29 @@ pub fn write_table(
     }
 }
 
+/// Counts (unsigned 64-bit inside) as signed 64-bit: Spark reads an unsigned 64-bit Parquet
+/// column as `decimal(20,0)` and Java tools have no such type; no count comes near 2^63.
+fn signed_counts(df: &mut DataFrame) -> PolarsResult<()> {
+    let unsigned: Vec<PlSmallStr> = df
+        .columns()
+        .iter()
+        .filter(|c| c.dtype() == &DataType::UInt64)
+        .map(|c| c.name().clone())
+        .collect();
+    for name in unsigned {
+        let signed = df.column(&name)?.cast(&DataType::Int64)?;
+        df.with_column(signed)?;
+    }
+    Ok(())
+}
+
 /// Writes through a temporary file in the target's directory and renames it into place, so
-/// a killed run never leaves half a file. Returns the size and, when asked, the sha256.
+/// a killed run never leaves half a file where the output goes. Returns the size and, when
+/// asked, the sha256.
+///
+/// The temporary file has no name while it is written ([`TemporaryOutput`]), so a run killed
+/// mid-write (a cron time-out) leaves nothing behind: a nightly job killed every night would
+/// otherwise fill the disk with hidden partial copies.
 pub fn write_atomically(
     path: &Path,
     hash: bool,
@@ -264,16 +286,12 @@ pub fn write_atomically(
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let temporary = tempfile::Builder::new()
-        .prefix(&format!(
-            ".{}.",
-            path.file_name().and_then(|n| n.to_str()).unwrap_or("ckm")
-        ))
-        .suffix(".tmp")
-        .tempfile_in(&directory)
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("ckm");
+    remove_stale_temporaries(&directory, name);
+    let temporary = TemporaryOutput::create(&directory, name)
         .with_context(|| format!("creating a temporary file in {}", directory.display()))?;
     let mut counting = CountingWriter {
-        inner: BufWriter::with_capacity(1 << 20, temporary.as_file()),
+        inner: BufWriter::with_capacity(1 << 20, temporary.file()),
         bytes: 0,
         hasher: hash.then(Sha256::new),
     };
@@ -284,12 +302,151 @@ pub fn write_atomically(
     let bytes = counting.bytes;
     let sha256 = counting.hasher.take().map(|h| hex(&h.finalize()));
     drop(counting);
-    set_readable_permissions(temporary.as_file());
+    set_readable_permissions(temporary.file());
     temporary
-        .persist(path)
-        .map_err(|e| e.error)
+        .persist(&directory, name, path)
         .with_context(|| format!("moving the finished output into place at {}", path.display()))?;
     Ok((bytes, sha256))
+}
+
+/// The name a temporary output is given in its directory: hidden, after the output it
+/// becomes, and with the writer's process id, so a later run can tell whether its writer is
+/// gone (`.NAME.ckm-PID-RANDOM.tmp`).
+fn temporary_name(name: &str) -> String {
+    let random: u32 = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(".{name}.ckm-{}-{random:08x}.tmp", std::process::id())
+}
+
+/// The writer's process id in a temporary output's name of `name`, if it is one.
+fn temporary_writer(file_name: &str, name: &str) -> Option<u32> {
+    let rest = file_name
+        .strip_prefix(&format!(".{name}.ckm-"))?
+        .strip_suffix(".tmp")?;
+    rest.split_once('-')?.0.parse().ok()
+}
+
+/// Removes this output's temporary files whose writer is no longer running: left where the
+/// file system has no unnamed files, or by a run killed between naming its finished file and
+/// moving it into place. Another run writing the same output right now keeps its file.
+fn remove_stale_temporaries(directory: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(directory) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name.to_str().and_then(|f| temporary_writer(f, name)) else {
+            continue;
+        };
+        if !process_is_running(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[cfg(unix)]
+fn process_is_running(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // Signal 0 checks that the process exists; EPERM means it does, as another user's.
+    // SAFETY: kill with signal 0 sends nothing.
+    let result = unsafe { libc::kill(pid, 0) };
+    result == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+fn process_is_running(_pid: u32) -> bool {
+    true
+}
+
+/// A file being written that becomes an output once it is complete.
+enum TemporaryOutput {
+    /// Made with `O_TMPFILE` (Linux): no name until it is linked into place, so nothing is
+    /// left if the process dies.
+    #[cfg(target_os = "linux")]
+    Unnamed(File),
+    /// Where unnamed files are not supported: a hidden named file, removed by a later run of
+    /// the same output once its writer is gone ([`remove_stale_temporaries`]).
+    Named(tempfile::NamedTempFile),
+}
+
+impl TemporaryOutput {
+    fn create(directory: &Path, name: &str) -> std::io::Result<TemporaryOutput> {
+        #[cfg(target_os = "linux")]
+        if let Some(file) = unnamed_file(directory) {
+            return Ok(TemporaryOutput::Unnamed(file));
+        }
+        let (prefix, suffix) = {
+            let full = temporary_name(name);
+            let stem = full.trim_end_matches(".tmp").to_string();
+            (format!("{stem}-"), ".tmp".to_string())
+        };
+        tempfile::Builder::new()
+            .prefix(&prefix)
+            .suffix(&suffix)
+            .tempfile_in(directory)
+            .map(TemporaryOutput::Named)
+    }
+
+    fn file(&self) -> &File {
+        match self {
+            #[cfg(target_os = "linux")]
+            TemporaryOutput::Unnamed(file) => file,
+            TemporaryOutput::Named(named) => named.as_file(),
+        }
+    }
+
+    /// Moves the finished file to `path`, replacing what was there.
+    fn persist(self, directory: &Path, name: &str, path: &Path) -> std::io::Result<()> {
+        match self {
+            #[cfg(target_os = "linux")]
+            TemporaryOutput::Unnamed(file) => {
+                use std::os::unix::io::AsRawFd;
+                // A name first (link fails on an existing target), then a rename over the
+                // output, which replaces it in one step.
+                let named = directory.join(temporary_name(name));
+                let source = std::ffi::CString::new(format!("/proc/self/fd/{}", file.as_raw_fd()))?;
+                let target = std::ffi::CString::new(named.as_os_str().as_encoded_bytes())?;
+                // SAFETY: both paths are NUL-terminated strings that outlive the call.
+                let linked = unsafe {
+                    libc::linkat(
+                        libc::AT_FDCWD,
+                        source.as_ptr(),
+                        libc::AT_FDCWD,
+                        target.as_ptr(),
+                        libc::AT_SYMLINK_FOLLOW,
+                    )
+                };
+                if linked != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                std::fs::rename(&named, path).inspect_err(|_| {
+                    let _ = std::fs::remove_file(&named);
+                })
+            }
+            TemporaryOutput::Named(named) => named.persist(path).map(|_| ()).map_err(|e| e.error),
+        }
+    }
+}
+
+/// An unnamed file in `directory`, where the file system supports them.
+#[cfg(target_os = "linux")]
+fn unnamed_file(directory: &Path) -> Option<File> {
+    use std::os::unix::io::FromRawFd;
+    let directory = std::ffi::CString::new(directory.as_os_str().as_encoded_bytes()).ok()?;
+    // SAFETY: a NUL-terminated path; the descriptor returned is owned by the File.
+    let fd = unsafe {
+        libc::open(
+            directory.as_ptr(),
+            libc::O_TMPFILE | libc::O_WRONLY | libc::O_CLOEXEC,
+            0o600,
+        )
+    };
+    // SAFETY: fd is a new descriptor nobody else owns.
+    (fd >= 0).then(|| unsafe { File::from_raw_fd(fd) })
 }
 
 #[cfg(unix)]

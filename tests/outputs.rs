@@ -1,0 +1,148 @@
+//! What ckm leaves on disk: complete outputs or nothing, and nothing of a killed run.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{stderr_of, Workdir};
+
+/// A generated orders export of `lines` lines.
+fn orders(lines: usize) -> String {
+    let mut text = String::from("customer_id,order_id,ts,item_id,quantity,unit_price\n");
+    for i in 0..lines {
+        text.push_str(&format!(
+            "C{:05},O{:07},2024-{:02}-{:02} 10:{:02}:00,P{:03},{},{}.50\n",
+            i % 5000,
+            i / 3,
+            i % 12 + 1,
+            i % 28 + 1,
+            i % 60,
+            i % 400,
+            i % 4 + 1,
+            i % 90 + 1
+        ));
+    }
+    text
+}
+
+/// The open file of `pid` that has no name (written with `O_TMPFILE`, or removed), in `dir`.
+#[cfg(target_os = "linux")]
+fn writes_unnamed_file_in(pid: u32, dir: &std::path::Path) -> bool {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return false;
+    };
+    fds.flatten().any(|fd| {
+        std::fs::read_link(fd.path())
+            .map(|target| target.starts_with(dir) && target.to_string_lossy().ends_with("(deleted)"))
+            .unwrap_or(false)
+    })
+}
+
+/// A run killed with SIGKILL while it writes its output leaves nothing beside the inputs, and
+/// the next run writes the whole output.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_run_killed_mid_write_leaves_nothing() {
+    let wd = Workdir::new();
+    wd.write("orders.csv", orders(400_000));
+    let dir = std::fs::canonicalize(wd.path(".")).expect("the workdir");
+    let mut caught = false;
+    for _ in 0..5 {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("ckm"))
+            .current_dir(&dir)
+            .args(["ingest", "orders.csv", "-q", "-o", "out.csv"])
+            .spawn()
+            .expect("starting ckm");
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(60) {
+            if writes_unnamed_file_in(child.id(), &dir) {
+                child.kill().expect("SIGKILL");
+                caught = true;
+                break;
+            }
+            if child.try_wait().expect("polling ckm").is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let _ = child.wait();
+        if caught {
+            break;
+        }
+        let _ = std::fs::remove_file(wd.path("out.csv"));
+    }
+    assert!(caught, "never caught ckm writing its output");
+    assert_eq!(wd.files(), ["orders.csv"]);
+    let output = wd.run(&["ingest", "orders.csv", "-q", "-o", "out.csv"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(wd.files(), ["orders.csv", "out.csv"]);
+    assert_eq!(wd.read_csv("out.csv").len(), 400_000);
+}
+
+/// Where a temporary output had to have a name (a file system without unnamed files), the
+/// next run of the same output removes it once its writer is gone, and leaves alone those of
+/// a writer still running and those of other outputs.
+#[cfg(unix)]
+#[test]
+fn stale_temporary_outputs_of_a_gone_writer_are_removed() {
+    let wd = Workdir::new();
+    wd.write("orders.csv", orders(10));
+    let mut gone = std::process::Command::new("true").spawn().expect("running true");
+    let gone_pid = gone.id();
+    gone.wait().expect("true ends");
+    let running = std::process::id();
+    let stale = format!(".out.csv.ckm-{gone_pid}-00c0ffee.tmp");
+    let live = format!(".out.csv.ckm-{running}-00c0ffee.tmp");
+    let other = format!(".other.csv.ckm-{gone_pid}-00c0ffee.tmp");
+    for name in [&stale, &live, &other] {
+        wd.write(name, "partial");
+    }
+    let output = wd.run(&["ingest", "orders.csv", "-q", "-o", "out.csv"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let mut expected = vec![live, other, "orders.csv".to_string(), "out.csv".to_string()];
+    expected.sort();
+    assert_eq!(wd.files(), expected);
+}
+
+/// Counts go out as signed 64-bit integers, which Spark and Java tools read as numbers (an
+/// unsigned 64-bit column is `decimal(20,0)` to Spark).
+#[test]
+fn counts_are_signed_in_parquet() {
+    use polars::prelude::*;
+    let wd = Workdir::new();
+    wd.write("orders.csv", orders(300));
+    for args in [
+        vec!["segment", "orders.csv", "-q", "-o", "segments.parquet"],
+        vec![
+            "rules",
+            "orders.csv",
+            "-q",
+            "--min-support",
+            "0.01",
+            "-o",
+            "rules.parquet",
+        ],
+    ] {
+        let output = wd.run(&args);
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        let path = wd.path(args[args.len() - 1]);
+        let table = ParquetReader::new(std::fs::File::open(&path).expect("the output"))
+            .finish()
+            .expect("a Parquet table");
+        let unsigned: Vec<String> = table
+            .columns()
+            .iter()
+            .filter(|c| c.dtype() == &DataType::UInt64)
+            .map(|c| c.name().to_string())
+            .collect();
+        assert!(
+            unsigned.is_empty(),
+            "{}: unsigned 64-bit {unsigned:?}",
+            path.display()
+        );
+    }
+    let segments = ParquetReader::new(std::fs::File::open(wd.path("segments.parquet")).unwrap())
+        .finish()
+        .unwrap();
+    assert_eq!(segments.column("frequency").unwrap().dtype(), &DataType::Int64);
+}
