@@ -146,3 +146,106 @@ fn counts_are_signed_in_parquet() {
         .unwrap();
     assert_eq!(segments.column("frequency").unwrap().dtype(), &DataType::Int64);
 }
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+fn zstd(bytes: &[u8]) -> Vec<u8> {
+    zstd::encode_all(bytes, 3).unwrap()
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+/// Compressed exports (gzip and zstd, CSV, TSV and NDJSON, files and stdin) read as their
+/// plain twins: the same table, the same source rows.
+#[test]
+fn compressed_exports_read_as_the_plain_ones() {
+    let wd = Workdir::new();
+    let csv = orders(2000);
+    let tsv = csv.replace(',', "\t");
+    wd.write("orders.csv", &csv);
+    wd.write("orders.tsv", &tsv);
+    let output = wd.run(&["ingest", "orders.csv", "-q", "-o", "orders.ndjson"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let ndjson = std::fs::read(wd.path("orders.ndjson")).unwrap();
+    wd.write("orders.csv.gz", gzip(csv.as_bytes()));
+    wd.write("orders.tsv.gz", gzip(tsv.as_bytes()));
+    wd.write("orders.ndjson.gz", gzip(&ndjson));
+    wd.write("orders.csv.zst", zstd(csv.as_bytes()));
+    // A misnamed file is read by its magic bytes.
+    wd.write("export.csv", gzip(csv.as_bytes()));
+    let plain = |input: &str| {
+        let output = wd.run(&["ingest", input, "-q", "-o", "-"]);
+        assert!(output.status.success(), "{input}: {}", stderr_of(&output));
+        output.stdout
+    };
+    let expected = plain("orders.csv");
+    for input in ["orders.csv.gz", "orders.csv.zst", "orders.tsv.gz", "export.csv"] {
+        assert!(plain(input) == expected, "{input} read differently");
+    }
+    assert!(plain("orders.ndjson.gz") == plain("orders.ndjson"));
+    let output = wd
+        .ckm()
+        .args(["ingest", "-", "-q", "-o", "-"])
+        .write_stdin(gzip(csv.as_bytes()))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(output.stdout == expected, "gzip on stdin read differently");
+}
+
+/// A cut-short archive is an error naming the file and the byte offset, exit code 3, and
+/// no output is left.
+#[test]
+fn a_cut_short_archive_is_an_error_and_leaves_no_output() {
+    let wd = Workdir::new();
+    let bytes = gzip(orders(20_000).as_bytes());
+    wd.write("orders.csv.gz", &bytes[..bytes.len() * 2 / 3]);
+    let stderr = wd.fails(&["clean", "orders.csv.gz", "-q", "-o", "clean.csv"], 3);
+    assert!(
+        stderr.contains(&format!(
+            "orders.csv.gz: the gzip data is cut short at byte {} of {}",
+            bytes.len() * 2 / 3,
+            bytes.len() * 2 / 3
+        )),
+        "{stderr}"
+    );
+    assert_eq!(wd.files(), ["orders.csv.gz"]);
+}
+
+/// Outputs named `.gz` or `.zst` are written compressed; Parquet, compressed inside, is not
+/// compressed again.
+#[test]
+fn outputs_named_gz_or_zst_are_compressed() {
+    let wd = Workdir::new();
+    wd.write("orders.csv", orders(500));
+    for output in ["clean.csv", "clean.csv.gz", "clean.csv.zst"] {
+        let run = wd.run(&["clean", "orders.csv", "-q", "-o", output]);
+        assert!(run.status.success(), "{}", stderr_of(&run));
+    }
+    let plain = std::fs::read(wd.path("clean.csv")).unwrap();
+    assert_eq!(gunzip(&std::fs::read(wd.path("clean.csv.gz")).unwrap()), plain);
+    assert_eq!(
+        zstd::decode_all(&std::fs::read(wd.path("clean.csv.zst")).unwrap()[..]).unwrap(),
+        plain
+    );
+    // And ckm reads them back.
+    let run = wd.run(&["segment", "clean.csv.gz", "-q", "-o", "segments.csv"]);
+    assert!(run.status.success(), "{}", stderr_of(&run));
+    let stderr = wd.fails(&["clean", "orders.csv", "-q", "-o", "clean.parquet.gz"], 2);
+    assert!(
+        stderr.contains("parquet is compressed inside already"),
+        "{stderr}"
+    );
+}

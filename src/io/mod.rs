@@ -7,6 +7,7 @@ pub mod audit;
 pub mod baskets;
 pub mod canonical;
 pub mod churn_model;
+pub mod compression;
 pub mod customers;
 pub mod dates;
 pub mod delimited;

@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use polars::prelude::*;
 
 use crate::error::CkmError;
+use crate::io::compression::{self, Codec};
 use crate::io::presets::PresetChoice;
 use crate::io::sniff::{self, FileFormat};
 
@@ -214,19 +215,25 @@ pub fn open_source(spec: InputSpec, read: &ReadSettings) -> Result<Source> {
         }
     };
     let display = spec.display.clone();
-    let head = sniff::read_head(&path, 64 * 1024).with_context(|| format!("reading {display}"))?;
+    let mut path = path;
+    let mut head = sniff::read_head(&path, 64 * 1024).with_context(|| format!("reading {display}"))?;
+    let mut notes = Vec::new();
+    // The name says the format inside: `orders.csv.gz` is CSV.
+    let named = compression::inner_path(&path);
+    if let Some(codec) = Codec::from_magic(&head) {
+        let decompressed = compression::decompress(&path, codec, &display)?;
+        path = decompressed.to_path_buf();
+        temporary.push(decompressed);
+        head = sniff::read_head(&path, 64 * 1024).with_context(|| format!("reading {display}"))?;
+        notes.push(format!("{display}: {codec}-compressed, decompressed while read"));
+    }
     if head.is_empty() {
         return Err(CkmError::invalid(format!(
             "{display}: the input is empty (0 bytes); expected a header row and data"
         )));
     }
-    if head.starts_with(&[0x1f, 0x8b]) {
-        return Err(CkmError::invalid(format!(
-            "{display}: the input is gzip-compressed; decompress it first (gunzip -c {display} | ckm ... -)"
-        )));
-    }
     let by_content = FileFormat::from_content(&head);
-    let format = match (&spec.location, FileFormat::from_extension(&path)) {
+    let format = match (&spec.location, FileFormat::from_extension(&named)) {
         (Location::File(_), Some(by_extension)) => {
             // A binary magic number beats a misleading extension.
             if by_content.is_text() {
@@ -243,7 +250,6 @@ pub fn open_source(spec: InputSpec, read: &ReadSettings) -> Result<Source> {
              Parquet or Arrow; check the file name"
         )));
     }
-    let mut notes = Vec::new();
     let mut read_path = path.clone();
     if format.is_text() {
         match read.encoding {

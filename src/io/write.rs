@@ -12,6 +12,7 @@ use polars::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::error::CkmError;
+use crate::io::compression::{self, Codec};
 use crate::io::delimited;
 
 /// An output table's format.
@@ -85,16 +86,26 @@ pub fn resolve_destination(
         None | Some("-") => Ok((Destination::Stdout, format.unwrap_or(TableFormat::Csv))),
         Some(path) => {
             let path = PathBuf::from(path);
-            let format = match format.or_else(|| format_from_extension(&path)) {
+            let format = match format.or_else(|| format_from_extension(&compression::inner_path(&path))) {
                 Some(f) => f,
                 None => {
                     return Err(CkmError::usage(format!(
                         "{}: cannot tell the output format from the extension; use .csv, .tsv, .parquet, \
-                         .json, .ndjson or .arrow, or pass --format",
+                         .json, .ndjson or .arrow (the text ones also as .csv.gz, .csv.zst, ...), or pass --format",
                         path.display()
                     )))
                 }
             };
+            if let (Some(codec), TableFormat::Parquet | TableFormat::Arrow) =
+                (Codec::from_path(&path), format)
+            {
+                return Err(CkmError::usage(format!(
+                    "{}: {} is compressed inside already; name the output .{} (or choose a text format to {codec}-compress)",
+                    path.display(),
+                    format_name(format),
+                    format_name(format)
+                )));
+            }
             Ok((Destination::File(path), format))
         }
     }
@@ -240,8 +251,14 @@ pub fn write_table(
             })
         }
         Destination::File(path) => {
-            let (bytes, sha256) = write_atomically(path, hash, |writer| {
-                encode(df, format, writer).map_err(anyhow::Error::from)
+            let (bytes, sha256) = write_atomically(path, hash, |writer| match Codec::from_path(path) {
+                Some(codec) => {
+                    let mut compressed = compression::Encoder::new(codec, writer)?;
+                    encode(df, format, &mut compressed)?;
+                    compressed.finish()?;
+                    Ok(())
+                }
+                None => encode(df, format, writer).map_err(anyhow::Error::from),
             })?;
             Ok(WrittenFile {
                 path: path.display().to_string(),
