@@ -182,7 +182,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__churn)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --engine --remote --table --method --bands --output --format --manifest --quiet --audit-log --help --version train score help"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --method --bands --output --format --manifest --quiet --audit-log --help --version train score help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -205,6 +205,10 @@ _ckm() {
                     return 0
                     ;;
                 --preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sheet)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -312,7 +316,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__churn__subcmd__score)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --model --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --model --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -335,6 +339,10 @@ _ckm() {
                     return 0
                     ;;
                 --preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sheet)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -370,7 +378,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__churn__subcmd__train)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --engine --remote --table --target --id --exclude --features --cutoff --window --model --folds --folds-file --seed --class-weight --bands --model-out --metrics --rejects --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --target --id --exclude --features --cutoff --window --model --folds --folds-file --seed --class-weight --bands --model-out --metrics --rejects --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -393,6 +401,10 @@ _ckm() {
                     return 0
                     ;;
                 --preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sheet)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -496,7 +508,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__clean)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --rejects --returns --max-date --pseudonymize --secret-env --secret-file --keep-pii --mask-pii --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --rejects --returns --max-date --pseudonymize --secret-env --secret-file --keep-pii --mask-pii --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -519,6 +531,10 @@ _ckm() {
                     return 0
                     ;;
                 --preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sheet)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -588,7 +604,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__forecast__subcmd__customers)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --engine --remote --table --model --model-out --time-unit --as-of --calibration-end --holdout-end --evaluation --horizon --discount-rate --no-spend --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --model --model-out --time-unit --as-of --calibration-end --holdout-end --evaluation --horizon --discount-rate --no-spend --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -611,6 +627,10 @@ _ckm() {
                     return 0
                     ;;
                 --preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sheet)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -746,7 +766,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__forecast__subcmd__sales)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --engine --remote --table --series --date-column --value-column --measure --period --by --segments --rejects --horizon --model --season --level --keep-partial --holdout --evaluation --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --series --date-column --value-column --measure --period --by --segments --rejects --horizon --model --season --level --keep-partial --holdout --evaluation --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -769,6 +789,10 @@ _ckm() {
                     return 0
                     ;;
                 --preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sheet)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1168,7 +1192,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__ingest)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --explain --customers --default-country --identity-map --pseudonymize --secret-env --secret-file --keep-pii --mask-pii --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --explain --customers --default-country --identity-map --pseudonymize --secret-env --secret-file --keep-pii --mask-pii --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1191,6 +1215,10 @@ _ckm() {
                     return 0
                     ;;
                 --preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sheet)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1242,7 +1270,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__report)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --engine --remote --table --output --format --title --as-of --currency --customers --segments --rules --forecast --clv --churn --clean-manifest --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --output --format --title --as-of --currency --customers --segments --rules --forecast --clv --churn --clean-manifest --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1265,6 +1293,10 @@ _ckm() {
                     return 0
                     ;;
                 --preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sheet)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1348,7 +1380,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__rules)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --engine --remote --table --baskets --item-col --min-support --min-count --max-len --max-itemsets --min-confidence --min-lift --max-consequent --sort --top --antecedent-has --consequent-has --itemsets --closed --maximal --rejects --output --format --manifest --quiet --audit-log --help --version mine sequences recommend help"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --baskets --item-col --min-support --min-count --max-len --max-itemsets --min-confidence --min-lift --max-consequent --sort --top --antecedent-has --consequent-has --itemsets --closed --maximal --rejects --output --format --manifest --quiet --audit-log --help --version mine sequences recommend help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1371,6 +1403,10 @@ _ckm() {
                     return 0
                     ;;
                 --preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sheet)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1544,7 +1580,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__rules__subcmd__mine)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --engine --remote --table --baskets --item-col --min-support --min-count --max-len --max-itemsets --min-confidence --min-lift --max-consequent --sort --top --antecedent-has --consequent-has --itemsets --closed --maximal --rejects --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --baskets --item-col --min-support --min-count --max-len --max-itemsets --min-confidence --min-lift --max-consequent --sort --top --antecedent-has --consequent-has --itemsets --closed --maximal --rejects --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1567,6 +1603,10 @@ _ckm() {
                     return 0
                     ;;
                 --preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sheet)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1670,7 +1710,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__rules__subcmd__recommend)
-            opts="-o -q -h -V --rules --transactions --map --dayfirst --date-format --encoding --delimiter --preset --item-col --top --rejects --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --rules --transactions --map --dayfirst --date-format --encoding --delimiter --preset --sheet --item-col --top --rejects --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1701,6 +1741,10 @@ _ckm() {
                     return 0
                     ;;
                 --preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sheet)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1744,7 +1788,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__rules__subcmd__sequences)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --item-col --min-support --min-count --max-len --max-gap --max-patterns --top --rejects --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --item-col --min-support --min-count --max-len --max-gap --max-patterns --top --rejects --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1767,6 +1811,10 @@ _ckm() {
                     return 0
                     ;;
                 --preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sheet)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1830,7 +1878,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__segment)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --engine --remote --table --as-of --bins --segment-map --rejects --clusters --features --seed --runs --outlier-threshold --profiles --pseudonymize --secret-env --secret-file --keep-pii --mask-pii --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --as-of --bins --segment-map --rejects --clusters --features --seed --runs --outlier-threshold --profiles --pseudonymize --secret-env --secret-file --keep-pii --mask-pii --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1853,6 +1901,10 @@ _ckm() {
                     return 0
                     ;;
                 --preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sheet)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

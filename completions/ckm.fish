@@ -43,7 +43,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l encoding -d 'Text enc
 latin-1\t''
 windows-1252\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
-complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions, woocommerce-orders; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l sheet -d 'The sheet of a spreadsheet input (.xlsx, .xls, .ods) to read, by name (default: the first)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l customers -d 'Customer attribute tables (CRM, web-shop accounts, loyalty members), NAME=PATH to give the channel whose ids they hold (repeatable). Records that share a normalised email or phone number become one customer: customer_id becomes the unified id and the channel\'s own id moves to source_customer_id' -r
 complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l default-country -d 'Country calling code for phone numbers written without one (1 for the US and Canada, 44 for the UK); without it such numbers compare as written' -r
 complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l identity-map -d 'Write the identity mapping (source_channel, source_customer_id, customer_id, rule) here; needs --customers' -r
@@ -72,7 +73,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand clean" -l encoding -d 'Text enco
 latin-1\t''
 windows-1252\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
-complete -c ckm -n "__fish_ckm_using_subcommand clean" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand clean" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions, woocommerce-orders; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand clean" -l sheet -d 'The sheet of a spreadsheet input (.xlsx, .xls, .ods) to read, by name (default: the first)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -l rejects -d 'Where the removed rows go, with their values, source row and a `reason` column (format from the extension, CSV by default)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -l returns -d 'Returns and cancellations: drop them (to rejects), keep them (flagged in an `is_return` column), or net them against the customer\'s matching purchases' -r -f -a "drop\t''
 keep\t''
@@ -102,7 +104,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand segment" -l encoding -d 'Text en
 latin-1\t''
 windows-1252\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
-complete -c ckm -n "__fish_ckm_using_subcommand segment" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions, woocommerce-orders; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l sheet -d 'The sheet of a spreadsheet input (.xlsx, .xls, .ods) to read, by name (default: the first)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -l engine -d 'Where the lines are aggregated: `local` (this machine) or `spark` (a Spark Connect server, --remote; INPUT is then a path the cluster reads, or give --table)' -r -f -a "local\t''
 spark\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -l remote -d 'The Spark Connect server for --engine spark: sc://HOST:PORT/;token=...;use_ssl=true' -r
@@ -141,7 +144,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subco
 latin-1\t''
 windows-1252\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions, woocommerce-orders; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l sheet -d 'The sheet of a spreadsheet input (.xlsx, .xls, .ods) to read, by name (default: the first)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l engine -d 'Where the lines are aggregated: `local` (this machine) or `spark` (a Spark Connect server, --remote; INPUT is then a path the cluster reads, or give --table)' -r -f -a "local\t''
 spark\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l remote -d 'The Spark Connect server for --engine spark: sc://HOST:PORT/;token=...;use_ssl=true' -r
@@ -189,7 +193,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcomman
 latin-1\t''
 windows-1252\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions, woocommerce-orders; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l sheet -d 'The sheet of a spreadsheet input (.xlsx, .xls, .ods) to read, by name (default: the first)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l engine -d 'Where the lines are aggregated: `local` (this machine) or `spark` (a Spark Connect server, --remote; INPUT is then a path the cluster reads, or give --table)' -r -f -a "local\t''
 spark\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l remote -d 'The Spark Connect server for --engine spark: sc://HOST:PORT/;token=...;use_ssl=true' -r
@@ -233,7 +238,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcomman
 latin-1\t''
 windows-1252\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions, woocommerce-orders; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l sheet -d 'The sheet of a spreadsheet input (.xlsx, .xls, .ods) to read, by name (default: the first)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l item-col -d 'The item column (default item_id, else item_name)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l min-support -d 'Minimum support as a fraction of customers (inclusive)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l min-count -d 'Minimum support as a number of customers (inclusive)' -r
@@ -263,7 +269,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcomman
 latin-1\t''
 windows-1252\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions, woocommerce-orders; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l sheet -d 'The sheet of a spreadsheet input (.xlsx, .xls, .ods) to read, by name (default: the first)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l item-col -d 'The item column the rules were mined on (default item_id, else item_name)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l top -d 'Recommendations per customer' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l rejects -d 'Write lines left out (no customer or item) here, with a reason (default: beside a file output as NAME.rejects.csv)' -r
@@ -296,7 +303,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcom
 latin-1\t''
 windows-1252\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
-complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions, woocommerce-orders; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l sheet -d 'The sheet of a spreadsheet input (.xlsx, .xls, .ods) to read, by name (default: the first)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l engine -d 'Where the lines are aggregated: `local` (this machine) or `spark` (a Spark Connect server, --remote; INPUT is then a path the cluster reads, or give --table)' -r -f -a "local\t''
 spark\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l remote -d 'The Spark Connect server for --engine spark: sc://HOST:PORT/;token=...;use_ssl=true' -r
@@ -331,7 +339,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcom
 latin-1\t''
 windows-1252\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
-complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions, woocommerce-orders; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l sheet -d 'The sheet of a spreadsheet input (.xlsx, .xls, .ods) to read, by name (default: the first)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l engine -d 'Where the lines are aggregated: `local` (this machine) or `spark` (a Spark Connect server, --remote; INPUT is then a path the cluster reads, or give --table)' -r -f -a "local\t''
 spark\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l remote -d 'The Spark Connect server for --engine spark: sc://HOST:PORT/;token=...;use_ssl=true' -r
@@ -386,7 +395,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subco
 latin-1\t''
 windows-1252\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
-complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions, woocommerce-orders; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l sheet -d 'The sheet of a spreadsheet input (.xlsx, .xls, .ods) to read, by name (default: the first)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l engine -d 'Where the lines are aggregated: `local` (this machine) or `spark` (a Spark Connect server, --remote; INPUT is then a path the cluster reads, or give --table)' -r -f -a "local\t''
 spark\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l remote -d 'The Spark Connect server for --engine spark: sc://HOST:PORT/;token=...;use_ssl=true' -r
@@ -417,7 +427,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcomman
 latin-1\t''
 windows-1252\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
-complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions, woocommerce-orders; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l sheet -d 'The sheet of a spreadsheet input (.xlsx, .xls, .ods) to read, by name (default: the first)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l engine -d 'Where the lines are aggregated: `local` (this machine) or `spark` (a Spark Connect server, --remote; INPUT is then a path the cluster reads, or give --table)' -r -f -a "local\t''
 spark\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l remote -d 'The Spark Connect server for --engine spark: sc://HOST:PORT/;token=...;use_ssl=true' -r
@@ -459,7 +470,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcomman
 latin-1\t''
 windows-1252\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
-complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions, woocommerce-orders; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l sheet -d 'The sheet of a spreadsheet input (.xlsx, .xls, .ods) to read, by name (default: the first)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l model -d 'The model saved by `ckm churn train --model-out`' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -s o -l output -d 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV' -r
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l format -d 'Output format, overriding the extension (`arrow` is an Arrow IPC stream, the fast typed way to pipe between ckm commands)' -r -f -a "csv\t''
@@ -483,7 +495,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand report" -l encoding -d 'Text enc
 latin-1\t''
 windows-1252\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand report" -l delimiter -d 'Field delimiter of delimited input, instead of sniffing it among , ; TAB |' -r
-complete -c ckm -n "__fish_ckm_using_subcommand report" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l preset -d 'A platform\'s standard export, read as the platform writes it: shopify-orders, stripe-payments, salesforce-opportunity-products, square-item-details, square-transactions, woocommerce-orders; or none to map headers by their names alone (default: recognised from the headers)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l sheet -d 'The sheet of a spreadsheet input (.xlsx, .xls, .ods) to read, by name (default: the first)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand report" -l engine -d 'Where the lines are aggregated: `local` (this machine) or `spark` (a Spark Connect server, --remote; INPUT is then a path the cluster reads, or give --table)' -r -f -a "local\t''
 spark\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand report" -l remote -d 'The Spark Connect server for --engine spark: sc://HOST:PORT/;token=...;use_ssl=true' -r

@@ -332,10 +332,15 @@ pub struct ReadArgs {
 
     /// A platform's standard export, read as the platform writes it: shopify-orders,
     /// stripe-payments, salesforce-opportunity-products, square-item-details,
-    /// square-transactions; or none
+    /// square-transactions, woocommerce-orders; or none
     /// to map headers by their names alone (default: recognised from the headers)
     #[arg(long, value_name = "NAME|none", value_parser = PresetChoice::parse)]
     pub preset: Option<PresetChoice>,
+
+    /// The sheet of a spreadsheet input (.xlsx, .xls, .ods) to read, by name (default: the
+    /// first)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -1256,6 +1261,7 @@ impl ReadArgs {
             encoding: self.encoding,
             delimiter: self.delimiter,
             preset: self.preset.unwrap_or_default(),
+            sheet: self.sheet.clone(),
             email_ids_allowed: false,
         }
     }

@@ -25,6 +25,7 @@ pub mod schema;
 pub mod segment_map;
 pub mod sniff;
 pub mod spark;
+pub mod spreadsheet;
 pub mod write;
 
 use anyhow::Result;

@@ -12,6 +12,7 @@ use crate::error::CkmError;
 use crate::io::compression::{self, Codec};
 use crate::io::presets::PresetChoice;
 use crate::io::sniff::{self, FileFormat};
+use crate::io::spreadsheet;
 
 /// The text encoding of delimited input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -36,6 +37,8 @@ pub struct ReadSettings {
     pub delimiter: Option<char>,
     /// The platform preset: detected from the headers, named, or off.
     pub preset: PresetChoice,
+    /// The sheet of a spreadsheet input (default: its first).
+    pub sheet: Option<String>,
     /// Customer ids that are email addresses may be read (the command writes them only with
     /// `--keep-pii`, or pseudonymises them).
     pub email_ids_allowed: bool,
@@ -170,6 +173,9 @@ pub struct Source {
     pub original_path: Option<PathBuf>,
     /// Notes for the summary, such as a decoding that happened.
     pub notes: Vec<String>,
+    /// The row number of the first data row, as the user sees the file: 2 for text with a
+    /// header (the header is row 1), 1 for Parquet, the header's row + 1 for a spreadsheet.
+    first_row: u32,
     _temporary: Vec<tempfile::TempPath>,
 }
 
@@ -177,11 +183,7 @@ impl Source {
     /// The number the first data row gets: 2 for text with a header (the header is row 1).
     /// Row numbers are u32 like polars' own row index (a file has fewer than 2^32 rows).
     pub fn first_row_number(&self) -> u32 {
-        if matches!(self.format, FileFormat::Delimited | FileFormat::Tsv) {
-            2
-        } else {
-            1
-        }
+        self.first_row
     }
 }
 
@@ -210,6 +212,7 @@ pub fn open_source(spec: InputSpec, read: &ReadSettings) -> Result<Source> {
                 read_path: p.clone(),
                 original_path: None,
                 notes: Vec::new(),
+                first_row: 1,
                 _temporary: temporary,
             });
         }
@@ -231,6 +234,31 @@ pub fn open_source(spec: InputSpec, read: &ReadSettings) -> Result<Source> {
         return Err(CkmError::invalid(format!(
             "{display}: the input is empty (0 bytes); expected a header row and data"
         )));
+    }
+    if spreadsheet::is_spreadsheet(&named, &head) {
+        let mut sheet = spreadsheet::read_sheet(&path, read.sheet.as_deref(), &display)?;
+        let converted = tempfile::Builder::new()
+            .prefix("ckm-sheet-")
+            .suffix(".parquet")
+            .tempfile()
+            .context("creating a temporary file for the sheet")?;
+        let written = ParquetWriter::new(converted.as_file()).finish(&mut sheet.table);
+        anyhow::Context::with_context(written, || {
+            format!("{display}: converting sheet '{}'", sheet.sheet)
+        })?;
+        let read_path = converted.path().to_path_buf();
+        temporary.push(converted.into_temp_path());
+        notes.push(format!("{display}: sheet '{}'", sheet.sheet));
+        return Ok(Source {
+            spec,
+            format: FileFormat::Parquet,
+            delimiter: b',',
+            read_path,
+            original_path: original,
+            notes,
+            first_row: sheet.first_row,
+            _temporary: temporary,
+        });
     }
     let by_content = FileFormat::from_content(&head);
     let format = match (&spec.location, FileFormat::from_extension(&named)) {
@@ -293,6 +321,11 @@ pub fn open_source(spec: InputSpec, read: &ReadSettings) -> Result<Source> {
         read_path,
         original_path: original,
         notes,
+        first_row: if matches!(format, FileFormat::Delimited | FileFormat::Tsv) {
+            2
+        } else {
+            1
+        },
         _temporary: temporary,
     })
 }
