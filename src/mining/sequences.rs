@@ -55,6 +55,8 @@ type Projection = Vec<(u32, Vec<u32>)>;
 
 struct Miner<'a> {
     histories: &'a [History],
+    /// One more than the largest item number: the size of the per-item counters.
+    n_items: usize,
     limits: SequenceLimits,
     max_len: usize,
     found: AtomicUsize,
@@ -63,8 +65,14 @@ struct Miner<'a> {
 
 /// All frequent patterns, sorted by number of items, then elements.
 pub fn mine(histories: &[History], limits: SequenceLimits) -> Result<Vec<Pattern>, SequenceError> {
+    let n_items = histories
+        .iter()
+        .flat_map(|h| h.orders.iter().flatten())
+        .max()
+        .map_or(0, |&m| m as usize + 1);
     let miner = Miner {
         histories,
+        n_items,
         limits: SequenceLimits {
             min_customers: limits.min_customers.max(1),
             ..limits
@@ -150,54 +158,132 @@ impl Miner<'_> {
             .last()
             .and_then(|e| e.last())
             .expect("a prefix has an item");
-        // Candidate extensions and their projections, in item order.
-        let mut item_ext: std::collections::BTreeMap<u32, Projection> = Default::default();
-        let mut seq_ext: std::collections::BTreeMap<u32, Projection> = Default::default();
+        // Two passes over the projection. The first counts, for every item, the customers
+        // in whose history it can extend the prefix (in an order where the prefix ends, or in
+        // a later one), with a dense counter per item and the last customer counted, so a
+        // customer counts once. The second builds projections for the frequent items alone:
+        // most candidates are not, and building theirs (in ordered maps, as before) took most
+        // of the time.
+        let n = self.n_items;
+        let mut same_count = vec![0u32; n];
+        let mut later_count = vec![0u32; n];
+        let mut same_seen = vec![u32::MAX; n];
+        let mut later_seen = vec![u32::MAX; n];
         for (c, ends) in projection {
             let history = &self.histories[*c as usize];
-            let mut same: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
-            let mut later: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
             for &e in ends {
                 for &item in &history.orders[e as usize] {
-                    if item > last_item {
-                        same.entry(item).or_default().push(e);
+                    let i = item as usize;
+                    if item > last_item && same_seen[i] != *c {
+                        same_seen[i] = *c;
+                        same_count[i] += 1;
                     }
                 }
-                let day = history.days[e as usize];
-                for o in e as usize + 1..history.orders.len() {
-                    if let Some(gap) = self.limits.max_gap {
-                        if history.days[o] - day > gap {
-                            break;
+            }
+            self.later_orders(history, ends, |o| {
+                for &item in &history.orders[o] {
+                    let i = item as usize;
+                    if later_seen[i] != *c {
+                        later_seen[i] = *c;
+                        later_count[i] += 1;
+                    }
+                }
+            });
+        }
+        let min = self.limits.min_customers;
+        let frequent = |counts: &[u32]| -> Vec<u32> {
+            (0..counts.len() as u32)
+                .filter(|&i| u64::from(counts[i as usize]) >= min)
+                .collect()
+        };
+        let same_items = frequent(&same_count);
+        let later_items = frequent(&later_count);
+        if same_items.is_empty() && later_items.is_empty() {
+            return;
+        }
+        // Where each frequent item's projection is, by item (u32::MAX: not frequent).
+        let slots = |items: &[u32]| -> Vec<u32> {
+            let mut slot = vec![u32::MAX; n];
+            for (k, &item) in items.iter().enumerate() {
+                slot[item as usize] = k as u32;
+            }
+            slot
+        };
+        let (same_slot, later_slot) = (slots(&same_items), slots(&later_items));
+        let mut same_projections: Vec<Projection> = same_items
+            .iter()
+            .map(|&i| Vec::with_capacity(same_count[i as usize] as usize))
+            .collect();
+        let mut later_projections: Vec<Projection> = later_items
+            .iter()
+            .map(|&i| Vec::with_capacity(later_count[i as usize] as usize))
+            .collect();
+        // Positions come in ascending order and once each (ends are ascending; the later
+        // orders are visited once, in order), so they need no sorting.
+        fn add(projection: &mut Projection, customer: u32, position: u32) {
+            match projection.last_mut() {
+                Some((c, positions)) if *c == customer => positions.push(position),
+                _ => projection.push((customer, vec![position])),
+            }
+        }
+        for (c, ends) in projection {
+            let history = &self.histories[*c as usize];
+            if !same_items.is_empty() {
+                for &e in ends {
+                    for &item in &history.orders[e as usize] {
+                        let slot = same_slot[item as usize];
+                        if slot != u32::MAX && item > last_item {
+                            add(&mut same_projections[slot as usize], *c, e);
                         }
                     }
-                    for &item in &history.orders[o] {
-                        later.entry(item).or_default().push(o as u32);
-                    }
                 }
             }
-            for (item, mut positions) in same {
-                positions.sort_unstable();
-                positions.dedup();
-                item_ext.entry(item).or_default().push((*c, positions));
-            }
-            for (item, mut positions) in later {
-                positions.sort_unstable();
-                positions.dedup();
-                seq_ext.entry(item).or_default().push((*c, positions));
-            }
-        }
-        for (item, projected) in item_ext {
-            if projected.len() as u64 >= self.limits.min_customers {
-                prefix.last_mut().expect("a last element").push(item);
-                self.grow(prefix, items + 1, &projected, found);
-                prefix.last_mut().expect("a last element").pop();
+            if !later_items.is_empty() {
+                self.later_orders(history, ends, |o| {
+                    for &item in &history.orders[o] {
+                        let slot = later_slot[item as usize];
+                        if slot != u32::MAX {
+                            add(&mut later_projections[slot as usize], *c, o as u32);
+                        }
+                    }
+                });
             }
         }
-        for (item, projected) in seq_ext {
-            if projected.len() as u64 >= self.limits.min_customers {
-                prefix.push(vec![item]);
-                self.grow(prefix, items + 1, &projected, found);
-                prefix.pop();
+        for (item, projected) in same_items.into_iter().zip(same_projections) {
+            prefix.last_mut().expect("a last element").push(item);
+            self.grow(prefix, items + 1, &projected, found);
+            prefix.last_mut().expect("a last element").pop();
+        }
+        for (item, projected) in later_items.into_iter().zip(later_projections) {
+            prefix.push(vec![item]);
+            self.grow(prefix, items + 1, &projected, found);
+            prefix.pop();
+        }
+    }
+
+    /// Calls `visit` once for each order, in order, that can hold the next element after a
+    /// prefix ending at one of `ends` (ascending): any later order without a gap limit (so
+    /// the first end decides), else those within the gap of some end. The windows of
+    /// ascending ends end in ascending order too, so their union is swept once.
+    fn later_orders(&self, history: &History, ends: &[u32], mut visit: impl FnMut(usize)) {
+        let orders = history.orders.len();
+        match self.limits.max_gap {
+            None => {
+                let first = ends.first().map_or(orders, |&e| e as usize + 1);
+                (first..orders).for_each(visit);
+            }
+            Some(gap) => {
+                let mut next = 0;
+                for &e in ends {
+                    let e = e as usize;
+                    let day = history.days[e];
+                    let mut o = next.max(e + 1);
+                    while o < orders && history.days[o] - day <= gap {
+                        visit(o);
+                        o += 1;
+                    }
+                    next = next.max(o);
+                }
             }
         }
     }
