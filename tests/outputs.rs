@@ -249,3 +249,50 @@ fn outputs_named_gz_or_zst_are_compressed() {
         "{stderr}"
     );
 }
+
+/// An Arrow stream on stdin (`ckm ingest --format arrow | ckm clean -`) is read as it
+/// arrives, with the same result as from a file, and the manifest records its size and
+/// sha256 as it would a file's.
+#[test]
+fn an_arrow_stream_on_stdin_reads_as_a_file_and_is_recorded() {
+    use sha2::{Digest, Sha256};
+    let wd = Workdir::new();
+    wd.write("orders.csv", orders(3000));
+    let output = wd.run(&["ingest", "orders.csv", "-q", "--format", "arrow"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let stream = output.stdout;
+    wd.write("tx.arrows", &stream);
+    let from_file = wd.run(&["clean", "tx.arrows", "-q", "-o", "-"]);
+    assert!(from_file.status.success(), "{}", stderr_of(&from_file));
+    let from_stdin = wd
+        .ckm()
+        .args(["clean", "-", "-q", "-o", "-", "--manifest", "run.json"])
+        .write_stdin(stream.clone())
+        .output()
+        .unwrap();
+    assert!(from_stdin.status.success(), "{}", stderr_of(&from_stdin));
+    assert!(from_stdin.stdout == from_file.stdout);
+    let manifest = wd.read_json("run.json");
+    let input = &manifest["inputs"][0];
+    assert_eq!(input["path"], "-");
+    assert_eq!(input["bytes"], stream.len() as u64);
+    let sha: String = Sha256::digest(&stream)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(input["sha256"], sha);
+    // A stream cut short is an error, exit code 3.
+    let cut = wd
+        .ckm()
+        .args(["clean", "-", "-q", "-o", "out.csv"])
+        .write_stdin(stream[..stream.len() / 2].to_vec())
+        .output()
+        .unwrap();
+    assert_eq!(cut.status.code(), Some(3), "{}", stderr_of(&cut));
+    assert!(
+        stderr_of(&cut).contains("-: not a readable Arrow stream after"),
+        "{}",
+        stderr_of(&cut)
+    );
+    assert!(!wd.path("out.csv").exists());
+}

@@ -421,7 +421,10 @@ pub fn record_inputs(
                 (Some(bytes), Some(sha))
             }
             (Some(path), false) => (std::fs::metadata(path).ok().map(|m| m.len()), None),
-            (None, _) => (None, None),
+            (None, _) => match &source.received {
+                Some((bytes, sha)) => (Some(*bytes), hash_inputs.then(|| sha.clone())),
+                None => (None, None),
+            },
         };
         record.inputs.push(InputRecord {
             path: source.spec.display.clone(),

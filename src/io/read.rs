@@ -2,7 +2,7 @@
 //! sources, each checked (empty, binary, compressed, encoding) and scanned by polars into a
 //! raw `LazyFrame` that still has the source's own headers.
 
-use std::io::Write;
+use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -173,6 +173,10 @@ pub struct Source {
     pub original_path: Option<PathBuf>,
     /// Notes for the summary, such as a decoding that happened.
     pub notes: Vec<String>,
+    /// A table already read (an Arrow stream on stdin), instead of a file to scan.
+    pub preloaded: Option<DataFrame>,
+    /// The size and sha256 of what stdin gave, when it was read as it arrived.
+    pub received: Option<(u64, String)>,
     /// The row number of the first data row, as the user sees the file: 2 for text with a
     /// header (the header is row 1), 1 for Parquet, the header's row + 1 for a spreadsheet.
     first_row: u32,
@@ -192,11 +196,20 @@ pub fn open_source(spec: InputSpec, read: &ReadSettings) -> Result<Source> {
     let mut temporary = Vec::new();
     let (path, original) = match &spec.location {
         Location::Stdin => {
+            crate::io::write::widen_pipe(libc::STDIN_FILENO);
+            let mut stdin = std::io::BufReader::with_capacity(1 << 20, std::io::stdin().lock());
+            let head = stdin.fill_buf().context("reading stdin")?;
+            // An Arrow stream (`ckm ingest --format arrow | ckm clean -`) is read as it
+            // arrives, while the writer is still writing, instead of being copied to a
+            // temporary file and read again once it has all come.
+            if head.starts_with(&[0xff, 0xff, 0xff, 0xff]) {
+                return arrow_stream_from_stdin(spec, stdin);
+            }
             let mut spooled = tempfile::Builder::new()
                 .prefix("ckm-stdin-")
                 .tempfile()
                 .context("creating a temporary file for stdin")?;
-            std::io::copy(&mut std::io::stdin().lock(), &mut spooled).context("reading stdin")?;
+            std::io::copy(&mut stdin, &mut spooled).context("reading stdin")?;
             spooled.flush()?;
             let path = spooled.into_temp_path();
             let owned = path.to_path_buf();
@@ -212,6 +225,8 @@ pub fn open_source(spec: InputSpec, read: &ReadSettings) -> Result<Source> {
                 read_path: p.clone(),
                 original_path: None,
                 notes: Vec::new(),
+                preloaded: None,
+                received: None,
                 first_row: 1,
                 _temporary: temporary,
             });
@@ -256,6 +271,8 @@ pub fn open_source(spec: InputSpec, read: &ReadSettings) -> Result<Source> {
             read_path,
             original_path: original,
             notes,
+            preloaded: None,
+            received: None,
             first_row: sheet.first_row,
             _temporary: temporary,
         });
@@ -321,6 +338,8 @@ pub fn open_source(spec: InputSpec, read: &ReadSettings) -> Result<Source> {
         read_path,
         original_path: original,
         notes,
+        preloaded: None,
+        received: None,
         first_row: if matches!(format, FileFormat::Delimited | FileFormat::Tsv) {
             2
         } else {
@@ -328,6 +347,92 @@ pub fn open_source(spec: InputSpec, read: &ReadSettings) -> Result<Source> {
         },
         _temporary: temporary,
     })
+}
+
+/// Reads an Arrow IPC stream from stdin into memory as it arrives. Its sha256 is taken on
+/// the other core from copies of the chunks read, so hashing adds no time to the read.
+fn arrow_stream_from_stdin(spec: InputSpec, stdin: impl Read) -> Result<Source> {
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<u8>>(64);
+    let hasher = std::thread::spawn(move || {
+        let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
+        for chunk in receive {
+            sha2::Digest::update(&mut hasher, &chunk);
+        }
+        crate::io::write::hex(&sha2::Digest::finalize(hasher))
+    });
+    let mut tee = TeeReader {
+        inner: stdin,
+        bytes: 0,
+        copies: Some(send),
+    };
+    let table = IpcStreamReader::new(&mut tee).finish();
+    // The rest of the stream (an end marker the reader stopped before) counts and hashes too.
+    let rest = std::io::copy(&mut tee, &mut std::io::sink());
+    let bytes = tee.bytes;
+    drop(tee);
+    let sha256 = hasher
+        .join()
+        .map_err(|_| anyhow::anyhow!("hashing stdin failed"))?;
+    rest.context("reading stdin")?;
+    let table = table.map_err(|e| {
+        CkmError::invalid(format!(
+            "{}: not a readable Arrow stream after {bytes} bytes ({e}); was the writer stopped?",
+            spec.display
+        ))
+    })?;
+    Ok(Source {
+        spec,
+        format: FileFormat::ArrowStream,
+        delimiter: b',',
+        read_path: PathBuf::new(),
+        original_path: None,
+        notes: Vec::new(),
+        preloaded: Some(table),
+        received: Some((bytes, sha256)),
+        first_row: 1,
+        _temporary: Vec::new(),
+    })
+}
+
+/// Passes reads through, counting the bytes and sending a copy of each chunk.
+struct TeeReader<R> {
+    inner: R,
+    bytes: u64,
+    copies: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+}
+
+impl<R: Read> Read for TeeReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes += n as u64;
+        if let Some(copies) = &self.copies {
+            if n > 0 && copies.send(buf[..n].to_vec()).is_err() {
+                self.copies = None;
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// polars' stream reader asks for `Seek` but reads a stream front to back, skipping forward
+/// over a message's padding at most: a skip forward is a read, and a seek back (which a
+/// stream cannot do) is an error rather than a wrong read.
+impl<R: Read> std::io::Seek for TeeReader<R> {
+    fn seek(&mut self, position: std::io::SeekFrom) -> std::io::Result<u64> {
+        match position {
+            std::io::SeekFrom::Current(skip) if skip >= 0 => {
+                let skipped = std::io::copy(&mut self.by_ref().take(skip as u64), &mut std::io::sink())?;
+                if skipped < skip as u64 {
+                    return Err(std::io::ErrorKind::UnexpectedEof.into());
+                }
+                Ok(self.bytes)
+            }
+            _ => Err(std::io::Error::new(
+                std::io::ErrorKind::Unsupported,
+                "stdin cannot seek back",
+            )),
+        }
+    }
 }
 
 /// Latin-1 maps every byte to the code point of the same number; Windows-1252 differs in
@@ -476,10 +581,13 @@ pub fn scan_raw_with_numbers(source: &Source, number_columns: &[String]) -> Resu
                 .finish()
                 .map(|df| df.lazy())
         }
-        FileFormat::ArrowStream => {
-            let file = std::fs::File::open(path).with_context(|| format!("opening {display}"))?;
-            IpcStreamReader::new(file).finish().map(|df| df.lazy())
-        }
+        FileFormat::ArrowStream => match &source.preloaded {
+            Some(table) => Ok(table.clone().lazy()),
+            None => {
+                let file = std::fs::File::open(path).with_context(|| format!("opening {display}"))?;
+                IpcStreamReader::new(file).finish().map(|df| df.lazy())
+            }
+        },
         FileFormat::ArrowFile => {
             let file = std::fs::File::open(path).with_context(|| format!("opening {display}"))?;
             IpcReader::new(file).finish().map(|df| df.lazy())
