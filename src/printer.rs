@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::time::Duration;
 
 use comfy_table::{presets, ContentArrangement, Table};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressFinish, ProgressStyle};
 
 #[derive(Debug, Clone)]
 pub struct Printer {
@@ -76,6 +76,24 @@ impl Printer {
         }
     }
 
+    /// A bar for `total` steps of counted work (`what`: "forecasting series"), with the
+    /// rate and the time left; drawn only on a terminal and without `-q`, and cleared when the
+    /// work is done or abandoned.
+    pub fn progress(&self, total: u64, what: &str) -> Progress {
+        if self.quiet || !self.terminal {
+            return Progress::hidden();
+        }
+        let bar = ProgressBar::new(total).with_finish(ProgressFinish::AndClear);
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:30}] {human_pos}/{human_len} ({per_sec}, {eta} left)")
+                .expect("the template is valid")
+                .progress_chars("=> "),
+        );
+        bar.set_message(what.to_string());
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Progress(bar)
+    }
+
     /// A spinner for a long step; hidden unless stderr is a terminal.
     pub fn spinner(&self, message: &str) -> ProgressBar {
         if self.quiet || !self.terminal {
@@ -88,6 +106,32 @@ impl Printer {
         bar.set_message(message.to_string());
         bar.enable_steady_tick(Duration::from_millis(120));
         bar
+    }
+}
+
+/// Progress of counted work, shared by the threads doing it ([`Printer::progress`]); a
+/// hidden one does nothing, so the analyses take one whether or not anyone watches.
+#[derive(Clone)]
+pub struct Progress(ProgressBar);
+
+impl Progress {
+    pub fn hidden() -> Progress {
+        Progress(ProgressBar::hidden())
+    }
+
+    /// `n` more steps done.
+    pub fn inc(&self, n: u64) {
+        self.0.inc(n);
+    }
+
+    /// What is being done now.
+    pub fn set_message(&self, message: &str) {
+        self.0.set_message(message.to_string());
+    }
+
+    /// Done: the bar is cleared from the terminal.
+    pub fn finish(&self) {
+        self.0.finish_and_clear();
     }
 }
 

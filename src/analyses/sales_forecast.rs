@@ -7,6 +7,7 @@ use rayon::prelude::*;
 
 use crate::mining::series::{self as models, Forecast, HoldoutScore, Method};
 use crate::prepare::series::Series;
+use crate::printer::Progress;
 
 /// The methods scored on a holdout, in the order the evaluation lists them: all of them.
 pub const HOLDOUT_METHODS: [Method; 8] = Method::ALL;
@@ -28,16 +29,21 @@ pub struct Outcome {
     pub holdout: Vec<HoldoutScore>,
 }
 
-/// Forecasts every series, on all cores; outcome `i` is series `i`'s.
-pub fn compute(series: &[Series], settings: &ForecastSettings) -> Vec<Outcome> {
+/// Forecasts every series, on all cores; outcome `i` is series `i`'s. `progress` counts the
+/// series done.
+pub fn compute(series: &[Series], settings: &ForecastSettings, progress: &Progress) -> Vec<Outcome> {
     series
         .par_iter()
-        .map(|s| Outcome {
-            forecast: models::forecast(&s.values, settings.season, settings.horizon, settings.method),
-            holdout: settings
-                .holdout
-                .map(|n| models::holdout_scores(&s.values, settings.season, n, &HOLDOUT_METHODS))
-                .unwrap_or_default(),
+        .map(|s| {
+            let outcome = Outcome {
+                forecast: models::forecast(&s.values, settings.season, settings.horizon, settings.method),
+                holdout: settings
+                    .holdout
+                    .map(|n| models::holdout_scores(&s.values, settings.season, n, &HOLDOUT_METHODS))
+                    .unwrap_or_default(),
+            };
+            progress.inc(1);
+            outcome
         })
         .collect()
 }
@@ -157,7 +163,7 @@ mod tests {
             horizon: 3,
             holdout: Some(6),
         };
-        let outcomes = compute(&series, &settings);
+        let outcomes = compute(&series, &settings, &Progress::hidden());
         assert_eq!(outcomes.len(), 2);
         // Naive repeats the last value.
         assert_eq!(outcomes[0].forecast.mean, [33.0, 33.0, 33.0]);

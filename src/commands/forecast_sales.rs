@@ -149,7 +149,9 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
         horizon,
         holdout: args.holdout,
     };
-    let outcomes = sales_forecast::compute(&series, &settings);
+    let progress = printer.progress(series.len() as u64, "forecasting series");
+    let outcomes = sales_forecast::compute(&series, &settings, &progress);
+    progress.finish();
     record.mark("forecast");
 
     // The output: history then forecast rows per group.

@@ -65,8 +65,14 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
             }
             lines.record_inputs(counts.lines_in, record, false)?;
             record.mark("read");
-            let (found, figures) =
-                analyses::run_in_turn(&mut lines, &input, &wanted(&args, &counts), as_of_given, record)?;
+            let (found, figures) = {
+                let wanted = wanted(&args, &counts);
+                let progress = printer.progress(wanted.steps(), "report");
+                let found =
+                    analyses::run_in_turn(&mut lines, &input, &wanted, as_of_given, &progress, record)?;
+                progress.finish();
+                found
+            };
             lines.record_session(record);
             (found, figures, counts)
         }
@@ -304,7 +310,8 @@ fn analyse_here(
             let mut inputs = RunRecord::new("report");
             io::record_inputs(&planned.sources, &[counts.lines_in], &mut inputs, true).map(|_| inputs.inputs)
         });
-        let (found, orders) = analyses::run(&planned, input, &wanted, |line_customers| {
+        let progress = printer.progress(wanted.steps(), "report");
+        let (found, orders) = analyses::run(&planned, input, &wanted, &progress, |line_customers| {
             let started = std::time::Instant::now();
             let tx = order_figures::group_orders(
                 &planned,
@@ -314,6 +321,7 @@ fn analyse_here(
             );
             (tx, started.elapsed().as_secs_f64())
         });
+        progress.finish();
         (
             found,
             orders,

@@ -32,7 +32,7 @@ use crate::prepare::repeat_purchases::{
 };
 use crate::prepare::series::{series_from_transactions, Grouping, Measure, SeriesSettings};
 use crate::prepare::summary::{self, FREQUENCY, MONETARY, RECENCY_DAYS};
-use crate::printer::Printer;
+use crate::printer::{Printer, Progress};
 
 /// The settings, as the run details section states them.
 pub const SETTINGS: &str = "segment --clusters 5; rules --min-support 0.005 --min-confidence 0.2; forecast sales --period month --horizon 6; forecast customers (BG/NBD + Gamma-Gamma); churn --method bgnbd";
@@ -86,6 +86,25 @@ pub struct Wanted {
     pub churn: bool,
 }
 
+impl Wanted {
+    /// The analyses to run, as the report's progress counts them (the repeat-purchase
+    /// summaries that CLV and churn share count as one).
+    pub fn steps(&self) -> u64 {
+        let summaries = self.customer_values || self.churn;
+        [
+            self.segments,
+            self.rules.is_some(),
+            self.revenue,
+            summaries,
+            self.customer_values,
+            self.churn,
+        ]
+        .iter()
+        .filter(|&&w| w)
+        .count() as u64
+    }
+}
+
 /// What the analyses found; an analysis not wanted, or one that failed, is `None`.
 #[derive(Default)]
 pub struct Results {
@@ -113,10 +132,16 @@ struct Ran<T> {
 
 /// Runs `analysis` with a record of its own (its figures are the command's, not the report's;
 /// its warnings join the report's).
-fn ran<T>(command: &'static str, analysis: impl FnOnce(&mut RunRecord) -> Result<T>) -> Ran<T> {
+fn ran<T>(
+    command: &'static str,
+    progress: &Progress,
+    analysis: impl FnOnce(&mut RunRecord) -> Result<T>,
+) -> Ran<T> {
     let mut record = RunRecord::new("report");
     let started = std::time::Instant::now();
+    progress.set_message(&format!("report: ckm {command}"));
     let outcome = analysis(&mut record);
+    progress.inc(1);
     Ran {
         command,
         outcome,
@@ -149,23 +174,30 @@ pub fn run<T: Send>(
     planned: &PlannedInputs,
     input: &str,
     wanted: &Wanted,
+    progress: &Progress,
     after: impl FnOnce(Option<&LineCustomers>) -> T + Send,
 ) -> (Results, T) {
     let quiet = Printer::new(true);
     let (segments, rules, revenue, ((values, churn), after)) = std::thread::scope(|scope| {
-        let customer_models = scope.spawn(|| customer_models(planned, input, wanted, &quiet, after));
+        let customer_models =
+            scope.spawn(|| customer_models(planned, input, wanted, &quiet, progress, after));
         // Rules first: their baskets are the largest of this side, and they are done before
         // the other side groups the orders, the largest of its own.
-        let rules = wanted
-            .rules
-            .as_ref()
-            .map(|item| ran("rules", |record| rules(planned, input, item, record, &quiet)));
-        let segments = wanted
-            .segments
-            .then(|| ran("segment", |record| segments(planned, input, record, &quiet)));
-        let revenue = wanted
-            .revenue
-            .then(|| ran("forecast sales", |record| revenue(planned, input, record, &quiet)));
+        let rules = wanted.rules.as_ref().map(|item| {
+            ran("rules", progress, |record| {
+                rules(planned, input, item, record, &quiet)
+            })
+        });
+        let segments = wanted.segments.then(|| {
+            ran("segment", progress, |record| {
+                segments(planned, input, record, &quiet)
+            })
+        });
+        let revenue = wanted.revenue.then(|| {
+            ran("forecast sales", progress, |record| {
+                revenue(planned, input, record, &quiet)
+            })
+        });
         let customer_models = customer_models
             .join()
             .expect("the customer models' thread panicked");
@@ -192,12 +224,13 @@ pub fn run_in_turn(
     input: &str,
     wanted: &Wanted,
     as_of: Option<i64>,
+    progress: &Progress,
     record: &mut RunRecord,
 ) -> Result<(Results, OrderFigures)> {
     let quiet = Printer::new(true);
     let mut results = Results::default();
     if wanted.segments {
-        let ran = ran("segment", |record| {
+        let ran = ran("segment", progress, |record| {
             segments_of(lines.customer_table(record, &quiet)?.customers, input)
         });
         if let Some((table, profiles)) = results.take(ran) {
@@ -206,21 +239,21 @@ pub fn run_in_turn(
         }
     }
     if let Some(ItemSource::Column(item)) = &wanted.rules {
-        let ran = ran("rules", |record| {
+        let ran = ran("rules", progress, |record| {
             let (data, _) = lines.baskets(input, Some(item), min_count, record, &quiet, false)?;
             rules_of(&data, input)
         });
         results.rules = results.take(ran);
     }
     if wanted.revenue {
-        let ran = ran("forecast sales", |record| {
+        let ran = ran("forecast sales", progress, |record| {
             let series = lines.series_from_transactions(input, &REVENUE_SERIES, record, &quiet, false)?;
             revenue_of(&series.series, input)
         });
         results.revenue = results.take(ran);
     }
     if wanted.customer_values || wanted.churn {
-        let summaries = ran("forecast customers", |record| {
+        let summaries = ran("forecast customers", progress, |record| {
             Ok(lines
                 .summarise_transactions(input, &SUMMARIES, record, &quiet, false)?
                 .0)
@@ -229,7 +262,7 @@ pub fn run_in_turn(
         let summaries = summaries.outcome;
         let mut purchases_fit = None;
         if wanted.customer_values {
-            let mut values = ran("forecast customers", |record| {
+            let mut values = ran("forecast customers", progress, |record| {
                 let (values, fit) = customer_values(summaries_of(&summaries)?, input, record)?;
                 purchases_fit = Some(fit);
                 Ok(values)
@@ -239,7 +272,7 @@ pub fn run_in_turn(
             results.customer_values = results.take(values);
         }
         if wanted.churn {
-            let mut churn = ran("churn --method bgnbd", |record| {
+            let mut churn = ran("churn --method bgnbd", progress, |record| {
                 churn(summaries_of(&summaries)?, input, purchases_fit, record)
             });
             if !wanted.customer_values {
@@ -265,12 +298,13 @@ fn customer_models<T>(
     input: &str,
     wanted: &Wanted,
     quiet: &Printer,
+    progress: &Progress,
     after: impl FnOnce(Option<&LineCustomers>) -> T,
 ) -> (CustomerModels, T) {
     if !(wanted.customer_values || wanted.churn) {
         return ((None, None), after(None));
     }
-    let summaries = ran("forecast customers", |record| {
+    let summaries = ran("forecast customers", progress, |record| {
         summaries(planned, input, record, quiet)
     });
     let warnings = summaries.warnings;
@@ -281,7 +315,7 @@ fn customer_models<T>(
     };
     let mut purchases_fit = None;
     let values = wanted.customer_values.then(|| {
-        let mut values = ran("forecast customers", |record| {
+        let mut values = ran("forecast customers", progress, |record| {
             let (values, fit) = customer_values(summaries_of(&summaries)?, input, record)?;
             // The same BG/NBD fit gives the churn risk: fitted once.
             purchases_fit = Some(fit);
@@ -292,7 +326,7 @@ fn customer_models<T>(
         values
     });
     let churn = wanted.churn.then(|| {
-        let mut churn = ran("churn --method bgnbd", |record| {
+        let mut churn = ran("churn --method bgnbd", progress, |record| {
             churn(summaries_of(&summaries)?, input, purchases_fit, record)
         });
         if !wanted.customer_values {
@@ -423,7 +457,7 @@ fn revenue_of(series: &[crate::prepare::series::Series], input: &str) -> Result<
         horizon: FORECAST_MONTHS,
         holdout: None,
     };
-    let outcomes = sales_forecast::compute(series, &settings);
+    let outcomes = sales_forecast::compute(series, &settings, &Progress::hidden());
     let mut model = None;
     let points = sales_forecast::points(series, &outcomes, &[80.0, 95.0])
         .into_iter()
