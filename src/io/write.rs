@@ -421,16 +421,7 @@ impl TemporaryOutput {
         if let Some(file) = unnamed_file(directory) {
             return Ok(TemporaryOutput::Unnamed(file));
         }
-        let (prefix, suffix) = {
-            let full = temporary_name(name);
-            let stem = full.trim_end_matches(".tmp").to_string();
-            (format!("{stem}-"), ".tmp".to_string())
-        };
-        tempfile::Builder::new()
-            .prefix(&prefix)
-            .suffix(&suffix)
-            .tempfile_in(directory)
-            .map(TemporaryOutput::Named)
+        named_temporary(directory, name).map(TemporaryOutput::Named)
     }
 
     fn file(&self) -> &File {
@@ -463,7 +454,12 @@ impl TemporaryOutput {
                     )
                 };
                 if linked != 0 {
-                    return Err(std::io::Error::last_os_error());
+                    // No /proc to link through (a bare container): copy the finished bytes
+                    // into a named file instead, moved into place as usual.
+                    let error = std::io::Error::last_os_error();
+                    return copy_into_place(file, directory, name, path).map_err(|copy| {
+                        std::io::Error::new(copy.kind(), format!("{copy} (after linking failed: {error})"))
+                    });
                 }
                 std::fs::rename(&named, path).inspect_err(|_| {
                     let _ = std::fs::remove_file(&named);
@@ -472,6 +468,28 @@ impl TemporaryOutput {
             TemporaryOutput::Named(named) => named.persist(path).map(|_| ()).map_err(|e| e.error),
         }
     }
+}
+
+/// A hidden named temporary file for the output `name` in `directory`
+/// (`.NAME.ckm-PID-....tmp`, so a later run can tell whether its writer is gone).
+fn named_temporary(directory: &Path, name: &str) -> std::io::Result<tempfile::NamedTempFile> {
+    let full = temporary_name(name);
+    tempfile::Builder::new()
+        .prefix(&format!("{}-", full.trim_end_matches(".tmp")))
+        .suffix(".tmp")
+        .tempfile_in(directory)
+}
+
+/// The finished unnamed `file` copied into a named temporary file beside the output and moved
+/// into place.
+#[cfg(target_os = "linux")]
+fn copy_into_place(mut file: File, directory: &Path, name: &str, path: &Path) -> std::io::Result<()> {
+    use std::io::{Seek, SeekFrom};
+    let mut named = named_temporary(directory, name)?;
+    file.seek(SeekFrom::Start(0))?;
+    std::io::copy(&mut file, named.as_file_mut())?;
+    set_readable_permissions(named.as_file());
+    named.persist(path).map(|_| ()).map_err(|e| e.error)
 }
 
 /// An unnamed file in `directory`, where the file system supports them.
@@ -483,7 +501,7 @@ fn unnamed_file(directory: &Path) -> Option<File> {
     let fd = unsafe {
         libc::open(
             directory.as_ptr(),
-            libc::O_TMPFILE | libc::O_WRONLY | libc::O_CLOEXEC,
+            libc::O_TMPFILE | libc::O_RDWR | libc::O_CLOEXEC,
             0o600,
         )
     };
@@ -512,4 +530,38 @@ pub fn hash_file(path: &Path) -> Result<(u64, String)> {
     let bytes =
         std::io::copy(&mut file, &mut hasher).with_context(|| format!("reading {}", path.display()))?;
     Ok((bytes, hex(&hasher.finalize())))
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod unnamed_output_tests {
+    use super::*;
+
+    /// Where linking through /proc fails, the finished unnamed file is copied into place,
+    /// and nothing else is left in the directory.
+    #[test]
+    fn an_unnamed_file_is_copied_into_place_when_it_cannot_be_linked() {
+        let dir = tempfile::tempdir().unwrap();
+        let Some(mut file) = unnamed_file(dir.path()) else {
+            eprintln!("skipping: this file system has no unnamed files");
+            return;
+        };
+        file.write_all(b"customer_id\nC1\n").unwrap();
+        let path = dir.path().join("out.csv");
+        std::fs::write(&path, "old").unwrap();
+        copy_into_place(file, dir.path(), "out.csv", &path).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"customer_id\nC1\n");
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["out.csv"]);
+    }
+
+    #[test]
+    fn temporary_names_carry_their_writer() {
+        let name = temporary_name("out.csv");
+        assert_eq!(temporary_writer(&name, "out.csv"), Some(std::process::id()));
+        assert_eq!(temporary_writer(&name, "other.csv"), None);
+        assert_eq!(temporary_writer(".out.csv.abc123.tmp", "out.csv"), None);
+    }
 }
