@@ -564,14 +564,7 @@ fn order_total_not_a_line_amount(
                     .unwrap_or_else(|| format!("{}: reading column '{header}': {e}", source.spec.display)),
             )
         })?;
-    let count = |name: &str| -> Result<u64> {
-        Ok(counts
-            .column(name)?
-            .cast(&DataType::UInt64)?
-            .u64()?
-            .get(0)
-            .unwrap_or(0))
-    };
+    let count = |name: &str| -> Result<u64> { Ok(read::first_integer(&counts, name)?.unwrap_or(0) as u64) };
     let (lines, blank) = (count("lines")?, count("blank")?);
     if lines > 0 && blank as f64 >= BLANK_AMOUNT_SHARE * lines as f64 {
         let removed = mapping.mapped.remove(amount);
@@ -783,34 +776,33 @@ pub fn plan_source(
         && mapping.mapped.iter().any(|m| {
             m.canonical == schema::CUSTOMER_ID && matches!(m.reason, schema::MatchReason::Preset(_))
         });
-    if let Some(preset) = mapping.preset {
-        if email_customers && !options.email_ids_allowed {
-            return Err(CkmError::usage(format!(
-                "{display}: {} identifies customers by email ('{}'), which is personal data: \
-                 add --pseudonymize to replace each by a keyed pseudonym, or --keep-pii to write them as they are \
-                 (ckm ingest, clean and segment have both), or --map customer_id=ANOTHER_COLUMN",
-                preset.export,
-                mapping.source_of(schema::CUSTOMER_ID).unwrap_or_default()
-            )));
-        }
-    }
     // Samples (of currencies, of the time's format) are the first rows of the file with what
     // the preset derives from them: limited before the preset's columns are made, since a fill
     // or an unpacking in between would keep the limit from reaching the scan, and the whole
     // file would be read and unpacked for each sample.
     let sampled = match mapping.preset {
-        Some(preset) => with_preset_columns(
-            raw.clone().limit(DATE_SAMPLE_ROWS),
-            preset,
-            &mapping,
-            &headers,
-            &raw_schema,
-        )?,
+        Some(preset) => {
+            if email_customers && !options.email_ids_allowed {
+                return Err(CkmError::usage(format!(
+                    "{display}: {} identifies customers by email ('{}'), which is personal data: \
+                     add --pseudonymize to replace each by a keyed pseudonym, or --keep-pii to write them as they are \
+                     (ckm ingest, clean and segment have both), or --map customer_id=ANOTHER_COLUMN",
+                    preset.export,
+                    mapping.source_of(schema::CUSTOMER_ID).unwrap_or_default()
+                )));
+            }
+            let sampled = with_preset_columns(
+                raw.clone().limit(DATE_SAMPLE_ROWS),
+                preset,
+                &mapping,
+                &headers,
+                &raw_schema,
+            )?;
+            raw = with_preset_columns(raw, preset, &mapping, &headers, &raw_schema)?;
+            sampled
+        }
         None => raw.clone(),
     };
-    if let Some(preset) = mapping.preset {
-        raw = with_preset_columns(raw, preset, &mapping, &headers, &raw_schema)?;
-    }
     let mixed_currencies = match (mapping.preset.and_then(|p| p.currency), earlier) {
         (Some(currency), None) => currencies_in_sample(&sampled, &headers, currency)?,
         _ => None,

@@ -95,7 +95,7 @@ pub fn decompress(path: &Path, codec: Codec, display: &str) -> Result<tempfile::
     };
     match copied {
         Ok(_) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(28) => {
+        Err(e) if e.kind() == std::io::ErrorKind::StorageFull => {
             return Err(e).context("decompressing into the temporary directory (set TMPDIR to a larger disk)")
         }
         Err(e) => {

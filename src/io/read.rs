@@ -184,6 +184,30 @@ pub struct Source {
 }
 
 impl Source {
+    /// A source read into memory when it was opened (an Arrow stream on stdin, a sheet),
+    /// scanned from there instead of from a file.
+    fn preloaded(
+        spec: InputSpec,
+        format: FileFormat,
+        table: DataFrame,
+        original_path: Option<PathBuf>,
+        first_row: u32,
+        temporary: Vec<tempfile::TempPath>,
+    ) -> Source {
+        Source {
+            spec,
+            format,
+            delimiter: b',',
+            read_path: PathBuf::new(),
+            original_path,
+            notes: Vec::new(),
+            preloaded: Some(table),
+            received: None,
+            first_row,
+            _temporary: temporary,
+        }
+    }
+
     /// The number the first data row gets: 2 for text with a header (the header is row 1).
     /// Row numbers are u32 like polars' own row index (a file has fewer than 2^32 rows).
     pub fn first_row_number(&self) -> u32 {
@@ -250,33 +274,6 @@ pub fn open_source(spec: InputSpec, read: &ReadSettings) -> Result<Source> {
             "{display}: the input is empty (0 bytes); expected a header row and data"
         )));
     }
-    if spreadsheet::is_spreadsheet(&named, &head) {
-        let mut sheet = spreadsheet::read_sheet(&path, read.sheet.as_deref(), &display)?;
-        let converted = tempfile::Builder::new()
-            .prefix("ckm-sheet-")
-            .suffix(".parquet")
-            .tempfile()
-            .context("creating a temporary file for the sheet")?;
-        let written = ParquetWriter::new(converted.as_file()).finish(&mut sheet.table);
-        anyhow::Context::with_context(written, || {
-            format!("{display}: converting sheet '{}'", sheet.sheet)
-        })?;
-        let read_path = converted.path().to_path_buf();
-        temporary.push(converted.into_temp_path());
-        notes.push(format!("{display}: sheet '{}'", sheet.sheet));
-        return Ok(Source {
-            spec,
-            format: FileFormat::Parquet,
-            delimiter: b',',
-            read_path,
-            original_path: original,
-            notes,
-            preloaded: None,
-            received: None,
-            first_row: sheet.first_row,
-            _temporary: temporary,
-        });
-    }
     let by_content = FileFormat::from_content(&head);
     let format = match (&spec.location, FileFormat::from_extension(&named)) {
         (Location::File(_), Some(by_extension)) => {
@@ -289,6 +286,14 @@ pub fn open_source(spec: InputSpec, read: &ReadSettings) -> Result<Source> {
         }
         _ => by_content,
     };
+    if format == FileFormat::Spreadsheet {
+        let sheet = spreadsheet::read_sheet(&path, read.sheet.as_deref(), &display)?;
+        notes.push(format!("{display}: sheet '{}'", sheet.sheet));
+        return Ok(Source {
+            notes,
+            ..Source::preloaded(spec, format, sheet.table, original, sheet.first_row, temporary)
+        });
+    }
     if format.is_text() && sniff::looks_binary(&head) {
         return Err(CkmError::invalid(format!(
             "{display}: this looks like a binary file (it contains NUL bytes), not CSV, TSV, JSON, \
@@ -381,16 +386,8 @@ fn arrow_stream_from_stdin(spec: InputSpec, stdin: impl Read) -> Result<Source> 
         ))
     })?;
     Ok(Source {
-        spec,
-        format: FileFormat::ArrowStream,
-        delimiter: b',',
-        read_path: PathBuf::new(),
-        original_path: None,
-        notes: Vec::new(),
-        preloaded: Some(table),
         received: Some((bytes, sha256)),
-        first_row: 1,
-        _temporary: Vec::new(),
+        ..Source::preloaded(spec, FileFormat::ArrowStream, table, None, 1, Vec::new())
     })
 }
 
@@ -548,6 +545,9 @@ pub fn scan_raw(source: &Source) -> Result<LazyFrame> {
 pub fn scan_raw_with_numbers(source: &Source, number_columns: &[String]) -> Result<LazyFrame> {
     let display = &source.spec.display;
     let path = &source.read_path;
+    if let Some(table) = &source.preloaded {
+        return Ok(table.clone().lazy().with_row_index(RAW_ROW_INDEX, None));
+    }
     let lf = match source.format {
         FileFormat::Delimited | FileFormat::Tsv => {
             let numbers: Schema = number_columns
@@ -581,13 +581,14 @@ pub fn scan_raw_with_numbers(source: &Source, number_columns: &[String]) -> Resu
                 .finish()
                 .map(|df| df.lazy())
         }
-        FileFormat::ArrowStream => match &source.preloaded {
-            Some(table) => Ok(table.clone().lazy()),
-            None => {
-                let file = std::fs::File::open(path).with_context(|| format!("opening {display}"))?;
-                IpcStreamReader::new(file).finish().map(|df| df.lazy())
-            }
-        },
+        FileFormat::ArrowStream => {
+            let file = std::fs::File::open(path).with_context(|| format!("opening {display}"))?;
+            IpcStreamReader::new(file).finish().map(|df| df.lazy())
+        }
+        // Read when opened, into `preloaded`.
+        FileFormat::Spreadsheet => Err(PolarsError::ComputeError(
+            "a spreadsheet is read when it is opened".into(),
+        )),
         FileFormat::ArrowFile => {
             let file = std::fs::File::open(path).with_context(|| format!("opening {display}"))?;
             IpcReader::new(file).finish().map(|df| df.lazy())

@@ -20,6 +20,9 @@ pub enum FileFormat {
     ArrowStream,
     /// Arrow IPC file (Feather v2).
     ArrowFile,
+    /// A spreadsheet workbook (`.xlsx`, `.xlsm`, `.xls`, `.xlsb`, `.ods`), read by
+    /// `io::spreadsheet` when it is opened.
+    Spreadsheet,
 }
 
 impl FileFormat {
@@ -33,18 +36,23 @@ impl FileFormat {
             "ndjson" | "jsonl" => FileFormat::Ndjson,
             "arrows" => FileFormat::ArrowStream,
             "arrow" | "ipc" | "feather" => FileFormat::ArrowFile,
+            "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => FileFormat::Spreadsheet,
             _ => return None,
         })
     }
 
-    /// Reads the format from the first bytes: Parquet and Arrow magic numbers, `{` or `[`
-    /// for JSON, otherwise delimited text.
+    /// Reads the format from the first bytes: Parquet, Arrow and spreadsheet magic numbers,
+    /// `{` or `[` for JSON, otherwise delimited text.
     pub fn from_content(head: &[u8]) -> FileFormat {
         if head.starts_with(b"PAR1") {
             return FileFormat::Parquet;
         }
         if head.starts_with(b"ARROW1") {
             return FileFormat::ArrowFile;
+        }
+        // A zip archive, as `.xlsx` and `.ods` are, or an OLE document, as `.xls` is.
+        if head.starts_with(b"PK\x03\x04") || head.starts_with(&[0xd0, 0xcf, 0x11, 0xe0]) {
+            return FileFormat::Spreadsheet;
         }
         // An IPC stream message starts with the continuation marker 0xFFFFFFFF.
         if head.starts_with(&[0xff, 0xff, 0xff, 0xff]) {

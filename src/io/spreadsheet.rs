@@ -1,8 +1,8 @@
 //! Spreadsheet exports (`.xlsx`, `.xlsm`, `.xls`, `.xlsb`, `.ods`), read with calamine: the
 //! first sheet or `--sheet NAME`, its first used row as the header, typed cells (a date cell
-//! is a date, not Excel's serial number). The sheet becomes a Parquet file in the temporary
-//! directory that the readers scan like any other input, so the column mapping, the row
-//! numbers and the errors are those of every other format.
+//! is a date, not Excel's serial number). The sheet becomes a table in memory that the
+//! readers scan like any other input, so the column mapping, the row numbers and the errors
+//! are those of every other format.
 
 use std::path::Path;
 
@@ -18,17 +18,6 @@ pub struct SheetTable {
     pub table: DataFrame,
     pub first_row: u32,
     pub sheet: String,
-}
-
-/// Whether an input is a spreadsheet: by its name's extension, or by its first bytes (a zip
-/// archive, as `.xlsx` and `.ods` are, or an OLE document, as `.xls` is), for stdin and
-/// misnamed files.
-pub fn is_spreadsheet(named: &Path, head: &[u8]) -> bool {
-    let by_name = named
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| ["xlsx", "xlsm", "xls", "xlsb", "ods"].contains(&e.to_ascii_lowercase().as_str()));
-    by_name || head.starts_with(b"PK\x03\x04") || head.starts_with(&[0xd0, 0xcf, 0x11, 0xe0])
 }
 
 /// Reads `sheet` (or the first) of the workbook at `path`.
