@@ -508,7 +508,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__clean)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --rejects --returns --max-date --pseudonymize --secret-env --secret-file --keep-pii --mask-pii --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --rejects --returns --max-date --memory-limit --temp-dir --pseudonymize --secret-env --secret-file --keep-pii --mask-pii --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -547,6 +547,14 @@ _ckm() {
                     return 0
                     ;;
                 --max-date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --temp-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -73,6 +73,8 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand --rejects 'Where the removed rows go, with their values, source row and a `reason` column (format from the extension, CSV by default)'
             cand --returns 'Returns and cancellations: drop them (to rejects), keep them (flagged in an `is_return` column), or net them against the customer''s matching purchases'
             cand --max-date 'Latest acceptable timestamp (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS); later rows are rejected as in the future. Default: now'
+            cand --memory-limit 'Memory the run may hold (8G, 512M, or 40% of this machine''s); lines beyond it are spilled to disk by customer and cleaned partition by partition, with the same output. Default: half of this machine''s memory (or of the container''s limit)'
+            cand --temp-dir 'Where lines spilled over --memory-limit go (removed at the end of the run). Default: the system''s temporary directory, or the output''s directory when that one is held in memory (tmpfs)'
             cand --secret-env 'Environment variable holding the secret for --pseudonymize'
             cand --secret-file 'File holding the secret for --pseudonymize (a trailing newline is ignored); beats --secret-env'
             cand -o 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'

@@ -80,6 +80,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand clean" -l returns -d 'Returns an
 keep\t''
 net\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -l max-date -d 'Latest acceptable timestamp (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS); later rows are rejected as in the future. Default: now' -r
+complete -c ckm -n "__fish_ckm_using_subcommand clean" -l memory-limit -d 'Memory the run may hold (8G, 512M, or 40% of this machine\'s); lines beyond it are spilled to disk by customer and cleaned partition by partition, with the same output. Default: half of this machine\'s memory (or of the container\'s limit)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand clean" -l temp-dir -d 'Where lines spilled over --memory-limit go (removed at the end of the run). Default: the system\'s temporary directory, or the output\'s directory when that one is held in memory (tmpfs)' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -l secret-env -d 'Environment variable holding the secret for --pseudonymize' -r
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -l secret-file -d 'File holding the secret for --pseudonymize (a trailing newline is ignored); beats --secret-env' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -s o -l output -d 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV' -r

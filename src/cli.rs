@@ -436,6 +436,18 @@ pub struct CleanArgs {
     #[arg(long, value_name = "DATE")]
     pub max_date: Option<String>,
 
+    /// Memory the run may hold (8G, 512M, or 40% of this machine's); lines beyond it are
+    /// spilled to disk by customer and cleaned partition by partition, with the same output.
+    /// Default: half of this machine's memory (or of the container's limit)
+    #[arg(long, value_name = "SIZE")]
+    pub memory_limit: Option<String>,
+
+    /// Where lines spilled over --memory-limit go (removed at the end of the run). Default:
+    /// the system's temporary directory, or the output's directory when that one is held in
+    /// memory (tmpfs)
+    #[arg(long, value_name = "DIR")]
+    pub temp_dir: Option<PathBuf>,
+
     #[command(flatten)]
     pub privacy: PrivacyArgs,
 

@@ -179,8 +179,12 @@ fn the_main_error_messages() {
         "customer_id,ts,amount\nc1,2024-01-02,5\nc2,2024-01-03,7\n",
     );
     wd.write("table.csv", "customerID,tenure,Churn\nc1,3,Yes\nc2,4,No\n");
-    let runs: [(&str, &[&str]); 8] = [
+    let runs: [(&str, &[&str]); 9] = [
         ("error_missing_file", &["segment", "missing.csv"]),
+        (
+            "error_bad_memory_limit",
+            &["clean", "orders.csv", "--memory-limit", "8 gigs"],
+        ),
         ("error_no_customer_column", &["segment", "no_customer.csv"]),
         (
             "ingest_flags_unparseable_dates",

@@ -22,8 +22,11 @@ pub const RULE: &str = "__ckm_rule";
 pub const RETURN_FLAG: &str = "__ckm_is_return";
 pub const ID_CHANGED: &str = "__ckm_id_changed";
 pub const DUPLICATE: &str = "__ckm_duplicate";
+/// A row's place in the input (u64, from 0): outputs and rejects keep the input's order by it
+/// when the rows were cleaned in partitions.
+pub const ORDINAL: &str = "__ckm_ordinal";
 /// The per-row working columns the rules add; none of them reaches an output.
-pub const WORKING_COLUMNS: [&str; 4] = [RULE, RETURN_FLAG, ID_CHANGED, DUPLICATE];
+pub const WORKING_COLUMNS: [&str; 5] = [RULE, RETURN_FLAG, ID_CHANGED, DUPLICATE, ORDINAL];
 
 /// The rule names, in the order they are applied and reported.
 pub const RULES: &[&str] = &[

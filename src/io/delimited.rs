@@ -28,9 +28,26 @@ const SLICE_ROWS: usize = 1 << 15;
 const DATETIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.3f";
 
 /// Writes `df` as delimited text with a header line.
-pub fn encode<W: Write>(df: &mut DataFrame, separator: u8, mut writer: W) -> PolarsResult<()> {
+pub fn encode<W: Write>(df: &mut DataFrame, separator: u8, writer: W) -> PolarsResult<()> {
+    encode_part(df, separator, true, writer)
+}
+
+/// Writes `df` as delimited text, with the header line when `header` (the first part of a
+/// table written in parts).
+pub fn encode_part<W: Write>(
+    df: &mut DataFrame,
+    separator: u8,
+    header: bool,
+    mut writer: W,
+) -> PolarsResult<()> {
     if !df.columns().iter().all(|c| is_encoded_here(c.dtype())) {
-        return encode_with_polars(df, separator, writer);
+        return encode_with_polars(df, separator, header, writer);
+    }
+    if !header {
+        if df.width() == 0 {
+            return Ok(());
+        }
+        return encode_body(df, separator, writer);
     }
     let mut header = Vec::new();
     for (i, name) in df.get_column_names().into_iter().enumerate() {
@@ -44,7 +61,10 @@ pub fn encode<W: Write>(df: &mut DataFrame, separator: u8, mut writer: W) -> Pol
     if df.width() == 0 {
         return Ok(());
     }
+    encode_body(df, separator, writer)
+}
 
+fn encode_body<W: Write>(df: &mut DataFrame, separator: u8, mut writer: W) -> PolarsResult<()> {
     let offsets: Vec<usize> = (0..df.height()).step_by(SLICE_ROWS).collect();
     let at_once = rayon::current_num_threads().max(1);
     let df = &*df;
@@ -393,7 +413,12 @@ fn polars_csv_writer<W: Write>(writer: W, separator: u8) -> CsvWriter<W> {
 
 /// Polars' writer, for tables with a column type [`encode`] leaves to it, with formula text
 /// escaped the same way.
-fn encode_with_polars<W: Write>(df: &mut DataFrame, separator: u8, writer: W) -> PolarsResult<()> {
+fn encode_with_polars<W: Write>(
+    df: &mut DataFrame,
+    separator: u8,
+    header: bool,
+    writer: W,
+) -> PolarsResult<()> {
     let mut escaped: Option<DataFrame> = None;
     for column in df.columns() {
         let Ok(text) = column.str() else { continue };
@@ -413,7 +438,9 @@ fn encode_with_polars<W: Write>(df: &mut DataFrame, separator: u8, writer: W) ->
             .get_or_insert_with(|| df.clone())
             .with_column(safe.with_name(column.name().clone()).into_column())?;
     }
-    polars_csv_writer(writer, separator).finish(escaped.as_mut().unwrap_or(df))
+    polars_csv_writer(writer, separator)
+        .include_header(header)
+        .finish(escaped.as_mut().unwrap_or(df))
 }
 
 #[cfg(test)]
@@ -428,7 +455,7 @@ mod tests {
 
     fn polars(df: &mut DataFrame, separator: u8) -> String {
         let mut out = Vec::new();
-        encode_with_polars(df, separator, &mut out).unwrap();
+        encode_with_polars(df, separator, true, &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }
 

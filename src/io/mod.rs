@@ -14,6 +14,7 @@ pub mod delimited;
 pub mod local_time;
 pub mod manifest;
 pub mod mapped;
+pub mod memory;
 pub mod periods;
 pub mod presets;
 pub mod privacy;
@@ -25,6 +26,7 @@ pub mod schema;
 pub mod segment_map;
 pub mod sniff;
 pub mod spark;
+pub mod spill;
 pub mod spreadsheet;
 pub mod write;
 
@@ -405,6 +407,62 @@ pub fn collect_transactions(
         record.mark("hash_inputs");
     }
     Ok(df)
+}
+
+/// The canonical table batch by batch, in input order, each batch as [`collect_transactions`]
+/// gives the whole table, folded by `consume` into the state `init` makes (made afresh if the
+/// inputs are read again as text); each input's rows, size and, for a manifest, sha256 are
+/// recorded. For a command that need not hold every line at once.
+pub fn transactions_in_batches<S>(
+    planned: &PlannedInputs,
+    init: impl Fn() -> S,
+    consume: impl Fn(&mut S, DataFrame) -> Result<()>,
+    record: &mut RunRecord,
+    printer: &Printer,
+    hash_inputs: bool,
+) -> Result<S> {
+    let inputs = planned.sources.len();
+    // An error of the consumer's own (a full disk) is kept whole here, not as a polars error.
+    let failure: std::sync::Mutex<Option<anyhow::Error>> = std::sync::Mutex::new(None);
+    let read = read_planned_batches(
+        planned,
+        |frame, _| frame,
+        |_| (init(), vec![0u64; inputs]),
+        |(state, counts), batch| {
+            if failure.lock().expect("the failure's lock").is_some() {
+                // The consumer failed on the first reading: no second reading as text.
+                return Err(PolarsError::ComputeError("stopped".into()));
+            }
+            let mut batch = batch;
+            add_absent_columns(&mut batch)?;
+            let mut batch = in_canonical_order(batch)?;
+            if let [only] = counts.as_mut_slice() {
+                *only += batch.height() as u64;
+            } else {
+                for index in batch.column(INPUT_INDEX)?.u32()?.iter().flatten() {
+                    counts[index as usize] += 1;
+                }
+                batch = batch.drop(INPUT_INDEX)?;
+            }
+            consume(state, batch).map_err(|e| {
+                let message = format!("{e:#}");
+                *failure.lock().expect("the failure's lock") = Some(e);
+                PolarsError::ComputeError(message.into())
+            })
+        },
+        record,
+        printer,
+    );
+    if let Some(e) = failure.lock().expect("the failure's lock").take() {
+        return Err(e);
+    }
+    let (state, counts) = read?;
+    record.mark("read_and_parse");
+    record_inputs(&planned.sources, &counts, record, hash_inputs)?;
+    if hash_inputs {
+        record.mark("hash_inputs");
+    }
+    Ok(state)
 }
 
 /// Records each input with its row count, size and, when asked, sha256.

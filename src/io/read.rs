@@ -571,7 +571,14 @@ pub fn scan_raw_with_numbers(source: &Source, number_columns: &[String]) -> Resu
                 },
                 ..Default::default()
             };
-            LazyFrame::scan_parquet(pl_path(path), args)
+            // A directory's Parquet files only: a dataset directory also holds Spark's
+            // `_SUCCESS` and checksums, or a job's logs.
+            let scanned = if hive {
+                path.join("**").join("*.parquet")
+            } else {
+                path.to_path_buf()
+            };
+            LazyFrame::scan_parquet(pl_path(&scanned), args)
         }
         FileFormat::Ndjson => LazyJsonLineReader::new(pl_path(path)).finish(),
         FileFormat::Json => {

@@ -223,6 +223,51 @@ pub fn write_table(
 ) -> Result<WrittenFile> {
     let rows = df.height();
     signed_counts(df)?;
+    deliver(destination, format, hash, |writer| {
+        encode(df, format, writer)?;
+        Ok(rows)
+    })
+}
+
+/// Writes a table that arrives in parts, in order (each part a [`DataFrame`] with the same
+/// columns), holding one part at a time: for tables larger than memory. `columns` is the
+/// table's schema, for the header or the file's schema when no part comes. Files appear
+/// complete or not at all, as with [`write_table`].
+pub fn write_parts(
+    parts: impl Iterator<Item = Result<DataFrame>>,
+    columns: &Schema,
+    destination: &Destination,
+    format: TableFormat,
+    hash: bool,
+) -> Result<WrittenFile> {
+    let mut columns = columns.clone();
+    for dtype in columns.iter_values_mut() {
+        if *dtype == DataType::UInt64 {
+            *dtype = DataType::Int64;
+        }
+    }
+    deliver(destination, format, hash, |writer| {
+        let mut encoder = PartEncoder::new(format, &columns, writer)?;
+        let mut rows = 0;
+        for part in parts {
+            let mut part = part?;
+            signed_counts(&mut part)?;
+            rows += part.height();
+            encoder.write(&mut part)?;
+        }
+        encoder.finish()?;
+        Ok(rows)
+    })
+}
+
+/// Runs `encode` into the destination (an atomic file, compressed by its extension, or
+/// stdout); `encode` returns the rows it wrote.
+fn deliver(
+    destination: &Destination,
+    format: TableFormat,
+    hash: bool,
+    encode: impl FnOnce(&mut dyn Write) -> Result<usize>,
+) -> Result<WrittenFile> {
     match destination {
         Destination::Stdout => {
             widen_pipe(libc::STDOUT_FILENO);
@@ -236,13 +281,14 @@ pub fn write_table(
                 bytes: 0,
                 hasher: hash.then(Sha256::new),
             };
-            let result = encode(df, format, &mut counting)
-                .map_err(anyhow::Error::from)
-                .and_then(|_| Ok(counting.flush()?));
+            let result = encode(&mut counting).and_then(|rows| {
+                counting.flush()?;
+                Ok(rows)
+            });
             if closed.load(Ordering::Relaxed) {
                 return Err(CkmError::BrokenPipe.into());
             }
-            result.context("writing to stdout")?;
+            let rows = result.context("writing to stdout")?;
             Ok(WrittenFile {
                 path: "-".into(),
                 format: format_name(format).into(),
@@ -252,14 +298,18 @@ pub fn write_table(
             })
         }
         Destination::File(path) => {
+            let mut rows = 0;
             let (bytes, sha256) = write_atomically(path, hash, |writer| match Codec::from_path(path) {
                 Some(codec) => {
                     let mut compressed = compression::Encoder::new(codec, writer)?;
-                    encode(df, format, &mut compressed)?;
+                    rows = encode(&mut compressed)?;
                     compressed.finish()?;
                     Ok(())
                 }
-                None => encode(df, format, writer).map_err(anyhow::Error::from),
+                None => {
+                    rows = encode(writer)?;
+                    Ok(())
+                }
             })?;
             Ok(WrittenFile {
                 path: path.display().to_string(),
@@ -268,6 +318,151 @@ pub fn write_table(
                 bytes,
                 sha256,
             })
+        }
+    }
+}
+
+/// One table written part by part, in one of the formats, into `writer`.
+enum PartEncoder<'w> {
+    Delimited {
+        writer: &'w mut dyn Write,
+        separator: u8,
+        started: bool,
+        columns: Schema,
+    },
+    Parquet {
+        writer: Box<polars::io::parquet::write::BatchedWriter<&'w mut dyn Write>>,
+        /// Rows short of a whole row group, waiting for the next part.
+        pending: Option<DataFrame>,
+    },
+    Arrow(Box<polars_arrow::io::ipc::write::StreamWriter<&'w mut dyn Write>>),
+    Json {
+        writer: &'w mut dyn Write,
+        /// One JSON array (`[{..},{..}]`) rather than a record per line.
+        array: bool,
+        records: u64,
+    },
+}
+
+impl<'w> PartEncoder<'w> {
+    fn new(
+        format: TableFormat,
+        columns: &Schema,
+        writer: &'w mut dyn Write,
+    ) -> PolarsResult<PartEncoder<'w>> {
+        Ok(match format {
+            TableFormat::Csv | TableFormat::Tsv => PartEncoder::Delimited {
+                writer,
+                separator: if format == TableFormat::Csv { b',' } else { b'\t' },
+                started: false,
+                columns: columns.clone(),
+            },
+            TableFormat::Parquet => PartEncoder::Parquet {
+                writer: Box::new(ParquetWriter::new(writer).batched(columns)?),
+                pending: None,
+            },
+            TableFormat::Arrow => {
+                // Newest compat level, as `write_table` writes Arrow.
+                let schema = columns.to_arrow(CompatLevel::newest());
+                let mut stream = polars_arrow::io::ipc::write::StreamWriter::new(
+                    writer,
+                    polars_arrow::io::ipc::write::WriteOptions { compression: None },
+                );
+                stream.start(&schema, None)?;
+                PartEncoder::Arrow(Box::new(stream))
+            }
+            TableFormat::Ndjson | TableFormat::Json => PartEncoder::Json {
+                writer,
+                array: format == TableFormat::Json,
+                records: 0,
+            },
+        })
+    }
+
+    fn write(&mut self, part: &mut DataFrame) -> PolarsResult<()> {
+        match self {
+            PartEncoder::Delimited {
+                writer,
+                separator,
+                started,
+                ..
+            } => {
+                let header = !*started;
+                *started = true;
+                delimited::encode_part(part, *separator, header, writer)
+            }
+            PartEncoder::Parquet { writer, pending } => {
+                let mut rows = match pending.take() {
+                    Some(mut earlier) => {
+                        earlier.vstack_mut(part)?;
+                        earlier
+                    }
+                    None => part.clone(),
+                };
+                while rows.height() >= PARQUET_ROW_GROUP {
+                    let mut group = rows.slice(0, PARQUET_ROW_GROUP);
+                    group.rechunk_mut();
+                    writer.write_batch(&group)?;
+                    rows = rows.slice(PARQUET_ROW_GROUP as i64, usize::MAX);
+                }
+                *pending = (rows.height() > 0).then_some(rows);
+                Ok(())
+            }
+            PartEncoder::Arrow(stream) => {
+                part.rechunk_mut();
+                for batch in part.iter_chunks(CompatLevel::newest(), true) {
+                    stream.write(&batch, None)?;
+                }
+                Ok(())
+            }
+            PartEncoder::Json {
+                writer, array: false, ..
+            } => JsonWriter::new(writer)
+                .with_json_format(JsonFormat::JsonLines)
+                .finish(part),
+            PartEncoder::Json {
+                writer,
+                array: true,
+                records,
+            } => {
+                let mut lines = Vec::new();
+                JsonWriter::new(&mut lines)
+                    .with_json_format(JsonFormat::JsonLines)
+                    .finish(part)?;
+                // Text values have their line breaks escaped: a raw newline ends a record.
+                for line in lines.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+                    writer.write_all(if *records == 0 { b"[" } else { b"," })?;
+                    writer.write_all(line)?;
+                    *records += 1;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn finish(self) -> PolarsResult<()> {
+        match self {
+            PartEncoder::Delimited {
+                writer,
+                separator,
+                started: false,
+                columns,
+            } => delimited::encode(&mut DataFrame::empty_with_schema(&columns), separator, writer),
+            PartEncoder::Delimited { .. } => Ok(()),
+            PartEncoder::Parquet { mut writer, pending } => {
+                if let Some(mut rest) = pending {
+                    rest.rechunk_mut();
+                    writer.write_batch(&rest)?;
+                }
+                writer.finish().map(|_| ())
+            }
+            PartEncoder::Arrow(mut stream) => stream.finish(),
+            PartEncoder::Json {
+                writer,
+                array: true,
+                records,
+            } => Ok(writer.write_all(if records == 0 { b"[]" } else { b"]" })?),
+            PartEncoder::Json { .. } => Ok(()),
         }
     }
 }
@@ -389,7 +584,7 @@ fn remove_stale_temporaries(directory: &Path, name: &str) {
 }
 
 #[cfg(unix)]
-fn process_is_running(pid: u32) -> bool {
+pub(crate) fn process_is_running(pid: u32) -> bool {
     let Ok(pid) = libc::pid_t::try_from(pid) else {
         return false;
     };
@@ -400,7 +595,7 @@ fn process_is_running(pid: u32) -> bool {
 }
 
 #[cfg(not(unix))]
-fn process_is_running(_pid: u32) -> bool {
+pub(crate) fn process_is_running(_pid: u32) -> bool {
     true
 }
 
@@ -563,5 +758,122 @@ mod unnamed_output_tests {
         assert_eq!(temporary_writer(&name, "out.csv"), Some(std::process::id()));
         assert_eq!(temporary_writer(&name, "other.csv"), None);
         assert_eq!(temporary_writer(".out.csv.abc123.tmp", "out.csv"), None);
+    }
+}
+
+#[cfg(test)]
+mod part_tests {
+    use super::*;
+
+    fn table() -> DataFrame {
+        let rows = 300_000;
+        df![
+            "customer_id" => (0..rows).map(|i| format!("C{}", i % 977)).collect::<Vec<_>>(),
+            "amount" => (0..rows).map(|i| (i % 1000) as f64 / 7.0).collect::<Vec<_>>(),
+            "lines" => (0..rows).map(|i| (i % 13) as u64).collect::<Vec<_>>(),
+            "note" => (0..rows).map(|i| (i % 5 == 0).then(|| format!("a \"quoted\",\nline {i}"))).collect::<Vec<_>>(),
+        ]
+        .unwrap()
+    }
+
+    /// A table written in uneven parts is the table written whole: the same bytes for the
+    /// text formats, the same rows for Parquet and Arrow (whose batches may be cut apart
+    /// differently).
+    #[test]
+    fn a_table_written_in_parts_is_the_table_written_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let whole = table();
+        for (extension, format) in [
+            ("csv", TableFormat::Csv),
+            ("tsv", TableFormat::Tsv),
+            ("ndjson", TableFormat::Ndjson),
+            ("json", TableFormat::Json),
+            ("parquet", TableFormat::Parquet),
+            ("arrow", TableFormat::Arrow),
+            ("csv.gz", TableFormat::Csv),
+        ] {
+            let at_once = Destination::File(dir.path().join(format!("whole.{extension}")));
+            let in_parts = Destination::File(dir.path().join(format!("parts.{extension}")));
+            let written = write_table(&mut whole.clone(), &at_once, format, true).unwrap();
+            let cuts = [(0, 1), (1, 122_879), (122_880, 150_000), (272_880, 27_120)];
+            let parts = cuts
+                .iter()
+                .map(|&(offset, length)| Ok(whole.slice(offset, length)));
+            let parted = write_parts(parts, whole.schema(), &in_parts, format, true).unwrap();
+            assert_eq!(parted.rows, whole.height(), "{extension}");
+            let read = |destination: &Destination| {
+                let Destination::File(path) = destination else {
+                    unreachable!()
+                };
+                let file = File::open(path).unwrap();
+                match format {
+                    TableFormat::Parquet => ParquetReader::new(file).finish().unwrap(),
+                    _ => IpcStreamReader::new(file).finish().unwrap(),
+                }
+            };
+            match format {
+                TableFormat::Parquet | TableFormat::Arrow => {
+                    assert!(read(&at_once).equals_missing(&read(&in_parts)), "{extension}");
+                }
+                // A gzip header has the time it was written: the text inside is compared.
+                _ if extension.ends_with(".gz") => {
+                    let text = |destination: &Destination| {
+                        let Destination::File(path) = destination else {
+                            unreachable!()
+                        };
+                        let mut text = Vec::new();
+                        std::io::Read::read_to_end(
+                            &mut flate2::read::GzDecoder::new(File::open(path).unwrap()),
+                            &mut text,
+                        )
+                        .unwrap();
+                        text
+                    };
+                    assert!(text(&at_once) == text(&in_parts), "{extension}");
+                }
+                _ => assert_eq!(written.sha256, parted.sha256, "{extension}"),
+            }
+        }
+    }
+
+    /// With no part at all, each format still writes a valid empty table with its columns.
+    #[test]
+    fn no_parts_is_an_empty_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = table().clear();
+        for (extension, format) in [
+            ("csv", TableFormat::Csv),
+            ("json", TableFormat::Json),
+            ("ndjson", TableFormat::Ndjson),
+            ("parquet", TableFormat::Parquet),
+            ("arrow", TableFormat::Arrow),
+        ] {
+            let path = dir.path().join(format!("empty.{extension}"));
+            let none = std::iter::empty::<Result<DataFrame>>();
+            let written = write_parts(
+                none,
+                empty.schema(),
+                &Destination::File(path.clone()),
+                format,
+                false,
+            )
+            .unwrap();
+            assert_eq!(written.rows, 0);
+            let bytes = std::fs::read(&path).unwrap();
+            match format {
+                TableFormat::Csv => assert_eq!(bytes, b"customer_id,amount,lines,note\n"),
+                TableFormat::Json => assert_eq!(bytes, b"[]"),
+                TableFormat::Ndjson => assert!(bytes.is_empty()),
+                TableFormat::Parquet => {
+                    let read = ParquetReader::new(File::open(&path).unwrap()).finish().unwrap();
+                    assert_eq!(read.get_column_names(), empty.get_column_names());
+                    assert_eq!(read.column("lines").unwrap().dtype(), &DataType::Int64);
+                }
+                _ => {
+                    let read = IpcStreamReader::new(File::open(&path).unwrap()).finish().unwrap();
+                    assert_eq!((read.height(), read.width()), (0, 4));
+                }
+            }
+        }
     }
 }

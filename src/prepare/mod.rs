@@ -25,6 +25,7 @@
 
 pub mod baskets;
 pub mod churn_features;
+pub mod clean;
 pub mod lines;
 pub mod order_figures;
 pub mod orders;
