@@ -446,6 +446,7 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             [CompletionResult]::new('--folds', '--folds', [CompletionResultType]::ParameterName, 'Cross-validation folds (stratified)')
             [CompletionResult]::new('--folds-file', '--folds-file', [CompletionResultType]::ParameterName, 'Read each customer''s fold from this CSV (id,fold), e.g. the folds scikit-learn used')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for the folds and the trees'' early-stopping sample')
+            [CompletionResult]::new('--cv-sample', '--cv-sample', [CompletionResultType]::ParameterName, 'Cross-validate the models on a stratified sample of this many customers when there are more (0: all); the chosen model is then fitted on every customer. The out-of-fold metrics, the threshold and the calibration are the sample''s')
             [CompletionResult]::new('--class-weight', '--class-weight', [CompletionResultType]::ParameterName, 'Weight the classes equally in training (probabilities then overstate churn)')
             [CompletionResult]::new('--bands', '--bands', [CompletionResultType]::ParameterName, 'Shares of customers in the high and medium risk bands')
             [CompletionResult]::new('--model-out', '--model-out', [CompletionResultType]::ParameterName, 'Save the model (features, encodings, parameters, training metrics) as JSON')

@@ -378,7 +378,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__churn__subcmd__train)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --target --id --exclude --features --cutoff --window --model --folds --folds-file --seed --class-weight --bands --model-out --metrics --rejects --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --target --id --exclude --features --cutoff --window --model --folds --folds-file --seed --cv-sample --class-weight --bands --model-out --metrics --rejects --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -457,6 +457,10 @@ _ckm() {
                     return 0
                     ;;
                 --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cv-sample)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -422,6 +422,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand --folds 'Cross-validation folds (stratified)'
             cand --folds-file 'Read each customer''s fold from this CSV (id,fold), e.g. the folds scikit-learn used'
             cand --seed 'Seed for the folds and the trees'' early-stopping sample'
+            cand --cv-sample 'Cross-validate the models on a stratified sample of this many customers when there are more (0: all); the chosen model is then fitted on every customer. The out-of-fold metrics, the threshold and the calibration are the sample''s'
             cand --class-weight 'Weight the classes equally in training (probabilities then overstate churn)'
             cand --bands 'Shares of customers in the high and medium risk bands'
             cand --model-out 'Save the model (features, encodings, parameters, training metrics) as JSON'

@@ -447,6 +447,7 @@ gbdt\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l folds -d 'Cross-validation folds (stratified)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l folds-file -d 'Read each customer\'s fold from this CSV (id,fold), e.g. the folds scikit-learn used' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l seed -d 'Seed for the folds and the trees\' early-stopping sample' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l cv-sample -d 'Cross-validate the models on a stratified sample of this many customers when there are more (0: all); the chosen model is then fitted on every customer. The out-of-fold metrics, the threshold and the calibration are the sample\'s' -r
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l class-weight -d 'Weight the classes equally in training (probabilities then overstate churn)' -r -f -a "none\t''
 balanced\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l bands -d 'Shares of customers in the high and medium risk bands' -r

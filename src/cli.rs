@@ -720,6 +720,12 @@ pub struct ChurnTrainArgs {
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
 
+    /// Cross-validate the models on a stratified sample of this many customers when there
+    /// are more (0: all); the chosen model is then fitted on every customer. The out-of-fold
+    /// metrics, the threshold and the calibration are the sample's
+    #[arg(long, value_name = "N", default_value_t = 200_000)]
+    pub cv_sample: usize,
+
     /// Weight the classes equally in training (probabilities then overstate churn)
     #[arg(long, value_enum, default_value_t = ClassWeight::None)]
     pub class_weight: ClassWeight,

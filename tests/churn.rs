@@ -397,3 +397,54 @@ fn transaction_lines_without_a_customer_go_to_the_rejects() {
     assert_eq!(rejects.column("reason"), vec!["no customer_id"]);
     assert_eq!(wd.read_csv("risk.csv").len(), 40);
 }
+
+#[test]
+fn many_customers_are_cross_validated_on_a_sample_and_all_fitted() {
+    let wd = Workdir::new();
+    wd.write("crm.csv", crm_export(3_000, 0));
+    let train = |cv_sample: &str, out: &str| {
+        let output = wd.run(&[
+            "churn",
+            "train",
+            "crm.csv",
+            "--target",
+            "Churn",
+            "--cv-sample",
+            cv_sample,
+            "-o",
+            &format!("{out}.csv"),
+            "--metrics",
+            &format!("{out}.json"),
+        ]);
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        stderr_of(&output)
+    };
+    let sampled = train("1000", "sampled");
+    let whole = train("0", "whole");
+    assert!(
+        sampled.contains("a stratified sample of 1,000 customers"),
+        "{sampled}"
+    );
+    assert!(!whole.contains("stratified sample"), "{whole}");
+    let (sampled_metrics, whole_metrics) = (wd.read_json("sampled.json"), wd.read_json("whole.json"));
+    assert_eq!(sampled_metrics["customers"], 3_000);
+    assert_eq!(sampled_metrics["cross_validated_customers"], 1_000);
+    assert_eq!(whole_metrics["cross_validated_customers"], 3_000);
+    // The churners keep their share in the sample: the confusion matrix counts the sample.
+    let confusion = &sampled_metrics["confusion"];
+    let counted: u64 = [
+        "true_positives",
+        "false_positives",
+        "true_negatives",
+        "false_negatives",
+    ]
+    .iter()
+    .map(|k| confusion[k].as_u64().expect("a count"))
+    .sum();
+    assert_eq!(counted, 1_000, "{confusion}");
+    // The same model is chosen and fitted on every customer either way: the same scores.
+    assert_eq!(sampled_metrics["chosen_model"], whole_metrics["chosen_model"]);
+    let (a, b) = (wd.read_csv("sampled.csv"), wd.read_csv("whole.csv"));
+    assert_eq!(a.len(), 3_000);
+    assert_eq!(a.column("churn_probability"), b.column("churn_probability"));
+}

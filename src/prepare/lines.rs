@@ -167,42 +167,45 @@ impl Lines {
         }
     }
 
-    /// The customers as of `end_ms`, with their features and, with a window, their labels
-    /// (see [`churn_features::customers`]).
+    /// The customers as of each `(end_ms, window_ms)`, with their features and, with a
+    /// window, their labels (see [`churn_features::customers`]); on this machine, from one
+    /// reading of the input.
     pub fn churn_customers(
         &mut self,
         activity: &Activity,
-        end_ms: i64,
-        window_ms: Option<i64>,
+        ends: &[(i64, Option<i64>)],
         record: &mut RunRecord,
         printer: &Printer,
-    ) -> Result<Customers> {
+    ) -> Result<Vec<Customers>> {
         match self {
             Lines::Local(planned) => {
-                churn_features::transaction_customers(planned, activity, end_ms, window_ms, record, printer)
+                churn_features::transaction_customers(planned, activity, ends, record, printer)
             }
             Lines::Spark(spark) => {
-                let customers = (|| {
-                    let CustomerTable {
-                        customers: summary, ..
-                    } = spark::customer_table(
-                        &mut spark.session,
-                        &spark.input,
-                        Some(end_ms),
-                        record,
-                        printer,
-                    )?;
-                    let ids = read::text_values(&summary, schema::CUSTOMER_ID)?;
-                    let recent = spark::recent_activity(
-                        &mut spark.session,
-                        &spark.input,
-                        &ids,
-                        end_ms,
-                        window_ms,
-                        record,
-                    )?;
-                    churn_features::customers(summary, ids, recent, end_ms)
-                })();
+                let customers = ends
+                    .iter()
+                    .map(|&(end_ms, window_ms)| {
+                        let CustomerTable {
+                            customers: summary, ..
+                        } = spark::customer_table(
+                            &mut spark.session,
+                            &spark.input,
+                            Some(end_ms),
+                            record,
+                            printer,
+                        )?;
+                        let ids = read::text_values(&summary, schema::CUSTOMER_ID)?;
+                        let recent = spark::recent_activity(
+                            &mut spark.session,
+                            &spark.input,
+                            &ids,
+                            end_ms,
+                            window_ms,
+                            record,
+                        )?;
+                        churn_features::customers(summary, ids, recent, end_ms)
+                    })
+                    .collect();
                 keep_sent(&spark.session, record);
                 customers
             }

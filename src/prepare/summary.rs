@@ -71,8 +71,26 @@ pub fn customer_table(
     record: &mut RunRecord,
     printer: &Printer,
 ) -> Result<CustomerTable> {
+    let mut tables = customer_tables(planned, &[before_ms], record, printer)?;
+    Ok(tables.pop().expect("one table for one cutoff"))
+}
+
+/// [`customer_table`] as of each of several cutoffs, all from one reading of the inputs (a
+/// churn model's training customers at its cutoff and its scored customers at the end).
+pub fn customer_tables(
+    planned: &PlannedInputs,
+    cutoffs: &[Option<i64>],
+    record: &mut RunRecord,
+    printer: &Printer,
+) -> Result<Vec<CustomerTable>> {
+    let only_cutoff = match cutoffs {
+        [only] => *only,
+        _ => None,
+    };
     let query = |frame: LazyFrame, columns: &Schema| -> LazyFrame {
-        let frame = match before_ms {
+        // One cutoff is applied by the query, where the reader can skip what it excludes;
+        // several are applied to each batch.
+        let frame = match only_cutoff {
             Some(before) => frame.filter(col(schema::TS).cast(DataType::Int64).lt(lit(before))),
             None => frame,
         };
@@ -98,64 +116,103 @@ pub fn customer_table(
         frame.select(selected)
     };
     // The schema here is the query's output: the selected columns under their aliases.
-    let init = |columns: &Schema| {
-        let present = Present {
-            order: columns.contains(schema::ORDER_ID),
-            item: columns.contains(ITEM),
-            channel: columns.contains(schema::CHANNEL),
-            is_return: columns.contains(schema::IS_RETURN),
-            ..Present::default()
-        };
-        (present, CustomerTotals::new(), 0u64)
+    let init = |columns: &Schema| -> Vec<(Present, CustomerTotals, u64)> {
+        cutoffs
+            .iter()
+            .map(|_| {
+                let present = Present {
+                    order: columns.contains(schema::ORDER_ID),
+                    item: columns.contains(ITEM),
+                    channel: columns.contains(schema::CHANNEL),
+                    is_return: columns.contains(schema::IS_RETURN),
+                    ..Present::default()
+                };
+                (present, CustomerTotals::new(), 0u64)
+            })
+            .collect()
     };
-    let consume = |(present, totals, lines): &mut (Present, CustomerTotals, u64),
-                   batch: DataFrame|
-     -> PolarsResult<()> {
-        // Chunk by chunk, read where polars holds it: the columns' chunks are aligned first.
-        let mut batch = batch;
-        batch.align_chunks_par();
-        let text = |name: &str| -> PolarsResult<Vec<&Utf8ViewArray>> {
-            Ok(batch.column(name)?.str()?.downcast_iter().collect())
-        };
-        let customer = text(schema::CUSTOMER_ID)?;
-        let ts: Vec<_> = batch.column(schema::TS)?.i64()?.downcast_iter().collect();
-        let amount: Vec<_> = batch.column(AMOUNT_VALUE)?.f64()?.downcast_iter().collect();
-        let order = present.order.then(|| text(schema::ORDER_ID)).transpose()?;
-        let item = present.item.then(|| text(ITEM)).transpose()?;
-        let channel = present.channel.then(|| text(schema::CHANNEL)).transpose()?;
-        let has_values = |name: &str| -> bool { batch.column(name).is_ok_and(|c| c.null_count() < c.len()) };
-        present.item_values |= present.item && has_values(ITEM);
-        present.channel_values |= present.channel && has_values(schema::CHANNEL);
-        present.return_values |= present.is_return && has_values(schema::IS_RETURN);
-        let is_return: Option<Vec<Option<bool>>> = present
-            .is_return
-            .then(|| -> PolarsResult<_> { Ok(batch.column(schema::IS_RETURN)?.bool()?.iter().collect()) })
-            .transpose()?;
-        let mut start = 0;
-        for (chunk, customer) in customer.iter().enumerate() {
-            let customer = ArrowText::new(customer);
-            let (order, item, channel) = (
-                ArrowText::chunk_of(&order, chunk),
-                ArrowText::chunk_of(&item, chunk),
-                ArrowText::chunk_of(&channel, chunk),
-            );
-            let end = start + customer.array.len();
-            totals.add(&LineBatch {
-                customer: customer.views(),
-                ts_ms: arrow_values(ts[chunk]),
-                amount: arrow_values(amount[chunk]),
-                order: order.as_ref().map(ArrowText::views),
-                item: item.as_ref().map(ArrowText::views),
-                channel: channel.as_ref().map(ArrowText::views),
-                is_return: is_return.as_ref().map(|r| &r[start..end]),
-            });
-            start = end;
+    let consume = |states: &mut Vec<(Present, CustomerTotals, u64)>, batch: DataFrame| -> PolarsResult<()> {
+        if cutoffs.len() == 1 {
+            let (present, totals, lines) = &mut states[0];
+            return add_lines(present, totals, lines, batch);
         }
-        *lines += batch.height() as u64;
+        for ((present, totals, lines), cutoff) in states.iter_mut().zip(cutoffs) {
+            let lines_before = match cutoff {
+                Some(before) => {
+                    let earlier = batch.column(schema::TS)?.i64()?.lt(*before);
+                    // Null (no time) is not earlier: such lines count before no cutoff.
+                    if earlier.sum() == Some(batch.height() as IdxSize) {
+                        batch.clone()
+                    } else {
+                        batch.filter(&earlier)?
+                    }
+                }
+                None => batch.clone(),
+            };
+            add_lines(present, totals, lines, lines_before)?;
+        }
         Ok(())
     };
-    let (present, totals, lines_in) =
-        io::read_planned_batches(planned, query, init, consume, record, printer)?;
+    let states = io::read_planned_batches(planned, query, init, consume, record, printer)?;
+    states
+        .into_iter()
+        .map(|(present, totals, lines_in)| finish_table(present, totals, lines_in))
+        .collect()
+}
+
+/// Adds a batch of the query's lines to the totals.
+fn add_lines(
+    present: &mut Present,
+    totals: &mut CustomerTotals,
+    lines: &mut u64,
+    batch: DataFrame,
+) -> PolarsResult<()> {
+    // Chunk by chunk, read where polars holds it: the columns' chunks are aligned first.
+    let mut batch = batch;
+    batch.align_chunks_par();
+    let text = |name: &str| -> PolarsResult<Vec<&Utf8ViewArray>> {
+        Ok(batch.column(name)?.str()?.downcast_iter().collect())
+    };
+    let customer = text(schema::CUSTOMER_ID)?;
+    let ts: Vec<_> = batch.column(schema::TS)?.i64()?.downcast_iter().collect();
+    let amount: Vec<_> = batch.column(AMOUNT_VALUE)?.f64()?.downcast_iter().collect();
+    let order = present.order.then(|| text(schema::ORDER_ID)).transpose()?;
+    let item = present.item.then(|| text(ITEM)).transpose()?;
+    let channel = present.channel.then(|| text(schema::CHANNEL)).transpose()?;
+    let has_values = |name: &str| -> bool { batch.column(name).is_ok_and(|c| c.null_count() < c.len()) };
+    present.item_values |= present.item && has_values(ITEM);
+    present.channel_values |= present.channel && has_values(schema::CHANNEL);
+    present.return_values |= present.is_return && has_values(schema::IS_RETURN);
+    let is_return: Option<Vec<Option<bool>>> = present
+        .is_return
+        .then(|| -> PolarsResult<_> { Ok(batch.column(schema::IS_RETURN)?.bool()?.iter().collect()) })
+        .transpose()?;
+    let mut start = 0;
+    for (chunk, customer) in customer.iter().enumerate() {
+        let customer = ArrowText::new(customer);
+        let (order, item, channel) = (
+            ArrowText::chunk_of(&order, chunk),
+            ArrowText::chunk_of(&item, chunk),
+            ArrowText::chunk_of(&channel, chunk),
+        );
+        let end = start + customer.array.len();
+        totals.add(&LineBatch {
+            customer: customer.views(),
+            ts_ms: arrow_values(ts[chunk]),
+            amount: arrow_values(amount[chunk]),
+            order: order.as_ref().map(ArrowText::views),
+            item: item.as_ref().map(ArrowText::views),
+            channel: channel.as_ref().map(ArrowText::views),
+            is_return: is_return.as_ref().map(|r| &r[start..end]),
+        });
+        start = end;
+    }
+    *lines += batch.height() as u64;
+    Ok(())
+}
+
+/// The customer table of the totals.
+fn finish_table(present: Present, totals: CustomerTotals, lines_in: u64) -> Result<CustomerTable> {
     let lines_without_customer = totals.lines_without_customer();
     let mut sorted = totals.finish();
     let customers = sorted.lines.len();
@@ -280,4 +337,55 @@ pub fn values(df: &DataFrame, name: &str) -> PolarsResult<Vec<f64>> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tables of several cutoffs read at once are the tables each cutoff reads alone,
+    /// lines without a time (counted before no cutoff) included.
+    #[test]
+    fn several_cutoffs_in_one_reading_are_each_cutoff_read_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lines.csv");
+        let mut text = String::from("customer_id,order_id,ts,amount,item_id,channel\n");
+        for i in 0..3_000u32 {
+            let day = 1 + i % 28;
+            let month = 1 + (i / 28) % 12;
+            let ts = if i % 97 == 0 {
+                String::new()
+            } else {
+                format!("2024-{month:02}-{day:02} 10:00:00")
+            };
+            text.push_str(&format!(
+                "c{},o{},{ts},{}.5,i{},web\n",
+                i % 211,
+                i / 3,
+                i % 40,
+                i % 13
+            ));
+        }
+        std::fs::write(&path, text).unwrap();
+        let planned =
+            io::plan_inputs(&[path.display().to_string()], &io::read::ReadSettings::default()).unwrap();
+        let mut record = RunRecord::new("test");
+        let quiet = Printer::new(true);
+        let ms = |month: u32| {
+            chrono::NaiveDate::from_ymd_opt(2024, month, 15)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+                .and_utc()
+                .timestamp_millis()
+        };
+        let cutoffs = [Some(ms(3)), Some(ms(11)), None];
+        let together = customer_tables(&planned, &cutoffs, &mut record, &quiet).unwrap();
+        for (table, cutoff) in together.iter().zip(cutoffs) {
+            let alone = customer_table(&planned, cutoff, &mut record, &quiet).unwrap();
+            assert!(table.customers.equals_missing(&alone.customers), "{cutoff:?}");
+            assert_eq!(table.lines_in, alone.lines_in, "{cutoff:?}");
+        }
+        assert!(together[0].lines_in < together[1].lines_in && together[1].lines_in < together[2].lines_in);
+    }
 }

@@ -149,14 +149,20 @@ pub(super) fn source_rows(table: &DataFrame, source: &read::Source) -> Result<Ve
 }
 
 /// A value as shown in a driver: the number or the text as in the input.
-fn shown_value(column: &RawColumn, i: usize) -> String {
+/// Writes a customer's value of a column as the drivers show it.
+fn write_shown_value(text: &mut String, column: &RawColumn, i: usize) {
+    use std::fmt::Write as _;
     match column {
         RawColumn::Numbers(v) => match v[i] {
-            Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{}", x as i64),
-            Some(x) => format!("{:.2}", x),
-            None => "missing".into(),
+            Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => {
+                let _ = write!(text, "{}", x as i64);
+            }
+            Some(x) => {
+                let _ = write!(text, "{x:.2}");
+            }
+            None => text.push_str("missing"),
         },
-        RawColumn::Text(v) => v[i].clone().unwrap_or_else(|| encoding::BLANK_LEVEL.into()),
+        RawColumn::Text(v) => text.push_str(v[i].as_deref().unwrap_or(encoding::BLANK_LEVEL)),
     }
 }
 
@@ -183,18 +189,20 @@ pub(super) fn score_table(
             }
             let mut order: Vec<usize> = (0..encodings.len()).filter(|&c| per_column[c] > 1e-9).collect();
             order.sort_by(|&a, &b| per_column[b].total_cmp(&per_column[a]).then(a.cmp(&b)));
-            order
-                .iter()
-                .take(DRIVERS)
-                .map(|&c| {
-                    let name = encodings[c].column();
-                    match by_name.get(name) {
-                        Some(column) => format!("{name}={}", shown_value(column, i)),
-                        None => name.to_string(),
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("; ")
+            // One string per customer, written in place: millions of customers are scored.
+            let mut text = String::with_capacity(64);
+            for (n, &c) in order.iter().take(DRIVERS).enumerate() {
+                if n > 0 {
+                    text.push_str("; ");
+                }
+                let name = encodings[c].column();
+                text.push_str(name);
+                if let Some(column) = by_name.get(name) {
+                    text.push('=');
+                    write_shown_value(&mut text, column, i);
+                }
+            }
+            text
         })
         .collect();
     let rounded: Vec<f64> = probabilities.iter().map(|p| (p * 1e6).round() / 1e6).collect();

@@ -88,11 +88,12 @@ pub(super) fn score(args: ChurnScoreArgs, record: &mut RunRecord) -> Result<()> 
             churn_features::transaction_customers(
                 &planned,
                 &activity,
-                end_day * MS_PER_DAY,
-                None,
+                &[(end_day * MS_PER_DAY, None)],
                 record,
                 &printer,
             )?
+            .pop()
+            .expect("customers for the one end")
         }
     };
     let raw: Vec<&RawColumn> = customers.columns.iter().map(|c| &c.1).collect();

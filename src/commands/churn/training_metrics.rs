@@ -31,6 +31,9 @@ pub(super) struct TrainingMetrics {
     pub(super) churners: usize,
     pub(super) churn_rate: f64,
     pub(super) folds: usize,
+    /// Customers the models were cross-validated on: all, or a stratified sample
+    /// (`--cv-sample`); the out-of-fold metrics, threshold and calibration are theirs.
+    pub(super) cross_validated_customers: usize,
     pub(super) seed: u64,
     pub(super) class_weight: &'static str,
     pub(super) chosen_model: &'static str,
@@ -88,6 +91,15 @@ pub(super) fn report_training(
         record.figure(&format!("excluded {column}"), why);
     }
     record.figure("features", m.features_used.len());
+    if m.cross_validated_customers < m.customers {
+        record.figure(
+            "cross-validated on",
+            format!(
+                "a stratified sample of {} customers (--cv-sample); the chosen model is fitted on all",
+                thousands(m.cross_validated_customers as u64)
+            ),
+        );
+    }
     for c in &m.candidates {
         record.figure(
             &format!("{} out-of-fold ROC AUC", c.model),

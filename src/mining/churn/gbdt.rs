@@ -308,7 +308,7 @@ fn grow(
                 b <= split.bin
             }
         };
-        let (left_rows, right_rows): (Vec<u32>, Vec<u32>) = leaf.rows.iter().partition(|&&i| goes_left(i));
+        let (left_rows, right_rows) = partition_rows(&leaf.rows, goes_left);
         // Histogram the smaller child; the larger one is the parent minus it.
         let small_is_left = left_rows.len() <= right_rows.len();
         let small = histogram_of(if small_is_left { &left_rows } else { &right_rows });
@@ -352,6 +352,29 @@ fn grow(
     }
     let reached = leaves.into_iter().map(|l| (l.node, l.rows)).collect();
     (tree, reached)
+}
+
+/// Rows below which a leaf's rows are split on one thread.
+const PARALLEL_PARTITION_ROWS: usize = 1 << 16;
+
+/// A leaf's rows split into those that go left and those that go right, each in the order
+/// they came: on all cores for large leaves (a tree's top splits move every row).
+fn partition_rows(rows: &[u32], goes_left: impl Fn(u32) -> bool + Sync) -> (Vec<u32>, Vec<u32>) {
+    if rows.len() < PARALLEL_PARTITION_ROWS {
+        return rows.iter().partition(|&&i| goes_left(i));
+    }
+    let pieces: Vec<(Vec<u32>, Vec<u32>)> = rows
+        .par_chunks(PARALLEL_PARTITION_ROWS)
+        .map(|chunk| chunk.iter().partition(|&&i| goes_left(i)))
+        .collect();
+    let left_len = pieces.iter().map(|p| p.0.len()).sum();
+    let mut left = Vec::with_capacity(left_len);
+    let mut right = Vec::with_capacity(rows.len() - left_len);
+    for (l, r) in pieces {
+        left.extend_from_slice(&l);
+        right.extend_from_slice(&r);
+    }
+    (left, right)
 }
 
 impl Node {
@@ -425,12 +448,18 @@ pub fn fit(x: &[f64], dims: usize, labels: &[bool], weights: &[f64], p: &GbdtPar
     };
     let (mut best_loss, mut best_trees) = (log_loss_of(&raw, labels, &validation), 0);
     for _ in 0..p.max_trees {
-        for &i in &train {
-            let i = i as usize;
-            let q = sigmoid(raw[i]);
-            gradient[i] = weights[i] * (q - if labels[i] { 1.0 } else { 0.0 });
-            hessian[i] = weights[i] * (q * (1.0 - q)).max(1e-16);
-        }
+        // Every row's, on all cores: the validation rows' are never read, and computing
+        // them costs less than picking out the training rows.
+        gradient
+            .par_iter_mut()
+            .zip(hessian.par_iter_mut())
+            .enumerate()
+            .with_min_len(1 << 14)
+            .for_each(|(i, (g, h))| {
+                let q = sigmoid(raw[i]);
+                *g = weights[i] * (q - if labels[i] { 1.0 } else { 0.0 });
+                *h = weights[i] * (q * (1.0 - q)).max(1e-16);
+            });
         let (tree, reached) = grow(&binned, train.clone(), &gradient, &hessian, p);
         if tree.nodes.len() == 1 {
             break; // No split improves the loss any more.
