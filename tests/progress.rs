@@ -126,3 +126,29 @@ fn no_bar_without_a_terminal_or_with_quiet() {
     };
     assert!(!shown.contains("forecasting series"), "{shown}");
 }
+
+#[test]
+fn the_lines_read_are_counted_on_a_terminal() {
+    let wd = Workdir::new();
+    // 300,000 lines: `clean` reads them in batches, which the spinner counts.
+    let mut text = String::from("customer_id,order_id,ts,amount\n");
+    for i in 0..300_000u32 {
+        text.push_str(&format!(
+            "C{},O{i},2024-{:02}-10 10:00:00,{}.5\n",
+            i % 9_000,
+            1 + i % 12,
+            i % 90
+        ));
+    }
+    wd.write("lines.csv", text);
+    let Some(shown) = on_a_terminal(&wd, &["clean", "lines.csv", "-o", "clean.parquet"]) else {
+        return;
+    };
+    assert!(shown.contains("reading and parsing: "), "{shown}");
+    assert!(shown.contains(" lines ("), "{shown}");
+    // Cleared before the summary.
+    let last = shown.rfind("reading and parsing").unwrap();
+    let summary = shown.rfind("ckm clean").expect("the summary");
+    assert!(last < summary);
+    assert!(!shown[summary..].contains("reading and parsing"), "{shown}");
+}

@@ -216,7 +216,7 @@ pub fn read_planned(
     } else {
         Engine::Streaming
     };
-    run_planned(planned, record, printer, |mut frame| {
+    run_planned(planned, record, printer, |mut frame, _| {
         let schema = frame.collect_schema()?;
         Ok(query(frame, &schema).collect_with_engine(engine)?.unwrap_single())
     })
@@ -243,9 +243,20 @@ pub fn read_planned_batches<S>(
     }
     let mapped_inputs =
         mapped::MappedInputs::new(planned.sources.iter().map(|source| source.read_path.as_path()));
-    run_planned(planned, record, printer, |mut frame| {
+    run_planned(planned, record, printer, |mut frame, spinner| {
         let schema = frame.collect_schema()?;
         let query = query(frame, &schema);
+        // The lines come in batches here: the spinner counts them, with the rate.
+        spinner.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg}: {human_pos} lines ({rate}) {elapsed}")
+                .expect("the template is valid")
+                .with_key(
+                    "rate",
+                    |state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write| {
+                        let _ = write!(out, "{}/s", crate::printer::thousands(state.per_sec() as u64));
+                    },
+                ),
+        );
         let mut state = init(&*query.clone().collect_schema()?);
         let (send, receive) = std::sync::mpsc::sync_channel::<Message>(2);
         let batch_send = send.clone();
@@ -269,6 +280,7 @@ pub fn read_planned_batches<S>(
             for message in receive.iter() {
                 match message {
                     Message::Batch(batch) => {
+                        spinner.inc(batch.height() as u64);
                         // After a failure the rest is drained so the reader can finish.
                         if failed.is_none() {
                             failed = consume(&mut state, batch).err();
@@ -295,7 +307,7 @@ fn run_planned<T>(
     planned: &PlannedInputs,
     record: &mut RunRecord,
     printer: &Printer,
-    collect: impl Fn(LazyFrame) -> PolarsResult<T>,
+    collect: impl Fn(LazyFrame, &indicatif::ProgressBar) -> PolarsResult<T>,
 ) -> Result<T> {
     if !planned.announced.swap(true, std::sync::atomic::Ordering::Relaxed) {
         for (source, plan) in planned.sources.iter().zip(&planned.plans) {
@@ -330,7 +342,10 @@ fn run_planned<T>(
         )
     };
     let spinner = printer.spinner("reading and parsing");
-    let run = |plans: Vec<&SourcePlan>| -> PolarsResult<T> { collect(combine(plans)?) };
+    let run = |plans: Vec<&SourcePlan>| -> PolarsResult<T> {
+        spinner.set_position(0);
+        collect(combine(plans)?, &spinner)
+    };
     let mut collected = run(planned.plans.iter().collect());
     if collected.is_err() && planned.text_plans.iter().any(Option::is_some) {
         let text_plans: Vec<&SourcePlan> = planned
