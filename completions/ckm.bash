@@ -833,7 +833,7 @@ _ckm() {
                     return 0
                     ;;
                 --period)
-                    COMPREPLY=($(compgen -W "day week month quarter" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "day week month quarter year" -- "${cur}"))
                     return 0
                     ;;
                 --by)

@@ -356,11 +356,12 @@ quantity\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l period -d 'Calendar period of the series (weeks start on Monday)' -r -f -a "day\t''
 week\t''
 month\t''
-quarter\t''"
+quarter\t''
+year\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l by -d 'Forecast each value of this column separately (channel, category, or any column; with --segments, a column of the segments file)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l segments -d 'A `ckm segment` output (or any table with customer_id): each customer\'s lines go to the group of the --by column there (default rfm_segment)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l rejects -d 'Write transaction lines left out (no ts, or nothing to measure) here, with a reason (default: beside a file output as NAME.rejects.csv)' -r
-complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l horizon -d 'Periods to forecast; default one season (28 days, 13 weeks, 12 months, 8 quarters)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l horizon -d 'Periods to forecast; default one season (28 days, 13 weeks, 12 months, 8 quarters, 6 years)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l model -d 'Model: auto is the ets + theta ensemble unless a single model was clearly better in backtests' -r -f -a "auto\t''
 ets\t''
 theta\t''
@@ -369,7 +370,7 @@ seasonal-naive\t''
 naive\t''
 mean\t''
 ensemble\t''"
-complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l season -d 'Season length in periods; default 7 (day), 52 (week), 12 (month), 4 (quarter)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l season -d 'Season length in periods; default 7 (day), 52 (week), 12 (month), 4 (quarter), 1 (year: no season)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l level -d 'Prediction interval levels in percent' -r
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l holdout -d 'Hold out the last N periods: every model is fitted on the rest and scored on them (MAE, RMSE, MASE, sMAPE)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l evaluation -d 'Write the holdout scores per series and model to this table' -r

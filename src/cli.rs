@@ -873,7 +873,7 @@ pub struct ForecastSalesArgs {
     #[arg(long, value_name = "PATH", conflicts_with = "series")]
     pub rejects: Option<String>,
 
-    /// Periods to forecast; default one season (28 days, 13 weeks, 12 months, 8 quarters)
+    /// Periods to forecast; default one season (28 days, 13 weeks, 12 months, 8 quarters, 6 years)
     #[arg(long, value_name = "N")]
     pub horizon: Option<usize>,
 
@@ -882,7 +882,8 @@ pub struct ForecastSalesArgs {
     #[arg(long, value_enum, default_value_t = SalesModel::Auto)]
     pub model: SalesModel,
 
-    /// Season length in periods; default 7 (day), 52 (week), 12 (month), 4 (quarter)
+    /// Season length in periods; default 7 (day), 52 (week), 12 (month), 4 (quarter), 1 (year:
+    /// no season)
     #[arg(long, value_name = "N")]
     pub season: Option<usize>,
 
@@ -1244,6 +1245,7 @@ value_enum!(Period, [
     Period::Week => "week",
     Period::Month => "month",
     Period::Quarter => "quarter",
+    Period::Year => "year",
 ]);
 value_enum!(TimeUnit, [
     TimeUnit::Day => "day",

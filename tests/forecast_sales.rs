@@ -481,3 +481,91 @@ fn lines_left_out_go_to_rejects() {
     let summary = &wd.read_json("m.json")["summary"];
     assert_eq!(summary["lines in = lines counted + lines rejected"], "9 = 7 + 2");
 }
+
+#[test]
+fn yearly_series_from_a_table_and_from_transactions() {
+    let wd = Workdir::new();
+    // A series table dated by the year alone: a line, continued year by year.
+    let mut table = String::from("year,value\n");
+    for (k, year) in (2001..2021).enumerate() {
+        table += &format!("{year},{}\n", 50.0 + 4.0 * k as f64);
+    }
+    wd.write("yearly.csv", table);
+    let output = wd.run(&[
+        "forecast",
+        "sales",
+        "yearly.csv",
+        "--series",
+        "--date-column",
+        "year",
+        "--period",
+        "year",
+        "--model",
+        "ets",
+        "-o",
+        "f.csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let rows = wd.read_csv("f.csv").records();
+    let forecast: Vec<(&str, f64)> = rows
+        .iter()
+        .filter(|r| r["kind"] == "forecast")
+        .map(|r| (r["period"].as_str(), r["value"].parse().unwrap()))
+        .collect();
+    // Six years ahead by default (M3's yearly horizon), dated 1 January.
+    let periods: Vec<&str> = forecast.iter().map(|f| f.0).collect();
+    assert_eq!(
+        periods,
+        [
+            "2021-01-01",
+            "2022-01-01",
+            "2023-01-01",
+            "2024-01-01",
+            "2025-01-01",
+            "2026-01-01"
+        ]
+    );
+    for (k, (_, value)) in forecast.iter().enumerate() {
+        let expected = 50.0 + 4.0 * (20 + k) as f64;
+        assert!((value - expected).abs() < 0.02 * expected, "{forecast:?}");
+    }
+
+    // Transactions summed by calendar year: the year's lines, whichever day they fall on.
+    let mut lines = String::from("customer_id,ts,amount\n");
+    for year in 2015..2024 {
+        for (month, day) in [(1, 1), (6, 15), (12, 31)] {
+            lines += &format!(
+                "c{year},{year}-{month:02}-{day:02} 12:00:00,{}\n",
+                10 * (year - 2014)
+            );
+        }
+    }
+    wd.write("lines.csv", lines);
+    let output = wd.run(&[
+        "forecast",
+        "sales",
+        "lines.csv",
+        "--period",
+        "year",
+        "--horizon",
+        "2",
+        "-o",
+        "g.csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let rows = wd.read_csv("g.csv").records();
+    let history: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|r| r["kind"] == "history")
+        .map(|r| (r["period"].as_str(), r["value"].as_str()))
+        .collect();
+    assert_eq!(history.len(), 9);
+    assert_eq!(history[0], ("2015-01-01", "30.0"));
+    assert_eq!(history[8], ("2023-01-01", "270.0"));
+    let forecast: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["kind"] == "forecast")
+        .map(|r| r["period"].as_str())
+        .collect();
+    assert_eq!(forecast, ["2024-01-01", "2025-01-01"]);
+}

@@ -1,5 +1,5 @@
 //! Calendar periods as consecutive integers: days since 1970-01-01, Monday-based weeks,
-//! months and quarters counted from year 0, so that a gap between two periods is a
+//! months and quarters counted from year 0, and years, so that a gap between two periods is a
 //! subtraction and filling missing periods is a range.
 
 /// A calendar period of a series.
@@ -9,6 +9,7 @@ pub enum Period {
     Week,
     Month,
     Quarter,
+    Year,
 }
 
 /// Milliseconds in a day: timestamps are milliseconds since 1970-01-01 UTC.
@@ -54,6 +55,7 @@ pub fn period_of(period: Period, day: i64) -> i64 {
             let (y, m, _) = civil_from_days(day);
             y * 4 + (i64::from(m) - 1) / 3
         }
+        Period::Year => civil_from_days(day).0,
     }
 }
 
@@ -64,6 +66,7 @@ pub fn first_day(period: Period, key: i64) -> i64 {
         Period::Week => key * 7 - 3,
         Period::Month => days_from_civil(key.div_euclid(12), (key.rem_euclid(12) + 1) as u32, 1),
         Period::Quarter => days_from_civil(key.div_euclid(4), (key.rem_euclid(4) * 3 + 1) as u32, 1),
+        Period::Year => days_from_civil(key, 1, 1),
     }
 }
 
@@ -85,23 +88,27 @@ pub fn day_text(day: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// The usual season length of a period: a week of days, a year of weeks, months or quarters.
+/// The usual season length of a period: a week of days, a year of weeks, months or quarters,
+/// and none for years (1: no seasonal pattern to learn).
 pub fn default_season(period: Period) -> usize {
     match period {
         Period::Day => 7,
         Period::Week => 52,
         Period::Month => 12,
         Period::Quarter => 4,
+        Period::Year => 1,
     }
 }
 
-/// The default horizon: about one season ahead (four weeks of days).
+/// The default horizon: about one season ahead (four weeks of days; six years, as the M3
+/// competition asked of its yearly series).
 pub fn default_horizon(period: Period) -> usize {
     match period {
         Period::Day => 28,
         Period::Week => 13,
         Period::Month => 12,
         Period::Quarter => 8,
+        Period::Year => 6,
     }
 }
 
@@ -153,6 +160,12 @@ mod tests {
             period_of(Period::Month, days_from_civil(2025, 1, 1)) - period_of(Period::Month, day),
             8
         );
+        assert_eq!(period_of(Period::Year, day), 2024);
+        assert_eq!(day_text(first_day(Period::Year, 2024)), "2024-01-01");
+        assert_eq!(day_text(last_day(Period::Year, 2024)), "2024-12-31");
+        assert_eq!(period_of(Period::Year, days_from_civil(2024, 12, 31)), 2024);
+        assert_eq!(period_of(Period::Year, days_from_civil(1969, 12, 31)), 1969);
+        assert_eq!(default_season(Period::Year), 1);
         // A Monday starts its own week; the Sunday before belongs to the previous one.
         let monday = days_from_civil(2024, 5, 13);
         assert_eq!(

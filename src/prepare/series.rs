@@ -419,7 +419,7 @@ pub fn series_from_table(
         let date = dates.get(row).unwrap_or("");
         let day = parse_date(date).ok_or_else(|| {
             CkmError::invalid(format!(
-                "{}: row {line}, column '{}': '{date}' is not a date (YYYY-MM-DD)",
+                "{}: row {line}, column '{}': '{date}' is not a date (YYYY-MM-DD, or YYYY-MM, or YYYY)",
                 args.input, args.date_column
             ))
         })?;
@@ -442,9 +442,22 @@ pub fn series_from_table(
     Ok((into_series(sums, &groups.names, None), table.height() as u64))
 }
 
-/// YYYY-MM-DD, optionally followed by a time, as a day number.
+/// YYYY-MM-DD, optionally followed by a time, as a day number; a year alone (`2019`, as
+/// yearly series are often dated) or a month (`2019-03`) is its first day.
 fn parse_date(text: &str) -> Option<i64> {
     let text = text.trim();
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    match text.len() {
+        4 if digits(text) => return Some(periods::days_from_civil(text.parse().ok()?, 1, 1)),
+        7 if digits(&text[..4]) && &text[4..5] == "-" && digits(&text[5..]) => {
+            let month: u32 = text[5..].parse().ok()?;
+            let year: i64 = text[..4].parse().ok()?;
+            return (1..=12)
+                .contains(&month)
+                .then(|| periods::days_from_civil(year, month, 1));
+        }
+        _ => {}
+    }
     let rest = text.get(10..)?;
     if !(rest.is_empty() || rest.starts_with(' ') || rest.starts_with('T')) {
         return None;
@@ -464,5 +477,10 @@ mod tests {
         assert_eq!(parse_date("1970-01-0210"), None);
         assert_eq!(parse_date("02/01/1970"), None);
         assert_eq!(parse_date(""), None);
+        assert_eq!(parse_date("1970"), Some(0));
+        assert_eq!(parse_date("1971"), Some(365));
+        assert_eq!(parse_date("1970-02"), Some(31));
+        assert_eq!(parse_date("1970-13"), None);
+        assert_eq!(parse_date("19700"), None);
     }
 }

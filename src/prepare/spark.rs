@@ -759,6 +759,7 @@ fn period_sql(period: Period) -> &'static str {
         Period::Week => "CAST(floor((floor(unix_millis(ts) / 86400000) + 3) / 7) AS BIGINT)",
         Period::Month => "CAST(year(ts) * 12 + month(ts) - 1 AS BIGINT)",
         Period::Quarter => "CAST(year(ts) * 4 + quarter(ts) - 1 AS BIGINT)",
+        Period::Year => "CAST(year(ts) AS BIGINT)",
     }
 }
 
