@@ -569,3 +569,55 @@ fn yearly_series_from_a_table_and_from_transactions() {
         .collect();
     assert_eq!(forecast, ["2024-01-01", "2025-01-01"]);
 }
+
+#[test]
+fn forecasts_of_measures_that_never_went_below_zero_stay_at_or_above_it() {
+    let wd = Workdir::new();
+    // Sales falling fast toward nothing: a trend would carry them below zero.
+    let falling: Vec<f64> = (0..36)
+        .map(|t| (300.0 - 9.0 * t as f64 + if t % 2 == 0 { 15.0 } else { -15.0 }).max(0.0))
+        .collect();
+    wd.write("falling.csv", series_table(&falling));
+    for model in ["auto", "ets", "arima", "naive"] {
+        let output = wd.run(&[
+            "forecast",
+            "sales",
+            "falling.csv",
+            "--series",
+            "--model",
+            model,
+            "--horizon",
+            "12",
+            "-o",
+            "f.csv",
+        ]);
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        for r in wd
+            .read_csv("f.csv")
+            .records()
+            .iter()
+            .filter(|r| r["kind"] == "forecast")
+        {
+            for column in ["value", "lo_80", "hi_80", "lo_95", "hi_95"] {
+                let v: f64 = r[column].parse().unwrap();
+                assert!(v >= 0.0, "{model}: {column} {v} in {r:?}");
+            }
+        }
+    }
+    // A series with negative values (a net balance) keeps its negative forecasts.
+    let balance: Vec<f64> = (0..36).map(|t| 100.0 - 8.0 * t as f64).collect();
+    wd.write("balance.csv", series_table(&balance));
+    let output = wd.run(&[
+        "forecast",
+        "sales",
+        "balance.csv",
+        "--series",
+        "--model",
+        "ets",
+        "-o",
+        "g.csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let values = forecast_values(&wd, "g.csv");
+    assert!(values.iter().all(|v| *v < 0.0), "{values:?}");
+}

@@ -5,7 +5,7 @@
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use crate::mining::series::{self as models, Forecast, HoldoutScore, Method};
+use crate::mining::series::{self as models, Forecast, HoldoutScore, IntervalCalibration, Method};
 use crate::prepare::series::Series;
 use crate::printer::Progress;
 
@@ -61,16 +61,28 @@ pub struct ForecastPoint<'a> {
     pub model: Option<&'a str>,
 }
 
-/// Each series' history, then its forecast with a normal interval at each of `levels` (in
+/// Each series' history, then its forecast with an interval at each of `levels` (in
 /// percent), series after series: the table `ckm forecast sales` writes and the report draws.
+///
+/// Forecasts made with backtests (`auto`, `ensemble`) get intervals calibrated on the
+/// backtests' errors of every series here ([`IntervalCalibration`]); the others, normal ones.
+/// A series that never went below zero (revenue, orders, customers, quantities) has its
+/// forecast and intervals cut at zero.
 pub fn points<'a>(series: &'a [Series], outcomes: &'a [Outcome], levels: &[f64]) -> Vec<ForecastPoint<'a>> {
     let z: Vec<f64> = levels
         .iter()
         .map(|l| models::normal_quantile_for_level(*l))
         .collect();
+    let calibration = IntervalCalibration::new(outcomes.iter().map(|o| &o.forecast));
     let mut points = Vec::new();
     for (s, outcome) in series.iter().zip(outcomes) {
         let f = &outcome.forecast;
+        let floor = if s.values.iter().all(|v| *v >= 0.0) {
+            0.0
+        } else {
+            f64::NEG_INFINITY
+        };
+        let calibrated = !f.backtest_scores.is_empty();
         for (k, v) in s.values.iter().enumerate() {
             points.push(ForecastPoint {
                 group: s.group.as_deref(),
@@ -83,12 +95,23 @@ pub fn points<'a>(series: &'a [Series], outcomes: &'a [Outcome], levels: &[f64])
         }
         let next = s.first + s.values.len() as i64;
         for (k, (mean, sd)) in f.mean.iter().zip(&f.sd).enumerate() {
+            let bounds = levels
+                .iter()
+                .zip(&z)
+                .map(|(&level, &z)| {
+                    let width = match calibrated {
+                        true => calibration.multiplier(level, k).unwrap_or(z),
+                        false => z,
+                    } * sd;
+                    ((mean - width).max(floor), (mean + width).max(floor))
+                })
+                .collect();
             points.push(ForecastPoint {
                 group: s.group.as_deref(),
                 period: next + k as i64,
                 forecast: true,
-                value: *mean,
-                bounds: z.iter().map(|z| (mean - z * sd, mean + z * sd)).collect(),
+                value: mean.max(floor),
+                bounds,
                 model: Some(&f.detail),
             });
         }

@@ -59,6 +59,10 @@ pub struct Forecast {
     pub detail: String,
     /// Why the method was used, when it was not the one asked for.
     pub note: Option<String>,
+    /// For each step ahead, how far the method's backtest forecasts of this series missed,
+    /// in its standard deviations (|actual - forecast| / sd, one per rolling origin): what
+    /// [`IntervalCalibration`] calibrates the intervals on. Empty without backtests.
+    pub backtest_scores: Vec<Vec<f64>>,
 }
 
 /// Minimises `f` from `start` by Nelder–Mead (adaptive parameters of Gao & Han 2012); returns
@@ -166,6 +170,7 @@ fn seasonal_naive(y: &[f64], m: usize, h: usize) -> Forecast {
             format!("seasonal naive (lag {m})")
         },
         note: None,
+        backtest_scores: Vec::new(),
     }
 }
 
@@ -180,6 +185,7 @@ fn mean_forecast(y: &[f64], h: usize) -> Forecast {
         method: Method::Mean,
         detail: "mean".into(),
         note: None,
+        backtest_scores: Vec::new(),
     }
 }
 
@@ -204,6 +210,7 @@ pub fn forecast(y: &[f64], m: usize, h: usize, method: Method) -> Forecast {
             method: Method::Mean,
             detail: "none".into(),
             note: Some("no history".into()),
+            backtest_scores: Vec::new(),
         };
     }
     // Seasonal models need two full seasons and a bit.
@@ -253,6 +260,7 @@ pub fn forecast(y: &[f64], m: usize, h: usize, method: Method) -> Forecast {
                         method: Method::Arima,
                         detail: model.order.name(),
                         note: None,
+                        backtest_scores: Vec::new(),
                     },
                     seasonal_note,
                 )
@@ -281,6 +289,7 @@ fn ets_model_forecast(model: &ets::Fitted, h: usize) -> Forecast {
         method: Method::Ets,
         detail: model.spec.name(),
         note: None,
+        backtest_scores: Vec::new(),
     }
 }
 
@@ -301,6 +310,7 @@ fn combine(ets: Option<Forecast>, theta: Forecast) -> Forecast {
         method: Method::Ensemble,
         detail: format!("mean of {} and {}", ets.detail, theta.detail),
         note: None,
+        backtest_scores: Vec::new(),
     }
 }
 
@@ -318,9 +328,12 @@ const SINGLE_MODEL_MARGIN: f64 = 0.5;
 /// the ETS specification chosen on the whole series rather than choosing again: a third of
 /// the work, and the question is which method, not which ETS.
 ///
-/// The ensemble's intervals are calibrated on the same backtests: its members' mean standard
-/// deviation is scaled by √(Σ e² / Σ sd²) over the backtest points (kept within 0.5-2), so
-/// they are as wide as the ensemble's own errors were. `only` skips the choice.
+/// The chosen method's backtest misses, in its own standard deviations, go with the forecast
+/// (`backtest_scores`) for [`IntervalCalibration`]. (The ensemble's standard deviation was
+/// once scaled per series by its backtests' root mean square error; calibrated on those same
+/// few errors, the scores came out too small, and the intervals with them: 77.7% / 94.8%
+/// coverage on M3 monthly without the scaling, 74.3% / 91.8% with it.) `only` skips the
+/// choice.
 fn choose(y: &[f64], m: usize, h: usize, only: Option<Method>) -> Forecast {
     let n = y.len();
     let keep = (2 * m + 2).max(8);
@@ -344,10 +357,11 @@ fn choose(y: &[f64], m: usize, h: usize, only: Option<Method>) -> Forecast {
         }
         return f;
     }
-    // Errors of ETS, Theta, seasonal naive, ensemble, summed over the origins; the ensemble's
-    // squared errors and predicted variances for its intervals.
+    // Errors of ETS, Theta, seasonal naive, ensemble, summed over the origins.
     let mut errors = [0.0f64; 4];
-    let (mut squared_errors, mut predicted_variance) = (0.0f64, 0.0f64);
+    // Each origin's actual values and the candidates' forecasts of them (ETS, Theta,
+    // seasonal naive, ensemble), for the chosen one's calibration scores.
+    let mut backtests: Vec<(&[f64], [Option<Forecast>; 4])> = Vec::with_capacity(origins.len());
     for &origin in &origins {
         let train = &y[..origin];
         let actual = &y[origin..origin + h];
@@ -363,18 +377,17 @@ fn choose(y: &[f64], m: usize, h: usize, only: Option<Method>) -> Forecast {
                     method: Method::Ets,
                     detail: model.spec.name(),
                     note: None,
+                    backtest_scores: Vec::new(),
                 }
             });
         let theta = theta::forecast(train, m, h);
+        let naive = seasonal_naive(train, m, h);
         errors[0] += ets.as_ref().map_or(f64::INFINITY, error);
         errors[1] += error(&theta);
-        errors[2] += error(&seasonal_naive(train, m, h));
-        let combined = combine(ets, theta);
+        errors[2] += error(&naive);
+        let combined = combine(ets.clone(), theta.clone());
         errors[3] += error(&combined);
-        for ((p, a), sd) in combined.mean.iter().zip(actual).zip(&combined.sd) {
-            squared_errors += (p - a).powi(2);
-            predicted_variance += sd * sd;
-        }
+        backtests.push((actual, [ets, Some(theta), Some(naive), Some(combined)]));
     }
     let (best_single, best_error) = [Method::Ets, Method::Theta, Method::SeasonalNaive]
         .into_iter()
@@ -387,10 +400,21 @@ fn choose(y: &[f64], m: usize, h: usize, only: Option<Method>) -> Forecast {
         None => Method::Ensemble,
     };
     let mut f = final_forecast(method);
-    if method == Method::Ensemble && predicted_variance > 0.0 && squared_errors.is_finite() {
-        let factor = (squared_errors / predicted_variance).sqrt().clamp(0.5, 2.0);
-        for sd in f.sd.iter_mut() {
-            *sd *= factor;
+    let candidate = match method {
+        Method::Ets => 0,
+        Method::Theta => 1,
+        Method::SeasonalNaive => 2,
+        _ => 3,
+    };
+    f.backtest_scores = vec![Vec::with_capacity(backtests.len()); h];
+    for (actual, forecasts) in &backtests {
+        let Some(backtest) = &forecasts[candidate] else {
+            continue;
+        };
+        for (k, ((p, a), sd)) in backtest.mean.iter().zip(*actual).zip(&backtest.sd).enumerate() {
+            if *sd > 0.0 && sd.is_finite() && p.is_finite() {
+                f.backtest_scores[k].push((a - p).abs() / sd);
+            }
         }
     }
     if only.is_none() {
@@ -401,6 +425,62 @@ fn choose(y: &[f64], m: usize, h: usize, only: Option<Method>) -> Forecast {
         ));
     }
     f
+}
+
+/// Prediction intervals calibrated on backtest errors (split conformal prediction with
+/// scores normalised by each forecast's standard deviation): for each step ahead, the
+/// `level` quantile of the scores |actual - forecast| / sd that the series' backtests gave
+/// at that step replaces the normal quantile, so that an interval is as wide as the errors
+/// of forecasts made the same way turned out to be. Scores are pooled over the series
+/// forecast together; a step with fewer than [`IntervalCalibration::MIN_SCORES`] takes the
+/// scores of every step, and fewer than that in all leave the normal intervals.
+#[derive(Debug, Clone, Default)]
+pub struct IntervalCalibration {
+    /// Sorted scores per step ahead, and of all steps together.
+    per_step: Vec<Vec<f64>>,
+    pooled: Vec<f64>,
+}
+
+impl IntervalCalibration {
+    pub const MIN_SCORES: usize = 30;
+
+    pub fn new<'a>(forecasts: impl Iterator<Item = &'a Forecast>) -> IntervalCalibration {
+        let mut per_step: Vec<Vec<f64>> = Vec::new();
+        for f in forecasts {
+            if per_step.len() < f.backtest_scores.len() {
+                per_step.resize_with(f.backtest_scores.len(), Vec::new);
+            }
+            for (step, scores) in per_step.iter_mut().zip(&f.backtest_scores) {
+                step.extend(scores.iter().copied().filter(|s| s.is_finite()));
+            }
+        }
+        let mut pooled: Vec<f64> = per_step.iter().flatten().copied().collect();
+        pooled.sort_unstable_by(f64::total_cmp);
+        for step in &mut per_step {
+            step.sort_unstable_by(f64::total_cmp);
+        }
+        IntervalCalibration { per_step, pooled }
+    }
+
+    /// The half-width of the `level`% interval at step `k` (0-based) in standard deviations:
+    /// the conformal quantile, or `None` when there are too few scores.
+    pub fn multiplier(&self, level: f64, k: usize) -> Option<f64> {
+        let scores = match self.per_step.get(k) {
+            Some(step) if step.len() >= Self::MIN_SCORES => step,
+            _ if self.pooled.len() >= Self::MIN_SCORES => &self.pooled,
+            _ => return None,
+        };
+        Some(conformal_quantile(scores, level))
+    }
+}
+
+/// The `level`% conformal quantile of sorted scores: the ⌈(n + 1) level⌉-th smallest, which
+/// covers a new score from the same distribution with probability at least `level` (the
+/// largest when that rank is past the end).
+pub fn conformal_quantile(sorted: &[f64], level: f64) -> f64 {
+    let n = sorted.len();
+    let rank = ((n as f64 + 1.0) * level / 100.0).ceil() as usize;
+    sorted[rank.clamp(1, n) - 1]
 }
 
 /// Accuracy of a forecast against what happened.
@@ -544,6 +624,56 @@ mod tests {
         assert!(holdout_scores(&[1.0, 2.0], 1, 2, &[Method::Naive]).is_empty());
         let auto = holdout_scores(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 1, 2, &[Method::Auto]);
         assert!(auto[0].chosen.is_some());
+    }
+
+    #[test]
+    fn conformal_quantiles_of_a_known_distribution() {
+        // Scores 1..=99: the 80% quantile is the ⌈100 × 0.8⌉ = 80th smallest.
+        let scores: Vec<f64> = (1..=99).map(f64::from).collect();
+        assert_eq!(conformal_quantile(&scores, 80.0), 80.0);
+        assert_eq!(conformal_quantile(&scores, 95.0), 95.0);
+        // Half-normal scores |z|: the quantiles are the normal's two-sided ones.
+        let n = 20_000;
+        let mut half_normal: Vec<f64> = (1..n)
+            .map(|i| normal_quantile_for_level(100.0 * i as f64 / n as f64))
+            .collect();
+        half_normal.sort_unstable_by(f64::total_cmp);
+        for level in [80.0, 95.0] {
+            let q = conformal_quantile(&half_normal, level);
+            assert!(
+                (q - normal_quantile_for_level(level)).abs() < 0.01,
+                "{level}: {q}"
+            );
+        }
+        // Too few scores for a rank: the largest.
+        assert_eq!(conformal_quantile(&[1.0, 2.0, 3.0], 95.0), 3.0);
+    }
+
+    #[test]
+    fn a_step_with_few_scores_takes_every_steps_and_none_leave_the_normal() {
+        let with = |per_step: Vec<Vec<f64>>| Forecast {
+            mean: vec![0.0; per_step.len()],
+            sd: vec![1.0; per_step.len()],
+            method: Method::Ensemble,
+            detail: String::new(),
+            note: None,
+            backtest_scores: per_step,
+        };
+        let many: Vec<f64> = (1..=40).map(|i| f64::from(i) / 10.0).collect();
+        let forecasts = [with(vec![many.clone(), vec![9.0; 5]])];
+        let calibration = IntervalCalibration::new(forecasts.iter());
+        assert_eq!(
+            calibration.multiplier(80.0, 0),
+            Some(conformal_quantile(&many, 80.0))
+        );
+        let mut pooled: Vec<f64> = many.iter().copied().chain([9.0; 5]).collect();
+        pooled.sort_unstable_by(f64::total_cmp);
+        assert_eq!(
+            calibration.multiplier(80.0, 1),
+            Some(conformal_quantile(&pooled, 80.0))
+        );
+        let few = [with(vec![vec![1.0; 3]])];
+        assert_eq!(IntervalCalibration::new(few.iter()).multiplier(80.0, 0), None);
     }
 
     #[test]

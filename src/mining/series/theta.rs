@@ -108,6 +108,7 @@ pub fn forecast(y: &[f64], m: usize, h: usize) -> Forecast {
             format!("Theta (alpha {alpha:.3})")
         },
         note: None,
+        backtest_scores: Vec::new(),
     }
 }
 
