@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark: `ckm forecast sales` against statsforecast (../shared/bench/ref_forecast.py), in
 # the same run:
-#   - accuracy on the M3 competition's 1,428 monthly series (train / test as in the
-#     competition, h = 18, MASE at lag 12, sMAPE): ckm's auto, ets, theta and ensemble against
-#     AutoETS, AutoTheta and SeasonalNaive (AutoARIMA takes about 8 minutes here; MODELS adds it);
+#   - accuracy on the M3 competition's 1,428 monthly, 756 quarterly and 645 yearly series (train /
+#     test as in the competition, h = 18, 8, 6, MASE at lag 12, 4, 1, sMAPE): ckm's auto, ets,
+#     theta and ensemble against AutoETS, AutoTheta and SeasonalNaive (AutoARIMA takes about 8
+#     minutes on the monthly ones; MODELS adds it), and ckm's interval coverage and MSIS;
 #   - speed on 10,000 generated monthly series of length 60 (gen_series.py), h = 12: ckm auto
 #     against AutoETS and AutoTheta, each fit + forecast.
 # The issue's target: auto's mean MASE below AutoETS's, and the 10,000 series in less time than
@@ -11,6 +12,7 @@
 #
 #   benches/forecast_sales.sh
 #   SKIP_10K=1 benches/forecast_sales.sh    # M3 only
+#   ONLY=yearly SKIP_10K=1 benches/forecast_sales.sh
 #   CKM_ARIMA=1 benches/forecast_sales.sh   # ckm's arima on M3 too (about 3 minutes)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -18,21 +20,31 @@ M3=../shared/data/m3
 MODELS=${MODELS:-AutoETS,AutoTheta,SeasonalNaive}
 json() { "$PY" -c 'import json,sys; d=json.loads(sys.stdin.read().strip().splitlines()[-1]); print(eval(sys.argv[1], {}, {"d": d}))' "$1"; }
 
-echo "== M3 monthly, 1,428 series, h = 18"
-"$PY" "$SHARED/ref_forecast.py" --input "$M3/m3_monthly_train.csv" --test "$M3/m3_monthly_test.csv" \
-  --id series_id --horizon 18 --season 12 --models "$MODELS" > "$DIR/ref_forecast_m3.json" 2>/dev/null
-printf '%-28s %10s %12s %8s %10s\n' model "mean MASE" "median MASE" sMAPE "seconds"
-for name in ${MODELS//,/ }; do
-  printf '%-28s %10s %12s %8s %10s\n' "statsforecast $name" "$(json "d['mean MASE $name']" < "$DIR/ref_forecast_m3.json")" \
-    "$(json "d['median MASE $name']" < "$DIR/ref_forecast_m3.json")" "$(json "d['sMAPE $name']" < "$DIR/ref_forecast_m3.json")" \
-    "$(json "d['$name fit + forecast s']" < "$DIR/ref_forecast_m3.json")"
-done
-for model in auto ets theta ensemble seasonal-naive ${CKM_ARIMA:+arima}; do
-  read -r wall _ < <(measure "ckm_sales_m3_$model" "$CKM" forecast sales "$M3/m3_monthly_train.csv" --series --by series_id \
-    --horizon 18 --season 12 --model "$model" -q -o "$DIR/ckm_m3_$model.csv")
-  score=$("$PY" benches/m3_score.py --train "$M3/m3_monthly_train.csv" --test "$M3/m3_monthly_test.csv" --forecasts "$DIR/ckm_m3_$model.csv")
-  printf '%-28s %10s %12s %8s %10s\n' "ckm $model" "$(json 'd["mean_mase"]' <<< "$score")" "$(json 'd["median_mase"]' <<< "$score")" \
-    "$(json 'd["smape"]' <<< "$score")" "$wall"
+# name, period, horizon, season, pandas frequency
+frequencies=("monthly month 18 12 MS" "quarterly quarter 8 4 QS" "yearly year 6 1 YS")
+for spec in "${frequencies[@]}"; do
+  read -r name period horizon season freq <<<"$spec"
+  [[ -n ${ONLY:-} && $ONLY != "$name" ]] && continue
+  series_count=$(($(wc -l < "$M3/m3_${name}_series.csv") - 1))
+  echo "== M3 $name, $series_count series, h = $horizon, MASE at lag $season"
+  "$PY" "$SHARED/ref_forecast.py" --input "$M3/m3_${name}_train.csv" --test "$M3/m3_${name}_test.csv" \
+    --id series_id --horizon "$horizon" --season "$season" --mase-season "$season" --freq "$freq" \
+    --models "$MODELS" > "$DIR/ref_forecast_m3_$name.json" 2>/dev/null
+  printf '%-28s %10s %12s %8s %9s %9s %8s %10s\n' model "mean MASE" "median MASE" sMAPE "cover 80" "cover 95" MSIS seconds
+  for ref in ${MODELS//,/ }; do
+    printf '%-28s %10s %12s %8s %9s %9s %8s %10s\n' "statsforecast $ref" "$(json "d['mean MASE $ref']" < "$DIR/ref_forecast_m3_$name.json")" \
+      "$(json "d['median MASE $ref']" < "$DIR/ref_forecast_m3_$name.json")" "$(json "d['sMAPE $ref']" < "$DIR/ref_forecast_m3_$name.json")" \
+      "" "" "" "$(json "d['$ref fit + forecast s']" < "$DIR/ref_forecast_m3_$name.json")"
+  done
+  for model in auto ets theta ensemble ${CKM_ARIMA:+arima}; do
+    read -r wall _ < <(measure "ckm_sales_m3_${name}_$model" "$CKM" forecast sales "$M3/m3_${name}_train.csv" --series --by series_id \
+      --period "$period" --horizon "$horizon" --season "$season" --model "$model" -q -o "$DIR/ckm_m3_${name}_$model.csv")
+    score=$("$PY" benches/m3_score.py --train "$M3/m3_${name}_train.csv" --test "$M3/m3_${name}_test.csv" \
+      --forecasts "$DIR/ckm_m3_${name}_$model.csv" --season "$season")
+    printf '%-28s %10s %12s %8s %9s %9s %8s %10s\n' "ckm $model" "$(json 'd["mean_mase"]' <<< "$score")" "$(json 'd["median_mase"]' <<< "$score")" \
+      "$(json 'd["smape"]' <<< "$score")" "$(json 'd["coverage_80"]' <<< "$score")" "$(json 'd["coverage_95"]' <<< "$score")" \
+      "$(json 'd["msis_95"]' <<< "$score")" "$wall"
+  done
 done
 
 [[ -n ${SKIP_10K:-} ]] && exit 0
