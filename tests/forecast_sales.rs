@@ -259,6 +259,28 @@ fn holdout_scores_every_model() {
     );
     let summary = &wd.read_json("m.json")["summary"];
     assert!(summary["holdout auto"].as_str().unwrap().starts_with("MASE "));
+    // The intervals are scored too: the share of held-out points inside, and MSIS.
+    for r in &scores {
+        let cover_80: f64 = r["coverage_80"].parse().unwrap();
+        let cover_95: f64 = r["coverage_95"].parse().unwrap();
+        assert!((0.0..=1.0).contains(&cover_80) && cover_80 <= cover_95, "{r:?}");
+        // Twelve points: each share is a whole number of twelfths.
+        assert!(
+            ((cover_95 * 12.0) - (cover_95 * 12.0).round()).abs() < 1e-9,
+            "{r:?}"
+        );
+        let msis: f64 = r["msis_95"].parse().unwrap();
+        // ARIMA finds this series exactly: no width and no miss.
+        assert!(msis >= 0.0, "{r:?}");
+    }
+    // The naive forecast of a rising, seasonal series misses more than the models: its MSIS
+    // is higher.
+    let msis = |model: &str| -> f64 {
+        scores.iter().find(|r| r["model"] == model).unwrap()["msis_95"]
+            .parse()
+            .unwrap()
+    };
+    assert!(msis("ets") < msis("naive"), "{scores:?}");
 }
 
 #[test]

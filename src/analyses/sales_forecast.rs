@@ -61,6 +61,36 @@ pub struct ForecastPoint<'a> {
     pub model: Option<&'a str>,
 }
 
+/// The `level`% interval of each step of a forecast of a series whose history is `history`:
+/// calibrated when the forecast has backtest scores and `calibration` has enough of them,
+/// normal otherwise; cut at zero when the history never went below it.
+fn interval_bounds(
+    f: &Forecast,
+    history: &[f64],
+    calibration: Option<&IntervalCalibration>,
+    level: f64,
+) -> Vec<(f64, f64)> {
+    let z = models::normal_quantile_for_level(level);
+    let floor = if history.iter().all(|v| *v >= 0.0) {
+        0.0
+    } else {
+        f64::NEG_INFINITY
+    };
+    f.mean
+        .iter()
+        .zip(&f.sd)
+        .enumerate()
+        .map(|(k, (mean, sd))| {
+            let multiplier = match calibration {
+                Some(c) if !f.backtest_scores.is_empty() => c.multiplier(level, k).unwrap_or(z),
+                _ => z,
+            };
+            let width = multiplier * sd;
+            ((mean - width).max(floor), (mean + width).max(floor))
+        })
+        .collect()
+}
+
 /// Each series' history, then its forecast with an interval at each of `levels` (in
 /// percent), series after series: the table `ckm forecast sales` writes and the report draws.
 ///
@@ -69,10 +99,6 @@ pub struct ForecastPoint<'a> {
 /// A series that never went below zero (revenue, orders, customers, quantities) has its
 /// forecast and intervals cut at zero.
 pub fn points<'a>(series: &'a [Series], outcomes: &'a [Outcome], levels: &[f64]) -> Vec<ForecastPoint<'a>> {
-    let z: Vec<f64> = levels
-        .iter()
-        .map(|l| models::normal_quantile_for_level(*l))
-        .collect();
     let calibration = IntervalCalibration::new(outcomes.iter().map(|o| &o.forecast));
     let mut points = Vec::new();
     for (s, outcome) in series.iter().zip(outcomes) {
@@ -82,7 +108,10 @@ pub fn points<'a>(series: &'a [Series], outcomes: &'a [Outcome], levels: &[f64])
         } else {
             f64::NEG_INFINITY
         };
-        let calibrated = !f.backtest_scores.is_empty();
+        let bounds: Vec<Vec<(f64, f64)>> = levels
+            .iter()
+            .map(|&level| interval_bounds(f, &s.values, Some(&calibration), level))
+            .collect();
         for (k, v) in s.values.iter().enumerate() {
             points.push(ForecastPoint {
                 group: s.group.as_deref(),
@@ -94,24 +123,13 @@ pub fn points<'a>(series: &'a [Series], outcomes: &'a [Outcome], levels: &[f64])
             });
         }
         let next = s.first + s.values.len() as i64;
-        for (k, (mean, sd)) in f.mean.iter().zip(&f.sd).enumerate() {
-            let bounds = levels
-                .iter()
-                .zip(&z)
-                .map(|(&level, &z)| {
-                    let width = match calibrated {
-                        true => calibration.multiplier(level, k).unwrap_or(z),
-                        false => z,
-                    } * sd;
-                    ((mean - width).max(floor), (mean + width).max(floor))
-                })
-                .collect();
+        for (k, mean) in f.mean.iter().enumerate() {
             points.push(ForecastPoint {
                 group: s.group.as_deref(),
                 period: next + k as i64,
                 forecast: true,
                 value: mean.max(floor),
-                bounds,
+                bounds: bounds.iter().map(|level| level[k]).collect(),
                 model: Some(&f.detail),
             });
         }
@@ -124,26 +142,69 @@ pub fn points<'a>(series: &'a [Series], outcomes: &'a [Outcome], levels: &[f64])
 pub fn evaluation_table(
     series: &[Series],
     outcomes: &[Outcome],
+    season: usize,
     group_name: Option<&str>,
 ) -> PolarsResult<DataFrame> {
     let mut group = Vec::new();
     let mut model = Vec::new();
     let mut chosen = Vec::new();
     let (mut mae, mut rmse, mut mase, mut smape) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut cover_80, mut cover_95, mut msis_95) = (Vec::new(), Vec::new(), Vec::new());
+    // Each method's held-out forecasts calibrate its intervals together, as in `points`.
+    let calibrations: Vec<IntervalCalibration> = HOLDOUT_METHODS
+        .iter()
+        .map(|&method| {
+            IntervalCalibration::new(
+                outcomes
+                    .iter()
+                    .flat_map(|o| o.holdout.iter().filter(move |h| h.method == method))
+                    .map(|h| &h.forecast),
+            )
+        })
+        .collect();
     for (s, o) in series.iter().zip(outcomes) {
-        for HoldoutScore {
-            method: m,
-            chosen: picked,
-            accuracy: a,
-        } in &o.holdout
-        {
+        for score in &o.holdout {
+            let (m, a) = (score.method, &score.accuracy);
             group.push(s.group.clone());
             model.push(m.name());
-            chosen.push(picked.map(|p| p.name()));
+            chosen.push(score.chosen.map(|p| p.name()));
             mae.push(a.mae);
             rmse.push(a.rmse);
             mase.push(a.mase.is_finite().then_some(a.mase));
             smape.push(a.smape);
+            let calibration = HOLDOUT_METHODS
+                .iter()
+                .position(|&h| h == m)
+                .map(|i| &calibrations[i]);
+            let held_out = score.forecast.mean.len();
+            let (train, actual) = s.values.split_at(s.values.len() - held_out);
+            let intervals = |level: f64| interval_bounds(&score.forecast, train, calibration, level);
+            let inside = |level: f64| -> f64 {
+                let bounds = intervals(level);
+                let hits = actual
+                    .iter()
+                    .zip(&bounds)
+                    .filter(|&(&a, &(lo, hi))| lo <= a && a <= hi)
+                    .count();
+                hits as f64 / actual.len().max(1) as f64
+            };
+            cover_80.push(inside(80.0));
+            cover_95.push(inside(95.0));
+            // The mean scaled interval score of M4: width plus 2/α times each miss, over the
+            // same scale as MASE (the training part's mean absolute seasonal difference).
+            let lag = if season < train.len() { season } else { 1 };
+            let differences: Vec<f64> = (lag..train.len())
+                .map(|t| (train[t] - train[t - lag]).abs())
+                .collect();
+            let scale = differences.iter().sum::<f64>() / differences.len() as f64;
+            let msis = actual
+                .iter()
+                .zip(intervals(95.0))
+                .map(|(&y, (lo, hi))| (hi - lo) + 40.0 * (lo - y).max(0.0) + 40.0 * (y - hi).max(0.0))
+                .sum::<f64>()
+                / actual.len().max(1) as f64
+                / scale;
+            msis_95.push(msis.is_finite().then_some(msis));
         }
     }
     let n = model.len();
@@ -158,6 +219,9 @@ pub fn evaluation_table(
         Column::new("rmse".into(), rmse),
         Column::new("mase".into(), mase),
         Column::new("smape".into(), smape),
+        Column::new("coverage_80".into(), cover_80),
+        Column::new("coverage_95".into(), cover_95),
+        Column::new("msis_95".into(), msis_95),
     ]);
     DataFrame::new(n, columns)
 }

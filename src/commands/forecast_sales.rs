@@ -288,7 +288,11 @@ fn report_holdout(
         }
     }
     if let Some((path, format)) = destination {
-        let mut table = sales_forecast::evaluation_table(series, outcomes, group_name(args).as_deref())?;
+        let season = args
+            .season
+            .unwrap_or_else(|| periods::default_season(args.period));
+        let mut table =
+            sales_forecast::evaluation_table(series, outcomes, season, group_name(args).as_deref())?;
         record
             .outputs
             .push(write::write_table(&mut table, &path, format, hash)?);

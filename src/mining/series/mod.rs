@@ -530,12 +530,14 @@ pub fn accuracy(history: &[f64], m: usize, actual: &[f64], predicted: &[f64]) ->
 }
 
 /// One method's forecast of a held-out end of a series, scored.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct HoldoutScore {
     pub method: Method,
     /// The method `Auto` chose on the training part (`None` for the other methods).
     pub chosen: Option<Method>,
     pub accuracy: Accuracy,
+    /// The forecast of the held-out part, for scoring its intervals.
+    pub forecast: Forecast,
 }
 
 /// Each of `methods` fitted on `y` less its last `holdout` values and scored on those, or
@@ -553,6 +555,7 @@ pub fn holdout_scores(y: &[f64], m: usize, holdout: usize, methods: &[Method]) -
                 method,
                 chosen: (method == Method::Auto).then_some(f.method),
                 accuracy: accuracy(train, m, test, &f.mean),
+                forecast: f,
             }
         })
         .collect()
