@@ -251,3 +251,44 @@ fn only_the_parquet_files_of_a_directory_are_read() {
     assert!(out.len() > 2_000);
     assert!(out.column("region").iter().all(|r| r == "eu"));
 }
+
+#[test]
+fn personal_data_found_only_past_the_first_batch_is_still_dropped() {
+    let wd = Workdir::new();
+    // Contact emails appear only after 150,000 lines: past the first batches read.
+    let mut text = String::from("customer_id,order_id,ts,amount,contact\n");
+    for i in 0..200_000u32 {
+        let contact = if i < 150_000 {
+            String::new()
+        } else {
+            format!("person{i}@example.com")
+        };
+        text.push_str(&format!(
+            "C{},O{i},2024-{:02}-10 10:00:00,{}.5,{contact}\n",
+            i % 5_000,
+            1 + i % 12,
+            i % 90
+        ));
+    }
+    wd.write("lines.csv", text);
+    for (limit, out) in [("8G", "held.csv"), ("16M", "spilled.csv")] {
+        let output = wd.run(&[
+            "clean",
+            "lines.csv",
+            "--memory-limit",
+            limit,
+            "--temp-dir",
+            ".",
+            "-o",
+            out,
+        ]);
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        let table = wd.read_csv(out);
+        assert!(
+            !table.headers.iter().any(|h| h == "contact"),
+            "{limit}: {:?}",
+            table.headers
+        );
+        assert!(stderr_of(&output).contains("contact"), "{}", stderr_of(&output));
+    }
+}

@@ -306,7 +306,7 @@ pub fn looks_like_phone(text: &str) -> bool {
 }
 
 /// Values looked at per column when judging content, and the share that must look like PII.
-const CONTENT_SAMPLE: usize = 1_000;
+pub(crate) const CONTENT_SAMPLE: usize = 1_000;
 const CONTENT_SHARE: f64 = 0.8;
 
 /// Columns that hold personal data: by header, then by content for text columns. Canonical

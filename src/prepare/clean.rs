@@ -16,6 +16,7 @@ use polars::prelude::*;
 
 use crate::io::clean_rules::{self, ReturnsPolicy, ID_CHANGED, ORDINAL, REASON, RETURN_FLAG, RULE, RULES};
 use crate::io::manifest::RunRecord;
+use crate::io::privacy::CONTENT_SAMPLE;
 use crate::io::spill::{SpillDirectory, SpillFile, SpillWriter};
 use crate::io::{self, schema, PlannedInputs};
 use crate::mining::returns::{self, Line};
@@ -105,8 +106,66 @@ fn read_range(file: &SpillFile) -> Result<DataFrame> {
 pub struct Cleaned {
     pub tables: CleanedTables,
     pub figures: CleanFigures,
-    /// The first lines read, for the checks that look at a sample of values (personal data).
+    /// The first values of every column, for the checks that look at a sample of values
+    /// (personal data): see [`ValueSample`].
     pub head: DataFrame,
+}
+
+/// The first non-blank values of each text column, up to the sample the personal-data checks
+/// read, however far into the input they come: a column blank in the first batch of lines
+/// (an email column filled only in later rows) is still sampled. Other columns are kept by
+/// name and type, with no values.
+#[derive(Default)]
+struct ValueSample {
+    columns: Vec<(PlSmallStr, DataType, Vec<String>)>,
+}
+
+impl ValueSample {
+    fn add(&mut self, batch: &DataFrame) {
+        if self.columns.is_empty() {
+            self.columns = batch
+                .columns()
+                .iter()
+                .map(|c| (c.name().clone(), c.dtype().clone(), Vec::new()))
+                .collect();
+        }
+        for (name, _, values) in self.columns.iter_mut() {
+            if values.len() >= CONTENT_SAMPLE {
+                continue;
+            }
+            let Ok(text) = batch.column(name).and_then(|c| c.str()) else {
+                continue;
+            };
+            for value in text.iter().flatten().filter(|v| !v.trim().is_empty()) {
+                values.push(value.to_string());
+                if values.len() >= CONTENT_SAMPLE {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// The sample as a table: each text column's values, the others null.
+    fn frame(&self) -> Result<DataFrame> {
+        let height = self.columns.iter().map(|c| c.2.len()).max().unwrap_or(0);
+        let columns = self
+            .columns
+            .iter()
+            .map(|(name, dtype, values)| match dtype {
+                DataType::String => {
+                    let padded: Vec<Option<&str>> = values
+                        .iter()
+                        .map(|v| Some(v.as_str()))
+                        .chain(std::iter::repeat(None))
+                        .take(height)
+                        .collect();
+                    Column::new(name.clone(), padded)
+                }
+                other => Column::full_null(name.clone(), height, other),
+            })
+            .collect();
+        Ok(DataFrame::new(height, columns)?)
+    }
 }
 
 /// How much more than its lines the cleaning of a table holds at its peak (the duplicate
@@ -133,6 +192,7 @@ pub fn clean(
         || Reading::Held {
             batches: Vec::new(),
             bytes: 0,
+            sample: ValueSample::default(),
         },
         |reading, batch| reading.add(batch, budget, settings),
         record,
@@ -144,8 +204,8 @@ pub fn clean(
         ..CleanFigures::default()
     };
     match read {
-        Reading::Held { batches, .. } => {
-            let head = first_rows(&batches);
+        Reading::Held { batches, sample, .. } => {
+            let head = sample.frame()?;
             let mut table = concatenate(batches)?;
             figures.rows_in = table.height() as u64;
             figures.ids_normalised = count_true(&table, ID_CHANGED)?;
@@ -172,7 +232,11 @@ pub fn clean(
 
 /// The state of the reading: lines held while they fit, spilled by customer once they do not.
 enum Reading {
-    Held { batches: Vec<DataFrame>, bytes: usize },
+    Held {
+        batches: Vec<DataFrame>,
+        bytes: usize,
+        sample: ValueSample,
+    },
     Spilling(Box<Partitioned>),
 }
 
@@ -181,7 +245,7 @@ struct Partitioned {
     partitions: Vec<SpillWriter>,
     rows: u64,
     ids_normalised: u64,
-    head: DataFrame,
+    sample: ValueSample,
 }
 
 impl Reading {
@@ -192,26 +256,34 @@ impl Reading {
         };
         let prepared = prepare_rows(batch, first_ordinal)?;
         match self {
-            Reading::Held { batches, bytes } => {
+            Reading::Held {
+                batches,
+                bytes,
+                sample,
+            } => {
+                sample.add(&prepared);
                 *bytes += prepared.estimated_size();
                 batches.push(prepared);
                 if *bytes > budget {
                     let held = std::mem::take(batches);
-                    let mut partitioned = Partitioned::create(settings, &held)?;
+                    let mut partitioned = Partitioned::create(settings, std::mem::take(sample))?;
                     for batch in held {
                         partitioned.add(batch)?;
                     }
                     *self = Reading::Spilling(Box::new(partitioned));
                 }
             }
-            Reading::Spilling(partitioned) => partitioned.add(prepared)?,
+            Reading::Spilling(partitioned) => {
+                partitioned.sample.add(&prepared);
+                partitioned.add(prepared)?
+            }
         }
         Ok(())
     }
 }
 
 impl Partitioned {
-    fn create(settings: &CleanSettings, held: &[DataFrame]) -> Result<Partitioned> {
+    fn create(settings: &CleanSettings, sample: ValueSample) -> Result<Partitioned> {
         let directory = SpillDirectory::create(settings.temp_dir.as_deref(), settings.output.as_deref())?;
         // An eighth of the limit waits in memory, spread over the partitions.
         let batch_bytes = (settings.memory_limit as usize / 8 / PARTITIONS).clamp(256 << 10, 64 << 20);
@@ -221,7 +293,7 @@ impl Partitioned {
             partitions,
             rows: 0,
             ids_normalised: 0,
-            head: first_rows(held),
+            sample,
         })
     }
 
@@ -272,8 +344,9 @@ fn clean_partitions(
         partitions,
         rows,
         ids_normalised,
-        head,
+        sample,
     } = partitioned;
+    let head = sample.frame()?;
     figures.rows_in = rows;
     figures.ids_normalised = ids_normalised;
     let files: Vec<SpillFile> = partitions
@@ -478,11 +551,6 @@ fn in_input_order(lines: &DataFrame) -> PolarsResult<DataFrame> {
     lines.take(&IdxCa::from_vec(PlSmallStr::EMPTY, rows))
 }
 
-/// The first rows read (up to a batch), for the checks that sample values.
-fn first_rows(batches: &[DataFrame]) -> DataFrame {
-    batches.first().cloned().unwrap_or_default()
-}
-
 /// Batches as one table, each batch a chunk: copied into one buffer per column, the table
 /// would be held twice at that moment.
 fn concatenate(batches: Vec<DataFrame>) -> Result<DataFrame> {
@@ -603,4 +671,30 @@ fn net_returns(kept: DataFrame) -> Result<(DataFrame, DataFrame, u64)> {
     cancelled.with_column(Column::new(REASON.into(), reasons))?;
     returned.vstack_mut(&cancelled)?;
     Ok((purchases, returned, unmatched_returns))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A column blank in the first batches is sampled from the later ones, up to the sample's
+    /// size; other columns keep their name and type.
+    #[test]
+    fn the_sample_reaches_values_past_the_first_batch() {
+        let mut sample = ValueSample::default();
+        let blank: Vec<Option<&str>> = vec![None; 500];
+        let first = df!["contact" => blank.clone(), "amount" => vec![1.0; 500]].unwrap();
+        sample.add(&first);
+        let emails: Vec<Option<String>> = (0..1_500).map(|i| Some(format!("p{i}@example.com"))).collect();
+        let later = df!["contact" => emails, "amount" => vec![2.0; 1_500]].unwrap();
+        sample.add(&later);
+        let frame = sample.frame().unwrap();
+        assert_eq!(frame.height(), CONTENT_SAMPLE);
+        let values = frame.column("contact").unwrap().str().unwrap();
+        assert_eq!(values.get(0), Some("p0@example.com"));
+        assert_eq!(values.null_count(), 0);
+        assert_eq!(frame.column("amount").unwrap().dtype(), &DataType::Float64);
+        let found = crate::io::privacy::detect_pii(&frame);
+        assert!(found.iter().any(|p| p.column == "contact"), "{found:?}");
+    }
 }
