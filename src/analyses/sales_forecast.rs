@@ -192,11 +192,11 @@ pub fn evaluation_table(
             cover_95.push(inside(95.0));
             // The mean scaled interval score of M4: width plus 2/α times each miss, over the
             // same scale as MASE (the training part's mean absolute seasonal difference).
-            let lag = if season < train.len() { season } else { 1 };
-            let differences: Vec<f64> = (lag..train.len())
-                .map(|t| (train[t] - train[t - lag]).abs())
-                .collect();
-            let scale = differences.iter().sum::<f64>() / differences.len() as f64;
+            let scale = match models::mase_scale(train, season) {
+                // Not longer than a season: the lag-1 differences.
+                s if s.is_nan() => models::mase_scale(train, 1),
+                s => s,
+            };
             let msis = actual
                 .iter()
                 .zip(intervals(95.0))

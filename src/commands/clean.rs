@@ -161,9 +161,9 @@ pub fn run(args: CleanArgs, record: &mut RunRecord) -> Result<()> {
             "spilled to disk (over --memory-limit)",
             format!(
                 "{} in {} partitions by customer, the largest {} in memory",
-                bytes_text(spill.bytes_spilled),
+                indicatif::HumanBytes(spill.bytes_spilled),
                 spill.partitions,
-                bytes_text(spill.largest_partition_bytes)
+                indicatif::HumanBytes(spill.largest_partition_bytes)
             ),
         );
     }
@@ -174,21 +174,6 @@ pub fn run(args: CleanArgs, record: &mut RunRecord) -> Result<()> {
     printer.summary("ckm clean", &record.summary_rows());
     write_manifest(manifest.as_deref(), record)?;
     Ok(())
-}
-
-/// Bytes as people read them (binary units, as --memory-limit takes them).
-fn bytes_text(bytes: u64) -> String {
-    let units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < units.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    match unit {
-        0 => format!("{bytes} bytes"),
-        _ => format!("{value:.1} {}", units[unit]),
-    }
 }
 
 /// Where rejected rows go: `--rejects`, or beside a file output as `NAME.rejects.csv`.

@@ -403,20 +403,10 @@ pub fn collect_transactions(
     printer: &Printer,
     hash_inputs: bool,
 ) -> Result<DataFrame> {
-    let mut df = read_planned(&planned, |frame, _| frame, record, printer)?;
-    add_absent_columns(&mut df)?;
-    let mut df = in_canonical_order(df)?;
-    record.mark("read_and_parse");
-
+    let df = read_planned(&planned, |frame, _| frame, record, printer)?;
     let mut counts = vec![0u64; planned.sources.len()];
-    if let [only] = counts.as_mut_slice() {
-        *only = df.height() as u64;
-    } else {
-        for index in df.column(INPUT_INDEX)?.u32()?.iter().flatten() {
-            counts[index as usize] += 1;
-        }
-        df = df.drop(INPUT_INDEX)?;
-    }
+    let df = canonical_lines(df, &mut counts)?;
+    record.mark("read_and_parse");
     record_inputs(&planned.sources, &counts, record, hash_inputs)?;
     if hash_inputs {
         record.mark("hash_inputs");
@@ -448,17 +438,7 @@ pub fn transactions_in_batches<S>(
                 // The consumer failed on the first reading: no second reading as text.
                 return Err(PolarsError::ComputeError("stopped".into()));
             }
-            let mut batch = batch;
-            add_absent_columns(&mut batch)?;
-            let mut batch = in_canonical_order(batch)?;
-            if let [only] = counts.as_mut_slice() {
-                *only += batch.height() as u64;
-            } else {
-                for index in batch.column(INPUT_INDEX)?.u32()?.iter().flatten() {
-                    counts[index as usize] += 1;
-                }
-                batch = batch.drop(INPUT_INDEX)?;
-            }
+            let batch = canonical_lines(batch, counts)?;
             consume(state, batch).map_err(|e| {
                 let message = format!("{e:#}");
                 *failure.lock().expect("the failure's lock") = Some(e);
@@ -478,6 +458,23 @@ pub fn transactions_in_batches<S>(
         record.mark("hash_inputs");
     }
     Ok(state)
+}
+
+/// Lines as read (the whole table or a batch) made canonical: absent columns added, columns
+/// in canonical order, and each input's lines added to `counts` (the input index, when
+/// several inputs were read, dropped).
+fn canonical_lines(mut lines: DataFrame, counts: &mut [u64]) -> PolarsResult<DataFrame> {
+    add_absent_columns(&mut lines)?;
+    let mut lines = in_canonical_order(lines)?;
+    if let [only] = counts {
+        *only += lines.height() as u64;
+    } else {
+        for index in lines.column(INPUT_INDEX)?.u32()?.iter().flatten() {
+            counts[index as usize] += 1;
+        }
+        lines = lines.drop(INPUT_INDEX)?;
+    }
+    Ok(lines)
 }
 
 /// Records each input with its row count, size and, when asked, sha256.

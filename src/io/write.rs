@@ -240,12 +240,10 @@ pub fn write_parts(
     format: TableFormat,
     hash: bool,
 ) -> Result<WrittenFile> {
-    let mut columns = columns.clone();
-    for dtype in columns.iter_values_mut() {
-        if *dtype == DataType::UInt64 {
-            *dtype = DataType::Int64;
-        }
-    }
+    // The columns as the parts will be written: counts signed.
+    let mut empty = DataFrame::empty_with_schema(columns);
+    signed_counts(&mut empty)?;
+    let columns = empty.schema().as_ref().clone();
     deliver(destination, format, hash, |writer| {
         let mut encoder = PartEncoder::new(format, &columns, writer)?;
         let mut rows = 0;

@@ -223,9 +223,13 @@ pub fn clean(
             })
         }
         Reading::Spilling(partitioned) => {
-            let cleaned = clean_partitions(*partitioned, settings, budget, &mut figures, printer)?;
+            let (tables, head) = clean_partitions(*partitioned, settings, budget, &mut figures, printer)?;
             record.mark("apply_rules");
-            Ok(cleaned.with_figures(figures))
+            Ok(Cleaned {
+                tables: CleanedTables::Spilled(tables),
+                figures,
+                head,
+            })
         }
     }
 }
@@ -331,14 +335,15 @@ fn split_by_customer(batch: &DataFrame, partitions: usize) -> PolarsResult<Vec<D
 }
 
 /// Cleans the spilled partitions one by one and spills their kept lines and rejects again
-/// in ranges of input order, each range small enough to sort and write within the budget.
+/// in ranges of input order, each range small enough to sort and write within the budget;
+/// returns them with the sample of values read.
 fn clean_partitions(
     partitioned: Partitioned,
     settings: &CleanSettings,
     budget: usize,
     figures: &mut CleanFigures,
     printer: &Printer,
-) -> Result<Cleaned> {
+) -> Result<(SpilledTables, DataFrame)> {
     let Partitioned {
         directory,
         partitions,
@@ -409,24 +414,14 @@ fn clean_partitions(
     let finish = |writers: Vec<SpillWriter>| -> Result<Vec<Option<SpillFile>>> {
         writers.into_iter().map(SpillWriter::finish).collect()
     };
-    Ok(Cleaned {
-        tables: CleanedTables::Spilled(SpilledTables {
-            kept: finish(kept_ranges)?,
-            rejects: finish(reject_ranges)?,
-            kept_columns: without_ordinal(kept_columns),
-            reject_columns: without_ordinal(reject_columns),
-            _directory: directory,
-        }),
-        figures: CleanFigures::default(),
-        head,
-    })
-}
-
-impl Cleaned {
-    fn with_figures(mut self, figures: CleanFigures) -> Cleaned {
-        self.figures = figures;
-        self
-    }
+    let tables = SpilledTables {
+        kept: finish(kept_ranges)?,
+        rejects: finish(reject_ranges)?,
+        kept_columns: without_ordinal(kept_columns),
+        reject_columns: without_ordinal(reject_columns),
+        _directory: directory,
+    };
+    Ok((tables, head))
 }
 
 /// Splits lines sorted by [`ORDINAL`] into the ranges' writers.

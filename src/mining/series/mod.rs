@@ -483,6 +483,19 @@ pub fn conformal_quantile(sorted: &[f64], level: f64) -> f64 {
     sorted[rank.clamp(1, n) - 1]
 }
 
+/// The scale of MASE (and MSIS): the history's mean absolute difference at lag `m` (the
+/// in-sample seasonal naive error); NaN when the history is not longer than the lag.
+pub fn mase_scale(history: &[f64], m: usize) -> f64 {
+    let lag = m.max(1);
+    if history.len() <= lag {
+        return f64::NAN;
+    }
+    (lag..history.len())
+        .map(|t| (history[t] - history[t - lag]).abs())
+        .sum::<f64>()
+        / (history.len() - lag) as f64
+}
+
 /// Accuracy of a forecast against what happened.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Accuracy {
@@ -512,15 +525,7 @@ pub fn accuracy(history: &[f64], m: usize, actual: &[f64], predicted: &[f64]) ->
         })
         .sum::<f64>()
         / k;
-    let lag = m.max(1);
-    let scale = if history.len() > lag {
-        (lag..history.len())
-            .map(|t| (history[t] - history[t - lag]).abs())
-            .sum::<f64>()
-            / (history.len() - lag) as f64
-    } else {
-        f64::NAN
-    };
+    let scale = mase_scale(history, m);
     Accuracy {
         mae,
         rmse,
