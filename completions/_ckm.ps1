@@ -361,7 +361,7 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             [CompletionResult]::new('--segments', '--segments', [CompletionResultType]::ParameterName, 'A `ckm segment` output (or any table with customer_id): each customer''s lines go to the group of the --by column there (default rfm_segment)')
             [CompletionResult]::new('--rejects', '--rejects', [CompletionResultType]::ParameterName, 'Write transaction lines left out (no ts, or nothing to measure) here, with a reason (default: beside a file output as NAME.rejects.csv)')
             [CompletionResult]::new('--horizon', '--horizon', [CompletionResultType]::ParameterName, 'Periods to forecast; default one season (28 days, 13 weeks, 12 months, 8 quarters, 6 years)')
-            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Model: auto is the ets + theta ensemble unless a single model was clearly better in backtests')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Model: auto is the mean of ets and theta, or of the blend of ets, theta and arima whose backtests over all the series were clearly better')
             [CompletionResult]::new('--season', '--season', [CompletionResultType]::ParameterName, 'Season length in periods; default 7 (day), 52 (week), 12 (month), 4 (quarter), 1 (year: no season)')
             [CompletionResult]::new('--level', '--level', [CompletionResultType]::ParameterName, 'Prediction interval levels in percent')
             [CompletionResult]::new('--holdout', '--holdout', [CompletionResultType]::ParameterName, 'Hold out the last N periods: every model is fitted on the rest and scored on them (MAE, RMSE, MASE, sMAPE)')

@@ -343,7 +343,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand --segments 'A `ckm segment` output (or any table with customer_id): each customer''s lines go to the group of the --by column there (default rfm_segment)'
             cand --rejects 'Write transaction lines left out (no ts, or nothing to measure) here, with a reason (default: beside a file output as NAME.rejects.csv)'
             cand --horizon 'Periods to forecast; default one season (28 days, 13 weeks, 12 months, 8 quarters, 6 years)'
-            cand --model 'Model: auto is the ets + theta ensemble unless a single model was clearly better in backtests'
+            cand --model 'Model: auto is the mean of ets and theta, or of the blend of ets, theta and arima whose backtests over all the series were clearly better'
             cand --season 'Season length in periods; default 7 (day), 52 (week), 12 (month), 4 (quarter), 1 (year: no season)'
             cand --level 'Prediction interval levels in percent'
             cand --holdout 'Hold out the last N periods: every model is fitted on the rest and scored on them (MAE, RMSE, MASE, sMAPE)'

@@ -362,7 +362,7 @@ complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcom
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l segments -d 'A `ckm segment` output (or any table with customer_id): each customer\'s lines go to the group of the --by column there (default rfm_segment)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l rejects -d 'Write transaction lines left out (no ts, or nothing to measure) here, with a reason (default: beside a file output as NAME.rejects.csv)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l horizon -d 'Periods to forecast; default one season (28 days, 13 weeks, 12 months, 8 quarters, 6 years)' -r
-complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l model -d 'Model: auto is the ets + theta ensemble unless a single model was clearly better in backtests' -r -f -a "auto\t''
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l model -d 'Model: auto is the mean of ets and theta, or of the blend of ets, theta and arima whose backtests over all the series were clearly better' -r -f -a "auto\t''
 ets\t''
 theta\t''
 arima\t''

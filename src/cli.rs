@@ -877,8 +877,8 @@ pub struct ForecastSalesArgs {
     #[arg(long, value_name = "N")]
     pub horizon: Option<usize>,
 
-    /// Model: auto is the ets + theta ensemble unless a single model was clearly better in
-    /// backtests
+    /// Model: auto is the mean of ets and theta, or of the blend of ets, theta and arima whose
+    /// backtests over all the series were clearly better
     #[arg(long, value_enum, default_value_t = SalesModel::Auto)]
     pub model: SalesModel,
 

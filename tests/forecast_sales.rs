@@ -643,3 +643,107 @@ fn forecasts_of_measures_that_never_went_below_zero_stay_at_or_above_it() {
     let values = forecast_values(&wd, "g.csv");
     assert!(values.iter().all(|v| *v < 0.0), "{values:?}");
 }
+
+/// `count` series of `length` months, each `value(series, t)`, as one table with a `shop`
+/// column.
+fn grouped_table(count: usize, length: usize, value: impl Fn(usize, usize) -> f64) -> String {
+    let mut csv = String::from("shop,date,value\n");
+    for s in 0..count {
+        for t in 0..length {
+            csv += &format!("s{s:02},{}-{:02}-01,{}\n", 2015 + t / 12, t % 12 + 1, value(s, t));
+        }
+    }
+    csv
+}
+
+/// A small deterministic noise in [-1, 1) from a series and a time.
+fn noise(s: usize, t: usize) -> f64 {
+    let x = (s as u64 * 7919 + t as u64 * 104_729).wrapping_mul(6_364_136_223_846_793_005) >> 33;
+    (x % 2000) as f64 / 1000.0 - 1.0
+}
+
+#[test]
+fn auto_chooses_one_blend_for_the_series_forecast_together() {
+    let wd = Workdir::new();
+    // Sales that swing up and down month after month: ETS and Theta forecast the middle,
+    // ARIMA's autoregression the swing. The backtests of 24 such series show it clearly.
+    wd.write(
+        "swings.csv",
+        grouped_table(24, 48, |s, t| {
+            100.0 + 10.0 * s as f64 + if t % 2 == 0 { 30.0 } else { -30.0 } + 3.0 * noise(s, t)
+        }),
+    );
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "forecast",
+            "sales",
+            "swings.csv",
+            "--series",
+            "--by",
+            "shop",
+            "--season",
+            "1",
+            "--horizon",
+            "6",
+        ];
+        args.extend_from_slice(extra);
+        let output = wd.run(&args);
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        output
+    };
+    run(&["-o", "f.csv", "--manifest", "m.json"]);
+    let summary = &wd.read_json("m.json")["summary"];
+    let chose = summary["auto chose"].as_str().unwrap();
+    let blend = chose.split(':').next().unwrap();
+    assert!(blend.split('+').any(|m| m == "arima"), "{chose}");
+    assert!(chose.contains("against the default ets+theta's"), "{chose}");
+    let best = summary["auto chose: best backtests"].as_str().unwrap();
+    assert!(
+        best.starts_with(blend),
+        "the chosen blend had the lowest error: {best}"
+    );
+    // Every series is forecast by that blend, and the next month swings back.
+    let rows = wd.read_csv("f.csv").records();
+    let forecasts: Vec<_> = rows.iter().filter(|r| r["kind"] == "forecast").collect();
+    assert_eq!(forecasts.len(), 24 * 6);
+    for r in &forecasts {
+        assert!(r["model"].contains("ARIMA"), "{r:?}");
+    }
+    let first: f64 = forecasts[0]["value"].parse().unwrap();
+    let second: f64 = forecasts[1]["value"].parse().unwrap();
+    assert!(
+        first > 110.0 && second < 90.0,
+        "month 48 is up, 49 down: {first}, {second}"
+    );
+
+    // With a holdout, auto chooses again on the training parts alone, and the evaluation
+    // names the blend per series.
+    run(&[
+        "-o",
+        "g.csv",
+        "--holdout",
+        "6",
+        "--evaluation",
+        "e.csv",
+        "--manifest",
+        "h.json",
+    ]);
+    let summary = &wd.read_json("h.json")["summary"];
+    let chose_held = summary["auto chose on the holdout's training parts"]
+        .as_str()
+        .unwrap();
+    let held_blend = chose_held.split(':').next().unwrap();
+    let scores = wd.read_csv("e.csv").records();
+    let auto: Vec<_> = scores.iter().filter(|r| r["model"] == "auto").collect();
+    assert_eq!(auto.len(), 24);
+    assert!(auto.iter().all(|r| r["auto_chose"] == held_blend), "{auto:?}");
+    let mean_mase = |model: &str| -> f64 {
+        let rows: Vec<f64> = scores
+            .iter()
+            .filter(|r| r["model"] == model)
+            .map(|r| r["mase"].parse::<f64>().unwrap())
+            .collect();
+        rows.iter().sum::<f64>() / rows.len() as f64
+    };
+    assert!(mean_mase("auto") < mean_mase("ensemble"), "{scores:?}");
+}

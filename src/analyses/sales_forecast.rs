@@ -3,8 +3,8 @@
 //! sales` and the report both call [`compute`].
 
 use polars::prelude::*;
-use rayon::prelude::*;
 
+use crate::mining::series::blend::{self, Choice};
 use crate::mining::series::{self as models, Forecast, HoldoutScore, IntervalCalibration, Method};
 use crate::prepare::series::Series;
 use crate::printer::Progress;
@@ -29,23 +29,46 @@ pub struct Outcome {
     pub holdout: Vec<HoldoutScore>,
 }
 
-/// Forecasts every series, on all cores; outcome `i` is series `i`'s. `progress` counts the
-/// series done.
-pub fn compute(series: &[Series], settings: &ForecastSettings, progress: &Progress) -> Vec<Outcome> {
-    series
-        .par_iter()
-        .map(|s| {
-            let outcome = Outcome {
-                forecast: models::forecast(&s.values, settings.season, settings.horizon, settings.method),
-                holdout: settings
-                    .holdout
-                    .map(|n| models::holdout_scores(&s.values, settings.season, n, &HOLDOUT_METHODS))
-                    .unwrap_or_default(),
-            };
-            progress.inc(1);
-            outcome
-        })
-        .collect()
+/// Every series' outcome, and what `auto`'s backtests chose for the whole of each series and
+/// for their training parts (with a holdout).
+pub struct Forecasts {
+    pub outcomes: Vec<Outcome>,
+    pub choice: Option<Choice>,
+    pub holdout_choice: Option<Choice>,
+}
+
+/// The steps [`compute`] counts on its progress: a series forecast once, and once per method
+/// on its training part with a holdout.
+pub fn steps(series: usize, settings: &ForecastSettings) -> u64 {
+    let per_series = 1 + settings.holdout.map_or(0, |_| HOLDOUT_METHODS.len());
+    (series * per_series) as u64
+}
+
+/// Forecasts every series, on all cores; outcome `i` is series `i`'s. `progress` counts
+/// [`steps`].
+pub fn compute(series: &[Series], settings: &ForecastSettings, progress: &Progress) -> Forecasts {
+    let values: Vec<&[f64]> = series.iter().map(|s| s.values.as_slice()).collect();
+    let tick = || progress.inc(1);
+    let group = blend::forecast_group(&values, settings.season, settings.horizon, settings.method, &tick);
+    let (mut holdout, holdout_choice) = match settings.holdout {
+        Some(n) => {
+            let (scores, choice) =
+                models::holdout_scores(&values, settings.season, n, &HOLDOUT_METHODS, &tick);
+            (scores, choice)
+        }
+        None => (Vec::new(), None),
+    };
+    holdout.resize_with(series.len(), Vec::new);
+    Forecasts {
+        outcomes: group
+            .forecasts
+            .into_iter()
+            .zip(holdout)
+            .map(|(forecast, holdout)| Outcome { forecast, holdout })
+            .collect(),
+        choice: group.choice,
+        holdout_choice,
+    }
 }
 
 /// One row of a forecast table: a period of a series' history, or of its forecast.
@@ -167,7 +190,7 @@ pub fn evaluation_table(
             let (m, a) = (score.method, &score.accuracy);
             group.push(s.group.clone());
             model.push(m.name());
-            chosen.push(score.chosen.map(|p| p.name()));
+            chosen.push(score.chosen.clone());
             mae.push(a.mae);
             rmse.push(a.rmse);
             mase.push(a.mase.is_finite().then_some(a.mase));
@@ -250,7 +273,7 @@ mod tests {
             horizon: 3,
             holdout: Some(6),
         };
-        let outcomes = compute(&series, &settings, &Progress::hidden());
+        let outcomes = compute(&series, &settings, &Progress::hidden()).outcomes;
         assert_eq!(outcomes.len(), 2);
         // Naive repeats the last value.
         assert_eq!(outcomes[0].forecast.mean, [33.0, 33.0, 33.0]);

@@ -14,6 +14,7 @@ use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::{self, day_text};
 use crate::io::{customers, rejects, write};
+use crate::mining::series::blend::{Blend, Choice};
 use crate::mining::series::{Accuracy, Method};
 use crate::prepare::lines::{LeftOut, Lines};
 use crate::prepare::series::{self, FromTransactions, Grouping, Measure, Series, SeriesSettings};
@@ -149,8 +150,12 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
         horizon,
         holdout: args.holdout,
     };
-    let progress = printer.progress(series.len() as u64, "forecasting series");
-    let outcomes = sales_forecast::compute(&series, &settings, &progress);
+    let progress = printer.progress(
+        sales_forecast::steps(series.len(), &settings),
+        "forecasting series",
+    );
+    let forecasts = sales_forecast::compute(&series, &settings, &progress);
+    let outcomes = &forecasts.outcomes;
     progress.finish();
     record.mark("forecast");
 
@@ -164,14 +169,14 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
     let mut model_column: Vec<Option<&str>> = Vec::new();
     let mut models_used: BTreeMap<String, usize> = BTreeMap::new();
     let mut notes: BTreeMap<String, usize> = BTreeMap::new();
-    for outcome in &outcomes {
+    for outcome in outcomes {
         let f = &outcome.forecast;
         *models_used.entry(f.method.name().to_string()).or_default() += 1;
         if let Some(note) = &f.note {
             *notes.entry(note.clone()).or_default() += 1;
         }
     }
-    for point in sales_forecast::points(&series, &outcomes, &args.level) {
+    for point in sales_forecast::points(&series, outcomes, &args.level) {
         group_column.push(point.group);
         period_column.push(day_text(periods::first_day(args.period, point.period)));
         kind_column.push(if point.forecast { "forecast" } else { "history" });
@@ -220,7 +225,7 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
         report_holdout(
             &args,
             &series,
-            &outcomes,
+            outcomes,
             evaluation_destination,
             record,
             &printer,
@@ -234,12 +239,57 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
     for (model, count) in &models_used {
         record.figure(&format!("series forecast by {model}"), thousands(*count as u64));
     }
+    if let Some(choice) = &forecasts.choice {
+        record_choice(record, "auto chose", choice);
+    }
+    if let Some(choice) = &forecasts.holdout_choice {
+        record_choice(record, "auto chose on the holdout's training parts", choice);
+    }
     for (note, count) in &notes {
         record.figure(&format!("note ({count} series)"), note.clone());
     }
     printer.summary("ckm forecast sales", &record.summary_rows());
     write_manifest(manifest.as_deref(), record)?;
     Ok(())
+}
+
+/// What `auto`'s backtests chose and the candidates' errors, in the summary and manifest.
+fn record_choice(record: &mut RunRecord, label: &str, choice: &Choice) {
+    let default = Blend::ETS_THETA;
+    let error_of = |blend: Blend| {
+        choice
+            .error_of(blend)
+            .map_or("-".to_string(), |e| format!("{e:.4}"))
+    };
+    let why = if choice.series < 2 {
+        format!(
+            "the default: backtests of {} series cannot tell blends apart",
+            choice.series
+        )
+    } else if choice.blend == default {
+        format!(
+            "the default: no blend's mean backtest error over {} series was lower by a standard error",
+            choice.series
+        )
+    } else {
+        format!(
+            "mean backtest error {} against the default {}'s {}, over {} series",
+            error_of(choice.blend),
+            default.name(),
+            error_of(default),
+            choice.series
+        )
+    };
+    record.figure(label, format!("{}: {why}", choice.blend.name()));
+    if !choice.errors.is_empty() {
+        let best: Vec<String> = choice
+            .errors
+            .iter()
+            .take(5)
+            .map(|(blend, error)| format!("{} {error:.4}", blend.name()))
+            .collect();
+        record.figure(&format!("{label}: best backtests"), best.join(", "));
+    }
 }
 
 /// Mean accuracy per model over the series with a holdout, in the summary; per series and

@@ -457,7 +457,7 @@ fn revenue_of(series: &[crate::prepare::series::Series], input: &str) -> Result<
         horizon: FORECAST_MONTHS,
         holdout: None,
     };
-    let outcomes = sales_forecast::compute(series, &settings, &Progress::hidden());
+    let outcomes = sales_forecast::compute(series, &settings, &Progress::hidden()).outcomes;
     let mut model = None;
     let points = sales_forecast::points(series, &outcomes, &[80.0, 95.0])
         .into_iter()

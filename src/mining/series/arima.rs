@@ -171,15 +171,26 @@ pub fn seasonal_strength(y: &[f64], m: usize) -> f64 {
 /// every order is scored on the same points and the AICc of different orders compare (a
 /// residual count that shrinks with the AR lag would favour long seasonal lags).
 fn residuals(w: &[f64], ar: &[f64], ma: &[f64], constant: f64, level: f64) -> Vec<f64> {
+    // The expanded seasonal polynomials are mostly zeros ((1 − φB)(1 − ΦB¹²) has 3 terms
+    // of 14): only the others are visited, the search's inner loop.
+    let terms = |coefficients: &[f64]| -> Vec<(usize, f64)> {
+        coefficients
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c != 0.0)
+            .map(|(i, c)| (i + 1, *c))
+            .collect()
+    };
+    let (ar, ma) = (terms(ar), terms(ma));
     let mut e = vec![0.0; w.len()];
     for t in 0..w.len() {
         let mut prediction = constant;
-        for (i, a) in ar.iter().enumerate() {
-            prediction += a * if t > i { w[t - 1 - i] } else { level };
+        for &(lag, a) in &ar {
+            prediction += a * if t >= lag { w[t - lag] } else { level };
         }
-        for (j, b) in ma.iter().enumerate() {
-            if t > j {
-                prediction += b * e[t - 1 - j];
+        for &(lag, b) in &ma {
+            if t >= lag {
+                prediction += b * e[t - lag];
             }
         }
         e[t] = w[t] - prediction;

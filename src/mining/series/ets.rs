@@ -260,10 +260,22 @@ fn logit(p: f64) -> f64 {
     (p / (1.0 - p)).ln()
 }
 
-/// Smoothing parameters and initial level and trend from an unconstrained vector: α in (0, 1),
-/// β in (0, α), γ in (0, 1 − α), φ in (0.8, 0.98) (the usual region of forecast::ets); the
-/// level and trend as offsets from the heuristic start in units of the data's scale.
+/// The α the search starts from, for a season of `m` (1 without one): forecast::ets's and
+/// AutoETS's 0.2 / m.
+fn first_alpha(m: usize) -> f64 {
+    1e-4 + 0.2 * (1.0 - 2e-4) / m as f64
+}
+
+/// Smoothing parameters and initial level and trend from an unconstrained vector, in the
+/// usual region of forecast::ets and AutoETS: α in (0, 1), β in (0, min(α, α₀)),
+/// γ in (0, min(1 − α, 1 − α₀)), φ in (0.8, 0.98), where α₀ = [`first_alpha`]. Both tools
+/// cap β and γ at the starting α's bounds (`initparam` narrows the upper bounds before
+/// searching), which keeps the trend smooth: without the cap, ETS's mean MASE on the M3
+/// yearly series was 2.83 against AutoETS's 2.70, most of it from trends that followed the
+/// last few points. The level and trend are offsets from the heuristic start in units of the
+/// data's scale.
 fn decode(spec: &Spec, u: &[f64], start: &States, scale: f64) -> (Smoothing, States) {
+    let first = first_alpha(start.season.len().max(1));
     let alpha = 1e-4 + (1.0 - 2e-4) * sigmoid(u[0]);
     let has_trend = usize::from(spec.trend != Component::None);
     let base_count =
@@ -275,12 +287,12 @@ fn decode(spec: &Spec, u: &[f64], start: &States, scale: f64) -> (Smoothing, Sta
         v
     };
     let beta = if spec.trend != Component::None {
-        alpha * sigmoid(take())
+        alpha.min(first) * sigmoid(take())
     } else {
         0.0
     };
     let gamma = if spec.season != Component::None {
-        (1.0 - alpha) * sigmoid(take())
+        (1.0 - alpha.max(first)) * sigmoid(take())
     } else {
         0.0
     };
@@ -394,21 +406,23 @@ fn fit_with(spec: Spec, y: &[f64], m: usize, refine_season: bool) -> Option<Fitt
             None => f64::MAX,
         }
     };
-    let mut u0 = vec![logit(0.3)];
+    // The starting point of forecast::ets and AutoETS: α₀, β a tenth of its range, γ a
+    // twentieth, φ near its top.
+    let mut u0 = vec![logit((first_alpha(m.max(1)) - 1e-4) / (1.0 - 2e-4))];
     if spec.trend != Component::None {
         u0.push(logit(0.1));
     }
     if spec.season != Component::None {
-        u0.push(logit(0.1));
+        u0.push(logit(0.05));
     }
     if spec.damped {
-        u0.push(logit(0.5));
+        u0.push(logit(0.99));
     }
     u0.push(0.0);
     if spec.trend != Component::None {
         u0.push(0.0);
     }
-    let (mut best, mut value) = nelder_mead(&objective, &u0, 1e-8, 400 * u0.len());
+    let (mut best, mut value) = nelder_mead(&objective, &u0, 1e-7, 400 * u0.len());
     if value == f64::MAX {
         return None;
     }

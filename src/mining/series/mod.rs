@@ -1,16 +1,17 @@
-//! Forecasting one time series: exponential smoothing (ETS), the Theta method and the simple
-//! baselines, model choice by rolling-origin cross-validation, prediction intervals and
-//! accuracy measures. Slices in, plain structs out.
+//! Forecasting time series: exponential smoothing (ETS), the Theta method, ARIMA and the
+//! simple baselines, blends of them chosen by rolling-origin backtests ([`blend`]),
+//! prediction intervals and accuracy measures. Slices in, plain structs out.
 
 pub mod arima;
+pub mod blend;
 pub mod ets;
 pub mod theta;
 
 /// The models `ckm forecast sales` offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Method {
-    /// Chosen per series by rolling-origin cross-validation among the others and their
-    /// ensemble.
+    /// A blend of ETS, Theta and ARIMA chosen for the series forecast together by
+    /// rolling-origin backtests ([`blend::forecast_group`]).
     Auto,
     Ets,
     Theta,
@@ -18,7 +19,8 @@ pub enum Method {
     SeasonalNaive,
     Naive,
     Mean,
-    /// The mean of the ETS and Theta forecasts, point by point.
+    /// The mean of the ETS and Theta forecasts, point by point (or of whatever members
+    /// `Auto` blends).
     Ensemble,
 }
 
@@ -201,6 +203,7 @@ const SHORTEST_FOR_MODELS: usize = 4;
 
 /// Forecasts `h` steps of `y` (season length `m`, 1 = none) with `method`. Falls back to a
 /// simpler method, and says why, when the series is too short or the model cannot be fitted.
+/// The models go through [`blend::forecast_group`], as a group of one.
 pub fn forecast(y: &[f64], m: usize, h: usize, method: Method) -> Forecast {
     let n = y.len();
     if n == 0 {
@@ -213,17 +216,7 @@ pub fn forecast(y: &[f64], m: usize, h: usize, method: Method) -> Forecast {
             backtest_scores: Vec::new(),
         };
     }
-    // Seasonal models need two full seasons and a bit.
-    let m_usable = if m > 1 && n >= 2 * m + 2 { m } else { 1 };
-    let seasonal_note = (m > 1 && m_usable == 1)
-        .then(|| format!("{n} periods are too few for a season of {m}: non-seasonal"));
-    let with_note = |mut f: Forecast, note: Option<String>| {
-        f.note = match (f.note.take(), note) {
-            (Some(a), Some(b)) => Some(format!("{b}; {a}")),
-            (a, b) => a.or(b),
-        };
-        f
-    };
+    let (m_usable, seasonal_note) = usable_season(n, m);
     if n < SHORTEST_FOR_MODELS && !matches!(method, Method::Mean | Method::Naive) {
         let mut f = if n == 1 {
             mean_forecast(y, h)
@@ -241,44 +234,49 @@ pub fn forecast(y: &[f64], m: usize, h: usize, method: Method) -> Forecast {
         Method::Mean => mean_forecast(y, h),
         Method::Naive => seasonal_naive(y, 1, h),
         Method::SeasonalNaive => with_note(seasonal_naive(y, m_usable, h), seasonal_note),
-        Method::Ets => match ets_forecast(y, m_usable, h) {
-            Some(f) => with_note(f, seasonal_note),
-            None => {
-                let mut f = seasonal_naive(y, m_usable, h);
-                f.note = Some(format!("no ETS model could be fitted: {}", f.detail));
-                f
-            }
-        },
-        Method::Theta => with_note(theta::forecast(y, m_usable, h), seasonal_note),
-        Method::Arima => match arima::auto(y, m_usable) {
-            Some(model) => {
-                let (mean, sd) = arima::forecast(&model, y, h);
-                with_note(
-                    Forecast {
-                        mean,
-                        sd,
-                        method: Method::Arima,
-                        detail: model.order.name(),
-                        note: None,
-                        backtest_scores: Vec::new(),
-                    },
-                    seasonal_note,
-                )
-            }
-            None => {
-                let mut f = seasonal_naive(y, m_usable, h);
-                f.note = Some(format!("no ARIMA model could be fitted: {}", f.detail));
-                f
-            }
-        },
-        Method::Ensemble => with_note(choose(y, m_usable, h, Some(Method::Ensemble)), seasonal_note),
-        Method::Auto => with_note(choose(y, m_usable, h, None), seasonal_note),
+        Method::Ets | Method::Theta | Method::Arima | Method::Ensemble | Method::Auto => {
+            blend::forecast_group(&[y], m, h, method, &|| {})
+                .forecasts
+                .pop()
+                .expect("one series, one forecast")
+        }
     }
 }
 
-/// The ETS forecast, or `None` when no ETS model fits.
-fn ets_forecast(y: &[f64], m: usize, h: usize) -> Option<Forecast> {
-    ets::auto(y, m).map(|model| ets_model_forecast(&model, h))
+/// The season length a series of `n` periods can use (seasonal models need two full seasons
+/// and a bit; 1 otherwise), and a note when that is not `m`.
+fn usable_season(n: usize, m: usize) -> (usize, Option<String>) {
+    if m > 1 && n < 2 * m + 2 {
+        (
+            1,
+            Some(format!(
+                "{n} periods are too few for a season of {m}: non-seasonal"
+            )),
+        )
+    } else {
+        (m, None)
+    }
+}
+
+/// `f` with `note` in front of the note it has.
+fn with_note(mut f: Forecast, note: Option<String>) -> Forecast {
+    f.note = match (f.note.take(), note) {
+        (Some(a), Some(b)) => Some(format!("{b}; {a}")),
+        (a, b) => a.or(b),
+    };
+    f
+}
+
+fn arima_model_forecast(model: &arima::Fitted, y: &[f64], h: usize) -> Forecast {
+    let (mean, sd) = arima::forecast(model, y, h);
+    Forecast {
+        mean,
+        sd,
+        method: Method::Arima,
+        detail: model.order.name(),
+        note: None,
+        backtest_scores: Vec::new(),
+    }
 }
 
 fn ets_model_forecast(model: &ets::Fitted, h: usize) -> Forecast {
@@ -291,140 +289,6 @@ fn ets_model_forecast(model: &ets::Fitted, h: usize) -> Forecast {
         note: None,
         backtest_scores: Vec::new(),
     }
-}
-
-/// The mean of the ETS and Theta forecasts, point by point; the standard deviation is the
-/// mean of theirs, which [`choose`] calibrates on backtests. Without an ETS fit, Theta alone.
-fn combine(ets: Option<Forecast>, theta: Forecast) -> Forecast {
-    let Some(ets) = ets else {
-        return Forecast {
-            note: Some("no ETS model could be fitted: the ensemble is Theta alone".into()),
-            method: Method::Ensemble,
-            ..theta
-        };
-    };
-    let pair = |a: &[f64], b: &[f64]| -> Vec<f64> { a.iter().zip(b).map(|(x, y)| (x + y) / 2.0).collect() };
-    Forecast {
-        mean: pair(&ets.mean, &theta.mean),
-        sd: pair(&ets.sd, &theta.sd),
-        method: Method::Ensemble,
-        detail: format!("mean of {} and {}", ets.detail, theta.detail),
-        note: None,
-        backtest_scores: Vec::new(),
-    }
-}
-
-/// Rolling-origin windows `auto` scores the candidates on.
-const AUTO_WINDOWS: usize = 2;
-/// A single model replaces the ensemble only when its backtest error is this much lower: on
-/// the M3 monthly series the ensemble of ETS and Theta beats either alone (mean MASE 0.840
-/// against 0.868 and 0.864), and two backtest windows pick a single model by noise as often
-/// as by merit.
-const SINGLE_MODEL_MARGIN: f64 = 0.5;
-
-/// `auto`: the ETS + Theta ensemble, unless ETS, Theta or seasonal naive had a clearly lower
-/// absolute error (by [`SINGLE_MODEL_MARGIN`]) on the last `AUTO_WINDOWS` rolling origins
-/// (each `h` apart, at least two seasons and 8 points kept before each). The backtests refit
-/// the ETS specification chosen on the whole series rather than choosing again: a third of
-/// the work, and the question is which method, not which ETS.
-///
-/// The chosen method's backtest misses, in its own standard deviations, go with the forecast
-/// (`backtest_scores`) for [`IntervalCalibration`]. (The ensemble's standard deviation was
-/// once scaled per series by its backtests' root mean square error; calibrated on those same
-/// few errors, the scores came out too small, and the intervals with them: 77.7% / 94.8%
-/// coverage on M3 monthly without the scaling, 74.3% / 91.8% with it.) `only` skips the
-/// choice.
-fn choose(y: &[f64], m: usize, h: usize, only: Option<Method>) -> Forecast {
-    let n = y.len();
-    let keep = (2 * m + 2).max(8);
-    let origins: Vec<usize> = (1..=AUTO_WINDOWS)
-        .filter_map(|w| n.checked_sub(w * h).filter(|&o| o >= keep))
-        .collect();
-    let full_ets = ets::auto(y, m);
-    let ets_of = |model: &ets::Fitted| ets_model_forecast(model, h);
-    let final_forecast = |method: Method| -> Forecast {
-        match method {
-            Method::Ets => full_ets.as_ref().map(ets_of).expect("ETS was fitted"),
-            Method::Theta => theta::forecast(y, m, h),
-            Method::SeasonalNaive => seasonal_naive(y, m, h),
-            _ => combine(full_ets.as_ref().map(ets_of), theta::forecast(y, m, h)),
-        }
-    };
-    if origins.is_empty() {
-        let mut f = final_forecast(Method::Ensemble);
-        if only.is_none() {
-            f.note = Some("auto: too short for backtests, the ensemble".into());
-        }
-        return f;
-    }
-    // Errors of ETS, Theta, seasonal naive, ensemble, summed over the origins.
-    let mut errors = [0.0f64; 4];
-    // Each origin's actual values and the candidates' forecasts of them (ETS, Theta,
-    // seasonal naive, ensemble), for the chosen one's calibration scores.
-    let mut backtests: Vec<(&[f64], [Option<Forecast>; 4])> = Vec::with_capacity(origins.len());
-    for &origin in &origins {
-        let train = &y[..origin];
-        let actual = &y[origin..origin + h];
-        let error = |f: &Forecast| f.mean.iter().zip(actual).map(|(p, a)| (p - a).abs()).sum::<f64>();
-        let ets = full_ets
-            .as_ref()
-            .and_then(|full| ets::fit(full.spec, train, m))
-            .map(|model| {
-                let (mean, sd) = ets::forecast(&model, h);
-                Forecast {
-                    mean,
-                    sd,
-                    method: Method::Ets,
-                    detail: model.spec.name(),
-                    note: None,
-                    backtest_scores: Vec::new(),
-                }
-            });
-        let theta = theta::forecast(train, m, h);
-        let naive = seasonal_naive(train, m, h);
-        errors[0] += ets.as_ref().map_or(f64::INFINITY, error);
-        errors[1] += error(&theta);
-        errors[2] += error(&naive);
-        let combined = combine(ets.clone(), theta.clone());
-        errors[3] += error(&combined);
-        backtests.push((actual, [ets, Some(theta), Some(naive), Some(combined)]));
-    }
-    let (best_single, best_error) = [Method::Ets, Method::Theta, Method::SeasonalNaive]
-        .into_iter()
-        .zip(errors)
-        .min_by(|a, b| a.1.total_cmp(&b.1))
-        .expect("three candidates");
-    let method = match only {
-        Some(method) => method,
-        None if best_error < SINGLE_MODEL_MARGIN * errors[3] => best_single,
-        None => Method::Ensemble,
-    };
-    let mut f = final_forecast(method);
-    let candidate = match method {
-        Method::Ets => 0,
-        Method::Theta => 1,
-        Method::SeasonalNaive => 2,
-        _ => 3,
-    };
-    f.backtest_scores = vec![Vec::with_capacity(backtests.len()); h];
-    for (actual, forecasts) in &backtests {
-        let Some(backtest) = &forecasts[candidate] else {
-            continue;
-        };
-        for (k, ((p, a), sd)) in backtest.mean.iter().zip(*actual).zip(&backtest.sd).enumerate() {
-            if *sd > 0.0 && sd.is_finite() && p.is_finite() {
-                f.backtest_scores[k].push((a - p).abs() / sd);
-            }
-        }
-    }
-    if only.is_none() {
-        f.note = Some(format!(
-            "auto: {} by backtest over the last {} origins",
-            method.name(),
-            origins.len()
-        ));
-    }
-    f
 }
 
 /// Prediction intervals calibrated on backtest errors (split conformal prediction with
@@ -538,32 +402,57 @@ pub fn accuracy(history: &[f64], m: usize, actual: &[f64], predicted: &[f64]) ->
 #[derive(Debug, Clone)]
 pub struct HoldoutScore {
     pub method: Method,
-    /// The method `Auto` chose on the training part (`None` for the other methods).
-    pub chosen: Option<Method>,
+    /// What forecast the series when the method is `Auto`: the blend or the single model
+    /// (`None` for the other methods).
+    pub chosen: Option<String>,
     pub accuracy: Accuracy,
     /// The forecast of the held-out part, for scoring its intervals.
     pub forecast: Forecast,
 }
 
-/// Each of `methods` fitted on `y` less its last `holdout` values and scored on those, or
-/// nothing when the series is not longer than the holdout.
-pub fn holdout_scores(y: &[f64], m: usize, holdout: usize, methods: &[Method]) -> Vec<HoldoutScore> {
-    if holdout == 0 || holdout >= y.len() {
-        return Vec::new();
-    }
-    let (train, test) = y.split_at(y.len() - holdout);
-    methods
+/// Each of `methods` fitted on every series less its last `holdout` values and scored on
+/// those, series by series (nothing for a series not longer than the holdout); the series'
+/// training parts are forecast together, as [`blend::forecast_group`] does, so `auto` chooses
+/// on them alone. Also what `auto` chose. `tick` is called per series and method.
+pub fn holdout_scores(
+    series: &[&[f64]],
+    m: usize,
+    holdout: usize,
+    methods: &[Method],
+    tick: &(dyn Fn() + Sync),
+) -> (Vec<Vec<HoldoutScore>>, Option<blend::Choice>) {
+    let scored: Vec<usize> = (0..series.len())
+        .filter(|&i| holdout > 0 && holdout < series[i].len())
+        .collect();
+    let trains: Vec<&[f64]> = scored
         .iter()
-        .map(|&method| {
-            let f = forecast(train, m, holdout, method);
-            HoldoutScore {
+        .map(|&i| &series[i][..series[i].len() - holdout])
+        .collect();
+    let mut scores: Vec<Vec<HoldoutScore>> = vec![Vec::new(); series.len()];
+    let mut auto_choice = None;
+    for &method in methods {
+        let group = blend::forecast_group(&trains, m, holdout, method, tick);
+        for _ in scored.len()..series.len() {
+            tick();
+        }
+        let blend_name = group.choice.as_ref().map(|c| c.blend.name());
+        for ((&i, train), f) in scored.iter().zip(&trains).zip(group.forecasts) {
+            let chosen = (method == Method::Auto).then(|| match (&blend_name, f.method) {
+                (Some(name), Method::Ensemble) => name.clone(),
+                _ => f.method.name().to_string(),
+            });
+            scores[i].push(HoldoutScore {
                 method,
-                chosen: (method == Method::Auto).then_some(f.method),
-                accuracy: accuracy(train, m, test, &f.mean),
+                chosen,
+                accuracy: accuracy(train, m, &series[i][train.len()..], &f.mean),
                 forecast: f,
-            }
-        })
-        .collect()
+            });
+        }
+        if group.choice.is_some() {
+            auto_choice = group.choice;
+        }
+    }
+    (scores, auto_choice)
 }
 
 /// The standard normal quantile for a central interval of `level` percent (Acklam's
@@ -621,17 +510,28 @@ mod tests {
         // Naive on 1, 2, 3, 4 holding out the last two: trained on 1, 2, it forecasts 2, 2
         // for 3, 4 (errors 1 and 2); the mean forecasts 1.5 (errors 1.5, 2.5). The scale of
         // MASE at lag 1 is |2 - 1| = 1.
-        let scores = holdout_scores(&[1.0, 2.0, 3.0, 4.0], 1, 2, &[Method::Naive, Method::Mean]);
-        assert_eq!(scores.len(), 2);
-        assert_eq!(scores[0].method, Method::Naive);
-        assert_eq!(scores[0].chosen, None);
-        assert!((scores[0].accuracy.mae - 1.5).abs() < 1e-12);
-        assert!((scores[0].accuracy.mase - 1.5).abs() < 1e-12);
-        assert!((scores[1].accuracy.mae - 2.0).abs() < 1e-12);
+        let ramp: Vec<f64> = (1..=10).map(|v| v as f64 + (v % 2) as f64).collect();
+        let series: [&[f64]; 3] = [&[1.0, 2.0, 3.0, 4.0], &[1.0, 2.0], &ramp];
+        let ticks = std::sync::atomic::AtomicUsize::new(0);
+        let tick = || {
+            ticks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        };
+        let methods = [Method::Naive, Method::Mean, Method::Auto];
+        let (scores, choice) = holdout_scores(&series, 1, 2, &methods, &tick);
+        assert_eq!(scores[0].len(), 3);
+        assert_eq!(scores[0][0].method, Method::Naive);
+        assert_eq!(scores[0][0].chosen, None);
+        assert!((scores[0][0].accuracy.mae - 1.5).abs() < 1e-12);
+        assert!((scores[0][0].accuracy.mase - 1.5).abs() < 1e-12);
+        assert!((scores[0][1].accuracy.mae - 2.0).abs() < 1e-12);
         // A series no longer than the holdout has no scores.
-        assert!(holdout_scores(&[1.0, 2.0], 1, 2, &[Method::Naive]).is_empty());
-        let auto = holdout_scores(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 1, 2, &[Method::Auto]);
-        assert!(auto[0].chosen.is_some());
+        assert!(scores[1].is_empty());
+        // Auto says what forecast each series: two values are too few for models, naive;
+        // eight get the blend of the group.
+        assert_eq!(scores[0][2].chosen.as_deref(), Some("naive"));
+        assert_eq!(scores[2][2].chosen.as_deref(), Some("ets+theta"));
+        assert!(choice.is_some(), "auto's choice over the training parts");
+        assert_eq!(ticks.into_inner(), 3 * 3, "a step per series and method");
     }
 
     #[test]
