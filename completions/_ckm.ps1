@@ -254,7 +254,7 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             break
         }
         'ckm;rules;recommend' {
-            [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Rules written by `ckm rules` (CSV, TSV, Parquet, JSON)')
+            [CompletionResult]::new('--rules', '--rules', [CompletionResultType]::ParameterName, 'Rules written by `ckm rules` (CSV, TSV, Parquet, JSON); without it, a recommender is fitted on --transactions (--model)')
             [CompletionResult]::new('--transactions', '--transactions', [CompletionResultType]::ParameterName, 'The transactions table whose customers get recommendations')
             [CompletionResult]::new('--map', '--map', [CompletionResultType]::ParameterName, 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=''Posting Date''')
             [CompletionResult]::new('--date-format', '--date-format', [CompletionResultType]::ParameterName, 'Date format for the ts column, strftime style (e.g. ''%d.%m.%Y %H:%M''), instead of detecting it')
@@ -264,6 +264,11 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             [CompletionResult]::new('--sheet', '--sheet', [CompletionResultType]::ParameterName, 'The sheet of a spreadsheet input (.xlsx, .xls, .ods) to read, by name (default: the first)')
             [CompletionResult]::new('--item-col', '--item-col', [CompletionResultType]::ParameterName, 'The item column the rules were mined on (default item_id, else item_name)')
             [CompletionResult]::new('--top', '--top', [CompletionResultType]::ParameterName, 'Recommendations per customer')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Without --rules, the recommender fitted on the transactions: auto fits item-knn and ease with five ridges on all but the last quarter of the time span and keeps the one with the best precision on what customers first bought in that quarter')
+            [CompletionResult]::new('--lambda', '--lambda', [CompletionResultType]::ParameterName, 'EASE''s ridge λ (default: auto tries 125 to 2000, ease takes 500)')
+            [CompletionResult]::new('--max-items', '--max-items', [CompletionResultType]::ParameterName, 'EASE models at most this many items, the most bought ones (it holds 12 bytes per pair of items)')
+            [CompletionResult]::new('--holdout-start', '--holdout-start', [CompletionResultType]::ParameterName, 'Fit on the lines before DATE (YYYY-MM-DD) and score the recommendations, and the most popular items as a baseline, on what customers active before DATE first bought from it on: precision, recall and hit rate at --top, and coverage')
+            [CompletionResult]::new('--evaluation', '--evaluation', [CompletionResultType]::ParameterName, 'Write the holdout scores here, a row per recommender (needs --holdout-start)')
             [CompletionResult]::new('--rejects', '--rejects', [CompletionResultType]::ParameterName, 'Write lines left out (no customer or item) here, with a reason (default: beside a file output as NAME.rejects.csv)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV')

@@ -244,7 +244,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand --version 'Print version'
         }
         &'ckm;rules;recommend'= {
-            cand --rules 'Rules written by `ckm rules` (CSV, TSV, Parquet, JSON)'
+            cand --rules 'Rules written by `ckm rules` (CSV, TSV, Parquet, JSON); without it, a recommender is fitted on --transactions (--model)'
             cand --transactions 'The transactions table whose customers get recommendations'
             cand --map 'Map a canonical column to a source header, overriding the automatic mapping (repeatable), e.g. --map ts=''Posting Date'''
             cand --date-format 'Date format for the ts column, strftime style (e.g. ''%d.%m.%Y %H:%M''), instead of detecting it'
@@ -254,6 +254,11 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand --sheet 'The sheet of a spreadsheet input (.xlsx, .xls, .ods) to read, by name (default: the first)'
             cand --item-col 'The item column the rules were mined on (default item_id, else item_name)'
             cand --top 'Recommendations per customer'
+            cand --model 'Without --rules, the recommender fitted on the transactions: auto fits item-knn and ease with five ridges on all but the last quarter of the time span and keeps the one with the best precision on what customers first bought in that quarter'
+            cand --lambda 'EASE''s ridge λ (default: auto tries 125 to 2000, ease takes 500)'
+            cand --max-items 'EASE models at most this many items, the most bought ones (it holds 12 bytes per pair of items)'
+            cand --holdout-start 'Fit on the lines before DATE (YYYY-MM-DD) and score the recommendations, and the most popular items as a baseline, on what customers active before DATE first bought from it on: precision, recall and hit rate at --top, and coverage'
+            cand --evaluation 'Write the holdout scores here, a row per recommender (needs --holdout-start)'
             cand --rejects 'Write lines left out (no customer or item) here, with a reason (default: beside a file output as NAME.rejects.csv)'
             cand -o 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'
             cand --output 'Output file; its extension picks the format (.csv .tsv .parquet .json .ndjson .jsonl .arrow). Without it, or with `-`, the table goes to stdout as CSV'

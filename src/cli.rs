@@ -1036,9 +1036,10 @@ pub struct SequenceArgs {
 
 #[derive(Debug, Args)]
 pub struct RecommendArgs {
-    /// Rules written by `ckm rules` (CSV, TSV, Parquet, JSON)
+    /// Rules written by `ckm rules` (CSV, TSV, Parquet, JSON); without it, a recommender is
+    /// fitted on --transactions (--model)
     #[arg(long, value_name = "RULES")]
-    pub rules: PathBuf,
+    pub rules: Option<PathBuf>,
 
     /// The transactions table whose customers get recommendations
     #[arg(long, value_name = "TX")]
@@ -1052,8 +1053,33 @@ pub struct RecommendArgs {
     pub item_col: Option<String>,
 
     /// Recommendations per customer
-    #[arg(long, default_value_t = 5, value_name = "N")]
-    pub top: usize,
+    #[arg(long, default_value_t = 5, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub top: u64,
+
+    /// Without --rules, the recommender fitted on the transactions: auto fits item-knn and
+    /// ease with five ridges on all but the last quarter of the time span and keeps the one
+    /// with the best precision on what customers first bought in that quarter
+    #[arg(long, value_enum, default_value_t = RecommendModel::Auto, conflicts_with = "rules")]
+    pub model: RecommendModel,
+
+    /// EASE's ridge λ (default: auto tries 125 to 2000, ease takes 500)
+    #[arg(long, value_name = "LAMBDA", conflicts_with = "rules")]
+    pub lambda: Option<f64>,
+
+    /// EASE models at most this many items, the most bought ones (it holds 12 bytes per pair
+    /// of items)
+    #[arg(long, default_value_t = 10_000, value_name = "N", conflicts_with = "rules")]
+    pub max_items: usize,
+
+    /// Fit on the lines before DATE (YYYY-MM-DD) and score the recommendations, and the most
+    /// popular items as a baseline, on what customers active before DATE first bought from it
+    /// on: precision, recall and hit rate at --top, and coverage
+    #[arg(long, value_name = "DATE", conflicts_with = "rules")]
+    pub holdout_start: Option<String>,
+
+    /// Write the holdout scores here, a row per recommender (needs --holdout-start)
+    #[arg(long, value_name = "PATH", requires = "holdout_start")]
+    pub evaluation: Option<String>,
 
     /// Write lines left out (no customer or item) here, with a reason (default: beside a
     /// file output as NAME.rejects.csv)
@@ -1062,6 +1088,14 @@ pub struct RecommendArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Recommenders fitted on the transactions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RecommendModel {
+    Auto,
+    ItemKnn,
+    Ease,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

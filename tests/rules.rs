@@ -482,3 +482,143 @@ fn recommendations_from_rules() {
         stderr_of(&output)
     );
 }
+
+/// Customers who buy tea with cups or coffee with filters: the first ten both items at once,
+/// the next ten the second item late in January, the last ten only from July on; every third
+/// buys bread too. One line has no customer.
+fn pairs_log() -> String {
+    let mut csv = String::from("order_id,customer_id,ts,item_id,amount\n");
+    for c in 0..30 {
+        let (first, second) = if c % 2 == 0 {
+            ("tea", "cups")
+        } else {
+            ("coffee", "filters")
+        };
+        let day = format!("01-{:02}", c % 28 + 1);
+        csv += &format!("a{c},c{c:02},2024-{day},{first},3\n");
+        let later = match c {
+            0..10 => day.clone(),
+            10..20 => "01-25".to_string(),
+            _ => "07-01".to_string(),
+        };
+        csv += &format!("b{c},c{c:02},2024-{later},{second},2\n");
+        if c % 3 == 0 {
+            csv += &format!("a{c},c{c:02},2024-{day},bread,1\n");
+        }
+    }
+    csv += "x1,,2024-02-01,tea,1\n";
+    csv
+}
+
+#[test]
+fn recommendations_fitted_on_the_transactions() {
+    let wd = Workdir::new();
+    wd.write("tx.csv", pairs_log());
+    for model in ["item-knn", "ease", "auto"] {
+        let output = wd.run(&[
+            "rules",
+            "recommend",
+            "--transactions",
+            "tx.csv",
+            "--model",
+            model,
+            "--top",
+            "1",
+            "-o",
+            "recs.csv",
+            "--manifest",
+            "m.json",
+        ]);
+        assert!(output.status.success(), "{model}: {}", stderr_of(&output));
+        let recs = wd.read_csv("recs.csv").records();
+        // Every customer bought a whole pair by now: what is left to recommend is bread, or
+        // an item of the other pair, each with the bought item pointing to it.
+        for r in &recs {
+            assert_ne!(r["item"], "", "{model}: {r:?}");
+            assert_eq!(r["rank"], "1");
+            assert!(
+                !r["because"].is_empty(),
+                "{model}: every recommendation says why: {r:?}"
+            );
+        }
+        let summary = &wd.read_json("m.json")["summary"];
+        // 70 lines with a customer (two per customer, bread for ten), one without:
+        // rejected with a reason.
+        assert_eq!(summary["lines in"], 71, "{summary}");
+        assert_eq!(summary["lines rejected"], 1, "{summary}");
+    }
+    let rejects = wd.read_csv("recs.rejects.csv").records();
+    assert_eq!(rejects.len(), 1);
+    assert_eq!(rejects[0]["reason"], "no customer_id");
+
+    // Fitted before July: the late customers had one item of their pair, and each is
+    // recommended the other, because of the one they bought; popularity does worse.
+    let output = wd.run(&[
+        "rules",
+        "recommend",
+        "--transactions",
+        "tx.csv",
+        "--holdout-start",
+        "2024-06-01",
+        "--top",
+        "1",
+        "-o",
+        "held.csv",
+        "--evaluation",
+        "eval.csv",
+        "--manifest",
+        "h.json",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let recs = wd.read_csv("held.csv").records();
+    for c in 20..30 {
+        let id = format!("c{c}");
+        let r = recs.iter().find(|r| r["customer_id"] == id).unwrap();
+        let (first, second) = if c % 2 == 0 {
+            ("tea", "cups")
+        } else {
+            ("coffee", "filters")
+        };
+        assert_eq!(
+            (r["item"].as_str(), r["because"].as_str()),
+            (second, first),
+            "{r:?}"
+        );
+    }
+    let scores = wd.read_csv("eval.csv").records();
+    assert_eq!(scores.len(), 2);
+    assert_eq!(scores[0]["customers"], "10");
+    assert_eq!(scores[0]["precision"], "1.0");
+    assert_eq!(scores[0]["hit_rate"], "1.0");
+    assert!(
+        scores[1]["model"] == "popularity" && scores[1]["precision"] != "1.0",
+        "{scores:?}"
+    );
+    let summary = &wd.read_json("h.json")["summary"];
+    assert!(
+        summary["auto chose"].as_str().unwrap().contains("best precision"),
+        "{summary}"
+    );
+    assert!(summary["holdout popularity"]
+        .as_str()
+        .unwrap()
+        .starts_with("precision@1 "));
+
+    // Mistakes are stopped before any reading.
+    for (args, message) in [
+        (vec!["--lambda", "0"], "--lambda"),
+        (vec!["--holdout-start", "June"], "--holdout-start"),
+        (vec!["--evaluation", "e.csv"], "--holdout-start"),
+        (vec!["--rules", "r.csv", "--model", "ease"], "--model"),
+    ] {
+        let mut all = vec!["rules", "recommend", "--transactions", "tx.csv", "-o", "x.csv"];
+        all.extend(args.iter());
+        let output = wd.run(&all);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr_of(&output));
+        assert!(
+            stderr_of(&output).contains(message),
+            "{args:?}: {}",
+            stderr_of(&output)
+        );
+    }
+}

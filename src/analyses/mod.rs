@@ -4,6 +4,7 @@
 
 pub mod churn_risk;
 pub mod clv;
+pub mod recommendations;
 pub mod rules;
 pub mod sales_forecast;
 pub mod segment;

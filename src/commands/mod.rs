@@ -64,6 +64,22 @@ impl RunOutput {
 
 /// Writes the run's manifest, when one was asked for: the last step of every run, so that it
 /// records the outputs and the timings of all the others.
+/// A moment given on the command line as YYYY-MM-DD (midnight) or YYYY-MM-DDTHH:MM:SS (UTC),
+/// in milliseconds since 1970, as the canonical `ts` counts them.
+pub fn parse_moment(flag: &str, text: &str) -> Result<i64> {
+    let parsed = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S"))
+        .or_else(|_| {
+            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight"))
+        });
+    parsed.map(|dt| dt.and_utc().timestamp_millis()).map_err(|_| {
+        crate::error::CkmError::usage(format!(
+            "{flag} '{text}': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS"
+        ))
+    })
+}
+
 pub fn write_manifest(manifest: Option<&Path>, record: &RunRecord) -> Result<()> {
     match manifest {
         Some(path) => record.write(path),

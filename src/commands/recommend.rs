@@ -2,16 +2,20 @@
 //! customer, items not yet bought, scored by the best rule whose whole antecedent the customer
 //! has bought.
 
+use std::path::Path;
+
 use anyhow::Result;
 use foldhash::{HashMap, HashMapExt};
 use polars::prelude::*;
 
-use crate::cli::RecommendArgs;
-use crate::commands::{write_manifest, RunOutput};
+use crate::analyses::recommendations::{self, AutoChoice, Candidate, Fitted, RecommendSettings};
+use crate::cli::{RecommendArgs, RecommendModel};
+use crate::commands::{parse_moment, write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::baskets::ItemCodes;
 use crate::io::manifest::RunRecord;
 use crate::io::{self, read, rejects, schema, write};
+use crate::mining::collaborative::{self, HitRates, Popularity, Purchases};
 use crate::mining::recommend::{self, ScoredRule};
 use crate::prepare::baskets;
 
@@ -33,8 +37,8 @@ fn unbrace(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn read_rules(args: &RecommendArgs, items: &mut ItemCodes) -> Result<RulesRead> {
-    let display = args.rules.display().to_string();
+fn read_rules(args: &RecommendArgs, path: &Path, items: &mut ItemCodes) -> Result<RulesRead> {
+    let display = path.display().to_string();
     let spec = read::resolve_inputs(std::slice::from_ref(&display))?
         .pop()
         .ok_or_else(|| CkmError::usage("--rules needs a file"))?;
@@ -91,6 +95,14 @@ fn read_rules(args: &RecommendArgs, items: &mut ItemCodes) -> Result<RulesRead> 
 }
 
 pub fn run(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
+    match args.rules.clone() {
+        Some(path) => run_rules(args, &path, record),
+        None => run_fitted(args, record),
+    }
+}
+
+/// Recommendations from a rules table.
+fn run_rules(args: RecommendArgs, rules_path: &Path, record: &mut RunRecord) -> Result<()> {
     let RunOutput {
         printer,
         destination,
@@ -98,11 +110,11 @@ pub fn run(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
         hash,
         manifest,
     } = RunOutput::new(&args.output, record)?;
-    record.parameter("rules", args.rules.display().to_string());
+    record.parameter("rules", rules_path.display().to_string());
     record.parameter("transactions", &args.transactions);
     record.parameter("top", args.top);
     let mut items = ItemCodes::default();
-    let RulesRead { rules, texts } = read_rules(&args, &mut items)?;
+    let RulesRead { rules, texts } = read_rules(&args, rules_path, &mut items)?;
 
     let planned = io::plan_inputs(std::slice::from_ref(&args.transactions), &args.read.settings())?;
     let item_source = baskets::item_source(&planned, args.item_col.as_deref(), &args.transactions)?;
@@ -168,7 +180,7 @@ pub fn run(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
         rejects::report(record, &printer, lines, skipped, "used", written);
     }
 
-    let recommendations = recommend::recommend(&rules, &mut bought, &items.names, args.top);
+    let recommendations = recommend::recommend(&rules, &mut bought, &items.names, args.top as usize);
     record.mark("recommend");
 
     let mut customer_column = Vec::new();
@@ -219,4 +231,329 @@ pub fn run(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
     printer.summary("ckm rules recommend", &record.summary_rows());
     write_manifest(manifest.as_deref(), record)?;
     Ok(())
+}
+
+/// The customers, items and times of the purchase lines read, as numbers.
+struct LinesRead {
+    customer_ids: Vec<String>,
+    item_names: Vec<String>,
+    customer: Vec<u32>,
+    item: Vec<u32>,
+    time: Vec<i64>,
+}
+
+impl LinesRead {
+    fn lines(&self) -> recommendations::Lines<'_> {
+        recommendations::Lines {
+            customer: &self.customer,
+            item: &self.item,
+            time: &self.time,
+            customers: self.customer_ids.len(),
+            items: self.item_names.len(),
+        }
+    }
+}
+
+/// Recommendations from a recommender fitted on the transactions (`--model`), scored on a
+/// holdout with `--holdout-start`.
+fn run_fitted(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
+    let RunOutput {
+        printer,
+        destination,
+        format,
+        hash,
+        manifest,
+    } = RunOutput::new(&args.output, record)?;
+    if let Some(lambda) = args.lambda.filter(|l| !(l.is_finite() && *l > 0.0)) {
+        return Err(CkmError::usage(format!(
+            "--lambda {lambda}: give a number above 0"
+        )));
+    }
+    if args.max_items == 0 {
+        return Err(CkmError::usage("--max-items 0: give at least 1"));
+    }
+    let evaluation_destination = write::resolve_side_destination("--evaluation", args.evaluation.as_deref())?;
+    let cut = args
+        .holdout_start
+        .as_deref()
+        .map(|text| parse_moment("--holdout-start", text))
+        .transpose()?;
+    let settings = RecommendSettings {
+        top: args.top as usize,
+        lambda: args.lambda,
+        max_ease_items: args.max_items,
+    };
+    record.parameter("transactions", &args.transactions);
+    record.parameter("model", format!("{:?}", args.model).to_lowercase());
+    record.parameter("top", args.top);
+    if let Some(text) = &args.holdout_start {
+        record.parameter("holdout_start", text);
+    }
+
+    let planned = io::plan_inputs(std::slice::from_ref(&args.transactions), &args.read.settings())?;
+    let item_source = baskets::item_source(&planned, args.item_col.as_deref(), &args.transactions)?;
+    record.parameter("item_col", item_source.to_string());
+    let table = io::read_planned(
+        &planned,
+        |frame, columns| {
+            frame.select([
+                col(schema::CUSTOMER_ID).cast(DataType::String),
+                item_source.expr(columns).alias("__ckm_item"),
+                col(schema::TS).cast(DataType::Int64).alias("__ckm_ts"),
+            ])
+        },
+        record,
+        &printer,
+    )?;
+    let lines = table.height() as u64;
+    io::record_inputs(&planned.sources, &[lines], record, hash)?;
+    let ids = table.column(schema::CUSTOMER_ID)?.str()?;
+    let line_items = table.column("__ckm_item")?.str()?;
+    let times = table.column("__ckm_ts")?.i64()?;
+    let (mut customers, mut items) = (ItemCodes::default(), ItemCodes::default());
+    let (mut customer, mut item, mut time) = (Vec::new(), Vec::new(), Vec::new());
+    let mut skipped = 0u64;
+    for ((id, name), ts) in ids.iter().zip(line_items.iter()).zip(times.iter()) {
+        match (id, name, ts) {
+            (Some(id), Some(name), Some(ts)) if !name.is_empty() => {
+                customer.push(customers.code(id));
+                item.push(items.code(name));
+                time.push(ts);
+            }
+            _ => skipped += 1,
+        }
+    }
+    let read = LinesRead {
+        customer_ids: customers.names,
+        item_names: items.names,
+        customer,
+        item,
+        time,
+    };
+    drop(table);
+    if skipped > 0 {
+        let written = rejects::write_rejected_lines(
+            rejects::destination(args.rejects.as_deref(), &destination)?,
+            &planned,
+            |columns| baskets::history_reject_reason(columns, &item_source),
+            None,
+            record,
+            &printer,
+            hash,
+        )?;
+        rejects::report(record, &printer, lines, skipped, "used", written);
+    }
+    record.mark("read");
+
+    // The lines the recommender learns from: all of them, or those before the holdout.
+    let all = read.lines();
+    let (purchases, wanted) = match cut {
+        Some(cut) => {
+            let (before, wanted) = recommendations::split_at(&all, cut);
+            (before, Some(wanted))
+        }
+        None => (Purchases::new(vec![Vec::new(); all.customers], all.items), None),
+    };
+    let purchases = match cut {
+        Some(_) => purchases,
+        None => {
+            let mut baskets = vec![Vec::new(); all.customers];
+            for (&c, &i) in all.customer.iter().zip(all.item) {
+                baskets[c as usize].push(i);
+            }
+            Purchases::new(baskets, all.items)
+        }
+    };
+    if purchases.baskets.iter().all(|b| b.is_empty()) {
+        return Err(CkmError::invalid(match &args.holdout_start {
+            Some(start) => format!(
+                "{}: no purchase line before --holdout-start {start}",
+                args.transactions
+            ),
+            None => format!(
+                "{}: no purchase line with a customer, an item and a time",
+                args.transactions
+            ),
+        }));
+    }
+    let candidate = match args.model {
+        RecommendModel::ItemKnn => Candidate::ItemKnn,
+        RecommendModel::Ease => Candidate::Ease(args.lambda.unwrap_or(recommendations::DEFAULT_LAMBDA)),
+        RecommendModel::Auto => {
+            // The backtest sees only the lines the recommender may learn from.
+            let fitted_part: Vec<usize> = (0..all.customer.len())
+                .filter(|&k| cut.is_none_or(|cut| all.time[k] < cut))
+                .collect();
+            let pick = |v: &[u32]| fitted_part.iter().map(|&k| v[k]).collect::<Vec<u32>>();
+            let (customer, item) = (pick(all.customer), pick(all.item));
+            let time: Vec<i64> = fitted_part.iter().map(|&k| all.time[k]).collect();
+            let inner = recommendations::Lines {
+                customer: &customer,
+                item: &item,
+                time: &time,
+                customers: all.customers,
+                items: all.items,
+            };
+            match recommendations::choose(&inner, &settings) {
+                Some(choice) => {
+                    record_choice(record, &choice);
+                    choice.chosen
+                }
+                None => {
+                    record.warn(
+                        &printer,
+                        "auto: nobody bought anything new in the last quarter of the time span; ease with the default ridge",
+                    );
+                    Candidate::Ease(args.lambda.unwrap_or(recommendations::DEFAULT_LAMBDA))
+                }
+            }
+        }
+    };
+    let fitted = recommendations::fit(&purchases, candidate, args.max_items).map_err(|e| {
+        CkmError::invalid(format!(
+            "{}: {} could not be fitted: {e:?}",
+            args.transactions,
+            candidate.name()
+        ))
+    })?;
+    let recommended = fitted.recommend_all(&purchases, settings.top);
+    record.mark("recommend");
+    let bought_items = purchases.buyers().iter().filter(|n| **n > 0).count();
+    if let Fitted::Ease { .. } = fitted {
+        if bought_items > args.max_items {
+            record.warn(
+                &printer,
+                format!(
+                    "ease models the {} most bought of {bought_items} items (--max-items): the others are not recommended",
+                    args.max_items
+                ),
+            );
+        }
+    }
+
+    // Customers in id order, so the output does not depend on the input's line order.
+    let mut order: Vec<usize> = (0..read.customer_ids.len()).collect();
+    order.sort_by(|&a, &b| read.customer_ids[a].cmp(&read.customer_ids[b]));
+    let model_name = fitted.name();
+    let (mut customer_column, mut rank_column, mut item_column) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut score_column, mut because_column) = (Vec::new(), Vec::new());
+    let mut reached = 0u64;
+    for c in order {
+        reached += u64::from(!recommended[c].is_empty());
+        for (rank, r) in recommended[c].iter().enumerate() {
+            customer_column.push(read.customer_ids[c].as_str());
+            rank_column.push(rank as u32 + 1);
+            item_column.push(read.item_names[r.item as usize].as_str());
+            score_column.push(r.score);
+            because_column.push(r.because.map(|i| read.item_names[i as usize].as_str()));
+        }
+    }
+    let rows = customer_column.len();
+    let mut output = DataFrame::new(
+        rows,
+        vec![
+            Column::new(schema::CUSTOMER_ID.into(), customer_column),
+            Column::new("rank".into(), rank_column),
+            Column::new("item".into(), item_column),
+            Column::new("score".into(), score_column),
+            Column::new("because".into(), because_column),
+        ],
+    )?;
+    record
+        .outputs
+        .push(write::write_table(&mut output, &destination, format, hash)?);
+
+    if let Some(wanted) = &wanted {
+        let popularity = Fitted::Popularity(Popularity::fit(&purchases));
+        let scored = [
+            (model_name.clone(), recommendations::items_of(&recommended)),
+            (
+                popularity.name(),
+                recommendations::items_of(&popularity.recommend_all(&purchases, settings.top)),
+            ),
+        ];
+        let mut rows: Vec<(String, HitRates)> = Vec::new();
+        for (name, items) in scored {
+            let rates = collaborative::hit_rates(&items, wanted, settings.top);
+            record.figure(
+                &format!("holdout {name}"),
+                format!(
+                    "precision@{k} {:.4}, recall@{k} {:.4}, hit rate@{k} {:.4}, coverage {:.4}",
+                    rates.precision,
+                    rates.recall,
+                    rates.hit_rate,
+                    rates.coverage,
+                    k = settings.top
+                ),
+            );
+            rows.push((name, rates));
+        }
+        record.figure("holdout customers", rows[0].1.customers);
+        if let Some((destination, format)) = &evaluation_destination {
+            let mut table = DataFrame::new(
+                rows.len(),
+                vec![
+                    Column::new(
+                        "model".into(),
+                        rows.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(),
+                    ),
+                    Column::new("k".into(), vec![args.top; rows.len()]),
+                    Column::new(
+                        "customers".into(),
+                        rows.iter().map(|r| r.1.customers as u64).collect::<Vec<_>>(),
+                    ),
+                    Column::new(
+                        "precision".into(),
+                        rows.iter().map(|r| r.1.precision).collect::<Vec<_>>(),
+                    ),
+                    Column::new(
+                        "recall".into(),
+                        rows.iter().map(|r| r.1.recall).collect::<Vec<_>>(),
+                    ),
+                    Column::new(
+                        "hit_rate".into(),
+                        rows.iter().map(|r| r.1.hit_rate).collect::<Vec<_>>(),
+                    ),
+                    Column::new(
+                        "coverage".into(),
+                        rows.iter().map(|r| r.1.coverage).collect::<Vec<_>>(),
+                    ),
+                ],
+            )?;
+            record
+                .outputs
+                .push(write::write_table(&mut table, destination, *format, hash)?);
+        }
+    }
+    record.mark("write");
+
+    record.figure("model", model_name);
+    record.figure("customers", read.customer_ids.len());
+    record.figure("items", read.item_names.len());
+    record.figure("customers with a recommendation", reached);
+    record.figure("recommendations", rows);
+    printer.summary("ckm rules recommend", &record.summary_rows());
+    write_manifest(manifest.as_deref(), record)?;
+    Ok(())
+}
+
+/// What `auto`'s backtest chose, and every candidate's score there.
+fn record_choice(record: &mut RunRecord, choice: &AutoChoice) {
+    let day = chrono::DateTime::from_timestamp_millis(choice.cut)
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default();
+    let scores: Vec<String> = choice
+        .scores
+        .iter()
+        .map(|(c, r)| format!("{} {:.4}", c.name(), r.precision))
+        .collect();
+    record.figure(
+        "auto chose",
+        format!(
+            "{}: best precision on what {} customers first bought from {day} on, fitted before it",
+            choice.chosen.name(),
+            choice.scores.first().map_or(0, |s| s.1.customers)
+        ),
+    );
+    record.figure("auto: backtest precision", scores.join(", "));
 }

@@ -6,7 +6,7 @@ use polars::prelude::*;
 
 use crate::analyses::segment::{self, share, ClusterChoice, SegmentSettings, Segmented};
 use crate::cli::{ClusterCount, SegmentArgs};
-use crate::commands::{write_manifest, RunOutput};
+use crate::commands::{parse_moment, write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::privacy::Privacy;
@@ -44,7 +44,11 @@ pub fn run(args: SegmentArgs, record: &mut RunRecord) -> Result<()> {
             )));
         }
     }
-    let as_of_given = args.as_of.as_deref().map(parse_as_of).transpose()?;
+    let as_of_given = args
+        .as_of
+        .as_deref()
+        .map(|t| parse_moment("--as-of", t))
+        .transpose()?;
     let engine = args.engine.settings(args.input.as_deref())?;
     let input = match &engine {
         Engine::Local => args.input.clone().expect("clap asks for INPUT without --table"),
@@ -176,20 +180,6 @@ fn show_ms(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
         .unwrap_or_default()
-}
-
-fn parse_as_of(text: &str) -> Result<i64> {
-    let parsed = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
-        .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S"))
-        .or_else(|_| {
-            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight"))
-        });
-    parsed.map(|dt| dt.and_utc().timestamp_millis()).map_err(|_| {
-        CkmError::usage(format!(
-            "--as-of '{text}': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS"
-        ))
-    })
 }
 
 fn profile_frame(header: &[String], rows: &[Vec<String>]) -> PolarsResult<DataFrame> {

@@ -3,6 +3,7 @@
 pub mod btyd;
 pub mod churn;
 pub mod clusters;
+pub mod collaborative;
 pub mod columns;
 pub mod customer_totals;
 pub mod fpgrowth;

@@ -1,0 +1,255 @@
+//! Recommendations learned from the transactions themselves (`ckm rules recommend` without
+//! `--rules`): a recommender fitted on who bought what, chosen by a backtest inside the data it
+//! is fitted on, and scored on what customers went on to buy. No files and no printing.
+
+use crate::mining::collaborative::{self, Ease, HitRates, ItemKnn, Popularity, Purchases, Recommendation};
+
+#[derive(Debug, Clone, Copy)]
+pub struct RecommendSettings {
+    /// Recommendations per customer.
+    pub top: usize,
+    /// EASE's ridge; `None` lets `auto` choose it (and `ease` use [`DEFAULT_LAMBDA`]).
+    pub lambda: Option<f64>,
+    /// EASE models at most this many items, the most bought ones.
+    pub max_ease_items: usize,
+}
+
+/// EASE's ridge when none is given or chosen: Steck's value for data sets of this size, and
+/// the reference's.
+pub const DEFAULT_LAMBDA: f64 = 500.0;
+/// The ridges `auto` tries: a factor of two apart around [`DEFAULT_LAMBDA`].
+pub const LAMBDAS: [f64; 5] = [125.0, 250.0, 500.0, 1000.0, 2000.0];
+/// Item-kNN keeps this many neighbours per item.
+pub const NEIGHBOURS: usize = 200;
+/// `auto`'s backtest holds out this share of the fitted period, its end.
+pub const VALIDATION_SHARE: f64 = 0.25;
+
+/// A fitted recommender.
+pub enum Fitted {
+    Popularity(Popularity),
+    ItemKnn(ItemKnn),
+    Ease { model: Ease, lambda: f64 },
+}
+
+impl Fitted {
+    pub fn name(&self) -> String {
+        match self {
+            Fitted::Popularity(_) => "popularity".into(),
+            Fitted::ItemKnn(_) => format!("item-knn (cosine, {NEIGHBOURS} neighbours)"),
+            Fitted::Ease { lambda, .. } => format!("ease (lambda {lambda})"),
+        }
+    }
+
+    pub fn recommend(&self, bought: &[u32], top: usize) -> Vec<Recommendation> {
+        match self {
+            Fitted::Popularity(m) => m.recommend(bought, top),
+            Fitted::ItemKnn(m) => m.recommend(bought, top),
+            Fitted::Ease { model, .. } => model.recommend(bought, top),
+        }
+    }
+
+    /// Every customer's recommendations, in parallel.
+    pub fn recommend_all(&self, purchases: &Purchases, top: usize) -> Vec<Vec<Recommendation>> {
+        use rayon::prelude::*;
+        purchases
+            .baskets
+            .par_iter()
+            .map(|b| self.recommend(b, top))
+            .collect()
+    }
+}
+
+/// What can be fitted: a concrete recommender.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Candidate {
+    ItemKnn,
+    Ease(f64),
+}
+
+impl Candidate {
+    pub fn name(self) -> String {
+        match self {
+            Candidate::ItemKnn => "item-knn".into(),
+            Candidate::Ease(lambda) => format!("ease (lambda {lambda})"),
+        }
+    }
+}
+
+/// Why a recommender could not be fitted.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FitError {
+    NoPurchases,
+    Ease(collaborative::EaseError),
+}
+
+pub fn fit(purchases: &Purchases, candidate: Candidate, max_ease_items: usize) -> Result<Fitted, FitError> {
+    if purchases.baskets.iter().all(|b| b.is_empty()) {
+        return Err(FitError::NoPurchases);
+    }
+    Ok(match candidate {
+        Candidate::ItemKnn => Fitted::ItemKnn(ItemKnn::fit(purchases, NEIGHBOURS)),
+        Candidate::Ease(lambda) => {
+            let modelled = collaborative::most_bought(purchases, max_ease_items);
+            Fitted::Ease {
+                model: Ease::fit(purchases, &modelled, lambda).map_err(FitError::Ease)?,
+                lambda,
+            }
+        }
+    })
+}
+
+/// Purchase lines: customer, item and time (any increasing number, e.g. milliseconds).
+pub struct Lines<'a> {
+    pub customer: &'a [u32],
+    pub item: &'a [u32],
+    pub time: &'a [i64],
+    pub customers: usize,
+    pub items: usize,
+}
+
+/// The lines before `cut` as purchases, and for each customer the items she bought from `cut`
+/// on that she had not bought before (sorted): the truth a recommendation is scored on.
+pub fn split_at(lines: &Lines, cut: i64) -> (Purchases, Vec<Vec<u32>>) {
+    let mut before = vec![Vec::new(); lines.customers];
+    let mut after = vec![Vec::new(); lines.customers];
+    for k in 0..lines.customer.len() {
+        let c = lines.customer[k] as usize;
+        if lines.time[k] < cut {
+            before[c].push(lines.item[k]);
+        } else {
+            after[c].push(lines.item[k]);
+        }
+    }
+    let purchases = Purchases::new(before, lines.items);
+    let wanted = after
+        .into_iter()
+        .zip(&purchases.baskets)
+        .map(|(mut later, earlier)| {
+            later.sort_unstable();
+            later.dedup();
+            // Only customers seen before the cut can be recommended to.
+            if earlier.is_empty() {
+                return Vec::new();
+            }
+            later.retain(|i| earlier.binary_search(i).is_err());
+            later
+        })
+        .collect();
+    (purchases, wanted)
+}
+
+/// The items of each recommendation list.
+pub fn items_of(recommendations: &[Vec<Recommendation>]) -> Vec<Vec<u32>> {
+    recommendations
+        .iter()
+        .map(|r| r.iter().map(|x| x.item).collect())
+        .collect()
+}
+
+/// How `auto` chose: each candidate's hit rates on the backtest inside the fitted data.
+#[derive(Debug, Clone)]
+pub struct AutoChoice {
+    pub chosen: Candidate,
+    /// The time the backtest's validation part started.
+    pub cut: i64,
+    pub scores: Vec<(Candidate, HitRates)>,
+}
+
+/// `auto`: fits every candidate on the lines before the last [`VALIDATION_SHARE`] of the
+/// time span of `lines`, and keeps the one with the best precision at `top` on what customers
+/// first bought after (then hit rate, then the order tried). `None` when the validation part
+/// has nobody to score.
+pub fn choose(lines: &Lines, settings: &RecommendSettings) -> Option<AutoChoice> {
+    let (&first, &last) = (lines.time.iter().min()?, lines.time.iter().max()?);
+    let cut = last - ((last - first) as f64 * VALIDATION_SHARE) as i64;
+    let (train, wanted) = split_at(lines, cut);
+    if wanted.iter().all(|w| w.is_empty()) {
+        return None;
+    }
+    let mut candidates = vec![Candidate::ItemKnn];
+    match settings.lambda {
+        Some(lambda) => candidates.push(Candidate::Ease(lambda)),
+        None => candidates.extend(LAMBDAS.iter().map(|&l| Candidate::Ease(l))),
+    }
+    let scores: Vec<(Candidate, HitRates)> = candidates
+        .into_iter()
+        .filter_map(|candidate| {
+            let fitted = fit(&train, candidate, settings.max_ease_items).ok()?;
+            let recommended = items_of(&fitted.recommend_all(&train, settings.top));
+            Some((
+                candidate,
+                collaborative::hit_rates(&recommended, &wanted, settings.top),
+            ))
+        })
+        .collect();
+    let chosen = scores
+        .iter()
+        .enumerate()
+        .max_by(|(a_at, a), (b_at, b)| {
+            a.1.precision
+                .total_cmp(&b.1.precision)
+                .then(a.1.hit_rate.total_cmp(&b.1.hit_rate))
+                .then(b_at.cmp(a_at))
+        })?
+        .1
+         .0;
+    Some(AutoChoice { chosen, cut, scores })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_split_in_time_gives_first_purchases_after_it() {
+        // Customer 0 buys 1 then 1 and 2 again; customer 1 buys only after the cut.
+        let customer = [0, 0, 0, 1];
+        let item = [1, 1, 2, 3];
+        let time = [1, 5, 6, 7];
+        let lines = Lines {
+            customer: &customer,
+            item: &item,
+            time: &time,
+            customers: 2,
+            items: 4,
+        };
+        let (before, wanted) = split_at(&lines, 5);
+        assert_eq!(before.baskets, vec![vec![1], vec![]]);
+        assert_eq!(
+            wanted,
+            vec![vec![2], vec![]],
+            "1 again is not new; customer 1 was not seen before"
+        );
+    }
+
+    #[test]
+    fn auto_keeps_the_candidate_with_the_best_backtest() {
+        // Pairs of items bought together by many customers, the second of a pair later: every
+        // candidate learns the pairs; the choice is one of them and scores every candidate.
+        let (mut customer, mut item, mut time) = (Vec::new(), Vec::new(), Vec::new());
+        for c in 0..60u32 {
+            let pair = c % 3;
+            customer.extend([c, c]);
+            item.extend([2 * pair, 2 * pair + 1]);
+            // The last 20 customers buy the second item late.
+            time.extend([0, if c >= 40 { 100 } else { 1 }]);
+        }
+        let lines = Lines {
+            customer: &customer,
+            item: &item,
+            time: &time,
+            customers: 60,
+            items: 6,
+        };
+        let settings = RecommendSettings {
+            top: 1,
+            lambda: None,
+            max_ease_items: 100,
+        };
+        let choice = choose(&lines, &settings).unwrap();
+        assert_eq!(choice.scores.len(), 1 + LAMBDAS.len());
+        let best = choice.scores.iter().find(|(c, _)| *c == choice.chosen).unwrap().1;
+        assert!((best.precision - 1.0).abs() < 1e-12, "{:?}", choice.scores);
+        assert_eq!(best.customers, 20);
+    }
+}
