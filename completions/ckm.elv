@@ -254,7 +254,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand --sheet 'The sheet of a spreadsheet input (.xlsx, .xls, .ods) to read, by name (default: the first)'
             cand --item-col 'The item column the rules were mined on (default item_id, else item_name)'
             cand --top 'Recommendations per customer'
-            cand --model 'Without --rules, the recommender fitted on the transactions: auto fits item-knn and ease with five ridges on all but the last quarter of the time span and keeps the one with the best precision on what customers first bought in that quarter'
+            cand --model 'Without --rules, the recommender fitted on the transactions: auto fits ease (λ 500), item-knn and ease with four other ridges on all but the last quarter of the time span, and keeps ease (λ 500) unless another''s precision on what customers first bought in that quarter is higher by more than a standard error'
             cand --lambda 'EASE''s ridge λ (default: auto tries 125 to 2000, ease takes 500)'
             cand --max-items 'EASE models at most this many items, the most bought ones (it holds 12 bytes per pair of items)'
             cand --holdout-start 'Fit on the lines before DATE (YYYY-MM-DD) and score the recommendations, and the most popular items as a baseline, on what customers active before DATE first bought from it on: precision, recall and hit rate at --top, and coverage'

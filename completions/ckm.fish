@@ -275,7 +275,7 @@ complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcomman
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l sheet -d 'The sheet of a spreadsheet input (.xlsx, .xls, .ods) to read, by name (default: the first)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l item-col -d 'The item column the rules were mined on (default item_id, else item_name)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l top -d 'Recommendations per customer' -r
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l model -d 'Without --rules, the recommender fitted on the transactions: auto fits item-knn and ease with five ridges on all but the last quarter of the time span and keeps the one with the best precision on what customers first bought in that quarter' -r -f -a "auto\t''
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l model -d 'Without --rules, the recommender fitted on the transactions: auto fits ease (λ 500), item-knn and ease with four other ridges on all but the last quarter of the time span, and keeps ease (λ 500) unless another\'s precision on what customers first bought in that quarter is higher by more than a standard error' -r -f -a "auto\t''
 item-knn\t''
 ease\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l lambda -d 'EASE\'s ridge λ (default: auto tries 125 to 2000, ease takes 500)' -r

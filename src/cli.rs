@@ -1056,9 +1056,10 @@ pub struct RecommendArgs {
     #[arg(long, default_value_t = 5, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub top: u64,
 
-    /// Without --rules, the recommender fitted on the transactions: auto fits item-knn and
-    /// ease with five ridges on all but the last quarter of the time span and keeps the one
-    /// with the best precision on what customers first bought in that quarter
+    /// Without --rules, the recommender fitted on the transactions: auto fits ease (λ 500),
+    /// item-knn and ease with four other ridges on all but the last quarter of the time span,
+    /// and keeps ease (λ 500) unless another's precision on what customers first bought in
+    /// that quarter is higher by more than a standard error
     #[arg(long, value_enum, default_value_t = RecommendModel::Auto, conflicts_with = "rules")]
     pub model: RecommendModel,
 

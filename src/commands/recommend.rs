@@ -547,13 +547,16 @@ fn record_choice(record: &mut RunRecord, choice: &AutoChoice) {
         .iter()
         .map(|(c, r)| format!("{} {:.4}", c.name(), r.precision))
         .collect();
-    record.figure(
-        "auto chose",
+    let customers = choice.scores.first().map_or(0, |s| s.1.customers);
+    let why = if Some(choice.chosen) == choice.scores.first().map(|s| s.0) {
         format!(
-            "{}: best precision on what {} customers first bought from {day} on, fitted before it",
-            choice.chosen.name(),
-            choice.scores.first().map_or(0, |s| s.1.customers)
-        ),
-    );
+            "the default: no other's precision on what {customers} customers first bought from {day} on (fitted before it) was higher by a standard error"
+        )
+    } else {
+        format!(
+            "precision higher than the default's by more than a standard error, on what {customers} customers first bought from {day} on (fitted before it)"
+        )
+    };
+    record.figure("auto chose", format!("{}: {why}", choice.chosen.name()));
     record.figure("auto: backtest precision", scores.join(", "));
 }

@@ -336,6 +336,23 @@ pub fn hit_rates(recommended: &[Vec<u32>], wanted: &[Vec<u32>], k: usize) -> Hit
     }
 }
 
+/// Each scored customer's precision at `k` (those whose `wanted` is not empty, in order): what
+/// two recommenders are compared on customer by customer.
+pub fn precision_per_customer(recommended: &[Vec<u32>], wanted: &[Vec<u32>], k: usize) -> Vec<f64> {
+    recommended
+        .iter()
+        .zip(wanted)
+        .filter(|(_, want)| !want.is_empty())
+        .map(|(recs, want)| {
+            let found = recs[..recs.len().min(k)]
+                .iter()
+                .filter(|i| want.binary_search(i).is_ok())
+                .count();
+            found as f64 / k as f64
+        })
+        .collect()
+}
+
 /// Items by customers, most first (ties by number): the `limit` EASE models when there are
 /// more.
 pub fn most_bought(purchases: &Purchases, limit: usize) -> Vec<u32> {
@@ -490,5 +507,6 @@ mod tests {
         assert!((r.recall - 0.25).abs() < 1e-12);
         assert!((r.hit_rate - 0.5).abs() < 1e-12);
         assert!((r.coverage - 0.5).abs() < 1e-12);
+        assert_eq!(precision_per_customer(&recommended, &wanted, 2), vec![0.5, 0.0]);
     }
 }
