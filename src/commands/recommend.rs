@@ -416,6 +416,7 @@ fn run_fitted(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
             candidate.name()
         ))
     })?;
+    record.mark("fit");
     let recommended = fitted.recommend_all(&purchases, settings.top);
     record.mark("recommend");
     let bought_items = purchases.buyers().iter().filter(|n| **n > 0).count();

@@ -45,20 +45,14 @@ pub struct Recommendation {
     pub because: Option<u32>,
 }
 
-/// The `top` items by `score` not in `bought` and with a positive score, best first (ties by
+/// The `top` of `candidates` (items not bought, with a positive score), best first (ties by
 /// item number), each with the bought item whose weight towards it is largest.
 fn best_items(
-    scores: &[f64],
+    mut candidates: Vec<(u32, f64)>,
     bought: &[u32],
     top: usize,
     weight: impl Fn(u32, u32) -> f64,
 ) -> Vec<Recommendation> {
-    let mut candidates: Vec<(u32, f64)> = scores
-        .iter()
-        .enumerate()
-        .filter(|(i, s)| **s > 0.0 && bought.binary_search(&(*i as u32)).is_err())
-        .map(|(i, s)| (i as u32, *s))
-        .collect();
     let by_score = |a: &(u32, f64), b: &(u32, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
     if candidates.len() > top {
         candidates.select_nth_unstable_by(top, by_score);
@@ -200,7 +194,16 @@ impl ItemKnn {
                 scores[j as usize] += s;
             }
         }
-        best_items(&scores, bought, top, |from, to| self.similarity(from, to))
+        for &i in bought {
+            scores[i as usize] = 0.0;
+        }
+        let candidates = scores
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| **s > 0.0)
+            .map(|(j, s)| (j as u32, *s))
+            .collect();
+        best_items(candidates, bought, top, |from, to| self.similarity(from, to))
     }
 }
 
@@ -289,11 +292,19 @@ impl Ease {
                 }
             }
         }
-        let mut scores = vec![0.0f64; self.row_of.len()];
-        for (r, s) in row_scores.iter().enumerate() {
-            scores[self.modelled[r] as usize] = *s as f64;
+        // Scored over the modelled items only; what she bought is not recommended.
+        for &i in bought {
+            if let Some(r) = self.row_of[i as usize] {
+                row_scores[r as usize] = 0.0;
+            }
         }
-        best_items(&scores, bought, top, |from, to| self.weight(from, to))
+        let candidates = row_scores
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| **s > 0.0)
+            .map(|(r, s)| (self.modelled[r], *s as f64))
+            .collect();
+        best_items(candidates, bought, top, |from, to| self.weight(from, to))
     }
 }
 
