@@ -179,7 +179,7 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('mine', 'mine', [CompletionResultType]::ParameterValue, 'Frequent itemsets and association rules (the default when no verb is given)')
             [CompletionResult]::new('sequences', 'sequences', [CompletionResultType]::ParameterValue, 'Sequential patterns over each customer''s orders in time order (PrefixSpan)')
-            [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'For each customer, items not yet bought, scored by the rules whose antecedent they bought')
+            [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'For each customer, items not yet bought: by association rules (--rules) or by a recommender fitted on the transactions (EASE, item-kNN), with why')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -287,7 +287,7 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
         'ckm;rules;help' {
             [CompletionResult]::new('mine', 'mine', [CompletionResultType]::ParameterValue, 'Frequent itemsets and association rules (the default when no verb is given)')
             [CompletionResult]::new('sequences', 'sequences', [CompletionResultType]::ParameterValue, 'Sequential patterns over each customer''s orders in time order (PrefixSpan)')
-            [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'For each customer, items not yet bought, scored by the rules whose antecedent they bought')
+            [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'For each customer, items not yet bought: by association rules (--rules) or by a recommender fitted on the transactions (EASE, item-kNN), with why')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -587,7 +587,7 @@ Register-ArgumentCompleter -Native -CommandName 'ckm' -ScriptBlock {
         'ckm;help;rules' {
             [CompletionResult]::new('mine', 'mine', [CompletionResultType]::ParameterValue, 'Frequent itemsets and association rules (the default when no verb is given)')
             [CompletionResult]::new('sequences', 'sequences', [CompletionResultType]::ParameterValue, 'Sequential patterns over each customer''s orders in time order (PrefixSpan)')
-            [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'For each customer, items not yet bought, scored by the rules whose antecedent they bought')
+            [CompletionResult]::new('recommend', 'recommend', [CompletionResultType]::ParameterValue, 'For each customer, items not yet bought: by association rules (--rules) or by a recommender fitted on the transactions (EASE, item-kNN), with why')
             break
         }
         'ckm;help;rules;mine' {

@@ -172,7 +172,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
             cand --version 'Print version'
             cand mine 'Frequent itemsets and association rules (the default when no verb is given)'
             cand sequences 'Sequential patterns over each customer''s orders in time order (PrefixSpan)'
-            cand recommend 'For each customer, items not yet bought, scored by the rules whose antecedent they bought'
+            cand recommend 'For each customer, items not yet bought: by association rules (--rules) or by a recommender fitted on the transactions (EASE, item-kNN), with why'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ckm;rules;mine'= {
@@ -276,7 +276,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
         &'ckm;rules;help'= {
             cand mine 'Frequent itemsets and association rules (the default when no verb is given)'
             cand sequences 'Sequential patterns over each customer''s orders in time order (PrefixSpan)'
-            cand recommend 'For each customer, items not yet bought, scored by the rules whose antecedent they bought'
+            cand recommend 'For each customer, items not yet bought: by association rules (--rules) or by a recommender fitted on the transactions (EASE, item-kNN), with why'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ckm;rules;help;mine'= {
@@ -550,7 +550,7 @@ set edit:completion:arg-completer[ckm] = {|@words|
         &'ckm;help;rules'= {
             cand mine 'Frequent itemsets and association rules (the default when no verb is given)'
             cand sequences 'Sequential patterns over each customer''s orders in time order (PrefixSpan)'
-            cand recommend 'For each customer, items not yet bought, scored by the rules whose antecedent they bought'
+            cand recommend 'For each customer, items not yet bought: by association rules (--rules) or by a recommender fitted on the transactions (EASE, item-kNN), with why'
         }
         &'ckm;help;rules;mine'= {
         }

@@ -984,7 +984,8 @@ pub enum RulesVerb {
     Mine(Box<MineArgs>),
     /// Sequential patterns over each customer's orders in time order (PrefixSpan)
     Sequences(Box<SequenceArgs>),
-    /// For each customer, items not yet bought, scored by the rules whose antecedent they bought
+    /// For each customer, items not yet bought: by association rules (--rules) or by a
+    /// recommender fitted on the transactions (EASE, item-kNN), with why
     Recommend(Box<RecommendArgs>),
 }
 
