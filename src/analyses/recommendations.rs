@@ -2,6 +2,8 @@
 //! `--rules`): a recommender fitted on who bought what, chosen by a backtest inside the data it
 //! is fitted on, and scored on what customers went on to buy. No files and no printing.
 
+use polars::prelude::*;
+
 use crate::mining::collaborative::{self, Ease, HitRates, ItemKnn, Popularity, Purchases, Recommendation};
 
 #[derive(Debug, Clone, Copy)]
@@ -12,6 +14,8 @@ pub struct RecommendSettings {
     pub lambda: Option<f64>,
     /// EASE models at most this many items, the most bought ones.
     pub max_ease_items: usize,
+    /// Only lines before this moment are learned from (a holdout's start).
+    pub before: Option<i64>,
 }
 
 /// EASE's ridge when none is given or chosen: Steck's value for data sets of this size, and
@@ -164,6 +168,19 @@ pub struct AutoChoice {
 /// 1000 within 0.001 of each other), and a choice by noise costs as much as it gains. `None`
 /// when the validation part has nobody to score.
 pub fn choose(lines: &Lines, settings: &RecommendSettings) -> Option<AutoChoice> {
+    // The backtest sees only the lines the recommender may learn from.
+    let kept: Vec<usize> = (0..lines.customer.len())
+        .filter(|&k| settings.before.is_none_or(|end| lines.time[k] < end))
+        .collect();
+    let customer: Vec<u32> = kept.iter().map(|&k| lines.customer[k]).collect();
+    let item: Vec<u32> = kept.iter().map(|&k| lines.item[k]).collect();
+    let time: Vec<i64> = kept.iter().map(|&k| lines.time[k]).collect();
+    let lines = &Lines {
+        customer: &customer,
+        item: &item,
+        time: &time,
+        ..*lines
+    };
     let (&first, &last) = (lines.time.iter().min()?, lines.time.iter().max()?);
     let cut = last - ((last - first) as f64 * VALIDATION_SHARE) as i64;
     let (train, wanted) = split_at(lines, cut);
@@ -220,6 +237,56 @@ pub fn choose(lines: &Lines, settings: &RecommendSettings) -> Option<AutoChoice>
     Some(AutoChoice { chosen, cut, scores })
 }
 
+/// The recommendations' and the most popular items' hit rates on what customers went on to
+/// buy, in that order, named.
+pub fn holdout_scores(
+    name: &str,
+    recommended: &[Vec<Recommendation>],
+    purchases: &Purchases,
+    wanted: &[Vec<u32>],
+    top: usize,
+) -> Vec<(String, HitRates)> {
+    let popularity = Fitted::Popularity(Popularity::fit(purchases));
+    [
+        (name.to_string(), items_of(recommended)),
+        (
+            popularity.name(),
+            items_of(&popularity.recommend_all(purchases, top)),
+        ),
+    ]
+    .into_iter()
+    .map(|(name, items)| (name, collaborative::hit_rates(&items, wanted, top)))
+    .collect()
+}
+
+/// The `--evaluation` table: a row per recommender scored.
+pub fn evaluation_table(scores: &[(String, HitRates)], top: usize) -> PolarsResult<DataFrame> {
+    let column = |name: &str, value: fn(&HitRates) -> f64| {
+        Column::new(
+            name.into(),
+            scores.iter().map(|s| value(&s.1)).collect::<Vec<f64>>(),
+        )
+    };
+    DataFrame::new(
+        scores.len(),
+        vec![
+            Column::new(
+                "model".into(),
+                scores.iter().map(|s| s.0.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new("k".into(), vec![top as u64; scores.len()]),
+            Column::new(
+                "customers".into(),
+                scores.iter().map(|s| s.1.customers as u64).collect::<Vec<_>>(),
+            ),
+            column("precision", |r| r.precision),
+            column("recall", |r| r.recall),
+            column("hit_rate", |r| r.hit_rate),
+            column("coverage", |r| r.coverage),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,6 +336,7 @@ mod tests {
             top: 1,
             lambda: None,
             max_ease_items: 100,
+            before: None,
         };
         let choice = choose(&lines, &settings).unwrap();
         assert_eq!(choice.scores.len(), 1 + LAMBDAS.len());

@@ -15,7 +15,6 @@ use crate::error::CkmError;
 use crate::io::baskets::ItemCodes;
 use crate::io::manifest::RunRecord;
 use crate::io::{self, read, rejects, schema, write};
-use crate::mining::collaborative::{self, HitRates, Popularity, Purchases};
 use crate::mining::recommend::{self, ScoredRule};
 use crate::prepare::baskets;
 
@@ -189,9 +188,7 @@ fn run_rules(args: RecommendArgs, rules_path: &Path, record: &mut RunRecord) -> 
     let mut confidence = Vec::new();
     let mut lift = Vec::new();
     let mut rule_column = Vec::new();
-    // Customers in id order, so the output does not depend on the input's line order.
-    let mut order: Vec<usize> = (0..customers.len()).collect();
-    order.sort_by(|&a, &b| customers[a].cmp(customers[b]));
+    let order = in_id_order(&customers);
     let mut reached = 0u64;
     for c in order {
         if !recommendations[c].is_empty() {
@@ -231,6 +228,14 @@ fn run_rules(args: RecommendArgs, rules_path: &Path, record: &mut RunRecord) -> 
     printer.summary("ckm rules recommend", &record.summary_rows());
     write_manifest(manifest.as_deref(), record)?;
     Ok(())
+}
+
+/// Customers' positions in id order, so that an output does not depend on the input's line
+/// order.
+fn in_id_order<S: AsRef<str>>(ids: &[S]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..ids.len()).collect();
+    order.sort_by(|&a, &b| ids[a].as_ref().cmp(ids[b].as_ref()));
+    order
 }
 
 /// The customers, items and times of the purchase lines read, as numbers.
@@ -282,6 +287,7 @@ fn run_fitted(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
         top: args.top as usize,
         lambda: args.lambda,
         max_ease_items: args.max_items,
+        before: cut,
     };
     record.parameter("transactions", &args.transactions);
     record.parameter("model", format!("{:?}", args.model).to_lowercase());
@@ -347,23 +353,8 @@ fn run_fitted(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
 
     // The lines the recommender learns from: all of them, or those before the holdout.
     let all = read.lines();
-    let (purchases, wanted) = match cut {
-        Some(cut) => {
-            let (before, wanted) = recommendations::split_at(&all, cut);
-            (before, Some(wanted))
-        }
-        None => (Purchases::new(vec![Vec::new(); all.customers], all.items), None),
-    };
-    let purchases = match cut {
-        Some(_) => purchases,
-        None => {
-            let mut baskets = vec![Vec::new(); all.customers];
-            for (&c, &i) in all.customer.iter().zip(all.item) {
-                baskets[c as usize].push(i);
-            }
-            Purchases::new(baskets, all.items)
-        }
-    };
+    let (purchases, wanted) = recommendations::split_at(&all, cut.unwrap_or(i64::MAX));
+    let wanted = cut.map(|_| wanted);
     if purchases.baskets.iter().all(|b| b.is_empty()) {
         return Err(CkmError::invalid(match &args.holdout_start {
             Some(start) => format!(
@@ -379,35 +370,19 @@ fn run_fitted(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
     let candidate = match args.model {
         RecommendModel::ItemKnn => Candidate::ItemKnn,
         RecommendModel::Ease => Candidate::Ease(args.lambda.unwrap_or(recommendations::DEFAULT_LAMBDA)),
-        RecommendModel::Auto => {
-            // The backtest sees only the lines the recommender may learn from.
-            let fitted_part: Vec<usize> = (0..all.customer.len())
-                .filter(|&k| cut.is_none_or(|cut| all.time[k] < cut))
-                .collect();
-            let pick = |v: &[u32]| fitted_part.iter().map(|&k| v[k]).collect::<Vec<u32>>();
-            let (customer, item) = (pick(all.customer), pick(all.item));
-            let time: Vec<i64> = fitted_part.iter().map(|&k| all.time[k]).collect();
-            let inner = recommendations::Lines {
-                customer: &customer,
-                item: &item,
-                time: &time,
-                customers: all.customers,
-                items: all.items,
-            };
-            match recommendations::choose(&inner, &settings) {
-                Some(choice) => {
-                    record_choice(record, &choice);
-                    choice.chosen
-                }
-                None => {
-                    record.warn(
+        RecommendModel::Auto => match recommendations::choose(&all, &settings) {
+            Some(choice) => {
+                record_choice(record, &choice);
+                choice.chosen
+            }
+            None => {
+                record.warn(
                         &printer,
                         "auto: nobody bought anything new in the last quarter of the time span; ease with the default ridge",
                     );
-                    Candidate::Ease(args.lambda.unwrap_or(recommendations::DEFAULT_LAMBDA))
-                }
+                Candidate::Ease(args.lambda.unwrap_or(recommendations::DEFAULT_LAMBDA))
             }
-        }
+        },
     };
     let fitted = recommendations::fit(&purchases, candidate, args.max_items).map_err(|e| {
         CkmError::invalid(format!(
@@ -432,9 +407,7 @@ fn run_fitted(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
         }
     }
 
-    // Customers in id order, so the output does not depend on the input's line order.
-    let mut order: Vec<usize> = (0..read.customer_ids.len()).collect();
-    order.sort_by(|&a, &b| read.customer_ids[a].cmp(&read.customer_ids[b]));
+    let order = in_id_order(&read.customer_ids);
     let model_name = fitted.name();
     let (mut customer_column, mut rank_column, mut item_column) = (Vec::new(), Vec::new(), Vec::new());
     let (mut score_column, mut because_column) = (Vec::new(), Vec::new());
@@ -465,17 +438,9 @@ fn run_fitted(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
         .push(write::write_table(&mut output, &destination, format, hash)?);
 
     if let Some(wanted) = &wanted {
-        let popularity = Fitted::Popularity(Popularity::fit(&purchases));
-        let scored = [
-            (model_name.clone(), recommendations::items_of(&recommended)),
-            (
-                popularity.name(),
-                recommendations::items_of(&popularity.recommend_all(&purchases, settings.top)),
-            ),
-        ];
-        let mut rows: Vec<(String, HitRates)> = Vec::new();
-        for (name, items) in scored {
-            let rates = collaborative::hit_rates(&items, wanted, settings.top);
+        let scores =
+            recommendations::holdout_scores(&model_name, &recommended, &purchases, wanted, settings.top);
+        for (name, rates) in &scores {
             record.figure(
                 &format!("holdout {name}"),
                 format!(
@@ -487,40 +452,10 @@ fn run_fitted(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
                     k = settings.top
                 ),
             );
-            rows.push((name, rates));
         }
-        record.figure("holdout customers", rows[0].1.customers);
+        record.figure("holdout customers", scores[0].1.customers);
         if let Some((destination, format)) = &evaluation_destination {
-            let mut table = DataFrame::new(
-                rows.len(),
-                vec![
-                    Column::new(
-                        "model".into(),
-                        rows.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(),
-                    ),
-                    Column::new("k".into(), vec![args.top; rows.len()]),
-                    Column::new(
-                        "customers".into(),
-                        rows.iter().map(|r| r.1.customers as u64).collect::<Vec<_>>(),
-                    ),
-                    Column::new(
-                        "precision".into(),
-                        rows.iter().map(|r| r.1.precision).collect::<Vec<_>>(),
-                    ),
-                    Column::new(
-                        "recall".into(),
-                        rows.iter().map(|r| r.1.recall).collect::<Vec<_>>(),
-                    ),
-                    Column::new(
-                        "hit_rate".into(),
-                        rows.iter().map(|r| r.1.hit_rate).collect::<Vec<_>>(),
-                    ),
-                    Column::new(
-                        "coverage".into(),
-                        rows.iter().map(|r| r.1.coverage).collect::<Vec<_>>(),
-                    ),
-                ],
-            )?;
+            let mut table = recommendations::evaluation_table(&scores, settings.top)?;
             record
                 .outputs
                 .push(write::write_table(&mut table, destination, *format, hash)?);

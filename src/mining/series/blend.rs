@@ -362,12 +362,12 @@ pub fn forecast_group(
                 return f;
             }
             let fits = sampled.unwrap_or_else(|| fit(y, blend, false));
-            let (_, seasonal_note) = usable_season(y.len(), m);
+            let (season, seasonal_note) = usable_season(y.len(), m);
             let f = match fits.forecast(blend) {
                 Some(f) if fits.has_backtests() => f,
                 Some(f) => with_note(f, Some("too short for backtests: normal intervals".into())),
                 None => {
-                    let mut f = seasonal_naive(y, usable_season(y.len(), m).0, h);
+                    let mut f = seasonal_naive(y, season, h);
                     f.note = Some(format!("no {} model could be fitted: {}", blend.name(), f.detail));
                     f
                 }
