@@ -5,6 +5,9 @@
 #     test as in the competition, h = 18, 8, 6, MASE at lag 12, 4, 1, sMAPE): ckm's auto, ets,
 #     theta and ensemble against AutoETS, AutoTheta and SeasonalNaive (AutoARIMA takes about 8
 #     minutes on the monthly ones; MODELS adds it), and ckm's interval coverage and MSIS;
+#   - the intervals of ckm auto and AutoETS (levels 80 and 95) on the test window and on the
+#     window before it (m3_intervals.py), to tell calibration from a window that errs unlike
+#     the past;
 #   - speed on 10,000 generated monthly series of length 60 (gen_series.py), h = 12: ckm auto
 #     against AutoETS and AutoTheta, each fit + forecast.
 # The issue's target: auto's mean MASE below AutoETS's, and the 10,000 series in less time than
@@ -44,6 +47,32 @@ for spec in "${frequencies[@]}"; do
     printf '%-28s %10s %12s %8s %9s %9s %8s %10s\n' "ckm $model" "$(json 'd["mean_mase"]' <<< "$score")" "$(json 'd["median_mase"]' <<< "$score")" \
       "$(json 'd["smape"]' <<< "$score")" "$(json 'd["coverage_80"]' <<< "$score")" "$(json 'd["coverage_95"]' <<< "$score")" \
       "$(json 'd["msis_95"]' <<< "$score")" "$wall"
+  done
+  # Intervals calibrated on past errors cover as nominal only if the window forecast errs as
+  # the past did: the same runs one window earlier (the last h points of the train part as the
+  # test) show how much coverage moves from window to window, for ckm and AutoETS alike.
+  echo "-- intervals on the test window and on the $horizon points before it"
+  "$PY" benches/m3_intervals.py earlier --train "$M3/m3_${name}_train.csv" --horizon "$horizon" \
+    --out-train "$DIR/m3_${name}_earlier_train.csv" --out-test "$DIR/m3_${name}_earlier_test.csv"
+  "$CKM" forecast sales "$DIR/m3_${name}_earlier_train.csv" --series --by series_id --period "$period" \
+    --horizon "$horizon" --season "$season" -q -o "$DIR/ckm_m3_${name}_earlier_auto.csv"
+  for split in test earlier; do
+    train="$M3/m3_${name}_train.csv" test="$M3/m3_${name}_test.csv"
+    [[ $split == earlier ]] && train="$DIR/m3_${name}_earlier_train.csv" test="$DIR/m3_${name}_earlier_test.csv"
+    "$PY" benches/m3_intervals.py autoets --train "$train" --horizon "$horizon" --season "$season" --freq "$freq" \
+      --out "$DIR/autoets_m3_${name}_$split.csv" 2>/dev/null
+    ckm_forecasts="$DIR/ckm_m3_${name}_auto.csv"
+    [[ $split == earlier ]] && ckm_forecasts="$DIR/ckm_m3_${name}_earlier_auto.csv"
+    for who in ckm AutoETS; do
+      forecasts=$ckm_forecasts
+      [[ $who == AutoETS ]] && forecasts="$DIR/autoets_m3_${name}_$split.csv"
+      score=$("$PY" benches/m3_score.py --train "$train" --test "$test" --forecasts "$forecasts" --season "$season")
+      label="$who ($split)"
+      [[ $who == ckm ]] && label="ckm auto ($split)"
+      printf '%-28s %10s %12s %8s %9s %9s %8s\n' "$label" "$(json 'd["mean_mase"]' <<< "$score")" \
+        "$(json 'd["median_mase"]' <<< "$score")" "$(json 'd["smape"]' <<< "$score")" "$(json 'd["coverage_80"]' <<< "$score")" \
+        "$(json 'd["coverage_95"]' <<< "$score")" "$(json 'd["msis_95"]' <<< "$score")"
+    done
   done
 done
 
