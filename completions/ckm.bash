@@ -1722,7 +1722,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__rules__subcmd__recommend)
-            opts="-o -q -h -V --rules --transactions --map --dayfirst --date-format --encoding --delimiter --preset --sheet --item-col --top --model --lambda --max-items --holdout-start --evaluation --rejects --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --rules --transactions --map --dayfirst --date-format --encoding --delimiter --preset --sheet --item-col --top --model --lambda --max-items --min-support --holdout-start --evaluation --rejects --output --format --manifest --quiet --audit-log --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1769,7 +1769,7 @@ _ckm() {
                     return 0
                     ;;
                 --model)
-                    COMPREPLY=($(compgen -W "auto item-knn ease" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto item-knn ease rules" -- "${cur}"))
                     return 0
                     ;;
                 --lambda)
@@ -1777,6 +1777,10 @@ _ckm() {
                     return 0
                     ;;
                 --max-items)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-support)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -275,11 +275,13 @@ complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcomman
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l sheet -d 'The sheet of a spreadsheet input (.xlsx, .xls, .ods) to read, by name (default: the first)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l item-col -d 'The item column the rules were mined on (default item_id, else item_name)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l top -d 'Recommendations per customer' -r
-complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l model -d 'Without --rules, the recommender fitted on the transactions: auto fits ease (λ 500), item-knn and ease with four other ridges on all but the last quarter of the time span, and keeps ease (λ 500) unless another\'s precision on what customers first bought in that quarter is higher by more than a standard error' -r -f -a "auto\t''
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l model -d 'Without --rules, the recommender fitted on the transactions: auto fits ease (λ 500), item-knn, ease with four other ridges and rules on all but the last quarter of the time span, and keeps ease (λ 500) unless another\'s precision on what customers first bought in that quarter is higher by more than a standard error; rules are mined on the orders' -r -f -a "auto\t''
 item-knn\t''
-ease\t''"
+ease\t''
+rules\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l lambda -d 'EASE\'s ridge λ (default: auto tries 125 to 2000, ease takes 500)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l max-items -d 'EASE models at most this many items, the most bought ones (it holds 12 bytes per pair of items)' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l min-support -d 'The rules\' minimum support, a fraction of the orders (default 0.005)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l holdout-start -d 'Fit on the lines before DATE (YYYY-MM-DD) and score the recommendations, and the most popular items as a baseline, on what customers active before DATE first bought from it on: precision, recall and hit rate at --top, and coverage' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l evaluation -d 'Write the holdout scores here, a row per recommender (needs --holdout-start)' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l rejects -d 'Write lines left out (no customer or item) here, with a reason (default: beside a file output as NAME.rejects.csv)' -r

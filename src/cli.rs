@@ -1058,9 +1058,9 @@ pub struct RecommendArgs {
     pub top: u64,
 
     /// Without --rules, the recommender fitted on the transactions: auto fits ease (λ 500),
-    /// item-knn and ease with four other ridges on all but the last quarter of the time span,
-    /// and keeps ease (λ 500) unless another's precision on what customers first bought in
-    /// that quarter is higher by more than a standard error
+    /// item-knn, ease with four other ridges and rules on all but the last quarter of the time
+    /// span, and keeps ease (λ 500) unless another's precision on what customers first bought
+    /// in that quarter is higher by more than a standard error; rules are mined on the orders
     #[arg(long, value_enum, default_value_t = RecommendModel::Auto, conflicts_with = "rules")]
     pub model: RecommendModel,
 
@@ -1072,6 +1072,10 @@ pub struct RecommendArgs {
     /// of items)
     #[arg(long, default_value_t = 10_000, value_name = "N", conflicts_with = "rules")]
     pub max_items: usize,
+
+    /// The rules' minimum support, a fraction of the orders (default 0.005)
+    #[arg(long, value_name = "FRACTION", conflicts_with = "rules")]
+    pub min_support: Option<String>,
 
     /// Fit on the lines before DATE (YYYY-MM-DD) and score the recommendations, and the most
     /// popular items as a baseline, on what customers active before DATE first bought from it
@@ -1098,6 +1102,7 @@ pub enum RecommendModel {
     Auto,
     ItemKnn,
     Ease,
+    Rules,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -510,11 +510,98 @@ fn pairs_log() -> String {
     csv
 }
 
+/// Rules are mined on orders: tea and cups bought in one order by ten customers, coffee and
+/// filters by ten others; six more buy tea or coffee alone in February, and the other item of
+/// the pair in July.
+#[test]
+fn recommendations_by_rules_mined_on_the_orders() {
+    let wd = Workdir::new();
+    let mut csv = String::from("order_id,customer_id,ts,item_id,amount\n");
+    let pair = |c: usize| {
+        if c % 2 == 0 {
+            ("tea", "cups")
+        } else {
+            ("coffee", "filters")
+        }
+    };
+    for c in 0..20 {
+        let (first, second) = pair(c);
+        csv += &format!("p{c},c{c:02},2024-01-10,{first},4\np{c},c{c:02},2024-01-10,{second},6\n");
+    }
+    for c in 0..6 {
+        let (first, second) = pair(c);
+        csv += &format!("f{c},late{c},2024-02-01,{first},4\nj{c},late{c},2024-07-01,{second},6\n");
+    }
+    wd.write("tx.csv", csv);
+    let output = wd.run(&[
+        "rules",
+        "recommend",
+        "--transactions",
+        "tx.csv",
+        "--model",
+        "rules",
+        "--min-support",
+        "0.1",
+        "--holdout-start",
+        "2024-06-01",
+        "--top",
+        "1",
+        "-o",
+        "recs.csv",
+        "--evaluation",
+        "eval.csv",
+        "--manifest",
+        "m.json",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let recs = wd.read_csv("recs.csv").records();
+    for c in 0..6 {
+        let id = format!("late{c}");
+        let r = recs.iter().find(|r| r["customer_id"] == id).unwrap();
+        let (first, second) = pair(c);
+        assert_eq!(
+            (r["item"].as_str(), r["because"].as_str()),
+            (second, format!("{{{first}}}").as_str()),
+            "{r:?}"
+        );
+        // Of the 13 orders with the first item before July, 10 have the second.
+        let score: f64 = r["score"].parse().unwrap();
+        assert!((score - 10.0 / 13.0).abs() < 1e-9, "{r:?}");
+    }
+    let scores = wd.read_csv("eval.csv").records();
+    assert_eq!(scores[0]["model"], "rules (min support 0.1)");
+    assert_eq!(scores[0]["customers"], "6");
+    assert_eq!(scores[0]["precision"], "1.0");
+    let summary = &wd.read_json("m.json")["summary"];
+    assert_eq!(summary["model"], "rules (min support 0.1)");
+
+    // Above the pairs' support (10 of 26 orders before July) no rule is found: nobody gets a
+    // recommendation, and the run says so rather than failing.
+    let output = wd.run(&[
+        "rules",
+        "recommend",
+        "--transactions",
+        "tx.csv",
+        "--model",
+        "rules",
+        "--min-support",
+        "0.5",
+        "--holdout-start",
+        "2024-06-01",
+        "-o",
+        "none.csv",
+        "--manifest",
+        "n.json",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(wd.read_json("n.json")["summary"]["recommendations"], 0);
+}
+
 #[test]
 fn recommendations_fitted_on_the_transactions() {
     let wd = Workdir::new();
     wd.write("tx.csv", pairs_log());
-    for model in ["item-knn", "ease", "auto"] {
+    for model in ["item-knn", "ease", "rules", "auto"] {
         let output = wd.run(&[
             "rules",
             "recommend",
@@ -608,6 +695,8 @@ fn recommendations_fitted_on_the_transactions() {
         (vec!["--holdout-start", "June"], "--holdout-start"),
         (vec!["--evaluation", "e.csv"], "--holdout-start"),
         (vec!["--rules", "r.csv", "--model", "ease"], "--model"),
+        (vec!["--model", "rules", "--min-support", "0"], "--min-support"),
+        (vec!["--rules", "r.csv", "--min-support", "0.1"], "--min-support"),
     ] {
         let mut all = vec!["rules", "recommend", "--transactions", "tx.csv", "-o", "x.csv"];
         all.extend(args.iter());

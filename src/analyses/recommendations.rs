@@ -4,7 +4,13 @@
 
 use polars::prelude::*;
 
-use crate::mining::collaborative::{self, Ease, HitRates, ItemKnn, Popularity, Purchases, Recommendation};
+use crate::analyses::rules::braced;
+use crate::mining::collaborative::{
+    self, Because, Ease, HitRates, ItemKnn, Popularity, Purchases, Recommendation,
+};
+use crate::mining::fpgrowth::{self, MiningLimits};
+use crate::mining::recommend::{self as by_rules, ScoredRule};
+use crate::mining::rules::{self, Fraction, RuleLimits};
 
 #[derive(Debug, Clone, Copy)]
 pub struct RecommendSettings {
@@ -14,6 +20,8 @@ pub struct RecommendSettings {
     pub lambda: Option<f64>,
     /// EASE models at most this many items, the most bought ones.
     pub max_ease_items: usize,
+    /// The rules' minimum support, a fraction of the orders; `None`: [`DEFAULT_MIN_SUPPORT`].
+    pub min_support: Option<Fraction>,
     /// Only lines before this moment are learned from (a holdout's start).
     pub before: Option<i64>,
 }
@@ -27,12 +35,33 @@ pub const LAMBDAS: [f64; 5] = [125.0, 250.0, 500.0, 1000.0, 2000.0];
 pub const NEIGHBOURS: usize = 200;
 /// `auto`'s backtest holds out this share of the fitted period, its end.
 pub const VALIDATION_SHARE: f64 = 0.25;
+/// The rules' minimum support when none is given: 1 order in 200, the middle of the supports
+/// that did best on the Online Retail log (0.01, 0.005 and 0.002 within 5% of each other).
+pub const DEFAULT_MIN_SUPPORT: Fraction = Fraction {
+    numerator: 5,
+    denominator: 1000,
+};
+/// Rules are mined from itemsets of at most this many items, so antecedents of one or two:
+/// longer ones reach few customers and cost the most to mine.
+pub const RULE_ITEMSET_LEN: usize = 3;
+/// Rule mining stops with an error beyond this many frequent itemsets.
+pub const MAX_RULE_ITEMSETS: usize = 2_000_000;
 
 /// A fitted recommender.
 pub enum Fitted {
     Popularity(Popularity),
     ItemKnn(ItemKnn),
-    Ease { model: Ease, lambda: f64 },
+    Ease {
+        model: Ease,
+        lambda: f64,
+    },
+    /// Association rules mined on the orders, ranked as `ckm rules recommend --rules` ranks
+    /// them (confidence, then lift); `item_names` break ties.
+    Rules {
+        rules: Vec<ScoredRule>,
+        min_support: Fraction,
+        item_names: Vec<String>,
+    },
 }
 
 impl Fitted {
@@ -41,25 +70,49 @@ impl Fitted {
             Fitted::Popularity(_) => "popularity".into(),
             Fitted::ItemKnn(_) => format!("item-knn (cosine, {NEIGHBOURS} neighbours)"),
             Fitted::Ease { lambda, .. } => format!("ease (lambda {lambda})"),
-        }
-    }
-
-    pub fn recommend(&self, bought: &[u32], top: usize) -> Vec<Recommendation> {
-        match self {
-            Fitted::Popularity(m) => m.recommend(bought, top),
-            Fitted::ItemKnn(m) => m.recommend(bought, top),
-            Fitted::Ease { model, .. } => model.recommend(bought, top),
+            Fitted::Rules { min_support, .. } => Candidate::Rules(*min_support).name(),
         }
     }
 
     /// Every customer's recommendations, in parallel.
     pub fn recommend_all(&self, purchases: &Purchases, top: usize) -> Vec<Vec<Recommendation>> {
         use rayon::prelude::*;
-        purchases
-            .baskets
-            .par_iter()
-            .map(|b| self.recommend(b, top))
-            .collect()
+        let each = |recommend: &(dyn Fn(&[u32]) -> Vec<Recommendation> + Sync)| {
+            purchases.baskets.par_iter().map(|b| recommend(b)).collect()
+        };
+        match self {
+            Fitted::Popularity(m) => each(&|b| m.recommend(b, top)),
+            Fitted::ItemKnn(m) => each(&|b| m.recommend(b, top)),
+            Fitted::Ease { model, .. } => each(&|b| model.recommend(b, top)),
+            Fitted::Rules {
+                rules, item_names, ..
+            } => {
+                let mut bought = purchases.baskets.clone();
+                by_rules::recommend(rules, &mut bought, item_names, top)
+                    .into_iter()
+                    .map(|list| {
+                        list.into_iter()
+                            .map(|(item, r)| Recommendation {
+                                item,
+                                score: rules[r as usize].confidence,
+                                because: Some(Because::Rule(r)),
+                            })
+                            .collect()
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// Why, in words: the bought item, or the rule's antecedent as `{a, b}`.
+    pub fn explain(&self, because: Because, item_names: &[String]) -> String {
+        match (because, self) {
+            (Because::Item(i), _) => item_names[i as usize].clone(),
+            (Because::Rule(r), Fitted::Rules { rules, .. }) => {
+                braced(&rules[r as usize].antecedent, item_names)
+            }
+            (Because::Rule(r), _) => unreachable!("rule {r} from a recommender without rules"),
+        }
     }
 }
 
@@ -68,6 +121,8 @@ impl Fitted {
 pub enum Candidate {
     ItemKnn,
     Ease(f64),
+    /// Rules with this minimum support (a fraction of the orders).
+    Rules(Fraction),
 }
 
 impl Candidate {
@@ -75,18 +130,36 @@ impl Candidate {
         match self {
             Candidate::ItemKnn => "item-knn".into(),
             Candidate::Ease(lambda) => format!("ease (lambda {lambda})"),
+            Candidate::Rules(support) => format!(
+                "rules (min support {})",
+                support.numerator as f64 / support.denominator as f64
+            ),
         }
     }
 }
 
 /// Why a recommender could not be fitted.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FitError {
+    #[error("nobody bought anything")]
     NoPurchases,
+    #[error("the items' Gram matrix is not positive definite: give --lambda above 0")]
     Ease(collaborative::EaseError),
+    #[error("{0} (for rules: raise --min-support)")]
+    Rules(fpgrowth::MiningError),
 }
 
-pub fn fit(purchases: &Purchases, candidate: Candidate, max_ease_items: usize) -> Result<Fitted, FitError> {
+/// What a recommender learns from: each customer's items, and each order's (rules are
+/// mined on orders, as `ckm rules` mines them), with the items' names.
+pub struct Training<'a> {
+    pub purchases: Purchases,
+    /// Each order's items, sorted and deduplicated; orders without a line left out.
+    pub orders: Vec<Vec<u32>>,
+    pub item_names: &'a [String],
+}
+
+pub fn fit(training: &Training, candidate: Candidate, max_ease_items: usize) -> Result<Fitted, FitError> {
+    let purchases = &training.purchases;
     if purchases.baskets.iter().all(|b| b.is_empty()) {
         return Err(FitError::NoPurchases);
     }
@@ -99,32 +172,87 @@ pub fn fit(purchases: &Purchases, candidate: Candidate, max_ease_items: usize) -
                 lambda,
             }
         }
+        Candidate::Rules(min_support) => {
+            let n = training.orders.len() as u64;
+            let itemsets = fpgrowth::mine(
+                &training.orders,
+                &[],
+                purchases.items,
+                MiningLimits {
+                    min_count: min_support.min_count(n).max(1),
+                    max_len: RULE_ITEMSET_LEN,
+                    max_itemsets: MAX_RULE_ITEMSETS,
+                },
+            )
+            .map_err(FitError::Rules)?;
+            let found = rules::rules(
+                &itemsets,
+                n,
+                RuleLimits {
+                    min_confidence: Fraction {
+                        numerator: 0,
+                        denominator: 1,
+                    },
+                    min_lift: None,
+                    max_consequent: 1,
+                },
+            );
+            let rules = found
+                .iter()
+                .map(|rule| {
+                    let metrics = rule.metrics(n);
+                    let mut antecedent = rule.antecedent.clone();
+                    antecedent.sort_unstable();
+                    ScoredRule {
+                        antecedent,
+                        consequent: rule.consequent.clone(),
+                        confidence: metrics.confidence,
+                        lift: metrics.lift,
+                    }
+                })
+                .collect();
+            Fitted::Rules {
+                rules,
+                min_support,
+                item_names: training.item_names.to_vec(),
+            }
+        }
     })
 }
 
-/// Purchase lines: customer, item and time (any increasing number, e.g. milliseconds).
+/// Purchase lines: customer, order, item and time (any increasing number, e.g.
+/// milliseconds), as numbers below `customers`, `orders` and `item_names.len()`.
 pub struct Lines<'a> {
     pub customer: &'a [u32],
+    pub order: &'a [u32],
     pub item: &'a [u32],
     pub time: &'a [i64],
     pub customers: usize,
-    pub items: usize,
+    pub orders: usize,
+    pub item_names: &'a [String],
 }
 
-/// The lines before `cut` as purchases, and for each customer the items she bought from `cut`
+/// What the lines before `cut` teach, and for each customer the items she bought from `cut`
 /// on that she had not bought before (sorted): the truth a recommendation is scored on.
-pub fn split_at(lines: &Lines, cut: i64) -> (Purchases, Vec<Vec<u32>>) {
+pub fn split_at<'a>(lines: &Lines<'a>, cut: i64) -> (Training<'a>, Vec<Vec<u32>>) {
     let mut before = vec![Vec::new(); lines.customers];
     let mut after = vec![Vec::new(); lines.customers];
+    let mut orders = vec![Vec::new(); lines.orders];
     for k in 0..lines.customer.len() {
         let c = lines.customer[k] as usize;
         if lines.time[k] < cut {
             before[c].push(lines.item[k]);
+            orders[lines.order[k] as usize].push(lines.item[k]);
         } else {
             after[c].push(lines.item[k]);
         }
     }
-    let purchases = Purchases::new(before, lines.items);
+    orders.retain(|o| !o.is_empty());
+    for order in &mut orders {
+        order.sort_unstable();
+        order.dedup();
+    }
+    let purchases = Purchases::new(before, lines.item_names.len());
     let wanted = after
         .into_iter()
         .zip(&purchases.baskets)
@@ -139,7 +267,12 @@ pub fn split_at(lines: &Lines, cut: i64) -> (Purchases, Vec<Vec<u32>>) {
             later
         })
         .collect();
-    (purchases, wanted)
+    let training = Training {
+        purchases,
+        orders,
+        item_names: lines.item_names,
+    };
+    (training, wanted)
 }
 
 /// The items of each recommendation list.
@@ -161,22 +294,26 @@ pub struct AutoChoice {
 
 /// `auto`: fits every candidate on the lines before the last [`VALIDATION_SHARE`] of the
 /// time span of `lines` and scores its precision at `top` on what each customer first bought
-/// after. EASE with [`DEFAULT_LAMBDA`] (or the λ given) is the default; another candidate
-/// replaces it only when its precision is higher by more than one standard error of the
-/// paired differences over the customers, and then the one higher by the most: the
-/// candidates' backtests differ by less than their noise on the logs measured (λ 500 and
-/// 1000 within 0.001 of each other), and a choice by noise costs as much as it gains. `None`
-/// when the validation part has nobody to score.
+/// after. The candidates are EASE with [`DEFAULT_LAMBDA`] (or the λ given), the default,
+/// item-kNN, EASE with the other [`LAMBDAS`] when no λ is given, and rules at the minimum
+/// support given or [`DEFAULT_MIN_SUPPORT`]. Another candidate replaces the default only
+/// when its precision is higher by more than one standard error of the paired differences
+/// over the customers, and then the one higher by the most: the candidates' backtests differ
+/// by less than their noise on the logs measured (λ 500 and 1000 within 0.001 of each
+/// other), and a choice by noise costs as much as it gains. A candidate that cannot be
+/// fitted (too many itemsets for rules) is left out. `None` when the validation part has
+/// nobody to score.
 pub fn choose(lines: &Lines, settings: &RecommendSettings) -> Option<AutoChoice> {
     // The backtest sees only the lines the recommender may learn from.
     let kept: Vec<usize> = (0..lines.customer.len())
         .filter(|&k| settings.before.is_none_or(|end| lines.time[k] < end))
         .collect();
-    let customer: Vec<u32> = kept.iter().map(|&k| lines.customer[k]).collect();
-    let item: Vec<u32> = kept.iter().map(|&k| lines.item[k]).collect();
+    let pick = |column: &[u32]| -> Vec<u32> { kept.iter().map(|&k| column[k]).collect() };
+    let (customer, order, item) = (pick(lines.customer), pick(lines.order), pick(lines.item));
     let time: Vec<i64> = kept.iter().map(|&k| lines.time[k]).collect();
     let lines = &Lines {
         customer: &customer,
+        order: &order,
         item: &item,
         time: &time,
         ..*lines
@@ -197,13 +334,16 @@ pub fn choose(lines: &Lines, settings: &RecommendSettings) -> Option<AutoChoice>
                 .map(|&l| Candidate::Ease(l)),
         );
     }
+    candidates.push(Candidate::Rules(
+        settings.min_support.unwrap_or(DEFAULT_MIN_SUPPORT),
+    ));
     let mut scores = Vec::new();
     let mut per_customer = Vec::new();
     for candidate in candidates {
         let Ok(fitted) = fit(&train, candidate, settings.max_ease_items) else {
             continue;
         };
-        let recommended = items_of(&fitted.recommend_all(&train, settings.top));
+        let recommended = items_of(&fitted.recommend_all(&train.purchases, settings.top));
         scores.push((
             candidate,
             collaborative::hit_rates(&recommended, &wanted, settings.top),
@@ -291,21 +431,31 @@ pub fn evaluation_table(scores: &[(String, HitRates)], top: usize) -> PolarsResu
 mod tests {
     use super::*;
 
+    fn names(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("item {i}")).collect()
+    }
+
     #[test]
     fn a_split_in_time_gives_first_purchases_after_it() {
-        // Customer 0 buys 1 then 1 and 2 again; customer 1 buys only after the cut.
+        // Customer 0 buys 1 (order 0), then 1 and 2 again (order 1); customer 1 buys only
+        // after the cut.
         let customer = [0, 0, 0, 1];
+        let order = [0, 1, 1, 2];
         let item = [1, 1, 2, 3];
         let time = [1, 5, 6, 7];
+        let item_names = names(4);
         let lines = Lines {
             customer: &customer,
+            order: &order,
             item: &item,
             time: &time,
             customers: 2,
-            items: 4,
+            orders: 3,
+            item_names: &item_names,
         };
         let (before, wanted) = split_at(&lines, 5);
-        assert_eq!(before.baskets, vec![vec![1], vec![]]);
+        assert_eq!(before.purchases.baskets, vec![vec![1], vec![]]);
+        assert_eq!(before.orders, vec![vec![1]], "only order 0 is before the cut");
         assert_eq!(
             wanted,
             vec![vec![2], vec![]],
@@ -313,36 +463,83 @@ mod tests {
         );
     }
 
+    /// Rules mined on orders by hand: of 4 orders, {0, 1}, {0, 1}, {0, 2}, {3}. 0 → 1 has
+    /// confidence 2/3 and lift (2/4) / ((3/4)(2/4)) = 4/3; 0 → 2 confidence 1/3.
+    #[test]
+    fn rules_are_mined_on_orders_and_explained_by_their_antecedent() {
+        let item_names = names(4);
+        let training = Training {
+            purchases: Purchases::new(vec![vec![0, 1], vec![0, 2], vec![0], vec![3]], 4),
+            orders: vec![vec![0, 1], vec![0, 1], vec![0, 2], vec![3]],
+            item_names: &item_names,
+        };
+        let support = Fraction {
+            numerator: 1,
+            denominator: 4,
+        };
+        let fitted = fit(&training, Candidate::Rules(support), 100).unwrap();
+        let recommended = fitted.recommend_all(&training.purchases, 2);
+        // Customer 2 bought 0: 1 first (confidence 2/3), then 2 (1/3).
+        let third: Vec<(u32, f64)> = recommended[2].iter().map(|r| (r.item, r.score)).collect();
+        assert_eq!(third.len(), 2);
+        assert_eq!((third[0].0, third[1].0), (1, 2));
+        assert!((third[0].1 - 2.0 / 3.0).abs() < 1e-12 && (third[1].1 - 1.0 / 3.0).abs() < 1e-12);
+        let because = recommended[2][0].because.unwrap();
+        assert_eq!(fitted.explain(because, &item_names), "{item 0}");
+        // Customer 3 bought only 3, which no rule starts from.
+        assert!(recommended[3].is_empty());
+        assert_eq!(fitted.name(), "rules (min support 0.25)");
+        // At half the orders only {0} and {0, 1} are frequent: no rule to 2.
+        let half = Fraction {
+            numerator: 1,
+            denominator: 2,
+        };
+        let fitted = fit(&training, Candidate::Rules(half), 100).unwrap();
+        let recommended = fitted.recommend_all(&training.purchases, 2);
+        assert_eq!(recommended[2].iter().map(|r| r.item).collect::<Vec<_>>(), vec![1]);
+    }
+
     #[test]
     fn auto_keeps_the_candidate_with_the_best_backtest() {
         // Pairs of items bought together by many customers, the second of a pair later: every
         // candidate learns the pairs; the choice is one of them and scores every candidate.
-        let (mut customer, mut item, mut time) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut customer, mut order, mut item, mut time) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for c in 0..60u32 {
             let pair = c % 3;
             customer.extend([c, c]);
             item.extend([2 * pair, 2 * pair + 1]);
-            // The last 20 customers buy the second item late.
-            time.extend([0, if c >= 40 { 100 } else { 1 }]);
+            // The last 20 customers buy the second item late, in a second order.
+            let late = c >= 40;
+            time.extend([0, if late { 100 } else { 0 }]);
+            order.extend([c, if late { 60 + c } else { c }]);
         }
+        let item_names = names(6);
         let lines = Lines {
             customer: &customer,
+            order: &order,
             item: &item,
             time: &time,
             customers: 60,
-            items: 6,
+            orders: 120,
+            item_names: &item_names,
         };
         let settings = RecommendSettings {
             top: 1,
             lambda: None,
             max_ease_items: 100,
+            min_support: None,
             before: None,
         };
         let choice = choose(&lines, &settings).unwrap();
-        assert_eq!(choice.scores.len(), 1 + LAMBDAS.len());
-        let best = choice.scores.iter().find(|(c, _)| *c == choice.chosen).unwrap().1;
-        assert!((best.precision - 1.0).abs() < 1e-12, "{:?}", choice.scores);
-        assert_eq!(best.customers, 20);
+        assert_eq!(
+            choice.scores.len(),
+            2 + LAMBDAS.len(),
+            "item-knn, rules and each ridge"
+        );
+        for (candidate, rates) in &choice.scores {
+            assert!((rates.precision - 1.0).abs() < 1e-12, "{candidate:?}: {rates:?}");
+            assert_eq!(rates.customers, 20);
+        }
         // Every candidate finds the pairs: none is better than the default.
         assert_eq!(choice.chosen, Candidate::Ease(DEFAULT_LAMBDA));
     }

@@ -10,6 +10,7 @@ use polars::prelude::*;
 
 use crate::analyses::recommendations::{self, AutoChoice, Candidate, Fitted, RecommendSettings};
 use crate::cli::{RecommendArgs, RecommendModel};
+use crate::commands::rules::min_support_fraction;
 use crate::commands::{parse_moment, write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::baskets::ItemCodes;
@@ -17,6 +18,7 @@ use crate::io::manifest::RunRecord;
 use crate::io::{self, read, rejects, schema, write};
 use crate::mining::recommend::{self, ScoredRule};
 use crate::prepare::baskets;
+use crate::prepare::orders::order_key;
 
 /// The rules as read from the rules table: what ranking needs, and each rule's text for the
 /// output (`texts[i]` is `rules[i]`'s).
@@ -238,11 +240,13 @@ fn in_id_order<S: AsRef<str>>(ids: &[S]) -> Vec<usize> {
     order
 }
 
-/// The customers, items and times of the purchase lines read, as numbers.
+/// The customers, orders, items and times of the purchase lines read, as numbers.
 struct LinesRead {
     customer_ids: Vec<String>,
     item_names: Vec<String>,
+    orders: usize,
     customer: Vec<u32>,
+    order: Vec<u32>,
     item: Vec<u32>,
     time: Vec<i64>,
 }
@@ -251,10 +255,12 @@ impl LinesRead {
     fn lines(&self) -> recommendations::Lines<'_> {
         recommendations::Lines {
             customer: &self.customer,
+            order: &self.order,
             item: &self.item,
             time: &self.time,
             customers: self.customer_ids.len(),
-            items: self.item_names.len(),
+            orders: self.orders,
+            item_names: &self.item_names,
         }
     }
 }
@@ -283,10 +289,16 @@ fn run_fitted(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
         .as_deref()
         .map(|text| parse_moment("--holdout-start", text))
         .transpose()?;
+    let min_support = args
+        .min_support
+        .as_deref()
+        .map(|text| min_support_fraction(text, "itemset"))
+        .transpose()?;
     let settings = RecommendSettings {
         top: args.top as usize,
         lambda: args.lambda,
         max_ease_items: args.max_items,
+        min_support,
         before: cut,
     };
     record.parameter("transactions", &args.transactions);
@@ -306,6 +318,7 @@ fn run_fitted(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
                 col(schema::CUSTOMER_ID).cast(DataType::String),
                 item_source.expr(columns).alias("__ckm_item"),
                 col(schema::TS).cast(DataType::Int64).alias("__ckm_ts"),
+                order_key(columns).alias("__ckm_order"),
             ])
         },
         record,
@@ -316,23 +329,36 @@ fn run_fitted(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
     let ids = table.column(schema::CUSTOMER_ID)?.str()?;
     let line_items = table.column("__ckm_item")?.str()?;
     let times = table.column("__ckm_ts")?.i64()?;
+    let order_keys = table.column("__ckm_order")?.str()?;
     let (mut customers, mut items) = (ItemCodes::default(), ItemCodes::default());
-    let (mut customer, mut item, mut time) = (Vec::new(), Vec::new(), Vec::new());
+    let mut orders: HashMap<&str, u32> = HashMap::new();
+    let (mut customer, mut order, mut item, mut time) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut skipped = 0u64;
-    for ((id, name), ts) in ids.iter().zip(line_items.iter()).zip(times.iter()) {
-        match (id, name, ts) {
-            (Some(id), Some(name), Some(ts)) if !name.is_empty() => {
+    for (((id, name), ts), key) in ids
+        .iter()
+        .zip(line_items.iter())
+        .zip(times.iter())
+        .zip(order_keys.iter())
+    {
+        match (id, name, ts, key) {
+            // With a customer and a time a line always has an order key (its day's).
+            (Some(id), Some(name), Some(ts), Some(key)) if !name.is_empty() => {
                 customer.push(customers.code(id));
+                let next = orders.len() as u32;
+                order.push(*orders.entry(key).or_insert(next));
                 item.push(items.code(name));
                 time.push(ts);
             }
             _ => skipped += 1,
         }
     }
+    let orders = orders.len();
     let read = LinesRead {
         customer_ids: customers.names,
         item_names: items.names,
+        orders,
         customer,
+        order,
         item,
         time,
     };
@@ -353,8 +379,9 @@ fn run_fitted(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
 
     // The lines the recommender learns from: all of them, or those before the holdout.
     let all = read.lines();
-    let (purchases, wanted) = recommendations::split_at(&all, cut.unwrap_or(i64::MAX));
+    let (training, wanted) = recommendations::split_at(&all, cut.unwrap_or(i64::MAX));
     let wanted = cut.map(|_| wanted);
+    let purchases = &training.purchases;
     if purchases.baskets.iter().all(|b| b.is_empty()) {
         return Err(CkmError::invalid(match &args.holdout_start {
             Some(start) => format!(
@@ -370,6 +397,9 @@ fn run_fitted(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
     let candidate = match args.model {
         RecommendModel::ItemKnn => Candidate::ItemKnn,
         RecommendModel::Ease => Candidate::Ease(args.lambda.unwrap_or(recommendations::DEFAULT_LAMBDA)),
+        RecommendModel::Rules => {
+            Candidate::Rules(min_support.unwrap_or(recommendations::DEFAULT_MIN_SUPPORT))
+        }
         RecommendModel::Auto => match recommendations::choose(&all, &settings) {
             Some(choice) => {
                 record_choice(record, &choice);
@@ -384,15 +414,15 @@ fn run_fitted(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
             }
         },
     };
-    let fitted = recommendations::fit(&purchases, candidate, args.max_items).map_err(|e| {
+    let fitted = recommendations::fit(&training, candidate, args.max_items).map_err(|e| {
         CkmError::invalid(format!(
-            "{}: {} could not be fitted: {e:?}",
+            "{}: {} could not be fitted: {e}",
             args.transactions,
             candidate.name()
         ))
     })?;
     record.mark("fit");
-    let recommended = fitted.recommend_all(&purchases, settings.top);
+    let recommended = fitted.recommend_all(purchases, settings.top);
     record.mark("recommend");
     let bought_items = purchases.buyers().iter().filter(|n| **n > 0).count();
     if let Fitted::Ease { .. } = fitted {
@@ -419,7 +449,7 @@ fn run_fitted(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
             rank_column.push(rank as u32 + 1);
             item_column.push(read.item_names[r.item as usize].as_str());
             score_column.push(r.score);
-            because_column.push(r.because.map(|i| read.item_names[i as usize].as_str()));
+            because_column.push(r.because.map(|b| fitted.explain(b, &read.item_names)));
         }
     }
     let rows = customer_column.len();
@@ -439,7 +469,7 @@ fn run_fitted(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
 
     if let Some(wanted) = &wanted {
         let scores =
-            recommendations::holdout_scores(&model_name, &recommended, &purchases, wanted, settings.top);
+            recommendations::holdout_scores(&model_name, &recommended, purchases, wanted, settings.top);
         for (name, rates) in &scores {
             record.figure(
                 &format!("holdout {name}"),

@@ -42,7 +42,16 @@ impl Purchases {
 pub struct Recommendation {
     pub item: u32,
     pub score: f64,
-    pub because: Option<u32>,
+    pub because: Option<Because>,
+}
+
+/// Why an item is recommended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Because {
+    /// The bought item whose weight towards it is largest.
+    Item(u32),
+    /// The rule (an index into the recommender's rules) whose antecedent was bought.
+    Rule(u32),
 }
 
 /// The `top` of `candidates` (items not bought, with a positive score), best first (ties by
@@ -67,7 +76,8 @@ fn best_items(
             because: bought
                 .iter()
                 .copied()
-                .max_by(|&a, &b| weight(a, item).total_cmp(&weight(b, item)).then(b.cmp(&a))),
+                .max_by(|&a, &b| weight(a, item).total_cmp(&weight(b, item)).then(b.cmp(&a)))
+                .map(Because::Item),
         })
         .collect()
 }
@@ -422,7 +432,7 @@ mod tests {
         // A customer with 0 and 2: item 1 scores 0.75 + 0.5, because of 0.
         let recs = model.recommend(&[0, 2], 5);
         assert_eq!(recs.len(), 1);
-        assert_eq!((recs[0].item, recs[0].because), (1, Some(0)));
+        assert_eq!((recs[0].item, recs[0].because), (1, Some(Because::Item(0))));
         assert!((recs[0].score - 1.25).abs() < 1e-12);
         // One neighbour per item: 2 keeps only 1.
         let narrow = ItemKnn::fit(&p, 1);
@@ -495,7 +505,7 @@ mod tests {
         // A customer with item 0: item 1 (bought with it) before item 2.
         let recs = model.recommend(&[0], 5);
         assert_eq!(recs[0].item, 1);
-        assert_eq!(recs[0].because, Some(0));
+        assert_eq!(recs[0].because, Some(Because::Item(0)));
         assert!(recs.iter().all(|r| r.item != 0 && r.item != 3));
         // Only the most bought items are modelled when capped.
         let capped = Ease::fit(&p, &most_bought(&p, 2), lambda).unwrap();
