@@ -120,7 +120,68 @@ fn html_and_markdown_have_every_section_and_chart() {
     ] {
         assert!(md.contains(title), "{title}");
     }
+    // Every RFM segment with customers gets the items recommended to the most of them.
+    let rows = recommended_rows(&md);
+    assert!(rows.len() >= 5, "{rows:?}");
+    for row in &rows {
+        let cells: Vec<&str> = row.split(" | ").collect();
+        assert_eq!(cells.len(), 3, "{row}");
+        assert!(cells[2].matches("%)").count() >= 1, "{row}");
+    }
     assert_eq!(md.matches("**Chart: ").count(), CHARTS);
+}
+
+/// The segment's name in each row of the "recommended next" table of a Markdown report.
+fn recommended_rows(md: &str) -> Vec<String> {
+    let section = md.split("## Bought together").nth(1).unwrap();
+    let section = section.split("\n## ").next().unwrap();
+    let table = section
+        .split("| segment | customers | recommended next")
+        .nth(1)
+        .unwrap();
+    table
+        .lines()
+        .skip(2)
+        .take_while(|line| line.starts_with('|'))
+        .map(String::from)
+        .collect()
+}
+
+/// Tea drinkers buy tea and cups, coffee drinkers coffee and filters; a third of each bought
+/// only the first. The report recommends each segment's missing item to that third.
+#[test]
+fn recommendations_per_segment() {
+    let wd = Workdir::new();
+    let mut tx = String::from("order_id,customer_id,ts,item_name,amount\n");
+    let mut seg = String::from("customer_id,monetary,r_score,f_score,rfm_segment\n");
+    for c in 0..30 {
+        let (id, first, second, segment) = if c < 15 {
+            (format!("t{c:02}"), "tea", "cups", "Tea drinkers")
+        } else {
+            (format!("k{c:02}"), "coffee", "filters", "Coffee drinkers")
+        };
+        let day = c % 28 + 1;
+        tx += &format!("o{c},{id},2024-03-{day:02},{first},5\n");
+        if c % 15 < 10 {
+            tx += &format!("o{c},{id},2024-03-{day:02},{second},7\n");
+        }
+        tx += &format!("r{c},{id},2024-05-{day:02},{first},5\n");
+        seg += &format!("{id},10,3,3,{segment}\n");
+    }
+    wd.write("tx.csv", tx);
+    wd.write("seg.csv", seg);
+    let output = wd.run(&["report", "tx.csv", "--segments", "seg.csv", "-q", "-o", "r.md"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let md = std::fs::read_to_string(wd.path("r.md")).unwrap();
+    let rows = recommended_rows(&md);
+    assert_eq!(
+        rows,
+        [
+            "| Coffee drinkers | 15 | filters (33%) |",
+            "| Tea drinkers | 15 | cups (33%) |"
+        ],
+        "{md}"
+    );
 }
 
 #[test]

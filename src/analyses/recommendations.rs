@@ -377,6 +377,33 @@ pub fn choose(lines: &Lines, settings: &RecommendSettings) -> Option<AutoChoice>
     Some(AutoChoice { chosen, cut, scores })
 }
 
+/// For each of `groups` groups of customers, the `n` items recommended to the most of its
+/// customers (ties by item number), with how many; `group_of[c]` is customer `c`'s group
+/// (`None`: in none).
+pub fn most_recommended(
+    recommended: &[Vec<Recommendation>],
+    group_of: &[Option<usize>],
+    groups: usize,
+    n: usize,
+) -> Vec<Vec<(u32, u64)>> {
+    let mut counts: Vec<foldhash::HashMap<u32, u64>> = vec![Default::default(); groups];
+    for (list, group) in recommended.iter().zip(group_of) {
+        let Some(g) = *group else { continue };
+        for r in list {
+            *counts[g].entry(r.item).or_insert(0) += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .map(|count| {
+            let mut ranked: Vec<(u32, u64)> = count.into_iter().collect();
+            ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            ranked.truncate(n);
+            ranked
+        })
+        .collect()
+}
+
 /// The recommendations' and the most popular items' hit rates on what customers went on to
 /// buy, in that order, named.
 pub fn holdout_scores(
@@ -497,6 +524,28 @@ mod tests {
         let fitted = fit(&training, Candidate::Rules(half), 100).unwrap();
         let recommended = fitted.recommend_all(&training.purchases, 2);
         assert_eq!(recommended[2].iter().map(|r| r.item).collect::<Vec<_>>(), vec![1]);
+    }
+
+    #[test]
+    fn the_items_recommended_to_most_of_a_group() {
+        let to = |items: &[u32]| -> Vec<Recommendation> {
+            items
+                .iter()
+                .map(|&item| Recommendation {
+                    item,
+                    score: 1.0,
+                    because: None,
+                })
+                .collect()
+        };
+        // Group 0: customers 0, 1 and 3; group 1: customer 2; customer 4 in none.
+        let recommended = [to(&[5, 7]), to(&[7, 6]), to(&[1]), to(&[6, 7]), to(&[9])];
+        let group_of = [Some(0), Some(0), Some(1), Some(0), None];
+        let top = most_recommended(&recommended, &group_of, 3, 2);
+        // 7 three times; 6 twice; 5 once.
+        assert_eq!(top[0], vec![(7, 3), (6, 2)]);
+        assert_eq!(top[1], vec![(1, 1)]);
+        assert!(top[2].is_empty(), "a group without customers");
     }
 
     #[test]

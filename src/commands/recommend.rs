@@ -18,7 +18,7 @@ use crate::io::manifest::RunRecord;
 use crate::io::{self, read, rejects, schema, write};
 use crate::mining::recommend::{self, ScoredRule};
 use crate::prepare::baskets;
-use crate::prepare::orders::order_key;
+use crate::prepare::purchases::purchase_lines;
 
 /// The rules as read from the rules table: what ranking needs, and each rule's text for the
 /// output (`texts[i]` is `rules[i]`'s).
@@ -240,31 +240,6 @@ fn in_id_order<S: AsRef<str>>(ids: &[S]) -> Vec<usize> {
     order
 }
 
-/// The customers, orders, items and times of the purchase lines read, as numbers.
-struct LinesRead {
-    customer_ids: Vec<String>,
-    item_names: Vec<String>,
-    orders: usize,
-    customer: Vec<u32>,
-    order: Vec<u32>,
-    item: Vec<u32>,
-    time: Vec<i64>,
-}
-
-impl LinesRead {
-    fn lines(&self) -> recommendations::Lines<'_> {
-        recommendations::Lines {
-            customer: &self.customer,
-            order: &self.order,
-            item: &self.item,
-            time: &self.time,
-            customers: self.customer_ids.len(),
-            orders: self.orders,
-            item_names: &self.item_names,
-        }
-    }
-}
-
 /// Recommendations from a recommender fitted on the transactions (`--model`), scored on a
 /// holdout with `--holdout-start`.
 fn run_fitted(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
@@ -311,58 +286,9 @@ fn run_fitted(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
     let planned = io::plan_inputs(std::slice::from_ref(&args.transactions), &args.read.settings())?;
     let item_source = baskets::item_source(&planned, args.item_col.as_deref(), &args.transactions)?;
     record.parameter("item_col", item_source.to_string());
-    let table = io::read_planned(
-        &planned,
-        |frame, columns| {
-            frame.select([
-                col(schema::CUSTOMER_ID).cast(DataType::String),
-                item_source.expr(columns).alias("__ckm_item"),
-                col(schema::TS).cast(DataType::Int64).alias("__ckm_ts"),
-                order_key(columns).alias("__ckm_order"),
-            ])
-        },
-        record,
-        &printer,
-    )?;
-    let lines = table.height() as u64;
+    let read = purchase_lines(&planned, &item_source, record, &printer)?;
+    let (lines, skipped) = (read.lines_in, read.skipped);
     io::record_inputs(&planned.sources, &[lines], record, hash)?;
-    let ids = table.column(schema::CUSTOMER_ID)?.str()?;
-    let line_items = table.column("__ckm_item")?.str()?;
-    let times = table.column("__ckm_ts")?.i64()?;
-    let order_keys = table.column("__ckm_order")?.str()?;
-    let (mut customers, mut items) = (ItemCodes::default(), ItemCodes::default());
-    let mut orders: HashMap<&str, u32> = HashMap::new();
-    let (mut customer, mut order, mut item, mut time) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut skipped = 0u64;
-    for (((id, name), ts), key) in ids
-        .iter()
-        .zip(line_items.iter())
-        .zip(times.iter())
-        .zip(order_keys.iter())
-    {
-        match (id, name, ts, key) {
-            // With a customer and a time a line always has an order key (its day's).
-            (Some(id), Some(name), Some(ts), Some(key)) if !name.is_empty() => {
-                customer.push(customers.code(id));
-                let next = orders.len() as u32;
-                order.push(*orders.entry(key).or_insert(next));
-                item.push(items.code(name));
-                time.push(ts);
-            }
-            _ => skipped += 1,
-        }
-    }
-    let orders = orders.len();
-    let read = LinesRead {
-        customer_ids: customers.names,
-        item_names: items.names,
-        orders,
-        customer,
-        order,
-        item,
-        time,
-    };
-    drop(table);
     if skipped > 0 {
         let written = rejects::write_rejected_lines(
             rejects::destination(args.rejects.as_deref(), &destination)?,

@@ -134,8 +134,9 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
     if let (Some(customers), Some(table)) = (&args.customers, &segments) {
         sections.extend(sections::attributes(customers, table, currency)?);
     }
-    if let Some(rules) = &rules {
-        sections.push(sections::rules(rules));
+    let recommended = found.recommendations.as_ref().zip(segments.as_ref());
+    if rules.is_some() || recommended.is_some() {
+        sections.push(sections::rules(rules.as_deref(), recommended));
     }
     if let Some(table) = &clv {
         sections.push(sections::clv(table, currency));
@@ -259,8 +260,8 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
     Ok(())
 }
 
-/// Which analyses the report runs itself: those not given as files, and rules only when the
-/// lines have items.
+/// Which analyses the report runs itself: those not given as files, and rules and
+/// recommendations only when the lines have items.
 fn wanted(args: &ReportArgs, counts: &LineCounts) -> Wanted {
     Wanted {
         segments: args.segments.is_none(),
@@ -268,6 +269,7 @@ fn wanted(args: &ReportArgs, counts: &LineCounts) -> Wanted {
             (None, Some(column)) => Some(ItemSource::Column(column.clone())),
             _ => None,
         },
+        recommendations: counts.item_column.clone().map(ItemSource::Column),
         revenue: args.forecast.is_none(),
         customer_values: args.clv.is_none(),
         churn: args.churn.is_none(),

@@ -17,6 +17,7 @@ use crate::prepare::baskets;
 use crate::prepare::churn_features::{self, Activity, Customers};
 use crate::prepare::order_figures::{self, LineCounts, OrderFigures};
 use crate::prepare::orders::ItemSource;
+use crate::prepare::purchases;
 use crate::prepare::repeat_purchases::{self, Summaries, SummarySettings};
 use crate::prepare::series::{self, FromTransactions, Measure, SeriesSettings};
 use crate::prepare::spark::{self, SparkInput};
@@ -153,6 +154,27 @@ impl Lines {
         };
         self.record_inputs(data.lines, record, hash)?;
         Ok((data, item))
+    }
+
+    /// Each customer's distinct items (see [`purchases::CustomerItems`]); the inputs are
+    /// recorded.
+    pub fn customer_items(
+        &mut self,
+        item: &ItemSource,
+        record: &mut RunRecord,
+        printer: &Printer,
+        hash: bool,
+    ) -> Result<purchases::CustomerItems> {
+        let data = match self {
+            Lines::Local(planned) => purchases::customer_items(planned, item, record, printer)?,
+            Lines::Spark(spark) => {
+                let data = spark::customer_items(&mut spark.session, &spark.input, item, record);
+                keep_sent(&spark.session, record);
+                data?
+            }
+        };
+        self.record_inputs(data.lines_in, record, hash)?;
+        Ok(data)
     }
 
     /// The lines a churn model learns from (see [`churn_features::Activity`]).

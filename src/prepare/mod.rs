@@ -20,6 +20,8 @@
 //!   spend of the 30 and 90 days before it, and whether the customer bought in a window after.
 //! - **Baskets** (the items of each order) and each customer's **purchase history** (her
 //!   orders in time order) ([`baskets`]).
+//! - **Purchase lines** ([`purchases`]): customer, order, item and time of each line as
+//!   numbers, what the recommenders learn from.
 //!
 //! [`spark`] holds the same definitions as Spark SQL, for `--engine spark`.
 
@@ -29,6 +31,7 @@ pub mod clean;
 pub mod lines;
 pub mod order_figures;
 pub mod orders;
+pub mod purchases;
 pub mod repeat_purchases;
 pub mod series;
 pub mod spark;

@@ -13,7 +13,7 @@ use anyhow::Result;
 use polars::prelude::*;
 
 use crate::error::CkmError;
-use crate::io::baskets::Baskets;
+use crate::io::baskets::{Baskets, ItemCodes};
 use crate::io::manifest::RunRecord;
 use crate::io::periods::Period;
 use crate::io::read::{self, ReadSettings};
@@ -24,6 +24,7 @@ use crate::mining::money;
 use crate::prepare::churn_features::{self, Activity, RecentActivity};
 use crate::prepare::order_figures::{self, ChannelTotals, LineCounts, OrderFigures, Window};
 use crate::prepare::orders::{self, ItemSource};
+use crate::prepare::purchases::{self, CustomerItems};
 use crate::prepare::repeat_purchases::{self, Summaries, SummarySettings};
 use crate::prepare::series::{self, FromTransactions, Grouping, Groups, Measure, SeriesSettings};
 use crate::prepare::summary::{
@@ -1056,6 +1057,67 @@ fn warn_unparsed_ts(record: &mut RunRecord, printer: &Printer, input: &SparkInpu
             ),
         );
     }
+}
+
+/// Each customer's distinct items ([`crate::prepare::purchases::CustomerItems`]), grouped on
+/// the cluster: a row per customer comes back, with her items, and the sample for the line
+/// count is taken here as on this machine ([`purchases::in_sample`]).
+pub fn customer_items(
+    spark: &mut SparkSession,
+    input: &SparkInput,
+    item: &ItemSource,
+    record: &mut RunRecord,
+) -> Result<CustomerItems> {
+    let lines = format!(
+        "WITH lines AS ({canonical}), \
+         l AS (SELECT CAST(customer_id AS STRING) AS customer, {item} AS item, ts FROM lines)",
+        canonical = input.canonical_lines_without_flags(),
+        item = item_sql(item),
+    );
+    let totals = spark
+        .sql(&format!("{lines} SELECT count(*) AS lines FROM l"))?
+        .frame;
+    let lines_in = read::first_integer(&totals, "lines")?.unwrap_or(0) as u64;
+    let answer = spark.sql(&format!(
+        "{lines} SELECT customer, array_sort(collect_set(item)) AS items FROM l \
+         WHERE customer IS NOT NULL AND item IS NOT NULL AND item <> '' AND ts IS NOT NULL \
+         GROUP BY customer"
+    ))?;
+    record_answer(record, "customers' items", &answer);
+    let one_in = purchases::sample_rate(lines_in);
+    let lists = answer
+        .frame
+        .column("items")?
+        .cast(&DataType::List(Box::new(DataType::String)))?;
+    let mut codes = ItemCodes::default();
+    let (mut customer_ids, mut baskets) = (Vec::new(), Vec::new());
+    for (id, list) in read::text_values(&answer.frame, "customer")?
+        .into_iter()
+        .zip(lists.list()?.amortized_iter())
+    {
+        if !purchases::in_sample(&id, one_in) {
+            continue;
+        }
+        let basket: Vec<u32> = match list {
+            Some(items) => items
+                .as_ref()
+                .str()?
+                .iter()
+                .flatten()
+                .map(|i| codes.code(i))
+                .collect(),
+            None => Vec::new(),
+        };
+        customer_ids.push(id);
+        baskets.push(basket);
+    }
+    Ok(CustomerItems::in_name_order(
+        customer_ids,
+        codes.names,
+        baskets,
+        lines_in,
+        one_in,
+    ))
 }
 
 /// The summary's figure for what came back from the cluster for `what`.

@@ -7,10 +7,12 @@ use anyhow::Result;
 use polars::prelude::*;
 
 use super::results::{
-    ChurnScores, ClusterProfiles, CustomerSegments, CustomerValues, RevenueForecast, RevenuePoint, RuleRow,
+    ChurnScores, ClusterProfiles, CustomerRecommendations, CustomerSegments, CustomerValues, RevenueForecast,
+    RevenuePoint, RuleRow,
 };
 use crate::analyses::churn_risk::{self, RiskSettings};
 use crate::analyses::clv::{self, ClvFit, ScoreSettings};
+use crate::analyses::recommendations::{self, Candidate, Training, DEFAULT_LAMBDA};
 use crate::analyses::rules::{self as rule_mining, braced, RuleOrder, RuleSettings};
 use crate::analyses::sales_forecast::{self, ForecastSettings};
 use crate::analyses::segment::{self, ClusterChoice, SegmentSettings};
@@ -20,6 +22,7 @@ use crate::io::manifest::RunRecord;
 use crate::io::periods::{self, day_text, Period};
 use crate::io::{schema, PlannedInputs};
 use crate::mining::btyd::{Fit, Model};
+use crate::mining::collaborative::Purchases;
 use crate::mining::rfm;
 use crate::mining::rules::Fraction;
 use crate::mining::series::Method;
@@ -27,15 +30,16 @@ use crate::prepare::baskets::baskets_from_transactions;
 use crate::prepare::lines::Lines;
 use crate::prepare::order_figures::OrderFigures;
 use crate::prepare::orders::ItemSource;
+use crate::prepare::purchases::{customer_items, CustomerItems};
 use crate::prepare::repeat_purchases::{
     summarise_transactions_by_line, LineCustomers, Summaries, SummarySettings,
 };
 use crate::prepare::series::{series_from_transactions, Grouping, Measure, SeriesSettings};
 use crate::prepare::summary::{self, FREQUENCY, MONETARY, RECENCY_DAYS};
-use crate::printer::{Printer, Progress};
+use crate::printer::{thousands, Printer, Progress};
 
 /// The settings, as the run details section states them.
-pub const SETTINGS: &str = "segment --clusters 5; rules --min-support 0.005 --min-confidence 0.2; forecast sales --period month --horizon 6; forecast customers (BG/NBD + Gamma-Gamma); churn --method bgnbd";
+pub const SETTINGS: &str = "segment --clusters 5; rules --min-support 0.005 --min-confidence 0.2; rules recommend --model ease --max-items 2000 --top 5; forecast sales --period month --horizon 6; forecast customers (BG/NBD + Gamma-Gamma); churn --method bgnbd";
 const CLUSTERS: usize = 5;
 /// Rules: support 5 in 1,000 baskets, confidence 1 in 5.
 const MIN_SUPPORT: Fraction = Fraction {
@@ -46,6 +50,17 @@ const MIN_CONFIDENCE: Fraction = Fraction {
     numerator: 1,
     denominator: 5,
 };
+/// Recommendations per customer, of which the report shows the most frequent per segment.
+pub const RECOMMENDED_PER_CUSTOMER: usize = 5;
+/// The report's EASE models the most bought 2,000 items: the items recommended to the most
+/// customers of a segment are among the most bought, and scoring costs as many weights per
+/// bought item as items modelled (a fifth of the command's default).
+pub const RECOMMENDER_ITEMS: usize = 2_000;
+/// The report scores at most this many customers for its recommendations, evenly spread
+/// in id order: the items recommended to the most of a segment are clear from a few
+/// thousand of its customers, and scoring is most of a recommender's time (EASE is still
+/// fitted on everyone's purchases).
+pub const RECOMMENDED_CUSTOMERS: usize = 20_000;
 const FORECAST_MONTHS: usize = 6;
 const WEEK: f64 = 7.0;
 /// Weeks of purchases the CLV counts (a year).
@@ -81,6 +96,8 @@ pub struct Wanted {
     pub segments: bool,
     /// The items to mine rules among, when rules are wanted.
     pub rules: Option<ItemSource>,
+    /// The items to recommend, when recommendations are wanted.
+    pub recommendations: Option<ItemSource>,
     pub revenue: bool,
     pub customer_values: bool,
     pub churn: bool,
@@ -94,6 +111,7 @@ impl Wanted {
         [
             self.segments,
             self.rules.is_some(),
+            self.recommendations.is_some(),
             self.revenue,
             summaries,
             self.customer_values,
@@ -111,6 +129,7 @@ pub struct Results {
     pub segments: Option<CustomerSegments>,
     pub profiles: Option<ClusterProfiles>,
     pub rules: Option<Vec<RuleRow>>,
+    pub recommendations: Option<CustomerRecommendations>,
     pub revenue: Option<RevenueForecast>,
     pub customer_values: Option<CustomerValues>,
     pub churn: Option<ChurnScores>,
@@ -178,37 +197,44 @@ pub fn run<T: Send>(
     after: impl FnOnce(Option<&LineCustomers>) -> T + Send,
 ) -> (Results, T) {
     let quiet = Printer::new(true);
-    let (segments, rules, revenue, ((values, churn), after)) = std::thread::scope(|scope| {
-        let customer_models =
-            scope.spawn(|| customer_models(planned, input, wanted, &quiet, progress, after));
-        // Rules first: their baskets are the largest of this side, and they are done before
-        // the other side groups the orders, the largest of its own.
-        let rules = wanted.rules.as_ref().map(|item| {
-            ran("rules", progress, |record| {
-                rules(planned, input, item, record, &quiet)
-            })
+    let (segments, (rules, recommendations), revenue, ((values, churn), after)) =
+        std::thread::scope(|scope| {
+            let customer_models =
+                scope.spawn(|| customer_models(planned, input, wanted, &quiet, progress, after));
+            // Rules first: their baskets are the largest of this side, and they are done before
+            // the other side groups the orders, the largest of its own.
+            let rules = wanted.rules.as_ref().map(|item| {
+                ran("rules", progress, |record| {
+                    rules(planned, input, item, record, &quiet)
+                })
+            });
+            let recommendations = wanted.recommendations.as_ref().map(|item| {
+                ran("rules recommend", progress, |record| {
+                    recommend(planned, input, item, record, &quiet)
+                })
+            });
+            let segments = wanted.segments.then(|| {
+                ran("segment", progress, |record| {
+                    segments(planned, input, record, &quiet)
+                })
+            });
+            let revenue = wanted.revenue.then(|| {
+                ran("forecast sales", progress, |record| {
+                    revenue(planned, input, record, &quiet)
+                })
+            });
+            let customer_models = customer_models
+                .join()
+                .expect("the customer models' thread panicked");
+            (segments, (rules, recommendations), revenue, customer_models)
         });
-        let segments = wanted.segments.then(|| {
-            ran("segment", progress, |record| {
-                segments(planned, input, record, &quiet)
-            })
-        });
-        let revenue = wanted.revenue.then(|| {
-            ran("forecast sales", progress, |record| {
-                revenue(planned, input, record, &quiet)
-            })
-        });
-        let customer_models = customer_models
-            .join()
-            .expect("the customer models' thread panicked");
-        (segments, rules, revenue, customer_models)
-    });
     let mut results = Results::default();
     if let Some((table, profiles)) = segments.and_then(|s| results.take(s)) {
         results.segments = Some(table);
         results.profiles = profiles;
     }
     results.rules = rules.and_then(|r| results.take(r));
+    results.recommendations = recommendations.and_then(|r| results.take(r));
     results.revenue = revenue.and_then(|r| results.take(r));
     results.customer_values = values.and_then(|v| results.take(v));
     results.churn = churn.and_then(|c| results.take(c));
@@ -244,6 +270,12 @@ pub fn run_in_turn(
             rules_of(&data, input)
         });
         results.rules = results.take(ran);
+    }
+    if let Some(item) = &wanted.recommendations {
+        let ran = ran("rules recommend", progress, |record| {
+            recommend_to(lines.customer_items(item, record, &quiet, false)?, input)
+        });
+        results.recommendations = results.take(ran);
     }
     if wanted.revenue {
         let ran = ran("forecast sales", progress, |record| {
@@ -386,6 +418,72 @@ fn rules(
 ) -> Result<Vec<RuleRow>> {
     let data = baskets_from_transactions(planned, item, record, printer)?;
     rules_of(&data, input)
+}
+
+/// `ckm rules recommend --transactions --model ease --max-items 2000 --top 5` on the
+/// report's item column.
+fn recommend(
+    planned: &PlannedInputs,
+    input: &str,
+    item: &ItemSource,
+    record: &mut RunRecord,
+    printer: &Printer,
+) -> Result<CustomerRecommendations> {
+    recommend_to(customer_items(planned, item, record, printer)?, input)
+}
+
+/// EASE fitted on every customer's items, and each one's best items not yet bought.
+fn recommend_to(data: CustomerItems, input: &str) -> Result<CustomerRecommendations> {
+    let training = Training {
+        purchases: data.purchases,
+        orders: Vec::new(),
+        item_names: &data.item_names,
+    };
+    let fitted = recommendations::fit(&training, Candidate::Ease(DEFAULT_LAMBDA), RECOMMENDER_ITEMS)
+        .map_err(|e| CkmError::invalid(format!("{input}: ease could not be fitted: {e}")))?;
+    // Scored: every customer, or RECOMMENDED_CUSTOMERS of them evenly spread in id order.
+    let customers = data.customer_ids.len();
+    let scored: Vec<usize> = if customers <= RECOMMENDED_CUSTOMERS {
+        (0..customers).collect()
+    } else {
+        (0..RECOMMENDED_CUSTOMERS)
+            .map(|j| j * customers / RECOMMENDED_CUSTOMERS)
+            .collect()
+    };
+    let sample = Purchases {
+        baskets: scored
+            .iter()
+            .map(|&c| training.purchases.baskets[c].clone())
+            .collect(),
+        items: training.purchases.items,
+    };
+    let recommended = fitted.recommend_all(&sample, RECOMMENDED_PER_CUSTOMER);
+    let mut model = format!(
+        "{} on the {} most bought items",
+        fitted.name(),
+        thousands(RECOMMENDER_ITEMS as u64)
+    );
+    if data.one_in > 1 {
+        model += &format!(
+            ", fitted on one customer in {} (by a hash of the id)",
+            data.one_in
+        );
+    }
+    if scored.len() < customers {
+        model += &format!(
+            ", scored for {} of these {} customers, evenly spread in id order",
+            thousands(scored.len() as u64),
+            thousands(customers as u64)
+        );
+    }
+    drop(training);
+    let mut ids = data.customer_ids;
+    Ok(CustomerRecommendations {
+        model,
+        customer_ids: scored.iter().map(|&c| std::mem::take(&mut ids[c])).collect(),
+        item_names: data.item_names,
+        recommended,
+    })
 }
 
 fn min_count(baskets: u64) -> u64 {

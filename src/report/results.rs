@@ -17,6 +17,16 @@ pub struct CustomerSegments {
     pub segment: Vec<String>,
 }
 
+/// Each customer's recommended items, from `ckm rules recommend --transactions`.
+pub struct CustomerRecommendations {
+    /// The recommender, in words.
+    pub model: String,
+    pub customer_ids: Vec<String>,
+    pub item_names: Vec<String>,
+    /// Per customer (as `customer_ids`), best first, as numbers into `item_names`.
+    pub recommended: Vec<Vec<crate::mining::collaborative::Recommendation>>,
+}
+
 /// The cluster profiles as `ckm segment --profiles` shows them: a header and rows of text.
 pub struct ClusterProfiles {
     pub header: Vec<String>,

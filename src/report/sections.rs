@@ -9,7 +9,8 @@ use rayon::prelude::*;
 
 use super::given::TextTable;
 use super::results::{
-    ChurnScores, ClusterProfiles, CustomerSegments, CustomerValues, RevenueForecast, RuleRow,
+    ChurnScores, ClusterProfiles, CustomerRecommendations, CustomerSegments, CustomerValues, RevenueForecast,
+    RuleRow,
 };
 use super::{Block, Chart, ChartKind, Figure, Section, Table};
 use crate::error::CkmError;
@@ -360,8 +361,27 @@ pub fn attributes(customers: &Path, seg: &CustomerSegments, currency: &str) -> R
     })
 }
 
-/// The strongest association rules by lift (`ckm rules` output).
-pub fn rules(found: &[RuleRow]) -> Section {
+/// The strongest association rules by lift (`ckm rules` output), and the items recommended
+/// to the most customers of each segment (`ckm rules recommend`), when there are both.
+pub fn rules(
+    found: Option<&[RuleRow]>,
+    recommended: Option<(&CustomerRecommendations, &CustomerSegments)>,
+) -> Section {
+    let mut blocks = Vec::new();
+    if let Some(found) = found {
+        blocks.extend(rules_table(found));
+    }
+    if let Some((recommended, segments)) = recommended {
+        blocks.extend(recommended_by_segment(recommended, segments));
+    }
+    Section {
+        id: "rules",
+        title: "Bought together".into(),
+        blocks,
+    }
+}
+
+fn rules_table(found: &[RuleRow]) -> Vec<Block> {
     let lift: Vec<f64> = found.iter().map(|r| r.lift.unwrap_or(0.0)).collect();
     let mut order: Vec<usize> = (0..found.len()).collect();
     order.sort_by(|&a, &b| lift[b].total_cmp(&lift[a]).then(a.cmp(&b)));
@@ -379,7 +399,7 @@ pub fn rules(found: &[RuleRow]) -> Section {
             ]
         })
         .collect();
-    let blocks = if rows.is_empty() {
+    if rows.is_empty() {
         vec![Block::Text(
             "No rule reached the thresholds (support 0.5% of baskets, confidence 20%).".into(),
         )]
@@ -396,12 +416,77 @@ pub fn rules(found: &[RuleRow]) -> Section {
                 rows,
             }),
         ]
-    };
-    Section {
-        id: "rules",
-        title: "Bought together".into(),
-        blocks,
     }
+}
+
+/// Items shown per segment.
+const RECOMMENDED_SHOWN: usize = 3;
+
+/// Per segment (most customers first), the items recommended to the most of its customers,
+/// with the share of them.
+fn recommended_by_segment(recommended: &CustomerRecommendations, segments: &CustomerSegments) -> Vec<Block> {
+    let mut names: Vec<&str> = segments.segment.iter().map(String::as_str).collect();
+    names.sort_unstable();
+    names.dedup();
+    let segment_of: HashMap<&str, usize> = segments
+        .ids
+        .iter()
+        .zip(&segments.segment)
+        .map(|(id, s)| (id.as_str(), names.binary_search(&s.as_str()).unwrap_or_default()))
+        .collect();
+    let group_of: Vec<Option<usize>> = recommended
+        .customer_ids
+        .iter()
+        .map(|id| segment_of.get(id.as_str()).copied())
+        .collect();
+    let mut customers = vec![0u64; names.len()];
+    for g in group_of.iter().flatten() {
+        customers[*g] += 1;
+    }
+    let top = crate::analyses::recommendations::most_recommended(
+        &recommended.recommended,
+        &group_of,
+        names.len(),
+        RECOMMENDED_SHOWN,
+    );
+    let mut order: Vec<usize> = (0..names.len()).filter(|&g| !top[g].is_empty()).collect();
+    order.sort_by(|&a, &b| customers[b].cmp(&customers[a]).then(names[a].cmp(names[b])));
+    if order.is_empty() {
+        return vec![Block::Text(
+            "No customer of a segment could be recommended an item they have not bought.".into(),
+        )];
+    }
+    let rows = order
+        .iter()
+        .map(|&g| {
+            let items: Vec<String> = top[g]
+                .iter()
+                .map(|&(item, n)| {
+                    format!(
+                        "{} ({:.0}%)",
+                        recommended.item_names[item as usize],
+                        100.0 * n as f64 / customers[g] as f64
+                    )
+                })
+                .collect();
+            vec![names[g].to_string(), thousands(customers[g]), items.join(", ")]
+        })
+        .collect();
+    vec![
+        Block::Text(format!(
+            "What to offer next: each customer's {} best items not yet bought ({}), and per segment the {} recommended to the most of its customers, with their share:",
+            crate::report::analyses::RECOMMENDED_PER_CUSTOMER,
+            recommended.model,
+            RECOMMENDED_SHOWN
+        )),
+        Block::Table(Table {
+            caption: String::new(),
+            header: ["segment", "customers", "recommended next (share of the segment)"]
+                .map(String::from)
+                .to_vec(),
+            rows,
+        }),
+    ]
 }
 
 /// Histogram edges for a skewed positive distribution: deciles of the values.
