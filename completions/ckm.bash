@@ -164,13 +164,21 @@ _ckm() {
 
     case "${cmd}" in
         ckm)
-            opts="-h -V --audit-log --help --version ingest clean segment rules forecast churn report generate-sample generate-docs help"
+            opts="-h -V --audit-log --policy --role --help --version ingest clean segment rules forecast churn report generate-sample generate-docs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -182,7 +190,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__churn)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --method --bands --output --format --manifest --quiet --audit-log --help --version train score help"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --method --bands --output --format --manifest --quiet --audit-log --policy --role --help --version train score help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -252,6 +260,14 @@ _ckm() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -316,7 +332,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__churn__subcmd__score)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --model --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --model --output --format --manifest --quiet --audit-log --policy --role --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -370,6 +386,14 @@ _ckm() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -378,7 +402,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__churn__subcmd__train)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --target --id --exclude --features --cutoff --window --model --folds --folds-file --seed --cv-sample --class-weight --bands --model-out --metrics --rejects --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --target --id --exclude --features --cutoff --window --model --folds --folds-file --seed --cv-sample --class-weight --bands --model-out --metrics --rejects --output --format --manifest --quiet --audit-log --policy --role --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -504,6 +528,14 @@ _ckm() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -512,7 +544,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__clean)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --rejects --returns --max-date --memory-limit --temp-dir --pseudonymize --secret-env --secret-file --keep-pii --mask-pii --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --rejects --returns --max-date --memory-limit --temp-dir --pseudonymize --secret-env --secret-file --keep-pii --mask-pii --output --format --manifest --quiet --audit-log --policy --role --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -590,6 +622,14 @@ _ckm() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -598,13 +638,21 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__forecast)
-            opts="-h -V --audit-log --help --version customers sales help"
+            opts="-h -V --audit-log --policy --role --help --version customers sales help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -616,7 +664,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__forecast__subcmd__customers)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --model --model-out --time-unit --as-of --calibration-end --holdout-end --evaluation --horizon --discount-rate --no-spend --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --model --model-out --time-unit --as-of --calibration-end --holdout-end --evaluation --horizon --discount-rate --no-spend --output --format --manifest --quiet --audit-log --policy --role --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -714,6 +762,14 @@ _ckm() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -778,7 +834,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__forecast__subcmd__sales)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --series --date-column --value-column --measure --period --by --segments --rejects --horizon --model --season --level --keep-partial --holdout --evaluation --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --series --date-column --value-column --measure --period --by --segments --rejects --horizon --model --season --level --keep-partial --holdout --evaluation --output --format --manifest --quiet --audit-log --policy --role --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -892,6 +948,14 @@ _ckm() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -900,7 +964,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__generate__subcmd__docs)
-            opts="-h -V --out-dir --audit-log --help --version"
+            opts="-h -V --out-dir --audit-log --policy --role --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -914,6 +978,14 @@ _ckm() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -922,7 +994,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__generate__subcmd__sample)
-            opts="-h -V --out-dir --customers --seed --audit-log --help --version"
+            opts="-h -V --out-dir --customers --seed --audit-log --policy --role --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -941,6 +1013,14 @@ _ckm() {
                     return 0
                     ;;
                 --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1204,7 +1284,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__ingest)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --explain --customers --default-country --identity-map --pseudonymize --secret-env --secret-file --keep-pii --mask-pii --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --explain --customers --default-country --identity-map --pseudonymize --secret-env --secret-file --keep-pii --mask-pii --output --format --manifest --quiet --audit-log --policy --role --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1274,6 +1354,14 @@ _ckm() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1282,7 +1370,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__report)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --output --format --title --as-of --currency --customers --segments --rules --forecast --clv --churn --clean-manifest --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --output --format --title --as-of --currency --customers --segments --rules --forecast --clv --churn --clean-manifest --manifest --quiet --audit-log --policy --role --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1384,6 +1472,14 @@ _ckm() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1392,7 +1488,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__rules)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --baskets --item-col --min-support --min-count --max-len --max-itemsets --min-confidence --min-lift --max-consequent --sort --top --antecedent-has --consequent-has --itemsets --closed --maximal --rejects --output --format --manifest --quiet --audit-log --help --version mine sequences recommend help"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --baskets --item-col --min-support --min-count --max-len --max-itemsets --min-confidence --min-lift --max-consequent --sort --top --antecedent-has --consequent-has --itemsets --closed --maximal --rejects --output --format --manifest --quiet --audit-log --policy --role --help --version mine sequences recommend help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1514,6 +1610,14 @@ _ckm() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1592,7 +1696,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__rules__subcmd__mine)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --baskets --item-col --min-support --min-count --max-len --max-itemsets --min-confidence --min-lift --max-consequent --sort --top --antecedent-has --consequent-has --itemsets --closed --maximal --rejects --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --baskets --item-col --min-support --min-count --max-len --max-itemsets --min-confidence --min-lift --max-consequent --sort --top --antecedent-has --consequent-has --itemsets --closed --maximal --rejects --output --format --manifest --quiet --audit-log --policy --role --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1714,6 +1818,14 @@ _ckm() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1722,7 +1834,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__rules__subcmd__recommend)
-            opts="-o -q -h -V --rules --transactions --map --dayfirst --date-format --encoding --delimiter --preset --sheet --item-col --top --model --lambda --max-items --min-support --holdout-start --evaluation --rejects --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --rules --transactions --map --dayfirst --date-format --encoding --delimiter --preset --sheet --item-col --top --model --lambda --max-items --min-support --holdout-start --evaluation --rejects --output --format --manifest --quiet --audit-log --policy --role --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1816,6 +1928,14 @@ _ckm() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1824,7 +1944,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__rules__subcmd__sequences)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --item-col --min-support --min-count --max-len --max-gap --max-patterns --top --rejects --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --item-col --min-support --min-count --max-len --max-gap --max-patterns --top --rejects --output --format --manifest --quiet --audit-log --policy --role --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1906,6 +2026,14 @@ _ckm() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1914,7 +2042,7 @@ _ckm() {
             return 0
             ;;
         ckm__subcmd__segment)
-            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --as-of --bins --segment-map --rejects --clusters --features --seed --runs --outlier-threshold --profiles --pseudonymize --secret-env --secret-file --keep-pii --mask-pii --output --format --manifest --quiet --audit-log --help --version"
+            opts="-o -q -h -V --map --dayfirst --date-format --encoding --delimiter --preset --sheet --engine --remote --table --as-of --bins --segment-map --rejects --clusters --features --seed --runs --outlier-threshold --profiles --pseudonymize --secret-env --secret-file --keep-pii --mask-pii --output --format --manifest --quiet --audit-log --policy --role --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2021,6 +2149,14 @@ _ckm() {
                     return 0
                     ;;
                 --audit-log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

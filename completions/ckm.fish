@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ckm_global_optspecs
-    string join \n audit-log= h/help V/version
+    string join \n audit-log= policy= role= h/help V/version
 end
 
 function __fish_ckm_needs_command
@@ -25,6 +25,8 @@ function __fish_ckm_using_subcommand
 end
 
 complete -c ckm -n "__fish_ckm_needs_command" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_needs_command" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
+complete -c ckm -n "__fish_ckm_needs_command" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
 complete -c ckm -n "__fish_ckm_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ckm -n "__fish_ckm_needs_command" -s V -l version -d 'Print version'
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "ingest" -d 'Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table'
@@ -59,6 +61,8 @@ ndjson\t''
 arrow\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l manifest -d 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
 complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l explain -d 'Print the column mapping chosen for each input and why, then exit'
 complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l pseudonymize -d 'Replace customer_id (and source_customer_id) with keyed pseudonyms: `c_` and the first 20 hex digits of HMAC-SHA256(secret, id). The same secret gives the same pseudonyms in every run and every command, so outputs still join'
@@ -93,6 +97,8 @@ ndjson\t''
 arrow\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -l manifest -d 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand clean" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand clean" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -l pseudonymize -d 'Replace customer_id (and source_customer_id) with keyed pseudonyms: `c_` and the first 20 hex digits of HMAC-SHA256(secret, id). The same secret gives the same pseudonyms in every run and every command, so outputs still join'
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -l keep-pii -d 'Keep columns that hold personal data (emails, phones, names, addresses, postcodes, birth dates, IP addresses), which are dropped by default'
@@ -133,6 +139,8 @@ ndjson\t''
 arrow\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -l manifest -d 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -l pseudonymize -d 'Replace customer_id (and source_customer_id) with keyed pseudonyms: `c_` and the first 20 hex digits of HMAC-SHA256(secret, id). The same secret gives the same pseudonyms in every run and every command, so outputs still join'
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -l keep-pii -d 'Keep columns that hold personal data (emails, phones, names, addresses, postcodes, birth dates, IP addresses), which are dropped by default'
@@ -179,6 +187,8 @@ ndjson\t''
 arrow\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l manifest -d 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l closed -d 'Only closed itemsets in --itemsets (no superset with the same count)'
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l maximal -d 'Only maximal itemsets in --itemsets (no frequent superset)'
@@ -228,6 +238,8 @@ ndjson\t''
 arrow\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l manifest -d 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l closed -d 'Only closed itemsets in --itemsets (no superset with the same count)'
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l maximal -d 'Only maximal itemsets in --itemsets (no frequent superset)'
@@ -259,6 +271,8 @@ ndjson\t''
 arrow\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l manifest -d 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -s h -l help -d 'Print help'
@@ -294,6 +308,8 @@ ndjson\t''
 arrow\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l manifest -d 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -s h -l help -d 'Print help'
@@ -303,6 +319,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcomman
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "recommend" -d 'For each customer, items not yet bought: by association rules (--rules) or by a recommender fitted on the transactions (EASE, item-kNN), with why'
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and not __fish_seen_subcommand_from customers sales help" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and not __fish_seen_subcommand_from customers sales help" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and not __fish_seen_subcommand_from customers sales help" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and not __fish_seen_subcommand_from customers sales help" -s h -l help -d 'Print help'
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and not __fish_seen_subcommand_from customers sales help" -s V -l version -d 'Print version'
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and not __fish_seen_subcommand_from customers sales help" -f -a "customers" -d 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma'
@@ -339,6 +357,8 @@ ndjson\t''
 arrow\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l manifest -d 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l no-spend -d 'Skip the Gamma-Gamma spend model (no expected_avg_value or clv)'
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
@@ -392,6 +412,8 @@ ndjson\t''
 arrow\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l manifest -d 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l series -d 'The input is a ready series: a date column and a value column (see --date-column, --value-column), summed per period'
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l keep-partial -d 'Keep an incomplete last period (dropped by default: it would look like a drop in sales)'
@@ -426,6 +448,8 @@ ndjson\t''
 arrow\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l manifest -d 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -s h -l help -d 'Print help'
@@ -473,6 +497,8 @@ ndjson\t''
 arrow\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l manifest -d 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -s h -l help -d 'Print help'
@@ -495,6 +521,8 @@ ndjson\t''
 arrow\t''"
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l manifest -d 'Write a JSON run record: version, command line, inputs and outputs with sizes, sha256 and row counts, parameters, summary figures and timings' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -s h -l help -d 'Print help'
@@ -530,6 +558,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand report" -l churn -d 'A `ckm chur
 complete -c ckm -n "__fish_ckm_using_subcommand report" -l clean-manifest -d 'A `ckm clean --manifest` file: its rejected rows by reason go in the data-quality section' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand report" -l manifest -d 'Write a JSON run record' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand report" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
 complete -c ckm -n "__fish_ckm_using_subcommand report" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand report" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c ckm -n "__fish_ckm_using_subcommand report" -s h -l help -d 'Print help'
@@ -538,10 +568,14 @@ complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l out-dir -d '
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l customers -d 'Number of customers' -r
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l seed -d 'Random seed: the same seed writes the same bytes' -r
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -s h -l help -d 'Print help'
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -s V -l version -d 'Print version'
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -l out-dir -d 'Folder that receives man/ and completions/' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
+complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -s h -l help -d 'Print help'
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -s V -l version -d 'Print version'
 complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn report generate-sample generate-docs help" -f -a "ingest" -d 'Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table'

@@ -45,6 +45,27 @@ pub struct Cli {
     /// with mode 0600
     #[arg(long, global = true, env = "CKM_AUDIT_LOG", value_name = "PATH")]
     pub audit_log: Option<PathBuf>,
+
+    /// A role policy (TOML): which columns and report sections each role may receive and
+    /// whether its customer ids are pseudonymised; needs --role
+    #[arg(
+        long,
+        global = true,
+        env = "CKM_POLICY",
+        value_name = "FILE",
+        requires = "role"
+    )]
+    pub policy: Option<PathBuf>,
+
+    /// The role of --policy whose limits apply to every output of this run
+    #[arg(
+        long,
+        global = true,
+        env = "CKM_ROLE",
+        value_name = "NAME",
+        requires = "policy"
+    )]
+    pub role: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

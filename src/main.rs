@@ -21,7 +21,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut record = RunRecord::new(cli.command.name());
     record.hash_files = cli.audit_log.is_some();
-    let result = commands::run(cli.command, &mut record);
+    // The policy is checked before any work: a typo in it stops the run here.
+    let policy = match (&cli.policy, &cli.role) {
+        (Some(path), Some(role)) => io::policy::load(path, role).map(io::policy::activate),
+        _ => Ok(()),
+    };
+    let result = policy.and_then(|()| commands::run(cli.command, &mut record));
     let code: u8 = match &result {
         Ok(()) => 0,
         Err(error) if error::is_broken_pipe(error) => 0,

@@ -118,6 +118,18 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
         Some(path) => Some(given::churn_scores(path)?),
         None => found.churn,
     };
+    // Customer ids leave as the role policy says (pseudonyms), in every table that shows them.
+    let (mut segments, mut clv, mut churn) = (segments, clv, churn);
+    if let Some(policy) = crate::io::policy::active() {
+        let ids = segments
+            .iter_mut()
+            .flat_map(|t| t.ids.iter_mut())
+            .chain(clv.iter_mut().flat_map(|t| t.ids.iter_mut()))
+            .chain(churn.iter_mut().flat_map(|t| t.ids.iter_mut()));
+        for id in ids {
+            *id = policy.customer_id(id);
+        }
+    }
     let (key, terminal_figures) = figures::key_figures(&order_figures, currency);
     let mut sections = vec![key];
     if let Some(forecast) = &forecast {
@@ -220,10 +232,15 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
         sections,
     };
     record.mark("run_details");
+    let hidden = doc.hidden_sections();
+    if !hidden.is_empty() {
+        let listed: Vec<String> = hidden.iter().map(|(id, why)| format!("{id} ({why})")).collect();
+        record.figure("sections removed by policy", listed.join(", "));
+    }
     match (format, &args.output) {
         (ReportFormat::Terminal, _) => {
             printer.summary(&args.title, &terminal_figures);
-            for s in doc.sections.iter().filter(|s| s.id == "segments") {
+            for s in doc.visible_sections().filter(|s| s.id == "segments") {
                 if let Some(Block::Chart(chart)) = s.blocks.first() {
                     printer.table(&chart.data.header, &chart.data.rows);
                 }
@@ -243,12 +260,13 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
                 } else {
                     "markdown".into()
                 },
-                rows: doc.sections.len(),
+                rows: doc.visible_sections().count(),
                 bytes,
                 sha256: sha,
+                removed_by_policy: Vec::new(),
             });
             record.mark("write");
-            record.figure("sections", doc.sections.len());
+            record.figure("sections", doc.visible_sections().count());
             record.figure("report", path.display().to_string());
             printer.summary("ckm report", &record.summary_rows());
         }

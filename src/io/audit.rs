@@ -129,6 +129,12 @@ pub fn append(path: &Path, record: &RunRecord, exit_code: u8) -> Result<()> {
         "exit_code": exit_code,
     });
     let mut line = line;
+    // Outputs are never encrypted yet: the field is there so a review can rely on it.
+    line["encrypted"] = serde_json::Value::Bool(false);
+    if let Some(policy) = crate::io::policy::active() {
+        line["role"] = policy.role_name.clone().into();
+        line["policy_sha256"] = policy.sha256.clone().into();
+    }
     if let Some(spark) = &record.spark {
         line["spark"] = serde_json::to_value(spark)?;
     }

@@ -120,7 +120,8 @@ impl RunRecord {
 
     /// The figures as printable rows.
     pub fn summary_rows(&self) -> Vec<(String, String)> {
-        self.figures
+        let mut rows: Vec<(String, String)> = self
+            .figures
             .iter()
             .map(|(k, v)| {
                 let shown = match v {
@@ -130,7 +131,14 @@ impl RunRecord {
                 };
                 (k.clone(), shown)
             })
-            .collect()
+            .collect();
+        for output in self.outputs.iter().filter(|o| !o.removed_by_policy.is_empty()) {
+            rows.push((
+                "removed by policy".into(),
+                format!("{} ({})", output.removed_by_policy.join(", "), output.path),
+            ));
+        }
+        rows
     }
 
     pub fn write(&self, path: &Path) -> Result<()> {
@@ -159,6 +167,9 @@ impl RunRecord {
         let mut document = document;
         if let Some(spark) = &self.spark {
             document["spark"] = serde_json::to_value(spark)?;
+        }
+        if let Some(policy) = crate::io::policy::active() {
+            document["policy"] = policy.record();
         }
         let text = serde_json::to_string_pretty(&document)? + "\n";
         write::write_atomically(path, false, |w| Ok(w.write_all(text.as_bytes())?))?;

@@ -16,6 +16,7 @@ pub mod manifest;
 pub mod mapped;
 pub mod memory;
 pub mod periods;
+pub mod policy;
 pub mod presets;
 pub mod privacy;
 pub mod read;

@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::error::CkmError;
 use crate::io::compression::{self, Codec};
 use crate::io::delimited;
+use crate::io::policy;
 
 /// An output table's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +51,9 @@ pub struct WrittenFile {
     pub bytes: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+    /// Columns the role policy took out (`--policy`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub removed_by_policy: Vec<String>,
 }
 
 pub fn format_name(format: TableFormat) -> &'static str {
@@ -222,11 +226,14 @@ pub fn write_table(
     hash: bool,
 ) -> Result<WrittenFile> {
     let rows = df.height();
+    let removed = policy::apply(df)?;
     signed_counts(df)?;
-    deliver(destination, format, hash, |writer| {
+    let mut written = deliver(destination, format, hash, |writer| {
         encode(df, format, writer)?;
         Ok(rows)
-    })
+    })?;
+    written.removed_by_policy = removed;
+    Ok(written)
 }
 
 /// Writes a table that arrives in parts, in order (each part a [`DataFrame`] with the same
@@ -240,22 +247,26 @@ pub fn write_parts(
     format: TableFormat,
     hash: bool,
 ) -> Result<WrittenFile> {
-    // The columns as the parts will be written: counts signed.
+    // The columns as the parts will be written: what the role policy lets out, counts signed.
     let mut empty = DataFrame::empty_with_schema(columns);
+    let removed = policy::apply(&mut empty)?;
     signed_counts(&mut empty)?;
     let columns = empty.schema().as_ref().clone();
-    deliver(destination, format, hash, |writer| {
+    let mut written = deliver(destination, format, hash, |writer| {
         let mut encoder = PartEncoder::new(format, &columns, writer)?;
         let mut rows = 0;
         for part in parts {
             let mut part = part?;
+            policy::apply(&mut part)?;
             signed_counts(&mut part)?;
             rows += part.height();
             encoder.write(&mut part)?;
         }
         encoder.finish()?;
         Ok(rows)
-    })
+    })?;
+    written.removed_by_policy = removed;
+    Ok(written)
 }
 
 /// Runs `encode` into the destination (an atomic file, compressed by its extension, or
@@ -293,6 +304,7 @@ fn deliver(
                 rows,
                 bytes: counting.bytes,
                 sha256: counting.hasher.map(|h| hex(&h.finalize())),
+                removed_by_policy: Vec::new(),
             })
         }
         Destination::File(path) => {
@@ -315,6 +327,7 @@ fn deliver(
                 rows,
                 bytes,
                 sha256,
+                removed_by_policy: Vec::new(),
             })
         }
     }

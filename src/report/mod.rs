@@ -77,6 +77,27 @@ pub struct Document {
     pub sections: Vec<Section>,
 }
 
+impl Document {
+    /// The sections the role policy in force lets out (all without one): the renderings show
+    /// only these, so no caller can render a hidden section.
+    pub fn visible_sections(&self) -> impl Iterator<Item = &Section> {
+        self.sections
+            .iter()
+            .filter(|s| crate::io::policy::active().is_none_or(|p| p.hides_section(s.id).is_none()))
+    }
+
+    /// The sections the policy in force leaves out, with why.
+    pub fn hidden_sections(&self) -> Vec<(&'static str, String)> {
+        let Some(policy) = crate::io::policy::active() else {
+            return Vec::new();
+        };
+        self.sections
+            .iter()
+            .filter_map(|s| policy.hides_section(s.id).map(|why| (s.id, why)))
+            .collect()
+    }
+}
+
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -213,12 +234,12 @@ pub fn html(doc: &Document) -> String {
         escape(&doc.title),
         escape(&doc.subtitle)
     );
-    for s in &doc.sections {
+    for s in doc.visible_sections() {
         let _ = write!(out, "<li><a href=\"#{}\">{}</a></li>", s.id, escape(&s.title));
     }
     out.push_str("</ul></nav></header>\n<main>\n");
     let mut chart_number = 0;
-    for s in &doc.sections {
+    for s in doc.visible_sections() {
         let _ = writeln!(out, "<section id=\"{}\"><h2>{}</h2>", s.id, escape(&s.title));
         for block in &s.blocks {
             match block {
@@ -310,7 +331,7 @@ fn md_table(out: &mut String, table: &Table) {
 pub fn markdown(doc: &Document) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n\n{}\n", doc.title, doc.subtitle);
-    for s in &doc.sections {
+    for s in doc.visible_sections() {
         let _ = writeln!(out, "## {}\n", s.title);
         for block in &s.blocks {
             match block {

@@ -51,7 +51,9 @@ impl Workdir {
         cmd.current_dir(self.dir.path())
             .env_remove("NO_COLOR")
             .env_remove("CKM_AUDIT_LOG")
-            .env_remove("CKM_SECRET");
+            .env_remove("CKM_SECRET")
+            .env_remove("CKM_POLICY")
+            .env_remove("CKM_ROLE");
         cmd
     }
 

@@ -1,0 +1,378 @@
+//! `--policy FILE --role NAME`: what each audience receives, through the real binary on the
+//! sample data: columns taken out of every table, report sections left out, customer ids
+//! pseudonymised, names checked before any work, and the role in the manifest and audit log.
+
+mod common;
+
+use common::{repo_file, stderr_of, Workdir};
+
+/// The README's example policy.
+const POLICY: &str = r#"
+input_columns = ["store"]
+
+[roles.marketing]
+hide_columns = ["monetary", "avg_order_value", "m_score", "monetary_value", "expected_avg_value", "clv", "amount", "unit_price"]
+hide_sections = ["revenue"]
+pseudonymize_ids = true
+
+[roles.finance]
+hide_sections = ["rules", "churn"]
+"#;
+
+/// The sample exports, ingested and cleaned (no policy: the data team's own step).
+fn sample_clean(wd: &Workdir) {
+    let data = |name: &str| repo_file(&format!("sample-data/{name}")).display().to_string();
+    let output = wd.run(&[
+        "ingest",
+        &format!("web={}", data("web_orders.csv")),
+        &format!("store={}", data("store_sales.tsv")),
+        "-q",
+        "-o",
+        "tx.parquet",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let output = wd.run(&["clean", "tx.parquet", "-q", "-o", "clean.parquet"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    wd.write("policy.toml", POLICY);
+}
+
+/// Runs ckm as `role` with the secret for pseudonyms set.
+fn as_role(wd: &Workdir, role: &str, args: &[&str]) -> std::process::Output {
+    wd.ckm()
+        .args(["--policy", "policy.toml", "--role", role])
+        .args(args)
+        .env("CKM_SECRET", "a secret of more than sixteen bytes")
+        .output()
+        .expect("running ckm")
+}
+
+#[test]
+fn marketing_receives_no_monetary_or_clv_value() {
+    let wd = Workdir::new();
+    sample_clean(&wd);
+    let output = as_role(
+        &wd,
+        "marketing",
+        &[
+            "segment",
+            "clean.parquet",
+            "--clusters",
+            "3",
+            "-o",
+            "seg.csv",
+            "--profiles",
+            "prof.csv",
+            "--manifest",
+            "m.json",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let segments = wd.read_csv("seg.csv");
+    for hidden in ["monetary", "avg_order_value", "m_score"] {
+        assert!(
+            !segments.headers.contains(&hidden.to_string()),
+            "{:?}",
+            segments.headers
+        );
+    }
+    assert!(segments.headers.contains(&"rfm_segment".to_string()));
+    assert!(segments
+        .column("customer_id")
+        .iter()
+        .all(|id| id.starts_with("c_")));
+    // The profiles' statistics of a hidden column go too.
+    let profiles = wd.read_csv("prof.csv");
+    assert!(
+        profiles.headers.iter().all(|h| !h.contains("monetary")),
+        "{:?}",
+        profiles.headers
+    );
+    assert!(profiles.headers.iter().any(|h| h.contains("frequency")));
+    // The summary and the manifest list what was taken out.
+    assert!(
+        stderr_of(&output).contains("removed by policy"),
+        "{}",
+        stderr_of(&output)
+    );
+    let manifest = wd.read_json("m.json");
+    assert_eq!(manifest["policy"]["role"], "marketing");
+    assert_eq!(manifest["policy"]["sha256"].as_str().unwrap().len(), 64);
+    let removed = &manifest["outputs"][0]["removed_by_policy"];
+    assert_eq!(
+        removed,
+        &serde_json::json!(["monetary", "avg_order_value", "m_score"])
+    );
+
+    let output = as_role(
+        &wd,
+        "marketing",
+        &["forecast", "customers", "clean.parquet", "-q", "-o", "clv.csv"],
+    );
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let values = wd.read_csv("clv.csv");
+    for hidden in ["clv", "monetary_value", "expected_avg_value"] {
+        assert!(
+            !values.headers.contains(&hidden.to_string()),
+            "{:?}",
+            values.headers
+        );
+    }
+    assert!(values.headers.contains(&"p_alive".to_string()));
+
+    // Rejects and pipelines go through the same writer: the canonical table on stdout loses
+    // its amounts too.
+    let output = as_role(&wd, "marketing", &["clean", "tx.parquet", "-q"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let header = stdout.lines().next().unwrap();
+    assert!(
+        !header.split(',').any(|c| c == "amount" || c == "unit_price"),
+        "{header}"
+    );
+
+    // The report: no revenue section (hidden), no CLV or churn section (they show CLV per
+    // customer, which marketing may not receive).
+    let output = as_role(&wd, "marketing", &["report", "clean.parquet", "-o", "r.md"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let md = std::fs::read_to_string(wd.path("r.md")).unwrap();
+    for gone in [
+        "## Revenue and forecast",
+        "## Customer lifetime value",
+        "## Churn risk",
+    ] {
+        assert!(!md.contains(gone), "{gone} in the marketing report");
+    }
+    assert!(md.contains("## RFM segments"));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("sections removed by policy"), "{stderr}");
+    assert!(
+        stderr.contains("clv (shows clv per customer, hidden from role 'marketing')"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_role_without_the_churn_section_gets_no_churn_section() {
+    let wd = Workdir::new();
+    sample_clean(&wd);
+    let output = as_role(&wd, "finance", &["report", "clean.parquet", "-q", "-o", "r.html"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let page = std::fs::read_to_string(wd.path("r.html")).unwrap();
+    assert!(!page.contains("<section id=\"churn\">") && !page.contains("<section id=\"rules\">"));
+    assert!(page.contains("<section id=\"clv\">"), "finance keeps CLV");
+    // Without the policy the same report has both.
+    let output = wd.run(&["report", "clean.parquet", "-q", "-o", "all.html"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let page = std::fs::read_to_string(wd.path("all.html")).unwrap();
+    assert!(page.contains("<section id=\"churn\">") && page.contains("<section id=\"rules\">"));
+}
+
+#[test]
+fn a_policy_with_a_typo_stops_the_run_before_it_reads_anything() {
+    let wd = Workdir::new();
+    for (policy, role, message) in [
+        (
+            "[roles.marketing]\nhide_columns = [\"monetry\"]\n",
+            "marketing",
+            "role 'marketing' hides column 'monetry'",
+        ),
+        (
+            "[roles.marketing]\nhide_sections = [\"chrun\"]\n",
+            "marketing",
+            "hides section 'chrun'",
+        ),
+        (
+            "[roles.marketing]\nhide_colums = []\n",
+            "marketing",
+            "unknown field `hide_colums`",
+        ),
+        (
+            "[roles.marketing]\n",
+            "markting",
+            "no role 'markting' (it has marketing)",
+        ),
+    ] {
+        wd.write("typo.toml", policy);
+        // The input does not exist: the policy is what is reported.
+        let stderr = wd.fails(
+            &[
+                "--policy",
+                "typo.toml",
+                "--role",
+                role,
+                "segment",
+                "missing.parquet",
+                "-o",
+                "seg.csv",
+            ],
+            2,
+        );
+        assert!(stderr.contains(message), "{stderr}");
+        assert!(stderr.contains("typo.toml"), "{stderr}");
+        assert!(!stderr.contains("missing.parquet"), "{stderr}");
+        assert!(!wd.path("seg.csv").exists());
+    }
+    // A role without a policy, or a policy without a role, is a usage error.
+    let stderr = wd.fails(&["--role", "marketing", "segment", "x.csv"], 2);
+    assert!(stderr.contains("--policy"), "{stderr}");
+    // Pseudonyms need their secret before any work.
+    wd.write("p.toml", "[roles.a]\npseudonymize_ids = true\n");
+    let stderr = wd.fails(&["--policy", "p.toml", "--role", "a", "segment", "x.csv"], 2);
+    assert!(stderr.contains("CKM_SECRET"), "{stderr}");
+}
+
+#[test]
+fn the_audit_log_carries_the_role_and_the_policy_hash() {
+    let wd = Workdir::new();
+    sample_clean(&wd);
+    let output = wd
+        .ckm()
+        .args([
+            "--policy",
+            "policy.toml",
+            "--role",
+            "finance",
+            "--audit-log",
+            "audit.jsonl",
+        ])
+        .args(["segment", "clean.parquet", "-q", "-o", "seg.csv"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let line: serde_json::Value =
+        serde_json::from_str(std::fs::read_to_string(wd.path("audit.jsonl")).unwrap().trim()).unwrap();
+    assert_eq!(line["role"], "finance");
+    let expected = {
+        use sha2::Digest;
+        hex(&sha2::Sha256::digest(POLICY.as_bytes()))
+    };
+    assert_eq!(line["policy_sha256"], expected.as_str());
+    assert_eq!(line["encrypted"], false);
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Every column ckm writes can be named in a policy: the outputs of the commands on the
+/// sample data, all hidden by one role, make a policy that loads.
+#[test]
+fn every_output_column_can_be_named() {
+    let wd = Workdir::new();
+    sample_clean(&wd);
+    let runs: [&[&str]; 10] = [
+        &[
+            "segment",
+            "clean.parquet",
+            "--clusters",
+            "3",
+            "--outlier-threshold",
+            "2",
+            "-o",
+            "seg.csv",
+            "--profiles",
+            "prof.csv",
+        ],
+        &[
+            "rules",
+            "clean.parquet",
+            "--min-support",
+            "0.01",
+            "-o",
+            "rules.csv",
+            "--itemsets",
+            "sets.csv",
+        ],
+        &[
+            "rules",
+            "sequences",
+            "clean.parquet",
+            "--min-support",
+            "0.01",
+            "-o",
+            "seqs.csv",
+        ],
+        &[
+            "rules",
+            "recommend",
+            "--rules",
+            "rules.csv",
+            "--transactions",
+            "clean.parquet",
+            "-o",
+            "by_rules.csv",
+        ],
+        &[
+            "rules",
+            "recommend",
+            "--transactions",
+            "clean.parquet",
+            "--holdout-start",
+            "2025-09-01",
+            "-o",
+            "fitted.csv",
+            "--evaluation",
+            "rec_eval.csv",
+        ],
+        &["forecast", "customers", "clean.parquet", "-o", "clv.csv"],
+        &[
+            "forecast",
+            "sales",
+            "clean.parquet",
+            "--holdout",
+            "3",
+            "-o",
+            "sales.csv",
+            "--evaluation",
+            "sales_eval.csv",
+        ],
+        &["churn", "--method", "bgnbd", "clean.parquet", "-o", "risk.csv"],
+        &["churn", "train", "clean.parquet", "-o", "churn.csv"],
+        &[
+            "clean",
+            "tx.parquet",
+            "-o",
+            "again.csv",
+            "--rejects",
+            "rejects.csv",
+        ],
+    ];
+    let mut columns: Vec<String> = Vec::new();
+    for args in runs {
+        let output = wd.run(&[args, &["-q"]].concat());
+        assert!(output.status.success(), "{args:?}: {}", stderr_of(&output));
+    }
+    for name in wd.files().iter().filter(|f| f.ends_with(".csv")) {
+        for header in wd.read_csv(name).headers {
+            // The profiles' "mean monetary" is hidden by naming "monetary".
+            let named = match header.split_once(' ') {
+                Some((stat, of)) if stat == "mean" || stat == "median" => of.to_string(),
+                _ => header,
+            };
+            if !columns.contains(&named) {
+                columns.push(named);
+            }
+        }
+    }
+    assert!(columns.len() > 60, "{columns:?}");
+    let quoted: Vec<String> = columns.iter().map(|c| format!("{c:?}")).collect();
+    wd.write(
+        "all.toml",
+        format!(
+            "input_columns = [\"store\"]\n[roles.none]\nhide_columns = [{}]\n",
+            quoted.join(", ")
+        ),
+    );
+    let output = wd.run(&[
+        "--policy",
+        "all.toml",
+        "--role",
+        "none",
+        "segment",
+        "clean.parquet",
+        "-q",
+        "-o",
+        "x.csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+}
