@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ckm_global_optspecs
-    string join \n audit-log= policy= role= h/help V/version
+    string join \n audit-log= policy= role= encrypt-to= identity= h/help V/version
 end
 
 function __fish_ckm_needs_command
@@ -27,6 +27,8 @@ end
 complete -c ckm -n "__fish_ckm_needs_command" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_needs_command" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
 complete -c ckm -n "__fish_ckm_needs_command" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
+complete -c ckm -n "__fish_ckm_needs_command" -l encrypt-to -d 'Encrypt every file this run writes (outputs, rejects, models, manifests, the report) to this age recipient (age1...) or to the recipients in this file; repeatable' -r
+complete -c ckm -n "__fish_ckm_needs_command" -l identity -d 'The age identity file that decrypts inputs ending in .age (age-keygen\'s output)' -r -F
 complete -c ckm -n "__fish_ckm_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ckm -n "__fish_ckm_needs_command" -s V -l version -d 'Print version'
 complete -c ckm -n "__fish_ckm_needs_command" -f -a "ingest" -d 'Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table'
@@ -63,6 +65,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l manifest -d 'Write a 
 complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
+complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l encrypt-to -d 'Encrypt every file this run writes (outputs, rejects, models, manifests, the report) to this age recipient (age1...) or to the recipients in this file; repeatable' -r
+complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l identity -d 'The age identity file that decrypts inputs ending in .age (age-keygen\'s output)' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l explain -d 'Print the column mapping chosen for each input and why, then exit'
 complete -c ckm -n "__fish_ckm_using_subcommand ingest" -l pseudonymize -d 'Replace customer_id (and source_customer_id) with keyed pseudonyms: `c_` and the first 20 hex digits of HMAC-SHA256(secret, id). The same secret gives the same pseudonyms in every run and every command, so outputs still join'
@@ -99,6 +103,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand clean" -l manifest -d 'Write a J
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
+complete -c ckm -n "__fish_ckm_using_subcommand clean" -l encrypt-to -d 'Encrypt every file this run writes (outputs, rejects, models, manifests, the report) to this age recipient (age1...) or to the recipients in this file; repeatable' -r
+complete -c ckm -n "__fish_ckm_using_subcommand clean" -l identity -d 'The age identity file that decrypts inputs ending in .age (age-keygen\'s output)' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -l pseudonymize -d 'Replace customer_id (and source_customer_id) with keyed pseudonyms: `c_` and the first 20 hex digits of HMAC-SHA256(secret, id). The same secret gives the same pseudonyms in every run and every command, so outputs still join'
 complete -c ckm -n "__fish_ckm_using_subcommand clean" -l keep-pii -d 'Keep columns that hold personal data (emails, phones, names, addresses, postcodes, birth dates, IP addresses), which are dropped by default'
@@ -141,6 +147,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand segment" -l manifest -d 'Write a
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l encrypt-to -d 'Encrypt every file this run writes (outputs, rejects, models, manifests, the report) to this age recipient (age1...) or to the recipients in this file; repeatable' -r
+complete -c ckm -n "__fish_ckm_using_subcommand segment" -l identity -d 'The age identity file that decrypts inputs ending in .age (age-keygen\'s output)' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -l pseudonymize -d 'Replace customer_id (and source_customer_id) with keyed pseudonyms: `c_` and the first 20 hex digits of HMAC-SHA256(secret, id). The same secret gives the same pseudonyms in every run and every command, so outputs still join'
 complete -c ckm -n "__fish_ckm_using_subcommand segment" -l keep-pii -d 'Keep columns that hold personal data (emails, phones, names, addresses, postcodes, birth dates, IP addresses), which are dropped by default'
@@ -189,6 +197,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subco
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l encrypt-to -d 'Encrypt every file this run writes (outputs, rejects, models, manifests, the report) to this age recipient (age1...) or to the recipients in this file; repeatable' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l identity -d 'The age identity file that decrypts inputs ending in .age (age-keygen\'s output)' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l closed -d 'Only closed itemsets in --itemsets (no superset with the same count)'
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and not __fish_seen_subcommand_from mine sequences recommend help" -l maximal -d 'Only maximal itemsets in --itemsets (no frequent superset)'
@@ -240,6 +250,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcomman
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l encrypt-to -d 'Encrypt every file this run writes (outputs, rejects, models, manifests, the report) to this age recipient (age1...) or to the recipients in this file; repeatable' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l identity -d 'The age identity file that decrypts inputs ending in .age (age-keygen\'s output)' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l closed -d 'Only closed itemsets in --itemsets (no superset with the same count)'
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from mine" -l maximal -d 'Only maximal itemsets in --itemsets (no frequent superset)'
@@ -273,6 +285,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcomman
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l encrypt-to -d 'Encrypt every file this run writes (outputs, rejects, models, manifests, the report) to this age recipient (age1...) or to the recipients in this file; repeatable' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l identity -d 'The age identity file that decrypts inputs ending in .age (age-keygen\'s output)' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from sequences" -s h -l help -d 'Print help'
@@ -310,6 +324,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcomman
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l encrypt-to -d 'Encrypt every file this run writes (outputs, rejects, models, manifests, the report) to this age recipient (age1...) or to the recipients in this file; repeatable' -r
+complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l identity -d 'The age identity file that decrypts inputs ending in .age (age-keygen\'s output)' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcommand_from recommend" -s h -l help -d 'Print help'
@@ -321,6 +337,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand rules; and __fish_seen_subcomman
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and not __fish_seen_subcommand_from customers sales help" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and not __fish_seen_subcommand_from customers sales help" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and not __fish_seen_subcommand_from customers sales help" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and not __fish_seen_subcommand_from customers sales help" -l encrypt-to -d 'Encrypt every file this run writes (outputs, rejects, models, manifests, the report) to this age recipient (age1...) or to the recipients in this file; repeatable' -r
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and not __fish_seen_subcommand_from customers sales help" -l identity -d 'The age identity file that decrypts inputs ending in .age (age-keygen\'s output)' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and not __fish_seen_subcommand_from customers sales help" -s h -l help -d 'Print help'
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and not __fish_seen_subcommand_from customers sales help" -s V -l version -d 'Print version'
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and not __fish_seen_subcommand_from customers sales help" -f -a "customers" -d 'Per-customer repeat purchases, P(alive) and value by BG/NBD and Gamma-Gamma'
@@ -359,6 +377,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcom
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l encrypt-to -d 'Encrypt every file this run writes (outputs, rejects, models, manifests, the report) to this age recipient (age1...) or to the recipients in this file; repeatable' -r
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l identity -d 'The age identity file that decrypts inputs ending in .age (age-keygen\'s output)' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -l no-spend -d 'Skip the Gamma-Gamma spend model (no expected_avg_value or clv)'
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from customers" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
@@ -414,6 +434,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcom
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l encrypt-to -d 'Encrypt every file this run writes (outputs, rejects, models, manifests, the report) to this age recipient (age1...) or to the recipients in this file; repeatable' -r
+complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l identity -d 'The age identity file that decrypts inputs ending in .age (age-keygen\'s output)' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l series -d 'The input is a ready series: a date column and a value column (see --date-column, --value-column), summed per period'
 complete -c ckm -n "__fish_ckm_using_subcommand forecast; and __fish_seen_subcommand_from sales" -l keep-partial -d 'Keep an incomplete last period (dropped by default: it would look like a drop in sales)'
@@ -450,6 +472,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subco
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l encrypt-to -d 'Encrypt every file this run writes (outputs, rejects, models, manifests, the report) to this age recipient (age1...) or to the recipients in this file; repeatable' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l identity -d 'The age identity file that decrypts inputs ending in .age (age-keygen\'s output)' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and not __fish_seen_subcommand_from train score help" -s h -l help -d 'Print help'
@@ -499,6 +523,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcomman
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l encrypt-to -d 'Encrypt every file this run writes (outputs, rejects, models, manifests, the report) to this age recipient (age1...) or to the recipients in this file; repeatable' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l identity -d 'The age identity file that decrypts inputs ending in .age (age-keygen\'s output)' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from train" -s h -l help -d 'Print help'
@@ -523,6 +549,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcomman
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l encrypt-to -d 'Encrypt every file this run writes (outputs, rejects, models, manifests, the report) to this age recipient (age1...) or to the recipients in this file; repeatable' -r
+complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l identity -d 'The age identity file that decrypts inputs ending in .age (age-keygen\'s output)' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c ckm -n "__fish_ckm_using_subcommand churn; and __fish_seen_subcommand_from score" -s h -l help -d 'Print help'
@@ -560,6 +588,8 @@ complete -c ckm -n "__fish_ckm_using_subcommand report" -l manifest -d 'Write a 
 complete -c ckm -n "__fish_ckm_using_subcommand report" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand report" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand report" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l encrypt-to -d 'Encrypt every file this run writes (outputs, rejects, models, manifests, the report) to this age recipient (age1...) or to the recipients in this file; repeatable' -r
+complete -c ckm -n "__fish_ckm_using_subcommand report" -l identity -d 'The age identity file that decrypts inputs ending in .age (age-keygen\'s output)' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand report" -l dayfirst -d 'Read slash dates as day/month/year (D/M/YYYY) instead of the US month/day/year'
 complete -c ckm -n "__fish_ckm_using_subcommand report" -s q -l quiet -d 'Print no summary on stderr (errors are still printed)'
 complete -c ckm -n "__fish_ckm_using_subcommand report" -s h -l help -d 'Print help'
@@ -570,12 +600,16 @@ complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l seed -d 'Ran
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
+complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l encrypt-to -d 'Encrypt every file this run writes (outputs, rejects, models, manifests, the report) to this age recipient (age1...) or to the recipients in this file; repeatable' -r
+complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -l identity -d 'The age identity file that decrypts inputs ending in .age (age-keygen\'s output)' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -s h -l help -d 'Print help'
 complete -c ckm -n "__fish_ckm_using_subcommand generate-sample" -s V -l version -d 'Print version'
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -l out-dir -d 'Folder that receives man/ and completions/' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -l audit-log -d 'Append one JSON line per run (time, user, host, version, command line with secrets redacted, inputs and outputs with sha256 and rows, exit code) to this file, created with mode 0600' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -l policy -d 'A role policy (TOML): which columns and report sections each role may receive and whether its customer ids are pseudonymised; needs --role' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -l role -d 'The role of --policy whose limits apply to every output of this run' -r
+complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -l encrypt-to -d 'Encrypt every file this run writes (outputs, rejects, models, manifests, the report) to this age recipient (age1...) or to the recipients in this file; repeatable' -r
+complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -l identity -d 'The age identity file that decrypts inputs ending in .age (age-keygen\'s output)' -r -F
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -s h -l help -d 'Print help'
 complete -c ckm -n "__fish_ckm_using_subcommand generate-docs" -s V -l version -d 'Print version'
 complete -c ckm -n "__fish_ckm_using_subcommand help; and not __fish_seen_subcommand_from ingest clean segment rules forecast churn report generate-sample generate-docs help" -f -a "ingest" -d 'Read CSV, TSV, Parquet, JSON, NDJSON or Arrow exports into the canonical transactions table'

@@ -66,6 +66,15 @@ pub struct Cli {
         requires = "policy"
     )]
     pub role: Option<String>,
+
+    /// Encrypt every file this run writes (outputs, rejects, models, manifests, the report)
+    /// to this age recipient (age1...) or to the recipients in this file; repeatable
+    #[arg(long, global = true, value_name = "RECIPIENT")]
+    pub encrypt_to: Vec<String>,
+
+    /// The age identity file that decrypts inputs ending in .age (age-keygen's output)
+    #[arg(long, global = true, env = "CKM_IDENTITY", value_name = "FILE")]
+    pub identity: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -26,7 +26,16 @@ fn main() -> ExitCode {
         (Some(path), Some(role)) => io::policy::load(path, role).map(io::policy::activate),
         _ => Ok(()),
     };
-    let result = policy.and_then(|()| commands::run(cli.command, &mut record));
+    let keys = policy.and_then(|()| {
+        if !cli.encrypt_to.is_empty() {
+            io::encryption::activate_outputs(io::encryption::output_keys(&cli.encrypt_to)?);
+        }
+        if let Some(path) = &cli.identity {
+            io::encryption::activate_inputs(io::encryption::input_keys(path)?);
+        }
+        Ok(())
+    });
+    let result = keys.and_then(|()| commands::run(cli.command, &mut record));
     let code: u8 = match &result {
         Ok(()) => 0,
         Err(error) if error::is_broken_pipe(error) => 0,

@@ -129,8 +129,7 @@ pub fn append(path: &Path, record: &RunRecord, exit_code: u8) -> Result<()> {
         "exit_code": exit_code,
     });
     let mut line = line;
-    // Outputs are never encrypted yet: the field is there so a review can rely on it.
-    line["encrypted"] = serde_json::Value::Bool(false);
+    line["encrypted"] = serde_json::Value::Bool(crate::io::encryption::outputs_encrypted());
     if let Some(policy) = crate::io::policy::active() {
         line["role"] = policy.role_name.clone().into();
         line["policy_sha256"] = policy.sha256.clone().into();

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::error::CkmError;
+use crate::io::encryption::{temporary_file, TemporaryFile};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Codec {
@@ -76,18 +77,16 @@ impl<R: Read> Read for CountingReader<R> {
 /// Decompresses `path` into a temporary file and returns it (removed when dropped). Damaged
 /// or cut-short data is an error naming the input and the byte offset where it was found
 /// (exit code 3); nothing is written by then.
-pub fn decompress(path: &Path, codec: Codec, display: &str) -> Result<tempfile::TempPath> {
+pub fn decompress(path: &Path, codec: Codec, display: &str) -> Result<TemporaryFile> {
     let file = File::open(path).with_context(|| format!("opening {display}"))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut counted = CountingReader {
         inner: BufReader::with_capacity(1 << 16, file),
         taken: 0,
     };
-    let out = tempfile::Builder::new()
-        .prefix("ckm-decompressed-")
-        .tempfile()
-        .context("creating a temporary file to decompress into")?;
-    let mut writer = BufWriter::with_capacity(1 << 20, out.as_file());
+    let mut out =
+        temporary_file("ckm-decompressed-").context("creating a temporary file to decompress into")?;
+    let mut writer = BufWriter::with_capacity(1 << 20, out.file());
     let copied = match codec {
         Codec::Gzip => std::io::copy(&mut flate2::read::MultiGzDecoder::new(&mut counted), &mut writer),
         Codec::Zstd => zstd::stream::read::Decoder::new(&mut counted)
@@ -115,7 +114,7 @@ pub fn decompress(path: &Path, codec: Codec, display: &str) -> Result<tempfile::
         .flush()
         .context("decompressing into the temporary directory")?;
     drop(writer);
-    Ok(out.into_temp_path())
+    Ok(out)
 }
 
 /// A writer that compresses what it is given; `finish` writes the codec's ending.
@@ -180,7 +179,7 @@ mod tests {
             let path = dir.path().join("x");
             std::fs::write(&path, &bytes).unwrap();
             let out = decompress(&path, codec, "x").unwrap();
-            assert_eq!(std::fs::read(&out).unwrap(), text);
+            assert_eq!(std::fs::read(out.path()).unwrap(), text);
         }
         assert_eq!(Codec::from_magic(b"customer_id"), None);
     }
@@ -193,7 +192,7 @@ mod tests {
         let path = dir.path().join("x.gz");
         std::fs::write(&path, &bytes).unwrap();
         let out = decompress(&path, Codec::Gzip, "x.gz").unwrap();
-        assert_eq!(std::fs::read(&out).unwrap(), b"a,b\n1,2\n3,4\n");
+        assert_eq!(std::fs::read(out.path()).unwrap(), b"a,b\n1,2\n3,4\n");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod compression;
 pub mod customers;
 pub mod dates;
 pub mod delimited;
+pub mod encryption;
 pub mod local_time;
 pub mod manifest;
 pub mod mapped;

@@ -10,6 +10,7 @@ use polars::prelude::*;
 
 use crate::error::CkmError;
 use crate::io::compression::{self, Codec};
+use crate::io::encryption::{self, temporary_file, TemporaryFile};
 use crate::io::presets::PresetChoice;
 use crate::io::sniff::{self, FileFormat};
 use crate::io::spreadsheet;
@@ -180,7 +181,7 @@ pub struct Source {
     /// The row number of the first data row, as the user sees the file: 2 for text with a
     /// header (the header is row 1), 1 for Parquet, the header's row + 1 for a spreadsheet.
     first_row: u32,
-    _temporary: Vec<tempfile::TempPath>,
+    _temporary: Vec<TemporaryFile>,
 }
 
 impl Source {
@@ -192,7 +193,7 @@ impl Source {
         table: DataFrame,
         original_path: Option<PathBuf>,
         first_row: u32,
-        temporary: Vec<tempfile::TempPath>,
+        temporary: Vec<TemporaryFile>,
     ) -> Source {
         Source {
             spec,
@@ -229,15 +230,12 @@ pub fn open_source(spec: InputSpec, read: &ReadSettings) -> Result<Source> {
             if head.starts_with(&[0xff, 0xff, 0xff, 0xff]) {
                 return arrow_stream_from_stdin(spec, stdin);
             }
-            let mut spooled = tempfile::Builder::new()
-                .prefix("ckm-stdin-")
-                .tempfile()
-                .context("creating a temporary file for stdin")?;
-            std::io::copy(&mut stdin, &mut spooled).context("reading stdin")?;
-            spooled.flush()?;
-            let path = spooled.into_temp_path();
-            let owned = path.to_path_buf();
-            temporary.push(path);
+            let mut spooled = temporary_file("ckm-stdin-").context("creating a temporary file for stdin")?;
+            let mut file = spooled.file();
+            std::io::copy(&mut stdin, &mut file).context("reading stdin")?;
+            file.flush()?;
+            let owned = spooled.path().to_path_buf();
+            temporary.push(spooled);
             (owned.clone(), Some(owned))
         }
         Location::File(p) => (p.clone(), Some(p.clone())),
@@ -260,11 +258,18 @@ pub fn open_source(spec: InputSpec, read: &ReadSettings) -> Result<Source> {
     let mut path = path;
     let mut head = sniff::read_head(&path, 64 * 1024).with_context(|| format!("reading {display}"))?;
     let mut notes = Vec::new();
-    // The name says the format inside: `orders.csv.gz` is CSV.
-    let named = compression::inner_path(&path);
+    // The name says the format inside: `orders.csv.gz` is CSV, `orders.csv.gz.age` too.
+    let named = compression::inner_path(&encryption::inner_path(&path));
+    if encryption::is_age_file(&path, &head) {
+        let decrypted = encryption::decrypt_input(&path, &display)?;
+        path = decrypted.path().to_path_buf();
+        temporary.push(decrypted);
+        head = sniff::read_head(&path, 64 * 1024).with_context(|| format!("reading {display}"))?;
+        notes.push(format!("{display}: age-encrypted, decrypted in memory"));
+    }
     if let Some(codec) = Codec::from_magic(&head) {
         let decompressed = compression::decompress(&path, codec, &display)?;
-        path = decompressed.to_path_buf();
+        path = decompressed.path().to_path_buf();
         temporary.push(decompressed);
         head = sniff::read_head(&path, 64 * 1024).with_context(|| format!("reading {display}"))?;
         notes.push(format!("{display}: {codec}-compressed, decompressed while read"));
@@ -313,12 +318,12 @@ pub fn open_source(spec: InputSpec, read: &ReadSettings) -> Result<Source> {
             Encoding::Latin1 | Encoding::Windows1252 => {
                 let bytes = std::fs::read(&path).with_context(|| format!("reading {display}"))?;
                 let decoded = decode_single_byte(&bytes, read.encoding);
-                let mut converted = tempfile::Builder::new().prefix("ckm-decoded-").tempfile()?;
-                converted.write_all(decoded.as_bytes())?;
-                converted.flush()?;
-                let temp = converted.into_temp_path();
-                read_path = temp.to_path_buf();
-                temporary.push(temp);
+                let mut converted = temporary_file("ckm-decoded-")?;
+                let mut file = converted.file();
+                file.write_all(decoded.as_bytes())?;
+                file.flush()?;
+                read_path = converted.path().to_path_buf();
+                temporary.push(converted);
                 notes.push(format!("{display}: decoded from {:?} to UTF-8", read.encoding));
             }
         }

@@ -3,12 +3,13 @@
 //! the run's own, removed when the run ends, and by the next run if this one is killed.
 
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use polars::prelude::*;
 
+use crate::io::encryption;
 use crate::io::write::process_is_running;
 
 const PREFIX: &str = "ckm-spill-";
@@ -68,6 +69,7 @@ impl SpillDirectory {
             batch_bytes,
             rows: 0,
             table_bytes: 0,
+            encrypted: false,
         }
     }
 }
@@ -75,12 +77,14 @@ impl SpillDirectory {
 /// A spill file being written.
 pub struct SpillWriter {
     path: PathBuf,
-    writer: Option<polars::io::ipc::BatchedWriter<BufWriter<File>>>,
+    writer: Option<polars::io::ipc::BatchedWriter<Box<dyn Write + Send>>>,
     pending: Vec<DataFrame>,
     pending_bytes: usize,
     batch_bytes: usize,
     rows: u64,
     table_bytes: u64,
+    /// Written encrypted to the run's own key ([`encryption::RunEncryptedWriter`]).
+    encrypted: bool,
 }
 
 /// A finished spill file.
@@ -92,6 +96,7 @@ pub struct SpillFile {
     pub table_bytes: u64,
     /// Its size on disk.
     pub file_bytes: u64,
+    encrypted: bool,
 }
 
 impl SpillWriter {
@@ -126,7 +131,18 @@ impl SpillWriter {
                 let fields = polars_arrow::io::ipc::write::default_ipc_fields(
                     batch.schema().to_arrow(CompatLevel::newest()).iter_values(),
                 );
-                let writer = IpcWriter::new(BufWriter::with_capacity(1 << 20, file))
+                // No plaintext on disk while outputs or inputs are encrypted: the rows are
+                // encrypted to a key that lives only in this run.
+                let sink: Box<dyn Write + Send> = if encryption::plaintext_in_memory_only() {
+                    self.encrypted = true;
+                    Box::new(encryption::RunEncryptedWriter::new(BufWriter::with_capacity(
+                        1 << 20,
+                        file,
+                    ))?)
+                } else {
+                    Box::new(BufWriter::with_capacity(1 << 20, file))
+                };
+                let writer = IpcWriter::new(sink)
                     .with_compression(Some(IpcCompression::LZ4))
                     .with_compat_level(CompatLevel::newest())
                     .batched(batch.schema(), fields)?;
@@ -157,6 +173,7 @@ impl SpillWriter {
             rows: self.rows,
             table_bytes: self.table_bytes,
             file_bytes,
+            encrypted: self.encrypted,
         }))
     }
 }
@@ -164,9 +181,15 @@ impl SpillWriter {
 impl SpillFile {
     /// The whole file as one table, its file removed: each spill file is read once.
     pub fn read_and_remove(&self) -> Result<DataFrame> {
-        let file = File::open(&self.path)
-            .with_context(|| format!("reading the spill file {}", self.path.display()))?;
-        let table = anyhow::Context::with_context(IpcReader::new(file).finish(), || {
+        let table = if self.encrypted {
+            let bytes = encryption::read_run_encrypted(&self.path)?;
+            IpcReader::new(std::io::Cursor::new(bytes)).finish()
+        } else {
+            let file = File::open(&self.path)
+                .with_context(|| format!("reading the spill file {}", self.path.display()))?;
+            IpcReader::new(file).finish()
+        };
+        let table = anyhow::Context::with_context(table, || {
             format!("reading the spill file {}", self.path.display())
         })?;
         let _ = std::fs::remove_file(&self.path);

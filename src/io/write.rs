@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::error::CkmError;
 use crate::io::compression::{self, Codec};
 use crate::io::delimited;
+use crate::io::encryption;
 use crate::io::policy;
 
 /// An output table's format.
@@ -87,10 +88,21 @@ pub fn resolve_destination(
     format: Option<TableFormat>,
 ) -> Result<(Destination, TableFormat)> {
     match output {
+        None | Some("-") if encryption::outputs_encrypted() => Err(CkmError::usage(
+            "--encrypt-to encrypts files, not stdout: give the output a file with -o PATH",
+        )),
         None | Some("-") => Ok((Destination::Stdout, format.unwrap_or(TableFormat::Csv))),
         Some(path) => {
             let path = PathBuf::from(path);
-            let format = match format.or_else(|| format_from_extension(&compression::inner_path(&path))) {
+            // `orders.csv.gz.age`: CSV, gzip-compressed, then encrypted.
+            let inner = encryption::inner_path(&path);
+            if inner != path && !encryption::outputs_encrypted() {
+                return Err(CkmError::usage(format!(
+                    "{}: an .age output needs --encrypt-to RECIPIENT",
+                    path.display()
+                )));
+            }
+            let format = match format.or_else(|| format_from_extension(&compression::inner_path(&inner))) {
                 Some(f) => f,
                 None => {
                     return Err(CkmError::usage(format!(
@@ -101,7 +113,7 @@ pub fn resolve_destination(
                 }
             };
             if let (Some(codec), TableFormat::Parquet | TableFormat::Arrow) =
-                (Codec::from_path(&path), format)
+                (Codec::from_path(&inner), format)
             {
                 return Err(CkmError::usage(format!(
                     "{}: {} is compressed inside already; name the output .{} (or choose a text format to {codec}-compress)",
@@ -309,16 +321,18 @@ fn deliver(
         }
         Destination::File(path) => {
             let mut rows = 0;
-            let (bytes, sha256) = write_atomically(path, hash, |writer| match Codec::from_path(path) {
-                Some(codec) => {
-                    let mut compressed = compression::Encoder::new(codec, writer)?;
-                    rows = encode(&mut compressed)?;
-                    compressed.finish()?;
-                    Ok(())
-                }
-                None => {
-                    rows = encode(writer)?;
-                    Ok(())
+            let (bytes, sha256) = write_atomically(path, hash, |writer| {
+                match Codec::from_path(&encryption::inner_path(path)) {
+                    Some(codec) => {
+                        let mut compressed = compression::Encoder::new(codec, writer)?;
+                        rows = encode(&mut compressed)?;
+                        compressed.finish()?;
+                        Ok(())
+                    }
+                    None => {
+                        rows = encode(writer)?;
+                        Ok(())
+                    }
                 }
             })?;
             Ok(WrittenFile {
@@ -543,7 +557,7 @@ pub fn write_atomically(
         bytes: 0,
         hasher: hash.then(Sha256::new),
     };
-    write(&mut counting).with_context(|| format!("writing {}", path.display()))?;
+    encryption::write_to(&mut counting, write).with_context(|| format!("writing {}", path.display()))?;
     counting
         .flush()
         .with_context(|| format!("writing {}", path.display()))?;
