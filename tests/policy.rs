@@ -376,3 +376,110 @@ fn every_output_column_can_be_named() {
     ]);
     assert!(output.status.success(), "{}", stderr_of(&output));
 }
+
+/// One customer alone in a segment, in a cluster and in a first-purchase month: a role with
+/// `min_group = 5` reads nothing about them from any aggregate (the report, the cluster
+/// profiles), and the report says how many groups were merged or left out.
+#[test]
+fn a_customer_alone_in_a_group_cannot_be_read() {
+    let wd = Workdir::new();
+    let mut tx = String::from("order_id,customer_id,ts,amount,item_id,channel\n");
+    let mut seg = String::from("customer_id,monetary,r_score,f_score,rfm_segment\n");
+    for c in 1..=40 {
+        let id = format!("c{c:02}");
+        for o in 0..(2 + c % 3) {
+            let month = 3 + (c + o) % 6;
+            tx += &format!(
+                "{id}-{o},{id},2024-{month:02}-{:02},{}.50,SKU{},web\n",
+                1 + c % 27,
+                15 + c % 9,
+                c % 7
+            );
+        }
+        let segment = if c % 2 == 0 { "Loyal" } else { "Regulars" };
+        seg += &format!("{id},100,3,3,{segment}\n");
+    }
+    // The one big spender: the only customer who started in January, sixty orders of 7,777.
+    for o in 0..60 {
+        tx += &format!(
+            "vip-{o},vip,2024-{:02}-{:02},7777.00,SKU{},web\n",
+            1 + o % 8,
+            15 + o % 10,
+            o % 7
+        );
+    }
+    seg += "vip,466620,5,5,VIP\n";
+    wd.write("tx.csv", tx);
+    wd.write("seg.csv", seg);
+    wd.write("k.toml", "[roles.analyst]\nmin_group = 5\n");
+    let as_analyst = |args: &[&str]| {
+        wd.ckm()
+            .args(["--policy", "k.toml", "--role", "analyst"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // Without the policy the report shows the segment of one.
+    let output = wd.run(&["report", "tx.csv", "--segments", "seg.csv", "-q", "-o", "open.md"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(std::fs::read_to_string(wd.path("open.md"))
+        .unwrap()
+        .contains("| VIP |"));
+
+    let output = as_analyst(&["report", "tx.csv", "--segments", "seg.csv", "-o", "r.md"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let md = std::fs::read_to_string(wd.path("r.md")).unwrap();
+    assert!(!md.contains("VIP"), "{md}");
+    // Nor is any list of single customers (the top customers by CLV, those most at risk).
+    assert!(!md.contains("| vip |"), "{md}");
+    assert!(md.contains("per-customer tables"), "{md}");
+    assert!(!md.contains("466,620") && !md.contains("466620"), "{md}");
+    // January's cohort of one is not shown.
+    let cohorts = md
+        .split("## Cohort retention")
+        .nth(1)
+        .unwrap()
+        .split("\n## ")
+        .next()
+        .unwrap();
+    assert!(!cohorts.contains("(1)"), "{cohorts}");
+    assert!(
+        md.contains("were merged into \"other (small groups)\" or left out"),
+        "{md}"
+    );
+    assert!(md.contains("1 segments") && md.contains("1 cohorts"), "{md}");
+    assert!(
+        stderr_of(&output).contains("small groups suppressed"),
+        "{}",
+        stderr_of(&output)
+    );
+
+    // The cluster profiles: every row stands for at least five customers.
+    let output = as_analyst(&[
+        "segment",
+        "tx.csv",
+        "--clusters",
+        "3",
+        "-q",
+        "-o",
+        "s.csv",
+        "--profiles",
+        "prof.csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let profiles = wd.read_csv("prof.csv");
+    for customers in profiles.column("customers") {
+        assert!(customers.parse::<f64>().unwrap() >= 5.0, "{profiles:?}");
+    }
+    let text = std::fs::read_to_string(wd.path("prof.csv")).unwrap();
+    assert!(!text.contains("466620") && !text.contains("7777"), "{text}");
+    // A min_group below 2 is a mistake in the policy.
+    wd.write("one.toml", "[roles.a]\nmin_group = 1\n");
+    let stderr = wd.fails(
+        &[
+            "--policy", "one.toml", "--role", "a", "segment", "tx.csv", "-o", "x.csv",
+        ],
+        2,
+    );
+    assert!(stderr.contains("min_group 1"), "{stderr}");
+}

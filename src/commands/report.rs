@@ -130,6 +130,9 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
             *id = policy.customer_id(id);
         }
     }
+    if let (Some(k), Some(t)) = (crate::io::policy::min_group(), segments.as_mut()) {
+        sections::merge_small_segments(t, k);
+    }
     let (key, terminal_figures) = figures::key_figures(&order_figures, currency);
     let mut sections = vec![key];
     if let Some(forecast) = &forecast {
@@ -218,7 +221,7 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
             rows: run_rows,
         })],
     });
-    let doc = Document {
+    let mut doc = Document {
         title: args.title.clone(),
         subtitle: format!(
             "As of {}{}",
@@ -231,6 +234,25 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
         ),
         sections,
     };
+    if let Some(k) = crate::io::policy::min_group() {
+        let suppressed: Vec<String> = crate::io::policy::suppressed()
+            .iter()
+            .map(|(what, n)| format!("{n} {what}"))
+            .collect();
+        let text = if suppressed.is_empty() {
+            format!("Every group shown has at least {k} customers (the policy's min_group); none had to be merged or left out.")
+        } else {
+            format!(
+                "Groups of fewer than {k} customers (the policy's min_group) were merged into \"{}\" or left out: {}.",
+                sections::SMALL_GROUPS,
+                suppressed.join(", ")
+            )
+        };
+        record.figure("small groups suppressed", suppressed.join(", "));
+        if let Some(quality) = doc.sections.iter_mut().find(|s| s.id == "data-quality") {
+            quality.blocks.push(Block::Text(text));
+        }
+    }
     record.mark("run_details");
     let hidden = doc.hidden_sections();
     if !hidden.is_empty() {

@@ -169,6 +169,10 @@ pub struct Role {
     /// The environment variable holding the pseudonyms' secret.
     #[serde(default = "default_secret_env")]
     pub secret_env: String,
+    /// The fewest customers an aggregate may show (k-anonymity): smaller groups are merged
+    /// into "other" or left out.
+    #[serde(default)]
+    pub min_group: Option<u64>,
 }
 
 fn default_secret_env() -> String {
@@ -219,6 +223,13 @@ pub fn load(path: &Path, role_name: &str) -> Result<ActivePolicy> {
                     path.display()
                 )));
             }
+        }
+        if r.min_group.is_some_and(|k| k < 2) {
+            return Err(CkmError::usage(format!(
+                "--policy {}: role '{name}' has min_group {}; give 2 or more (1 suppresses nothing)",
+                path.display(),
+                r.min_group.unwrap_or(0)
+            )));
         }
         for section in &r.hide_sections {
             if !REPORT_SECTIONS.contains(&section.as_str()) {
@@ -303,6 +314,7 @@ impl ActivePolicy {
             "hide_columns": self.role.hide_columns,
             "hide_sections": self.role.hide_sections,
             "pseudonymize_ids": self.role.pseudonymize_ids,
+            "min_group": self.role.min_group,
         })
     }
 
@@ -326,6 +338,16 @@ impl ActivePolicy {
         if !hidden.is_empty() {
             *df = df.drop_many(hidden.iter().map(String::as_str));
         }
+        if let (Some(k), Ok(customers)) = (self.role.min_group, df.column("customers")) {
+            // A table with a customers column is an aggregate (cluster profiles, sequence
+            // patterns, evaluations): a row of fewer than k customers is left out.
+            let customers = customers.cast(&DataType::Float64)?;
+            let keep = customers.f64()?.gt_eq(k as f64);
+            let keep = keep.fill_null_with_values(true)?;
+            let before = df.height();
+            *df = df.filter(&keep)?;
+            note_suppressed("table rows", (before - df.height()) as u64);
+        }
         if let Some(p) = &self.pseudonymizer {
             for name in ID_COLUMNS {
                 if let Ok(column) = df.column(name) {
@@ -336,6 +358,31 @@ impl ActivePolicy {
         }
         Ok(hidden)
     }
+}
+
+/// The fewest customers an aggregate may show under the policy in force, if it says.
+pub fn min_group() -> Option<u64> {
+    active().and_then(|p| p.role.min_group)
+}
+
+/// What small-group suppression took out in this run: (what, how many), in order.
+static SUPPRESSED: std::sync::Mutex<Vec<(String, u64)>> = std::sync::Mutex::new(Vec::new());
+
+/// Counts `n` groups of `what` merged or left out for having fewer than min_group customers.
+pub fn note_suppressed(what: &str, n: u64) {
+    if n == 0 {
+        return;
+    }
+    let mut all = SUPPRESSED.lock().unwrap_or_else(|e| e.into_inner());
+    match all.iter_mut().find(|(w, _)| w == what) {
+        Some((_, count)) => *count += n,
+        None => all.push((what.to_string(), n)),
+    }
+}
+
+/// Everything suppressed so far, as "3 segments, 2 heatmap cells".
+pub fn suppressed() -> Vec<(String, u64)> {
+    SUPPRESSED.lock().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
 /// Takes out of `df` what the policy in force hides from the role (nothing without one);

@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use super::sections::{money, unit};
 use super::{Block, Chart, ChartKind, Figure, Section, Table};
 use crate::io::periods::day_text;
-use crate::prepare::order_figures::{month_key, OrderFigures, Window, COHORT_MONTHS, RECENT_DAYS};
+use crate::io::policy;
+use crate::prepare::order_figures::{
+    month_key, ChannelTotals, OrderFigures, Window, COHORT_MONTHS, RECENT_DAYS,
+};
 use crate::printer::thousands;
 
 /// Cohorts shown.
@@ -124,7 +127,13 @@ pub fn cohorts(figures: &OrderFigures) -> Option<Section> {
         .filter(|((_, offset), _)| *offset == 0)
         .map(|(&(month, _), &customers)| (month, customers))
         .collect();
-    let cohorts: Vec<i64> = sizes.keys().rev().take(COHORTS).rev().copied().collect();
+    let min_group = policy::min_group();
+    let small = |n: u64| min_group.is_some_and(|k| n > 0 && n < k);
+    let recent: Vec<i64> = sizes.keys().rev().take(COHORTS).rev().copied().collect();
+    // Under a policy's min_group, a cohort of fewer customers is left out, and so is a cell
+    // that counts fewer (left blank).
+    let cohorts: Vec<i64> = recent.iter().copied().filter(|c| !small(sizes[c])).collect();
+    policy::note_suppressed("cohorts", (recent.len() - cohorts.len()) as u64);
     if cohorts.len() < 2 {
         return None;
     }
@@ -134,8 +143,15 @@ pub fn cohorts(figures: &OrderFigures) -> Option<Section> {
         .map(|&c| {
             (0..COHORT_MONTHS)
                 .map(|k| {
-                    (c + k as i64 <= last_month)
-                        .then(|| counts.get(&(c, k as u32)).copied().unwrap_or(0) as f64 / sizes[&c] as f64)
+                    let active = counts.get(&(c, k as u32)).copied().unwrap_or(0);
+                    if c + k as i64 > last_month {
+                        return None;
+                    }
+                    if small(active) {
+                        policy::note_suppressed("cohort cells", 1);
+                        return None;
+                    }
+                    Some(active as f64 / sizes[&c] as f64)
                 })
                 .collect()
         })
@@ -191,7 +207,13 @@ pub fn cohorts(figures: &OrderFigures) -> Option<Section> {
 }
 
 pub fn channels(figures: &OrderFigures, currency: &str) -> Option<Section> {
-    let channels = &figures.channels;
+    // Under a policy's min_group, channels of fewer customers are left out of the table.
+    let channels: Vec<&ChannelTotals> = figures
+        .channels
+        .iter()
+        .filter(|c| policy::min_group().is_none_or(|k| c.totals.customers >= k))
+        .collect();
+    policy::note_suppressed("channels", (figures.channels.len() - channels.len()) as u64);
     if channels.len() < 2 {
         return None;
     }

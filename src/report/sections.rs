@@ -14,7 +14,7 @@ use super::results::{
 };
 use super::{Block, Chart, ChartKind, Figure, Section, Table};
 use crate::error::CkmError;
-use crate::io::privacy;
+use crate::io::{policy, privacy};
 use crate::printer::thousands;
 
 const TOP: usize = 10;
@@ -122,6 +122,51 @@ pub fn revenue(forecast: &RevenueForecast, currency: &str) -> Section {
     }
 }
 
+/// What groups of fewer than the policy's min_group customers are merged into.
+pub const SMALL_GROUPS: &str = "other (small groups)";
+
+/// Under a policy's min_group `k`: segments of fewer than `k` customers become one
+/// [`SMALL_GROUPS`] segment, whose customers are left out when it is small too, so that no
+/// figure of a segment (its customers, revenue, recommendations) describes fewer than `k`.
+pub fn merge_small_segments(t: &mut CustomerSegments, k: u64) {
+    let mut sizes: BTreeMap<&str, u64> = BTreeMap::new();
+    for s in &t.segment {
+        *sizes.entry(s.as_str()).or_default() += 1;
+    }
+    let small: Vec<String> = sizes
+        .iter()
+        .filter(|(_, n)| **n < k)
+        .map(|(s, _)| s.to_string())
+        .collect();
+    if small.is_empty() {
+        return;
+    }
+    policy::note_suppressed("segments", small.len() as u64);
+    let merged: u64 = small.iter().map(|s| sizes[s.as_str()]).sum();
+    let keep: Vec<bool> = t
+        .segment
+        .iter()
+        .map(|s| merged >= k || !small.contains(s))
+        .collect();
+    for s in t.segment.iter_mut().filter(|s| small.contains(s)) {
+        *s = SMALL_GROUPS.to_string();
+    }
+    keep_where(&mut t.ids, &keep);
+    keep_where(&mut t.monetary, &keep);
+    keep_where(&mut t.r_score, &keep);
+    keep_where(&mut t.f_score, &keep);
+    keep_where(&mut t.segment, &keep);
+}
+
+/// Keeps `values[i]` where `keep[i]`.
+fn keep_where<T>(values: &mut Vec<T>, keep: &[bool]) {
+    let mut i = 0;
+    values.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+}
+
 /// RFM segments, the R × F heatmap and cluster profiles (`ckm segment`).
 pub fn segments(t: &CustomerSegments, profiles: Option<&ClusterProfiles>, currency: &str) -> Vec<Section> {
     let mut by_segment: BTreeMap<&str, (usize, f64)> = BTreeMap::new();
@@ -189,7 +234,17 @@ pub fn segments(t: &CustomerSegments, profiles: Option<&ClusterProfiles>, curren
         .rev()
         .map(|r| {
             (1..=max_f)
-                .map(|f| Some(grid.get(&(r, f)).copied().unwrap_or(0) as f64))
+                .map(|f| {
+                    let count = grid.get(&(r, f)).copied().unwrap_or(0) as u64;
+                    // A cell of a few customers (under the policy's min_group) is left blank.
+                    match policy::min_group() {
+                        Some(k) if count > 0 && count < k => {
+                            policy::note_suppressed("R x F heatmap cells", 1);
+                            None
+                        }
+                        _ => Some(count as f64),
+                    }
+                })
                 .collect()
         })
         .collect();
@@ -210,7 +265,7 @@ pub fn segments(t: &CustomerSegments, profiles: Option<&ClusterProfiles>, curren
             rows: rows
                 .iter()
                 .zip(&values)
-                .map(|(r, v)| std::iter::once(r.clone()).chain(v.iter().map(|x| thousands(x.unwrap_or(0.0) as u64))).collect())
+                .map(|(r, v)| std::iter::once(r.clone()).chain(v.iter().map(|x| x.map(|x| thousands(x as u64)).unwrap_or_default())).collect())
                 .collect(),
         },
     };
@@ -249,9 +304,18 @@ fn cluster_table(profile: &ClusterProfiles) -> Table {
             sources.push(vec![j]);
         }
     }
+    let customers_at = profile.header.iter().position(|h| h == "customers");
     let rows = profile
         .rows
         .iter()
+        .filter(|row| {
+            let count = customers_at.and_then(|j| row[j].parse::<f64>().ok());
+            let small = matches!((policy::min_group(), count), (Some(k), Some(n)) if n < k as f64);
+            if small {
+                policy::note_suppressed("clusters", 1);
+            }
+            !small
+        })
         .map(|row| {
             header
                 .iter()
@@ -323,6 +387,26 @@ pub fn attributes(customers: &Path, seg: &CustomerSegments, currency: &str) -> R
         }
         if groups.len() < 2 || groups.len() > 12 {
             continue;
+        }
+        if let Some(k) = policy::min_group() {
+            // Values of fewer than k customers are merged into one; left out if that is small too.
+            let small: Vec<&str> = groups
+                .iter()
+                .filter(|(_, g)| (g.0 as u64) < k)
+                .map(|(v, _)| *v)
+                .collect();
+            if !small.is_empty() {
+                policy::note_suppressed("attribute values", small.len() as u64);
+                let mut merged = (0usize, 0.0);
+                for value in &small {
+                    let g = groups.remove(value).unwrap_or_default();
+                    merged.0 += g.0;
+                    merged.1 += g.1;
+                }
+                if merged.0 as u64 >= k {
+                    groups.insert(SMALL_GROUPS, merged);
+                }
+            }
         }
         let total: f64 = groups.values().map(|g| g.1).sum();
         blocks.push(Block::Table(Table {
@@ -566,6 +650,16 @@ pub fn clv(t: &CustomerValues, currency: &str) -> Section {
             order.truncate(top);
             order.sort_by(|&a, &b| clv[b].total_cmp(&clv[a]).then(a.cmp(&b)));
         }
+        // Under a policy's min_group every row shown stands for at least k customers: a list
+        // of single customers has none.
+        if policy::min_group().is_some() {
+            policy::note_suppressed("per-customer tables", 1);
+            return Section {
+                id: "clv",
+                title: "Customer lifetime value".into(),
+                blocks,
+            };
+        }
         blocks.push(Block::Table(Table {
             caption: format!("Top {TOP} customers by CLV"),
             header: ["customer_id", "CLV", "expected purchases", "P(alive)"]
@@ -608,6 +702,11 @@ pub fn churn(
     let mut bands: BTreeMap<&str, usize> = BTreeMap::new();
     for band in &t.band {
         *bands.entry(band.as_str()).or_default() += 1;
+    }
+    if let Some(k) = policy::min_group() {
+        let before = bands.len();
+        bands.retain(|_, n| *n as u64 >= k);
+        policy::note_suppressed("churn risk bands", (before - bands.len()) as u64);
     }
     let labels: Vec<String> = ["high", "medium", "low"]
         .iter()
@@ -670,6 +769,14 @@ pub fn churn(
             })
             .collect();
         at_risk.sort_by(|a, b| b.2.total_cmp(&a.2).then(b.1.total_cmp(&a.1)));
+        if policy::min_group().is_some() {
+            policy::note_suppressed("per-customer tables", 1);
+            return Section {
+                id: "churn",
+                title: "Churn risk".into(),
+                blocks,
+            };
+        }
         if at_risk.is_empty() {
             blocks.push(Block::Text(format!(
                 "No customer of the churn scores was found among those valued by {value_name}: do the two files use the same customer ids?"
