@@ -399,14 +399,11 @@ fn a_customer_alone_in_a_group_cannot_be_read() {
         let segment = if c % 2 == 0 { "Loyal" } else { "Regulars" };
         seg += &format!("{id},100,3,3,{segment}\n");
     }
-    // The one big spender: the only customer who started in January, sixty orders of 7,777.
+    // The one big spender: the only customer who started in January, sixty orders of 7,777,
+    // each of two items nobody else buys (a rule of one customer's orders).
     for o in 0..60 {
-        tx += &format!(
-            "vip-{o},vip,2024-{:02}-{:02},7777.00,SKU{},web\n",
-            1 + o % 8,
-            15 + o % 10,
-            o % 7
-        );
+        let day = format!("2024-{:02}-{:02}", 1 + o % 8, 15 + o % 10);
+        tx += &format!("vip-{o},vip,{day},7000.00,GOLDBAR,web\nvip-{o},vip,{day},777.00,GOLDCOIN,web\n");
     }
     seg += "vip,466620,5,5,VIP\n";
     wd.write("tx.csv", tx);
@@ -422,14 +419,13 @@ fn a_customer_alone_in_a_group_cannot_be_read() {
     // Without the policy the report shows the segment of one.
     let output = wd.run(&["report", "tx.csv", "--segments", "seg.csv", "-q", "-o", "open.md"]);
     assert!(output.status.success(), "{}", stderr_of(&output));
-    assert!(std::fs::read_to_string(wd.path("open.md"))
-        .unwrap()
-        .contains("| VIP |"));
+    let open = std::fs::read_to_string(wd.path("open.md")).unwrap();
+    assert!(open.contains("| VIP |") && open.contains("GOLDBAR"), "{open}");
 
     let output = as_analyst(&["report", "tx.csv", "--segments", "seg.csv", "-o", "r.md"]);
     assert!(output.status.success(), "{}", stderr_of(&output));
     let md = std::fs::read_to_string(wd.path("r.md")).unwrap();
-    assert!(!md.contains("VIP"), "{md}");
+    assert!(!md.contains("VIP") && !md.contains("GOLDBAR"), "{md}");
     // Nor is any list of single customers (the top customers by CLV, those most at risk).
     assert!(!md.contains("| vip |"), "{md}");
     assert!(md.contains("per-customer tables"), "{md}");
@@ -447,7 +443,10 @@ fn a_customer_alone_in_a_group_cannot_be_read() {
         md.contains("were merged into \"other (small groups)\" or left out"),
         "{md}"
     );
-    assert!(md.contains("1 segments") && md.contains("1 cohorts"), "{md}");
+    assert!(
+        md.contains("1 segments") && md.contains("1 cohorts") && md.contains("rules"),
+        "{md}"
+    );
     assert!(
         stderr_of(&output).contains("small groups suppressed"),
         "{}",

@@ -23,6 +23,9 @@ pub struct Baskets {
     pub lines: u64,
     /// Blank lines of a basket file (no basket), or rows of a table left out (to rejects).
     pub skipped: u64,
+    /// Each basket's customer (a number, the same for the same customer), when known and
+    /// asked for (a policy's min_group counts the customers behind a rule); empty otherwise.
+    pub customers: Vec<u32>,
 }
 
 impl Baskets {
@@ -35,7 +38,26 @@ impl Baskets {
             without_frequent_items: 0,
             lines,
             skipped,
+            customers: Vec::new(),
         }
+    }
+
+    /// The distinct customers of the baskets that hold every one of `items` (sorted); `None`
+    /// when the baskets' customers are not known.
+    pub fn customers_with(&self, items: &[u32]) -> Option<u64> {
+        if self.customers.len() != self.baskets.len() || !self.weights.is_empty() {
+            return None;
+        }
+        let mut seen: Vec<u32> = self
+            .baskets
+            .iter()
+            .zip(&self.customers)
+            .filter(|(basket, _)| items.iter().all(|i| basket.contains(i)))
+            .map(|(_, c)| *c)
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        Some(seen.len() as u64)
     }
 
     /// The number of baskets: the denominator of supports.

@@ -116,6 +116,11 @@ pub fn baskets_from_transactions(
     // Each line's basket (see `RunNumbering`), and its item.
     let mut numbering = RunNumbering::with_lines(table.height());
     let mut line_items: Vec<u32> = Vec::with_capacity(table.height());
+    // Each basket's customer, only when a policy's min_group needs to count the customers
+    // behind a rule: numbering the customers costs a hash per line.
+    let with_customers = crate::io::policy::min_group().is_some();
+    let mut customer_code: HashMap<TextKey, u32> = HashMap::new();
+    let mut line_customers: Vec<u32> = Vec::new();
     let lines_of = customers
         .iter()
         .zip(orders.iter())
@@ -141,13 +146,36 @@ pub fn baskets_from_transactions(
             .or_insert_with(|| codes.code(item));
         numbering.push(Some(key));
         line_items.push(code);
+        if with_customers {
+            let next = customer_code.len() as u32;
+            line_customers.push(match customer {
+                Some(c) => *customer_code.entry(TextKey::of(c)).or_insert(next),
+                None => NO_GROUP,
+            });
+        }
     }
     let (basket_of_line, count) = numbering.finish();
     let mut baskets: Vec<Vec<u32>> = vec![Vec::new(); count];
     for (b, code) in basket_of_line.iter().filter(|&&b| b != NO_GROUP).zip(line_items) {
         baskets[*b as usize].push(code);
     }
-    Ok(Baskets::new(codes.names, baskets, lines, skipped).numbered_by_name())
+    let mut basket_customers = Vec::new();
+    if with_customers {
+        // A basket's customer is its first line's (an order has one customer).
+        basket_customers = vec![NO_GROUP; count];
+        for (b, c) in basket_of_line
+            .iter()
+            .filter(|&&b| b != NO_GROUP)
+            .zip(line_customers)
+        {
+            if basket_customers[*b as usize] == NO_GROUP {
+                basket_customers[*b as usize] = c;
+            }
+        }
+    }
+    let mut data = Baskets::new(codes.names, baskets, lines, skipped);
+    data.customers = basket_customers;
+    Ok(data.numbered_by_name())
 }
 
 /// Customers' order histories for sequence mining, with names for customers and items.

@@ -61,6 +61,9 @@ pub const RECOMMENDER_ITEMS: usize = 2_000;
 /// thousand of its customers, and scoring is most of a recommender's time (EASE is still
 /// fitted on everyone's purchases).
 pub const RECOMMENDED_CUSTOMERS: usize = 20_000;
+/// Under a policy's min_group, the customers behind this many of the best rules by lift
+/// are counted (a pass over the baskets each), of which the report shows those with enough.
+const RULES_COUNTED: usize = 100;
 const FORECAST_MONTHS: usize = 6;
 const WEEK: f64 = 7.0;
 /// Weeks of purchases the CLV counts (a year).
@@ -506,17 +509,30 @@ fn rules_of(data: &Baskets, input: &str) -> Result<Vec<RuleRow>> {
         top: None,
     };
     let mined = rule_mining::compute(data, &settings)?;
+    let counted = crate::io::policy::min_group().map_or(0, |_| RULES_COUNTED);
     Ok(mined
         .rules
         .iter()
-        .map(|rule| {
+        .enumerate()
+        .map(|(rank, rule)| {
             let metrics = rule.metrics(n);
+            // Under a policy's min_group, the customers behind the best rules by lift (those
+            // the report may show) are counted; a rule without a count is not shown then.
+            let customers = (rank < counted)
+                .then(|| {
+                    let mut items: Vec<u32> =
+                        rule.antecedent.iter().chain(&rule.consequent).copied().collect();
+                    items.sort_unstable();
+                    data.customers_with(&items)
+                })
+                .flatten();
             RuleRow {
                 antecedent: braced(&rule.antecedent, &data.items),
                 consequent: braced(&rule.consequent, &data.items),
                 support: Some(metrics.support).filter(|v| v.is_finite()),
                 confidence: Some(metrics.confidence).filter(|v| v.is_finite()),
                 lift: Some(metrics.lift).filter(|v| v.is_finite()),
+                customers,
             }
         })
         .collect())

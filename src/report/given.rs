@@ -147,6 +147,7 @@ pub fn rules(path: &Path) -> Result<Vec<RuleRow>> {
             support: t.number(i, "support"),
             confidence: t.number(i, "confidence"),
             lift: t.number(i, "lift"),
+            customers: None,
         })
         .collect())
 }

@@ -59,6 +59,9 @@ pub struct RuleRow {
     pub support: Option<f64>,
     pub confidence: Option<f64>,
     pub lift: Option<f64>,
+    /// The distinct customers whose orders hold the rule's items, counted only under a
+    /// policy's min_group, and for the rules the report may show.
+    pub customers: Option<u64>,
 }
 
 /// Per customer, from `ckm forecast customers`; `clv` is absent without a spend model.

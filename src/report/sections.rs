@@ -469,6 +469,16 @@ fn rules_table(found: &[RuleRow]) -> Vec<Block> {
     let lift: Vec<f64> = found.iter().map(|r| r.lift.unwrap_or(0.0)).collect();
     let mut order: Vec<usize> = (0..found.len()).collect();
     order.sort_by(|&a, &b| lift[b].total_cmp(&lift[a]).then(a.cmp(&b)));
+    if let Some(k) = policy::min_group() {
+        // Only rules whose orders come from at least k customers (counted for the best
+        // rules; a rule without a count, as from a given file or Spark, is not shown).
+        let before = order.len().min(TOP);
+        order.retain(|&i| found[i].customers.is_some_and(|c| c >= k));
+        let shown = order.len().min(TOP);
+        if shown < before {
+            policy::note_suppressed("rules", (before - shown) as u64);
+        }
+    }
     let rows: Vec<Vec<String>> = order
         .iter()
         .take(TOP)
@@ -484,9 +494,13 @@ fn rules_table(found: &[RuleRow]) -> Vec<Block> {
         })
         .collect();
     if rows.is_empty() {
-        vec![Block::Text(
-            "No rule reached the thresholds (support 0.5% of baskets, confidence 20%).".into(),
-        )]
+        let why = match policy::min_group() {
+            Some(k) if !found.is_empty() => {
+                format!("No rule of the orders of at least {k} customers (the policy's min_group) to show.")
+            }
+            _ => "No rule reached the thresholds (support 0.5% of baskets, confidence 20%).".into(),
+        };
+        vec![Block::Text(why)]
     } else {
         vec![
             Block::Text(format!(
