@@ -472,6 +472,49 @@ fn a_customer_alone_in_a_group_cannot_be_read() {
     }
     let text = std::fs::read_to_string(wd.path("prof.csv")).unwrap();
     assert!(!text.contains("466620") && !text.contains("7777"), "{text}");
+    // The rules ckm rules writes: each says how many customers are behind it, and the big
+    // spender's own rule (one customer's sixty orders) is left out.
+    let output = wd.run(&[
+        "rules",
+        "tx.csv",
+        "--min-support",
+        "0.01",
+        "-q",
+        "-o",
+        "open_rules.csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(std::fs::read_to_string(wd.path("open_rules.csv"))
+        .unwrap()
+        .contains("GOLDBAR"));
+    let output = as_analyst(&[
+        "rules",
+        "tx.csv",
+        "--min-support",
+        "0.01",
+        "-o",
+        "rules.csv",
+        "--itemsets",
+        "sets.csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    for name in ["rules.csv", "sets.csv"] {
+        let table = wd.read_csv(name);
+        assert!(
+            !std::fs::read_to_string(wd.path(name))
+                .unwrap()
+                .contains("GOLDBAR"),
+            "{name}"
+        );
+        for customers in table.column("customers") {
+            assert!(customers.parse::<u64>().unwrap() >= 5, "{name}: {table:?}");
+        }
+    }
+    assert!(
+        stderr_of(&output).contains("table rows"),
+        "{}",
+        stderr_of(&output)
+    );
     // A min_group below 2 is a mistake in the policy.
     wd.write("one.toml", "[roles.a]\nmin_group = 1\n");
     let stderr = wd.fails(

@@ -200,6 +200,41 @@ pub fn rules_table(found: &[Rule], n: u64, items: &[String], with_lists: bool) -
     DataFrame::new(found.len(), columns)
 }
 
+/// For each of `sets` (items), the distinct customers of the baskets that hold all of it:
+/// what a policy's min_group compares, since a rule's count is of baskets and one customer's
+/// orders can make a rule alone. `None` when the baskets' customers are not known (a basket
+/// file, or baskets grouped on Spark).
+pub fn customers_behind<'a>(data: &Baskets, sets: impl Iterator<Item = &'a [u32]>) -> Option<Vec<u64>> {
+    if data.customers.len() != data.baskets.len() || !data.weights.is_empty() {
+        return None;
+    }
+    // The baskets of each item, so that a set is checked only in the baskets of its rarest.
+    let mut holding: Vec<Vec<u32>> = vec![Vec::new(); data.items.len()];
+    for (b, basket) in data.baskets.iter().enumerate() {
+        for &item in basket {
+            if holding[item as usize].last() != Some(&(b as u32)) {
+                holding[item as usize].push(b as u32);
+            }
+        }
+    }
+    Some(
+        sets.map(|set| {
+            let Some(&rarest) = set.iter().min_by_key(|&&i| holding[i as usize].len()) else {
+                return 0;
+            };
+            let mut customers: Vec<u32> = holding[rarest as usize]
+                .iter()
+                .filter(|&&b| set.iter().all(|i| data.baskets[b as usize].contains(i)))
+                .map(|&b| data.customers[b as usize])
+                .collect();
+            customers.sort_unstable();
+            customers.dedup();
+            customers.len() as u64
+        })
+        .collect(),
+    )
+}
+
 /// Frequent itemsets as the table `ckm rules --itemsets` writes.
 pub fn itemsets_table(
     kept: &[&Itemset],
@@ -233,6 +268,26 @@ pub fn itemsets_table(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_customers_behind_a_set_are_counted_once_each() {
+        let mut data = Baskets::new(
+            vec!["a".into(), "b".into(), "c".into()],
+            vec![vec![0, 1], vec![1, 0], vec![0], vec![1, 2]],
+            4,
+            0,
+        );
+        assert_eq!(
+            customers_behind(&data, [&[0u32][..]].into_iter()),
+            None,
+            "customers unknown"
+        );
+        // Customer 7 bought a and b twice; 8 a alone; 9 b and c.
+        data.customers = vec![7, 7, 8, 9];
+        let sets: [&[u32]; 4] = [&[0, 1], &[0], &[1], &[2]];
+        assert_eq!(customers_behind(&data, sets.into_iter()), Some(vec![1, 2, 2, 1]));
+    }
+
     use super::*;
 
     /// bread, butter, jam: {bread, butter} ×3, {bread, jam} ×1, {butter} ×1.

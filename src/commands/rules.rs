@@ -164,6 +164,28 @@ fn run_mine(args: MineArgs, record: &mut RunRecord) -> Result<()> {
     record.mark("rules");
 
     let mut table = rule_mining::rules_table(&found, n, &data.items, holds_lists(format))?;
+    // Under a policy's min_group the writer leaves out rows of fewer customers: the rules
+    // and itemsets say how many customers are behind them (none known: every row goes).
+    let behind = |sets: Vec<Vec<u32>>| -> polars::prelude::Column {
+        let counts = rule_mining::customers_behind(&data, sets.iter().map(Vec::as_slice));
+        let values: Vec<Option<u64>> = match counts {
+            Some(counts) => counts.into_iter().map(Some).collect(),
+            None => vec![None; sets.len()],
+        };
+        polars::prelude::Column::new("customers".into(), values)
+    };
+    let with_customers = crate::io::policy::min_group().is_some();
+    if with_customers {
+        let sets = found
+            .iter()
+            .map(|r| {
+                let mut items: Vec<u32> = r.antecedent.iter().chain(&r.consequent).copied().collect();
+                items.sort_unstable();
+                items
+            })
+            .collect();
+        table.with_column(behind(sets))?;
+    }
     record
         .outputs
         .push(write::write_table(&mut table, &destination, format, hash)?);
@@ -182,6 +204,9 @@ fn run_mine(args: MineArgs, record: &mut RunRecord) -> Result<()> {
             .collect();
         itemsets_written = kept.len();
         let mut frame = rule_mining::itemsets_table(&kept, n, &data.items, holds_lists(*itemsets_format))?;
+        if with_customers {
+            frame.with_column(behind(kept.iter().map(|s| s.items.clone()).collect()))?;
+        }
         record
             .outputs
             .push(write::write_table(&mut frame, path, *itemsets_format, hash)?);

@@ -340,10 +340,11 @@ impl ActivePolicy {
         }
         if let (Some(k), Ok(customers)) = (self.role.min_group, df.column("customers")) {
             // A table with a customers column is an aggregate (cluster profiles, sequence
-            // patterns, evaluations): a row of fewer than k customers is left out.
+            // patterns, rules, evaluations): a row of fewer than k customers is left out.
             let customers = customers.cast(&DataType::Float64)?;
             let keep = customers.f64()?.gt_eq(k as f64);
-            let keep = keep.fill_null_with_values(true)?;
+            // A row whose customers are not known cannot be vouched for.
+            let keep = keep.fill_null_with_values(false)?;
             let before = df.height();
             *df = df.filter(&keep)?;
             note_suppressed("table rows", (before - df.height()) as u64);
