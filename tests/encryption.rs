@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{repo_file, stderr_of, Workdir};
+use common::{stderr_of, Workdir};
 
 /// A key pair made by `age-keygen` in the workdir: (identity file, recipient). `None` (the
 /// test skips) where the tool is missing, except under CI (`CKM_REQUIRE_AGE=1`).
@@ -56,18 +56,7 @@ fn is_age(path: &Path) -> bool {
 }
 
 fn sample_clean(wd: &Workdir) {
-    let data = |name: &str| repo_file(&format!("sample-data/{name}")).display().to_string();
-    let output = wd.run(&[
-        "ingest",
-        &format!("web={}", data("web_orders.csv")),
-        &format!("store={}", data("store_sales.tsv")),
-        "-q",
-        "-o",
-        "tx.parquet",
-    ]);
-    assert!(output.status.success(), "{}", stderr_of(&output));
-    let output = wd.run(&["clean", "tx.parquet", "-q", "-o", "clean.parquet"]);
-    assert!(output.status.success(), "{}", stderr_of(&output));
+    common::ingest_and_clean_sample(wd);
 }
 
 /// A report without the line that says when it was generated.

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{repo_file, stderr_of, Workdir};
+use common::{stderr_of, Workdir};
 
 /// The README's example policy.
 const POLICY: &str = r#"
@@ -21,18 +21,7 @@ hide_sections = ["rules", "churn"]
 
 /// The sample exports, ingested and cleaned (no policy: the data team's own step).
 fn sample_clean(wd: &Workdir) {
-    let data = |name: &str| repo_file(&format!("sample-data/{name}")).display().to_string();
-    let output = wd.run(&[
-        "ingest",
-        &format!("web={}", data("web_orders.csv")),
-        &format!("store={}", data("store_sales.tsv")),
-        "-q",
-        "-o",
-        "tx.parquet",
-    ]);
-    assert!(output.status.success(), "{}", stderr_of(&output));
-    let output = wd.run(&["clean", "tx.parquet", "-q", "-o", "clean.parquet"]);
-    assert!(output.status.success(), "{}", stderr_of(&output));
+    common::ingest_and_clean_sample(wd);
     wd.write("policy.toml", POLICY);
 }
 

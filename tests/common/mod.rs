@@ -160,3 +160,20 @@ pub fn stderr_of(output: &std::process::Output) -> String {
 pub fn stdout_of(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stdout).to_string()
 }
+
+/// The sample web and store exports, ingested into `tx.parquet` and cleaned into
+/// `clean.parquet` in the workdir.
+pub fn ingest_and_clean_sample(wd: &Workdir) {
+    let data = |name: &str| repo_file(&format!("sample-data/{name}")).display().to_string();
+    let output = wd.run(&[
+        "ingest",
+        &format!("web={}", data("web_orders.csv")),
+        &format!("store={}", data("store_sales.tsv")),
+        "-q",
+        "-o",
+        "tx.parquet",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let output = wd.run(&["clean", "tx.parquet", "-q", "-o", "clean.parquet"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+}
