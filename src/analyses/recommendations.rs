@@ -447,6 +447,48 @@ pub fn holdout_scores(
     .collect()
 }
 
+/// Customers' positions in id order, so that an output does not depend on the input's line
+/// order.
+pub fn in_id_order<S: AsRef<str>>(ids: &[S]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..ids.len()).collect();
+    order.sort_by(|&a, &b| ids[a].as_ref().cmp(ids[b].as_ref()));
+    order
+}
+
+/// The recommendations as `ckm rules recommend` writes them, customers in id order: customer,
+/// rank, item, score and why; with how many customers got at least one.
+pub fn recommendations_table(
+    customer_ids: &[String],
+    item_names: &[String],
+    recommended: &[Vec<Recommendation>],
+    fitted: &Fitted,
+) -> PolarsResult<(DataFrame, u64)> {
+    let (mut customer_column, mut rank_column, mut item_column) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut score_column, mut because_column) = (Vec::new(), Vec::new());
+    let mut reached = 0u64;
+    for c in in_id_order(customer_ids) {
+        reached += u64::from(!recommended[c].is_empty());
+        for (rank, r) in recommended[c].iter().enumerate() {
+            customer_column.push(customer_ids[c].as_str());
+            rank_column.push(rank as u32 + 1);
+            item_column.push(item_names[r.item as usize].as_str());
+            score_column.push(r.score);
+            because_column.push(r.because.map(|b| fitted.explain(b, item_names)));
+        }
+    }
+    let table = DataFrame::new(
+        customer_column.len(),
+        vec![
+            Column::new(crate::io::schema::CUSTOMER_ID.into(), customer_column),
+            Column::new("rank".into(), rank_column),
+            Column::new("item".into(), item_column),
+            Column::new("score".into(), score_column),
+            Column::new("because".into(), because_column),
+        ],
+    )?;
+    Ok((table, reached))
+}
+
 /// The `--evaluation` table: a row per recommender scored.
 pub fn evaluation_table(scores: &[(String, HitRates)], top: usize) -> PolarsResult<DataFrame> {
     let column = |name: &str, value: fn(&HitRates) -> f64| {

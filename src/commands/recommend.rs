@@ -15,85 +15,11 @@ use crate::commands::{parse_moment, write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::baskets::ItemCodes;
 use crate::io::manifest::RunRecord;
-use crate::io::{self, read, rejects, schema, write};
-use crate::mining::recommend::{self, ScoredRule};
+use crate::io::rules_table::{read_rules, RulesRead};
+use crate::io::{self, rejects, schema, write};
+use crate::mining::recommend;
 use crate::prepare::baskets;
 use crate::prepare::purchases::purchase_lines;
-
-/// The rules as read from the rules table: what ranking needs, and each rule's text for the
-/// output (`texts[i]` is `rules[i]`'s).
-struct RulesRead {
-    rules: Vec<ScoredRule>,
-    texts: Vec<String>,
-}
-
-/// `{a, b}` back to its items.
-fn unbrace(text: &str) -> Vec<String> {
-    let inner = text.trim().trim_start_matches('{').trim_end_matches('}');
-    inner
-        .split(", ")
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-        .collect()
-}
-
-fn read_rules(args: &RecommendArgs, path: &Path, items: &mut ItemCodes) -> Result<RulesRead> {
-    let display = path.display().to_string();
-    let spec = read::resolve_inputs(std::slice::from_ref(&display))?
-        .pop()
-        .ok_or_else(|| CkmError::usage("--rules needs a file"))?;
-    let source = read::open_source(spec, &args.read.settings())?;
-    let table = read::scan_raw(&source)?
-        .collect()
-        .map_err(|e| CkmError::invalid(format!("reading --rules {display}: {e}")))?;
-    let missing: Vec<&str> = ["antecedent", "consequent", "confidence", "lift"]
-        .into_iter()
-        .filter(|c| table.column(c).is_err())
-        .collect();
-    if !missing.is_empty() {
-        return Err(CkmError::invalid(format!(
-            "--rules {display}: no column {}; give a rules table written by `ckm rules`",
-            missing.join(", ")
-        )));
-    }
-    let text = |name: &str| -> Result<Vec<Option<String>>> {
-        let column = table.column(name)?.cast(&DataType::String)?;
-        Ok(column.str()?.iter().map(|v| v.map(String::from)).collect())
-    };
-    let number = |name: &str| read::numbers_in_text(&table, name);
-    let (antecedents, consequents) = (text("antecedent")?, text("consequent")?);
-    let (confidences, lifts) = (number("confidence")?, number("lift")?);
-    let mut rules = Vec::with_capacity(table.height());
-    let mut texts = Vec::with_capacity(table.height());
-    for row in 0..table.height() {
-        let (Some(a), Some(c), Some(confidence), Some(lift)) =
-            (&antecedents[row], &consequents[row], confidences[row], lifts[row])
-        else {
-            return Err(CkmError::invalid(format!(
-                "--rules {display}: row {}: a rule needs antecedent, consequent, confidence and lift",
-                row + 2
-            )));
-        };
-        let mut antecedent: Vec<u32> = unbrace(a).iter().map(|i| items.code(i)).collect();
-        let consequent: Vec<u32> = unbrace(c).iter().map(|i| items.code(i)).collect();
-        antecedent.sort_unstable();
-        if antecedent.is_empty() || consequent.is_empty() {
-            return Err(CkmError::invalid(format!(
-                "--rules {display}: row {}: an empty antecedent or consequent",
-                row + 2
-            )));
-        }
-        rules.push(ScoredRule {
-            antecedent,
-            consequent,
-            confidence,
-            lift,
-        });
-        texts.push(format!("{a} -> {c}"));
-    }
-    Ok(RulesRead { rules, texts })
-}
 
 pub fn run(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
     match args.rules.clone() {
@@ -115,7 +41,7 @@ fn run_rules(args: RecommendArgs, rules_path: &Path, record: &mut RunRecord) -> 
     record.parameter("transactions", &args.transactions);
     record.parameter("top", args.top);
     let mut items = ItemCodes::default();
-    let RulesRead { rules, texts } = read_rules(&args, rules_path, &mut items)?;
+    let RulesRead { rules, texts } = read_rules(rules_path, &args.read.settings(), &mut items)?;
 
     let planned = io::plan_inputs(std::slice::from_ref(&args.transactions), &args.read.settings())?;
     let item_source = baskets::item_source(&planned, args.item_col.as_deref(), &args.transactions)?;
@@ -190,7 +116,7 @@ fn run_rules(args: RecommendArgs, rules_path: &Path, record: &mut RunRecord) -> 
     let mut confidence = Vec::new();
     let mut lift = Vec::new();
     let mut rule_column = Vec::new();
-    let order = in_id_order(&customers);
+    let order = recommendations::in_id_order(&customers);
     let mut reached = 0u64;
     for c in order {
         if !recommendations[c].is_empty() {
@@ -230,14 +156,6 @@ fn run_rules(args: RecommendArgs, rules_path: &Path, record: &mut RunRecord) -> 
     printer.summary("ckm rules recommend", &record.summary_rows());
     write_manifest(manifest.as_deref(), record)?;
     Ok(())
-}
-
-/// Customers' positions in id order, so that an output does not depend on the input's line
-/// order.
-fn in_id_order<S: AsRef<str>>(ids: &[S]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..ids.len()).collect();
-    order.sort_by(|&a, &b| ids[a].as_ref().cmp(ids[b].as_ref()));
-    order
 }
 
 /// Recommendations from a recommender fitted on the transactions (`--model`), scored on a
@@ -363,32 +281,10 @@ fn run_fitted(args: RecommendArgs, record: &mut RunRecord) -> Result<()> {
         }
     }
 
-    let order = in_id_order(&read.customer_ids);
     let model_name = fitted.name();
-    let (mut customer_column, mut rank_column, mut item_column) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut score_column, mut because_column) = (Vec::new(), Vec::new());
-    let mut reached = 0u64;
-    for c in order {
-        reached += u64::from(!recommended[c].is_empty());
-        for (rank, r) in recommended[c].iter().enumerate() {
-            customer_column.push(read.customer_ids[c].as_str());
-            rank_column.push(rank as u32 + 1);
-            item_column.push(read.item_names[r.item as usize].as_str());
-            score_column.push(r.score);
-            because_column.push(r.because.map(|b| fitted.explain(b, &read.item_names)));
-        }
-    }
-    let rows = customer_column.len();
-    let mut output = DataFrame::new(
-        rows,
-        vec![
-            Column::new(schema::CUSTOMER_ID.into(), customer_column),
-            Column::new("rank".into(), rank_column),
-            Column::new("item".into(), item_column),
-            Column::new("score".into(), score_column),
-            Column::new("because".into(), because_column),
-        ],
-    )?;
+    let (mut output, reached) =
+        recommendations::recommendations_table(&read.customer_ids, &read.item_names, &recommended, &fitted)?;
+    let rows = output.height();
     record
         .outputs
         .push(write::write_table(&mut output, &destination, format, hash)?);

@@ -176,14 +176,7 @@ fn run_mine(args: MineArgs, record: &mut RunRecord) -> Result<()> {
     };
     let with_customers = crate::io::policy::min_group().is_some();
     if with_customers {
-        let sets = found
-            .iter()
-            .map(|r| {
-                let mut items: Vec<u32> = r.antecedent.iter().chain(&r.consequent).copied().collect();
-                items.sort_unstable();
-                items
-            })
-            .collect();
+        let sets = found.iter().map(|r| r.items()).collect();
         table.with_column(behind(sets))?;
     }
     record

@@ -42,24 +42,6 @@ impl Baskets {
         }
     }
 
-    /// The distinct customers of the baskets that hold every one of `items` (sorted); `None`
-    /// when the baskets' customers are not known.
-    pub fn customers_with(&self, items: &[u32]) -> Option<u64> {
-        if self.customers.len() != self.baskets.len() || !self.weights.is_empty() {
-            return None;
-        }
-        let mut seen: Vec<u32> = self
-            .baskets
-            .iter()
-            .zip(&self.customers)
-            .filter(|(basket, _)| items.iter().all(|i| basket.contains(i)))
-            .map(|(_, c)| *c)
-            .collect();
-        seen.sort_unstable();
-        seen.dedup();
-        Some(seen.len() as u64)
-    }
-
     /// The number of baskets: the denominator of supports.
     pub fn count(&self) -> u64 {
         let listed = if self.weights.is_empty() {

@@ -22,6 +22,7 @@ pub mod presets;
 pub mod privacy;
 pub mod read;
 pub mod rejects;
+pub mod rules_table;
 pub mod sample_data;
 pub mod saved_model;
 pub mod schema;

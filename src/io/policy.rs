@@ -28,31 +28,11 @@ use crate::error::CkmError;
 use crate::io::privacy::{self, PrivacySettings, Pseudonymizer, ID_COLUMNS};
 use crate::io::schema;
 
-/// The columns ckm writes (besides the canonical transaction columns), for telling a policy's
-/// typo from a column: a policy may hide only these, the canonical ones, and the input columns
-/// it declares (`input_columns`).
+/// The columns ckm writes besides the canonical transaction columns and `ckm segment`'s
+/// (`analyses::segment::OUTPUT_ORDER`), for telling a policy's typo from a column: a policy
+/// may hide only these, those, and the input columns it declares (`input_columns`).
 pub const OUTPUT_COLUMNS: &[&str] = &[
-    // segment
-    "recency_days",
-    "frequency",
-    "monetary",
-    "avg_order_value",
-    "first_purchase",
-    "last_purchase",
-    "tenure_days",
-    "mean_days_between_orders",
-    "distinct_items",
-    "channels",
-    "return_rate",
-    "r_score",
-    "f_score",
-    "m_score",
-    "rfm_segment",
-    "cluster",
-    "cluster_label",
-    "cluster_distance",
-    "outlier",
-    "outlier_reason",
+    // segment's own columns are its OUTPUT_ORDER (checked in `load`); its profiles':
     "label",
     "customers",
     "% customers",
@@ -213,6 +193,7 @@ pub fn load(path: &Path, role_name: &str) -> Result<ActivePolicy> {
     for (name, r) in &file.roles {
         for column in &r.hide_columns {
             let known = OUTPUT_COLUMNS.contains(&column.as_str())
+                || crate::analyses::segment::OUTPUT_ORDER.contains(&column.as_str())
                 || schema::CANONICAL_COLUMNS.iter().any(|c| c.name == column)
                 || ID_COLUMNS.contains(&column.as_str())
                 || file.input_columns.contains(column);

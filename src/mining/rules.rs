@@ -90,6 +90,13 @@ pub struct RuleMetrics {
 }
 
 impl Rule {
+    /// The rule's items, antecedent and consequent together, sorted.
+    pub fn items(&self) -> Vec<u32> {
+        let mut items: Vec<u32> = self.antecedent.iter().chain(&self.consequent).copied().collect();
+        items.sort_unstable();
+        items
+    }
+
     pub fn metrics(&self, n: u64) -> RuleMetrics {
         let n = n as f64;
         let support = self.count as f64 / n;

@@ -509,23 +509,18 @@ fn rules_of(data: &Baskets, input: &str) -> Result<Vec<RuleRow>> {
         top: None,
     };
     let mined = rule_mining::compute(data, &settings)?;
+    // Under a policy's min_group, the customers behind the best rules by lift (those the
+    // report may show) are counted; a rule without a count is not shown then.
     let counted = crate::io::policy::min_group().map_or(0, |_| RULES_COUNTED);
+    let sets: Vec<Vec<u32>> = mined.rules.iter().take(counted).map(|r| r.items()).collect();
+    let customers_of = rule_mining::customers_behind(data, sets.iter().map(Vec::as_slice));
     Ok(mined
         .rules
         .iter()
         .enumerate()
         .map(|(rank, rule)| {
             let metrics = rule.metrics(n);
-            // Under a policy's min_group, the customers behind the best rules by lift (those
-            // the report may show) are counted; a rule without a count is not shown then.
-            let customers = (rank < counted)
-                .then(|| {
-                    let mut items: Vec<u32> =
-                        rule.antecedent.iter().chain(&rule.consequent).copied().collect();
-                    items.sort_unstable();
-                    data.customers_with(&items)
-                })
-                .flatten();
+            let customers = customers_of.as_ref().and_then(|c| c.get(rank).copied());
             RuleRow {
                 antecedent: braced(&rule.antecedent, &data.items),
                 consequent: braced(&rule.consequent, &data.items),
