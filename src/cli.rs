@@ -1395,6 +1395,12 @@ impl EngineArgs {
                             "--engine spark reads where the cluster can: give a path it reads or --table, not - (stdin)",
                         ));
                     }
+                    (Some(path), None) if path.ends_with(".age") => {
+                        return Err(CkmError::usage(format!(
+                            "{path}: an age file is decrypted on this machine, but --engine spark has the cluster read \
+                             its input itself: use --engine local, or give the cluster data it can read (a path or --table)"
+                        )));
+                    }
                     (Some(path), None) => RemoteSource::Path(path.to_string()),
                     (None, Some(table)) => RemoteSource::Table(table.clone()),
                     (None, None) => return Err(CkmError::usage("give INPUT or --table")),

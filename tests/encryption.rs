@@ -274,6 +274,27 @@ fn encrypted_inputs_are_read_in_memory_and_checked() {
     assert!(!wd.path("x.csv").exists());
     let stderr = wd.fails(&["segment", "clean.parquet.age", "-o", "x.csv"], 2);
     assert!(stderr.contains("--identity"), "{stderr}");
+    // A Spark cluster reads its input itself and could not decrypt it: refused before any
+    // connection is tried.
+    let stderr = wd.fails(
+        &[
+            "--identity",
+            &key,
+            "segment",
+            "clean.parquet.age",
+            "--engine",
+            "spark",
+            "--remote",
+            "sc://127.0.0.1:9",
+            "-o",
+            "x.csv",
+        ],
+        2,
+    );
+    assert!(
+        stderr.contains("clean.parquet.age: an age file is decrypted on this machine"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -376,10 +376,12 @@ fn a_customer_alone_in_a_group_cannot_be_read() {
     let mut seg = String::from("customer_id,monetary,r_score,f_score,rfm_segment\n");
     for c in 1..=40 {
         let id = format!("c{c:02}");
+        // Four customers buy in the store: a channel of fewer than five.
+        let channel = if c <= 4 { "store" } else { "web" };
         for o in 0..(2 + c % 3) {
             let month = 3 + (c + o) % 6;
             tx += &format!(
-                "{id}-{o},{id},2024-{month:02}-{:02},{}.50,SKU{},web\n",
+                "{id}-{o},{id},2024-{month:02}-{:02},{}.50,SKU{},{channel}\n",
                 1 + c % 27,
                 15 + c % 9,
                 c % 7
@@ -388,11 +390,12 @@ fn a_customer_alone_in_a_group_cannot_be_read() {
         let segment = if c % 2 == 0 { "Loyal" } else { "Regulars" };
         seg += &format!("{id},100,3,3,{segment}\n");
     }
-    // The one big spender: the only customer who started in January, sixty orders of 7,777,
-    // each of two items nobody else buys (a rule of one customer's orders).
+    // The one big spender: the only customer who started in January (and the only one who
+    // bought in January and February), the only one on the phone, sixty orders of 7,777, each
+    // of two items nobody else buys (a rule of one customer's orders).
     for o in 0..60 {
         let day = format!("2024-{:02}-{:02}", 1 + o % 8, 15 + o % 10);
-        tx += &format!("vip-{o},vip,{day},7000.00,GOLDBAR,web\nvip-{o},vip,{day},777.00,GOLDCOIN,web\n");
+        tx += &format!("vip-{o},vip,{day},7000.00,GOLDBAR,phone\nvip-{o},vip,{day},777.00,GOLDCOIN,phone\n");
     }
     seg += "vip,466620,5,5,VIP\n";
     wd.write("tx.csv", tx);
@@ -419,6 +422,10 @@ fn a_customer_alone_in_a_group_cannot_be_read() {
     assert!(!md.contains("| vip |"), "{md}");
     assert!(md.contains("per-customer tables"), "{md}");
     assert!(!md.contains("466,620") && !md.contains("466620"), "{md}");
+    // Her January and February are all the revenue of those months: left blank.
+    assert!(open.contains("| 2024-01 | actual | 62,216 |"), "{open}");
+    assert!(!md.contains("62,216"), "{md}");
+    assert!(md.contains("| 2024-01 | actual |  |"), "{md}");
     // January's cohort of one is not shown.
     let cohorts = md
         .split("## Cohort retention")
@@ -501,6 +508,72 @@ fn a_customer_alone_in_a_group_cannot_be_read() {
     }
     assert!(
         stderr_of(&output).contains("table rows"),
+        "{}",
+        stderr_of(&output)
+    );
+    // Sales forecasts per channel: the phone (hers alone) and the store (four customers) are
+    // one group of five, whose months of fewer are left out; no row stands for fewer.
+    let output = wd.run(&[
+        "forecast",
+        "sales",
+        "tx.csv",
+        "--by",
+        "channel",
+        "-q",
+        "-o",
+        "open_f.csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(wd
+        .read_csv("open_f.csv")
+        .column("channel")
+        .contains(&"phone".to_string()));
+    let output = as_analyst(&[
+        "forecast",
+        "sales",
+        "tx.csv",
+        "--by",
+        "channel",
+        "--holdout",
+        "2",
+        "-o",
+        "f.csv",
+        "--evaluation",
+        "ev.csv",
+    ]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    for name in ["f.csv", "ev.csv"] {
+        let table = wd.read_csv(name);
+        let mut channels = table.column("channel");
+        channels.sort();
+        channels.dedup();
+        assert_eq!(channels, ["other (small groups)", "web"], "{name}");
+        for customers in table.column("customers") {
+            assert!(customers.parse::<u64>().unwrap() >= 5, "{name}: {table:?}");
+        }
+    }
+    let forecast = wd.read_csv("f.csv");
+    let small_history = forecast
+        .rows
+        .iter()
+        .filter(|r| r[0] == "other (small groups)" && r[2] == "history")
+        .count();
+    assert_eq!(small_history, 0, "{forecast:?}");
+    assert!(
+        stderr_of(&output).contains("2 forecast groups (merged)"),
+        "{}",
+        stderr_of(&output)
+    );
+    // A ready series table's customers are unknown: nothing of it may leave.
+    wd.write(
+        "series.csv",
+        "date,value\n2024-01-01,5\n2024-02-01,6\n2024-03-01,7\n",
+    );
+    let output = as_analyst(&["forecast", "sales", "series.csv", "--series", "-o", "fs.csv"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(wd.read_csv("fs.csv").rows.is_empty());
+    assert!(
+        stderr_of(&output).contains("customers behind a ready series table are not known"),
         "{}",
         stderr_of(&output)
     );

@@ -486,6 +486,50 @@ fn forecast_sales_on_spark_equals_forecast_sales_here() {
     }
 }
 
+/// Under a policy's min_group both engines merge the same small groups and count the same
+/// customers behind each row (lines without a customer count none).
+#[test]
+fn forecast_sales_under_min_group_on_spark_equals_here() {
+    let Some(remote) = spark_remote() else { return };
+    let wd = Workdir::new();
+    let (here_input, spark_input) = hard_case_tables(&wd);
+    wd.write("k.toml", "[roles.analyst]\nmin_group = 2\n");
+    let cases: [&[&str]; 4] = [
+        &["--by", "item_id", "--keep-partial"],
+        &["--by", "channel", "--measure", "customers", "--keep-partial"],
+        &["--by", "item_id", "--measure", "orders"],
+        &["--measure", "revenue", "--period", "week"],
+    ];
+    for (case, options) in cases.iter().enumerate() {
+        let (here, there) = (format!("here{case}.csv"), format!("spark{case}.csv"));
+        let policy = ["--policy", "k.toml", "--role", "analyst", "forecast", "sales"];
+        let here_stderr = run_on(
+            &wd,
+            None,
+            &policy,
+            &here_input,
+            &[&["-o", &here][..], options].concat(),
+        );
+        let spark_stderr = run_on(
+            &wd,
+            Some(&remote),
+            &policy,
+            &spark_input,
+            &[&["-o", &there][..], options].concat(),
+        );
+        same_file(&wd, &here, &there);
+        let merged = |stderr: &str| -> Option<Vec<String>> {
+            let row = stderr.lines().find(|l| l.contains("small groups suppressed"))?;
+            Some(row.split('|').map(|cell| cell.trim().to_string()).collect())
+        };
+        assert_eq!(merged(&here_stderr), merged(&spark_stderr), "case {case}");
+        let table = wd.read_csv(&here);
+        for customers in table.column("customers") {
+            assert!(customers.parse::<u64>().unwrap() >= 2, "case {case}: {table:?}");
+        }
+    }
+}
+
 /// An export with its own headers, read as CSV by the cluster and here, mapped with --map.
 #[test]
 fn a_csv_export_mapped_with_map_gives_the_same_segments() {

@@ -200,12 +200,17 @@ pub fn rules_table(found: &[Rule], n: u64, items: &[String], with_lists: bool) -
     DataFrame::new(found.len(), columns)
 }
 
+/// Whether each basket's customer is known (see [`customers_behind`]).
+pub fn customers_known(data: &Baskets) -> bool {
+    data.customers.len() == data.baskets.len() && data.weights.is_empty()
+}
+
 /// For each of `sets` (items), the distinct customers of the baskets that hold all of it:
 /// what a policy's min_group compares, since a rule's count is of baskets and one customer's
 /// orders can make a rule alone. `None` when the baskets' customers are not known (a basket
 /// file, or baskets grouped on Spark).
 pub fn customers_behind<'a>(data: &Baskets, sets: impl Iterator<Item = &'a [u32]>) -> Option<Vec<u64>> {
-    if data.customers.len() != data.baskets.len() || !data.weights.is_empty() {
+    if !customers_known(data) {
         return None;
     }
     // The baskets of each item, so that a set is checked only in the baskets of its rarest.

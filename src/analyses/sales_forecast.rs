@@ -82,6 +82,9 @@ pub struct ForecastPoint<'a> {
     pub bounds: Vec<(f64, f64)>,
     /// What produced a forecast point (the method and its settings).
     pub model: Option<&'a str>,
+    /// The distinct customers behind it, where the series counted them (under a policy's
+    /// min_group): the period's for history, all the series' for a forecast.
+    pub customers: Option<u64>,
 }
 
 /// The `level`% interval of each step of a forecast of a series whose history is `history`:
@@ -143,6 +146,7 @@ pub fn points<'a>(series: &'a [Series], outcomes: &'a [Outcome], levels: &[f64])
                 value: *v,
                 bounds: Vec::new(),
                 model: None,
+                customers: s.customers.as_ref().map(|c| c.per_period[k]),
             });
         }
         let next = s.first + s.values.len() as i64;
@@ -154,6 +158,7 @@ pub fn points<'a>(series: &'a [Series], outcomes: &'a [Outcome], levels: &[f64])
                 value: mean.max(floor),
                 bounds: bounds.iter().map(|level| level[k]).collect(),
                 model: Some(&f.detail),
+                customers: s.customers.as_ref().map(|c| c.overall),
             });
         }
     }
@@ -169,6 +174,7 @@ pub fn evaluation_table(
     group_name: Option<&str>,
 ) -> PolarsResult<DataFrame> {
     let mut group = Vec::new();
+    let mut customers = Vec::new();
     let mut model = Vec::new();
     let mut chosen = Vec::new();
     let (mut mae, mut rmse, mut mase, mut smape) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -189,6 +195,7 @@ pub fn evaluation_table(
         for score in &o.holdout {
             let (m, a) = (score.method, &score.accuracy);
             group.push(s.group.clone());
+            customers.push(s.customers.as_ref().map(|c| c.overall));
             model.push(m.name());
             chosen.push(score.chosen.clone());
             mae.push(a.mae);
@@ -246,6 +253,10 @@ pub fn evaluation_table(
         Column::new("coverage_95".into(), cover_95),
         Column::new("msis_95".into(), msis_95),
     ]);
+    // Counted under a policy's min_group, whose writer leaves out the rows of fewer.
+    if series.iter().any(|s| s.customers.is_some()) {
+        columns.push(Column::new("customers".into(), customers));
+    }
     DataFrame::new(n, columns)
 }
 
@@ -260,11 +271,13 @@ mod tests {
                 group: Some("long".into()),
                 first: 0,
                 values: (0..24).map(|i| 10.0 + i as f64).collect(),
+                customers: None,
             },
             Series {
                 group: Some("short".into()),
                 first: 0,
                 values: vec![3.0, 4.0],
+                customers: None,
             },
         ];
         let settings = ForecastSettings {

@@ -13,7 +13,7 @@ use crate::commands::{write_manifest, RunOutput};
 use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::{self, day_text};
-use crate::io::{customers, rejects, write};
+use crate::io::{customers, policy, rejects, write};
 use crate::mining::series::blend::{Blend, Choice};
 use crate::mining::series::{Accuracy, Method};
 use crate::prepare::lines::{LeftOut, Lines};
@@ -80,6 +80,7 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
         }
     }
     let method = method_of(args.model);
+    let min_group = policy::min_group();
     let engine = args.engine.settings(args.input.as_deref())?;
     let input = match &engine {
         Engine::Local => args.input.clone().expect("clap asks for INPUT without --table"),
@@ -108,6 +109,13 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
             by: args.by.clone(),
         };
         let (series, rows) = series::series_from_table(&table, args.period, &args.read.settings())?;
+        if min_group.is_some() {
+            record.warn(
+                &printer,
+                "the customers behind a ready series table are not known: under the policy's min_group \
+                 every row is left out",
+            );
+        }
         (series, rows, None)
     } else {
         let mut lines_read = Lines::open(&engine, &input, &args.read.settings(), record, &printer)?;
@@ -128,12 +136,15 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
             period: args.period,
             grouping,
             keep_partial: args.keep_partial,
+            min_group,
         };
         let FromTransactions {
             series,
             lines,
             left_out,
+            small_groups,
         } = lines_read.series_from_transactions(&input, &settings, record, &printer, hash)?;
+        policy::note_suppressed("forecast groups (merged)", small_groups as u64);
         (series, lines, Some((left_out, lines_read)))
     };
     if series.is_empty() {
@@ -167,6 +178,7 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
     // Lower and upper bounds per level.
     let mut bounds: Vec<[Vec<Option<f64>>; 2]> = vec![[Vec::new(), Vec::new()]; args.level.len()];
     let mut model_column: Vec<Option<&str>> = Vec::new();
+    let mut customers_column: Vec<Option<u64>> = Vec::new();
     let mut models_used: BTreeMap<String, usize> = BTreeMap::new();
     let mut notes: BTreeMap<String, usize> = BTreeMap::new();
     for outcome in outcomes {
@@ -187,6 +199,7 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
             hi.push(bound.map(|b| b.1));
         }
         model_column.push(point.model);
+        customers_column.push(point.customers);
     }
     let rows = period_column.len();
     let mut columns = Vec::new();
@@ -202,6 +215,10 @@ pub fn run(args: ForecastSalesArgs, record: &mut RunRecord) -> Result<()> {
         columns.push(Column::new(format!("hi_{name}").into(), hi));
     }
     columns.push(Column::new("model".into(), model_column));
+    if min_group.is_some() {
+        // The writer leaves out the rows of fewer than min_group customers.
+        columns.push(Column::new("customers".into(), customers_column));
+    }
     let mut table = DataFrame::new(rows, columns)?;
     record
         .outputs
@@ -320,19 +337,28 @@ fn report_holdout(
             .iter()
             .filter_map(|o| o.holdout.get(i).map(|h| &h.accuracy))
             .collect();
-        let mean = |f: &dyn Fn(&Accuracy) -> f64| {
+        // Over the series where the measure is defined ("-" where it is nowhere: MASE of
+        // series without a change to scale by).
+        let mean = |f: &dyn Fn(&Accuracy) -> f64, decimals: usize| {
             let finite: Vec<f64> = rows.iter().map(|a| f(a)).filter(|v| v.is_finite()).collect();
-            finite.iter().sum::<f64>() / finite.len().max(1) as f64
+            if finite.is_empty() {
+                return "-".to_string();
+            }
+            format!(
+                "{:.*}",
+                decimals,
+                finite.iter().sum::<f64>() / finite.len() as f64
+            )
         };
         if !rows.is_empty() {
             record.figure(
                 &format!("holdout {}", method.name()),
                 format!(
-                    "MASE {:.4}, sMAPE {:.2}, MAE {:.4}, RMSE {:.4}",
-                    mean(&|a| a.mase),
-                    mean(&|a| a.smape),
-                    mean(&|a| a.mae),
-                    mean(&|a| a.rmse)
+                    "MASE {}, sMAPE {}, MAE {}, RMSE {}",
+                    mean(&|a| a.mase, 4),
+                    mean(&|a| a.smape, 2),
+                    mean(&|a| a.mae, 4),
+                    mean(&|a| a.rmse, 4)
                 ),
             );
         }

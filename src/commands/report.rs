@@ -244,7 +244,7 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
         } else {
             format!(
                 "Groups of fewer than {k} customers (the policy's min_group) were merged into \"{}\" or left out: {}.",
-                sections::SMALL_GROUPS,
+                crate::io::policy::SMALL_GROUPS,
                 suppressed.join(", ")
             )
         };

@@ -15,7 +15,7 @@ use crate::io::manifest::{InputRecord, RunRecord};
 use crate::io::{rejects, write};
 use crate::mining::fpgrowth::Itemset;
 use crate::mining::rules::{self, Fraction};
-use crate::prepare::lines::{LeftOut, Lines};
+use crate::prepare::lines::{BasketSettings, LeftOut, Lines};
 use crate::prepare::Engine;
 use crate::printer::{thousands, Printer};
 
@@ -175,6 +175,13 @@ fn run_mine(args: MineArgs, record: &mut RunRecord) -> Result<()> {
         polars::prelude::Column::new("customers".into(), values)
     };
     let with_customers = crate::io::policy::min_group().is_some();
+    if with_customers && !rule_mining::customers_known(&data) {
+        record.warn(
+            &printer,
+            "the customers behind these baskets are not known (a basket file, or baskets grouped on Spark): \
+             under the policy's min_group every rule and itemset is left out",
+        );
+    }
     if with_customers {
         let sets = found.iter().map(|r| r.items()).collect();
         table.with_column(behind(sets))?;
@@ -276,14 +283,11 @@ fn read_transactions(
     hash: bool,
 ) -> Result<Baskets> {
     let mut lines = Lines::open(engine, input, &args.read.settings(), record, printer)?;
-    let (data, item) = lines.baskets(
-        input,
-        args.item_col.as_deref(),
-        min_count_of,
-        record,
-        printer,
-        hash,
-    )?;
+    let settings = BasketSettings {
+        item_col: args.item_col.as_deref(),
+        with_customers: crate::io::policy::min_group().is_some(),
+    };
+    let (data, item) = lines.baskets(input, settings, min_count_of, record, printer, hash)?;
     if data.skipped > 0 {
         let written = lines.write_left_out(
             rejects::destination(args.rejects.as_deref(), output)?,

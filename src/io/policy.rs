@@ -342,6 +342,9 @@ impl ActivePolicy {
     }
 }
 
+/// What groups of fewer than the policy's min_group customers are merged into.
+pub const SMALL_GROUPS: &str = "other (small groups)";
+
 /// The fewest customers an aggregate may show under the policy in force, if it says.
 pub fn min_group() -> Option<u64> {
     active().and_then(|p| p.role.min_group)

@@ -74,6 +74,7 @@ pub fn reject_reason(columns: &Schema, item: &ItemSource) -> Expr {
 pub fn baskets_from_transactions(
     planned: &PlannedInputs,
     item: &ItemSource,
+    with_customers: bool,
     record: &mut RunRecord,
     printer: &Printer,
 ) -> Result<Baskets> {
@@ -116,9 +117,8 @@ pub fn baskets_from_transactions(
     // Each line's basket (see `RunNumbering`), and its item.
     let mut numbering = RunNumbering::with_lines(table.height());
     let mut line_items: Vec<u32> = Vec::with_capacity(table.height());
-    // Each basket's customer, only when a policy's min_group needs to count the customers
-    // behind a rule: numbering the customers costs a hash per line.
-    let with_customers = crate::io::policy::min_group().is_some();
+    // Each basket's customer only `with_customers` (a policy's min_group counts the
+    // customers behind a rule): numbering the customers costs a hash per line.
     let mut customer_code: HashMap<TextKey, u32> = HashMap::new();
     let mut line_customers: Vec<u32> = Vec::new();
     let lines_of = customers

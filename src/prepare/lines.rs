@@ -25,6 +25,14 @@ use crate::prepare::summary::{self, CustomerTable};
 use crate::prepare::Engine;
 use crate::printer::{thousands, Printer};
 
+/// Which baskets [`Lines::baskets`] makes: the items' column (`--item-col`; else item_id,
+/// else item_name), and whether each basket keeps its customer (on this machine only: under
+/// a policy's min_group, to count the customers behind a rule).
+pub struct BasketSettings<'a> {
+    pub item_col: Option<&'a str>,
+    pub with_customers: bool,
+}
+
 pub enum Lines {
     Local(PlannedInputs),
     Spark(Box<SparkLines>),
@@ -125,13 +133,12 @@ impl Lines {
     }
 
     /// The baskets of the lines (see [`baskets::baskets_from_transactions`]) and where their
-    /// items came from (`--item-col`, else item_id, else item_name); the inputs are
-    /// recorded. With Spark, each basket comes back reduced to the items frequent at
+    /// items came from; the inputs are recorded. With Spark, each basket comes back reduced to the items frequent at
     /// `min_count_of(baskets)` ([`spark::baskets`]).
     pub fn baskets(
         &mut self,
         input: &str,
-        item_col: Option<&str>,
+        basket_settings: BasketSettings,
         min_count_of: impl Fn(u64) -> u64,
         record: &mut RunRecord,
         printer: &Printer,
@@ -139,13 +146,20 @@ impl Lines {
     ) -> Result<(Baskets, ItemSource)> {
         let (data, item) = match self {
             Lines::Local(planned) => {
-                let item = baskets::item_source(planned, item_col, input)?;
+                let item = baskets::item_source(planned, basket_settings.item_col, input)?;
                 record.parameter("item_col", item.to_string());
-                let data = baskets::baskets_from_transactions(planned, &item, record, printer)?;
+                let data = baskets::baskets_from_transactions(
+                    planned,
+                    &item,
+                    basket_settings.with_customers,
+                    record,
+                    printer,
+                )?;
                 (data, item)
             }
             Lines::Spark(spark) => {
-                let item = baskets::item_source_among(&spark.input.columns(), item_col, input)?;
+                let item =
+                    baskets::item_source_among(&spark.input.columns(), basket_settings.item_col, input)?;
                 record.parameter("item_col", item.to_string());
                 let data = spark::baskets(&mut spark.session, &spark.input, &item, min_count_of, record);
                 keep_sent(&spark.session, record);

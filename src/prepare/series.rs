@@ -13,6 +13,7 @@ use crate::error::CkmError;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::Period;
 use crate::io::periods::{self, day_text, MS_PER_DAY};
+use crate::io::policy::SMALL_GROUPS;
 use crate::io::read::{self, ReadSettings};
 use crate::io::{self, rejects, schema};
 use crate::mining::money;
@@ -47,6 +48,9 @@ pub struct SeriesSettings {
     pub grouping: Grouping,
     /// Keep an incomplete last period instead of leaving it out.
     pub keep_partial: bool,
+    /// A policy's min_group K: each series counts its customers ([`SeriesCustomers`]), and
+    /// groups of fewer than K become one group, [`SMALL_GROUPS`].
+    pub min_group: Option<u64>,
 }
 
 /// Why a line counts in no series (`None` when it counts), for the rejects file.
@@ -71,6 +75,69 @@ pub struct Series {
     pub group: Option<String>,
     pub first: i64,
     pub values: Vec<f64>,
+    /// The customers behind it, counted only under a policy's min_group.
+    pub customers: Option<SeriesCustomers>,
+}
+
+/// The distinct customers behind a series: in each period (as its values) and in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesCustomers {
+    pub per_period: Vec<u64>,
+    pub overall: u64,
+}
+
+/// Distinct customers per (group, period) and per group, for [`into_series`].
+#[derive(Debug, Default)]
+pub struct CustomerCounts {
+    pub per_period: HashMap<(usize, i64), u64>,
+    pub per_group: HashMap<usize, u64>,
+}
+
+impl CustomerCounts {
+    /// The counts of (group, period, customer) triples, any order, repeats allowed.
+    pub fn of(mut triples: Vec<(usize, i64, u32)>) -> CustomerCounts {
+        triples.par_sort_unstable();
+        triples.dedup();
+        let mut counts = CustomerCounts::default();
+        for &(g, period, _) in &triples {
+            *counts.per_period.entry((g, period)).or_default() += 1;
+        }
+        let mut pairs: Vec<(usize, u32)> = triples.into_iter().map(|(g, _, c)| (g, c)).collect();
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        for (g, _) in pairs {
+            *counts.per_group.entry(g).or_default() += 1;
+        }
+        counts
+    }
+}
+
+/// Under min_group `k`: the groups of fewer than `k` distinct customers (among the
+/// (group, customer) pairs of the counted lines), among those `present` in the periods
+/// kept, renumbered as one [`SMALL_GROUPS`] group added to `groups`. Returns each group's new number, and how many were merged.
+fn merge_small_groups(
+    groups: &mut Groups,
+    present: &[bool],
+    pairs: &[(usize, u32)],
+    k: u64,
+) -> (Vec<usize>, usize) {
+    let mut pairs = pairs.to_vec();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    let mut sizes = vec![0u64; groups.names.len()];
+    for (g, _) in pairs {
+        sizes[g] += 1;
+    }
+    let small: Vec<usize> = (0..sizes.len()).filter(|&g| present[g] && sizes[g] < k).collect();
+    let mut number: Vec<usize> = (0..sizes.len()).collect();
+    if !small.is_empty() {
+        let merged = groups.number(Some(SMALL_GROUPS));
+        for &g in &small {
+            number[g] = merged;
+        }
+        number.push(merged);
+    }
+    (number, small.len())
 }
 
 /// Group names numbered in order of first appearance. A line's name is looked up as it is and
@@ -108,6 +175,7 @@ pub fn into_series(
     sums: HashMap<(usize, i64), f64>,
     groups: &[Option<String>],
     last: Option<i64>,
+    customers: Option<&CustomerCounts>,
 ) -> Vec<Series> {
     let mut by_group: Vec<BTreeMap<i64, f64>> = vec![BTreeMap::new(); groups.len()];
     for ((g, key), value) in sums {
@@ -118,7 +186,8 @@ pub fn into_series(
     let mut series: Vec<Series> = by_group
         .into_iter()
         .zip(groups)
-        .filter_map(|(values, group)| {
+        .enumerate()
+        .filter_map(|(g, (values, group))| {
             let first = *values.keys().next()?;
             let last = last.unwrap_or(*values.keys().next_back()?);
             Some(Series {
@@ -127,6 +196,12 @@ pub fn into_series(
                 values: (first..=last)
                     .map(|k| values.get(&k).copied().unwrap_or(0.0))
                     .collect(),
+                customers: customers.map(|counts| SeriesCustomers {
+                    per_period: (first..=last)
+                        .map(|k| counts.per_period.get(&(g, k)).copied().unwrap_or(0))
+                        .collect(),
+                    overall: counts.per_group.get(&g).copied().unwrap_or(0),
+                }),
             })
         })
         .collect();
@@ -142,6 +217,8 @@ pub struct FromTransactions {
     pub series: Vec<Series>,
     pub lines: u64,
     pub left_out: u64,
+    /// Groups merged into [`SMALL_GROUPS`] under min_group.
+    pub small_groups: usize,
 }
 
 /// Series from transactions: the measure per period and group. `input` names the input in
@@ -165,7 +242,7 @@ pub fn series_from_transactions(
         Grouping::Segments(map) => (None, Some(map)),
     };
     const CUSTOMER: &str = "__ckm_customer";
-    let need_customer = segments.is_some();
+    let need_customer = segments.is_some() || settings.min_group.is_some();
     let missing_by = std::cell::RefCell::new(None::<Vec<String>>);
     let table = io::read_planned(
         planned,
@@ -207,9 +284,9 @@ pub fn series_from_transactions(
         Some(_) => Some(table.column(GROUP)?.str()?),
         None => None,
     };
-    let customers_column = match &segments {
-        Some(_) => Some(table.column(CUSTOMER)?.str()?),
-        None => None,
+    let customers_column = match need_customer {
+        true => Some(table.column(CUSTOMER)?.str()?),
+        false => None,
     };
     let latest_day = ts
         .max()
@@ -230,12 +307,26 @@ pub fn series_from_transactions(
         };
         groups.number(name)
     };
-    let mut sums: HashMap<(usize, i64), f64> = HashMap::new();
+    // Under min_group, each counted line's (group, period, customer), customers numbered;
+    // a line without a customer stands for none.
+    let mut triples: Vec<(usize, i64, u32)> = Vec::new();
+    let mut customer_number: HashMap<&str, u32> = HashMap::new();
+    let mut count_customer = |row: usize, g: usize, period: i64| {
+        if settings.min_group.is_none() {
+            return;
+        }
+        if let Some(c) = customers_column.and_then(|c| c.get(row)) {
+            let next = customer_number.len() as u32;
+            triples.push((g, period, *customer_number.entry(c).or_insert(next)));
+        }
+    };
     let (mut without_ts, mut without_value) = (0u64, 0u64);
+    // In whole millionths (see `mining::money`): the same sums in any order.
+    let mut micros: HashMap<(usize, i64), i64> = HashMap::new();
+    // The distinct (group, period, order or customer) of the counting measures.
+    let mut seen: Vec<(usize, i64, &str)> = Vec::new();
     match measure {
         Measure::Revenue | Measure::Quantity => {
-            // In whole millionths (see `mining::money`): the same sums in any order.
-            let mut micros: HashMap<(usize, i64), i64> = HashMap::new();
             let values = table.column(VALUE)?.f64()?;
             for (row, (t, v)) in ts.iter().zip(values.iter()).enumerate() {
                 let Some(t) = t else {
@@ -247,16 +338,14 @@ pub fn series_from_transactions(
                     continue;
                 };
                 let key = periods::period_of(settings.period, t.div_euclid(MS_PER_DAY));
-                *micros.entry((group_of(row), key)).or_default() += money::micros(v).unwrap_or(0);
+                let g = group_of(row);
+                count_customer(row, g, key);
+                *micros.entry((g, key)).or_default() += money::micros(v).unwrap_or(0);
             }
-            sums = micros
-                .into_iter()
-                .map(|(key, m)| (key, money::units(m)))
-                .collect();
         }
         Measure::Orders | Measure::Customers => {
             let keys = table.column(KEY)?.str()?;
-            let mut seen: Vec<(usize, i64, &str)> = Vec::with_capacity(table.height());
+            seen.reserve(table.height());
             for (row, (t, k)) in ts.iter().zip(keys.iter()).enumerate() {
                 let Some(t) = t else {
                     without_ts += 1;
@@ -266,16 +355,10 @@ pub fn series_from_transactions(
                     without_value += 1;
                     continue;
                 };
-                seen.push((
-                    group_of(row),
-                    periods::period_of(settings.period, t.div_euclid(MS_PER_DAY)),
-                    k,
-                ));
-            }
-            seen.par_sort_unstable();
-            seen.dedup();
-            for (g, key, _) in seen {
-                *sums.entry((g, key)).or_default() += 1.0;
+                let key = periods::period_of(settings.period, t.div_euclid(MS_PER_DAY));
+                let g = group_of(row);
+                count_customer(row, g, key);
+                seen.push((g, key, k));
             }
         }
     }
@@ -290,10 +373,56 @@ pub fn series_from_transactions(
         latest_day,
         settings,
     );
+    let mut small_groups = 0;
+    let mut customers = None;
+    if let Some(k) = settings.min_group {
+        triples.retain(|&(_, period, _)| period <= last);
+        let pairs: Vec<(usize, u32)> = triples.iter().map(|&(g, _, c)| (g, c)).collect();
+        // The whole business is one group, which is not renamed (small, it is left out).
+        let mut present = vec![false; groups.names.len()];
+        let periods_kept = micros.keys().map(|&(g, key)| (g, key));
+        for (g, key) in periods_kept.chain(seen.iter().map(|&(g, key, _)| (g, key))) {
+            present[g] |= key <= last;
+        }
+        let (number, merged) = match settings.grouping {
+            Grouping::Whole => (Vec::new(), 0),
+            _ => merge_small_groups(&mut groups, &present, &pairs, k),
+        };
+        small_groups = merged;
+        if merged > 0 {
+            micros = micros.into_iter().fold(HashMap::new(), |mut all, ((g, key), m)| {
+                *all.entry((number[g], key)).or_default() += m;
+                all
+            });
+            for line in &mut seen {
+                line.0 = number[line.0];
+            }
+            for triple in &mut triples {
+                triple.0 = number[triple.0];
+            }
+        }
+        customers = Some(CustomerCounts::of(triples));
+    }
+    let sums: HashMap<(usize, i64), f64> = match measure {
+        Measure::Revenue | Measure::Quantity => micros
+            .into_iter()
+            .map(|(key, m)| (key, money::units(m)))
+            .collect(),
+        Measure::Orders | Measure::Customers => {
+            seen.par_sort_unstable();
+            seen.dedup();
+            let mut counts = HashMap::new();
+            for (g, key, _) in seen {
+                *counts.entry((g, key)).or_default() += 1.0;
+            }
+            counts
+        }
+    };
     Ok(FromTransactions {
-        series: into_series(sums, &groups.names, Some(last)),
+        series: into_series(sums, &groups.names, Some(last), customers.as_ref()),
         lines,
         left_out: without_ts + without_value,
+        small_groups,
     })
 }
 
@@ -439,7 +568,10 @@ pub fn series_from_table(
             args.input
         )));
     }
-    Ok((into_series(sums, &groups.names, None), table.height() as u64))
+    Ok((
+        into_series(sums, &groups.names, None, None),
+        table.height() as u64,
+    ))
 }
 
 /// YYYY-MM-DD, optionally followed by a time, as a day number; a year alone (`2019`, as
@@ -482,5 +614,49 @@ mod tests {
         assert_eq!(parse_date("1970-02"), Some(31));
         assert_eq!(parse_date("1970-13"), None);
         assert_eq!(parse_date("19700"), None);
+    }
+
+    #[test]
+    fn customers_are_counted_once_per_period_and_once_per_group() {
+        // Group 0: customer 7 twice in period 1, customer 8 in period 2; group 1: customer 7.
+        let counts = CustomerCounts::of(vec![(0, 1, 7), (0, 1, 7), (0, 2, 8), (0, 2, 7), (1, 1, 7)]);
+        assert_eq!(counts.per_period[&(0, 1)], 1);
+        assert_eq!(counts.per_period[&(0, 2)], 2);
+        assert_eq!(counts.per_period[&(1, 1)], 1);
+        assert_eq!(counts.per_group[&0], 2);
+        assert_eq!(counts.per_group[&1], 1);
+        let mut sums = HashMap::new();
+        sums.insert((0, 1), 5.0);
+        sums.insert((0, 2), 6.0);
+        let series = into_series(
+            sums,
+            &[Some("a".into()), Some("b".into())],
+            Some(3),
+            Some(&counts),
+        );
+        assert_eq!(series.len(), 1);
+        assert_eq!(series[0].values, [5.0, 6.0, 0.0]);
+        let customers = series[0].customers.as_ref().unwrap();
+        assert_eq!(customers.per_period, [1, 2, 0]);
+        assert_eq!(customers.overall, 2);
+    }
+
+    #[test]
+    fn small_groups_become_one() {
+        let mut groups = Groups::default();
+        for name in ["big", "small", "tiny", "late"] {
+            groups.number(Some(name));
+        }
+        // big: customers 1, 2, 3; small: 4, 4; tiny: none known; late: no line kept.
+        let pairs = [(0, 1), (0, 2), (0, 3), (1, 4), (1, 4), (0, 1)];
+        let (number, merged) = merge_small_groups(&mut groups, &[true, true, true, false], &pairs, 3);
+        assert_eq!(merged, 2);
+        assert_eq!(groups.names[4].as_deref(), Some(SMALL_GROUPS));
+        assert_eq!(number, [0, 4, 4, 3, 4]);
+        // None small: nothing renamed, no group added.
+        let mut groups = Groups::default();
+        groups.number(Some("big"));
+        let (number, merged) = merge_small_groups(&mut groups, &[true], &pairs[..3], 3);
+        assert_eq!((number, merged, groups.names.len()), (vec![0], 0, 1));
     }
 }

@@ -20,14 +20,14 @@ use crate::error::CkmError;
 use crate::io::baskets::Baskets;
 use crate::io::manifest::RunRecord;
 use crate::io::periods::{self, day_text, Period};
-use crate::io::{schema, PlannedInputs};
+use crate::io::{policy, schema, PlannedInputs};
 use crate::mining::btyd::{Fit, Model};
 use crate::mining::collaborative::Purchases;
 use crate::mining::rfm;
 use crate::mining::rules::Fraction;
 use crate::mining::series::Method;
 use crate::prepare::baskets::baskets_from_transactions;
-use crate::prepare::lines::Lines;
+use crate::prepare::lines::{BasketSettings, Lines};
 use crate::prepare::order_figures::OrderFigures;
 use crate::prepare::orders::ItemSource;
 use crate::prepare::purchases::{customer_items, CustomerItems};
@@ -269,7 +269,11 @@ pub fn run_in_turn(
     }
     if let Some(ItemSource::Column(item)) = &wanted.rules {
         let ran = ran("rules", progress, |record| {
-            let (data, _) = lines.baskets(input, Some(item), min_count, record, &quiet, false)?;
+            let settings = BasketSettings {
+                item_col: Some(item),
+                with_customers: policy::min_group().is_some(),
+            };
+            let (data, _) = lines.baskets(input, settings, min_count, record, &quiet, false)?;
             rules_of(&data, input)
         });
         results.rules = results.take(ran);
@@ -282,7 +286,7 @@ pub fn run_in_turn(
     }
     if wanted.revenue {
         let ran = ran("forecast sales", progress, |record| {
-            let series = lines.series_from_transactions(input, &REVENUE_SERIES, record, &quiet, false)?;
+            let series = lines.series_from_transactions(input, &revenue_series(), record, &quiet, false)?;
             revenue_of(&series.series, input)
         });
         results.revenue = results.take(ran);
@@ -419,7 +423,7 @@ fn rules(
     record: &mut RunRecord,
     printer: &Printer,
 ) -> Result<Vec<RuleRow>> {
-    let data = baskets_from_transactions(planned, item, record, printer)?;
+    let data = baskets_from_transactions(planned, item, policy::min_group().is_some(), record, printer)?;
     rules_of(&data, input)
 }
 
@@ -511,7 +515,7 @@ fn rules_of(data: &Baskets, input: &str) -> Result<Vec<RuleRow>> {
     let mined = rule_mining::compute(data, &settings)?;
     // Under a policy's min_group, the customers behind the best rules by lift (those the
     // report may show) are counted; a rule without a count is not shown then.
-    let counted = crate::io::policy::min_group().map_or(0, |_| RULES_COUNTED);
+    let counted = policy::min_group().map_or(0, |_| RULES_COUNTED);
     let sets: Vec<Vec<u32>> = mined.rules.iter().take(counted).map(|r| r.items()).collect();
     let customers_of = rule_mining::customers_behind(data, sets.iter().map(Vec::as_slice));
     Ok(mined
@@ -540,21 +544,24 @@ fn revenue(
     record: &mut RunRecord,
     printer: &Printer,
 ) -> Result<RevenueForecast> {
-    let series = series_from_transactions(input, planned, &REVENUE_SERIES, record, printer, false)?.series;
+    let series = series_from_transactions(input, planned, &revenue_series(), record, printer, false)?.series;
     revenue_of(&series, input)
 }
 
-/// Revenue per month, the whole business.
-const REVENUE_SERIES: SeriesSettings = SeriesSettings {
-    measure: Measure::Revenue,
-    period: Period::Month,
-    grouping: Grouping::Whole,
-    keep_partial: false,
-};
+/// Revenue per month, the whole business; under a policy's min_group, with its customers.
+fn revenue_series() -> SeriesSettings {
+    SeriesSettings {
+        measure: Measure::Revenue,
+        period: Period::Month,
+        grouping: Grouping::Whole,
+        keep_partial: false,
+        min_group: policy::min_group(),
+    }
+}
 
 /// `ckm forecast sales --period month --horizon 6` on the monthly revenue.
 fn revenue_of(series: &[crate::prepare::series::Series], input: &str) -> Result<RevenueForecast> {
-    let period = REVENUE_SERIES.period;
+    let period = revenue_series().period;
     if series.is_empty() {
         return Err(CkmError::invalid(format!(
             "{input}: no complete period with data; nothing to forecast"
@@ -567,11 +574,18 @@ fn revenue_of(series: &[crate::prepare::series::Series], input: &str) -> Result<
         holdout: None,
     };
     let outcomes = sales_forecast::compute(series, &settings, &Progress::hidden()).outcomes;
+    let min_group = policy::min_group();
     let mut model = None;
     let points = sales_forecast::points(series, &outcomes, &[80.0, 95.0])
         .into_iter()
         .map(|point| {
-            let finite = |v: f64| Some(v).filter(|v| v.is_finite());
+            // Under min_group, a month of fewer customers (or a forecast of a business of
+            // fewer) is left blank.
+            let small = matches!((min_group, point.customers), (Some(k), Some(n)) if n < k);
+            if small {
+                policy::note_suppressed("revenue months", 1);
+            }
+            let finite = |v: f64| Some(v).filter(|v| v.is_finite() && !small);
             let bound = |level: usize, upper: bool| {
                 point
                     .bounds

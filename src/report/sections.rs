@@ -122,11 +122,8 @@ pub fn revenue(forecast: &RevenueForecast, currency: &str) -> Section {
     }
 }
 
-/// What groups of fewer than the policy's min_group customers are merged into.
-pub const SMALL_GROUPS: &str = "other (small groups)";
-
 /// Under a policy's min_group `k`: segments of fewer than `k` customers become one
-/// [`SMALL_GROUPS`] segment, whose customers are left out when it is small too, so that no
+/// [`policy::SMALL_GROUPS`] segment, whose customers are left out when it is small too, so that no
 /// figure of a segment (its customers, revenue, recommendations) describes fewer than `k`.
 pub fn merge_small_segments(t: &mut CustomerSegments, k: u64) {
     let mut sizes: BTreeMap<&str, u64> = BTreeMap::new();
@@ -149,7 +146,7 @@ pub fn merge_small_segments(t: &mut CustomerSegments, k: u64) {
         .map(|s| merged >= k || !small.contains(s))
         .collect();
     for s in t.segment.iter_mut().filter(|s| small.contains(s)) {
-        *s = SMALL_GROUPS.to_string();
+        *s = policy::SMALL_GROUPS.to_string();
     }
     keep_where(&mut t.ids, &keep);
     keep_where(&mut t.monetary, &keep);
@@ -404,7 +401,7 @@ pub fn attributes(customers: &Path, seg: &CustomerSegments, currency: &str) -> R
                     merged.1 += g.1;
                 }
                 if merged.0 as u64 >= k {
-                    groups.insert(SMALL_GROUPS, merged);
+                    groups.insert(policy::SMALL_GROUPS, merged);
                 }
             }
         }
