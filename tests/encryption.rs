@@ -84,17 +84,18 @@ fn every_file_written_opens_with_age_to_the_same_bytes() {
         "clean.parquet",
         "-q",
         "-o",
-        "sealed.md",
+        "sealed.md.age",
         "--manifest",
         "sealed.json",
         "--encrypt-to",
         &recipient,
     ]);
     assert!(output.status.success(), "{}", stderr_of(&output));
-    assert!(is_age(&wd.path("sealed.md")) && is_age(&wd.path("sealed.json")));
+    // report.md.age: a Markdown report, encrypted.
+    assert!(is_age(&wd.path("sealed.md.age")) && is_age(&wd.path("sealed.json")));
     let plain = std::fs::read(wd.path("plain.md")).unwrap();
     assert_eq!(
-        without_generated(&age_decrypt(&wd, &key, "sealed.md")),
+        without_generated(&age_decrypt(&wd, &key, "sealed.md.age")),
         without_generated(&plain)
     );
     let manifest: serde_json::Value = serde_json::from_slice(&age_decrypt(&wd, &key, "sealed.json")).unwrap();

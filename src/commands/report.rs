@@ -22,7 +22,8 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
     let format = match (args.format, &args.output) {
         (Some(f), _) => f,
         (None, None) => ReportFormat::Terminal,
-        (None, Some(path)) => match path
+        // report.html.age is an encrypted HTML report.
+        (None, Some(path)) => match crate::io::encryption::inner_path(path)
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase)

@@ -112,9 +112,10 @@ impl CustomerCounts {
     }
 }
 
-/// Under min_group `k`: the groups of fewer than `k` distinct customers (among the
-/// (group, customer) pairs of the counted lines), among those `present` in the periods
-/// kept, renumbered as one [`SMALL_GROUPS`] group added to `groups`. Returns each group's new number, and how many were merged.
+/// Under min_group `k`: the groups `present` in the periods kept that have fewer than `k`
+/// distinct customers (in the (group, customer) pairs of the lines counted there) become one
+/// [`SMALL_GROUPS`] group, added to `groups`. Returns each group's new number, and how many
+/// were merged.
 fn merge_small_groups(
     groups: &mut Groups,
     present: &[bool],
