@@ -93,42 +93,76 @@ pub struct CustomerCounts {
     pub per_group: HashMap<usize, u64>,
 }
 
-impl CustomerCounts {
-    /// The counts of (group, period, customer) triples, any order, repeats allowed.
-    pub fn of(mut triples: Vec<(usize, i64, u32)>) -> CustomerCounts {
-        triples.par_sort_unstable();
-        triples.dedup();
-        let mut counts = CustomerCounts::default();
-        for &(g, period, _) in &triples {
-            *counts.per_period.entry((g, period)).or_default() += 1;
+/// Under min_group, each counted line's (group, customer, period): one sort puts each
+/// group's customers together and each customer's periods after them, so that the distinct
+/// customers per group and per period are counted without another. A customer is known by a
+/// 64-bit hash of its id ([`Sightings::customer`]), which saves a look-up per line: two ids of
+/// one hash (about one chance in 37 million among a million customers) count as one, which
+/// can only make a group look smaller than it is, never larger.
+#[derive(Default)]
+pub struct Sightings(Vec<(u32, u64, i64)>);
+
+impl Sightings {
+    pub fn push(&mut self, group: usize, customer: u64, period: i64) {
+        self.0.push((group as u32, customer, period));
+    }
+
+    /// What a customer id is known by: the same in every run.
+    pub fn customer(id: &str) -> u64 {
+        use std::hash::BuildHasher;
+        foldhash::fast::FixedState::with_seed(0x636b_6d5f_6964).hash_one(id)
+    }
+
+    /// Sorted, each sighting once.
+    fn sort(&mut self) {
+        self.0.par_sort_unstable();
+        self.0.dedup();
+    }
+
+    /// The distinct customers of each of `groups` groups (sorted sightings).
+    fn customers_per_group(&self, groups: usize) -> Vec<u64> {
+        let mut sizes = vec![0u64; groups];
+        let mut previous = None;
+        for &(g, c, _) in &self.0 {
+            if previous != Some((g, c)) {
+                sizes[g as usize] += 1;
+                previous = Some((g, c));
+            }
         }
-        let mut pairs: Vec<(usize, u32)> = triples.into_iter().map(|(g, _, c)| (g, c)).collect();
-        pairs.par_sort_unstable();
-        pairs.dedup();
-        for (g, _) in pairs {
-            *counts.per_group.entry(g).or_default() += 1;
+        sizes
+    }
+
+    /// Renumbers the groups (`number[g]`), sorted again.
+    fn renumber(&mut self, number: &[usize]) {
+        for sighting in &mut self.0 {
+            sighting.0 = number[sighting.0 as usize] as u32;
         }
-        counts
+        self.sort();
+    }
+
+    /// The counts (sorted sightings).
+    fn counts(&self, groups: usize) -> CustomerCounts {
+        let mut per_period: HashMap<(usize, i64), u64> = HashMap::new();
+        for &(g, _, period) in &self.0 {
+            *per_period.entry((g as usize, period)).or_default() += 1;
+        }
+        let per_group = self
+            .customers_per_group(groups)
+            .into_iter()
+            .enumerate()
+            .filter(|&(_, n)| n > 0)
+            .collect();
+        CustomerCounts {
+            per_period,
+            per_group,
+        }
     }
 }
 
 /// Under min_group `k`: the groups `present` in the periods kept that have fewer than `k`
-/// distinct customers (in the (group, customer) pairs of the lines counted there) become one
-/// [`SMALL_GROUPS`] group, added to `groups`. Returns each group's new number, and how many
-/// were merged.
-fn merge_small_groups(
-    groups: &mut Groups,
-    present: &[bool],
-    pairs: &[(usize, u32)],
-    k: u64,
-) -> (Vec<usize>, usize) {
-    let mut pairs = pairs.to_vec();
-    pairs.par_sort_unstable();
-    pairs.dedup();
-    let mut sizes = vec![0u64; groups.names.len()];
-    for (g, _) in pairs {
-        sizes[g] += 1;
-    }
+/// customers (`sizes`) become one [`SMALL_GROUPS`] group, added to `groups`. Returns each
+/// group's new number, and how many were merged.
+fn merge_small_groups(groups: &mut Groups, present: &[bool], sizes: &[u64], k: u64) -> (Vec<usize>, usize) {
     let small: Vec<usize> = (0..sizes.len()).filter(|&g| present[g] && sizes[g] < k).collect();
     let mut number: Vec<usize> = (0..sizes.len()).collect();
     if !small.is_empty() {
@@ -136,7 +170,7 @@ fn merge_small_groups(
         for &g in &small {
             number[g] = merged;
         }
-        number.push(merged);
+        number.resize(groups.names.len(), merged);
     }
     (number, small.len())
 }
@@ -308,17 +342,15 @@ pub fn series_from_transactions(
         };
         groups.number(name)
     };
-    // Under min_group, each counted line's (group, period, customer), customers numbered;
-    // a line without a customer stands for none.
-    let mut triples: Vec<(usize, i64, u32)> = Vec::new();
-    let mut customer_number: HashMap<&str, u32> = HashMap::new();
+    // Under min_group, each counted line's sighting; a line without a customer stands for
+    // none.
+    let mut sightings = Sightings::default();
     let mut count_customer = |row: usize, g: usize, period: i64| {
         if settings.min_group.is_none() {
             return;
         }
         if let Some(c) = customers_column.and_then(|c| c.get(row)) {
-            let next = customer_number.len() as u32;
-            triples.push((g, period, *customer_number.entry(c).or_insert(next)));
+            sightings.push(g, Sightings::customer(c), period);
         }
     };
     let (mut without_ts, mut without_value) = (0u64, 0u64);
@@ -377,17 +409,20 @@ pub fn series_from_transactions(
     let mut small_groups = 0;
     let mut customers = None;
     if let Some(k) = settings.min_group {
-        triples.retain(|&(_, period, _)| period <= last);
-        let pairs: Vec<(usize, u32)> = triples.iter().map(|&(g, _, c)| (g, c)).collect();
-        // The whole business is one group, which is not renamed (small, it is left out).
+        sightings.0.retain(|&(_, _, period)| period <= last);
+        sightings.sort();
         let mut present = vec![false; groups.names.len()];
         let periods_kept = micros.keys().map(|&(g, key)| (g, key));
         for (g, key) in periods_kept.chain(seen.iter().map(|&(g, key, _)| (g, key))) {
             present[g] |= key <= last;
         }
+        // The whole business is one group, which is not renamed (small, it is left out).
         let (number, merged) = match settings.grouping {
             Grouping::Whole => (Vec::new(), 0),
-            _ => merge_small_groups(&mut groups, &present, &pairs, k),
+            _ => {
+                let sizes = sightings.customers_per_group(groups.names.len());
+                merge_small_groups(&mut groups, &present, &sizes, k)
+            }
         };
         small_groups = merged;
         if merged > 0 {
@@ -398,11 +433,9 @@ pub fn series_from_transactions(
             for line in &mut seen {
                 line.0 = number[line.0];
             }
-            for triple in &mut triples {
-                triple.0 = number[triple.0];
-            }
+            sightings.renumber(&number);
         }
-        customers = Some(CustomerCounts::of(triples));
+        customers = Some(sightings.counts(groups.names.len()));
     }
     let sums: HashMap<(usize, i64), f64> = match measure {
         Measure::Revenue | Measure::Quantity => micros
@@ -620,7 +653,12 @@ mod tests {
     #[test]
     fn customers_are_counted_once_per_period_and_once_per_group() {
         // Group 0: customer 7 twice in period 1, customer 8 in period 2; group 1: customer 7.
-        let counts = CustomerCounts::of(vec![(0, 1, 7), (0, 1, 7), (0, 2, 8), (0, 2, 7), (1, 1, 7)]);
+        let mut sightings = Sightings::default();
+        for (g, period, c) in [(0, 1, 7), (0, 1, 7), (0, 2, 8), (0, 2, 7), (1, 1, 7)] {
+            sightings.push(g, c, period);
+        }
+        sightings.sort();
+        let counts = sightings.counts(2);
         assert_eq!(counts.per_period[&(0, 1)], 1);
         assert_eq!(counts.per_period[&(0, 2)], 2);
         assert_eq!(counts.per_period[&(1, 1)], 1);
@@ -649,15 +687,21 @@ mod tests {
             groups.number(Some(name));
         }
         // big: customers 1, 2, 3; small: 4, 4; tiny: none known; late: no line kept.
-        let pairs = [(0, 1), (0, 2), (0, 3), (1, 4), (1, 4), (0, 1)];
-        let (number, merged) = merge_small_groups(&mut groups, &[true, true, true, false], &pairs, 3);
+        let mut sightings = Sightings::default();
+        for (g, c) in [(0, 1), (0, 2), (0, 3), (1, 4), (1, 4), (0, 1)] {
+            sightings.push(g, c, 0);
+        }
+        sightings.sort();
+        let sizes = sightings.customers_per_group(4);
+        assert_eq!(sizes, [3, 1, 0, 0]);
+        let (number, merged) = merge_small_groups(&mut groups, &[true, true, true, false], &sizes, 3);
         assert_eq!(merged, 2);
         assert_eq!(groups.names[4].as_deref(), Some(SMALL_GROUPS));
         assert_eq!(number, [0, 4, 4, 3, 4]);
         // None small: nothing renamed, no group added.
         let mut groups = Groups::default();
         groups.number(Some("big"));
-        let (number, merged) = merge_small_groups(&mut groups, &[true], &pairs[..3], 3);
+        let (number, merged) = merge_small_groups(&mut groups, &[true], &sizes[..1], 3);
         assert_eq!((number, merged, groups.names.len()), (vec![0], 0, 1));
     }
 }
