@@ -587,3 +587,46 @@ fn a_customer_alone_in_a_group_cannot_be_read() {
     );
     assert!(stderr.contains("min_group 1"), "{stderr}");
 }
+
+/// The report's key figures for the last 30 days, when one customer alone bought in them,
+/// show that one customer bought but not what she spent.
+#[test]
+fn a_lone_recent_customer_is_not_in_the_key_figures() {
+    let wd = Workdir::new();
+    let mut tx = String::from("order_id,customer_id,ts,amount,item_id\n");
+    for c in 0..12 {
+        for o in 0..3 {
+            tx += &format!(
+                "o{c}-{o},c{c},2024-0{}-{},{}.00,SKU{}\n",
+                1 + o,
+                10 + c,
+                20 + c,
+                c % 3
+            );
+        }
+    }
+    tx += "late-1,late,2024-06-20,9999.00,SKU9\n";
+    wd.write("tx.csv", tx);
+    wd.write("k.toml", "[roles.analyst]\nmin_group = 5\n");
+    let output = wd.run(&["report", "tx.csv", "-q", "-o", "open.md"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let open = std::fs::read_to_string(wd.path("open.md")).unwrap();
+    assert!(open.contains("| Revenue, last 30 days | 9,999 |"), "{open}");
+    let output = wd
+        .ckm()
+        .args([
+            "--policy", "k.toml", "--role", "analyst", "report", "tx.csv", "-o", "r.md",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let md = std::fs::read_to_string(wd.path("r.md")).unwrap();
+    assert!(md.contains("| Active customers, last 30 days | 1 |"), "{md}");
+    assert!(md.contains("| Revenue, last 30 days | - |"), "{md}");
+    assert!(!md.contains("9,999") && !md.contains("9999"), "{md}");
+    assert!(
+        stderr_of(&output).contains("key figure windows"),
+        "{}",
+        stderr_of(&output)
+    );
+}

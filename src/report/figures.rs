@@ -32,6 +32,14 @@ pub fn key_figures(figures: &OrderFigures, currency: &str) -> (Section, Vec<(Str
     let OrderFigures {
         all, recent, before, ..
     } = figures;
+    // Under a policy's min_group, a window of fewer customers shows their number only: its
+    // orders and revenue (and any change from or to it) would describe those few.
+    let shown_window = |w: &Window| policy::min_group().is_none_or(|k| w.customers >= k);
+    let hidden = [all, recent, before]
+        .into_iter()
+        .filter(|w| !shown_window(w))
+        .count();
+    policy::note_suppressed("key figure windows", hidden as u64);
     let revenue = |w: &Window| crate::mining::money::units(w.revenue);
     let aov = |w: &Window| {
         if w.orders > 0 {
@@ -39,6 +47,10 @@ pub fn key_figures(figures: &OrderFigures, currency: &str) -> (Section, Vec<(Str
         } else {
             0.0
         }
+    };
+    let of = |w: &Window, value: String| if shown_window(w) { value } else { "-".to_string() };
+    let change_of = |now: &Window, then: &Window, a: f64, b: f64| {
+        change(a, b).filter(|_| shown_window(now) && shown_window(then))
     };
     let buyers = all.customers;
     let repeaters = figures.repeaters;
@@ -51,22 +63,25 @@ pub fn key_figures(figures: &OrderFigures, currency: &str) -> (Section, Vec<(Str
         },
         Figure {
             label: "Orders".into(),
-            value: thousands(all.orders),
+            value: of(all, thousands(all.orders)),
             change: None,
         },
         Figure {
             label: "Revenue".into(),
-            value: money(revenue(all), currency),
+            value: of(all, money(revenue(all), currency)),
             change: None,
         },
         Figure {
             label: "Average order value".into(),
-            value: format!("{:.2}", aov(all)),
+            value: of(all, format!("{:.2}", aov(all))),
             change: None,
         },
         Figure {
             label: "Repeat-purchase rate".into(),
-            value: format!("{:.1}%", 100.0 * repeaters as f64 / buyers.max(1) as f64),
+            value: of(
+                all,
+                format!("{:.1}%", 100.0 * repeaters as f64 / buyers.max(1) as f64),
+            ),
             change: None,
         },
         Figure {
@@ -81,18 +96,18 @@ pub fn key_figures(figures: &OrderFigures, currency: &str) -> (Section, Vec<(Str
         },
         Figure {
             label: format!("Orders, last {RECENT_DAYS} days"),
-            value: thousands(recent.orders),
-            change: change(recent.orders as f64, before.orders as f64),
+            value: of(recent, thousands(recent.orders)),
+            change: change_of(recent, before, recent.orders as f64, before.orders as f64),
         },
         Figure {
             label: format!("Revenue, last {RECENT_DAYS} days"),
-            value: money(revenue(recent), currency),
-            change: change(revenue(recent), revenue(before)),
+            value: of(recent, money(revenue(recent), currency)),
+            change: change_of(recent, before, revenue(recent), revenue(before)),
         },
         Figure {
             label: format!("Average order value, last {RECENT_DAYS} days"),
-            value: format!("{:.2}", aov(recent)),
-            change: change(aov(recent), aov(before)),
+            value: of(recent, format!("{:.2}", aov(recent))),
+            change: change_of(recent, before, aov(recent), aov(before)),
         },
     ];
     let terminal = shown
