@@ -847,81 +847,72 @@ pub fn series(
         latest_day,
         settings,
     );
-    let mut groups = Groups::default();
-    let mut sums: foldhash::HashMap<(usize, i64), f64> = foldhash::HashMap::default();
-    let Some(k) = settings.min_group else {
-        let answer = spark.sql(&format!(
-            "{lines} SELECT grp, period, {aggregate} AS value FROM l \
-             WHERE day IS NOT NULL AND value IS NOT NULL GROUP BY grp, period"
-        ))?;
-        record_answer(record, "series", &answer);
-        let frame = answer.frame;
-        let groups_column = frame.column("grp")?.cast(&DataType::String)?;
-        let periods = frame.column("period")?.cast(&DataType::Int64)?;
-        let values = frame.column("value")?.cast(&DataType::Float64)?;
-        for ((g, period), value) in groups_column
-            .str()?
-            .iter()
-            .zip(periods.i64()?.iter())
-            .zip(values.f64()?.iter())
-        {
-            let (Some(period), Some(value)) = (period, value) else {
-                continue;
-            };
-            sums.insert((groups.number(g), period), value);
-        }
-        return Ok(FromTransactions {
-            series: series::into_series(sums, &groups.names, Some(last), None),
-            lines: lines_in,
-            left_out: without_ts + without_value,
-            small_groups: 0,
-        });
-    };
     // Under min_group, as the local engine (`series::series_from_transactions`): groups of
     // fewer than k customers in the periods kept become one, and the customers behind each
     // group's periods and all its periods come back with the sums (period null).
-    let merged_group = match settings.grouping {
-        Grouping::Whole => "kept.grp".to_string(),
-        _ => format!(
-            "CASE WHEN s.n < {k} THEN {} ELSE kept.grp END",
-            quote_text(crate::io::policy::SMALL_GROUPS)
+    let (query, small_groups) = match settings.min_group {
+        None => (
+            format!(
+                "{lines} SELECT grp, period, {aggregate} AS value FROM l \
+                 WHERE day IS NOT NULL AND value IS NOT NULL GROUP BY grp, period"
+            ),
+            0,
         ),
+        Some(k) => {
+            let kept = format!(
+                "{lines}, kept AS (SELECT grp, period, value, CAST(customer AS STRING) AS customer FROM l \
+                 WHERE day IS NOT NULL AND value IS NOT NULL AND period <= {last}), \
+                 sizes AS (SELECT grp, count(DISTINCT customer) AS n FROM kept GROUP BY grp)"
+            );
+            let (merged_group, small_groups) = match settings.grouping {
+                Grouping::Whole => ("kept.grp".to_string(), 0),
+                _ => {
+                    let small = spark
+                        .sql(&format!("{kept} SELECT count_if(n < {k}) AS small FROM sizes"))?
+                        .frame;
+                    (
+                        format!(
+                            "CASE WHEN s.n < {k} THEN {} ELSE kept.grp END",
+                            quote_text(crate::io::policy::SMALL_GROUPS)
+                        ),
+                        read::first_integer(&small, "small")?.unwrap_or(0) as usize,
+                    )
+                }
+            };
+            let query = format!(
+                "{kept}, m AS (SELECT {merged_group} AS grp, kept.period, kept.value, kept.customer \
+                 FROM kept JOIN sizes s ON kept.grp <=> s.grp) \
+                 SELECT grp, period, {aggregate} AS value, count(DISTINCT customer) AS customers \
+                 FROM m GROUP BY GROUPING SETS ((grp, period), (grp))"
+            );
+            (query, small_groups)
+        }
     };
-    let kept = format!(
-        "{lines}, kept AS (SELECT grp, period, value, CAST(customer AS STRING) AS customer FROM l \
-         WHERE day IS NOT NULL AND value IS NOT NULL AND period <= {last}), \
-         sizes AS (SELECT grp, count(DISTINCT customer) AS n FROM kept GROUP BY grp)"
-    );
-    let small = spark
-        .sql(&format!("{kept} SELECT count_if(n < {k}) AS small FROM sizes"))?
-        .frame;
-    let small_groups = match settings.grouping {
-        Grouping::Whole => 0,
-        _ => read::first_integer(&small, "small")?.unwrap_or(0) as usize,
-    };
-    let answer = spark.sql(&format!(
-        "{kept}, m AS (SELECT {merged_group} AS grp, kept.period, kept.value, kept.customer \
-         FROM kept JOIN sizes s ON kept.grp <=> s.grp) \
-         SELECT grp, period, {aggregate} AS value, count(DISTINCT customer) AS customers \
-         FROM m GROUP BY GROUPING SETS ((grp, period), (grp))"
-    ))?;
+    let answer = spark.sql(&query)?;
     record_answer(record, "series", &answer);
     let frame = answer.frame;
     let groups_column = frame.column("grp")?.cast(&DataType::String)?;
     let periods = frame.column("period")?.cast(&DataType::Int64)?;
     let values = frame.column("value")?.cast(&DataType::Float64)?;
-    let customers = frame.column("customers")?.cast(&DataType::UInt64)?;
+    let customers = match settings.min_group {
+        Some(_) => Some(frame.column("customers")?.cast(&DataType::UInt64)?),
+        None => None,
+    };
+    let customers = customers.as_ref().map(|c| c.u64()).transpose()?;
+    let mut groups = Groups::default();
+    let mut sums: foldhash::HashMap<(usize, i64), f64> = foldhash::HashMap::default();
     let mut counts = series::CustomerCounts::default();
-    for (((g, period), value), n) in groups_column
+    let rows = groups_column
         .str()?
         .iter()
         .zip(periods.i64()?.iter())
         .zip(values.f64()?.iter())
-        .zip(customers.u64()?.iter())
-    {
+        .enumerate();
+    for (row, ((g, period), value)) in rows {
         let g = groups.number(g);
-        let n = n.unwrap_or(0);
+        let n = customers.and_then(|c| c.get(row)).unwrap_or(0);
         match (period, value) {
+            // A group's total row (min_group's grouping sets).
             (None, _) => {
                 counts.per_group.insert(g, n);
             }
@@ -932,8 +923,9 @@ pub fn series(
             (Some(_), None) => {}
         }
     }
+    let counts = customers.map(|_| counts);
     Ok(FromTransactions {
-        series: series::into_series(sums, &groups.names, Some(last), Some(&counts)),
+        series: series::into_series(sums, &groups.names, Some(last), counts.as_ref()),
         lines: lines_in,
         left_out: without_ts + without_value,
         small_groups,
