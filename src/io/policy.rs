@@ -310,6 +310,18 @@ impl ActivePolicy {
     /// Takes out of `df` the columns this role may not receive and pseudonymises its customer
     /// ids; returns the columns taken out.
     pub fn apply(&self, df: &mut DataFrame) -> Result<Vec<String>> {
+        if let (Some(k), Ok(customers)) = (self.role.min_group, df.column("customers")) {
+            // A table with a customers column is an aggregate (cluster profiles, sequence
+            // patterns, rules, forecasts, evaluations): a row of fewer than k customers is
+            // left out, before the column itself may be hidden.
+            let customers = customers.cast(&DataType::Float64)?;
+            let keep = customers.f64()?.gt_eq(k as f64);
+            // A row whose customers are not known cannot be vouched for.
+            let keep = keep.fill_null_with_values(false)?;
+            let before = df.height();
+            *df = df.filter(&keep)?;
+            note_suppressed("table rows", (before - df.height()) as u64);
+        }
         let hidden: Vec<String> = df
             .get_column_names()
             .into_iter()
@@ -318,17 +330,6 @@ impl ActivePolicy {
             .collect();
         if !hidden.is_empty() {
             *df = df.drop_many(hidden.iter().map(String::as_str));
-        }
-        if let (Some(k), Ok(customers)) = (self.role.min_group, df.column("customers")) {
-            // A table with a customers column is an aggregate (cluster profiles, sequence
-            // patterns, rules, evaluations): a row of fewer than k customers is left out.
-            let customers = customers.cast(&DataType::Float64)?;
-            let keep = customers.f64()?.gt_eq(k as f64);
-            // A row whose customers are not known cannot be vouched for.
-            let keep = keep.fill_null_with_values(false)?;
-            let before = df.height();
-            *df = df.filter(&keep)?;
-            note_suppressed("table rows", (before - df.height()) as u64);
         }
         if let Some(p) = &self.pseudonymizer {
             for name in ID_COLUMNS {
@@ -388,6 +389,20 @@ mod tests {
         let path = dir.path().join("policy.toml");
         std::fs::write(&path, text).unwrap();
         load(&path, role)
+    }
+
+    #[test]
+    fn small_rows_go_even_when_their_count_is_hidden() {
+        let policy = policy_with("[roles.a]\nmin_group = 5\nhide_columns = [\"customers\"]\n", "a").unwrap();
+        let mut df = df!(
+            "segment" => ["big", "small", "unknown"],
+            "customers" => [Some(9u64), Some(2), None],
+        )
+        .unwrap();
+        assert_eq!(policy.apply(&mut df).unwrap(), ["customers"]);
+        assert_eq!(df.get_column_names(), ["segment"]);
+        assert_eq!(df.column("segment").unwrap().str().unwrap().get(0), Some("big"));
+        assert_eq!(df.height(), 1);
     }
 
     #[test]
