@@ -704,4 +704,56 @@ mod tests {
         let (number, merged) = merge_small_groups(&mut groups, &[true], &sizes[..1], 3);
         assert_eq!((number, merged, groups.names.len()), (vec![0], 0, 1));
     }
+
+    proptest::proptest! {
+        /// The counts from one sort are those of sets; after merging, every group left but
+        /// the merged one has at least k customers, and a customer of two merged groups counts
+        /// once.
+        #[test]
+        fn counts_and_merging_agree_with_sets(
+            lines in proptest::collection::vec((0usize..6, 0u64..9, 0i64..4), 0..80),
+            k in 2u64..5,
+        ) {
+            use std::collections::{BTreeMap, BTreeSet};
+            let mut sightings = Sightings::default();
+            for &(g, c, period) in &lines {
+                sightings.push(g, c, period);
+            }
+            sightings.sort();
+            let counts = sightings.counts(6);
+            let mut per_period: BTreeMap<(usize, i64), BTreeSet<u64>> = BTreeMap::new();
+            let mut per_group: BTreeMap<usize, BTreeSet<u64>> = BTreeMap::new();
+            for &(g, c, period) in &lines {
+                per_period.entry((g, period)).or_default().insert(c);
+                per_group.entry(g).or_default().insert(c);
+            }
+            for (key, set) in &per_period {
+                proptest::prop_assert_eq!(counts.per_period[key], set.len() as u64);
+            }
+            proptest::prop_assert_eq!(counts.per_period.len(), per_period.len());
+            for (g, set) in &per_group {
+                proptest::prop_assert_eq!(counts.per_group[g], set.len() as u64);
+            }
+
+            let mut groups = Groups::default();
+            for g in 0..6 {
+                groups.number(Some(&format!("g{g}")));
+            }
+            let present: Vec<bool> = (0..6).map(|g| per_group.contains_key(&g)).collect();
+            let sizes = sightings.customers_per_group(6);
+            let (number, merged) = merge_small_groups(&mut groups, &present, &sizes, k);
+            sightings.renumber(&number);
+            let after = sightings.counts(groups.names.len());
+            for (&g, &n) in &after.per_group {
+                if groups.names[g].as_deref() != Some(SMALL_GROUPS) {
+                    proptest::prop_assert!(n >= k);
+                }
+            }
+            let small = (0..6).filter(|&g| present[g] && sizes[g] < k).count();
+            proptest::prop_assert_eq!(merged, small);
+            let customers_before: u64 = per_group.values().map(|s| s.len() as u64).sum();
+            let customers_after: u64 = after.per_group.values().sum();
+            proptest::prop_assert!(customers_after <= customers_before);
+        }
+    }
 }
