@@ -99,12 +99,37 @@ pub struct CustomerCounts {
 /// 64-bit hash of its id ([`Sightings::customer`]), which saves a look-up per line: two ids of
 /// one hash (about one chance in 37 million among a million customers) count as one, which
 /// can only make a group look smaller than it is, never larger.
-#[derive(Default)]
-pub struct Sightings(Vec<(u32, u64, i64)>);
+///
+/// A sighting is one 128-bit key, the group in its top 32 bits, the customer in the next 64
+/// and the period in the last 32, as its distance back from `anchor` (the latest period):
+/// 16 bytes a line rather than 24. A period more than 2^32 back (no calendar has one) would
+/// be counted at that distance, where no series looks for it: its customer counts nowhere.
+pub struct Sightings {
+    anchor: i64,
+    keys: Vec<u128>,
+}
 
 impl Sightings {
+    /// Sightings of periods up to `anchor`.
+    pub fn new(anchor: i64) -> Sightings {
+        Sightings {
+            anchor,
+            keys: Vec::new(),
+        }
+    }
+
     pub fn push(&mut self, group: usize, customer: u64, period: i64) {
-        self.0.push((group as u32, customer, period));
+        let back = (self.anchor - period).clamp(0, u32::MAX as i64) as u128;
+        self.keys
+            .push((group as u128) << 96 | (customer as u128) << 32 | back);
+    }
+
+    fn group_of(key: u128) -> usize {
+        (key >> 96) as usize
+    }
+
+    fn period_of(&self, key: u128) -> i64 {
+        self.anchor - (key & 0xffff_ffff) as i64
     }
 
     /// What a customer id is known by: the same in every run.
@@ -115,18 +140,27 @@ impl Sightings {
 
     /// Sorted, each sighting once.
     fn sort(&mut self) {
-        self.0.par_sort_unstable();
-        self.0.dedup();
+        self.keys.par_sort_unstable();
+        self.keys.dedup();
+    }
+
+    /// Keeps the sightings of periods up to `last`.
+    fn keep_to(&mut self, last: i64) {
+        let anchor = self.anchor;
+        self.keys
+            .retain(|&key| anchor - (key & 0xffff_ffff) as i64 <= last);
     }
 
     /// The distinct customers of each of `groups` groups (sorted sightings).
     fn customers_per_group(&self, groups: usize) -> Vec<u64> {
         let mut sizes = vec![0u64; groups];
         let mut previous = None;
-        for &(g, c, _) in &self.0 {
-            if previous != Some((g, c)) {
-                sizes[g as usize] += 1;
-                previous = Some((g, c));
+        for &key in &self.keys {
+            // The group and the customer, without the period.
+            let group_and_customer = key >> 32;
+            if previous != Some(group_and_customer) {
+                sizes[Self::group_of(key)] += 1;
+                previous = Some(group_and_customer);
             }
         }
         sizes
@@ -134,8 +168,9 @@ impl Sightings {
 
     /// Renumbers the groups (`number[g]`), sorted again.
     fn renumber(&mut self, number: &[usize]) {
-        for sighting in &mut self.0 {
-            sighting.0 = number[sighting.0 as usize] as u32;
+        const LOW: u128 = (1u128 << 96) - 1;
+        for key in &mut self.keys {
+            *key = (number[Self::group_of(*key)] as u128) << 96 | (*key & LOW);
         }
         self.sort();
     }
@@ -143,8 +178,10 @@ impl Sightings {
     /// The counts (sorted sightings).
     fn counts(&self, groups: usize) -> CustomerCounts {
         let mut per_period: HashMap<(usize, i64), u64> = HashMap::new();
-        for &(g, _, period) in &self.0 {
-            *per_period.entry((g as usize, period)).or_default() += 1;
+        for &key in &self.keys {
+            *per_period
+                .entry((Self::group_of(key), self.period_of(key)))
+                .or_default() += 1;
         }
         let per_group = self
             .customers_per_group(groups)
@@ -344,7 +381,7 @@ pub fn series_from_transactions(
     };
     // Under min_group, each counted line's sighting; a line without a customer stands for
     // none.
-    let mut sightings = Sightings::default();
+    let mut sightings = Sightings::new(periods::period_of(settings.period, latest_day));
     let mut count_customer = |row: usize, g: usize, period: i64| {
         if settings.min_group.is_none() {
             return;
@@ -409,7 +446,7 @@ pub fn series_from_transactions(
     let mut small_groups = 0;
     let mut customers = None;
     if let Some(k) = settings.min_group {
-        sightings.0.retain(|&(_, _, period)| period <= last);
+        sightings.keep_to(last);
         sightings.sort();
         let mut present = vec![false; groups.names.len()];
         let periods_kept = micros.keys().map(|&(g, key)| (g, key));
@@ -653,7 +690,7 @@ mod tests {
     #[test]
     fn customers_are_counted_once_per_period_and_once_per_group() {
         // Group 0: customer 7 twice in period 1, customer 8 in period 2; group 1: customer 7.
-        let mut sightings = Sightings::default();
+        let mut sightings = Sightings::new(10);
         for (g, period, c) in [(0, 1, 7), (0, 1, 7), (0, 2, 8), (0, 2, 7), (1, 1, 7)] {
             sightings.push(g, c, period);
         }
@@ -687,7 +724,7 @@ mod tests {
             groups.number(Some(name));
         }
         // big: customers 1, 2, 3; small: 4, 4; tiny: none known; late: no line kept.
-        let mut sightings = Sightings::default();
+        let mut sightings = Sightings::new(10);
         for (g, c) in [(0, 1), (0, 2), (0, 3), (1, 4), (1, 4), (0, 1)] {
             sightings.push(g, c, 0);
         }
@@ -715,7 +752,7 @@ mod tests {
             k in 2u64..5,
         ) {
             use std::collections::{BTreeMap, BTreeSet};
-            let mut sightings = Sightings::default();
+            let mut sightings = Sightings::new(10);
             for &(g, c, period) in &lines {
                 sightings.push(g, c, period);
             }
