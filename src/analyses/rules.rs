@@ -200,44 +200,47 @@ pub fn rules_table(found: &[Rule], n: u64, items: &[String], with_lists: bool) -
     DataFrame::new(found.len(), columns)
 }
 
-/// Whether each basket's customer is known (see [`customers_behind`]).
-pub fn customers_known(data: &Baskets) -> bool {
-    data.customers.len() == data.baskets.len() && data.weights.is_empty()
+/// The customers behind sets of items: the distinct customers of the baskets that hold all
+/// of a set. What a policy's min_group compares, since a rule's count is of baskets and one
+/// customer's orders can make a rule alone. Built once per baskets (the baskets of each item,
+/// so that a set is checked only in the baskets of its rarest item), then asked per set.
+pub struct CustomersBehind<'a> {
+    data: &'a Baskets,
+    holding: Vec<Vec<u32>>,
 }
 
-/// For each of `sets` (items), the distinct customers of the baskets that hold all of it:
-/// what a policy's min_group compares, since a rule's count is of baskets and one customer's
-/// orders can make a rule alone. `None` when the baskets' customers are not known (a basket
-/// file, or baskets grouped on Spark).
-pub fn customers_behind<'a>(data: &Baskets, sets: impl Iterator<Item = &'a [u32]>) -> Option<Vec<u64>> {
-    if !customers_known(data) {
-        return None;
-    }
-    // The baskets of each item, so that a set is checked only in the baskets of its rarest.
-    let mut holding: Vec<Vec<u32>> = vec![Vec::new(); data.items.len()];
-    for (b, basket) in data.baskets.iter().enumerate() {
-        for &item in basket {
-            if holding[item as usize].last() != Some(&(b as u32)) {
-                holding[item as usize].push(b as u32);
+impl<'a> CustomersBehind<'a> {
+    /// `None` when the baskets' customers are not known (a basket file, or baskets grouped
+    /// on Spark).
+    pub fn new(data: &'a Baskets) -> Option<CustomersBehind<'a>> {
+        if data.customers.len() != data.baskets.len() || !data.weights.is_empty() {
+            return None;
+        }
+        let mut holding: Vec<Vec<u32>> = vec![Vec::new(); data.items.len()];
+        for (b, basket) in data.baskets.iter().enumerate() {
+            for &item in basket {
+                if holding[item as usize].last() != Some(&(b as u32)) {
+                    holding[item as usize].push(b as u32);
+                }
             }
         }
+        Some(CustomersBehind { data, holding })
     }
-    Some(
-        sets.map(|set| {
-            let Some(&rarest) = set.iter().min_by_key(|&&i| holding[i as usize].len()) else {
-                return 0;
-            };
-            let mut customers: Vec<u32> = holding[rarest as usize]
-                .iter()
-                .filter(|&&b| set.iter().all(|i| data.baskets[b as usize].contains(i)))
-                .map(|&b| data.customers[b as usize])
-                .collect();
-            customers.sort_unstable();
-            customers.dedup();
-            customers.len() as u64
-        })
-        .collect(),
-    )
+
+    /// The distinct customers of the baskets holding all of `set`.
+    pub fn count(&self, set: &[u32]) -> u64 {
+        let Some(&rarest) = set.iter().min_by_key(|&&i| self.holding[i as usize].len()) else {
+            return 0;
+        };
+        let mut customers: Vec<u32> = self.holding[rarest as usize]
+            .iter()
+            .filter(|&&b| set.iter().all(|i| self.data.baskets[b as usize].contains(i)))
+            .map(|&b| self.data.customers[b as usize])
+            .collect();
+        customers.sort_unstable();
+        customers.dedup();
+        customers.len() as u64
+    }
 }
 
 /// Frequent itemsets as the table `ckm rules --itemsets` writes.
@@ -282,15 +285,12 @@ mod tests {
             4,
             0,
         );
-        assert_eq!(
-            customers_behind(&data, [&[0u32][..]].into_iter()),
-            None,
-            "customers unknown"
-        );
+        assert!(CustomersBehind::new(&data).is_none(), "customers unknown");
         // Customer 7 bought a and b twice; 8 a alone; 9 b and c.
         data.customers = vec![7, 7, 8, 9];
+        let behind = CustomersBehind::new(&data).unwrap();
         let sets: [&[u32]; 4] = [&[0, 1], &[0], &[1], &[2]];
-        assert_eq!(customers_behind(&data, sets.into_iter()), Some(vec![1, 2, 2, 1]));
+        assert_eq!(sets.map(|set| behind.count(set)), [1, 2, 2, 1]);
     }
 
     use super::*;

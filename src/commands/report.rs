@@ -236,20 +236,17 @@ pub fn run(args: ReportArgs, record: &mut RunRecord) -> Result<()> {
         sections,
     };
     if let Some(k) = crate::io::policy::min_group() {
-        let suppressed: Vec<String> = crate::io::policy::suppressed()
-            .iter()
-            .map(|(what, n)| format!("{n} {what}"))
-            .collect();
+        let suppressed = crate::io::policy::suppressed_text();
         let text = if suppressed.is_empty() {
             format!("Every group shown has at least {k} customers (the policy's min_group); none had to be merged or left out.")
         } else {
             format!(
                 "Groups of fewer than {k} customers (the policy's min_group) were merged into \"{}\" or left out: {}.",
                 crate::io::policy::SMALL_GROUPS,
-                suppressed.join(", ")
+                suppressed
             )
         };
-        record.figure("small groups suppressed", suppressed.join(", "));
+        record.figure("small groups suppressed", suppressed);
         if let Some(quality) = doc.sections.iter_mut().find(|s| s.id == "data-quality") {
             quality.blocks.push(Block::Text(text));
         }

@@ -166,25 +166,25 @@ fn run_mine(args: MineArgs, record: &mut RunRecord) -> Result<()> {
     let mut table = rule_mining::rules_table(&found, n, &data.items, holds_lists(format))?;
     // Under a policy's min_group the writer leaves out rows of fewer customers: the rules
     // and itemsets say how many customers are behind them (none known: every row goes).
-    let behind = |sets: Vec<Vec<u32>>| -> polars::prelude::Column {
-        let counts = rule_mining::customers_behind(&data, sets.iter().map(Vec::as_slice));
-        let values: Vec<Option<u64>> = match counts {
-            Some(counts) => counts.into_iter().map(Some).collect(),
-            None => vec![None; sets.len()],
-        };
-        polars::prelude::Column::new("customers".into(), values)
-    };
     let with_customers = crate::io::policy::min_group().is_some();
-    if with_customers && !rule_mining::customers_known(&data) {
+    let behind = with_customers
+        .then(|| rule_mining::CustomersBehind::new(&data))
+        .flatten();
+    if with_customers && behind.is_none() {
         record.warn(
             &printer,
             "the customers behind these baskets are not known (a basket file, or baskets grouped on Spark): \
              under the policy's min_group every rule and itemset is left out",
         );
     }
+    let customers_column =
+        |counts: Vec<Option<u64>>| polars::prelude::Column::new("customers".into(), counts);
     if with_customers {
-        let sets = found.iter().map(|r| r.items()).collect();
-        table.with_column(behind(sets))?;
+        let counts = found
+            .iter()
+            .map(|r| behind.as_ref().map(|b| b.count(&r.items())))
+            .collect();
+        table.with_column(customers_column(counts))?;
     }
     record
         .outputs
@@ -205,7 +205,11 @@ fn run_mine(args: MineArgs, record: &mut RunRecord) -> Result<()> {
         itemsets_written = kept.len();
         let mut frame = rule_mining::itemsets_table(&kept, n, &data.items, holds_lists(*itemsets_format))?;
         if with_customers {
-            frame.with_column(behind(kept.iter().map(|s| s.items.clone()).collect()))?;
+            let counts = kept
+                .iter()
+                .map(|s| behind.as_ref().map(|b| b.count(&s.items)))
+                .collect();
+            frame.with_column(customers_column(counts))?;
         }
         record
             .outputs

@@ -53,15 +53,10 @@ pub fn output_keys(values: &[String]) -> Result<OutputKeys> {
             ))
         })?;
         let before = recipients.len();
-        for (n, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
+        for (n, line) in key_lines(&text) {
             recipients.push(line.parse::<x25519::Recipient>().map_err(|e| {
                 CkmError::usage(format!(
-                    "--encrypt-to {value}: line {}: not an age X25519 recipient ({e})",
-                    n + 1
+                    "--encrypt-to {value}: line {n}: not an age X25519 recipient ({e})"
                 ))
             })?);
         }
@@ -74,6 +69,16 @@ pub fn output_keys(values: &[String]) -> Result<OutputKeys> {
     Ok(OutputKeys { recipients })
 }
 
+/// The keys of a recipients or identity file, with their line numbers (from 1): its lines
+/// but blank ones and `#` comments, as age reads them.
+fn key_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .map(str::trim)
+        .enumerate()
+        .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
+        .map(|(n, line)| (n + 1, line))
+}
+
 /// `--identity FILE`: an age identity file (`age-keygen`'s output: `AGE-SECRET-KEY-1...`
 /// lines, `#` comments).
 pub fn input_keys(path: &Path) -> Result<InputKeys> {
@@ -81,15 +86,10 @@ pub fn input_keys(path: &Path) -> Result<InputKeys> {
     let text =
         std::fs::read_to_string(path).map_err(|e| CkmError::usage(format!("--identity {display}: {e}")))?;
     let mut identities = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
+    for (n, line) in key_lines(&text) {
         identities.push(line.parse::<x25519::Identity>().map_err(|e| {
             CkmError::usage(format!(
-                "--identity {display}: line {}: not an age X25519 identity ({e})",
-                n + 1
+                "--identity {display}: line {n}: not an age X25519 identity ({e})"
             ))
         })?);
     }

@@ -132,10 +132,9 @@ impl RunRecord {
                 (k.clone(), shown)
             })
             .collect();
-        let suppressed = crate::io::policy::suppressed();
+        let suppressed = crate::io::policy::suppressed_text();
         if !suppressed.is_empty() && !rows.iter().any(|(k, _)| k == "small groups suppressed") {
-            let listed: Vec<String> = suppressed.iter().map(|(what, n)| format!("{n} {what}")).collect();
-            rows.push(("small groups suppressed".into(), listed.join(", ")));
+            rows.push(("small groups suppressed".into(), suppressed));
         }
         for output in self.outputs.iter().filter(|o| !o.removed_by_policy.is_empty()) {
             rows.push((

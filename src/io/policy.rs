@@ -351,6 +351,12 @@ pub fn min_group() -> Option<u64> {
     active().and_then(|p| p.role.min_group)
 }
 
+/// Whether an aggregate of `customers` customers is too small to show under the policy in
+/// force (fewer than its min_group; never without one).
+pub fn too_small(customers: u64) -> bool {
+    min_group().is_some_and(|k| customers < k)
+}
+
 /// What small-group suppression took out in this run: (what, how many), in order.
 static SUPPRESSED: std::sync::Mutex<Vec<(String, u64)>> = std::sync::Mutex::new(Vec::new());
 
@@ -366,9 +372,18 @@ pub fn note_suppressed(what: &str, n: u64) {
     }
 }
 
-/// Everything suppressed so far, as "3 segments, 2 heatmap cells".
+/// Everything suppressed so far: (what, how many), in order.
 pub fn suppressed() -> Vec<(String, u64)> {
     SUPPRESSED.lock().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+/// Everything suppressed so far as "3 segments, 2 R x F heatmap cells" (empty if nothing).
+pub fn suppressed_text() -> String {
+    let listed: Vec<String> = suppressed()
+        .iter()
+        .map(|(what, n)| format!("{n} {what}"))
+        .collect();
+    listed.join(", ")
 }
 
 /// Takes out of `df` what the policy in force hides from the role (nothing without one);

@@ -516,15 +516,19 @@ fn rules_of(data: &Baskets, input: &str) -> Result<Vec<RuleRow>> {
     // Under a policy's min_group, the customers behind the best rules by lift (those the
     // report may show) are counted; a rule without a count is not shown then.
     let counted = policy::min_group().map_or(0, |_| RULES_COUNTED);
-    let sets: Vec<Vec<u32>> = mined.rules.iter().take(counted).map(|r| r.items()).collect();
-    let customers_of = rule_mining::customers_behind(data, sets.iter().map(Vec::as_slice));
+    let behind = (counted > 0)
+        .then(|| rule_mining::CustomersBehind::new(data))
+        .flatten();
     Ok(mined
         .rules
         .iter()
         .enumerate()
         .map(|(rank, rule)| {
             let metrics = rule.metrics(n);
-            let customers = customers_of.as_ref().and_then(|c| c.get(rank).copied());
+            let customers = behind
+                .as_ref()
+                .filter(|_| rank < counted)
+                .map(|b| b.count(&rule.items()));
             RuleRow {
                 antecedent: braced(&rule.antecedent, &data.items),
                 consequent: braced(&rule.consequent, &data.items),
@@ -574,14 +578,13 @@ fn revenue_of(series: &[crate::prepare::series::Series], input: &str) -> Result<
         holdout: None,
     };
     let outcomes = sales_forecast::compute(series, &settings, &Progress::hidden()).outcomes;
-    let min_group = policy::min_group();
     let mut model = None;
     let points = sales_forecast::points(series, &outcomes, &[80.0, 95.0])
         .into_iter()
         .map(|point| {
             // Under min_group, a month of fewer customers (or a forecast of a business of
             // fewer) is left blank.
-            let small = matches!((min_group, point.customers), (Some(k), Some(n)) if n < k);
+            let small = point.customers.is_some_and(policy::too_small);
             if small {
                 policy::note_suppressed("revenue months", 1);
             }

@@ -34,7 +34,7 @@ pub fn key_figures(figures: &OrderFigures, currency: &str) -> (Section, Vec<(Str
     } = figures;
     // Under a policy's min_group, a window of fewer customers shows their number only: its
     // orders and revenue (and any change from or to it) would describe those few.
-    let shown_window = |w: &Window| policy::min_group().is_none_or(|k| w.customers >= k);
+    let shown_window = |w: &Window| !policy::too_small(w.customers);
     let hidden = [all, recent, before]
         .into_iter()
         .filter(|w| !shown_window(w))
@@ -142,8 +142,7 @@ pub fn cohorts(figures: &OrderFigures) -> Option<Section> {
         .filter(|((_, offset), _)| *offset == 0)
         .map(|(&(month, _), &customers)| (month, customers))
         .collect();
-    let min_group = policy::min_group();
-    let small = |n: u64| min_group.is_some_and(|k| n > 0 && n < k);
+    let small = |n: u64| n > 0 && policy::too_small(n);
     let recent: Vec<i64> = sizes.keys().rev().take(COHORTS).rev().copied().collect();
     // Under a policy's min_group, a cohort of fewer customers is left out, and so is a cell
     // that counts fewer (left blank).
@@ -226,7 +225,7 @@ pub fn channels(figures: &OrderFigures, currency: &str) -> Option<Section> {
     let channels: Vec<&ChannelTotals> = figures
         .channels
         .iter()
-        .filter(|c| policy::min_group().is_none_or(|k| c.totals.customers >= k))
+        .filter(|c| !policy::too_small(c.totals.customers))
         .collect();
     policy::note_suppressed("channels", (figures.channels.len() - channels.len()) as u64);
     if channels.len() < 2 {

@@ -234,13 +234,11 @@ pub fn segments(t: &CustomerSegments, profiles: Option<&ClusterProfiles>, curren
                 .map(|f| {
                     let count = grid.get(&(r, f)).copied().unwrap_or(0) as u64;
                     // A cell of a few customers (under the policy's min_group) is left blank.
-                    match policy::min_group() {
-                        Some(k) if count > 0 && count < k => {
-                            policy::note_suppressed("R x F heatmap cells", 1);
-                            None
-                        }
-                        _ => Some(count as f64),
+                    if count > 0 && policy::too_small(count) {
+                        policy::note_suppressed("R x F heatmap cells", 1);
+                        return None;
                     }
+                    Some(count as f64)
                 })
                 .collect()
         })
@@ -306,8 +304,9 @@ fn cluster_table(profile: &ClusterProfiles) -> Table {
         .rows
         .iter()
         .filter(|row| {
+            // A profile's count of customers is a whole number written as text.
             let count = customers_at.and_then(|j| row[j].parse::<f64>().ok());
-            let small = matches!((policy::min_group(), count), (Some(k), Some(n)) if n < k as f64);
+            let small = count.is_some_and(|n| policy::too_small(n as u64));
             if small {
                 policy::note_suppressed("clusters", 1);
             }
@@ -714,11 +713,9 @@ pub fn churn(
     for band in &t.band {
         *bands.entry(band.as_str()).or_default() += 1;
     }
-    if let Some(k) = policy::min_group() {
-        let before = bands.len();
-        bands.retain(|_, n| *n as u64 >= k);
-        policy::note_suppressed("churn risk bands", (before - bands.len()) as u64);
-    }
+    let before = bands.len();
+    bands.retain(|_, n| !policy::too_small(*n as u64));
+    policy::note_suppressed("churn risk bands", (before - bands.len()) as u64);
     let labels: Vec<String> = ["high", "medium", "low"]
         .iter()
         .filter(|b| bands.contains_key(*b))
