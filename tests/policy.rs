@@ -369,6 +369,14 @@ fn every_output_column_can_be_named() {
 /// One customer alone in a segment, in a cluster and in a first-purchase month: a role with
 /// `min_group = 5` reads nothing about them from any aggregate (the report, the cluster
 /// profiles), and the report says how many groups were merged or left out.
+/// Every row of an aggregate table written under `min_group = 5` counts at least five
+/// customers.
+fn every_row_stands_for_five(table: &common::Table, name: &str) {
+    for customers in table.column("customers") {
+        assert!(customers.parse::<u64>().unwrap() >= 5, "{name}: {table:?}");
+    }
+}
+
 #[test]
 fn a_customer_alone_in_a_group_cannot_be_read() {
     let wd = Workdir::new();
@@ -463,9 +471,7 @@ fn a_customer_alone_in_a_group_cannot_be_read() {
     ]);
     assert!(output.status.success(), "{}", stderr_of(&output));
     let profiles = wd.read_csv("prof.csv");
-    for customers in profiles.column("customers") {
-        assert!(customers.parse::<f64>().unwrap() >= 5.0, "{profiles:?}");
-    }
+    every_row_stands_for_five(&profiles, "prof.csv");
     let text = std::fs::read_to_string(wd.path("prof.csv")).unwrap();
     assert!(!text.contains("466620") && !text.contains("7777"), "{text}");
     // The rules ckm rules writes: each says how many customers are behind it, and the big
@@ -502,9 +508,7 @@ fn a_customer_alone_in_a_group_cannot_be_read() {
                 .contains("GOLDBAR"),
             "{name}"
         );
-        for customers in table.column("customers") {
-            assert!(customers.parse::<u64>().unwrap() >= 5, "{name}: {table:?}");
-        }
+        every_row_stands_for_five(&table, name);
     }
     assert!(
         stderr_of(&output).contains("table rows"),
@@ -548,9 +552,7 @@ fn a_customer_alone_in_a_group_cannot_be_read() {
         channels.sort();
         channels.dedup();
         assert_eq!(channels, ["other (small groups)", "web"], "{name}");
-        for customers in table.column("customers") {
-            assert!(customers.parse::<u64>().unwrap() >= 5, "{name}: {table:?}");
-        }
+        every_row_stands_for_five(&table, name);
     }
     let forecast = wd.read_csv("f.csv");
     let small_history = forecast
